@@ -1,0 +1,70 @@
+// Builds: the library (ESM + CJS + one bundled .d.ts), the script-tag IIFE,
+// the lazily loaded Worker, and the Node CLI.
+import { existsSync } from 'node:fs';
+import commonjs from '@rollup/plugin-commonjs';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import dts from 'rollup-plugin-dts';
+
+const ts = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['src/**/*.ts'],
+    compilerOptions: { noEmit: false, declaration: false, outDir: undefined },
+  });
+const min = () =>
+  terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } });
+const onwarn = (warning, warn) => {
+  if (
+    warning.code === 'CIRCULAR_DEPENDENCY' &&
+    warning.ids?.some((id) => id.includes('node_modules'))
+  )
+    return;
+  warn(warning);
+};
+const browser = [resolve({ browser: true }), commonjs(), ts()];
+
+const configs = [
+  {
+    input: 'src/index.ts',
+    external: ['idb-keyval', 'ml-matrix'],
+    output: [
+      { file: 'dist/likewise.mjs', format: 'es', sourcemap: true },
+      { file: 'dist/likewise.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+    ],
+    plugins: [ts()],
+    onwarn,
+  },
+  {
+    input: 'src/index.ts',
+    output: { file: 'dist/likewise.d.ts', format: 'es' },
+    plugins: [dts()],
+  },
+  {
+    input: 'src/iife.ts',
+    output: { file: 'dist/likewise.iife.js', format: 'iife', name: 'Likewise', sourcemap: true },
+    plugins: [...browser, min()],
+    onwarn,
+  },
+];
+
+if (existsSync('src/worker.ts')) {
+  configs.push({
+    input: 'src/worker.ts',
+    output: { file: 'dist/likewise.worker.js', format: 'iife', sourcemap: true },
+    plugins: [...browser, min()],
+    onwarn,
+  });
+}
+if (existsSync('src/cli/main.ts')) {
+  configs.push({
+    input: 'src/cli/main.ts',
+    external: (id) => id.startsWith('node:'),
+    output: { file: 'dist/cli.mjs', format: 'es', sourcemap: true },
+    plugins: [resolve({ preferBuiltins: true }), commonjs(), ts()],
+    onwarn,
+  });
+}
+
+export default configs;

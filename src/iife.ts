@@ -1,0 +1,3 @@
+import * as Likewise from './index';
+
+export default Likewise;

@@ -1,0 +1,109 @@
+/**
+ * Types shared by every layer (track, store, engine, widgets, metrics).
+ * Keep this file free of code: it is the contract between the layers.
+ */
+
+/** Event types a shop (or the SDK itself) can record. */
+export type EventType =
+  | 'view'
+  | 'click'
+  | 'add_to_cart'
+  | 'remove_from_cart'
+  | 'purchase'
+  | 'search'
+  /** A recommended item was at least half visible for 1 s (recorded by widgets). */
+  | 'impression'
+  /** The shopper said "not interested" in an item: a negative signal. */
+  | 'dismiss';
+
+/** One line of a purchase (or a cart change with several items). */
+export interface LineItem {
+  itemId: string;
+  /** Units, a positive integer. Default 1. */
+  quantity?: number;
+  /** Unit price, a finite number >= 0. */
+  price?: number;
+}
+
+/** What the host page passes to `lw.track()`. */
+export interface TrackInput {
+  type: EventType;
+  /** The item, for every type but `search` and a multi-item `purchase`. At most 256 characters. */
+  itemId?: string;
+  /** Several items at once (`purchase`). */
+  items?: LineItem[];
+  /** Units for a single-item event. */
+  quantity?: number;
+  /** Unit price for a single-item event; must be finite. */
+  price?: number;
+  /** ISO 4217 currency code, e.g. `EUR`. */
+  currency?: string;
+  /** Search query text (`search`), at most 256 characters. */
+  query?: string;
+  /** Recommendation id of the widget list this event came from (click, impression). */
+  rec?: string;
+  /** 0-based position of the item in that list. */
+  pos?: number;
+  /** Milliseconds since the epoch; default now. Only for replaying queued calls. */
+  ts?: number;
+}
+
+/**
+ * An event as stored and as sent to a collector. Only these documented
+ * fields are ever stored: no personal data, no device fingerprint.
+ */
+export interface LikewiseEvent {
+  /** Unique event id (random), so delivery to a collector is idempotent. */
+  id: string;
+  type: EventType;
+  /** Milliseconds since the epoch. */
+  ts: number;
+  /** Session id: a new one after `sessionTimeout` ms without events. */
+  session: string;
+  itemId?: string;
+  items?: LineItem[];
+  quantity?: number;
+  price?: number;
+  currency?: string;
+  query?: string;
+  rec?: string;
+  pos?: number;
+  /** Experiment group at the time of the event (measurement). */
+  group?: 'treatment' | 'holdout';
+}
+
+/** A catalogue entry. Everything but `id`, `title` and `url` is optional. */
+export interface CatalogItem {
+  id: string;
+  title: string;
+  url: string;
+  image?: string;
+  price?: number;
+  currency?: string;
+  category?: string;
+  brand?: string;
+  /** Default true. */
+  inStock?: boolean;
+}
+
+/** The recommendation scenarios. */
+export type Scenario = 'similar' | 'bought-together' | 'for-you' | 'recently-viewed' | 'trending';
+
+/** Why an item was recommended. */
+export interface Reason {
+  /** `similar`: like the anchor item; `history`: because of an item in the visitor's history. */
+  kind: 'similar' | 'together' | 'history' | 'recent' | 'trending';
+  /** The item that contributed most, when there is one ("because you viewed X"). */
+  itemId?: string;
+  /** The type of the history event that contributed most, when known. */
+  via?: EventType;
+}
+
+/** Per-item aggregate kept when raw events are compacted away. */
+export interface ItemAggregate {
+  itemId: string;
+  /** Counts by event type. */
+  counts: Partial<Record<EventType, number>>;
+  /** Last time (ms) the item had an event. */
+  lastTs: number;
+}
