@@ -107,3 +107,13 @@ export interface ItemAggregate {
   /** Last time (ms) the item had an event. */
   lastTs: number;
 }
+
+/** One recommended item, as `lw.recommend()` resolves and widgets render. */
+export interface Recommendation {
+  id: string;
+  /** Higher is better; comparable only within one list. */
+  score: number;
+  reason: Reason;
+  /** The catalogue entry (always present: unknown items are never recommended). */
+  item: CatalogItem;
+}

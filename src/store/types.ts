@@ -1,0 +1,35 @@
+import type { ItemAggregate, LikewiseEvent } from '../types';
+
+/** Where the SDK keeps data right now. */
+export type StorageMode = 'indexeddb' | 'memory';
+
+/**
+ * The bounded, append-only event log of one site. Never throws into the
+ * caller for storage faults: it degrades to memory and reports to `onError`.
+ */
+export interface EventStore {
+  /** `'indexeddb'`, or `'memory'` after repeated failure / when IndexedDB is missing or denied. */
+  readonly mode: StorageMode;
+  /** Appends events; writes are batched (one transaction per tick). Resolves when durable (or kept in memory). */
+  append(events: LikewiseEvent[]): Promise<void>;
+  /** Raw events, oldest first (by ts, then insertion). */
+  events(): Promise<LikewiseEvent[]>;
+  /** Per-item aggregates of events compacted away by the cap. */
+  aggregates(): Promise<ItemAggregate[]>;
+  /** Deletes every event and aggregate, and the events database itself. */
+  clear(): Promise<void>;
+  /** Closes the connection (the store reopens lazily on next use). */
+  close(): void;
+}
+
+/** A small key-value store for SDK state (consent, anonymous id, session, outbox...). */
+export interface StateStore {
+  readonly mode: StorageMode;
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  del(key: string): Promise<void>;
+  /** Every key currently stored. */
+  keys(): Promise<string[]>;
+  clear(): Promise<void>;
+  close(): void;
+}
