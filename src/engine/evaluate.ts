@@ -1,0 +1,370 @@
+/**
+ * The offline evaluation protocol of EVAL.md (leave-last-out, full ranking)
+ * as a pure function over an {@link InteractionLog}: the same split, the same
+ * metrics and the same tie rules as the reference script, so figures compare.
+ */
+import { LikewiseError } from '../errors';
+import { type BuildOptions, buildNeighbours } from './buildNeighbours';
+import { idRanks } from './compareIds';
+import { DEFAULT_RECENCY_HALF_LIFE, recencyWeights } from './historyWeights';
+import { TopK } from './topK';
+import { EVENT_TYPE_CODES, type InteractionLog, type Neighbours } from './types';
+import { typeWeights } from './userItemMatrix';
+
+/** How a model turns a user's training history into scores. */
+export interface ScoreOptions {
+  /**
+   * History weight halves every this many steps back in the user's history
+   * (see `recencyWeights`). Default Infinity (every history item counts 1).
+   */
+  recencyHalfLife?: number;
+  /** Multiply history items by their event type's weight (default weights). Default false. */
+  typeWeighted?: boolean;
+  /**
+   * Ranks left over when fewer than N items have a positive score: `id`
+   * (ascending item id, the reference) or `popularity` (most training users
+   * first, then id). Default `id`.
+   */
+  fill?: 'id' | 'popularity';
+}
+
+/** One model to evaluate: neighbour build options plus scoring, or popularity. */
+export type EvaluateModel =
+  | { kind: 'neighbours'; build: BuildOptions; score?: ScoreOptions }
+  | { kind: 'popularity' };
+
+/** The SDK's default model: what `likewise train` + the for-you scenario do. */
+export const DEFAULT_MODEL: EvaluateModel = {
+  kind: 'neighbours',
+  build: { k: 50 },
+  score: { recencyHalfLife: DEFAULT_RECENCY_HALF_LIFE, typeWeighted: true, fill: 'popularity' },
+};
+
+/** The reference configuration of EVAL.md: binary cosine, K = 50, nothing else. */
+export const REFERENCE_MODEL: EvaluateModel = {
+  kind: 'neighbours',
+  build: { binary: true, types: EVENT_TYPE_CODES, similarity: 'cosine', k: 50 },
+  score: { fill: 'id' },
+};
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  /** List length N for HR@N, NDCG@N and Coverage@N. Default 10. */
+  topN?: number;
+  /** Models by name. Default `{ default, reference, popularity }`. */
+  models?: Record<string, EvaluateModel>;
+}
+
+/** Figures of one model. Times in milliseconds. */
+export interface ModelMetrics {
+  hr10: number;
+  ndcg10: number;
+  coverage10: number;
+  buildMs: number;
+  scoreMs: number;
+}
+
+/** What {@link evaluate} returns. */
+export interface Evaluation {
+  /** Users evaluated (those with at least 2 distinct items). */
+  users: number;
+  /** Catalogue size: the items of those users. */
+  items: number;
+  models: Record<string, ModelMetrics>;
+}
+
+/** The leave-last-out split of a log. */
+export interface Split {
+  /** Training rows (one per kept pair), users re-indexed 0..users-1, item indexes as in the input. */
+  train: InteractionLog;
+  /** Test item of each evaluated user. */
+  testItems: Uint32Array;
+  /** 1 for catalogue items (items of evaluated users). */
+  inCatalogue: Uint8Array;
+  catalogueSize: number;
+}
+
+/**
+ * Steps 1-3 of the protocol: one pair per (user, item) keeping its latest
+ * event (later line on equal times), users with fewer than 2 items dropped,
+ * and each user's latest pair (later line on equal times) held out.
+ */
+export function splitLeaveLastOut(log: InteractionLog): Split {
+  const { users, items, types, times, length: n, userCount } = log;
+  const itemCount = log.itemIds.length;
+  const start = new Uint32Array(userCount + 1);
+  for (let r = 0; r < n; r++) start[users[r] + 1]++;
+  for (let u = 0; u < userCount; u++) start[u + 1] += start[u];
+  const byUser = new Uint32Array(n);
+  const fill = start.slice(0, userCount);
+  for (let r = 0; r < n; r++) byUser[fill[users[r]]++] = r;
+
+  const slot = new Int32Array(itemCount).fill(-1);
+  const pairRow = new Uint32Array(n);
+  const inCatalogue = new Uint8Array(itemCount);
+  const testRows: number[] = [];
+  const trainRows: number[] = [];
+  const trainUsers: number[] = [];
+  for (let u = 0; u < userCount; u++) {
+    let np = 0;
+    for (let p = start[u]; p < start[u + 1]; p++) {
+      const r = byUser[p];
+      const s = slot[items[r]];
+      if (s < 0) {
+        slot[items[r]] = np;
+        pairRow[np++] = r;
+      } else if (times[r] >= times[pairRow[s]]) {
+        // Rows come in file order, so on equal times this is the later line.
+        pairRow[s] = r;
+      }
+    }
+    for (let s = 0; s < np; s++) slot[items[pairRow[s]]] = -1;
+    if (np < 2) continue;
+    let test = 0;
+    for (let s = 1; s < np; s++) {
+      const r = pairRow[s];
+      const t = pairRow[test];
+      if (times[r] > times[t] || (times[r] === times[t] && r > t)) test = s;
+    }
+    const evalUser = testRows.length;
+    testRows.push(pairRow[test]);
+    for (let s = 0; s < np; s++) {
+      inCatalogue[items[pairRow[s]]] = 1;
+      if (s === test) continue;
+      trainRows.push(pairRow[s]);
+      trainUsers.push(evalUser);
+    }
+  }
+  // Training rows in file order, as a log of its own.
+  const order = trainRows.map((_, x) => x).sort((a, b) => trainRows[a] - trainRows[b]);
+  const m = order.length;
+  const train: InteractionLog = {
+    itemIds: log.itemIds,
+    userCount: testRows.length,
+    users: new Uint32Array(m),
+    items: new Uint32Array(m),
+    types: new Uint8Array(m),
+    times: new Float64Array(m),
+    length: m,
+  };
+  for (let x = 0; x < m; x++) {
+    const r = trainRows[order[x]];
+    train.users[x] = trainUsers[order[x]];
+    train.items[x] = items[r];
+    train.types[x] = types[r];
+    train.times[x] = times[r];
+  }
+  const testItems = new Uint32Array(testRows.length);
+  for (let u = 0; u < testRows.length; u++) testItems[u] = items[testRows[u]];
+  let catalogueSize = 0;
+  for (let i = 0; i < itemCount; i++) catalogueSize += inCatalogue[i];
+  return { train, testItems, inCatalogue, catalogueSize };
+}
+
+/** Per user, the training pairs (CSR), for scoring. */
+interface Histories {
+  offsets: Uint32Array;
+  items: Uint32Array;
+  times: Float64Array;
+  types: Uint8Array;
+}
+
+function histories(train: InteractionLog): Histories {
+  const offsets = new Uint32Array(train.userCount + 1);
+  for (let r = 0; r < train.length; r++) offsets[train.users[r] + 1]++;
+  for (let u = 0; u < train.userCount; u++) offsets[u + 1] += offsets[u];
+  const next = offsets.slice(0, train.userCount);
+  const items = new Uint32Array(train.length);
+  const times = new Float64Array(train.length);
+  const types = new Uint8Array(train.length);
+  for (let r = 0; r < train.length; r++) {
+    const q = next[train.users[r]]++;
+    items[q] = train.items[r];
+    times[q] = train.times[r];
+    types[q] = train.types[r];
+  }
+  return { offsets, items, times, types };
+}
+
+/** Items by distinct training users descending, ties by id; catalogue items only. */
+function popularityOrder(
+  split: Split,
+  h: Histories,
+  rank: Uint32Array,
+): { order: Uint32Array; count: Uint32Array } {
+  const count = new Uint32Array(split.inCatalogue.length);
+  for (let q = 0; q < h.items.length; q++) count[h.items[q]]++;
+  const ids: number[] = [];
+  for (let i = 0; i < split.inCatalogue.length; i++) if (split.inCatalogue[i]) ids.push(i);
+  ids.sort((a, b) => count[b] - count[a] || rank[a] - rank[b]);
+  return { order: Uint32Array.from(ids), count };
+}
+
+/**
+ * Runs the protocol of EVAL.md on `log` for each model and returns HR@N,
+ * NDCG@N and Coverage@N (named `hr10` etc. whatever N) with build and
+ * scoring times.
+ *
+ * @param now clock in ms for the timings; default `performance.now`.
+ * @example
+ * const { models } = evaluate(log);
+ * console.log(models.default.hr10, models.reference.hr10);
+ */
+export function evaluate(
+  log: InteractionLog,
+  options: EvaluateOptions = {},
+  now: () => number = () => performance.now(),
+): Evaluation {
+  const topN = options.topN ?? 10;
+  if (!(Number.isInteger(topN) && topN >= 1))
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      `topN must be a positive integer, got ${String(topN)}`,
+    );
+  const models = options.models ?? {
+    default: DEFAULT_MODEL,
+    reference: REFERENCE_MODEL,
+    popularity: { kind: 'popularity' },
+  };
+  const split = splitLeaveLastOut(log);
+  const h = histories(split.train);
+  const rank = idRanks(log.itemIds);
+  const byId: number[] = [];
+  for (let i = 0; i < rank.length; i++) if (split.inCatalogue[i]) byId.push(i);
+  byId.sort((a, b) => rank[a] - rank[b]);
+  const idOrder = Uint32Array.from(byId);
+
+  const out: Record<string, ModelMetrics> = {};
+  for (const [name, model] of Object.entries(models)) {
+    const t0 = now();
+    let lists: Uint32Array;
+    let t1: number;
+    if (model.kind === 'popularity') {
+      const pop = popularityOrder(split, h, rank);
+      t1 = now();
+      lists = scoreByOrder(split, h, pop.order, topN);
+    } else {
+      const neighbours = buildNeighbours(split.train, model.build);
+      t1 = now();
+      const fillOrder =
+        model.score?.fill === 'popularity' ? popularityOrder(split, h, rank).order : idOrder;
+      lists = scoreByNeighbours(split, h, neighbours, rank, fillOrder, topN, model.score ?? {});
+    }
+    const t2 = now();
+    out[name] = { ...metrics(lists, split, topN), buildMs: t1 - t0, scoreMs: t2 - t1 };
+  }
+  return { users: split.testItems.length, items: split.catalogueSize, models: out };
+}
+
+/** Every user's top N from one global order, skipping their training items. */
+function scoreByOrder(split: Split, h: Histories, order: Uint32Array, topN: number): Uint32Array {
+  const userCount = split.testItems.length;
+  const lists = new Uint32Array(userCount * topN).fill(0xffffffff);
+  const seen = new Int32Array(split.inCatalogue.length).fill(-1);
+  for (let u = 0; u < userCount; u++) {
+    for (let q = h.offsets[u]; q < h.offsets[u + 1]; q++) seen[h.items[q]] = u;
+    let got = 0;
+    for (let x = 0; x < order.length && got < topN; x++) {
+      if (seen[order[x]] !== u) lists[u * topN + got++] = order[x];
+    }
+  }
+  return lists;
+}
+
+/**
+ * Every user's top N from item-kNN: score(j) = sum over history items h of
+ * weight(h) * sim(h, j); training items excluded; ties by id; positions left
+ * when fewer than N items scored are filled from `fillOrder`.
+ */
+function scoreByNeighbours(
+  split: Split,
+  h: Histories,
+  nb: Neighbours,
+  rank: Uint32Array,
+  fillOrder: Uint32Array,
+  topN: number,
+  score: ScoreOptions,
+): Uint32Array {
+  const userCount = split.testItems.length;
+  const itemCount = split.inCatalogue.length;
+  const lists = new Uint32Array(userCount * topN).fill(0xffffffff);
+  const acc = new Float64Array(itemCount);
+  const touched = new Uint32Array(itemCount);
+  const seen = new Int32Array(itemCount).fill(-1);
+  const chosen = new Int32Array(itemCount).fill(-1);
+  const top = new TopK(topN, rank);
+  const halfLife = score.recencyHalfLife ?? Number.POSITIVE_INFINITY;
+  const typeWeight = score.typeWeighted ? typeWeights({}) : undefined;
+  let maxHistory = 0;
+  for (let u = 0; u < userCount; u++)
+    maxHistory = Math.max(maxHistory, h.offsets[u + 1] - h.offsets[u]);
+  const weights = new Float64Array(maxHistory);
+  const scratch = new Uint32Array(maxHistory);
+  const { offsets, indices, scores } = nb;
+  for (let u = 0; u < userCount; u++) {
+    const q0 = h.offsets[u];
+    const len = h.offsets[u + 1] - q0;
+    recencyWeights(h.times.subarray(q0, q0 + len), len, halfLife, weights, scratch);
+    let nt = 0;
+    for (let x = 0; x < len; x++) {
+      const item = h.items[q0 + x];
+      seen[item] = u;
+      let w = weights[x];
+      if (typeWeight) w *= typeWeight[h.types[q0 + x]] || 1;
+      const p1 = offsets[item + 1];
+      for (let p = offsets[item]; p < p1; p++) {
+        const j = indices[p];
+        const a = acc[j];
+        if (a === 0) touched[nt++] = j;
+        acc[j] = a + w * scores[p];
+      }
+    }
+    top.clear();
+    for (let t = 0; t < nt; t++) {
+      const j = touched[t];
+      const a = acc[j];
+      acc[j] = 0;
+      if (seen[j] !== u && a > 0) top.push(j, a);
+    }
+    const got = top.sorted();
+    const base = u * topN;
+    for (let x = 0; x < got; x++) {
+      lists[base + x] = top.items[x];
+      chosen[top.items[x]] = u;
+    }
+    for (let x = 0, g = got; g < topN && x < fillOrder.length; x++) {
+      const j = fillOrder[x];
+      if (seen[j] !== u && chosen[j] !== u) lists[base + g++] = j;
+    }
+  }
+  return lists;
+}
+
+function metrics(
+  lists: Uint32Array,
+  split: Split,
+  topN: number,
+): { hr10: number; ndcg10: number; coverage10: number } {
+  const userCount = split.testItems.length;
+  const shown = new Uint8Array(split.inCatalogue.length);
+  let hits = 0;
+  let gain = 0;
+  for (let u = 0; u < userCount; u++) {
+    for (let x = 0; x < topN; x++) {
+      const j = lists[u * topN + x];
+      if (j === 0xffffffff) break;
+      shown[j] = 1;
+      if (j === split.testItems[u]) {
+        hits++;
+        gain += 1 / Math.log2(x + 2);
+      }
+    }
+  }
+  let covered = 0;
+  for (let i = 0; i < shown.length; i++) covered += shown[i];
+  return {
+    hr10: userCount ? hits / userCount : 0,
+    ndcg10: userCount ? gain / userCount : 0,
+    coverage10: split.catalogueSize ? covered / split.catalogueSize : 0,
+  };
+}

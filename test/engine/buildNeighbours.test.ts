@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest';
+import { buildNeighbours, mergeNeighbours } from '../../src/engine/buildNeighbours';
+import { isLikewiseError } from '../../src/errors';
+import { listsOf, logOf, WORKED } from './fixtures';
+import { syntheticLog } from './synthetic';
+
+const close = (got: [string, number][], want: [string, number][]) => {
+  expect(got.map(([id]) => id)).toEqual(want.map(([id]) => id));
+  for (let x = 0; x < got.length; x++) expect(got[x][1]).toBeCloseTo(want[x][1], 6);
+};
+
+describe('buildNeighbours on the worked example', () => {
+  it('computes cosine c_ij / sqrt(n_i n_j), best first', () => {
+    const l = listsOf(buildNeighbours(logOf(WORKED), { binary: true }));
+    close(l.a, [
+      ['b', 2 / Math.sqrt(6)],
+      ['c', 1 / Math.sqrt(6)],
+    ]);
+    close(l.b, [
+      ['a', 2 / Math.sqrt(6)],
+      ['c', 2 / 3],
+    ]);
+    close(l.c, [
+      ['b', 2 / 3],
+      ['d', 1 / Math.sqrt(3)],
+      ['a', 1 / Math.sqrt(6)],
+    ]);
+    close(l.d, [['c', 1 / Math.sqrt(3)]]);
+  });
+
+  it('computes jaccard c / (n_i + n_j - c)', () => {
+    const l = listsOf(buildNeighbours(logOf(WORKED), { binary: true, similarity: 'jaccard' }));
+    close(l.a, [
+      ['b', 2 / 3],
+      ['c', 1 / 4],
+    ]);
+    close(l.c, [
+      ['b', 1 / 2],
+      ['d', 1 / 3],
+      ['a', 1 / 4],
+    ]);
+  });
+
+  it('computes conditional probability P(j|i) = c / n_i, ties by id', () => {
+    const l = listsOf(buildNeighbours(logOf(WORKED), { binary: true, similarity: 'conditional' }));
+    close(l.a, [
+      ['b', 1],
+      ['c', 1 / 2],
+    ]);
+    close(l.b, [
+      ['a', 2 / 3],
+      ['c', 2 / 3],
+    ]);
+    close(l.c, [
+      ['b', 2 / 3],
+      ['a', 1 / 3],
+      ['d', 1 / 3],
+    ]);
+    close(l.d, [['c', 1]]);
+  });
+
+  it('damps popular neighbours with conditional alpha', () => {
+    const l = listsOf(
+      buildNeighbours(logOf(WORKED), { binary: true, similarity: 'conditional', alpha: 1 }),
+    );
+    // c -> b: 2 / (3 * 3); c -> a: 1 / (3 * 2); c -> d: 1 / (3 * 1).
+    close(l.c, [
+      ['d', 1 / 3],
+      ['b', 2 / 9],
+      ['a', 1 / 6],
+    ]);
+  });
+
+  it('shrinks by n / (n + shrinkage)', () => {
+    const l = listsOf(buildNeighbours(logOf(WORKED), { binary: true, shrinkage: 1 }));
+    close(l.a, [
+      ['b', (2 / Math.sqrt(6)) * (2 / 3)],
+      ['c', (1 / Math.sqrt(6)) * (1 / 2)],
+    ]);
+  });
+
+  it('keeps only the top K', () => {
+    const l = listsOf(buildNeighbours(logOf(WORKED), { binary: true, k: 1 }));
+    expect(l).toEqual({
+      a: [['b', expect.any(Number)]],
+      b: [['a', expect.any(Number)]],
+      c: [['b', expect.any(Number)]],
+      d: [['c', expect.any(Number)]],
+    });
+  });
+
+  it('weights a pair by its strongest event type', () => {
+    // u0 bought a and viewed b; u1 viewed a and b. Values: u0 (a 8, b 1), u1 (a 1, b 1).
+    const log = logOf([
+      ['u0', 'a', 'view'],
+      ['u0', 'a', 'purchase'],
+      ['u0', 'b', 'view'],
+      ['u1', 'a', 'view'],
+      ['u1', 'b', 'view'],
+    ]);
+    const l = listsOf(buildNeighbours(log));
+    close(l.a, [['b', (8 + 1) / (Math.sqrt(65) * Math.sqrt(2))]]);
+  });
+
+  it('counts only the listed types (bought together)', () => {
+    const log = logOf([
+      ['u0', 'a', 'purchase'],
+      ['u0', 'b', 'view'],
+      ['u0', 'c', 'add_to_cart'],
+    ]);
+    const l = listsOf(buildNeighbours(log, { types: ['add_to_cart', 'purchase'] }));
+    expect(l.a.map(([id]) => id)).toEqual(['c']);
+    expect(l.b).toEqual([]);
+  });
+
+  it('never lets dismissals and impressions count by default', () => {
+    const log = logOf([
+      ['u0', 'a', 'view'],
+      ['u0', 'b', 'dismiss'],
+      ['u1', 'a', 'impression'],
+      ['u1', 'b', 'view'],
+    ]);
+    expect(listsOf(buildNeighbours(log)).a).toEqual([]);
+  });
+
+  it('keeps the most recent items of a heavy user', () => {
+    const log = logOf([
+      ['bot', 'a', 'view', 1],
+      ['bot', 'b', 'view', 3],
+      ['bot', 'c', 'view', 2],
+    ]);
+    const l = listsOf(buildNeighbours(log, { maxItemsPerUser: 2, binary: true }));
+    expect(l.a).toEqual([]);
+    expect(l.b.map(([id]) => id)).toEqual(['c']);
+  });
+
+  it('breaks score ties by item id, numeric ids in numeric order', () => {
+    // Item 7 co-occurs with 10, 9 and x once each, all with one user: equal scores.
+    const log = logOf([
+      ['u', '7'],
+      ['u', 'x'],
+      ['u', '10'],
+      ['u', '9'],
+    ]);
+    const l = listsOf(buildNeighbours(log, { binary: true }));
+    expect(l['7'].map(([id]) => id)).toEqual(['9', '10', 'x']);
+  });
+
+  it('halves old interactions with halfLifeDays', () => {
+    const day = 86_400_000;
+    const log = logOf([
+      ['u0', 'a', 'view', 0],
+      ['u0', 'b', 'view', 0],
+      ['u1', 'a', 'view', 10 * day],
+      ['u1', 'c', 'view', 10 * day],
+    ]);
+    const l = listsOf(buildNeighbours(log, { halfLifeDays: 10 }));
+    // The old co-occurrence (a, b) weighs 1/4 of the recent one (a, c) in the dot product.
+    expect(l.a.map(([id]) => id)).toEqual(['c', 'b']);
+  });
+
+  it('refuses bad options with exact messages', () => {
+    const log = logOf(WORKED);
+    const err = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(isLikewiseError(e, 'INVALID_OPTION')).toBe(true);
+        return (e as Error).message;
+      }
+      throw new Error('did not throw');
+    };
+    expect(err(() => buildNeighbours(log, { k: 0 }))).toBe('k must be a positive integer, got 0');
+    expect(err(() => buildNeighbours(log, { rows: [2, 9] }))).toBe(
+      'rows must be [start, end] with 0 <= start <= end <= 4, got [2, 9]',
+    );
+    expect(err(() => buildNeighbours(log, { similarity: 'pearson' as never }))).toBe(
+      "similarity must be 'cosine', 'jaccard' or 'conditional', got pearson",
+    );
+  });
+});
+
+describe('buildNeighbours invariants', () => {
+  const log = syntheticLog({ users: 300, items: 120, seed: 7 });
+
+  it('cosine is symmetric and never recommends an item to itself', () => {
+    const n = buildNeighbours(log, { k: 1000 });
+    const sim = new Map<string, number>();
+    for (let i = 0; i < n.itemIds.length; i++)
+      for (let p = n.offsets[i]; p < n.offsets[i + 1]; p++) {
+        expect(n.indices[p]).not.toBe(i);
+        sim.set(`${i},${n.indices[p]}`, n.scores[p]);
+      }
+    expect(sim.size).toBeGreaterThan(1000);
+    for (const [key, s] of sim) {
+      const [i, j] = key.split(',');
+      expect(sim.get(`${j},${i}`)).toBeCloseTo(s, 6);
+    }
+  });
+
+  it('lists are sorted by score, ties by id, and deterministic', () => {
+    const a = buildNeighbours(log, { k: 20 });
+    const b = buildNeighbours(log, { k: 20 });
+    expect(b).toEqual(a);
+    for (let i = 0; i < a.itemIds.length; i++)
+      for (let p = a.offsets[i] + 1; p < a.offsets[i + 1]; p++) {
+        const d = a.scores[p - 1] - a.scores[p];
+        expect(d).toBeGreaterThanOrEqual(0);
+        if (d === 0) {
+          // 'sku-10' < 'sku-9': non-numeric ids sort by code unit.
+          expect(a.itemIds[a.indices[p - 1]] < a.itemIds[a.indices[p]]).toBe(true);
+        }
+      }
+  });
+
+  it('builds of row ranges merge into the full build', () => {
+    const full = buildNeighbours(log, { k: 15, similarity: 'jaccard', shrinkage: 3 });
+    const parts = [
+      [0, 37],
+      [37, 38],
+      [38, 120],
+    ].map((rows) =>
+      buildNeighbours(log, {
+        k: 15,
+        similarity: 'jaccard',
+        shrinkage: 3,
+        rows: rows as [number, number],
+      }),
+    );
+    expect(parts[1].offsets[38] - parts[1].offsets[37]).toBe(full.offsets[38] - full.offsets[37]);
+    expect(mergeNeighbours(parts)).toEqual(full);
+  });
+});

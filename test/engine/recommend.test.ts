@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { NeighbourSource, RankedList } from '../../src/engine/neighbourSource';
+import {
+  boughtTogether,
+  forYou,
+  recentlyViewed,
+  similar,
+  trending,
+  visitorState,
+} from '../../src/engine/recommend';
+import type { CatalogItem, EventType, LikewiseEvent } from '../../src/types';
+
+/** A source from plain lists. */
+const sourceOf = (lists: Record<string, [string, number][]>): NeighbourSource => ({
+  neighbours: (id) =>
+    lists[id] ? { ids: lists[id].map(([j]) => j), scores: lists[id].map(([, s]) => s) } : undefined,
+});
+
+const SOURCE = sourceOf({
+  a: [
+    ['b', 0.9],
+    ['c', 0.5],
+    ['d', 0.5],
+    ['e', 0.1],
+  ],
+  x: [
+    ['c', 0.8],
+    ['y', 0.6],
+  ],
+});
+
+let seq = 0;
+const ev = (type: EventType, itemId: string, ts: number, session = 's1'): LikewiseEvent => ({
+  id: `e${seq++}`,
+  type,
+  itemId,
+  ts,
+  session,
+});
+
+const ids = (list: { id: string }[]) => list.map((r) => r.id);
+
+describe('similar', () => {
+  it('returns the neighbours, ties by id, with the anchor as reason', () => {
+    const r = similar(SOURCE, 'a');
+    expect(ids(r)).toEqual(['b', 'c', 'd', 'e']);
+    expect(r[0]).toEqual({ id: 'b', score: 0.9, reason: { kind: 'similar', itemId: 'a' } });
+  });
+
+  it('falls back to trending when the item has too few neighbours', () => {
+    const pop: RankedList = { ids: ['p', 'q', 'y'], scores: [5, 9, 1] };
+    const r = similar(SOURCE, 'x', { limit: 4, trending: pop });
+    expect(ids(r)).toEqual(['c', 'y', 'q', 'p']);
+    expect(r[2].reason).toEqual({ kind: 'trending' });
+    expect(r[2].score).toBeLessThan(r[1].score);
+  });
+});
+
+describe('business rules', () => {
+  const catalog = new Map<string, CatalogItem>(
+    [
+      { id: 'b', category: 'shoes', price: 50 },
+      { id: 'c', category: 'shoes', price: 20, inStock: false },
+      { id: 'd', category: 'hats', price: 10 },
+      { id: 'e', category: 'shoes', price: 80 },
+    ].map((c) => [c.id, { title: c.id, url: `/${c.id}`, ...c }]),
+  );
+
+  it('drops unknown and out-of-stock items', () => {
+    const cat = new Map(catalog);
+    cat.delete('e');
+    expect(ids(similar(SOURCE, 'a', { catalog: cat }))).toEqual(['b', 'd']);
+    expect(ids(similar(SOURCE, 'a', { isKnown: (id) => id !== 'b', inStock: () => true }))).toEqual(
+      ['c', 'd', 'e'],
+    );
+  });
+
+  it('excludes the page, cart, purchased and dismissed items', () => {
+    const events = [ev('add_to_cart', 'b', 1), ev('purchase', 'c', 2), ev('dismiss', 'd', 3)];
+    expect(ids(similar(SOURCE, 'a', { events }))).toEqual(['e']);
+    expect(ids(similar(SOURCE, 'a', { events, excludePurchased: false }))).toEqual(['c', 'e']);
+    expect(ids(similar(SOURCE, 'a', { exclude: new Set(['b', 'e']) }))).toEqual(['c', 'd']);
+    expect(ids(similar(SOURCE, 'a', { cart: ['c'], purchased: ['d'], dismissed: ['e'] }))).toEqual([
+      'b',
+    ]);
+  });
+
+  it('reads a cart item removed again as out of the cart', () => {
+    const state = visitorState([ev('add_to_cart', 'b', 1), ev('remove_from_cart', 'b', 2)]);
+    expect([...state.cart]).toEqual([]);
+  });
+
+  it('filters by category, price range and predicate', () => {
+    expect(ids(similar(SOURCE, 'a', { catalog, category: 'shoes' }))).toEqual(['b', 'e']);
+    expect(ids(similar(SOURCE, 'a', { catalog, minPrice: 15, maxPrice: 60 }))).toEqual(['b']);
+    expect(ids(similar(SOURCE, 'a', { filter: (id) => id !== 'c' }))).toEqual(['b', 'd', 'e']);
+  });
+
+  it('boosts and buries by id or predicate', () => {
+    expect(ids(similar(SOURCE, 'a', { boost: { e: 10, b: 0.1 } }))).toEqual(['e', 'c', 'd', 'b']);
+    expect(ids(similar(SOURCE, 'a', { boost: (id) => (id === 'b' ? 0 : 1) }))).toEqual([
+      'c',
+      'd',
+      'e',
+    ]);
+  });
+
+  it('caps items per category and the list length', () => {
+    const cat = new Map(catalog);
+    cat.set('c', { ...catalog.get('c')!, inStock: true });
+    expect(ids(similar(SOURCE, 'a', { catalog: cat, maxPerCategory: 1 }))).toEqual(['b', 'd']);
+    expect(ids(similar(SOURCE, 'a', { limit: 2 }))).toEqual(['b', 'c']);
+  });
+});
+
+describe('boughtTogether', () => {
+  it('sums over the cart, excludes the cart and names the strongest anchor', () => {
+    const r = boughtTogether(SOURCE, ['a', 'x']);
+    // c: 0.5 from a + 0.8 from x.
+    expect(r[0]).toEqual({ id: 'c', score: 1.3, reason: { kind: 'together', itemId: 'x' } });
+    expect(ids(r)).toEqual(['c', 'b', 'y', 'd', 'e']);
+    expect(ids(boughtTogether(SOURCE, 'x'))).toEqual(['c', 'y']);
+  });
+});
+
+describe('forYou', () => {
+  it('weights recent history most and names the item that contributed most', () => {
+    // x viewed last (weight 1), a before (weight 1/2): c = 0.8 + 0.25, y = 0.6, b = 0.45.
+    const events = [ev('view', 'a', 1), ev('view', 'x', 2)];
+    const r = forYou(SOURCE, events);
+    expect(ids(r)).toEqual(['c', 'y', 'b', 'd', 'e']);
+    expect(r[0].score).toBeCloseTo(1.05, 10);
+    expect(r[0].reason).toEqual({ kind: 'history', itemId: 'x', via: 'view' });
+  });
+
+  it('weights history by event type', () => {
+    // a bought (8 * 1/2) outweighs x viewed last (1).
+    const r = forYou(SOURCE, [ev('purchase', 'a', 1), ev('view', 'x', 2)], {
+      excludePurchased: false,
+    });
+    expect(r[0].id).toBe('b');
+    expect(r[0].reason).toEqual({ kind: 'history', itemId: 'a', via: 'purchase' });
+  });
+
+  it('never recommends what the visitor already saw', () => {
+    const r = forYou(SOURCE, [ev('view', 'a', 1), ev('view', 'b', 2)]);
+    expect(ids(r)).not.toContain('b');
+    expect(ids(r)).not.toContain('a');
+  });
+});
+
+describe('recentlyViewed and trending', () => {
+  it('lists viewed items latest first, without the page item', () => {
+    const events = [
+      ev('view', 'a', 1),
+      ev('click', 'b', 3),
+      ev('view', 'c', 2),
+      ev('impression', 'z', 4),
+    ];
+    const r = recentlyViewed(events, { currentItemId: 'c' });
+    expect(ids(r)).toEqual(['b', 'a']);
+    expect(r[0].reason).toEqual({ kind: 'recent', itemId: 'b', via: 'click' });
+  });
+
+  it('ranks by popularity, ties by id', () => {
+    const r = trending({ ids: ['b', 'a', 'c', 'z'], scores: [2, 2, 5, 0] }, { exclude: ['c'] });
+    expect(ids(r)).toEqual(['a', 'b']);
+    expect(r[0].reason).toEqual({ kind: 'trending' });
+  });
+});
