@@ -1,0 +1,24 @@
+/**
+ * Formats a price for display with `Intl.NumberFormat`, never throwing.
+ *
+ * @param price - the amount; anything but a finite number gives `''`
+ * @param currency - ISO 4217 code (e.g. `EUR`); without one, a plain number is shown
+ * @param locale - BCP 47 tag, e.g. the page's `<html lang>`; `en_US` is read as `en-US`.
+ *   An invalid locale or currency falls back to the browser default rather than failing.
+ * @example
+ * formatPrice(12.5, 'EUR', 'de-DE') // '12,50 €'
+ */
+export function formatPrice(price: unknown, currency?: string, locale?: string): string {
+  if (typeof price !== 'number' || !Number.isFinite(price)) return '';
+  const format = (l?: string, c?: string) =>
+    new Intl.NumberFormat(l, c ? { style: 'currency', currency: c } : {}).format(price);
+  try {
+    return format(locale?.replace(/_/g, '-'), currency);
+  } catch {
+    try {
+      return format(undefined, currency);
+    } catch {
+      return format();
+    }
+  }
+}

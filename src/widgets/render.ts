@@ -1,0 +1,365 @@
+import { LikewiseError } from '../errors';
+import type { Recommendation, Scenario } from '../types';
+import { formatPrice } from './formatPrice';
+import { observeImpressions } from './observeImpressions';
+import { safeUrl } from './safeUrl';
+import { adoptStyles } from './styles';
+
+/** Names of the widget's elements: keys of `classNames` and `::part()` names. */
+export type RenderPart =
+  | 'root'
+  | 'title'
+  | 'list'
+  | 'item'
+  | 'link'
+  | 'image'
+  | 'name'
+  | 'price'
+  | 'reason'
+  | 'dismiss'
+  | 'empty';
+
+/**
+ * Texts of the widget. Scenario keys are the headings (overridden by
+ * `options.title`).
+ */
+export interface RenderTranslations extends Partial<Record<Scenario, string>> {
+  /** Reason line; `{title}` is replaced by the item's title. Default `Because you viewed {title}`. */
+  reason?: string;
+  /** Accessible name of the dismiss button. Default `Not interested`. */
+  dismiss?: string;
+  /** Shown when nothing is recommended and `collapseEmpty` is false. Default `Nothing to show yet`. */
+  empty?: string;
+}
+
+/** Options of {@link render}. Callbacks never throw into the page: their errors go to `onError`. */
+export interface RenderOptions {
+  /** Which recommendations: `similar`, `for-you`, `bought-together`, `recently-viewed`, `trending`. */
+  type: Scenario;
+  /** The anchor item (`similar`, `bought-together`). */
+  itemId?: string;
+  /** How many items, an integer from 1 to 50. Default 8. */
+  limit?: number;
+  /** Heading. Default per scenario (`Similar items`, ...), or `translations[type]`. */
+  title?: string;
+  /**
+   * Item template: a function returning a Node (it gets the recommendation with
+   * `item.url` and `item.image` already checked; put text in with
+   * `textContent`), or a `<template>` whose clone has its
+   * `data-field="title|price|image|url|reason"` elements filled as text
+   * (`url` sets `href`, `image` sets `src`; a field without a value is removed).
+   */
+  template?: ((rec: Recommendation, index: number) => Node) | HTMLTemplateElement;
+  /** Extra classes added next to the stable `likewise__*` classes. */
+  classNames?: Partial<Record<RenderPart, string>>;
+  /** Texts; see {@link RenderTranslations}. */
+  translations?: RenderTranslations;
+  /** Hide the widget when there is nothing to show (or the getter failed). Default true. */
+  collapseEmpty?: boolean;
+  /** Fetch only when the widget is within 200px of the viewport. Default true. */
+  lazy?: boolean;
+  /** Show "Because you viewed X" under items whose reason names an item. Default false. */
+  showReason?: boolean;
+  /** Show a "not interested" button per item, which removes it and calls `onDismiss`. Default false. */
+  dismissible?: boolean;
+  /**
+   * Render inside an open shadow root with the default styles. Default true
+   * without `template`, false with one (so the page's CSS styles the template).
+   */
+  shadow?: boolean;
+  /** The shopper dismissed an item. */
+  onDismiss?: (rec: Recommendation) => void;
+  /** A link was clicked (navigation proceeds). `position` is 0-based, `listId` is `data-likewise-rec`. */
+  onClick?: (rec: Recommendation, position: number, listId: string) => void;
+  /** An item was at least half visible for 1 s (once per item per list). */
+  onImpression?: (rec: Recommendation, position: number, listId: string) => void;
+  /** A background failure (the getter rejected, a callback threw). */
+  onError?: (error: unknown) => void;
+}
+
+/** What {@link render} asks its getter for. */
+export interface RenderRequest {
+  type: Scenario;
+  itemId?: string;
+  limit: number;
+}
+
+/** Where {@link render} gets its data and platform from (injected; fakes in tests). */
+export interface RenderDeps {
+  /** Resolves the recommendations to show. */
+  getRecommendations: (request: RenderRequest) => Promise<Recommendation[]>;
+  /** Title of an item, for the reason line. */
+  catalogTitle?: (itemId: string) => string | undefined;
+  /** Locale for prices. Default `<html lang>`, else `navigator.language`. */
+  locale?: string;
+  /** Default `globalThis.IntersectionObserver`; without one, rendering is immediate and no impressions are reported. */
+  IntersectionObserver?: typeof IntersectionObserver;
+}
+
+const SCENARIOS: Scenario[] = [
+  'similar',
+  'for-you',
+  'bought-together',
+  'recently-viewed',
+  'trending',
+];
+const TITLES = [
+  'Similar items',
+  'Recommended for you',
+  'Frequently bought together',
+  'Recently viewed',
+  'Trending now',
+];
+const mounted = new WeakMap<Element, () => void>();
+
+/**
+ * Renders a recommendation widget into `container`: a heading and an
+ * accessible list of linked cards (image, title, price), themed by CSS custom
+ * properties (see `styles`). Space is reserved at once by a skeleton of
+ * `limit` cards; the data is fetched when the container nears the viewport.
+ * Rendering again into the same container replaces the previous widget.
+ *
+ * @param container - the element to render into (the widget is appended as `div.likewise-host`)
+ * @param options - see {@link RenderOptions}
+ * @param deps - the data getter and platform objects
+ * @returns a cleanup that removes the widget, its listeners and observers (idempotent)
+ * @throws LikewiseError `INVALID_OPTION` on a missing container, unknown type, bad limit or template
+ * @example
+ * const stop = render(document.querySelector('#recs')!, { type: 'similar', itemId: 'sku-1' }, {
+ *   getRecommendations: (req) => lw.recommend(req),
+ * });
+ */
+export function render(
+  container: HTMLElement,
+  options: RenderOptions,
+  deps: RenderDeps,
+): () => void {
+  const misuse = (message: string): never => {
+    throw new LikewiseError('INVALID_OPTION', 'render: ' + message);
+  };
+  if (container?.nodeType !== 1) misuse('container must be an element');
+  const { type, itemId, template, translations: tr = {}, classNames: cn = {} } = options ?? {};
+  const scenario = SCENARIOS.indexOf(type);
+  if (scenario < 0)
+    misuse(`unknown type ${JSON.stringify(type)}; expected one of ${SCENARIOS.join(', ')}`);
+  const limit = options.limit ?? 8;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 50)
+    misuse('limit must be an integer from 1 to 50');
+  if (template && typeof template !== 'function' && template.nodeName !== 'TEMPLATE')
+    misuse('template must be a function or a <template> element');
+  if (typeof deps?.getRecommendations !== 'function')
+    misuse('deps.getRecommendations must be a function');
+
+  mounted.get(container)?.();
+  const doc = container.ownerDocument;
+  const title = options.title ?? tr[type] ?? TITLES[scenario];
+  const showReason = options.showReason;
+  const host = doc.createElement('div');
+  host.className = 'likewise-host';
+  const root = (options.shadow ?? !template) ? host.attachShadow({ mode: 'open' }) : host;
+  if (root !== host) adoptStyles(root as ShadowRoot);
+  const classes = container.classList;
+  const recs = new Map<Element, [Recommendation, number]>();
+  const listId = Math.random().toString(36).slice(2, 10);
+  const aborter = new AbortController();
+  let alive = true;
+  let lazy: IntersectionObserver | undefined;
+  let stopImpressions: (() => void) | undefined;
+
+  const report = (error: unknown) => {
+    try {
+      options.onError?.(error);
+    } catch {
+      // An onError that throws has nowhere left to report to.
+    }
+  };
+  // biome-ignore lint/suspicious/noExplicitAny: a user callback with any arguments
+  const call = (fn: ((...args: any[]) => void) | undefined, ...args: unknown[]) => {
+    try {
+      fn?.(...args);
+    } catch (e) {
+      report(e);
+    }
+  };
+  const make = <K extends keyof HTMLElementTagNameMap>(
+    tag: K,
+    part: RenderPart,
+    parent: Node,
+    text?: string,
+    attributes: Record<string, string> = {},
+  ): HTMLElementTagNameMap[K] => {
+    const el = doc.createElement(tag);
+    el.className =
+      (part === 'root' ? 'likewise' : 'likewise__' + part) + (cn[part] ? ' ' + cn[part] : '');
+    attributes.part = part;
+    for (const name in attributes) el.setAttribute(name, attributes[name]);
+    if (text !== undefined) el.textContent = text;
+    parent.appendChild(el);
+    return el;
+  };
+  const frame = (attributes?: Record<string, string>) => {
+    const section = make('section', 'root', doc.createDocumentFragment(), undefined, attributes);
+    make('h2', 'title', section, title);
+    root.replaceChildren(section);
+    return section;
+  };
+  const card = (li: Node, name = '', url?: string, image?: string, price = '', reason = '') => {
+    const a = make('a', 'link', li);
+    if (url) a.href = url;
+    if (image) {
+      const img = make('img', 'image', a);
+      img.src = image;
+      img.alt = name;
+      img.width = img.height = 240;
+      img.loading = 'lazy';
+    } else make('span', 'image', a);
+    make('span', 'name', a, name);
+    make('span', 'price', a, price);
+    if (showReason) make('p', 'reason', li, reason);
+  };
+  const empty = () => {
+    classes.remove('likewise--loading');
+    stopImpressions?.();
+    if (options.collapseEmpty === false)
+      make('p', 'empty', frame(), tr.empty ?? 'Nothing to show yet');
+    else {
+      root.replaceChildren();
+      host.hidden = true;
+      classes.add('likewise--empty');
+    }
+  };
+  const paint = (list: Recommendation[]) => {
+    const base = doc.baseURI;
+    const locale = deps.locale || doc.documentElement.lang || navigator.language;
+    const ul = make('ul', 'list', frame({ 'data-likewise-rec': listId }), undefined, {
+      role: 'list',
+    });
+    // A non-iterable result throws here and ends as onError + empty state.
+    for (const rec of list) {
+      const item = rec?.item;
+      const url = typeof item?.title === 'string' && safeUrl(item.url, base);
+      if (recs.size >= limit) break;
+      if (!url || typeof rec.id !== 'string') continue;
+      const image = safeUrl(item.image, base);
+      const safe = { ...rec, item: { ...item, url, image } };
+      const li = make('li', 'item', ul, undefined, {
+        role: 'listitem',
+        'data-likewise-item': rec.id,
+      });
+      const price = formatPrice(item.price, item.currency, locale);
+      const anchor = rec.reason?.itemId;
+      const anchorTitle = showReason && anchor && deps.catalogTitle?.(anchor);
+      const reason = anchorTitle
+        ? (tr.reason ?? 'Because you viewed {title}').replace('{title}', () => anchorTitle)
+        : '';
+      if (typeof template === 'function') li.append(template(safe, recs.size));
+      else if (template) {
+        const clone = doc.importNode(template.content, true);
+        const fields: Record<string, string | undefined> = {
+          title: item.title,
+          price,
+          reason,
+          url,
+          image,
+        };
+        for (const el of clone.querySelectorAll('[data-field]')) {
+          const field = el.getAttribute('data-field') as string;
+          const value = fields[field];
+          // Slots are filled as text or as a checked URL, never as markup.
+          if (!value) el.remove();
+          else if (field === 'url') el.setAttribute('href', value);
+          else if (field === 'image') el.setAttribute('src', value);
+          else el.textContent = value;
+        }
+        li.append(clone);
+      } else card(li, item.title, url, image, price, reason);
+      if (options.dismissible) {
+        make('button', 'dismiss', li, '×', {
+          type: 'button',
+          'aria-label': (tr.dismiss ?? 'Not interested') + ': ' + item.title,
+          'data-likewise-dismiss': '',
+        });
+      }
+      recs.set(li, [safe, recs.size]);
+    }
+    if (!recs.size) return empty();
+    classes.remove('likewise--loading');
+    stopImpressions = observeImpressions(
+      recs.keys(),
+      (li) => {
+        const hit = recs.get(li);
+        if (hit) call(options.onImpression, hit[0], hit[1], listId);
+      },
+      deps,
+    );
+  };
+  const onClick = (event: Event) => {
+    const target = event.target as Element;
+    const li = target.closest?.('[data-likewise-item]');
+    const hit = li && recs.get(li);
+    if (!hit) return;
+    if (target.closest('[data-likewise-dismiss]')) {
+      if (event.type !== 'click') return;
+      const next = li.nextElementSibling ?? li.previousElementSibling;
+      li.remove();
+      recs.delete(li);
+      call(options.onDismiss, hit[0]);
+      // Keep keyboard users in the list instead of dropping focus to <body>.
+      if (recs.size) next?.querySelector<HTMLElement>('a,button')?.focus();
+      else empty();
+    } else if (
+      target.closest('a[href]') &&
+      (event.type === 'click' || (event as MouseEvent).button === 1)
+    )
+      call(options.onClick, hit[0], hit[1], listId);
+  };
+  const load = () => {
+    lazy?.disconnect();
+    Promise.resolve()
+      .then((): unknown => alive && deps.getRecommendations({ type, itemId, limit }))
+      .then((list) => {
+        if (alive) paint(list as Recommendation[]);
+      })
+      .catch((error) => {
+        if (!alive) return;
+        empty();
+        report(
+          error instanceof LikewiseError
+            ? error
+            : new LikewiseError('RENDER', 'render: could not get recommendations', error),
+        );
+      });
+  };
+
+  // Skeleton: the same card markup, empty, so the real cards take the space it reserved.
+  const ul = make('ul', 'list', frame({ 'aria-busy': 'true' }), undefined, {
+    'aria-hidden': 'true',
+  });
+  for (let i = 0; i < limit; i++) card(make('li', 'item', ul));
+  classes.add('likewise--loading');
+  container.append(host);
+  const { signal } = aborter;
+  root.addEventListener('click', onClick, { signal });
+  // Middle-click opens the link in a new tab without a click event.
+  root.addEventListener('auxclick', onClick, { signal });
+  const IO = deps.IntersectionObserver ?? globalThis.IntersectionObserver;
+  if (options.lazy !== false && IO) {
+    lazy = new IO((entries) => entries.some((e) => e.isIntersecting) && load(), {
+      rootMargin: '200px',
+    });
+    lazy.observe(host);
+  } else load();
+
+  const cleanup = () => {
+    if (!alive) return;
+    alive = false;
+    lazy?.disconnect();
+    stopImpressions?.();
+    aborter.abort();
+    host.remove();
+    classes.remove('likewise--loading', 'likewise--empty');
+    if (mounted.get(container) === cleanup) mounted.delete(container);
+  };
+  mounted.set(container, cleanup);
+  return cleanup;
+}
