@@ -70,6 +70,25 @@ export interface LikewiseEvent {
   pos?: number;
   /** Experiment group at the time of the event (measurement). */
   group?: 'treatment' | 'holdout';
+  /**
+   * The scenario the widget slot was configured with (`impression`, `click`),
+   * even when a holdout visitor was shown the control instead, so that
+   * treatment and holdout compare the same slot.
+   */
+  scenario?: Scenario;
+  /**
+   * The widget slot's name (`data-likewise-widget`, else its scenario), on
+   * `impression` and `click`, so a report can tell two widgets of the same
+   * scenario apart. At most 64 characters.
+   */
+  widget?: string;
+  /**
+   * The random anonymous visitor id (never a customer id, never derived from
+   * the device), so a collector can count visitors and attribute conversions
+   * across sessions. Set only on events sent to a collector after consent.
+   * At most 64 characters.
+   */
+  visitor?: string;
 }
 
 /** A catalogue entry. Everything but `id`, `title` and `url` is optional. */

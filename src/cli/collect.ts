@@ -1,0 +1,467 @@
+/**
+ * `likewise collect`: a reference collector for the SDK's `endpoint` option,
+ * on node:http only. It appends every accepted event as one NDJSON line,
+ * durably (written and fsynced before the 200), so `likewise train` and
+ * `likewise report` can read the file.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { validateEvent } from '../metrics/validateEvent';
+import type { LikewiseEvent } from '../types';
+import type { CliCommand } from './types';
+
+/** Options of {@link createCollector}. */
+export interface CollectorOptions {
+  /** NDJSON file events are appended to (created when missing). */
+  out: string;
+  /** Port; 0 picks a free one. Default 0. */
+  port?: number;
+  /** Interface to bind. Default `127.0.0.1` (local only). */
+  host?: string;
+  /** Origins allowed to send from a browser (`https://shop.example`), or `*`. Default none. */
+  origins?: readonly string[];
+  /** Sustained POST requests per second per client IP. Default 10. */
+  rate?: number;
+  /** Requests a client may burst before the rate applies. Default 2 x rate. */
+  burst?: number;
+  /** Largest body in bytes. Default 65536 (the browser's beacon budget). */
+  maxBodyBytes?: number;
+  /** Most events per batch. Default 500. */
+  maxEvents?: number;
+  /** Clock in ms (tests). Default `Date.now`. */
+  now?: () => number;
+  /** Write and server errors. Default: ignored. */
+  onError?: (error: unknown) => void;
+}
+
+/** A running collector. */
+export interface Collector {
+  server: Server;
+  /** The bound port. */
+  port: number;
+  /** `http://host:port`. */
+  url: string;
+  /** Number of distinct event ids in the file. */
+  size(): number;
+  /** Stops accepting, waits for pending writes, closes the file. */
+  close(): Promise<void>;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+const PATHS = new Set(['/events', '/collect']);
+
+/** Reads the ids already in `path`, and whether the file ends in a newline. */
+async function loadIds(path: string): Promise<{ ids: Set<string>; needsNewline: boolean }> {
+  const ids = new Set<string>();
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return { ids, needsNewline: false };
+  }
+  let needsNewline = false;
+  try {
+    const { size } = await fh.stat();
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await fh.read(last, 0, 1, size - 1);
+      // A crash mid-write can leave a partial last line: start ours on a fresh one.
+      needsNewline = last[0] !== 0x0a;
+    }
+  } finally {
+    await fh.close();
+  }
+  const lines = createInterface({
+    input: createReadStream(path),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    try {
+      const id = (JSON.parse(line) as { id?: unknown }).id;
+      if (typeof id === 'string') ids.add(id);
+    } catch {
+      // A torn line from a crash: skipped (readers skip it too).
+    }
+  }
+  return { ids, needsNewline };
+}
+
+/** Reads a body up to `max` bytes; resolves `null` (and drains the rest) when it is bigger. */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = Number(req.headers['content-length']) > max;
+    if (over) done(null);
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (over) {
+        // Drain so the client reads our 413, but not forever.
+        if (size > max * 16) req.destroy();
+        return;
+      }
+      if (size > max) {
+        over = true;
+        chunks.length = 0;
+        done(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!over) done(Buffer.concat(chunks));
+    });
+    req.on('error', fail);
+  });
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
+  res.end(text);
+}
+
+/**
+ * Starts the reference collector.
+ *
+ * - `POST /events` (alias `/collect`): a JSON array of events or
+ *   `{ "events": [...] }`, as `application/json` or `text/plain` (what
+ *   `sendBeacon` sends, to avoid a CORS preflight). Every event is checked
+ *   with `validateEvent` (ids <= 64 characters, item ids <= 256, known
+ *   types...); one invalid event refuses the batch with 400. Body over
+ *   `maxBodyBytes`: 413; more than `maxEvents` events: 413; empty batch: 400.
+ *   Events whose id is already in the file (or twice in the batch) are
+ *   dropped. Accepted events are appended as NDJSON, then the file is
+ *   fsynced, then `200 {"accepted":n,"duplicates":m}` is sent: an
+ *   acknowledged batch survives a crash or `kill -9`.
+ * - CORS: only for configured `origins` (`OPTIONS` preflight answered 204;
+ *   other origins get 403, and their POSTs are refused too, since a
+ *   `text/plain` POST needs no preflight). Requests without an `Origin`
+ *   header (server-to-server, curl) are accepted.
+ * - Rate limit: a token bucket per client IP (`rate` per second, `burst`
+ *   deep); over it: 429 with `Retry-After` in seconds.
+ * - `GET /health`: `200 {"ok":true,"events":n}`.
+ *
+ * @param options - See {@link CollectorOptions}.
+ * @example
+ * const c = await createCollector({ out: 'events.ndjson', origins: ['https://shop.example'] });
+ * console.log(c.url); await c.close();
+ */
+export async function createCollector(options: CollectorOptions): Promise<Collector> {
+  const out = resolve(options.out);
+  const host = options.host ?? '127.0.0.1';
+  const origins = new Set(options.origins ?? []);
+  const rate = options.rate ?? 10;
+  const burst = options.burst ?? Math.max(1, 2 * rate);
+  const maxBody = options.maxBodyBytes ?? 65_536;
+  const maxEvents = options.maxEvents ?? 500;
+  const now = options.now ?? Date.now;
+  const onError = options.onError ?? (() => {});
+
+  const { ids, needsNewline } = await loadIds(out);
+  const created = !existsSync(out);
+  const file = await open(out, 'a');
+  if (created) {
+    // Make the new file's directory entry durable too (a power cut, not only kill -9).
+    try {
+      const dir = await open(dirname(out), 'r');
+      await dir.sync();
+      await dir.close();
+    } catch {
+      // Not supported on every platform (Windows); the data itself is still fsynced.
+    }
+  }
+  let pendingNewline = needsNewline;
+  let chain: Promise<unknown> = Promise.resolve();
+  const buckets = new Map<string, Bucket>();
+
+  /** Takes a token for `ip`; returns 0 when allowed, else seconds to wait. */
+  const take = (ip: string): number => {
+    const t = now();
+    let b = buckets.get(ip);
+    if (!b) {
+      if (buckets.size >= 10_000) {
+        // Forget clients whose bucket has refilled, so the map cannot grow without bound.
+        for (const [k, v] of buckets)
+          if (v.tokens + ((t - v.at) / 1000) * rate >= burst) buckets.delete(k);
+        if (buckets.size >= 10_000) buckets.clear();
+      }
+      b = { tokens: burst, at: t };
+      buckets.set(ip, b);
+    }
+    b.tokens = Math.min(burst, b.tokens + (Math.max(0, t - b.at) / 1000) * rate);
+    b.at = t;
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / rate));
+  };
+
+  /** Appends the new events of a batch and fsyncs; serialised so ids are checked and added atomically. */
+  const append = (events: LikewiseEvent[]) => {
+    const run = chain.then(async () => {
+      const fresh: LikewiseEvent[] = [];
+      const inBatch = new Set<string>();
+      for (const e of events) {
+        if (ids.has(e.id) || inBatch.has(e.id)) continue;
+        inBatch.add(e.id);
+        fresh.push(e);
+      }
+      if (fresh.length > 0) {
+        const text =
+          (pendingNewline ? '\n' : '') + fresh.map((e) => JSON.stringify(e)).join('\n') + '\n';
+        await file.write(text);
+        await file.sync();
+        pendingNewline = false;
+        for (const e of fresh) ids.add(e.id);
+      }
+      return { accepted: fresh.length, duplicates: events.length - fresh.length };
+    });
+    chain = run.catch(() => {});
+    return run;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://collector').pathname;
+    const origin = req.headers.origin;
+    const allowed = typeof origin === 'string' && (origins.has('*') || origins.has(origin));
+    const cors: Record<string, string> = allowed
+      ? { 'access-control-allow-origin': origin, vary: 'Origin' }
+      : {};
+    if (path === '/health') {
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return send(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
+      return send(res, 200, { ok: true, events: ids.size });
+    }
+    if (!PATHS.has(path)) return send(res, 404, { error: 'not found' });
+    if (req.method === 'OPTIONS') {
+      if (!allowed) return send(res, 403, { error: 'origin not allowed' });
+      res.writeHead(204, {
+        ...cors,
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers': 'content-type',
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
+    if (req.method !== 'POST')
+      return send(res, 405, { error: 'method not allowed' }, { allow: 'POST, OPTIONS' });
+    if (origin !== undefined && !allowed) {
+      req.resume();
+      return send(res, 403, { error: 'origin not allowed' });
+    }
+    const wait = take(req.socket.remoteAddress ?? 'unknown');
+    if (wait > 0) {
+      req.resume();
+      return send(
+        res,
+        429,
+        { error: 'too many requests' },
+        { ...cors, 'retry-after': String(wait) },
+      );
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== '' && type !== 'application/json' && type !== 'text/plain') {
+      req.resume();
+      return send(res, 415, { error: 'send application/json or text/plain' }, cors);
+    }
+    const raw = await readBody(req, maxBody);
+    if (raw === null) {
+      return send(
+        res,
+        413,
+        { error: `body larger than ${maxBody} bytes` },
+        { ...cors, connection: 'close' },
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return send(res, 400, { error: 'body is not JSON' }, cors);
+    }
+    const list = Array.isArray(parsed)
+      ? parsed
+      : Array.isArray((parsed as { events?: unknown } | null)?.events)
+        ? (parsed as { events: unknown[] }).events
+        : null;
+    if (list === null)
+      return send(res, 400, { error: 'expected an array of events or {"events":[...]}' }, cors);
+    if (list.length === 0) return send(res, 400, { error: 'empty batch' }, cors);
+    if (list.length > maxEvents)
+      return send(res, 413, { error: `more than ${maxEvents} events` }, cors);
+    const events: LikewiseEvent[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const r = validateEvent(list[i]);
+      if (!r.ok) return send(res, 400, { error: `event ${i}: ${r.error}` }, cors);
+      events.push(r.event);
+    }
+    try {
+      const result = await append(events);
+      return send(res, 200, result, cors);
+    } catch (e) {
+      onError(e);
+      return send(res, 500, { error: 'could not store events' }, cors);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      onError(e);
+      send(res, 500, { error: 'internal error' });
+    });
+  });
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+  server.on('clientError', (_e, socket) => socket.destroy());
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | null = null;
+  return {
+    server,
+    port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    size: () => ids.size,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((ok) => {
+          server.close(() => ok());
+          server.closeIdleConnections?.();
+        });
+        await chain;
+        await file.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+const USAGE = `Usage: likewise collect --out FILE [--port P] [--host H] [--origin URL ...] [--rate N]
+
+A reference collector for the SDK's endpoint option: POST /events (or /collect)
+takes a batch of events and appends them to FILE as NDJSON (fsynced before the
+answer), dropping duplicate ids. GET /health answers {"ok":true}.
+
+  --out FILE      NDJSON file to append to (required)
+  --port P        port, default 8787 (0 = any free port)
+  --host H        interface to bind, default 127.0.0.1 (local only)
+  --origin URL    a browser origin allowed to send (repeat; * allows any)
+  --rate N        requests per second per client IP, default 10 (burst 2 x N)
+`;
+
+/**
+ * `likewise collect`: runs {@link createCollector} until SIGINT or SIGTERM,
+ * then closes cleanly and resolves 0. Usage errors resolve 2, start failures
+ * (port in use, file not writable) 1.
+ */
+export const run: CliCommand = async (argv, io) => {
+  let values: {
+    out?: string;
+    port?: string;
+    host?: string;
+    origin?: string[];
+    rate?: string;
+    help?: boolean;
+  };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        out: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        origin: { type: 'string', multiple: true },
+        rate: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    io.stderr.write(`likewise collect: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const port = values.port === undefined ? 8787 : Number(values.port);
+  const rate = values.rate === undefined ? 10 : Number(values.rate);
+  const problem = !values.out
+    ? '--out FILE is required'
+    : !Number.isInteger(port) || port < 0 || port > 65535
+      ? `--port must be an integer from 0 to 65535 (got ${values.port})`
+      : !(rate > 0) || !Number.isFinite(rate)
+        ? `--rate must be a number > 0 (got ${values.rate})`
+        : null;
+  if (problem) {
+    io.stderr.write(`likewise collect: ${problem}\n\n${USAGE}`);
+    return 2;
+  }
+  let collector: Collector;
+  try {
+    collector = await createCollector({
+      out: resolve(io.cwd, values.out!),
+      port,
+      host: values.host,
+      origins: values.origin,
+      rate,
+      onError: (e) => io.stderr.write(`likewise collect: ${(e as Error)?.message ?? String(e)}\n`),
+    });
+  } catch (e) {
+    io.stderr.write(`likewise collect: cannot start: ${(e as Error).message}\n`);
+    return 1;
+  }
+  io.stdout.write(
+    `likewise collect: listening on ${collector.url} (POST /events), appending to ${resolve(io.cwd, values.out!)}` +
+      ` (${collector.size()} events already there)\n`,
+  );
+  if (!values.origin?.length) {
+    io.stdout.write(
+      'likewise collect: no --origin given: browsers on other origins are refused.\n',
+    );
+  }
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await collector.close();
+  io.stdout.write('likewise collect: stopped.\n');
+  return 0;
+};

@@ -1,0 +1,256 @@
+/**
+ * `likewise report`: what recommendations did, from a collected NDJSON log
+ * (the output of `likewise collect`): per widget, scenario and group, and the
+ * lift of treatment over holdout with 95 % confidence intervals.
+ */
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { computeLift, type Interval, type LiftResult } from '../metrics/computeLift';
+import { computeReport, type Report, visitorTotals } from '../metrics/computeReport';
+import { validateEvent } from '../metrics/validateEvent';
+import type { LikewiseEvent } from '../types';
+import type { CliCommand } from './types';
+
+/** What `likewise report --json` prints. */
+export interface ReportOutput {
+  /** Lines that were not valid events (malformed JSON or failed validation). */
+  skippedLines: number;
+  report: Report;
+  lift: LiftResult;
+}
+
+/**
+ * Reads an NDJSON file of `LikewiseEvent` lines (a line may also hold an
+ * array of events); invalid lines are counted, not fatal. Duplicate ids are
+ * kept once.
+ */
+export async function readEventLines(
+  path: string,
+): Promise<{ events: LikewiseEvent[]; skipped: number }> {
+  const events: LikewiseEvent[] = [];
+  const seen = new Set<string>();
+  let skipped = 0;
+  const lines = createInterface({
+    input: createReadStream(path),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      skipped++;
+      continue;
+    }
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const r = validateEvent(v);
+      if (!r.ok) skipped++;
+      else if (!seen.has(r.event.id)) {
+        seen.add(r.event.id);
+        events.push(r.event);
+      }
+    }
+  }
+  return { events, skipped };
+}
+
+/**
+ * The report and the lift for a list of events (what the command prints
+ * with `--json`). The unit of the lift is the visitor (`visitor` field, else
+ * the session).
+ */
+export function buildReport(
+  events: LikewiseEvent[],
+  windowDays: number,
+  currency?: string,
+): Omit<ReportOutput, 'skippedLines'> {
+  const report = computeReport(events, { windowDays, currency });
+  const lift = computeLift(visitorTotals(events, { currency: report.currency ?? undefined }));
+  return { report, lift };
+}
+
+const USAGE = `Usage: likewise report --events FILE [--json] [--window-days N] [--currency CODE]
+
+Measures recommendations from a collected NDJSON event log: impressions,
+clicks, CTR, attributed add-to-carts, purchases and revenue per widget,
+scenario and experiment group; and the lift of treatment over holdout on
+conversion rate and revenue per session, with 95% confidence intervals.
+
+  --events FILE     NDJSON of events (from likewise collect), required
+  --json            print JSON instead of tables
+  --window-days N   attribution window after a recommendation click, default 7
+  --currency CODE   currency of revenue, default the most frequent one
+`;
+
+const num = (x: number, digits = 2) =>
+  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const pct = (x: number | null, digits = 2) => (x === null ? '-' : `${num(x * 100, digits)}%`);
+const signed = (x: number, fmt: (v: number) => string) => (x >= 0 ? '+' : '-') + fmt(Math.abs(x));
+
+/** Aligned columns: the first `left` left-aligned (names), the rest right-aligned (figures). */
+function table(rows: string[][], left: number): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => (c < left ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function interval(i: Interval | null, fmt: (v: number) => string): string {
+  if (!i) return 'n/a';
+  return `${signed(i.estimate, fmt)} [${signed(i.lower, fmt)}, ${signed(i.upper, fmt)}]`;
+}
+
+/** The human-readable report. */
+export function formatReport(out: ReportOutput): string {
+  const { report, lift } = out;
+  const money = (x: number) => num(x);
+  const lines: string[] = [];
+  lines.push(
+    `likewise report: ${report.events} events${out.skippedLines ? ` (${out.skippedLines} invalid lines skipped)` : ''}, ` +
+      `attribution window ${report.windowDays} days, revenue in ${report.currency ?? '(no currency)'}`,
+  );
+  lines.push('', 'Per widget (attributed to recommendation clicks)');
+  if (report.widgets.length === 0) lines.push('(no impressions or recommendation clicks)');
+  else {
+    lines.push(
+      table(
+        [
+          [
+            'widget',
+            'scenario',
+            'group',
+            'impressions',
+            'clicks',
+            'CTR',
+            'add-to-carts',
+            'purchases',
+            'revenue',
+          ],
+          ...report.widgets.map((w) => [
+            w.widget,
+            w.scenario,
+            w.group,
+            String(w.impressions),
+            String(w.clicks),
+            pct(w.ctr),
+            String(w.addToCarts),
+            String(w.purchases),
+            money(w.revenue),
+          ]),
+        ],
+        3,
+      ),
+    );
+  }
+  lines.push('', 'Per group (all sessions)');
+  lines.push(
+    table(
+      [
+        [
+          'group',
+          'visitors',
+          'sessions',
+          'converted',
+          'conv. rate',
+          'revenue',
+          'rev./session',
+          'attributed',
+        ],
+        ...report.groups.map((g) => [
+          g.group,
+          String(g.visitors),
+          String(g.sessions),
+          String(g.convertedSessions),
+          pct(g.conversionRate),
+          money(g.revenue),
+          g.revenuePerSession === null ? '-' : money(g.revenuePerSession),
+          money(g.attributedRevenue),
+        ]),
+      ],
+      1,
+    ),
+  );
+  lines.push('', 'Lift of treatment over holdout, 95% confidence intervals');
+  if (lift.treatment.sessions === 0 || lift.holdout.sessions === 0) {
+    lines.push('(needs sessions in both groups: set experiment.holdout in createLikewise)');
+  } else {
+    const pp = (x: number) => `${num(x * 100)} pp`;
+    const rel = (x: number) => `${num(x * 100, 1)}%`;
+    lines.push(
+      `conversion rate:     ${interval(lift.conversionRate.difference, pp)}; relative ${interval(lift.conversionRate.relative, rel)}`,
+      `revenue per session: ${interval(lift.revenuePerSession.difference, money)}; relative ${interval(lift.revenuePerSession.relative, rel)}`,
+      `method: conversion rate: ${lift.conversionRate.method}.`,
+      `method: revenue per session: ${lift.revenuePerSession.method}.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `likewise report --events FILE [--json] [--window-days N] [--currency CODE]`.
+ * Resolves 0, 2 for usage errors, 1 when the file cannot be read.
+ */
+export const run: CliCommand = async (argv, io) => {
+  let values: {
+    events?: string;
+    json?: boolean;
+    'window-days'?: string;
+    currency?: string;
+    help?: boolean;
+  };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        events: { type: 'string' },
+        json: { type: 'boolean' },
+        'window-days': { type: 'string' },
+        currency: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    io.stderr.write(`likewise report: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const windowDays = values['window-days'] === undefined ? 7 : Number(values['window-days']);
+  const problem = !values.events
+    ? '--events FILE is required'
+    : !(windowDays >= 0) || !Number.isFinite(windowDays)
+      ? `--window-days must be a number >= 0 (got ${values['window-days']})`
+      : values.currency !== undefined && !/^[A-Z]{3}$/.test(values.currency)
+        ? `--currency must be an ISO 4217 code like EUR (got ${values.currency})`
+        : null;
+  if (problem) {
+    io.stderr.write(`likewise report: ${problem}\n\n${USAGE}`);
+    return 2;
+  }
+  const path = resolve(io.cwd, values.events!);
+  let read: { events: LikewiseEvent[]; skipped: number };
+  try {
+    read = await readEventLines(path);
+  } catch (e) {
+    io.stderr.write(`likewise report: cannot read ${path}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const out: ReportOutput = {
+    skippedLines: read.skipped,
+    ...buildReport(read.events, windowDays, values.currency),
+  };
+  io.stdout.write(values.json ? `${JSON.stringify(out, null, 2)}\n` : formatReport(out));
+  return 0;
+};

@@ -1,0 +1,146 @@
+import type { StateStore } from '../store/types';
+import type { LikewiseEvent, Scenario } from '../types';
+import {
+  assignGroup,
+  type ExperimentGroup,
+  type ExperimentOptions,
+  servedScenario,
+} from './assignGroup';
+import { computeReport, type Report } from './computeReport';
+import { checkEndpoint, createOutbox, type Outbox, type OutboxDeps } from './createOutbox';
+
+/** What {@link startMetrics} needs from the instance (a subset of createLikewise's context). */
+export interface MetricsHost {
+  readonly randomId: () => string;
+  report(error: unknown): void;
+  consent(): 'granted' | 'pending' | 'denied';
+  /** `null` without consent. */
+  state(): StateStore | null;
+  events(): Promise<LikewiseEvent[]>;
+  subscribe(listener: (event: LikewiseEvent) => void): () => void;
+  readonly enrich: ((event: LikewiseEvent) => void)[];
+  readonly onForget: (() => void)[];
+  readonly cleanups: (() => void)[];
+  readonly starting: Promise<unknown>[];
+}
+
+/** The metrics options of `createLikewise`. */
+export interface MetricsOptions {
+  /** The shop's collector; events are sent there after consent. */
+  endpoint?: string;
+  /** Holdout experiment; see `ExperimentOptions`. */
+  experiment?: ExperimentOptions;
+  /** Attribution window of `report()`, in days. Default 7. */
+  windowDays?: number;
+}
+
+/** What {@link startMetrics} returns to the instance. */
+export interface Metrics {
+  /** The visitor's group now (`treatment` without an experiment). */
+  group(): ExperimentGroup;
+  /** The scenario a widget configured as `scenario` should serve to this visitor (`null`: render nothing). */
+  serve(scenario: Scenario): Scenario | null;
+  /** `lw.report()`: the figures for this visitor's own events. Never rejects. */
+  report(): Promise<Report>;
+}
+
+/** State key of the anonymous visitor id. */
+export const VISITOR_KEY = 'visitor';
+
+/**
+ * Wires measurement into an instance: stamps `group` (with an experiment)
+ * and `visitor` (with an endpoint) on every event through `enrich`, keeps a
+ * stable anonymous visitor id in the state store (key `visitor`, created on
+ * first use after consent; before consent a per-page id that is stored when
+ * consent is granted), and feeds consented events to a persistent outbox.
+ * Forget drops the id and closes the outbox; destroy closes it.
+ *
+ * @param host - The instance context (createLikewise's `ctx`).
+ * @param options - See {@link MetricsOptions}; validated at once (assignGroup / createOutbox messages).
+ * @param deps - Outbox platform dependencies (tests).
+ * @example
+ * const metrics = startMetrics(ctx, { endpoint: options.endpoint, experiment: options.experiment });
+ */
+export function startMetrics(
+  host: MetricsHost,
+  options: MetricsOptions = {},
+  deps: OutboxDeps = {},
+): Metrics {
+  const { endpoint, experiment } = options;
+  let pageId = host.randomId();
+  // Throws INVALID_OPTION for a bad experiment before anything starts.
+  let group = assignGroup(pageId, experiment);
+  let visitor: string | null = null;
+  let outbox: Outbox | null = null;
+
+  const setVisitor = (id: string) => {
+    visitor = id;
+    group = assignGroup(id, experiment);
+  };
+  /** Reads (or stores) the persistent id once consent allows it. */
+  let loading: Promise<void> | null = null;
+  const load = (): Promise<void> => {
+    const state = host.state();
+    if (visitor !== null || !state) return Promise.resolve();
+    loading ??= (async () => {
+      try {
+        const stored = await state.get<string>(VISITOR_KEY);
+        if (typeof stored === 'string' && stored !== '' && stored.length <= 64) setVisitor(stored);
+        else {
+          await state.set(VISITOR_KEY, pageId);
+          setVisitor(pageId);
+        }
+      } catch (e) {
+        host.report(e);
+      } finally {
+        loading = null;
+      }
+    })();
+    return loading;
+  };
+  host.starting.push(load());
+
+  const outboxFor = (): Outbox | null => {
+    const store = host.state();
+    if (!endpoint || !store) return null;
+    outbox ??= createOutbox({ endpoint, store, onError: (e) => host.report(e) }, deps);
+    return outbox;
+  };
+  if (endpoint !== undefined) checkEndpoint(endpoint);
+
+  host.enrich.push((e) => {
+    if (experiment) e.group = group;
+    if (endpoint) e.visitor = visitor ?? pageId;
+    if (visitor === null) void load();
+  });
+  const unsubscribe = host.subscribe((e) => {
+    if (host.consent() !== 'granted') return;
+    void outboxFor()?.add([e]);
+  });
+  host.onForget.push(() => {
+    outbox?.close();
+    outbox = null;
+    visitor = null;
+    pageId = host.randomId();
+    group = assignGroup(pageId, experiment);
+  });
+  host.cleanups.push(() => {
+    unsubscribe();
+    outbox?.close();
+    outbox = null;
+  });
+
+  return {
+    group: () => group,
+    serve: (scenario) => servedScenario(scenario, group, experiment),
+    async report() {
+      let events: LikewiseEvent[] = [];
+      try {
+        events = await host.events();
+      } catch (e) {
+        host.report(e);
+      }
+      return computeReport(events, { windowDays: options.windowDays, visitorKey: () => 'me' });
+    },
+  };
+}

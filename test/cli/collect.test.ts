@@ -1,0 +1,304 @@
+// @vitest-environment node
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { rollup } from 'rollup';
+import ts from 'typescript';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Collector, createCollector, run } from '../../src/cli/collect';
+import type { LikewiseEvent } from '../../src/types';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A plain node:http request (fetch would refuse to set Origin in some runtimes). */
+function request(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
+  return new Promise((done, fail) => {
+    const req = httpRequest(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', fail);
+    req.end(options.body);
+  });
+}
+
+const post = (c: { url: string }, body: unknown, headers: Record<string, string> = {}) =>
+  request(`${c.url}/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+let n = 0;
+const event = (extra: Partial<LikewiseEvent> = {}): LikewiseEvent => ({
+  id: `c${++n}-${Math.random().toString(36).slice(2, 8)}`,
+  type: 'view',
+  ts: 1_700_000_000_000 + n,
+  session: 's1',
+  itemId: 'sku-1',
+  ...extra,
+});
+const lines = (file: string) =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
+
+const open: Collector[] = [];
+async function start(options: Partial<Parameters<typeof createCollector>[0]> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'lw-collect-'));
+  const out = join(dir, 'events.ndjson');
+  const c = await createCollector({
+    out,
+    origins: ['https://shop.example'],
+    rate: 1000,
+    ...options,
+  });
+  open.push(c);
+  return { c, out: options.out ?? out };
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+});
+
+describe('createCollector', () => {
+  it('binds to 127.0.0.1 by default and answers /health', async () => {
+    const { c } = await start();
+    expect(c.url).toBe(`http://127.0.0.1:${c.port}`);
+    expect((c.server.address() as { address: string }).address).toBe('127.0.0.1');
+    const h = await request(`${c.url}/health`);
+    expect(h.status).toBe(200);
+    expect(JSON.parse(h.body)).toEqual({ ok: true, events: 0 });
+  });
+
+  it('appends valid batches as NDJSON (array or {events}) and drops duplicate ids', async () => {
+    const { c, out } = await start();
+    const a = event();
+    const b = event({
+      type: 'purchase',
+      itemId: undefined,
+      items: [{ itemId: 'x', price: 9.5, quantity: 2 }],
+      currency: 'EUR',
+    });
+    const r1 = await post(c, [a, b], { 'content-type': 'application/json' });
+    expect(r1.status).toBe(200);
+    expect(JSON.parse(r1.body)).toEqual({ accepted: 2, duplicates: 0 });
+    expect(lines(out).map((l) => JSON.parse(l))).toEqual([a, b]);
+
+    const d = event();
+    const r2 = await post(c, { events: [a, d, d] });
+    expect(JSON.parse(r2.body)).toEqual({ accepted: 1, duplicates: 2 });
+    expect(lines(out).map((l) => JSON.parse(l).id)).toEqual([a.id, b.id, d.id]);
+
+    // Through /collect too; unknown fields are not stored.
+    const e = { ...event(), email: 'someone@example.com' };
+    expect(
+      (await request(`${c.url}/collect`, { method: 'POST', body: JSON.stringify([e]) })).status,
+    ).toBe(200);
+    expect(lines(out).at(-1)).not.toContain('email');
+  });
+
+  it('remembers ids already in the file after a restart, and starts after a torn last line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lw-collect-'));
+    const out = join(dir, 'events.ndjson');
+    const old = event();
+    writeFileSync(out, `${JSON.stringify(old)}\n{"id":"torn","ty`);
+    const { c } = await start({ out });
+    expect(c.size()).toBe(1);
+    const fresh = event();
+    expect(JSON.parse((await post(c, [old, fresh])).body)).toEqual({ accepted: 1, duplicates: 1 });
+    expect(lines(out)).toEqual([JSON.stringify(old), '{"id":"torn","ty', JSON.stringify(fresh)]);
+  });
+
+  it('answers CORS only for configured origins', async () => {
+    const { c, out } = await start();
+    const okPre = await request(`${c.url}/events`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+    });
+    expect(okPre.status).toBe(204);
+    expect(okPre.headers['access-control-allow-origin']).toBe('https://shop.example');
+    expect(okPre.headers['access-control-allow-methods']).toContain('POST');
+
+    const badPre = await request(`${c.url}/events`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(badPre.status).toBe(403);
+    expect(badPre.headers['access-control-allow-origin']).toBeUndefined();
+
+    const good = await post(c, [event()], { origin: 'https://shop.example' });
+    expect(good.status).toBe(200);
+    expect(good.headers['access-control-allow-origin']).toBe('https://shop.example');
+    // text/plain needs no preflight, so the POST itself must be refused.
+    const bad = await post(c, [event()], { origin: 'https://evil.example' });
+    expect(bad.status).toBe(403);
+    expect(bad.headers['access-control-allow-origin']).toBeUndefined();
+    expect(lines(out)).toHaveLength(1);
+  });
+
+  it('413 for a body over 64 KB or more than 500 events; 400 for invalid batches; nothing written', async () => {
+    const { c, out } = await start();
+    const big = await post(c, [event({ query: 'x'.repeat(70_000) })]);
+    expect(big.status).toBe(413);
+    const many = await post(
+      c,
+      Array.from({ length: 501 }, () => ({ id: 'x', type: 'view', ts: 1, session: 's' })),
+    );
+    expect(many.status).toBe(413);
+    expect(JSON.parse(many.body).error).toBe('more than 500 events');
+
+    const cases: [unknown, string][] = [
+      ['{not json', 'body is not JSON'],
+      [{ nope: 1 }, 'expected an array of events or {"events":[...]}'],
+      [[], 'empty batch'],
+      [[event(), { ...event(), type: 'hover' }], 'event 1: type is not a known event type'],
+      [[event({ id: 'x'.repeat(65) })], 'event 0: id must be a string of 1 to 64 characters'],
+      [
+        [event({ itemId: 'x'.repeat(257) })],
+        'event 0: itemId must be a string of 1 to 256 characters',
+      ],
+    ];
+    for (const [body, error] of cases) {
+      const r = await post(c, body);
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.body).error).toBe(error);
+    }
+    expect((await post(c, '[]', { 'content-type': 'application/xml' })).status).toBe(415);
+    expect((await request(`${c.url}/events`)).status).toBe(405);
+    expect((await request(`${c.url}/other`)).status).toBe(404);
+    expect(lines(out)).toEqual([]);
+  });
+
+  it('429 with Retry-After when a client exceeds its rate', async () => {
+    let now = 1_000_000;
+    const { c } = await start({ rate: 1, burst: 2, now: () => now });
+    expect((await post(c, [event()])).status).toBe(200);
+    expect((await post(c, [event()])).status).toBe(200);
+    const limited = await post(c, [event()]);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('1');
+    now += 1000;
+    expect((await post(c, [event()])).status).toBe(200);
+  });
+});
+
+describe('likewise collect (child process)', () => {
+  let child: ChildProcess | null = null;
+  afterEach(() => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    child = null;
+  });
+
+  /** Bundles src/cli/collect.ts (TypeScript transpiled, no type check) and a tiny runner into a temp dir. */
+  async function buildHarness(dir: string): Promise<string> {
+    const root = resolve(__dirname, '../..');
+    const bundle = await rollup({
+      input: join(root, 'src/cli/collect.ts'),
+      external: (id) => id.startsWith('node:'),
+      plugins: [
+        {
+          name: 'ts',
+          resolveId(source, importer) {
+            if (!importer || !source.startsWith('.')) return null;
+            const file = resolve(dirname(importer), `${source}.ts`);
+            return existsSync(file) ? file : null;
+          },
+          transform(code, id) {
+            if (!id.endsWith('.ts')) return null;
+            return ts.transpileModule(code, {
+              compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+            }).outputText;
+          },
+        },
+      ],
+    });
+    await bundle.write({ file: join(dir, 'collect.mjs'), format: 'es' });
+    await bundle.close();
+    const harness = join(dir, 'harness.mjs');
+    writeFileSync(
+      harness,
+      "import { run } from './collect.mjs';\n" +
+        'run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() })' +
+        '.then((code) => process.exit(code));\n',
+    );
+    return harness;
+  }
+
+  function spawnCollector(
+    harness: string,
+    out: string,
+  ): Promise<{ proc: ChildProcess; url: string }> {
+    const proc = spawn(process.execPath, [harness, '--port', '0', '--out', out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    return new Promise((done, fail) => {
+      let text = '';
+      proc.stdout!.on('data', (d) => {
+        text += d;
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
+        if (m) done({ proc, url: m[1] });
+      });
+      proc.stderr!.on('data', (d) => (text += d));
+      proc.on('exit', () => fail(new Error(`collector exited: ${text}`)));
+    });
+  }
+
+  const exited = (proc: ChildProcess) =>
+    new Promise<{ code: number | null; signal: string | null }>((done) => {
+      if (proc.exitCode !== null || proc.signalCode !== null)
+        done({ code: proc.exitCode, signal: proc.signalCode });
+      else proc.on('exit', (code, signal) => done({ code, signal }));
+    });
+
+  it('an acknowledged batch survives kill -9; SIGTERM stops it cleanly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lw-collect-child-'));
+    const harness = await buildHarness(dir);
+    const out = join(dir, 'events.ndjson');
+
+    const first = await spawnCollector(harness, out);
+    const batch = [event(), event()];
+    const r = await post(first, batch);
+    expect(r.status).toBe(200);
+    first.proc.kill('SIGKILL');
+    expect((await exited(first.proc)).signal).toBe('SIGKILL');
+    expect(lines(out).map((l) => JSON.parse(l))).toEqual(batch);
+
+    // A restarted collector keeps the acknowledged ids: a client's resend is dropped.
+    const second = await spawnCollector(harness, out);
+    expect(JSON.parse((await post(second, batch)).body)).toEqual({ accepted: 0, duplicates: 2 });
+    second.proc.kill('SIGTERM');
+    expect(await exited(second.proc)).toEqual({ code: 0, signal: null });
+    expect(lines(out)).toHaveLength(2);
+  });
+
+  it('usage errors resolve 2', async () => {
+    const out = { stdout: '', stderr: '' };
+    const io = {
+      stdout: { write: (t: string) => (out.stdout += t) },
+      stderr: { write: (t: string) => (out.stderr += t) },
+      cwd: tmpdir(),
+    };
+    expect(await run(['--port', '1'], io)).toBe(2);
+    expect(out.stderr).toContain('likewise collect: --out FILE is required');
+    expect(await run(['--out', 'x', '--rate', '0'], io)).toBe(2);
+    expect(out.stderr).toContain('--rate must be a number > 0 (got 0)');
+  });
+});
