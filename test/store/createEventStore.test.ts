@@ -1,0 +1,419 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isLikewiseError, type LikewiseError } from '../../src/errors';
+import { createEventStore } from '../../src/store/createEventStore';
+import { createStateStore } from '../../src/store/createStateStore';
+import type { ItemAggregate, LikewiseEvent } from '../../src/types';
+import {
+  databaseNames,
+  event,
+  events,
+  failOnUnhandledRejections,
+  faultyIndexedDB,
+  rawEntries,
+  rawPut,
+} from './faultyIndexedDB';
+
+failOnUnhandledRejections();
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+const ids = (list: LikewiseEvent[]) => list.map((e) => e.id);
+const errors = () => {
+  const seen: LikewiseError[] = [];
+  return { seen, onError: (e: LikewiseError) => seen.push(e) };
+};
+
+describe('createEventStore: basics', () => {
+  it('opens nothing until first use, then keeps events oldest first in likewise-<site>-events', async () => {
+    const idb = faultyIndexedDB();
+    const store = createEventStore({ site: 'shop' }, { indexedDB: idb.factory });
+    expect(idb.opened).toEqual([]);
+    expect(store.mode).toBe('indexeddb');
+    // Same ts: insertion order breaks the tie; older ts first regardless of append order.
+    await store.append([event(5, { id: 'z' }), event(5, { id: 'a' }), event(1)]);
+    expect(ids(await store.events())).toEqual(['ev-1', 'z', 'a']);
+    expect(await databaseNames(idb.real)).toEqual(['likewise-shop-events']);
+  });
+
+  it('writes every append of one tick in one transaction, one key per event', async () => {
+    const idb = faultyIndexedDB();
+    const store = createEventStore({ site: 'shop' }, { indexedDB: idb.factory });
+    await Promise.all(events(0, 50).map((e) => store.append([e])));
+    expect(idb.writes).toEqual(['likewise-shop-events']);
+    const raw = await rawEntries(idb.real, 'likewise-shop-events');
+    expect(raw).toHaveLength(50);
+    expect(raw.every(([k]) => typeof k === 'string' && k.startsWith('e:'))).toBe(true);
+  });
+
+  it('events() sees appends that are not written yet', async () => {
+    const store = createEventStore({ site: 'shop' }, { indexedDB: faultyIndexedDB().factory });
+    void store.append(events(0, 3));
+    expect(ids(await store.events())).toEqual(['ev-0', 'ev-1', 'ev-2']);
+  });
+
+  it('refuses an invalid site with an exact message, synchronously', () => {
+    for (const site of ['', 'a b', 'x'.repeat(65), '../x', 'é', 7 as unknown as string]) {
+      let thrown: unknown;
+      try {
+        createEventStore({ site });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(isLikewiseError(thrown, 'INVALID_OPTION')).toBe(true);
+      expect((thrown as Error).message).toBe(
+        'site must be 1 to 64 characters from A-Z, a-z, 0-9, _ and -',
+      );
+    }
+    expect(() => createEventStore({ site: `A-z_0${'9'.repeat(59)}` })).not.toThrow();
+  });
+
+  it('append() of a non-array throws INVALID_INPUT; invalid events are dropped and reported', async () => {
+    const { seen, onError } = errors();
+    const store = createEventStore(
+      { site: 's', onError },
+      { indexedDB: faultyIndexedDB().factory },
+    );
+    expect(() => store.append({} as never)).toThrow('append() expects an array of events');
+    await store.append([event(1), { ...event(2), type: 'hack' } as never]);
+    expect(ids(await store.events())).toEqual(['ev-1']);
+    expect(seen.map((e) => e.code)).toEqual(['STORAGE']);
+  });
+
+  it('clear() deletes the events database; the store keeps working after', async () => {
+    const idb = faultyIndexedDB();
+    const store = createEventStore({ site: 's', maxEvents: 2 }, { indexedDB: idb.factory });
+    await store.append(events(0, 5));
+    expect(await store.aggregates()).not.toEqual([]);
+    await store.clear();
+    expect(await databaseNames(idb.real)).toEqual([]);
+    expect(await store.events()).toEqual([]);
+    await store.append([event(9)]);
+    expect(ids(await store.events())).toEqual(['ev-9']);
+    expect(await store.aggregates()).toEqual([]);
+  });
+});
+
+describe('createEventStore: RELIABILITY.md', () => {
+  it('1: indexedDB undefined: memory mode, events kept, no throw', async () => {
+    vi.stubGlobal('indexedDB', undefined);
+    const { seen, onError } = errors();
+    const store = createEventStore({ site: 's', onError });
+    let done: Promise<void> | undefined;
+    expect(() => {
+      done = store.append(events(0, 3));
+    }).not.toThrow();
+    await done;
+    expect(store.mode).toBe('memory');
+    expect(ids(await store.events())).toEqual(['ev-0', 'ev-1', 'ev-2']);
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
+  it.each(['throw', 'error'] as const)('1: open %s: memory mode, events kept', async (mode) => {
+    const idb = faultyIndexedDB();
+    idb.open = mode;
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    await store.append(events(0, 3));
+    await store.append(events(3, 5));
+    expect(store.mode).toBe('memory');
+    expect(ids(await store.events())).toEqual(['ev-0', 'ev-1', 'ev-2', 'ev-3', 'ev-4']);
+    // Giving up is immediate: one open, never retried.
+    expect(idb.opened).toHaveLength(1);
+  });
+
+  it('2: open never settles: memory mode after the 1 s default timeout, events kept', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const idb = faultyIndexedDB();
+    idb.open = 'hang';
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    let resolved = false;
+    void store.append(events(0, 2)).then(() => {
+      resolved = true;
+    });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(resolved).toBe(false);
+    expect(store.mode).toBe('indexeddb');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(resolved).toBe(true);
+    expect(store.mode).toBe('memory');
+    expect(ids(await store.events())).toEqual(['ev-0', 'ev-1']);
+  });
+
+  it('3: silent close: one reopen, the next 100 writes succeed, nothing lost', async () => {
+    const idb = faultyIndexedDB();
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    await store.append(events(0, 10));
+    // Safari backgrounding: the connection dies without a close event.
+    idb.connections[0].close();
+    for (let i = 10; i < 110; i++) await store.append([event(i)]);
+    expect(idb.opened).toHaveLength(2);
+    expect(store.mode).toBe('indexeddb');
+    expect(ids(await store.events())).toEqual(ids(events(0, 110)));
+  });
+
+  it('4: forced close mid-write: the failed write is retried, final count = events sent', async () => {
+    const idb = faultyIndexedDB();
+    const { seen, onError } = errors();
+    const store = createEventStore({ site: 's', onError }, { indexedDB: idb.factory });
+    await store.append(events(0, 10));
+    idb.fail({ kind: 'close' });
+    await store.append(events(10, 20));
+    await store.append(events(20, 30));
+    expect(store.mode).toBe('indexeddb');
+    expect(idb.writes).toHaveLength(4); // 1 + failed + its retry + 1
+    expect(seen.map((e) => e.code)).toEqual(['STORAGE']);
+    const raw = await rawEntries(idb.real, 'likewise-s-events');
+    expect(raw).toHaveLength(30);
+    expect(ids(await store.events())).toEqual(ids(events(0, 30)));
+  });
+
+  it('5: every write fails with UnknownError: memory after 3 failures, at most 3 attempts per write', async () => {
+    const idb = faultyIndexedDB();
+    const { seen, onError } = errors();
+    const store = createEventStore({ site: 's', onError }, { indexedDB: idb.factory });
+    idb.fail(
+      { kind: 'abort', error: () => new DOMException('Internal error', 'UnknownError') },
+      Number.POSITIVE_INFINITY,
+    );
+    await store.append(events(0, 5));
+    expect(idb.writes).toHaveLength(3);
+    expect(store.mode).toBe('memory');
+    expect(seen.map((e) => e.code)).toEqual(['STORAGE', 'STORAGE', 'STORAGE']);
+    expect((seen[0].cause as DOMException).name).toBe('UnknownError');
+    await store.append(events(5, 8));
+    expect(idb.writes).toHaveLength(3);
+    // The batch in flight moved to memory: nothing lost.
+    expect(ids(await store.events())).toEqual(ids(events(0, 8)));
+  });
+
+  it('6: another connection opens our database at a higher version: ours closes, theirs succeeds', async () => {
+    const idb = faultyIndexedDB();
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    await store.append(events(0, 3));
+    const outcome = await new Promise<string>((resolve) => {
+      const r = idb.real.open('likewise-s-events', 2);
+      r.onblocked = () => resolve('blocked');
+      r.onerror = () => resolve('error');
+      r.onsuccess = () => {
+        r.result.close();
+        resolve('success');
+      };
+      // A bound so that a regression fails instead of hanging.
+      setTimeout(() => resolve('timeout'), 1000);
+    });
+    expect(outcome).toBe('success');
+    await store.append(events(3, 5));
+    expect(idb.opened).toHaveLength(2);
+    expect(ids(await store.events())).toEqual(ids(events(0, 5)));
+  });
+
+  it('7: two tabs x 1,000 concurrent appends: exactly 2,000 stored, 0 duplicates', async () => {
+    const idb = faultyIndexedDB();
+    const tabA = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    const tabB = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    const sent: Promise<void>[] = [];
+    for (let i = 0; i < 1000; i++) {
+      sent.push(tabA.append([event(i, { id: `a-${i}` })]));
+      sent.push(tabB.append([event(i, { id: `b-${i}` })]));
+      // Interleave many transactions of both tabs, not just one batch each.
+      if (i % 50 === 49) await new Promise((r) => setTimeout(r, 0));
+    }
+    await Promise.all(sent);
+    const raw = await rawEntries(idb.real, 'likewise-s-events');
+    expect(raw).toHaveLength(2000);
+    const stored = raw.map(([, v]) => (v as LikewiseEvent).id);
+    expect(new Set(stored).size).toBe(2000);
+    expect(await tabA.events()).toHaveLength(2000);
+    expect(idb.writes.length).toBeGreaterThan(2);
+  });
+
+  it('8: cap 1,000 with 1,500 appended: newest 1,000 kept, the rest compacted, consent untouched', async () => {
+    const idb = faultyIndexedDB();
+    const state = createStateStore({ site: 's' }, { indexedDB: idb.factory });
+    await state.set('consent', { granted: true, at: 1 });
+    const store = createEventStore({ site: 's', maxEvents: 1000 }, { indexedDB: idb.factory });
+    const types = ['view', 'click', 'add_to_cart', 'purchase'] as const;
+    const all = events(0, 1500).map((e, i) => ({ ...e, type: types[i % 4] }));
+    for (let i = 0; i < 1500; i += 100) await store.append(all.slice(i, i + 100));
+    expect(ids(await store.events())).toEqual(ids(all.slice(500)));
+    const expected = new Map<string, ItemAggregate>();
+    for (const e of all.slice(0, 500)) {
+      const a = expected.get(e.itemId!) ?? { itemId: e.itemId!, counts: {}, lastTs: 0 };
+      a.counts[e.type] = (a.counts[e.type] ?? 0) + 1;
+      a.lastTs = Math.max(a.lastTs, e.ts);
+      expected.set(e.itemId!, a);
+    }
+    const aggs = await store.aggregates();
+    expect(aggs).toHaveLength(7);
+    expect(new Map(aggs.map((a) => [a.itemId, a]))).toEqual(expected);
+    // Counts add up: nothing dropped silently.
+    const total = aggs.reduce((s, a) => s + Object.values(a.counts).reduce((x, y) => x + y, 0), 0);
+    expect(total).toBe(500);
+    expect(await state.get('consent')).toEqual({ granted: true, at: 1 });
+    expect(idb.deleted).toEqual([]);
+  });
+
+  it.each([
+    ['QuotaExceededError', () => new DOMException('Quota exceeded', 'QuotaExceededError')],
+    [
+      'AbortError wrapping QuotaExceededError',
+      () =>
+        Object.assign(new DOMException('Transaction aborted', 'AbortError'), {
+          inner: new DOMException('Quota exceeded', 'QuotaExceededError'),
+        }),
+    ],
+    [
+      'Firefox NS_ERROR_DOM_QUOTA_REACHED',
+      () =>
+        new DOMException('Persistent storage maximum size reached', 'NS_ERROR_DOM_QUOTA_REACHED'),
+    ],
+  ])('9: %s: append resolves, events database recreated, consent unchanged', async (_, error) => {
+    const idb = faultyIndexedDB();
+    const { seen, onError } = errors();
+    const state = createStateStore({ site: 's' }, { indexedDB: idb.factory });
+    await state.set('consent', 'granted');
+    const store = createEventStore({ site: 's', onError }, { indexedDB: idb.factory });
+    await store.append(events(0, 5));
+    idb.fail({ kind: 'abort', error }, 1, 'likewise-s-events');
+    await expect(store.append(events(5, 8))).resolves.toBeUndefined();
+    expect(idb.deleted).toEqual(['likewise-s-events']);
+    expect(seen.map((e) => e.code)).toEqual(['QUOTA']);
+    expect(store.mode).toBe('indexeddb');
+    // The old (disposable) events went with the database; the batch was retried into the new one.
+    expect(ids(await store.events())).toEqual(ids(events(5, 8)));
+    expect(await rawEntries(idb.real, 'likewise-s-events')).toHaveLength(3);
+    expect(await state.get('consent')).toBe('granted');
+    expect(await databaseNames(idb.real)).toEqual(['likewise-s', 'likewise-s-events']);
+  });
+
+  it('9: quota again after recovery: memory mode, events kept', async () => {
+    const idb = faultyIndexedDB();
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    idb.fail(
+      { kind: 'abort', error: () => new DOMException('full', 'QuotaExceededError') },
+      Number.POSITIVE_INFINITY,
+    );
+    await store.append(events(0, 3));
+    expect(idb.writes).toHaveLength(3);
+    expect(idb.deleted).toEqual(['likewise-s-events']);
+    expect(store.mode).toBe('memory');
+    expect(ids(await store.events())).toEqual(ids(events(0, 3)));
+  });
+
+  it('14: tampered stored records are dropped, reported once, the rest read back as data', async () => {
+    const idb = faultyIndexedDB();
+    const { seen, onError } = errors();
+    const store = createEventStore(
+      { site: 's', maxEvents: 6, onError },
+      { indexedDB: idb.factory },
+    );
+    const html = event(1, {
+      query: '<img src=x onerror=alert(1)><script>x</script>',
+      type: 'search',
+    });
+    // A field this store does not know yet (added to the contract later) is kept.
+    const newer = { ...event(2), widget: 'home-similar', scenario: 'similar', seen: true };
+    await store.append([event(0), html, newer as LikewiseEvent]);
+    const bad: unknown[] = [
+      null,
+      'text',
+      42,
+      [event(3)],
+      { ...event(3), id: 5 },
+      { ...event(3), id: 'x'.repeat(257) },
+      { ...event(3), ts: 'yesterday' },
+      { ...event(3), ts: Number.NaN },
+      { ...event(3), type: 'hack' },
+      { ...event(3), query: 'x'.repeat(5 * 1024 * 1024) },
+      { ...event(3), extra: { nested: 'object' } },
+      { ...event(3), extra: 'x'.repeat(4097) },
+      { ...event(3), quantity: 'two' },
+      { ...event(3), items: [{ itemId: 'a', items: [{ itemId: 'b', price: 'free' }] }] },
+      { ...event(3), items: [{ itemId: 3 }] },
+      { ...event(3), items: 'a,b' },
+      { type: 'view', ts: 1, session: 's' },
+    ];
+    await rawPut(
+      idb.real,
+      'likewise-s-events',
+      bad.map((v, i) => [`e:000000000000000:${i}:10:bad-${i}`, v]),
+    );
+    await rawPut(idb.real, 'likewise-s-events', [
+      ['a:x', { itemId: 'x', counts: { view: 'many' }, lastTs: 1 }],
+      ['a:y', { itemId: 'y', counts: { view: 2 }, lastTs: 3 }],
+      [7, 'numeric key'],
+    ]);
+    const back = await store.events();
+    expect(ids(back)).toEqual(['ev-0', 'ev-1', 'ev-2']);
+    expect(back[1].query).toBe(html.query);
+    expect(back[2]).toEqual(newer);
+    expect(await store.aggregates()).toEqual([{ itemId: 'y', counts: { view: 2 }, lastTs: 3 }]);
+    expect(seen).toHaveLength(1);
+    // Compaction over tampered victims neither crashes nor falls back to memory.
+    await store.append(events(10, 16));
+    expect(store.mode).toBe('indexeddb');
+    expect(ids(await store.events())).toEqual(ids(events(10, 16)));
+    expect(seen).toHaveLength(1);
+  });
+
+  it('15: two sites on one origin: distinct databases, no cross-reads', async () => {
+    const idb = faultyIndexedDB();
+    const a = createEventStore({ site: 'shop-a' }, { indexedDB: idb.factory });
+    const b = createEventStore({ site: 'shop_b' }, { indexedDB: idb.factory });
+    await a.append([event(1)]);
+    await b.append([event(2), event(3)]);
+    expect(ids(await a.events())).toEqual(['ev-1']);
+    expect(ids(await b.events())).toEqual(['ev-2', 'ev-3']);
+    expect(await databaseNames(idb.real)).toEqual([
+      'likewise-shop-a-events',
+      'likewise-shop_b-events',
+    ]);
+  });
+});
+
+describe('createEventStore: bounds', () => {
+  it('compacts by bytes when events are large', async () => {
+    const store = createEventStore(
+      { site: 's', maxBytes: 1000 },
+      { indexedDB: faultyIndexedDB().factory },
+    );
+    const big = events(0, 20, { query: 'q'.repeat(150) });
+    await store.append(big);
+    const kept = await store.events();
+    const bytes = kept.reduce((s, e) => s + JSON.stringify(e).length, 0);
+    expect(bytes).toBeLessThanOrEqual(1000);
+    expect(ids(kept)).toEqual(ids(big.slice(20 - kept.length)));
+    expect(kept.length).toBeGreaterThan(2);
+  });
+
+  it('counts purchase line items per item and bounds aggregates to the freshest maxEvents items', async () => {
+    const store = createEventStore(
+      { site: 's', maxEvents: 3 },
+      { indexedDB: faultyIndexedDB().factory },
+    );
+    const purchase = event(0, {
+      type: 'purchase',
+      itemId: undefined,
+      items: [{ itemId: 'p', quantity: 2 }, { itemId: 'q' }],
+    });
+    await store.append([purchase, ...events(1, 4, { itemId: 'p' })]);
+    expect(await store.aggregates()).toEqual([
+      { itemId: 'p', counts: { purchase: 1 }, lastTs: purchase.ts },
+      { itemId: 'q', counts: { purchase: 1 }, lastTs: purchase.ts },
+    ]);
+    // 10 more items pushed out of the raw log: only the 3 freshest aggregates stay.
+    await store.append(events(10, 23).map((e, i) => ({ ...e, itemId: `n-${i}` })));
+    const aggs = await store.aggregates();
+    expect(aggs.map((a) => a.itemId).sort()).toEqual(['n-7', 'n-8', 'n-9']);
+  });
+
+  it('memory mode is bounded and compacts too', async () => {
+    const idb = faultyIndexedDB();
+    idb.open = 'throw';
+    const store = createEventStore({ site: 's', maxEvents: 10 }, { indexedDB: idb.factory });
+    await store.append(events(0, 25));
+    expect(ids(await store.events())).toEqual(ids(events(15, 25)));
+    const aggs = await store.aggregates();
+    expect(aggs.reduce((s, a) => s + (a.counts.view ?? 0), 0)).toBe(15);
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { LikewiseError } from '../../src/errors';
+import { createEventStore } from '../../src/store/createEventStore';
+import { createStateStore } from '../../src/store/createStateStore';
+import { deleteSiteData } from '../../src/store/deleteSiteData';
+import {
+  databaseNames,
+  events,
+  failOnUnhandledRejections,
+  faultyIndexedDB,
+  rawPut,
+} from './faultyIndexedDB';
+
+failOnUnhandledRejections();
+
+const fill = async (idb: ReturnType<typeof faultyIndexedDB>, site: string) => {
+  const store = createEventStore({ site }, { indexedDB: idb.factory });
+  const state = createStateStore({ site }, { indexedDB: idb.factory });
+  const outbox = createStateStore({ site, name: 'outbox' }, { indexedDB: idb.factory });
+  await store.append(events(0, 5));
+  await state.set('consent', 'granted');
+  await outbox.set('b1', [1]);
+  return { store, state, outbox };
+};
+
+describe('deleteSiteData', () => {
+  it('RELIABILITY 23: removes every SDK database of the site even while writes fail', async () => {
+    const idb = faultyIndexedDB();
+    const { store, state } = await fill(idb, 's');
+    await fill(idb, 'other');
+    // A database of a later SDK version, found through databases().
+    await rawPut(idb.real, 'likewise-s-future', [['k', 1]]);
+    idb.fail(
+      { kind: 'abort', error: () => new DOMException('x', 'UnknownError') },
+      Number.POSITIVE_INFINITY,
+    );
+    const writing = [store.append(events(5, 9)), state.set('anon', 'a')];
+    const seen: LikewiseError[] = [];
+    await expect(
+      deleteSiteData('s', { indexedDB: idb.factory, onError: (e) => seen.push(e) }),
+    ).resolves.toBeUndefined();
+    await Promise.all(writing);
+    await store.append(events(9, 10));
+    expect(await databaseNames(idb.real)).toEqual([
+      'likewise-other',
+      'likewise-other-events',
+      'likewise-other-outbox',
+    ]);
+    // The site's stores in this page carry on in memory, empty of what was erased.
+    expect(store.mode).toBe('memory');
+    expect(await state.get('consent')).toBeUndefined();
+    expect(seen).toEqual([]);
+  });
+
+  it('without indexedDB.databases(): deletes the known names', async () => {
+    const idb = faultyIndexedDB();
+    await fill(idb, 's');
+    idb.noDatabases = true;
+    await deleteSiteData('s', { indexedDB: idb.factory });
+    expect(await databaseNames(idb.real)).toEqual([]);
+  });
+
+  it('resolves after a bounded wait when a foreign connection blocks, deletion completes later', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const idb = faultyIndexedDB();
+    await fill(idb, 's');
+    const blocker = await new Promise<IDBDatabase>((resolve) => {
+      const r = idb.real.open('likewise-s');
+      r.onsuccess = () => resolve(r.result);
+    });
+    let done = false;
+    void deleteSiteData('s', { indexedDB: idb.factory }).then(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done).toBe(true);
+    expect(await databaseNames(idb.real)).toEqual(['likewise-s']);
+    blocker.close();
+    await vi.waitFor(async () => expect(await databaseNames(idb.real)).toEqual([]));
+  });
+
+  it('never rejects or throws when IndexedDB is missing: reports instead', async () => {
+    vi.stubGlobal('indexedDB', undefined);
+    const seen: LikewiseError[] = [];
+    await expect(deleteSiteData('s', { onError: (e) => seen.push(e) })).resolves.toBeUndefined();
+    expect(seen.map((e) => e.code)).toEqual(['STORAGE', 'STORAGE', 'STORAGE']);
+    vi.unstubAllGlobals();
+  });
+
+  it('refuses an invalid site synchronously', () => {
+    expect(() => deleteSiteData('')).toThrow(
+      'site must be 1 to 64 characters from A-Z, a-z, 0-9, _ and -',
+    );
+  });
+});
