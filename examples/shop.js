@@ -1,0 +1,528 @@
+// Folio & Fern's own behaviour: the basket (localStorage), the product page,
+// category listings and the "new in store" grid, built with DOM APIs from
+// catalog.json. The likewise SDK does not depend on this file: the shop only
+// marks its elements (data-likewise-view, -item, -cart) and, when the SDK is
+// there, reports the purchase and basket removals through its public API.
+//
+// Runs as a classic blocking script placed before the SDK's async tag, so the
+// attributes the SDK reads (data-likewise-view, data-item-id) are set before
+// the SDK starts. No innerHTML, no inline styles: csp.html uses this file too.
+(() => {
+  const CART_KEY = 'folio-cart';
+  const page = document.body.dataset.page || '';
+  const params = new URLSearchParams(location.search);
+
+  // ---------- tiny DOM helpers ----------
+
+  /** Creates an element with attributes and children (strings become text). */
+  function h(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === false || value === undefined || value === null) continue;
+      if (name === 'text') node.textContent = String(value);
+      else if (name === 'className') node.className = String(value);
+      else node.setAttribute(name, value === true ? '' : String(value));
+    }
+    for (const child of children) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  const $ = (selector, root) => (root || document).querySelector(selector);
+  const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
+  const slot = (name, root) => $(`[data-shop="${name}"]`, root);
+  const setText = (name, text) => {
+    const node = slot(name);
+    if (node) node.textContent = text;
+  };
+
+  /** Only http(s) and same-site relative URLs reach href/src. */
+  function safeUrl(raw) {
+    try {
+      const url = new URL(String(raw), location.href);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function money(price, currency) {
+    if (typeof price !== 'number' || !Number.isFinite(price)) return '';
+    try {
+      return new Intl.NumberFormat('en-IE', {
+        style: 'currency',
+        currency: currency || 'EUR',
+      }).format(price);
+    } catch {
+      return `${price.toFixed(2)} ${currency || ''}`.trim();
+    }
+  }
+
+  /** A small stable hash, for deterministic made-up details (pages, reviews). */
+  function hash(text) {
+    let x = 2166136261;
+    for (let i = 0; i < text.length; i++) x = Math.imul(x ^ text.charCodeAt(i), 16777619);
+    return x >>> 0;
+  }
+
+  // ---------- the SDK, when it is there (optional) ----------
+
+  function sdk() {
+    const lw = window.Likewise;
+    return lw && typeof lw === 'object' && lw.instance && typeof lw.instance.track === 'function'
+      ? lw.instance
+      : undefined;
+  }
+
+  /** Reports to the SDK without ever breaking the shop. */
+  function report(event) {
+    const lw = sdk();
+    if (!lw) return;
+    try {
+      const done = lw.track(event);
+      if (done && typeof done.catch === 'function') done.catch(() => {});
+    } catch {
+      // A rejected event must not break checkout.
+    }
+  }
+
+  // ---------- catalogue ----------
+
+  let catalogPromise;
+  function loadCatalog() {
+    if (!catalogPromise) {
+      catalogPromise = fetch('/catalog.json', { credentials: 'same-origin' })
+        .then((r) =>
+          r.ok ? r.json() : Promise.reject(new Error(`catalog.json: HTTP ${r.status}`)),
+        )
+        .then((list) => {
+          if (!Array.isArray(list)) throw new Error('catalog.json is not an array');
+          const items = list.filter(
+            (x) => x && typeof x.id === 'string' && typeof x.title === 'string',
+          );
+          return { items, byId: new Map(items.map((x) => [x.id, x])) };
+        });
+    }
+    return catalogPromise;
+  }
+
+  // ---------- basket (localStorage; absent in sandboxed or cross-site frames) ----------
+
+  function readCart() {
+    try {
+      const raw = JSON.parse(window.localStorage.getItem(CART_KEY) || '[]');
+      return Array.isArray(raw)
+        ? raw.filter((l) => l && typeof l.id === 'string' && Number.isInteger(l.qty) && l.qty > 0)
+        : [];
+    } catch {
+      return [];
+    }
+  }
+
+  function writeCart(lines) {
+    try {
+      window.localStorage.setItem(CART_KEY, JSON.stringify(lines));
+    } catch {
+      // Storage denied or full: the basket lives for this page only.
+    }
+    updateCartCount(lines);
+  }
+
+  function updateCartCount(lines) {
+    const count = (lines || readCart()).reduce((n, l) => n + l.qty, 0);
+    for (const badge of $$('[data-cart-count]')) {
+      badge.textContent = String(count);
+      badge.setAttribute('aria-label', `${count} ${count === 1 ? 'book' : 'books'} in basket`);
+    }
+  }
+
+  function addToCart(item) {
+    const lines = readCart();
+    const line = lines.find((l) => l.id === item.id);
+    if (line) line.qty += 1;
+    else
+      lines.push({
+        id: item.id,
+        qty: 1,
+        title: item.title,
+        brand: item.brand,
+        price: item.price,
+        currency: item.currency,
+        image: item.image,
+        url: item.url,
+      });
+    writeCart(lines);
+  }
+
+  /** Feedback on an add button without changing its size (fixed min-width in CSS). */
+  function flashAdded(button) {
+    const label = button.textContent;
+    button.textContent = 'Added ✓';
+    button.disabled = true;
+    setTimeout(() => {
+      button.textContent = label;
+      button.disabled = false;
+    }, 1400);
+  }
+
+  // Add-to-basket buttons anywhere (cards, product page). The SDK tracks the
+  // same click through data-likewise-cart on its own.
+  document.addEventListener('click', (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    const button = target?.closest('[data-shop-add]');
+    if (!button) return;
+    const id = button.getAttribute('data-shop-add');
+    loadCatalog()
+      .then(({ byId }) => {
+        const item = byId.get(id);
+        if (!item) return;
+        addToCart(item);
+        flashAdded(button);
+      })
+      .catch(showCatalogError);
+  });
+
+  function showCatalogError(error) {
+    console.warn('Folio & Fern: could not load the catalogue', error);
+    const main = $('#main');
+    if (main && !$('.notice-error[data-shop="catalog-error"]', main))
+      main.prepend(
+        h('p', {
+          className: 'notice notice-error',
+          'data-shop': 'catalog-error',
+          text: 'Our shelves could not be loaded. Please try again in a moment.',
+        }),
+      );
+  }
+
+  // ---------- product cards ----------
+
+  function skeletonCard() {
+    return h(
+      'li',
+      { className: 'card skeleton', 'aria-hidden': 'true' },
+      h('div', { className: 'cover' }),
+      h('p', { className: 'card-title', text: '\u00a0' }),
+      h('p', { className: 'card-author', text: '\u00a0' }),
+      h('div', { className: 'card-foot' }),
+    );
+  }
+
+  function productCard(item) {
+    const href = safeUrl(item.url) || `/product.html?id=${encodeURIComponent(item.id)}`;
+    const src = item.image ? safeUrl(item.image) : undefined;
+    const inStock = item.inStock !== false;
+    return h(
+      'li',
+      { className: 'card', 'data-likewise-item': item.id },
+      h(
+        'a',
+        { className: 'card-link', href },
+        h('img', {
+          className: 'cover',
+          src,
+          alt: '',
+          width: 200,
+          height: 300,
+          loading: 'lazy',
+          decoding: 'async',
+        }),
+        h('h3', { className: 'card-title', text: item.title }),
+      ),
+      h('p', { className: 'card-author', text: item.brand || item.category || '' }),
+      h(
+        'div',
+        { className: 'card-foot' },
+        h('span', { className: 'card-price', text: money(item.price, item.currency) }),
+        h('button', {
+          className: 'card-add',
+          type: 'button',
+          'data-shop-add': item.id,
+          'data-likewise-cart': inStock ? item.id : undefined,
+          disabled: !inStock,
+          'aria-label': inStock ? `Add ${item.title} to basket` : `${item.title} is out of stock`,
+          text: inStock ? 'Add' : 'Sold out',
+        }),
+      ),
+    );
+  }
+
+  /** Reserves the grid's final size at once (skeletons), then fills it. */
+  function fillGrid(grid, itemsPromise) {
+    const count = Number(grid.dataset.count) || 8;
+    grid.replaceChildren(...Array.from({ length: count }, skeletonCard));
+    return itemsPromise.then((items) => {
+      grid.replaceChildren(...items.map(productCard));
+      return items;
+    });
+  }
+
+  // ---------- pages ----------
+
+  function homePage() {
+    for (const grid of $$('[data-shop-grid="new"]')) {
+      const count = Number(grid.dataset.count) || 8;
+      // "New in store": the newest arrivals (last in the catalogue), one per author.
+      fillGrid(
+        grid,
+        loadCatalog().then(({ items }) => {
+          const authors = new Set();
+          const picked = [];
+          for (let i = items.length - 1; i >= 0 && picked.length < count; i--) {
+            const x = items[i];
+            if (x.inStock === false || authors.has(x.brand)) continue;
+            authors.add(x.brand);
+            picked.push(x);
+          }
+          return picked;
+        }),
+      ).catch(showCatalogError);
+    }
+  }
+
+  function categoryPage() {
+    const category = params.get('c');
+    const query = (params.get('q') || '').trim().toLowerCase();
+    const heading = category || (query ? `Results for “${params.get('q')}”` : 'All books');
+    setText('heading', heading);
+    setText('crumb', heading);
+    document.title = `${heading} · Folio & Fern Booksellers`;
+    const grid = $('[data-shop-grid="category"]');
+    const sort = slot('sort');
+    if (!grid) return;
+    let shown = [];
+    const order = () => {
+      const list = shown.slice();
+      const by = sort ? sort.value : 'recommended';
+      if (by === 'price-asc') list.sort((a, b) => (a.price ?? 0) - (b.price ?? 0));
+      else if (by === 'price-desc') list.sort((a, b) => (b.price ?? 0) - (a.price ?? 0));
+      else if (by === 'title') list.sort((a, b) => a.title.localeCompare(b.title));
+      // The likewise re-ranker only personalises the shop's default order.
+      if (by === 'recommended') grid.setAttribute('data-likewise-rerank', '');
+      else grid.removeAttribute('data-likewise-rerank');
+      grid.replaceChildren(...list.map(productCard));
+    };
+    fillGrid(
+      grid,
+      loadCatalog().then(({ items }) =>
+        items.filter((x) => {
+          if (category && x.category !== category) return false;
+          if (!query) return true;
+          return [x.title, x.brand, x.category].some(
+            (f) => typeof f === 'string' && f.toLowerCase().includes(query),
+          );
+        }),
+      ),
+    )
+      .then((items) => {
+        shown = items;
+        setText('count', `${items.length} ${items.length === 1 ? 'book' : 'books'}`);
+        if (sort) sort.addEventListener('change', order);
+      })
+      .catch(showCatalogError);
+  }
+
+  function productPage() {
+    const article = slot('product');
+    if (!article) return;
+    // csp.html pins its product (static JSON-LD); product.html takes ?id=.
+    const id = article.dataset.productId || params.get('id') || '';
+    const hasJsonLd = $$('script[type="application/ld+json"]').some((s) =>
+      /"Product"/.test(s.textContent || ''),
+    );
+    // Synchronously, before the SDK's async script runs: what it reads to
+    // recognise the product page and anchor the widgets.
+    if (id) {
+      if (!hasJsonLd) article.setAttribute('data-likewise-view', id);
+      for (const widget of $$('[data-likewise="similar"], [data-likewise="bought-together"]'))
+        if (!widget.hasAttribute('data-item-id')) widget.setAttribute('data-item-id', id);
+    }
+    loadCatalog()
+      .then(({ items, byId }) => {
+        if (!id && items.length) {
+          location.replace(safeUrl(items[0].url) || `/product.html?id=${items[0].id}`);
+          return;
+        }
+        const item = byId.get(id);
+        slot('crumbs')?.classList.remove('is-pending');
+        if (!item) {
+          setText('title', 'We could not find that book');
+          setText('description', 'It may have sold out for good. Try the shelves below.');
+          return;
+        }
+        fillProduct(item);
+      })
+      .catch(showCatalogError);
+  }
+
+  function fillProduct(item) {
+    document.title = `${item.title} · Folio & Fern Booksellers`;
+    const cover = slot('cover');
+    const src = item.image ? safeUrl(item.image) : undefined;
+    if (cover && src) {
+      cover.setAttribute('src', src);
+      cover.setAttribute('alt', `Cover of ${item.title}`);
+    }
+    setText('genre', item.category || 'Books');
+    setText('title', item.title);
+    setText('crumb-title', item.title);
+    const crumb = slot('crumb-genre');
+    if (crumb && item.category) {
+      crumb.textContent = item.category;
+      crumb.setAttribute('href', `/category.html?c=${encodeURIComponent(item.category)}`);
+    }
+    const author = slot('author');
+    if (author) {
+      author.textContent = item.brand || 'Various authors';
+      author.setAttribute('href', `/category.html?q=${encodeURIComponent(item.brand || '')}`);
+    }
+    const n = hash(item.id);
+    setText('reviews', `${20 + (n % 380)} reader reviews`);
+    setText('price', money(item.price, item.currency));
+    setText('pages', String(180 + (n % 420)));
+    const inStock = item.inStock !== false;
+    const stock = slot('stock');
+    if (stock) {
+      stock.textContent = inStock ? 'In stock · ready to ship' : 'Out of stock · back soon';
+      stock.classList.toggle('out', !inStock);
+    }
+    const add = slot('add');
+    if (add) {
+      add.setAttribute('data-shop-add', item.id);
+      if (inStock) add.setAttribute('data-likewise-cart', item.id);
+      add.disabled = !inStock;
+      add.textContent = inStock ? 'Add to basket' : 'Sold out';
+    }
+    const genre = (item.category || 'book').toLowerCase();
+    setText(
+      'description',
+      `${item.title} is the ${genre} title our booksellers keep pressing into readers' hands. ` +
+        `${item.brand ? `${item.brand} writes` : 'It is written'} with warmth and wit; ` +
+        'a book to start on the train and finish at home with the lights still on.',
+    );
+  }
+
+  function cartPage() {
+    const list = slot('cart-lines');
+    if (!list) return;
+    const render = () => {
+      const lines = readCart();
+      list.replaceChildren(...lines.map(cartLine));
+      const empty = slot('cart-empty');
+      if (empty) empty.hidden = lines.length > 0 || !slot('thanks')?.hidden;
+      const currency = lines[0]?.currency || 'EUR';
+      const subtotal = lines.reduce((s, l) => s + (Number(l.price) || 0) * l.qty, 0);
+      const delivery = subtotal === 0 || subtotal >= 30 ? 0 : 3.95;
+      setText('subtotal', money(subtotal, currency));
+      setText('delivery', delivery ? money(delivery, currency) : 'Free');
+      setText('total', money(subtotal + delivery, currency));
+      const checkout = slot('checkout');
+      if (checkout) checkout.disabled = lines.length === 0;
+    };
+    const setQty = (id, delta) => {
+      const lines = readCart();
+      const line = lines.find((l) => l.id === id);
+      if (!line) return;
+      line.qty += delta;
+      if (delta < 0) report({ type: 'remove_from_cart', itemId: id, quantity: -delta });
+      writeCart(lines.filter((l) => l.qty > 0));
+      render();
+    };
+    function cartLine(line) {
+      const href = safeUrl(line.url) || `/product.html?id=${encodeURIComponent(line.id)}`;
+      return h(
+        'li',
+        { className: 'cart-line', 'data-likewise-item': line.id },
+        h('img', {
+          src: line.image ? safeUrl(line.image) : undefined,
+          alt: '',
+          width: 72,
+          height: 108,
+        }),
+        h(
+          'div',
+          {},
+          h('h2', {}, h('a', { href, text: line.title || line.id })),
+          h('p', { className: 'muted small', text: line.brand || '' }),
+          h('button', {
+            className: 'link-button',
+            type: 'button',
+            'data-cart-remove': line.id,
+            text: 'Remove',
+          }),
+        ),
+        h(
+          'div',
+          { className: 'qty' },
+          h('button', {
+            type: 'button',
+            'data-cart-step': '-1',
+            'data-id': line.id,
+            'aria-label': 'One fewer',
+            text: '−',
+          }),
+          h('output', { text: String(line.qty) }),
+          h('button', {
+            type: 'button',
+            'data-cart-step': '1',
+            'data-id': line.id,
+            'aria-label': 'One more',
+            text: '+',
+          }),
+        ),
+        h('p', {
+          className: 'line-total',
+          text: money((Number(line.price) || 0) * line.qty, line.currency),
+        }),
+      );
+    }
+    list.addEventListener('click', (event) => {
+      const target = event.target instanceof Element ? event.target : null;
+      const step = target?.closest('[data-cart-step]');
+      if (step) setQty(step.getAttribute('data-id'), Number(step.getAttribute('data-cart-step')));
+      const remove = target?.closest('[data-cart-remove]');
+      if (remove) {
+        const id = remove.getAttribute('data-cart-remove');
+        const line = readCart().find((l) => l.id === id);
+        if (line) setQty(id, -line.qty);
+      }
+    });
+    const checkout = slot('checkout');
+    if (checkout)
+      checkout.addEventListener('click', () => {
+        const lines = readCart();
+        if (!lines.length) return;
+        report({
+          type: 'purchase',
+          items: lines.map((l) => ({
+            itemId: l.id,
+            quantity: l.qty,
+            price: typeof l.price === 'number' ? l.price : undefined,
+          })),
+          currency: lines[0].currency || 'EUR',
+        });
+        writeCart([]);
+        const thanks = slot('thanks');
+        if (thanks) thanks.hidden = false;
+        render();
+      });
+    render();
+  }
+
+  function elementPage() {
+    // element.html?id=... anchors the "similar" shelf on another book.
+    const id = params.get('id');
+    if (id) for (const el of $$('likewise-recs[type="similar"]')) el.setAttribute('item-id', id);
+  }
+
+  updateCartCount();
+  const search = $('.search input');
+  if (search && params.get('q')) search.value = params.get('q');
+  if (page === 'home') homePage();
+  else if (page === 'category') categoryPage();
+  else if (page === 'product') productPage();
+  else if (page === 'cart') cartPage();
+  else if (page === 'element') elementPage();
+})();

@@ -1,0 +1,227 @@
+/**
+ * Real-browser test harness: Debian Chromium driven by playwright-core, the
+ * demo shop served on a random port, and a record of everything that went
+ * wrong on the pages (uncaught errors, console errors, unhandled rejections,
+ * CSP violations, layout shifts), in every frame.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
+import { type DemoServer, startDemoServer } from '../../examples/serve.mjs';
+
+/** Flags that keep headless Chromium quiet and deterministic on a CI box. */
+export const CHROME_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/**
+ * Options for `expect.poll` on things the page does in the background: a
+ * generous ceiling for a loaded 2-core box, not a performance assertion.
+ */
+export const POLL = { timeout: 5_000, interval: 100 };
+
+/** Where screenshots go (gitignored). */
+export const RESULTS_DIR = join(process.cwd(), 'test-results');
+
+function executablePath(): string {
+  const path = process.env.CHROME_PATH;
+  if (!path)
+    throw new Error('CHROME_PATH is not set: run the browser tests with test/browser/run.mjs');
+  return path;
+}
+
+/** Launches headless Chromium with a fresh profile (no state between runs). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: executablePath(), headless: true, args: CHROME_ARGS });
+}
+
+/** A persistent context (real on-disk profile: quota, storage across reloads) and its cleanup. */
+export interface PersistentBrowser {
+  context: BrowserContext;
+  userDataDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Chromium with a persistent profile in a fresh temporary folder, for
+ * tests that need real storage quota (DevTools `Storage.overrideQuotaForOrigin`).
+ */
+export async function launchPersistent(
+  options: BrowserContextOptions = {},
+): Promise<PersistentBrowser> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'likewise-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: executablePath(),
+    headless: true,
+    args: CHROME_ARGS,
+    ...options,
+  });
+  return {
+    context,
+    userDataDir,
+    close: async () => {
+      await context.close().catch(() => {});
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts the demo shop on a free port of 127.0.0.1. `LIKEWISE_DEMO_ROOT` may
+ * point at another root (holding examples/, dist/, node_modules/), to try a
+ * build written elsewhere without touching the shared dist/.
+ */
+export function startDemo(): Promise<DemoServer> {
+  return startDemoServer({ port: 0, root: process.env.LIKEWISE_DEMO_ROOT, log: () => {} });
+}
+
+/** One thing that went wrong, with the URL of the page or frame it happened in. */
+export interface Problem {
+  kind: 'pageerror' | 'console' | 'error' | 'unhandledrejection' | 'csp';
+  url: string;
+  text: string;
+}
+
+/** Everything that went wrong in a context, grouped. */
+export interface Problems {
+  all: Problem[];
+  /** Uncaught exceptions (Playwright `pageerror` and `error` events in any frame). */
+  errors(): Problem[];
+  consoleErrors(): Problem[];
+  rejections(): Problem[];
+  cspViolations(): Problem[];
+  /** Forgets what was recorded so far (e.g. after setup). */
+  reset(): void;
+}
+
+/** Runs in every frame before any page script: reports to the `__lwReport` binding. */
+function problemProbe() {
+  type Report = (kind: string, text: string) => void;
+  const send = (kind: string, text: string) => {
+    const report = (window as unknown as { __lwReport?: Report }).__lwReport;
+    if (typeof report === 'function') report(kind, text);
+  };
+  window.addEventListener('error', (e) => {
+    // Resource load errors (img, script) also fire here; the console reports those.
+    if (!(e instanceof ErrorEvent)) return;
+    send('error', `${e.message} (${e.filename}:${e.lineno})`);
+  });
+  window.addEventListener('unhandledrejection', (e) => {
+    const r = e.reason as { stack?: string } | undefined;
+    send('unhandledrejection', String(r?.stack ?? e.reason));
+  });
+  document.addEventListener('securitypolicyviolation', (e) => {
+    send(
+      'csp',
+      `${e.violatedDirective} blocked=${e.blockedURI} at ${e.sourceFile}:${e.lineNumber} sample=${e.sample}`,
+    );
+  });
+  // Layout shifts without recent input, with the elements that moved.
+  const shifts: { value: number; sources: string[] }[] = [];
+  (window as unknown as { __lwShifts: typeof shifts }).__lwShifts = shifts;
+  const describe = (node: Node | null | undefined): string => {
+    if (node instanceof Text)
+      return `text "${(node.data ?? '').slice(0, 30)}" in ${describe(node.parentNode)}`;
+    if (!node || !(node instanceof Element)) return String(node?.nodeName ?? 'null');
+    const attrs = ['data-likewise', 'data-shop', 'class', 'id']
+      .map((a) => (node.hasAttribute(a) ? `[${a}="${node.getAttribute(a)}"]` : ''))
+      .join('');
+    return `${node.tagName.toLowerCase()}${attrs}`;
+  };
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & {
+        value: number;
+        hadRecentInput: boolean;
+        sources?: { node?: Node | null }[];
+      })[]) {
+        if (entry.hadRecentInput) continue;
+        shifts.push({
+          value: entry.value,
+          sources: (entry.sources ?? []).map((s) => describe(s.node)),
+        });
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  } catch {
+    // No layout-shift support: the CLS test then reads 0 shifts, and says so.
+  }
+}
+
+/**
+ * Records problems on every page (and frame) of `context`, present and
+ * future. Call before opening pages.
+ */
+export async function watchProblems(context: BrowserContext): Promise<Problems> {
+  const all: Problem[] = [];
+  await context.exposeBinding('__lwReport', ({ frame }, kind: string, text: string) => {
+    all.push({ kind: kind as Problem['kind'], url: frame.url(), text });
+  });
+  await context.addInitScript(problemProbe);
+  const attach = (page: Page) => {
+    page.on('pageerror', (e) =>
+      all.push({ kind: 'pageerror', url: page.url(), text: e.stack ?? e.message }),
+    );
+    page.on('console', (m) => {
+      if (m.type() === 'error') all.push({ kind: 'console', url: page.url(), text: m.text() });
+    });
+  };
+  context.pages().forEach(attach);
+  context.on('page', attach);
+  const of = (...kinds: Problem['kind'][]) => all.filter((p) => kinds.includes(p.kind));
+  return {
+    all,
+    errors: () => of('pageerror', 'error'),
+    consoleErrors: () => of('console'),
+    rejections: () => of('unhandledrejection'),
+    cspViolations: () => of('csp'),
+    reset: () => {
+      all.length = 0;
+    },
+  };
+}
+
+/** Sum of layout-shift values on the page so far, and what moved. */
+export async function layoutShifts(page: Page): Promise<{ cls: number; sources: string[] }> {
+  return page.evaluate(() => {
+    const shifts = (window as unknown as { __lwShifts?: { value: number; sources: string[] }[] })
+      .__lwShifts;
+    const list = shifts ?? [];
+    return {
+      cls: list.reduce((s, e) => s + e.value, 0),
+      sources: list.flatMap((e) => e.sources),
+    };
+  });
+}
+
+/** Saves a full-page screenshot to test-results/NAME.png and returns its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Waits until every image on the page has loaded (or failed), so screenshots show covers. */
+export async function imagesSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    Array.from(document.images).every((img) => img.complete || img.loading === 'lazy'),
+  );
+}
+
+/** Formats problems for an assertion message. */
+export function describeProblems(problems: Problem[]): string {
+  return problems.map((p) => `${p.kind} @ ${p.url}: ${p.text}`).join('\n');
+}
