@@ -46,6 +46,10 @@ export interface TrackInput {
   pos?: number;
   /** Milliseconds since the epoch; default now. Only for replaying queued calls. */
   ts?: number;
+  /** The widget slot's configured scenario (`impression`, `click` recorded by widgets). */
+  scenario?: Scenario;
+  /** The widget slot's name, at most 64 characters (`impression`, `click` recorded by widgets). */
+  widget?: string;
 }
 
 /**

@@ -1,0 +1,72 @@
+/** Default inactivity after which a new session starts: 30 minutes. */
+export const DEFAULT_SESSION_TIMEOUT = 30 * 60 * 1000;
+
+/** What is persisted (state store key `session`) so that a reload continues the session. */
+export interface SessionState {
+  /** Session id. */
+  id: string;
+  /** Time (ms) of the last event in the session. */
+  last: number;
+}
+
+/** A visitor session that splits after `timeout` ms without events. */
+export interface Session {
+  /**
+   * The session id for an event at `ts`: the current one, or a new one when
+   * more than `timeout` ms passed since the last event. An event older than
+   * the last one (a replayed queued call) stays in the current session.
+   */
+  touch(ts: number): string;
+  /** The state to persist, or `undefined` before the first event. */
+  readonly state: SessionState | undefined;
+  /** Continues a persisted session (after a reload). */
+  restore(state: unknown): void;
+  /** Forgets the session: the next event starts a new one. */
+  reset(): void;
+}
+
+/**
+ * A fresh random id: 96 bits from `crypto.getRandomValues`, as 24 hex digits.
+ * Never derived from the device (no fingerprinting).
+ */
+export function randomId(): string {
+  let s = '';
+  for (const b of crypto.getRandomValues(new Uint8Array(12))) s += (b | 256).toString(16).slice(1);
+  return s;
+}
+
+/**
+ * Creates an in-memory session; the caller persists {@link Session.state}
+ * where storage is allowed and passes it back to `restore()` on the next page.
+ *
+ * @param timeout - inactivity in ms that ends a session; default 30 minutes
+ * @param newId - id generator; default {@link randomId}
+ * @example
+ * const s = createSession(30 * 60_000)
+ * const id = s.touch(Date.now())
+ */
+export function createSession(
+  timeout: number = DEFAULT_SESSION_TIMEOUT,
+  newId: () => string = randomId,
+): Session {
+  let state: SessionState | undefined;
+  return {
+    touch(ts) {
+      if (!state || ts - state.last > timeout) state = { id: newId(), last: ts };
+      else if (ts > state.last) state.last = ts;
+      return state.id;
+    },
+    get state() {
+      return state && { ...state };
+    },
+    restore(saved) {
+      // Stored state is untrusted (tampering, older versions): take it only when well-formed.
+      const s = saved as SessionState | undefined;
+      if (!state && s && typeof s.id === 'string' && s.id && typeof s.last === 'number')
+        state = { id: s.id, last: s.last };
+    },
+    reset() {
+      state = undefined;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// createLikewise with the real stores (src/store) on fake-indexeddb: what the
+// fakes cannot show, i.e. that "nothing is opened" holds for IndexedDB itself.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { describe, expect, it, vi } from 'vitest';
+import { createLikewise, type LikewiseOptions } from '../src/createLikewise';
+import type { LikewiseError } from '../src/errors';
+import { failOnUnhandled } from './track/fakeStores';
+
+failOnUnhandled();
+
+function setup(factory: IDBFactory, options: Partial<LikewiseOptions> = {}) {
+  const errors: LikewiseError[] = [];
+  const lw = createLikewise(
+    { site: 'int', onError: (e) => errors.push(e), ...options },
+    { indexedDB: factory },
+  );
+  return { lw, errors };
+}
+
+const names = async (factory: IDBFactory) => (await factory.databases()).map((d) => d.name).sort();
+
+describe('createLikewise with the real store', () => {
+  it('pending opens no database at all; grant persists; a reload continues', async () => {
+    const factory = new IDBFactory();
+    const open = vi.spyOn(factory, 'open');
+    const { lw, errors } = setup(factory, { consent: 'pending' });
+    await lw.track({ type: 'view', itemId: 'a', email: 'x@y.z' } as never);
+    await lw.track({ type: 'view', itemId: 'b' });
+    expect((await lw.events()).map((e) => e.itemId)).toEqual(['a', 'b']);
+    expect(open).not.toHaveBeenCalled();
+    expect(await names(factory)).toEqual([]);
+
+    await lw.setConsent('granted');
+    expect(open).toHaveBeenCalled();
+    expect(await names(factory)).toEqual(['likewise-int', 'likewise-int-events']);
+    expect(lw.storage).toBe('indexeddb');
+    lw.destroy();
+
+    const reload = setup(factory);
+    await reload.lw.track({ type: 'click', itemId: 'c' });
+    const events = await reload.lw.events();
+    expect(events.map((e) => e.itemId)).toEqual(['a', 'b', 'c']);
+    expect(new Set(events.map((e) => e.session)).size).toBe(1);
+    expect(JSON.stringify(events)).not.toContain('x@y.z');
+    expect([...errors, ...reload.errors]).toEqual([]);
+    reload.lw.destroy();
+  });
+
+  it('deny from pending opens nothing; withdrawal and forget delete every database', async () => {
+    const factory = new IDBFactory();
+    const open = vi.spyOn(factory, 'open');
+    const pending = setup(factory, { consent: 'pending' });
+    await pending.lw.track({ type: 'view', itemId: 'a' });
+    await pending.lw.setConsent('denied');
+    expect(open).not.toHaveBeenCalled();
+    expect(await names(factory)).toEqual([]);
+
+    const granted = setup(factory);
+    await granted.lw.track({ type: 'view', itemId: 'a' });
+    expect(await names(factory)).toEqual(['likewise-int', 'likewise-int-events']);
+    await granted.lw.forget();
+    expect(await names(factory)).toEqual([]);
+    expect(await granted.lw.events()).toEqual([]);
+
+    // After forget (consent still granted) the page starts afresh, then withdrawal erases it.
+    await granted.lw.track({ type: 'view', itemId: 'b' });
+    expect((await granted.lw.events()).map((e) => e.itemId)).toEqual(['b']);
+    await granted.lw.setConsent('denied');
+    expect(await names(factory)).toEqual([]);
+    expect(granted.errors).toEqual([]);
+    granted.lw.destroy();
+  });
+});

@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startScriptTag } from '../../src/track/startScriptTag';
+import { createFakeDisk, failOnUnhandled, setHtml } from './fakeStores';
+
+failOnUnhandled();
+
+type Win = Window & { Likewise?: unknown };
+const w = window as Win;
+
+function scriptTag(attrs: Record<string, string>) {
+  const s = document.createElement('script');
+  // A non-JavaScript type: happy-dom would otherwise try (and fail) to fetch the src.
+  s.type = 'text/x-test';
+  for (const [k, v] of Object.entries(attrs)) s.setAttribute(k, v);
+  document.head.append(s);
+  return s;
+}
+
+afterEach(() => {
+  const ns = w.Likewise as { instance?: { destroy(): void } } | undefined;
+  ns?.instance?.destroy();
+  delete w.Likewise;
+  delete (document as { currentScript?: unknown }).currentScript;
+  document.head.replaceChildren();
+  document.body.replaceChildren();
+});
+
+describe('startScriptTag', () => {
+  it('without data-site: exposes the namespace, keeps queued calls until start()', async () => {
+    w.Likewise = [['track', { type: 'view', itemId: 'early' }]];
+    const disk = createFakeDisk();
+    const ns = startScriptTag(window, disk.deps);
+    expect(w.Likewise).toBe(ns);
+    expect(typeof ns.createLikewise).toBe('function');
+    expect(ns.isLikewiseError(new ns.LikewiseError('QUOTA', 'x'))).toBe(true);
+    expect(ns.instance).toBeUndefined();
+    ns.push(['track', { type: 'view', itemId: 'later' }]);
+    const lw = ns.start({ site: 'shop' });
+    expect(ns.start({ site: 'other' })).toBe(lw);
+    expect((await lw.events()).map((e) => e.itemId)).toEqual(['early', 'later']);
+  });
+
+  it('with data-site on its own tag: starts, replays the queue in order, runs later pushes', async () => {
+    const tag = scriptTag({ src: '/x.js', 'data-site': 'shop', 'data-consent': 'pending' });
+    Object.defineProperty(document, 'currentScript', { value: tag, configurable: true });
+    w.Likewise = [
+      ['track', { type: 'view', itemId: 'a' }],
+      ['track', { type: 'nope' }],
+      ['track', { type: 'view', itemId: 'b' }],
+    ];
+    const disk = createFakeDisk();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const ns = startScriptTag(window, disk.deps);
+    ns.push(['track', { type: 'view', itemId: 'c' }]);
+    const lw = ns.instance!;
+    expect(lw.consent).toBe('pending');
+    expect((await lw.events()).map((e) => e.itemId)).toEqual(['a', 'b', 'c']);
+    expect(warn).toHaveBeenCalledWith(
+      '[likewise]',
+      'Unknown event type "nope". Expected one of: view, click, add_to_cart, remove_from_cart, purchase, search.',
+    );
+    expect(disk.factoryCalls).toBe(0);
+    warn.mockRestore();
+  });
+
+  it('falls back to script[src*="likewise"][data-site] and auto-tracks the page', async () => {
+    scriptTag({ src: 'https://cdn.example/likewise.iife.js', 'data-site': 'shop' });
+    setHtml(document.body, '<main data-likewise-view="sku-1"></main>');
+    const disk = createFakeDisk();
+    const ns = startScriptTag(window, disk.deps);
+    expect((await ns.instance!.events()).map((e) => [e.type, e.itemId])).toEqual([
+      ['view', 'sku-1'],
+    ]);
+    expect(disk.dbs.get('likewise-shop-events')?.events).toHaveLength(1);
+  });
+
+  it('does not throw on a bad data-site: warns and still exposes the namespace', () => {
+    scriptTag({ src: 'likewise.iife.js', 'data-site': 'bad site!' });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const ns = startScriptTag(window, createFakeDisk().deps);
+    expect(ns.instance).toBeUndefined();
+    expect(warn).toHaveBeenCalledWith(
+      '[likewise]',
+      'Option "site" must be 1 to 64 characters of A-Z, a-z, 0-9, _ or -, got "bad site!".',
+    );
+    warn.mockRestore();
+  });
+
+  it('loaded twice: keeps the first namespace and instance', () => {
+    scriptTag({ src: 'likewise.iife.js', 'data-site': 'shop' });
+    const first = startScriptTag(window, createFakeDisk().deps);
+    const second = startScriptTag(window, createFakeDisk().deps);
+    expect(second).toBe(first);
+    expect(w.Likewise).toBe(first);
+  });
+});
