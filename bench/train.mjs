@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// Benchmark of `likewise train` on a synthetic power-law log (bench/synthetic.mjs),
+// then of the for-you query on the trained model, loaded through the model loader.
+//
+//   npm run build   (dist/cli.mjs must exist)
+//   node bench/train.mjs [--events 10000000] [--threads 2] [--queries 2000]
+//
+// Prints events/s, seconds, peak RSS (the whole process, worker threads
+// included), bytes per item, and for-you p50/p99 for a visitor with 200
+// history events once the shards are loaded. The log is cached under .bench/.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { generate } from './synthetic.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .map((a, i, all) => (a.startsWith('--') ? [a.slice(2), all[i + 1]] : null))
+    .filter(Boolean),
+);
+const events = Number(args.events ?? 10_000_000);
+const scale = events / 10_000_000;
+const queries = Number(args.queries ?? 2000);
+const bench = join(root, '.bench');
+mkdirSync(bench, { recursive: true });
+const log = join(bench, `events-${events}.csv`);
+const out = join(bench, `model-${events}`);
+
+if (!existsSync(join(root, 'dist/cli.mjs'))) {
+  console.error('bench/train.mjs: dist/cli.mjs is missing: run `npm run build` first.');
+  process.exit(1);
+}
+if (!existsSync(log)) {
+  const t0 = performance.now();
+  await generate({
+    events,
+    users: Math.max(100, Math.round(1_000_000 * scale)),
+    items: Math.max(100, Math.round(100_000 * Math.sqrt(scale))),
+    out: log,
+  });
+  console.log(`generated ${log} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+// Peak RSS of the child, reported by the child itself on exit (worker threads share it).
+const peak =
+  'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss "+process.resourceUsage().maxRSS+"\\n"))';
+const trainArgs = ['train', '--events', log, '--out', out];
+if (args.threads) trainArgs.push('--threads', args.threads);
+const t0 = performance.now();
+const child = spawn(
+  process.execPath,
+  ['--import', peak, join(root, 'bin/likewise.mjs'), ...trainArgs],
+  {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
+let stdout = '';
+let stderr = '';
+child.stdout.on('data', (d) => {
+  stdout += d;
+});
+child.stderr.on('data', (d) => {
+  stderr += d;
+});
+const code = await new Promise((r) => child.on('close', r));
+const seconds = (performance.now() - t0) / 1000;
+if (code !== 0) {
+  console.error(stdout, stderr);
+  process.exit(1);
+}
+const maxRssKb = Math.max(...[...stderr.matchAll(/maxrss (\d+)/g)].map((m) => Number(m[1])));
+process.stdout.write(stdout);
+const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+const shardBytes = manifest.sizes.reduce((a, b) => a + b, 0);
+// What a CDN would send with gzip.
+let gzipBytes = 0;
+for (const name of manifest.files) gzipBytes += gzipSync(await readFile(join(out, name))).length;
+console.log(
+  `train: ${events} events in ${seconds.toFixed(2)} s (${Math.round(events / seconds)} events/s), ` +
+    `peak RSS ${Math.round(maxRssKb / 1024)} MB, ${(shardBytes / manifest.items).toFixed(1)} bytes per item, ` +
+    `${(gzipBytes / manifest.items).toFixed(1)} gzipped, ` +
+    `${manifest.shards} shards of ${Math.round(shardBytes / manifest.shards / 1024)} KB`,
+);
+
+// Query latency: bundle the loader and the for-you scenario from the sources.
+const entry = join(bench, 'query-entry.ts');
+writeFileSync(
+  entry,
+  `export { createModelLoader } from ${JSON.stringify(join(root, 'src/model/createModelLoader.ts'))};\n` +
+    `export { forYou } from ${JSON.stringify(join(root, 'src/engine/recommend.ts'))};\n`,
+);
+const bundle = join(bench, 'query-entry.mjs');
+try {
+  const { build } = await import('rolldown');
+  await build({ input: entry, platform: 'node', output: { file: bundle }, logLevel: 'silent' });
+} catch (error) {
+  console.log(`query latency: skipped (cannot bundle the sources: ${error.message})`);
+  process.exit(0);
+}
+const { createModelLoader, forYou } = await import(pathToFileURL(bundle).href);
+let fetched = 0;
+let fetchedBytes = 0;
+const fileFetch = async (url) => {
+  const bytes = await readFile(join(out, url.replace(/^model\//, '')));
+  fetched++;
+  fetchedBytes += bytes.length;
+  return new Response(bytes);
+};
+const loader = createModelLoader('model/manifest.json', {}, { fetch: fileFetch });
+const pop = await loader.popularity();
+// A visitor with 200 history events over popular-ish items, latest last.
+let seed = 7;
+const random = () => {
+  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+  return seed / 4294967296;
+};
+const history = [];
+const types = ['view', 'view', 'view', 'click', 'add_to_cart', 'purchase'];
+for (let e = 0; e < 200; e++) {
+  const id = pop.ids[Math.floor(random() ** 2 * pop.ids.length)];
+  history.push({
+    id: `e${e}`,
+    type: types[e % types.length],
+    ts: 1_700_000_000_000 + e * 60_000,
+    session: 's',
+    itemId: id,
+  });
+}
+// Load what for-you reads: the 50 most recent distinct history items (its maxHistory).
+const recent = [...new Set(history.map((e) => e.itemId).reverse())].slice(0, 50);
+const tLoad = performance.now();
+const source = await loader.neighbours(recent);
+const loadMs = performance.now() - tLoad;
+const distinct = new Set(history.map((e) => e.itemId)).size;
+for (let q = 0; q < 200; q++) forYou(source, history);
+const times = [];
+for (let q = 0; q < queries; q++) {
+  const a = performance.now();
+  forYou(source, history);
+  times.push(performance.now() - a);
+}
+times.sort((a, b) => a - b);
+const at = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+console.log(
+  `for-you (200 history events, ${distinct} distinct items, shards of the ${recent.length} most recent; ${fetched} files, ${Math.round(fetchedBytes / 1024)} KB loaded in ${loadMs.toFixed(0)} ms): ` +
+    `p50 ${at(0.5).toFixed(3)} ms, p99 ${at(0.99).toFixed(3)} ms over ${queries} queries`,
+);
+await rm(bundle, { force: true });

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The `likewise` command: everything lives in the built CLI bundle.
+import '../dist/cli.mjs';

@@ -1,0 +1,200 @@
+/**
+ * Fetches a model built by `likewise train`: the manifest once, then only
+ * the shards that hold the items a page asks about, each at most once.
+ * Every file is validated; an invalid one is refused with `INVALID_MODEL`
+ * so callers fall back to trending.
+ */
+import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
+import { isLikewiseError, LikewiseError } from '../errors';
+import {
+  type DecodedShard,
+  decodePopularity,
+  decodeShard,
+  type Manifest,
+  type ShardLists,
+  shardOf,
+  validateManifest,
+} from './encodeModel';
+
+/** Options of {@link createModelLoader}. */
+export interface ModelLoaderOptions {
+  /** Passed to every `fetch` (credentials, cache mode...). Default none. */
+  init?: RequestInit;
+}
+
+/** Injected dependencies of {@link createModelLoader}. */
+export interface ModelLoaderDeps {
+  /** Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+}
+
+/** Similar-item lookups over the loaded shards, with bought-together beside them. */
+export interface ModelSource extends NeighbourSource {
+  /** Bought-together lookups over the same shards. */
+  together: NeighbourSource;
+}
+
+/** What {@link createModelLoader} returns. */
+export interface ModelLoader {
+  /** The validated manifest (fetched once). */
+  manifest(): Promise<Manifest>;
+  /**
+   * Loads the shards holding `itemIds` (those not loaded yet) and resolves
+   * to the lookup over every shard loaded so far; lookups are synchronous.
+   */
+  neighbours(itemIds: readonly string[]): Promise<ModelSource>;
+  /** The most popular items, best first (for trending and as the fallback). */
+  popularity(): Promise<RankedList>;
+}
+
+/** The manifest's directory (query and fragment dropped), for its relative file names. */
+function baseOf(url: string): string {
+  const q = url.search(/[?#]/);
+  const path = q < 0 ? url : url.slice(0, q);
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
+
+/**
+ * Creates a loader for the model whose manifest is at `manifestUrl`
+ * (absolute or relative; shard files are resolved beside it).
+ *
+ * @param manifestUrl - URL of `manifest.json`.
+ * @param options - See {@link ModelLoaderOptions}.
+ * @param deps - `fetch` to use (tests inject a fake).
+ * @returns A loader; nothing is fetched until a method is called.
+ * @example
+ * const model = createModelLoader('/model/manifest.json');
+ * const source = await model.neighbours(['sku-1']);
+ * source.neighbours('sku-1'); // { ids, scores } or undefined
+ */
+export function createModelLoader(
+  manifestUrl: string,
+  options: ModelLoaderOptions = {},
+  deps: ModelLoaderDeps = {},
+): ModelLoader {
+  const base = baseOf(manifestUrl);
+  let manifestPromise: Promise<Manifest> | undefined;
+  let popularityPromise: Promise<RankedList> | undefined;
+  let known: Manifest | undefined;
+  const pending = new Map<number, Promise<DecodedShard>>();
+  const loaded = new Map<number, { shard: DecodedShard; index: Map<string, number> }>();
+
+  async function get(url: string): Promise<Response> {
+    const f = deps.fetch ?? globalThis.fetch;
+    let response: Response;
+    try {
+      response = await f(url, options.init);
+    } catch (error) {
+      throw new LikewiseError('MODEL_FETCH', `Cannot fetch model file ${url}.`, error);
+    }
+    if (!response.ok) {
+      throw new LikewiseError(
+        'MODEL_FETCH',
+        `Cannot fetch model file ${url}: HTTP ${response.status}.`,
+      );
+    }
+    return response;
+  }
+
+  async function bytesOf(url: string): Promise<Uint8Array> {
+    const response = await get(url);
+    try {
+      return new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      throw new LikewiseError('MODEL_FETCH', `Cannot fetch model file ${url}.`, error);
+    }
+  }
+
+  /** Caches a promise, but forgets network failures so a later call retries. */
+  function retryable<T>(promise: Promise<T>, forget: () => void): Promise<T> {
+    promise.catch((error: unknown) => {
+      if (isLikewiseError(error, 'MODEL_FETCH')) forget();
+    });
+    return promise;
+  }
+
+  function manifest(): Promise<Manifest> {
+    manifestPromise ??= retryable(
+      (async () => {
+        const bytes = await bytesOf(manifestUrl);
+        let value: unknown;
+        try {
+          value = JSON.parse(new TextDecoder().decode(bytes));
+        } catch {
+          throw new LikewiseError(
+            'INVALID_MODEL',
+            `Not a likewise model manifest: ${manifestUrl}.`,
+          );
+        }
+        known = validateManifest(value, manifestUrl);
+        return known;
+      })(),
+      () => {
+        manifestPromise = undefined;
+      },
+    );
+    return manifestPromise;
+  }
+
+  function shard(m: Manifest, s: number): Promise<DecodedShard> {
+    let p = pending.get(s);
+    if (!p) {
+      p = retryable(
+        bytesOf(base + m.files[s]).then((bytes) => {
+          const decoded = decodeShard(bytes, m, s);
+          const index = new Map<string, number>();
+          for (let x = 0; x < decoded.items; x++) index.set(decoded.ids[x], x);
+          loaded.set(s, { shard: decoded, index });
+          return decoded;
+        }),
+        () => pending.delete(s),
+      );
+      pending.set(s, p);
+    }
+    return p;
+  }
+
+  function lookup(kind: 'similar' | 'together'): NeighbourSource {
+    const cache = new Map<string, RankedList>();
+    return {
+      neighbours(itemId) {
+        const hit = cache.get(itemId);
+        if (hit || !known) return hit;
+        const entry = loaded.get(shardOf(itemId, known.shards));
+        const x = entry?.index.get(itemId);
+        if (x === undefined) return undefined;
+        const { ids } = entry!.shard;
+        const lists: ShardLists = entry!.shard[kind];
+        const a = lists.offsets[x];
+        const b = lists.offsets[x + 1];
+        const out: string[] = new Array(b - a);
+        for (let p = a; p < b; p++) out[p - a] = ids[lists.indices[p]];
+        const list = { ids: out, scores: lists.scores.subarray(a, b) };
+        cache.set(itemId, list);
+        return list;
+      },
+    };
+  }
+
+  const source: ModelSource = Object.assign(lookup('similar'), { together: lookup('together') });
+
+  return {
+    manifest,
+    async neighbours(itemIds) {
+      const m = await manifest();
+      const wanted = new Set<number>();
+      for (const id of itemIds) wanted.add(shardOf(id, m.shards));
+      await Promise.all([...wanted].map((s) => shard(m, s)));
+      return source;
+    },
+    popularity() {
+      popularityPromise ??= retryable(
+        manifest().then(async (m) => decodePopularity(await bytesOf(base + m.popularity.file), m)),
+        () => {
+          popularityPromise = undefined;
+        },
+      );
+      return popularityPromise;
+    },
+  };
+}

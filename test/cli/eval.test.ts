@@ -1,0 +1,77 @@
+// @vitest-environment node
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/eval';
+import { syntheticLog } from '../engine/synthetic';
+
+const dir = mkdtempSync(join(tmpdir(), 'likewise-eval-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function io() {
+  const out = { stdout: '', stderr: '' };
+  return {
+    out,
+    io: {
+      stdout: { write: (t: string) => (out.stdout += t) },
+      stderr: { write: (t: string) => (out.stderr += t) },
+      cwd: dir,
+    },
+  };
+}
+
+// A generated shop log written as the CSV that `likewise eval` reads.
+const log = syntheticLog({ users: 60, items: 40, seed: 5 });
+const lines = ['user,item,timestamp,type'];
+for (let r = 0; r < log.length; r++)
+  lines.push(
+    `${log.userIds[log.users[r]]},${log.itemIds[log.items[r]]},${log.times[r] / 1000},view`,
+  );
+writeFileSync(join(dir, 'events.csv'), `${lines.join('\n')}\n`);
+
+describe('likewise eval', () => {
+  it('prints exactly one JSON object with --json', async () => {
+    const { out, io: cli } = io();
+    expect(await run(['--events', 'events.csv', '--json'], cli)).toBe(0);
+    const result = JSON.parse(out.stdout);
+    expect(Object.keys(result)).toEqual(['users', 'items', 'models']);
+    expect(result.users).toBeGreaterThan(0);
+    expect(Object.keys(result.models)).toEqual(['default', 'reference', 'popularity']);
+    for (const m of Object.values(result.models) as Record<string, number>[]) {
+      expect(Object.keys(m)).toEqual(['hr10', 'ndcg10', 'coverage10', 'buildMs', 'scoreMs']);
+      expect(m.hr10).toBeGreaterThanOrEqual(0);
+      expect(m.hr10).toBeLessThanOrEqual(1);
+      expect(m.coverage10).toBeGreaterThan(0);
+    }
+  });
+
+  it('prints a readable table by default', async () => {
+    const { out, io: cli } = io();
+    expect(await run(['--events', 'events.csv', '--k', '20'], cli)).toBe(0);
+    expect(out.stdout).toMatch(/HR@10/);
+    expect(out.stdout).toMatch(/^default\s+\d\.\d{4}/m);
+    expect(out.stdout).toMatch(/^reference\s/m);
+    expect(out.stdout).toMatch(/^popularity\s/m);
+  });
+
+  it('resolves 2 with a clear message on usage errors', async () => {
+    for (const [argv, message] of [
+      [[], '--events FILE is required'],
+      [['--events'], '--events needs a value'],
+      [['--events', 'events.csv', '--k', 'ten'], '--k must be a positive integer, got ten'],
+      [['--events', 'events.csv', '--frobnicate'], 'unknown argument --frobnicate'],
+    ] as [string[], string][]) {
+      const { out, io: cli } = io();
+      expect(await run(argv, cli)).toBe(2);
+      expect(out.stderr).toContain(message);
+      expect(out.stderr).toContain('usage: likewise eval');
+    }
+  });
+
+  it('resolves 1 when the file cannot be read', async () => {
+    const { out, io: cli } = io();
+    expect(await run(['--events', 'missing.csv'], cli)).toBe(1);
+    expect(out.stderr).toContain('cannot read missing.csv');
+  });
+});

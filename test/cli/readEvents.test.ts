@@ -1,0 +1,291 @@
+// @vitest-environment node
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEvents, readEventsRange } from '../../src/cli/readEvents';
+import { EVENT_TYPE_CODES } from '../../src/engine/types';
+import { isLikewiseError } from '../../src/errors';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'likewise-read-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function file(name: string, text: string | Buffer): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
+/** The log's rows as readable tuples: [user, item, type, ms]. */
+function rows(log: Awaited<ReturnType<typeof readEvents>>): [string, string, string, number][] {
+  const out: [string, string, string, number][] = [];
+  for (let r = 0; r < log.length; r++) {
+    out.push([
+      log.userIds[log.users[r]],
+      log.itemIds[log.items[r]],
+      EVENT_TYPE_CODES[log.types[r]],
+      log.times[r],
+    ]);
+  }
+  return out;
+}
+
+describe('readEvents: CSV', () => {
+  it('reads rows in file order with seconds turned into milliseconds and ids interned', async () => {
+    const path = await file(
+      'basic.csv',
+      'user,item,timestamp,type\nu1,a,100,view\nu2,b,101,purchase\nu1,b,99,add_to_cart\n',
+    );
+    const log = await readEvents(path);
+    expect(rows(log)).toEqual([
+      ['u1', 'a', 'view', 100_000],
+      ['u2', 'b', 'purchase', 101_000],
+      ['u1', 'b', 'add_to_cart', 99_000],
+    ]);
+    expect(log.itemIds).toEqual(['a', 'b']);
+    expect(log.userIds).toEqual(['u1', 'u2']);
+    expect(log.userCount).toBe(2);
+    expect(log.skipped).toBe(0);
+    expect(log.format).toBe('csv');
+  });
+
+  it('skips and counts malformed lines and unknown types, keeping the good ones', async () => {
+    const path = await file(
+      'bad.csv',
+      [
+        'user,item,timestamp,type',
+        'u1,a,1,view',
+        'u1,a,1', // too few fields
+        ',a,1,view', // no user
+        'u1,,1,view', // no item
+        'u1,a,yesterday,view', // unreadable time
+        'u1,a,1,wishlist', // unknown type
+        'u1,a,1,VIEW', // types are case-sensitive
+        '',
+        'u2,c,2,click',
+        '',
+      ].join('\n'),
+    );
+    const log = await readEvents(path);
+    expect(rows(log)).toEqual([
+      ['u1', 'a', 'view', 1000],
+      ['u2', 'c', 'click', 2000],
+    ]);
+    expect(log.skipped).toBe(6);
+  });
+
+  it('understands quoted fields with commas and doubled quotes', async () => {
+    const path = await file(
+      'quoted.csv',
+      'user,item,timestamp,type\n"u,1","sku ""7""",5,view\nu2,"plain",6,"click"\n"broken,a,1,view\n',
+    );
+    const log = await readEvents(path);
+    expect(rows(log)).toEqual([
+      ['u,1', 'sku "7"', 'view', 5000],
+      ['u2', 'plain', 'click', 6000],
+    ]);
+    expect(log.skipped).toBe(1);
+  });
+
+  it('maps columns by header name, with CRLF line ends, a BOM and extra columns', async () => {
+    const path = await file(
+      'columns.csv',
+      '\uFEFFtype,price,item_id,user_id,timestamp\r\nview,9.5,a,u1,10\r\npurchase,1,b,u1,11\r\n',
+    );
+    const log = await readEvents(path);
+    expect(rows(log)).toEqual([
+      ['u1', 'a', 'view', 10_000],
+      ['u1', 'b', 'purchase', 11_000],
+    ]);
+  });
+
+  it('reads a file without header in user,item,timestamp,type order', async () => {
+    const path = await file('noheader.csv', 'u1,a,1,view\nu2,b,2,click\n');
+    const log = await readEvents(path);
+    expect(rows(log)).toEqual([
+      ['u1', 'a', 'view', 1000],
+      ['u2', 'b', 'click', 2000],
+    ]);
+  });
+
+  it('takes ISO dates, fractional seconds and millisecond timestamps', async () => {
+    const path = await file(
+      'times.csv',
+      'user,item,timestamp,type\nu,a,2024-01-02T03:04:05Z,view\nu,b,1.5,view\nu,c,1700000000123,view\n',
+    );
+    const log = await readEvents(path);
+    expect(Array.from(log.times.subarray(0, log.length))).toEqual([
+      Date.UTC(2024, 0, 2, 3, 4, 5),
+      1500,
+      1_700_000_000_123,
+    ]);
+  });
+
+  it('keeps non-ASCII ids intact', async () => {
+    const path = await file(
+      'utf8.csv',
+      'user,item,timestamp,type\nzoë,café-☕,1,view\nzoë,🍵,2,view\n',
+    );
+    const log = await readEvents(path);
+    expect(log.userIds).toEqual(['zoë']);
+    expect(log.itemIds).toEqual(['café-☕', '🍵']);
+  });
+
+  it('refuses a missing file with INVALID_INPUT', async () => {
+    const error = await readEvents(join(dir, 'nope.csv')).catch((e: unknown) => e);
+    expect(isLikewiseError(error, 'INVALID_INPUT')).toBe(true);
+    expect((error as Error).message).toBe(`Cannot read events file ${join(dir, 'nope.csv')}.`);
+  });
+
+  it('reads an empty file as an empty log', async () => {
+    const log = await readEvents(await file('empty.csv', ''));
+    expect(log.length).toBe(0);
+    expect(log.itemIds).toEqual([]);
+  });
+});
+
+describe('readEvents: NDJSON', () => {
+  it('reads the CSV fields as JSON objects', async () => {
+    const path = await file(
+      'plain.ndjson',
+      '{"user":"u1","item":"a","timestamp":100,"type":"view"}\n' +
+        '{ "type" : "purchase", "item" : 7, "user" : "u2", "timestamp" : 101 }\n',
+    );
+    const log = await readEvents(path);
+    expect(rows(log)).toEqual([
+      ['u1', 'a', 'view', 100_000],
+      ['u2', '7', 'purchase', 101_000],
+    ]);
+    expect(log.format).toBe('ndjson');
+  });
+
+  it("reads the collector's LikewiseEvents: session as user, ts in ms, one row per purchase line", async () => {
+    const events = [
+      { id: 'e1', type: 'view', ts: 1_700_000_000_000, session: 's1', itemId: 'a' },
+      {
+        id: 'e2',
+        type: 'purchase',
+        ts: 1_700_000_001_000,
+        session: 's1',
+        items: [{ itemId: 'b', quantity: 2, price: 3 }, { itemId: 'c' }],
+      },
+      { id: 'e3', type: 'search', ts: 1_700_000_002_000, session: 's1', query: 'tea' },
+      {
+        id: 'e4',
+        type: 'click',
+        ts: '2024-01-01T00:00:00Z',
+        session: 's2',
+        itemId: 'a',
+        user: 'alice',
+      },
+      { id: 'e5', type: 'view', ts: 1_700_000_003_000, session: 's3', itemId: 'say "hi"' },
+    ];
+    const path = await file('collected.ndjson', events.map((e) => JSON.stringify(e)).join('\n'));
+    const log = await readEvents(path);
+    expect(rows(log)).toEqual([
+      ['s1', 'a', 'view', 1_700_000_000_000],
+      ['s1', 'b', 'purchase', 1_700_000_001_000],
+      ['s1', 'c', 'purchase', 1_700_000_001_000],
+      ['alice', 'a', 'click', Date.UTC(2024, 0, 1)],
+      ['s3', 'say "hi"', 'view', 1_700_000_003_000],
+    ]);
+    // The search has no item: it is not an interaction.
+    expect(log.skipped).toBe(1);
+  });
+
+  it('skips broken JSON, unknown types and lines without a user, and reads arrays of events', async () => {
+    const path = await file(
+      'mixed.jsonl',
+      [
+        '{"user":"u1","item":"a","timestamp":1,"type":"view"}',
+        '{"user":"u1","item":"a","timestamp":1,"type":"view"', // truncated
+        'not json',
+        '{"user":"u1","item":"a","timestamp":1,"type":"hover"}',
+        '{"item":"a","timestamp":1,"type":"view"}',
+        '[{"user":"u2","item":"b","timestamp":2,"type":"click"},{"user":"u3","item":"c","timestamp":3,"type":"view"}]',
+        '   ',
+      ].join('\n'),
+    );
+    const log = await readEvents(path);
+    expect(rows(log)).toEqual([
+      ['u1', 'a', 'view', 1000],
+      ['u2', 'b', 'click', 2000],
+      ['u3', 'c', 'view', 3000],
+    ]);
+    expect(log.skipped).toBe(4);
+  });
+
+  it('detects NDJSON from the content when the extension says nothing, and obeys format', async () => {
+    const path = await file('events.log', '{"user":"u","item":"a","timestamp":1,"type":"view"}\n');
+    expect((await readEvents(path)).length).toBe(1);
+    const forced = await readEvents(path, { format: 'csv' });
+    expect(forced.length).toBe(0);
+  });
+});
+
+describe('readEvents: big files', () => {
+  const N = 200_000;
+  let path: string;
+  const types = ['view', 'click', 'add_to_cart', 'purchase'];
+  beforeAll(async () => {
+    let text = 'user,item,timestamp,type\n';
+    for (let r = 0; r < N; r++) {
+      // Every 1000th line is malformed.
+      if (r % 1000 === 999) text += `broken line ${r}\n`;
+      else text += `user-${(r * 7919) % 5003},item-${(r * 104729) % 997},${r},${types[r % 4]}\n`;
+    }
+    path = await file('big.csv', text);
+  });
+
+  it('round-trips counts across many small chunks', async () => {
+    const log = await readEvents(path, { chunkSize: 4096 });
+    expect(log.length).toBe(N - N / 1000);
+    expect(log.skipped).toBe(N / 1000);
+    expect(log.itemIds.length).toBe(997);
+    expect(log.userCount).toBe(5003);
+    // Spot-check order and content.
+    expect(log.times[0]).toBe(0);
+    expect(log.times[log.length - 1]).toBe((N - 2) * 1000);
+    const r = 12_345 - Math.floor(12_345 / 1000);
+    expect(log.userIds[log.users[r]]).toBe(`user-${(12_345 * 7919) % 5003}`);
+    expect(log.itemIds[log.items[r]]).toBe(`item-${(12_345 * 104729) % 997}`);
+  });
+
+  it('gives the same log when the second half is parsed separately and merged', async () => {
+    const one = await readEvents(path);
+    let tasks = 0;
+    const two = await readEvents(path, {
+      parallelMinBytes: 0,
+      parallel: (task) => {
+        tasks++;
+        expect(task.start).toBeGreaterThan(0);
+        return readEventsRange(task);
+      },
+    });
+    expect(tasks).toBe(1);
+    expect(two.length).toBe(one.length);
+    expect(two.skipped).toBe(one.skipped);
+    expect(two.itemIds).toEqual(one.itemIds);
+    expect(two.userIds).toEqual(one.userIds);
+    expect(Array.from(two.users.subarray(0, two.length))).toEqual(
+      Array.from(one.users.subarray(0, one.length)),
+    );
+    expect(Array.from(two.items.subarray(0, two.length))).toEqual(
+      Array.from(one.items.subarray(0, one.length)),
+    );
+    expect(Array.from(two.times.subarray(0, two.length))).toEqual(
+      Array.from(one.times.subarray(0, one.length)),
+    );
+  });
+
+  it('can put the columns in shared memory for worker threads', async () => {
+    const log = await readEvents(path, { shared: true });
+    expect(log.users.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(log.length).toBe(N - N / 1000);
+  });
+});

@@ -1,0 +1,165 @@
+// @vitest-environment node
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEvents } from '../../src/cli/readEvents';
+import { run, splitRows } from '../../src/cli/train';
+import type { CliIo } from '../../src/cli/types';
+import { createModelLoader } from '../../src/model/createModelLoader';
+
+let dir: string;
+let events: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'likewise-train-'));
+  // 300 shoppers: each views a pair of related items (2k, 2k+1) and some
+  // also buy "tea" with "cups"; a few view random items for noise.
+  const lines = ['user,item,timestamp,type'];
+  let t = 1_700_000_000;
+  for (let u = 0; u < 300; u++) {
+    const k = u % 20;
+    lines.push(`u${u},item-${2 * k},${t++},view`, `u${u},item-${2 * k + 1},${t++},view`);
+    if (u % 3 === 0) lines.push(`u${u},tea,${t++},add_to_cart`, `u${u},cups,${t++},purchase`);
+    if (u % 7 === 0) lines.push(`u${u},item-${(u * 13) % 40},${t++},click`);
+    if (u % 50 === 0) lines.push(`u${u},item-${k},${t++},wishlist`); // unknown type: skipped
+  }
+  events = join(dir, 'events.csv');
+  await writeFile(events, `${lines.join('\n')}\n`);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function io(): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    cwd: dir,
+    stdout: { write: (s: string) => out.push(s) },
+    stderr: { write: (s: string) => err.push(s) },
+  };
+}
+
+/** fetch over the files of a directory, counting requests. */
+function fileFetch(root: string, calls: string[]) {
+  return (async (url: string) => {
+    calls.push(url);
+    try {
+      return new Response(await readFile(join(root, url.replace(/^model\//, ''))));
+    } catch {
+      return new Response('', { status: 404 });
+    }
+  }) as unknown as typeof fetch;
+}
+
+describe('likewise train', () => {
+  it('builds a model that the loader reads: similar and bought-together neighbours', async () => {
+    const cli = io();
+    const code = await run(['--events', 'events.csv', '--out', 'model', '--shards', '4'], cli);
+    expect(cli.err.join('')).toBe('');
+    expect(code).toBe(0);
+    const summary = cli.out.join('');
+    expect(summary).toMatch(/^likewise train: \d+ events \(6 skipped\), 300 users, 42 items/);
+    expect(summary).toMatch(/files: 6 in model \(4 shards, \d+ bytes; [\d.]+ bytes per item/);
+    expect(summary).toMatch(/seconds: [\d.]+ \(read [\d.]+, build [\d.]+, write [\d.]+\)/);
+
+    const files = await readdir(join(dir, 'model'));
+    expect(files.filter((f) => f.startsWith('shard-')).length).toBe(4);
+    expect(files).toContain('manifest.json');
+    expect(files.some((f) => f.includes('.tmp-'))).toBe(false);
+
+    const calls: string[] = [];
+    const loader = createModelLoader(
+      'model/manifest.json',
+      {},
+      { fetch: fileFetch(join(dir, 'model'), calls) },
+    );
+    const manifest = await loader.manifest();
+    expect(manifest).toMatchObject({ items: 42, shards: 4, k: 50, similarity: 'cosine' });
+    const source = await loader.neighbours(['item-4', 'tea']);
+    expect(calls.length).toBeLessThanOrEqual(3);
+    expect(source.neighbours('item-4')!.ids[0]).toBe('item-5');
+    expect(source.together.neighbours('tea')!.ids).toEqual(['cups']);
+    // Views are not purchases: no bought-together list from them.
+    expect(source.together.neighbours('item-4')!.ids).toEqual([]);
+    const trending = await loader.popularity();
+    expect(trending.ids.length).toBe(42);
+  });
+
+  it('replaces a model in place, keeping the previous shards for pages that still use them', async () => {
+    const out = join(dir, 'replace');
+    await run(['--events', 'events.csv', '--out', 'replace', '--shards', '2'], io());
+    const first = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    await run(['--events', 'events.csv', '--out', 'replace', '--shards', '3'], io());
+    const second = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    await run(['--events', 'events.csv', '--out', 'replace', '--shards', '5'], io());
+    const third = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    const files = await readdir(out);
+    for (const f of [...second.files, ...third.files]) expect(files).toContain(f);
+    for (const f of first.files) expect(files).not.toContain(f);
+    expect(third.shards).toBe(5);
+  });
+
+  it('reads NDJSON from the collector', async () => {
+    const lines = [];
+    for (let u = 0; u < 40; u++) {
+      lines.push(
+        JSON.stringify({ id: `a${u}`, type: 'view', ts: 1e12 + u, session: `s${u}`, itemId: 'x' }),
+        JSON.stringify({ id: `b${u}`, type: 'view', ts: 1e12 + u, session: `s${u}`, itemId: 'y' }),
+      );
+    }
+    await writeFile(join(dir, 'collected.ndjson'), lines.join('\n'));
+    const cli = io();
+    expect(await run(['--events', 'collected.ndjson', '--out', 'nd'], cli)).toBe(0);
+    expect(cli.out.join('')).toContain('80 events (0 skipped), 40 users, 2 items');
+  });
+
+  it('prints usage and exits 2 on bad arguments', async () => {
+    for (const [argv, message] of [
+      [[], '--events FILE is required'],
+      [['--events'], '--events needs a value'],
+      [['--events', 'e.csv', '--k', '0'], '--k must be an integer >= 1, got 0'],
+      [
+        ['--events', 'e.csv', '--similarity', 'pearson'],
+        '--similarity must be cosine, jaccard or conditional, got pearson',
+      ],
+      [['--events', 'e.csv', '--bogus', '1'], 'unknown option --bogus'],
+    ] as [string[], string][]) {
+      const cli = io();
+      expect(await run(argv, cli)).toBe(2);
+      expect(cli.err.join('')).toContain(`likewise train: ${message}\n`);
+      expect(cli.err.join('')).toContain('usage: likewise train');
+    }
+    const help = io();
+    expect(await run(['--help'], help)).toBe(0);
+    expect(help.out.join('')).toContain('--similarity');
+  });
+
+  it('exits 1 with a message when the log is missing or has no usable events', async () => {
+    const cli = io();
+    expect(await run(['--events', 'missing.csv'], cli)).toBe(1);
+    expect(cli.err.join('')).toContain('likewise train: cannot read missing.csv');
+    await writeFile(join(dir, 'junk.csv'), 'user,item,timestamp,type\nu,a,1,hover\n');
+    const junk = io();
+    expect(await run(['--events', 'junk.csv', '--out', 'junk-model'], junk)).toBe(1);
+    expect(junk.err.join('')).toBe(
+      'likewise train: no usable events in junk.csv (1 lines skipped).\n',
+    );
+    await expect(readdir(join(dir, 'junk-model'))).rejects.toThrow();
+  });
+});
+
+describe('splitRows', () => {
+  it('covers every item once, in contiguous ranges of about equal cost', async () => {
+    const log = await readEvents(events);
+    const ranges = splitRows(log, 2);
+    expect(ranges[0][0]).toBe(0);
+    expect(ranges[0][1]).toBe(ranges[1][0]);
+    expect(ranges[1][1]).toBe(log.itemIds.length);
+    expect(ranges[0][1]).toBeGreaterThan(0);
+    expect(ranges[0][1]).toBeLessThan(log.itemIds.length);
+  });
+});

@@ -1,0 +1,315 @@
+import { describe, expect, it } from 'vitest';
+import { isLikewiseError, type LikewiseError } from '../../src/errors';
+import {
+  decodePopularity,
+  decodeShard,
+  encodeModel,
+  fnv1a,
+  type ModelInput,
+  type ModelNeighbours,
+  shardOf,
+  validateManifest,
+} from '../../src/model/encodeModel';
+
+/** CSR neighbours from plain lists: `lists[i]` = [[j, score], ...] best first. */
+function csr(itemIds: string[], lists: [number, number][][]): ModelNeighbours {
+  const offsets = new Uint32Array(itemIds.length + 1);
+  const indices: number[] = [];
+  const scores: number[] = [];
+  lists.forEach((list, i) => {
+    for (const [j, s] of list) {
+      indices.push(j);
+      scores.push(s);
+    }
+    offsets[i + 1] = indices.length;
+  });
+  return {
+    itemIds,
+    offsets,
+    indices: Uint32Array.from(indices),
+    scores: Float32Array.from(scores),
+  };
+}
+
+const ids = ['a', 'b', 'c', 'd', 'é-☕', '😀'];
+const similar = csr(ids, [
+  [
+    [1, 0.9],
+    [2, 0.3],
+  ],
+  [[0, 0.9]],
+  [
+    [0, 0.3],
+    [3, 0.2],
+    [5, 0.01],
+  ],
+  [],
+  [[5, 1.5]],
+  [[4, 1.5]],
+]);
+const together = csr(ids, [[[3, 2]], [], [], [[0, 2]], [], []]);
+const input: ModelInput = {
+  neighbours: similar,
+  together,
+  popularity: Float32Array.from([5, 1, 0, 7, 2, 2]),
+  k: 3,
+  similarity: 'cosine',
+  togetherK: 1,
+  togetherTypes: ['add_to_cart', 'purchase'],
+};
+
+function fails(fn: () => unknown): LikewiseError {
+  try {
+    fn();
+  } catch (error) {
+    expect(isLikewiseError(error, 'INVALID_MODEL')).toBe(true);
+    return error as LikewiseError;
+  }
+  throw new Error('expected an INVALID_MODEL error');
+}
+
+/** Every item's decoded similar/together list, by id. */
+function decodeAll(model: ReturnType<typeof encodeModel>) {
+  const { manifest, files } = model;
+  const out = new Map<string, { similar: [string, number][]; together: [string, number][] }>();
+  manifest.files.forEach((name, s) => {
+    const bytes = files.find((f) => f.name === name)!.bytes;
+    const shard = decodeShard(bytes, manifest, s);
+    for (let x = 0; x < shard.items; x++) {
+      const list = (kind: 'similar' | 'together') => {
+        const l = shard[kind];
+        const pairs: [string, number][] = [];
+        for (let p = l.offsets[x]; p < l.offsets[x + 1]; p++) {
+          pairs.push([shard.ids[l.indices[p]], l.scores[p]]);
+        }
+        return pairs;
+      };
+      expect(shardOf(shard.ids[x], manifest.shards)).toBe(s);
+      out.set(shard.ids[x], { similar: list('similar'), together: list('together') });
+    }
+  });
+  return out;
+}
+
+describe('shardOf', () => {
+  it('hashes the UTF-8 bytes of the id (FNV-1a), including non-BMP and lone surrogates', () => {
+    for (const id of ['sku-1', 'é-☕', '😀', 'a\uD800b', '']) {
+      const expected = fnv1a(new TextEncoder().encode(id)) % 97;
+      expect(shardOf(id, 97)).toBe(expected);
+    }
+  });
+});
+
+describe('encodeModel / decodeShard', () => {
+  it('round-trips every list in order, with 8-bit scores within 1/255 of the row max', () => {
+    const model = encodeModel(input, { shards: 3 });
+    const lists = decodeAll(model);
+    expect([...lists.keys()].sort()).toEqual([...ids].sort());
+    ids.forEach((id, i) => {
+      const got = lists.get(id)!;
+      const want: [string, number][] = [];
+      for (let p = similar.offsets[i]; p < similar.offsets[i + 1]; p++) {
+        want.push([ids[similar.indices[p]], similar.scores[p]]);
+      }
+      expect(got.similar.map((x) => x[0])).toEqual(want.map((x) => x[0]));
+      const max = Math.max(0, ...want.map((x) => x[1]));
+      got.similar.forEach(([, s], x) => {
+        expect(Math.abs(s - want[x][1])).toBeLessThanOrEqual(max / 255);
+        expect(s).toBeGreaterThan(0);
+      });
+    });
+    expect(lists.get('a')!.together).toEqual([['d', 2]]);
+    expect(lists.get('d')!.together).toEqual([['a', 2]]);
+    expect(lists.get('b')!.together).toEqual([]);
+  });
+
+  it('round-trips ids that share prefixes, including prefixes ending inside a surrogate pair', () => {
+    const tricky = ['sku-10', 'sku-100', 'sku-1', '😀a', '😁', '😀', 'sku-1000'];
+    const n = tricky.length;
+    // Every item lists every other one, so each shard's id table holds all ids.
+    const all = tricky.map((_, i) =>
+      tricky.map((_, j) => [j, 1] as [number, number]).filter(([j]) => j !== i),
+    );
+    const { manifest, files } = encodeModel(
+      { neighbours: csr(tricky, all), k: n - 1, similarity: 'cosine' },
+      { shards: 2 },
+    );
+    const seen = new Set<string>();
+    manifest.files.forEach((name, s) => {
+      const shard = decodeShard(files.find((f) => f.name === name)!.bytes, manifest, s);
+      expect([...shard.ids].sort()).toEqual([...tricky].sort());
+      for (let x = 0; x < shard.items; x++) seen.add(shard.ids[x]);
+    });
+    expect([...seen].sort()).toEqual([...tricky].sort());
+  });
+
+  it('keeps 16-bit scores within 1/65535 of the row max', () => {
+    const lists = decodeAll(encodeModel(input, { shards: 2, scoreBits: 16 }));
+    expect(lists.get('c')!.similar[2][1]).toBeCloseTo(0.01, 4);
+  });
+
+  it('writes a manifest that lists every file with its size and checksum', () => {
+    const { manifest, files } = encodeModel(input, {
+      shards: 4,
+      createdAt: new Date(Date.UTC(2024, 0, 1)),
+    });
+    expect(manifest).toMatchObject({
+      format: 'likewise-model',
+      version: 1,
+      createdAt: '2024-01-01T00:00:00.000Z',
+      items: 6,
+      shards: 4,
+      hash: 'fnv1a',
+      k: 3,
+      similarity: 'cosine',
+      scoreBits: 8,
+      together: { k: 1, types: ['add_to_cart', 'purchase'] },
+    });
+    expect(files.map((f) => f.name)).toEqual([
+      ...manifest.files,
+      manifest.popularity.file,
+      'manifest.json',
+    ]);
+    manifest.files.forEach((name, s) => {
+      const bytes = files.find((f) => f.name === name)!.bytes;
+      expect(bytes.length).toBe(manifest.sizes[s]);
+      expect(fnv1a(bytes).toString(16).padStart(8, '0')).toBe(manifest.checksums[s]);
+      expect(name).toContain(manifest.checksums[s]);
+    });
+    const json = JSON.parse(new TextDecoder().decode(files.at(-1)!.bytes));
+    expect(validateManifest(json, 'manifest.json')).toEqual(manifest);
+  });
+
+  it('lists popularity best first, zero-popularity items left out', () => {
+    const { manifest, files } = encodeModel(input, { shards: 1 });
+    const pop = decodePopularity(
+      files.find((f) => f.name === manifest.popularity.file)!.bytes,
+      manifest,
+    );
+    expect(pop.ids).toEqual(['d', 'a', 'é-☕', '😀', 'b']);
+    expect(Array.from(pop.scores)).toEqual([7, 5, 2, 2, 1]);
+  });
+
+  it('chooses the shard count from the size of the model', () => {
+    const n = 3000;
+    const many = Array.from({ length: n }, (_, i) => `item-${i}`);
+    const lists = many.map((_, i) =>
+      Array.from({ length: 20 }, (_, x) => [(i + x + 1) % n, 1 / (x + 1)] as [number, number]),
+    );
+    const small = encodeModel({
+      ...input,
+      neighbours: csr(many, lists),
+      together: undefined,
+      popularity: undefined,
+    });
+    const big = encodeModel(
+      { ...input, neighbours: csr(many, lists), together: undefined, popularity: undefined },
+      { targetShardBytes: 10_000 },
+    );
+    expect(big.manifest.shards).toBeGreaterThan(small.manifest.shards);
+    const mean = big.manifest.sizes.reduce((a, b) => a + b, 0) / big.manifest.shards;
+    expect(mean).toBeGreaterThan(5_000);
+    expect(mean).toBeLessThan(20_000);
+  });
+
+  it('refuses a bad shard count', () => {
+    expect(() => encodeModel(input, { shards: 0 })).toThrow(
+      'shards must be an integer from 1 to 65536, got 0',
+    );
+  });
+});
+
+describe('validation', () => {
+  const model = encodeModel(input, { shards: 2 });
+  const { manifest } = model;
+  const shard0 = model.files.find((f) => f.name === manifest.files[0])!.bytes;
+  const name = manifest.files[0];
+
+  it('refuses foreign and wrong-version manifests with exact messages', () => {
+    expect(fails(() => validateManifest('hello', 'm.json')).message).toBe(
+      'Not a likewise model manifest: m.json.',
+    );
+    expect(fails(() => validateManifest({ format: 'other', version: 1 }, 'm.json')).message).toBe(
+      'Not a likewise model manifest: m.json.',
+    );
+    expect(fails(() => validateManifest({ ...manifest, version: 2 }, 'm.json')).message).toBe(
+      'Unsupported model version 2 in m.json: this likewise reads version 1.',
+    );
+    expect(fails(() => validateManifest({ ...manifest, shards: 0 }, 'm.json')).message).toBe(
+      'Invalid model manifest m.json: shards must be an integer from 1 to 65536.',
+    );
+    expect(
+      fails(() => validateManifest({ ...manifest, files: manifest.files.slice(1) }, 'm.json'))
+        .message,
+    ).toBe('Invalid model manifest m.json: files must list one file name per shard.');
+    expect(
+      fails(() => validateManifest({ ...manifest, checksums: ['nothex!!', 'x'] }, 'm.json'))
+        .message,
+    ).toBe(
+      'Invalid model manifest m.json: checksums must list one 8-digit hex checksum per shard.',
+    );
+  });
+
+  it('refuses a foreign shard file', () => {
+    const html = new TextEncoder().encode('<!doctype html><title>404</title>');
+    expect(fails(() => decodeShard(html, manifest, 0)).message).toBe(
+      `Model file ${name} is not a likewise shard.`,
+    );
+  });
+
+  it('refuses a shard of another version', () => {
+    const v2 = shard0.slice();
+    v2[4] = 2;
+    expect(fails(() => decodeShard(v2, manifest, 0)).message).toBe(
+      `Model file ${name} has version 2: this likewise reads version 1.`,
+    );
+  });
+
+  it('refuses a truncated shard', () => {
+    const cut = shard0.slice(0, shard0.length - 3);
+    expect(fails(() => decodeShard(cut, manifest, 0)).message).toBe(
+      `Model file ${name} is truncated: ${shard0.length - 3} of ${shard0.length} bytes.`,
+    );
+    expect(fails(() => decodeShard(new Uint8Array(0), manifest, 0)).message).toBe(
+      `Model file ${name} is truncated: 0 of ${shard0.length} bytes.`,
+    );
+  });
+
+  it('refuses a corrupt shard', () => {
+    const flipped = shard0.slice();
+    flipped[flipped.length - 1] ^= 0xff;
+    expect(fails(() => decodeShard(flipped, manifest, 0)).message).toBe(
+      `Model file ${name} is corrupt: checksum mismatch.`,
+    );
+  });
+
+  it('refuses a valid shard served under another shard index', () => {
+    const other = { ...manifest, sizes: [...manifest.sizes], checksums: [...manifest.checksums] };
+    other.sizes[1] = manifest.sizes[0];
+    other.checksums[1] = manifest.checksums[0];
+    expect(fails(() => decodeShard(shard0, other, 1)).message).toBe(
+      `Model file ${manifest.files[1]} is corrupt: shard index or count differs from the manifest.`,
+    );
+  });
+
+  it('refuses a corrupt or foreign popularity file', () => {
+    const pop = model.files.find((f) => f.name === manifest.popularity.file)!.bytes;
+    const bad = pop.slice();
+    bad[3] ^= 1;
+    expect(fails(() => decodePopularity(bad, manifest)).message).toBe(
+      `Model file ${manifest.popularity.file} is corrupt: checksum mismatch.`,
+    );
+    const foreign = new TextEncoder().encode('{"format":"x"}');
+    const m2 = {
+      ...manifest,
+      popularity: {
+        ...manifest.popularity,
+        bytes: foreign.length,
+        checksum: fnv1a(foreign).toString(16).padStart(8, '0'),
+      },
+    };
+    expect(fails(() => decodePopularity(foreign, m2)).message).toBe(
+      `Model file ${manifest.popularity.file} is not a likewise popularity file.`,
+    );
+  });
+});
