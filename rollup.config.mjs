@@ -13,8 +13,8 @@ const ts = () =>
     include: ['src/**/*.ts'],
     compilerOptions: { noEmit: false, declaration: false, outDir: undefined },
   });
-const min = () =>
-  terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } });
+const min = (module = false) =>
+  terser({ ecma: 2020, module, compress: { passes: 3 }, format: { comments: false } });
 const onwarn = (warning, warn) => {
   if (
     warning.code === 'CIRCULAR_DEPENDENCY' &&
@@ -29,9 +29,23 @@ const configs = [
   {
     input: 'src/index.ts',
     external: ['idb-keyval', 'ml-matrix'],
+    // On-demand parts (src/extras.ts) become a chunk the shop's bundler splits off.
     output: [
-      { file: 'dist/likewise.mjs', format: 'es', sourcemap: true },
-      { file: 'dist/likewise.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+      {
+        dir: 'dist',
+        format: 'es',
+        sourcemap: true,
+        entryFileNames: 'likewise.mjs',
+        chunkFileNames: 'chunks/[name]-[hash].mjs',
+      },
+      {
+        dir: 'dist',
+        format: 'cjs',
+        sourcemap: true,
+        exports: 'named',
+        entryFileNames: 'likewise.cjs',
+        chunkFileNames: 'chunks/[name]-[hash].cjs',
+      },
     ],
     plugins: [ts()],
     onwarn,
@@ -41,22 +55,26 @@ const configs = [
     output: { file: 'dist/likewise.d.ts', format: 'es' },
     plugins: [dts()],
   },
+  // The script-tag core, and beside it what it loads on demand.
   {
     input: 'src/iife.ts',
     output: { file: 'dist/likewise.iife.js', format: 'iife', name: 'Likewise', sourcemap: true },
     plugins: [...browser, min()],
     onwarn,
   },
-];
-
-if (existsSync('src/worker.ts')) {
-  configs.push({
+  {
+    input: 'src/extras.ts',
+    output: { file: 'dist/likewise.extras.mjs', format: 'es', sourcemap: true },
+    plugins: [...browser, min(true)],
+    onwarn,
+  },
+  {
     input: 'src/worker.ts',
     output: { file: 'dist/likewise.worker.js', format: 'iife', sourcemap: true },
     plugins: [...browser, min()],
     onwarn,
-  });
-}
+  },
+];
 if (existsSync('src/cli/main.ts')) {
   configs.push({
     input: 'src/cli/main.ts',

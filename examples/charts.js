@@ -55,7 +55,7 @@ function frame(width, height, name) {
  * @param {(v: number) => string} [options.format] value text; default integer or 2 decimals
  * @param {number} [options.max] the value of a full-width bar; default the largest value
  * @param {number} [options.width=480]
- * @param {number} [options.labelWidth=170]
+ * @param {number} [options.labelWidth=190]
  * @param {number} [options.rowHeight=28]
  * @returns {SVGSVGElement}
  * @example
@@ -66,7 +66,7 @@ export function barChart(data, options = {}) {
     title = 'Chart',
     format = plain,
     width = 480,
-    labelWidth = 170,
+    labelWidth = 190,
     rowHeight = 28,
   } = options;
   const valueWidth = 70;
@@ -80,7 +80,7 @@ export function barChart(data, options = {}) {
     const mid = y + rowHeight / 2;
     const row = svg('g', { class: 'chart-row' });
     const label = svg('text', { x: labelWidth - 8, y: mid, class: 'chart-label' });
-    label.textContent = clip(String(d.label), 24);
+    label.textContent = clip(String(d.label), 28);
     label.append(svg('title', {}, String(d.label)));
     row.append(label);
     let end = labelWidth;
@@ -117,8 +117,8 @@ export function barChart(data, options = {}) {
  * @param {string} [options.title]
  * @param {(v: number) => string} [options.format] tick and value text
  * @param {number} [options.width=480]
- * @param {number} [options.labelWidth=170]
- * @param {number} [options.rowHeight=36]
+ * @param {number} [options.labelWidth=150]
+ * @param {number} [options.rowHeight=40]
  * @returns {SVGSVGElement}
  * @example
  * errorBar([{ label: 'conversion', estimate: 0.012, lower: -0.003, upper: 0.027 }], { format: pp });
@@ -128,8 +128,8 @@ export function errorBar(data, options = {}) {
     title = 'Intervals',
     format = plain,
     width = 480,
-    labelWidth = 170,
-    rowHeight = 36,
+    labelWidth = 150,
+    rowHeight = 40,
   } = options;
   const known = data.filter((d) => isNumber(d.estimate));
   const reach = Math.max(

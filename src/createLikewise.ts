@@ -1,4 +1,12 @@
 import { isLikewiseError, LikewiseError } from './errors';
+import type * as Extras from './extras';
+import type { ExperimentOptions } from './metrics/assignGroup';
+import type { Profile } from './metrics/computeProfile';
+import type { Report } from './metrics/computeReport';
+import type { Metrics } from './metrics/startMetrics';
+import { createCatalog } from './model/createCatalog';
+import { createModelClient } from './model/createModelClient';
+import { checkRequest, createRecommender, type RecommendRequest } from './model/createRecommender';
 import { createEventStore } from './store/createEventStore';
 import { createStateStore } from './store/createStateStore';
 import { deleteSiteData } from './store/deleteSiteData';
@@ -12,7 +20,19 @@ import {
   type TrackerOptions,
 } from './track/createTracker';
 import { show } from './track/validateEvent';
-import type { CatalogItem, ItemAggregate, LikewiseEvent, TrackInput } from './types';
+import type {
+  CatalogItem,
+  ItemAggregate,
+  LikewiseEvent,
+  Recommendation,
+  Scenario,
+  TrackInput,
+} from './types';
+import { defineLikewiseElement } from './widgets/defineElement';
+import { observeContainers } from './widgets/observeContainers';
+import { onPrivacyLink } from './widgets/onPrivacyLink';
+import { type RenderOptions, render as renderWidget } from './widgets/render';
+import { safeUrl } from './widgets/safeUrl';
 
 export type { ConsentState } from './track/createTracker';
 
@@ -37,6 +57,28 @@ export interface LikewiseOptions {
    * itself (see `autoTrack`); default `false` (the script tag turns it on).
    */
   autoTrack?: boolean | Pick<AutoTrackOptions, 'observe'>;
+  /** The catalogue: an array of items or the URL of a JSON array (`{ id, title, url, image?, price?, currency?, category?, brand?, inStock? }`). Items in the page's JSON-LD join it. */
+  catalog?: string | CatalogItem[];
+  /** URL of the model manifest written by `likewise train`. Without one, scenarios use what the device knows. */
+  model?: string;
+  /** URL of `likewise.worker.js` (shard decoding and on-device learning off the main thread); `false`: main thread. The script tag finds it beside itself. */
+  worker?: string | false;
+  /** The shop's collector: consented events are sent there in batches (see `likewise collect`). */
+  endpoint?: string;
+  /** A holdout experiment, e.g. `{ holdout: 0.1 }`: a stable 10 % of visitors see trending (or nothing) instead. */
+  experiment?: ExperimentOptions;
+  /** Attribution window of `report()`, in days; default 7. */
+  windowDays?: number;
+  /** Where `identify()` fetches a customer's history from other devices: `GET <url>?customer=<hash>` answering a JSON array of events. */
+  profileEndpoint?: string;
+  /** Recommend items the visitor already bought; default false. */
+  includePurchased?: boolean;
+  /** Never show one item twice on a page across widgets; default true. */
+  dedupe?: boolean;
+  /** Language for prices and text, e.g. `de-DE`; default the page's `lang`. */
+  locale?: string;
+  /** Defaults for every widget (translations, classNames, showReason, dismissible...). */
+  widgets?: Omit<RenderOptions, 'type' | 'itemId' | 'limit'>;
 }
 
 /** Injectable dependencies of {@link createLikewise}; every one has a browser default. */
@@ -57,6 +99,14 @@ export interface LikewiseDeps {
   document?: Document;
   /** The page's window (for `indexedDB`); default the global `window`, if any. */
   window?: Window;
+  /** Loads the on-demand parts (`src/extras.ts`); default: none (the entry points inject it). */
+  loadExtras?: () => Promise<typeof Extras>;
+  /** Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Default `globalThis.Worker`. */
+  Worker?: typeof Worker;
+  /** Lazy rendering and impressions of widgets; default `globalThis.IntersectionObserver`. */
+  IntersectionObserver?: typeof IntersectionObserver;
 }
 
 /**
@@ -128,9 +178,54 @@ export interface Likewise {
   readonly ready: Promise<void>;
   /** Stops everything the instance started (listeners, observers, connections). Later `track()` calls do nothing. */
   destroy(): void;
+  /**
+   * Recommendations for one scenario, best first, each with its catalogue
+   * entry and the reason it was picked. Misuse throws `INVALID_OPTION` at
+   * once; model or network failures are reported to `onError` and the list
+   * falls back to trending. Holdout visitors get the control.
+   * @example const recs = await lw.recommend({ type: 'similar', itemId: 'sku-1', limit: 8 })
+   */
+  recommend(request: RecommendRequest): Promise<Recommendation[]>;
+  /**
+   * Renders a widget into `element` and records its impressions, clicks and
+   * dismissals. Returns a cleanup that removes the widget and its listeners.
+   * `widget` names the slot in those events and in `report()` (1 to 64
+   * characters; default the type; containers use `data-likewise-widget`).
+   * With `dedupe` (default), widgets of the page fetch one after another and
+   * never show an item another widget shows; a removed widget frees its items.
+   * Misuse throws `INVALID_OPTION` at once (`render: ...`).
+   * @example const stop = lw.render(el, { type: 'for-you', limit: 6, widget: 'home-for-you' })
+   */
+  render(element: HTMLElement, options: RenderOptions & { widget?: string }): () => void;
+  /**
+   * Fills every `[data-likewise]` container under `root` (now and later),
+   * defines `<likewise-recs>`, opens the privacy panel from
+   * `[data-likewise-privacy]` links, and applies `data-likewise-segment` and
+   * `data-likewise-rerank`. The script tag calls it on `document`.
+   * @returns a cleanup
+   */
+  observe(root?: ParentNode): () => void;
+  /** The visitor's own figures per widget, scenario and group (impressions, clicks, CTR, carts, purchases, attributed revenue). Never rejects. */
+  report(): Promise<Report>;
+  /** The visitor's affinities (categories, brands, price band) and behaviour segment, computed on the device. Never rejects. */
+  profile(): Promise<Profile>;
+  /** Reorders the shop's own list (category page, search results) by the visitor's affinity; never drops or adds items. Never rejects. */
+  rerank(itemIds: readonly string[]): Promise<string[]>;
+  /**
+   * Links this device's history to a shop customer, stored only as a SHA-256
+   * hash (after consent); with `profileEndpoint`, brings that customer's
+   * history from other devices into personalisation (in memory, this page).
+   * Throws `INVALID_INPUT` at once (`identify needs a customer id of 1 to 256
+   * characters.`); failures after that go to `onError`: it never rejects.
+   * @example await lw.identify(customer.id)
+   */
+  identify(customerId: string): Promise<void>;
 }
 
 type OptionRule = [name: keyof LikewiseOptions, ok: (v: unknown) => boolean, rule: string];
+/** An http(s) URL, absolute or relative (the page's base is not known yet: any will do). */
+const isUrl = (v: unknown) => safeUrl(v, 'http://localhost/') !== undefined;
+const isBoolean = (v: unknown) => typeof v === 'boolean';
 /** Checked in this order; `site` is required, the rest only when given. Add new options here. */
 const OPTION_RULES: OptionRule[] = [
   [
@@ -146,6 +241,33 @@ const OPTION_RULES: OptionRule[] = [
   ],
   ['maxEvents', (v) => Number.isInteger(v) && (v as number) > 0, 'a positive integer'],
   ['onError', (v) => typeof v === 'function', 'a function'],
+  ['catalog', (v) => isUrl(v) || Array.isArray(v), 'a URL or an array of items'],
+  ['model', isUrl, 'a URL'],
+  ['worker', (v) => v === false || isUrl(v), 'a URL or false'],
+  ['endpoint', isUrl, 'a URL'],
+  ['profileEndpoint', isUrl, 'a URL'],
+  [
+    'experiment',
+    (v) => {
+      const { holdout: h, control: c } = (v ?? {}) as ExperimentOptions;
+      return (
+        typeof h === 'number' &&
+        h >= 0 &&
+        h <= 1 &&
+        (c === undefined || c === 'trending' || c === 'none')
+      );
+    },
+    'an object like { holdout: 0.1 } (a share from 0 to 1)',
+  ],
+  [
+    'windowDays',
+    (v) => typeof v === 'number' && v > 0 && v < Infinity,
+    'a positive number of days',
+  ],
+  ['includePurchased', isBoolean, 'true or false'],
+  ['dedupe', isBoolean, 'true or false'],
+  ['locale', (v) => typeof v === 'string' && v !== '', 'a language tag like "de-DE"'],
+  ['widgets', (v) => typeof v === 'object' && v !== null, 'an object of widget options'],
 ];
 
 /**
@@ -159,6 +281,14 @@ const OPTION_RULES: OptionRule[] = [
  * - `Option "sessionTimeout" must be a positive number of milliseconds, got <v>.`
  * - `Option "maxEvents" must be a positive integer, got <v>.`
  * - `Option "onError" must be a function, got <v>.`
+ * - `Option "catalog" must be a URL or an array of items, got <v>.`
+ * - `Option "model" must be a URL, got <v>.` (likewise `endpoint`, `profileEndpoint`;
+ *   `worker`: `a URL or false`): an http(s) URL, absolute or relative
+ * - `Option "experiment" must be an object like { holdout: 0.1 } (a share from 0 to 1), got <v>.`
+ * - `Option "windowDays" must be a positive number of days, got <v>.`
+ * - `Option "includePurchased" must be true or false, got <v>.` (likewise `dedupe`)
+ * - `Option "locale" must be a language tag like "de-DE", got <v>.`
+ * - `Option "widgets" must be an object of widget options, got <v>.`
  *
  * @param options - see {@link LikewiseOptions}
  * @param deps - injectable stores, clock, ids and DOM (tests); browser defaults
@@ -244,7 +374,220 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     starting: [],
   };
 
-  // Extension point: modules (catalogue, model, widgets, metrics) start here with `ctx`.
+  // The on-demand parts (measurement, profile, panel, main-thread model work).
+  let extras: Promise<typeof Extras> | undefined;
+  const more = (): Promise<typeof Extras> => {
+    extras ??= deps.loadExtras
+      ? deps.loadExtras()
+      : Promise.reject(
+          new LikewiseError('INVALID_OPTION', 'This build cannot load likewise extras.'),
+        );
+    return extras;
+  };
+  const base = doc?.baseURI;
+  // Absolute, because the Worker resolves URLs against its own location; as
+  // given where the page has no usable base (about:blank).
+  const abs = (url: string | false | undefined) => (url ? (safeUrl(url, base) ?? url) : undefined);
+
+  const catalog = createCatalog(options.catalog, report, { fetch: deps.fetch, base });
+  ctx.onItem.push(catalog.add);
+  const model = createModelClient({
+    model: abs(options.model),
+    worker: abs(options.worker),
+    // The main-thread fallback uses the instance's fetch (the Worker has its own global one).
+    loadService: () =>
+      more().then((x) => (url?: string) => x.createModelService(url, { fetch: deps.fetch })),
+    Worker: deps.Worker,
+  });
+  // Events from the customer's other devices (identify + profileEndpoint), this page only.
+  let remote: LikewiseEvent[] = [];
+  const events = async () => {
+    const mine = await tracker.events();
+    return remote.length ? [...remote, ...mine].sort((a, b) => a.ts - b.ts) : mine;
+  };
+  const recommendFor = createRecommender({ events, report }, catalog, model, {
+    excludePurchased: !options.includePurchased,
+  });
+
+  let metrics: Promise<Metrics | undefined> = Promise.resolve(undefined);
+  if (options.experiment || options.endpoint) {
+    // `.catch` after `.then`: a throwing startMetrics must not leave `metrics`
+    // rejected, or every recommend() and widget would fail with it.
+    metrics = more()
+      .then((x) =>
+        x.startMetrics(ctx, {
+          endpoint: abs(options.endpoint),
+          experiment: options.experiment,
+          windowDays: options.windowDays,
+        }),
+      )
+      .catch((e) => {
+        report(e);
+        return undefined;
+      });
+    ctx.starting.push(metrics);
+  }
+  ctx.onForget.push(() => {
+    remote = [];
+  });
+
+  /** The scenario this visitor is served in place of `type` (holdout control), or null. */
+  const serve = async (type: Scenario): Promise<Scenario | null> => {
+    const m = await metrics;
+    return m ? m.serve(type) : type;
+  };
+  // Page-level dedupe: ids that widgets show now, and which widget shows them.
+  const pageSeen = new Set<string>();
+  const releases = new WeakMap<HTMLElement, () => void>();
+  let turn: Promise<unknown> = Promise.resolve();
+
+  const recommend = (request: RecommendRequest): Promise<Recommendation[]> => {
+    checkRequest(request);
+    return serve(request.type).then((type) => (type ? recommendFor({ ...request, type }) : []));
+  };
+
+  const profile = async (): Promise<Profile> => {
+    const [x, list, items] = await Promise.all([more(), events(), catalog.load()]);
+    return x.computeProfile(list, items, { now: now() });
+  };
+
+  const render = (element: HTMLElement, o: RenderOptions & { widget?: string }): (() => void) => {
+    const widget = o?.widget ?? o?.type;
+    if (o?.widget !== undefined && !(typeof widget === 'string' && widget && widget.length <= 64))
+      throw new LikewiseError(
+        'INVALID_OPTION',
+        `render: widget must be a string of 1 to 64 characters, got ${show(o.widget)}`,
+      );
+    // The visitor's own history is shown whole; dedupe is for recommendations.
+    const dedupe = options.dedupe !== false && o?.type !== 'recently-viewed';
+    let shown: string[] = [];
+    let alive = true;
+    const release = () => {
+      for (const id of shown) pageSeen.delete(id);
+      shown = [];
+    };
+    const get = async (req: RecommendRequest) => {
+      const type = await serve(req.type);
+      if (!type) return [];
+      if (!dedupe) return recommendFor({ ...req, type });
+      release();
+      const recs = await recommendFor({ ...req, type }, pageSeen);
+      if (alive) {
+        shown = recs.map((r) => r.id);
+        for (const id of shown) pageSeen.add(id);
+      }
+      return recs;
+    };
+    const record = (input: TrackInput) => {
+      try {
+        void ctx.track({ scenario: o.type, widget, ...input });
+      } catch (e) {
+        report(e);
+      }
+    };
+    // The instance's widget defaults, then this widget's options (callbacks included).
+    const own: RenderOptions = { onError: report, ...options.widgets, ...o };
+    const stop = renderWidget(
+      element,
+      {
+        ...own,
+        onClick(rec, pos, listId) {
+          record({ type: 'click', itemId: rec.id, rec: listId, pos });
+          own.onClick?.(rec, pos, listId);
+        },
+        onImpression(rec, pos, listId) {
+          record({ type: 'impression', itemId: rec.id, rec: listId, pos });
+          own.onImpression?.(rec, pos, listId);
+        },
+        onDismiss(rec) {
+          record({ type: 'dismiss', itemId: rec.id });
+          own.onDismiss?.(rec);
+        },
+      },
+      {
+        getRecommendations: (req) => {
+          if (!dedupe) return get(req);
+          // One widget at a time, so each sees what the ones before it show
+          // (widgets that come into view together would otherwise all miss each other).
+          const mine = turn.then(() => get(req));
+          turn = mine.catch(() => undefined);
+          return mine;
+        },
+        catalogTitle: (id) => catalog.get(id)?.title,
+        locale: options.locale,
+        IntersectionObserver: deps.IntersectionObserver,
+      },
+    );
+    // Rendering into the same element again replaces the widget: free its ids.
+    releases.get(element)?.();
+    const cleanup = () => {
+      alive = false;
+      release();
+      if (releases.get(element) === cleanup) releases.delete(element);
+      stop();
+    };
+    releases.set(element, cleanup);
+    return cleanup;
+  };
+
+  const observe = (root: ParentNode = doc as Document): (() => void) => {
+    const stops: (() => void)[] = [];
+    const soft = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        report(e);
+      }
+    };
+    // The slot's name tells two widgets of one scenario apart in report().
+    const named = (el: HTMLElement, o: RenderOptions) =>
+      render(el, {
+        ...o,
+        widget: el.getAttribute('data-likewise-widget') ?? el.getAttribute('widget') ?? undefined,
+      });
+    stops.push(observeContainers(root, named, { onError: report }));
+    soft(() => defineLikewiseElement(named, undefined, report));
+    stops.push(
+      onPrivacyLink(root, (link) => {
+        more().then(
+          (x) =>
+            x.openPrivacyPanel({
+              returnFocus: link,
+              onError: report,
+              describe: async () =>
+                x.describeVisitor(
+                  await events(),
+                  await profile(),
+                  (id) => catalog.get(id)?.title,
+                  tracker.storage,
+                  tracker.consent,
+                ),
+              clear: () => tracker.forget(),
+              optOut: () => tracker.setConsent('denied'),
+            }),
+          report,
+        );
+      }),
+    );
+    // Targeted content and re-ranked grids need the profile (an on-demand part).
+    if (root.querySelector?.('[data-likewise-segment],[data-likewise-rerank]')) {
+      let alive = true;
+      stops.push(() => {
+        alive = false;
+      });
+      Promise.all([more(), profile(), catalog.load()]).then(([x, p, items]) => {
+        if (!alive) return;
+        const segments = x.applySegments(root, p, { onError: report });
+        const grids = x.rerankGrid(root, (ids) => x.rerank(ids, p, items), { onError: report });
+        stops.push(segments, grids);
+      }, report);
+    }
+    const stop = () => {
+      for (const f of stops.splice(0)) soft(f);
+    };
+    ctx.cleanups.push(stop);
+    return stop;
+  };
 
   if (options.autoTrack && doc)
     ctx.cleanups.push(
@@ -256,6 +599,36 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
         onError: report,
       }),
     );
+
+  const identify = async (customerId: string): Promise<void> => {
+    try {
+      const x = await more();
+      const hash = await x.hashId(customerId, site);
+      await ctx.state()?.set('customer', hash);
+      if (options.profileEndpoint) {
+        let body: unknown;
+        try {
+          const url = new URL(abs(options.profileEndpoint)!);
+          url.searchParams.set('customer', hash);
+          const response = await (deps.fetch ?? fetch)(url.href);
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          body = await response.json();
+        } catch (e) {
+          throw new LikewiseError(
+            'NETWORK',
+            `Cannot load the customer's history from the profile endpoint: ${(e as Error)?.message}`,
+            e,
+          );
+        }
+        const mine = await tracker.events();
+        const local = new Set(mine.map((e) => e.id));
+        // Kept in memory for this page only: another device's events are never stored here.
+        remote = x.mergeRemoteHistory(mine, body).events.filter((e) => !local.has(e.id));
+      }
+    } catch (e) {
+      report(e);
+    }
+  };
 
   let destroyed = false;
   return {
@@ -272,6 +645,64 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     aggregates: tracker.aggregates,
     subscribe: tracker.subscribe,
     ready: Promise.allSettled(ctx.starting).then(() => undefined),
+    recommend,
+    render,
+    observe,
+    async report() {
+      try {
+        const m = await metrics;
+        if (m) return await m.report();
+        const [x, list] = await Promise.all([more(), events()]);
+        return x.computeReport(list, { windowDays: options.windowDays, visitorKey: () => 'me' });
+      } catch (e) {
+        report(e);
+        const windowDays = options.windowDays ?? 7;
+        return {
+          windowDays,
+          currency: null,
+          widgets: [],
+          groups: [],
+          events: 0,
+          otherCurrencyLines: 0,
+        };
+      }
+    },
+    async profile() {
+      try {
+        return await profile();
+      } catch (e) {
+        report(e);
+        return {
+          categories: [],
+          brands: [],
+          price: null,
+          segment: 'new',
+          pace: null,
+          cart: [],
+          minutesToCart: null,
+          viewsPerCart: null,
+          sessions: 0,
+        };
+      }
+    },
+    async rerank(itemIds) {
+      try {
+        const [x, p, items] = await Promise.all([more(), profile(), catalog.load()]);
+        return x.rerank([...itemIds], p, items);
+      } catch (e) {
+        report(e);
+        return [...itemIds];
+      }
+    },
+    identify(customerId) {
+      // Misuse throws at once (not as a rejection); the work after it never rejects.
+      if (typeof customerId !== 'string' || !customerId || customerId.length > 256)
+        throw new LikewiseError(
+          'INVALID_INPUT',
+          'identify needs a customer id of 1 to 256 characters.',
+        );
+      return identify(customerId);
+    },
     destroy() {
       if (destroyed) return;
       destroyed = true;

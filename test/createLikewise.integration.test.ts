@@ -33,7 +33,7 @@ describe('createLikewise with the real store', () => {
 
     await lw.setConsent('granted');
     expect(open).toHaveBeenCalled();
-    expect(await names(factory)).toEqual(['likewise-int', 'likewise-int-events']);
+    expect(await names(factory)).toEqual(['likewise-int', 'likewise-int.events']);
     expect(lw.storage).toBe('indexeddb');
     lw.destroy();
 
@@ -58,7 +58,7 @@ describe('createLikewise with the real store', () => {
 
     const granted = setup(factory);
     await granted.lw.track({ type: 'view', itemId: 'a' });
-    expect(await names(factory)).toEqual(['likewise-int', 'likewise-int-events']);
+    expect(await names(factory)).toEqual(['likewise-int', 'likewise-int.events']);
     await granted.lw.forget();
     expect(await names(factory)).toEqual([]);
     expect(await granted.lw.events()).toEqual([]);

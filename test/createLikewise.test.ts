@@ -41,7 +41,7 @@ function setup(
     randomId: counterIds(idPrefix),
   };
   const lw = createLikewise({ site: 'shop', onError: (e) => errors.push(e), ...options }, deps);
-  const stored = (site = 'shop') => disk.dbs.get(`likewise-${site}-events`)?.events ?? [];
+  const stored = (site = 'shop') => disk.dbs.get(`likewise-${site}.events`)?.events ?? [];
   return { lw, disk, errors, clock, stored, deps };
 }
 
@@ -86,7 +86,7 @@ describe('createLikewise: options', () => {
     expect(disk.factoryCalls).toBe(0);
     expect(lw.consent).toBe('granted');
     await lw.track(view('a'));
-    expect(disk.created).toEqual(['likewise-shop', 'likewise-shop-events']);
+    expect(disk.created).toEqual(['likewise-shop', 'likewise-shop.events']);
   });
 });
 
@@ -355,7 +355,7 @@ describe('createLikewise: isolation and lifecycle', () => {
     expect((await a.lw.events()).map((e) => e.itemId)).toEqual(['from-a']);
     expect((await b.lw.events()).map((e) => e.itemId)).toEqual(['from-b']);
     await a.lw.forget();
-    expect([...disk.dbs.keys()].sort()).toEqual(['likewise-shop-b', 'likewise-shop-b-events']);
+    expect([...disk.dbs.keys()].sort()).toEqual(['likewise-shop-b', 'likewise-shop-b.events']);
     expect((await b.lw.events()).map((e) => e.itemId)).toEqual(['from-b']);
   });
 

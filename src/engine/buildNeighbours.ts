@@ -6,9 +6,13 @@
  */
 import { LikewiseError } from '../errors';
 import { idRanks } from './compareIds';
-import { TopK } from './topK';
+import { insertionSort, selectBest } from './topK';
 import type { InteractionLog, Neighbours } from './types';
-import { buildUserItemMatrix, type UserItemMatrixOptions } from './userItemMatrix';
+import {
+  buildUserItemMatrix,
+  type UserItemMatrix,
+  type UserItemMatrixOptions,
+} from './userItemMatrix';
 
 /** The item-item similarity measures. */
 export type Similarity = 'cosine' | 'jaccard' | 'conditional';
@@ -35,6 +39,14 @@ export interface BuildOptions extends UserItemMatrixOptions {
    */
   rows?: [number, number];
 }
+
+/**
+ * Histogram buckets of the candidate scores: the float32 bits above this one
+ * (exponent and 7 mantissa bits: buckets under 1 % wide, so few candidates
+ * share the bucket of the K-th best). A row touches only the buckets its
+ * scores span.
+ */
+const BUCKET_SHIFT = 16;
 
 /** The neighbourhood size used when `k` is not given. */
 export const DEFAULT_K = 50;
@@ -117,13 +129,43 @@ export function buildNeighbours(log: InteractionLog, options: BuildOptions = {})
     }
   }
 
-  // Weighted dot products, and co-occurrence counts (users with both items:
-  // the binary dot product, the shrinkage support, and the first-touch test).
-  const acc = new Float64Array(binary ? 0 : itemCount);
-  const hits = new Int32Array(itemCount);
-  // One spare slot: the branch-free loop writes one past the last kept entry.
+  // Items relabelled by popularity, most users first: the few thousand items
+  // that most rows touch then share a few cache lines of the accumulator,
+  // the norms and the ranks, instead of being spread over all of them.
+  const byLabel = popularityOrder(itemOffsets, itemCount);
+  const label = new Uint32Array(itemCount);
+  for (let x = 0; x < itemCount; x++) label[byLabel[x]] = x;
+  const userLabels = new Uint32Array(userItems.length);
+  for (let q = 0; q < userItems.length; q++) userLabels[q] = label[userItems[q]];
+  const colL = new Float64Array(itemCount);
+  const sqL = new Float64Array(itemCount);
+  const rankL = new Uint32Array(itemCount);
+  for (let x = 0; x < itemCount; x++) {
+    const j = byLabel[x];
+    colL[x] = colPow[j];
+    sqL[x] = sq[j];
+    rankL[x] = rank[j];
+  }
+
+  // Dot products. When every value is a positive integer small enough that
+  // no dot product can pass 2^31 (binary data, type weights without decay),
+  // one Int32Array holds them: the same sums as in doubles, bit for bit, and
+  // a product is >= 1, so a zero means "not touched yet" and no separate
+  // count is needed (on binary data the dot product is the count). Otherwise
+  // doubles, plus counts for the first-touch test and the shrinkage support.
+  const ints = binary ? null : integerValues(m, shrinkage);
+  const intMode = binary || ints !== null;
+  const dots = new Int32Array(intMode ? itemCount : 0);
+  const acc = new Float64Array(intMode ? 0 : itemCount);
+  const hits = new Int32Array(intMode ? 0 : itemCount);
+  // One spare slot: the branch-free loops write one past the last kept entry.
   const touched = new Uint32Array(itemCount + 1);
-  const top = new TopK(k, rank);
+  const selScores = new Float64Array(itemCount);
+  const selItems = new Int32Array(itemCount);
+  const candScores = new Float32Array(itemCount);
+  const candBits = new Uint32Array(candScores.buffer);
+  const candItems = new Uint32Array(itemCount);
+  const hist = new Uint32Array(2 ** (31 - BUCKET_SHIFT));
   const offsets = new Uint32Array(itemCount + 1);
   let indices = new Uint32Array(Math.min(1 << 16, (end - start) * k) || 1);
   let scores = new Float32Array(indices.length);
@@ -134,16 +176,30 @@ export function buildNeighbours(log: InteractionLog, options: BuildOptions = {})
     if (i < start || i >= end) continue;
     let nt = 0;
     const p1 = itemOffsets[i + 1];
-    // The hot loop. `touched` records each j once, branch-free: the store is
-    // kept only when the count was 0 ((h - 1) >>> 31 is 1 exactly then).
+    // The hot loops. `touched` records each j once, branch-free: the store is
+    // kept only when the old value was 0 ((h - 1) >>> 31 is 1 exactly then).
     if (binary) {
       for (let p = itemOffsets[i]; p < p1; p++) {
         const u = itemUsers[p];
         const q1 = userOffsets[u + 1];
         for (let q = userOffsets[u]; q < q1; q++) {
-          const j = userItems[q];
-          const h = hits[j];
-          hits[j] = h + 1;
+          const j = userLabels[q];
+          const h = dots[j];
+          dots[j] = h + 1;
+          touched[nt] = j;
+          nt += (h - 1) >>> 31;
+        }
+      }
+    } else if (ints !== null) {
+      const { itemInts, userInts } = ints;
+      for (let p = itemOffsets[i]; p < p1; p++) {
+        const u = itemUsers[p];
+        const w = itemInts[p];
+        const q1 = userOffsets[u + 1];
+        for (let q = userOffsets[u]; q < q1; q++) {
+          const j = userLabels[q];
+          const h = dots[j];
+          dots[j] = h + w * userInts[q];
           touched[nt] = j;
           nt += (h - 1) >>> 31;
         }
@@ -154,7 +210,7 @@ export function buildNeighbours(log: InteractionLog, options: BuildOptions = {})
         const w = itemValues[p];
         const q1 = userOffsets[u + 1];
         for (let q = userOffsets[u]; q < q1; q++) {
-          const j = userItems[q];
+          const j = userLabels[q];
           const h = hits[j];
           hits[j] = h + 1;
           acc[j] += w * userValues[q];
@@ -165,29 +221,75 @@ export function buildNeighbours(log: InteractionLog, options: BuildOptions = {})
     }
     const ri = rowPow[i];
     const sqi = sq[i];
-    let floor = Number.NEGATIVE_INFINITY;
+    const li = label[i];
+    // Scores go to a float32 scratch, the stored precision, so stored ties
+    // are ordered by id. Their bit patterns order like their values (scores
+    // are >= 0), so a histogram of the high bits, filled in the same pass,
+    // finds the bucket holding the K-th best with no data-dependent branch,
+    // and only candidates from that bucket up reach the exact selection.
+    let nc = 0;
+    let lo = hist.length;
+    let hi = 0;
     for (let t = 0; t < nt; t++) {
       const j = touched[t];
-      const n = hits[j];
-      hits[j] = 0;
-      let c = n;
-      if (!binary) {
+      let c: number;
+      let n: number;
+      if (intMode) {
+        c = dots[j];
+        dots[j] = 0;
+        n = c;
+      } else {
+        n = hits[j];
+        hits[j] = 0;
         c = acc[j];
         acc[j] = 0;
       }
-      if (j === i) continue;
+      if (j === li) continue;
       let s: number;
-      if (similarity === 'jaccard') s = c / (sqi + sq[j] - c);
-      else s = c / (ri * colPow[j]);
+      if (similarity === 'jaccard') s = c / (sqi + sqL[j] - c);
+      else s = c / (ri * colL[j]);
       if (shrinkage > 0) s *= n / (n + shrinkage);
-      // Rounded to the stored precision first, so stored ties are ordered by id.
-      s = Math.fround(s);
-      // Most candidates lose to the worst kept one: reject them without a call.
-      if (s < floor) continue;
-      top.push(j, s);
-      floor = top.threshold();
+      // Only all-zero values give 0 / 0: no similarity, not a neighbour.
+      if (Number.isNaN(s)) continue;
+      candScores[nc] = s;
+      candItems[nc] = j;
+      const b = candBits[nc] >>> BUCKET_SHIFT;
+      hist[b]++;
+      if (b < lo) lo = b;
+      if (b > hi) hi = b;
+      nc++;
     }
-    const n = top.sorted();
+    // Walk down from the top bucket to the one holding the K-th best, turning
+    // counts into first slots (a counting sort by bucket), then place the
+    // candidates from that bucket up: best buckets first, the K-th's last.
+    let above = 0;
+    let survivors = 0;
+    if (nc > 0) {
+      let b = hi;
+      for (;;) {
+        const h = hist[b];
+        hist[b] = above;
+        if (above + h >= k || b === lo) break;
+        above += h;
+        b--;
+      }
+      for (let t = 0; t < nc; t++) {
+        const bucket = candBits[t] >>> BUCKET_SHIFT;
+        if (bucket >= b) {
+          const slot = hist[bucket]++;
+          selScores[slot] = candScores[t];
+          selItems[slot] = candItems[t];
+        }
+      }
+      survivors = hist[b];
+      hist.fill(0, lo, hi + 1);
+    }
+    // Buckets above the K-th's hold fewer than K pairs, in bucket order: an
+    // insertion sort only moves pairs within their bucket. In the K-th's
+    // bucket (where ties gather) only the missing best few are selected.
+    insertionSort(selScores, selItems, rankL, 0, above - 1);
+    const n = Math.min(k, survivors);
+    selectBest(selScores, selItems, rankL, above, survivors, n - above);
     if (kept + n > indices.length) {
       const size = Math.max(indices.length * 2, kept + n);
       const ni = new Uint32Array(size);
@@ -198,8 +300,8 @@ export function buildNeighbours(log: InteractionLog, options: BuildOptions = {})
       scores = ns;
     }
     for (let x = 0; x < n; x++) {
-      indices[kept + x] = top.items[x];
-      scores[kept + x] = top.scores[x];
+      indices[kept + x] = byLabel[selItems[x]];
+      scores[kept + x] = selScores[x];
     }
     kept += n;
   }
@@ -210,6 +312,43 @@ export function buildNeighbours(log: InteractionLog, options: BuildOptions = {})
     indices: indices.slice(0, kept),
     scores: scores.slice(0, kept),
   };
+}
+
+/** Item indexes by number of users descending (ties by index): a counting sort. */
+function popularityOrder(itemOffsets: Uint32Array, itemCount: number): Uint32Array {
+  let most = 0;
+  for (let i = 0; i < itemCount; i++) most = Math.max(most, itemOffsets[i + 1] - itemOffsets[i]);
+  const start = new Uint32Array(most + 2);
+  for (let i = 0; i < itemCount; i++) start[most - (itemOffsets[i + 1] - itemOffsets[i]) + 1]++;
+  for (let d = 0; d <= most; d++) start[d + 1] += start[d];
+  const order = new Uint32Array(itemCount);
+  for (let i = 0; i < itemCount; i++)
+    order[start[most - (itemOffsets[i + 1] - itemOffsets[i])]++] = i;
+  return order;
+}
+
+/**
+ * Integer copies of the matrix values when they are all positive integers and
+ * no dot product can overflow an Int32 (max value² × most users of one item
+ * < 2^31), else null. Not with shrinkage, which needs co-occurrence counts.
+ */
+function integerValues(
+  m: UserItemMatrix,
+  shrinkage: number,
+): { itemInts: Int32Array; userInts: Int32Array } | null {
+  if (shrinkage > 0) return null;
+  const { itemValues, userValues, itemOffsets } = m;
+  let max = 0;
+  for (let p = 0; p < userValues.length; p++) {
+    const v = userValues[p];
+    if (!(v >= 1 && Number.isInteger(v))) return null;
+    if (v > max) max = v;
+  }
+  let mostUsers = 0;
+  for (let i = 0; i < m.itemCount; i++)
+    mostUsers = Math.max(mostUsers, itemOffsets[i + 1] - itemOffsets[i]);
+  if (max * max * mostUsers >= 2 ** 31) return null;
+  return { itemInts: Int32Array.from(itemValues), userInts: Int32Array.from(userValues) };
 }
 
 /**

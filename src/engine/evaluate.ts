@@ -320,11 +320,16 @@ function scoreByNeighbours(
       }
     }
     top.clear();
+    // Most candidates lose to the worst of the current top N: refuse them
+    // with one comparison, without a call.
+    let floor = 0;
     for (let t = 0; t < nt; t++) {
       const j = touched[t];
       const a = acc[j];
       acc[j] = 0;
-      if (seen[j] !== u && a > 0) top.push(j, a);
+      if (a < floor || !(a > 0) || seen[j] === u) continue;
+      top.push(j, a);
+      floor = top.threshold();
     }
     const got = top.sorted();
     const base = u * topN;

@@ -1,8 +1,149 @@
 /**
- * Bounded selection of the best K (score, item) pairs: a min-heap whose root
- * is the worst kept pair, so most candidates are rejected with a single
- * comparison. "Better" is a higher score, then a lower id rank (ties by id).
- * Reused across rows and users: no allocation per candidate.
+ * Selection of the best K (score, item) pairs. "Better" is a higher score,
+ * then a lower id rank (ties by id): a total order, so results never depend
+ * on the order candidates come in.
+ */
+
+/** Is pair a better than pair b? */
+function better(sa: number, ia: number, sb: number, ib: number, rank: ArrayLike<number>): boolean {
+  return sa > sb || (sa === sb && rank[ia] < rank[ib]);
+}
+
+function swap(scores: Float64Array, items: Int32Array, x: number, y: number): void {
+  const ts = scores[x];
+  const ti = items[x];
+  scores[x] = scores[y];
+  items[x] = items[y];
+  scores[y] = ts;
+  items[y] = ti;
+}
+
+/** Puts entries x, y, z in best-first order (the median ends in y). */
+function order3(
+  scores: Float64Array,
+  items: Int32Array,
+  rank: ArrayLike<number>,
+  x: number,
+  y: number,
+  z: number,
+): void {
+  if (better(scores[y], items[y], scores[x], items[x], rank)) swap(scores, items, x, y);
+  if (better(scores[z], items[z], scores[y], items[y], rank)) {
+    swap(scores, items, y, z);
+    if (better(scores[y], items[y], scores[x], items[x], rank)) swap(scores, items, x, y);
+  }
+}
+
+/**
+ * Hoare partition of `[lo, hi]` around its median of three; returns [a, b]:
+ * entries up to b are not worse than the pivot, entries from a not better.
+ */
+function partition(
+  scores: Float64Array,
+  items: Int32Array,
+  rank: ArrayLike<number>,
+  lo: number,
+  hi: number,
+): [number, number] {
+  const mid = (lo + hi) >>> 1;
+  order3(scores, items, rank, lo, mid, hi);
+  const ps = scores[mid];
+  const pi = items[mid];
+  let a = lo;
+  let b = hi;
+  while (a <= b) {
+    while (better(scores[a], items[a], ps, pi, rank)) a++;
+    while (better(ps, pi, scores[b], items[b], rank)) b--;
+    if (a <= b) {
+      swap(scores, items, a, b);
+      a++;
+      b--;
+    }
+  }
+  return [a, b];
+}
+
+/** Sorts `[lo, hi]` best first: quicksort down to short ranges, then insertion sort. */
+function sortRange(
+  scores: Float64Array,
+  items: Int32Array,
+  rank: ArrayLike<number>,
+  lo: number,
+  hi: number,
+): void {
+  while (hi - lo > 12) {
+    const [a, b] = partition(scores, items, rank, lo, hi);
+    // Recurse into the smaller side, loop on the larger: depth O(log n).
+    if (b - lo < hi - a) {
+      sortRange(scores, items, rank, lo, b);
+      lo = a;
+    } else {
+      sortRange(scores, items, rank, a, hi);
+      hi = b;
+    }
+  }
+  insertionSort(scores, items, rank, lo, hi);
+}
+
+/**
+ * Sorts `[lo, hi]` best first by insertion: linear when the range is already
+ * nearly in order (e.g. grouped by score bucket), quadratic otherwise.
+ */
+export function insertionSort(
+  scores: Float64Array,
+  items: Int32Array,
+  rank: ArrayLike<number>,
+  lo: number,
+  hi: number,
+): void {
+  for (let x = lo + 1; x <= hi; x++) {
+    const s = scores[x];
+    const it = items[x];
+    let y = x - 1;
+    while (y >= lo && better(s, it, scores[y], items[y], rank)) {
+      scores[y + 1] = scores[y];
+      items[y + 1] = items[y];
+      y--;
+    }
+    scores[y + 1] = s;
+    items[y + 1] = it;
+  }
+}
+
+/**
+ * Puts the best `need` pairs of `[from, to)` best first at `[from, from +
+ * need)` (quickselect, then a sort of the survivors only). The pairs must be
+ * distinct items.
+ */
+export function selectBest(
+  scores: Float64Array,
+  items: Int32Array,
+  rank: ArrayLike<number>,
+  from: number,
+  to: number,
+  need: number,
+): void {
+  if (need <= 0 || to <= from) return;
+  const end = Math.min(to, from + need) - 1;
+  if (to - from > need) {
+    // Narrow to the side that holds position `end`.
+    let lo = from;
+    let hi = to - 1;
+    while (hi > lo) {
+      const [a, b] = partition(scores, items, rank, lo, hi);
+      if (end <= b) hi = b;
+      else if (end >= a) lo = a;
+      else break;
+    }
+  }
+  sortRange(scores, items, rank, from, end);
+}
+
+/**
+ * Bounded selection of the best K pairs for short lists (a user's top 10): a
+ * min-heap whose root is the worst kept pair, so most candidates are refused
+ * by one comparison against {@link TopK.threshold}. Reused across users: no
+ * allocation per candidate.
  */
 export class TopK {
   /** Capacity. */

@@ -130,7 +130,7 @@ export interface ModelInput {
 export interface EncodeModelOptions {
   /** Shard count. Default: chosen so shards are about `targetShardBytes`. */
   shards?: number;
-  /** Default 100 000 (the browser fetches whole shards: keep them small). */
+  /** Default 32 000: a visitor's for-you needs about one shard per recent item, so shards stay small. */
   targetShardBytes?: number;
   /** 8 (default: no measurable ranking loss) or 16. */
   scoreBits?: 8 | 16;
@@ -404,7 +404,7 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
   let shards = options.shards;
   if (shards === undefined) {
     // Measure one shard at ~400 items per shard, then size shards to the target.
-    const target = options.targetShardBytes ?? 100_000;
+    const target = options.targetShardBytes ?? 32_000;
     const guess = Math.max(1, Math.ceil(itemCount / 400));
     const sample = encodeShards(input, guess, scoreBits, 0)[0];
     const total = sample.length * guess;

@@ -1,29 +1,37 @@
-import type { UseStore } from 'idb-keyval';
+import { promisifyRequest } from 'idb-keyval';
 import { LikewiseError } from '../errors';
+import { databaseName } from './databaseName';
 import { deleteDatabase } from './deleteDatabase';
 import { isQuotaError } from './isQuotaError';
-import { openDatabase, STORE_NAME } from './openDatabase';
+import type { StorageMode } from './types';
 
 /** Where background storage failures go. */
 export type ErrorReporter = (error: LikewiseError) => void;
 
 /**
- * A lazily opened, self-healing connection to one database, shared by the
- * stores: open timeout, reopen after a dead connection, close on
- * `versionchange`, at most 3 attempts per operation, then memory mode.
+ * A lazily opened, self-healing connection to one database: the shared core
+ * of both stores (each store is a Connection with its methods added). Open
+ * timeout, reopen after a dead connection, close on `versionchange`, at most
+ * 3 attempts per operation, then memory mode.
  */
 export interface Connection {
   /** Database name. */
   readonly name: string;
-  /** True once IndexedDB was given up on for the life of the page. */
-  memory: boolean;
-  /** What memory mode holds (a write-through cache for small stores). */
+  /** `'memory'` once IndexedDB was given up on for the life of the page. */
+  mode: StorageMode;
+  /** What memory mode holds (a write-through cache for the state store). */
   readonly mem: Map<string, unknown>;
   /**
-   * Runs `op` against IndexedDB (retrying on a fresh connection), or
-   * `fallback` once in memory mode. Rejects only if `fallback` throws.
+   * Runs `op` on the `kv` object store of one readwrite transaction
+   * (resolving once it commits; retried on a fresh connection), or on a
+   * stand-in over `mem` once in memory mode. Rejects only if `op` throws in
+   * memory. Reads use readwrite too: one code path, and reads are rare.
    */
-  run<T>(op: (use: UseStore) => Promise<T>, fallback: () => T | Promise<T>): Promise<T>;
+  run<T>(op: (store: IDBObjectStore) => T | Promise<T>): Promise<T>;
+  /** The wrapped `onError`: never throws. */
+  report: ErrorReporter;
+  /** Reports a failure of this database (`QUOTA` when `quota`, else `STORAGE`). */
+  fail(error: unknown, quota?: boolean): void;
   /** Closes the connection; the next operation reopens it. */
   close(): void;
   /** Gives up IndexedDB for the page and empties memory (the site's data is being erased). */
@@ -38,91 +46,147 @@ export const connections = new Set<Connection>();
  *
  * @param onError - The user callback, if any.
  */
-export function reporter(onError?: ErrorReporter): ErrorReporter {
-  return (error) => {
+export const reporter =
+  (onError?: ErrorReporter): ErrorReporter =>
+  (error) => {
     try {
       onError?.(error);
     } catch {
       // A failing onError must not turn into a storage failure.
     }
   };
+
+/**
+ * The reporter of one database's failures: `IndexedDB failed: <name>`, code
+ * `QUOTA` when `quota`, else `STORAGE`, with the cause.
+ */
+export const failure =
+  (report: ErrorReporter, name: string) =>
+  (error: unknown, quota?: boolean): void =>
+    report(new LikewiseError(quota ? 'QUOTA' : 'STORAGE', 'IndexedDB failed: ' + name, error));
+
+// A request that has already succeeded: idb-keyval's promisifyRequest resolves
+// it at once (it assigns onsuccess, which calls back here).
+const done = (result: unknown) => ({
+  result,
+  set onsuccess(f: () => void) {
+    f();
+  },
+});
+
+// The object store calls the stores make, over a Map, for memory mode.
+const memoryStore = (m: Map<string, unknown>) => {
+  const keys = () => [...m.keys()].sort();
+  return {
+    getAllKeys: () => done(keys()),
+    getAll: () => done(keys().map((k) => m.get(k))),
+    get: (k: string) => done(m.get(k)),
+    put: (v: unknown, k: string) => m.set(k, v),
+    delete: (k: string) => m.delete(k),
+    clear: () => m.clear(),
+  } as unknown as IDBObjectStore;
+};
+
+/** Injected platform dependencies of the stores. */
+export interface StoreDeps {
+  /** IndexedDB factory. Default: the global `indexedDB`. */
+  indexedDB?: IDBFactory;
+}
+
+/** What every store's options have. */
+interface ConnectionOptions {
+  site: string;
+  openTimeout?: number;
+  onError?: ErrorReporter;
 }
 
 /**
- * Creates a {@link Connection}. Nothing is opened until the first `run`.
+ * Creates a {@link Connection} to `likewise-<site>` or `likewise-<site>.<part>`.
+ * Nothing is opened until the first `run`.
  *
- * @param name - Database name.
- * @param factory - IndexedDB factory; `undefined` means the global `indexedDB`.
- * @param timeout - Open timeout in ms.
- * @param report - Receives every failure (`STORAGE`, or `QUOTA`).
+ * @param options - `site`; `openTimeout` in ms (Safari's `open` can hang
+ *   forever), default 1000; `onError` receives every failure (`STORAGE`, or `QUOTA`).
+ * @param deps - Injected `indexedDB`.
+ * @param part - Database name suffix.
  * @param disposable - When true, a quota error deletes this whole database
- *   (the only thing measured to free space) and the operation is retried.
+ *   (the only thing measured to free space) and the operation is retried once.
+ * @throws LikewiseError `INVALID_OPTION` when `site` or `part` is invalid.
  */
 export function createConnection(
-  name: string,
-  factory: IDBFactory | undefined,
-  timeout: number,
-  report: ErrorReporter,
+  { site, openTimeout = 1000, onError }: ConnectionOptions,
+  { indexedDB: factory }: StoreDeps,
+  part?: string,
   disposable?: boolean,
 ): Connection {
-  let current: Promise<IDBDatabase> | undefined;
-  const drop = () => {
-    current?.then(
-      (db) => db.close(),
+  const name = databaseName(site, part);
+  let db: Promise<IDBDatabase> | undefined;
+  const mem = new Map<string, unknown>();
+  const report = reporter(onError);
+  const close = () => {
+    db?.then(
+      (d) => d.close(),
       () => {},
     );
-    current = undefined;
+    db = undefined;
   };
-  const connect = () => {
-    const opening: Promise<IDBDatabase> = openDatabase(factory, name, timeout).then(
-      (db) => {
+  const open = () => {
+    const p = new Promise<IDBDatabase>((resolve, reject) => {
+      // A missing global or a denied open throws here and becomes a rejection.
+      const r = (factory || indexedDB).open(name);
+      // A connection that arrives after this is let go on the first versionchange (below).
+      setTimeout(reject, openTimeout, Error('timeout'));
+      r.onupgradeneeded = () => r.result.createObjectStore('kv');
+      r.onsuccess = () => {
+        const d = r.result;
         // idb-keyval ignores versionchange (blocking other tabs' upgrades and
         // deletes) and a forced close: let go of the connection on both.
-        db.onclose = db.onversionchange = () => {
-          db.close();
-          if (current === opening) current = undefined;
+        d.onclose = d.onversionchange = () => {
+          d.close();
+          if (db === p) db = undefined;
         };
-        return db;
-      },
-      (e) => {
-        // Missing, denied or hanging IndexedDB does not get better by retrying.
-        c.memory = true;
-        throw e;
-      },
-    );
-    return opening;
+        resolve(d);
+      };
+      r.onerror = () => reject(r.error);
+    });
+    // Missing, denied or hanging IndexedDB does not get better by retrying.
+    p.catch(() => {
+      c.mode = 'memory';
+    });
+    return p;
   };
   const c: Connection = {
     name,
-    memory: false,
-    mem: new Map(),
-    async run(op, fallback) {
-      for (let attempt = 0, quota = !disposable; attempt < 3 && !c.memory; attempt++) {
-        current ||= connect();
-        const db = current;
+    mode: 'indexeddb',
+    mem,
+    report,
+    fail: failure(report, name),
+    async run(op) {
+      for (let i = 0; i < 3 && c.mode !== 'memory'; i++) {
+        db ||= open();
+        const p = db;
+        let s: IDBObjectStore | undefined;
         try {
-          return await op((mode, cb) =>
-            db.then((d) => cb(d.transaction(STORE_NAME, mode).objectStore(STORE_NAME))),
-          );
+          s = (await p).transaction('kv', 'readwrite').objectStore('kv');
+          return (await Promise.all([op(s), promisifyRequest(s.transaction)]))[0];
         } catch (e) {
           // A silently closed connection fails forever: reopen on the next attempt.
-          if (current === db) drop();
-          const full = !quota && isQuotaError(e);
-          report(new LikewiseError(full ? 'QUOTA' : 'STORAGE', `IndexedDB failed: ${name}`, e));
-          if (full) {
-            quota = true;
-            await deleteDatabase(factory, name);
-          }
+          if (db === p) close();
+          // An aborted transaction's own error (e.g. quota) says more than a request's AbortError.
+          const error = s?.transaction.error || e;
+          // Quota recovery: once, on the first failure.
+          const full = disposable && !i && isQuotaError(error);
+          c.fail(error, full);
+          if (full) await deleteDatabase(factory, name, c.fail);
         }
       }
-      c.memory = true;
-      return fallback();
+      c.mode = 'memory';
+      return op(memoryStore(mem));
     },
-    close: drop,
+    close,
     off() {
-      c.memory = true;
-      c.mem.clear();
-      drop();
+      c.mode = 'memory';
+      mem.clear();
+      close();
     },
   };
   connections.add(c);

@@ -1,15 +1,17 @@
-import { entries, getMany, keys, promisifyRequest, type UseStore } from 'idb-keyval';
+import { promisifyRequest as request } from 'idb-keyval';
 import { LikewiseError } from '../errors';
-import type { ItemAggregate, LikewiseEvent } from '../types';
-import { createConnection, type ErrorReporter, reporter } from './createConnection';
-import { databaseName } from './databaseName';
+import type { LikewiseEvent } from '../types';
+import { createConnection, type ErrorReporter, type StoreDeps } from './createConnection';
 import { deleteDatabase } from './deleteDatabase';
 import { isValidAggregate, isValidEvent } from './isValidEvent';
 import type { EventStore } from './types';
 
+/** Injected platform dependencies of the stores (re-exported for existing importers). */
+export type { StoreDeps };
+
 /** Options of {@link createEventStore}. */
 export interface EventStoreOptions {
-  /** Site id, 1 to 64 characters from `[A-Za-z0-9_-]`; the database is `likewise-<site>-events`. */
+  /** Site id, 1 to 64 characters from `[A-Za-z0-9_-]`; the database is `likewise-<site>.events`. */
   site: string;
   /** Most raw events kept; older ones are compacted into per-item aggregates. Default 2000. */
   maxEvents?: number;
@@ -21,32 +23,19 @@ export interface EventStoreOptions {
   onError?: ErrorReporter;
 }
 
-/** Injected platform dependencies of the stores. */
-export interface StoreDeps {
-  /** IndexedDB factory. Default: the global `indexedDB`. */
-  indexedDB?: IDBFactory;
-}
-
-/** The few key-value operations that compaction needs, in IndexedDB or in memory. */
-interface Kv {
-  keys(): Promise<IDBValidKey[]>;
-  getMany(keys: string[]): Promise<unknown[]>;
-  put(key: string, value: unknown): unknown;
-  del(key: string): unknown;
-}
-
-type Entry = [string, unknown];
-
-const starts = (key: IDBValidKey, prefix: string): key is string =>
-  typeof key === 'string' && key.startsWith(prefix);
-// Raw event keys sort by time, then insertion: `e:<ts>:<seq>:<bytes>:<id>`.
-const size = (key: string) => +key.split(':')[3] || 0;
+// Raw event keys sort by time, then insertion: `e:<1e15 + ts>:<1e9 + seq>:<bytes>:<id>`.
+const size = (key: IDBValidKey) => +String(key).split(':')[3] || 0;
+// Aggregates are one value, freshest first: rewritten whole by each compaction (one transaction).
+const AGGREGATES = 'a';
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /**
  * Creates the bounded, append-only event log of one site, in its own
- * IndexedDB database (`likewise-<site>-events`, disposable: a full origin is
+ * IndexedDB database (`likewise-<site>.events`, disposable: a full origin is
  * recovered by deleting it) through idb-keyval, with a memory fallback.
- * Nothing opens until first use.
+ * Nothing opens until first use. Events are validated when read back (the
+ * tracker validates them before they get here); invalid records are dropped
+ * and reported once (`STORAGE`, `Invalid stored data dropped`).
  *
  * @param options - See {@link EventStoreOptions}.
  * @param deps - Injected `indexedDB` (tests pass broken ones).
@@ -56,160 +45,116 @@ const size = (key: string) => +key.split(':')[3] || 0;
  * await store.append([{ id: 'e1', type: 'view', ts: Date.now(), session: 's1', itemId: 'sku-1' }])
  */
 export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {}): EventStore {
-  const { maxEvents = 2000, maxBytes = 1e6, openTimeout = 1000 } = options;
-  const report = reporter(options.onError);
-  const conn = createConnection(
-    databaseName(options.site, 'events'),
-    deps.indexedDB,
-    openTimeout,
-    report,
-    true,
-  );
-  const mem = conn.mem;
-  let seq = 0;
+  const { maxEvents = 2000, maxBytes = 1e6 } = options;
+  const c = createConnection(options, deps, 'events', true);
+  let seq = 1e9;
   let warned = false;
-  let pending: Entry[] = [];
+  let pending: [string, LikewiseEvent][] = [];
   let next: Promise<void> | undefined;
   let tail: Promise<void> = Promise.resolve();
 
-  const invalid = () => {
-    if (!warned) report(new LikewiseError('STORAGE', 'Invalid stored events were dropped'));
-    warned = true;
-    return false;
-  };
-  const sorted = (): Entry[] => [...mem].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-
   // Writes a batch and, in the same transaction, compacts the oldest events
   // into per-item aggregates until the log fits: atomic even with other tabs.
-  const commit = async (kv: Kv, batch: Entry[]) => {
-    for (const [k, v] of batch) kv.put(k, v);
-    const all = await kv.keys();
-    const raw = all.filter((k) => starts(k, 'e:'));
-    let bytes = raw.reduce((sum, k) => sum + size(k), 0);
+  const commit = async (store: IDBObjectStore, batch: [string, LikewiseEvent][]) => {
+    for (const [k, v] of batch) store.put(v, k);
+    // Every other key holds an event (or junk, which compaction clears away).
+    const raw = (await request(store.getAllKeys())).filter((k) => k !== AGGREGATES);
+    let bytes = raw.reduce<number>((sum, k) => sum + size(k), 0);
     let n = 0;
     while (raw.length - n > maxEvents || (bytes > maxBytes && n < raw.length)) {
       bytes -= size(raw[n++]);
     }
     if (!n) return;
-    const old = raw.slice(0, n);
-    const hits: [string, LikewiseEvent][] = [];
-    for (const e of await kv.getMany(old)) {
+    const aggs = new Map(
+      list(await request(store.get(AGGREGATES)))
+        .filter(isValidAggregate)
+        .map((a) => [a.itemId, a]),
+    );
+    for (const k of raw.slice(0, n)) {
+      const e = await request(store.get(k));
+      store.delete(k);
       if (isValidEvent(e)) {
         for (const id of new Set([e.itemId, ...(e.items || []).map((l) => l.itemId)])) {
-          if (id) hits.push([id, e]);
+          if (id) {
+            const a = aggs.get(id) || { itemId: id, counts: {}, lastTs: 0 };
+            aggs.set(id, a);
+            a.counts[e.type] = (a.counts[e.type] || 0) + 1;
+            a.lastTs = Math.max(a.lastTs, e.ts);
+          }
         }
       }
     }
-    const ids = [...new Set(hits.map((h) => h[0]))];
-    const touched = ids.map((id) => 'a:' + id);
-    const prev = await kv.getMany(touched);
-    const aggs = new Map<string, ItemAggregate>();
-    ids.forEach((id, i) => {
-      const a = prev[i];
-      aggs.set(
-        id,
-        isValidAggregate(a) && a.itemId === id ? a : { itemId: id, counts: {}, lastTs: 0 },
-      );
-    });
-    for (const [id, e] of hits) {
-      const a = aggs.get(id)!;
-      a.counts[e.type] = (a.counts[e.type] || 0) + 1;
-      a.lastTs = Math.max(a.lastTs, e.ts);
-    }
-    for (const [id, a] of aggs) kv.put('a:' + id, a);
-    for (const k of old) kv.del(k);
     // Aggregates are bounded too: past maxEvents items, forget the stalest.
-    const akeys = [...new Set([...all.filter((k) => starts(k, 'a:')), ...touched])];
-    if (akeys.length > maxEvents) {
-      const vals = (await kv.getMany(akeys)) as (ItemAggregate | undefined)[];
-      const stalest = akeys
-        .map((k, i) => [k, +(vals[i]?.lastTs as number) || 0] as const)
-        .sort((a, b) => a[1] - b[1])
-        .slice(0, akeys.length - maxEvents);
-      for (const [k] of stalest) kv.del(k);
-    }
-  };
-
-  const flush = (): Promise<void> | undefined => {
-    const batch = pending;
-    pending = [];
-    next = undefined;
-    if (!batch.length) return;
-    return conn.run(
-      (use) =>
-        use('readwrite', async (s) => {
-          const u: UseStore = async (_mode, cb) => cb(s);
-          try {
-            await commit(
-              {
-                keys: () => keys(u),
-                getMany: (k) => getMany(k, u),
-                put: (k, v) => s.put(v, k),
-                del: (k) => s.delete(k),
-              },
-              batch,
-            );
-          } catch (e) {
-            // An aborted transaction's own error (e.g. quota) says more than the request's AbortError.
-            throw s.transaction.error || e;
-          }
-          return promisifyRequest(s.transaction);
-        }),
-      // Memory mode, or the batch in flight when IndexedDB was given up: never lost.
-      () =>
-        commit(
-          {
-            keys: async () => sorted().map((e) => e[0]),
-            getMany: async (k) => k.map((key) => mem.get(key)),
-            put: (k, v) => mem.set(k, v),
-            del: (k) => mem.delete(k),
-          },
-          batch,
-        ),
+    store.put(
+      [...aggs.values()].sort((x, y) => y.lastTs - x.lastTs).slice(0, maxEvents),
+      AGGREGATES,
     );
   };
 
-  const read = <T>(prefix: string, valid: (v: unknown) => v is T): Promise<T[]> =>
-    (next || tail)
-      .then(() => conn.run((use) => entries(use), sorted))
-      .then((list) =>
-        list.filter(([k, v]) => starts(k, prefix) && (valid(v) || invalid())).map((e) => e[1] as T),
-      );
+  // Written or being written: what a read may not see yet.
+  let inflight: [string, LikewiseEvent][] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    next = undefined;
+    inflight = batch;
+    // Memory mode, or the batch in flight when IndexedDB is given up: never lost.
+    return batch.length
+      ? c
+          .run((s) => commit(s, batch))
+          .finally(() => {
+            if (inflight === batch) inflight = [];
+          })
+      : undefined;
+  };
 
-  return {
-    get mode() {
-      return conn.memory ? 'memory' : 'indexeddb';
-    },
-    append(events) {
-      if (!Array.isArray(events)) {
-        throw new LikewiseError('INVALID_INPUT', 'append() expects an array of events');
-      }
+  // Invalid records are dropped, and reported once; the aggregates value is no event.
+  // Reads do not queue behind writes (a page must never wait for its own
+  // history); events not yet committed are taken from memory instead.
+  const read = <T>(valid: (v: unknown) => v is T, key?: string): Promise<T[]> => {
+    const unsaved = key ? [] : [...inflight, ...pending];
+    return c
+      .run((s) => request(key ? s.get(key) : s.getAll()))
+      .then((values) => {
+        const have = new Set(list(values).map((v) => (v as LikewiseEvent)?.id));
+        return [...list(values), ...unsaved.filter(([, e]) => !have.has(e.id)).map(([, e]) => e)];
+      })
+      .then(
+        (values) =>
+          list(values).filter((v) => {
+            if (valid(v)) return true;
+            if (!warned && !Array.isArray(v)) {
+              warned = true;
+              c.report(new LikewiseError('STORAGE', 'Invalid stored data dropped'));
+            }
+            return false;
+          }) as T[],
+      );
+  };
+
+  return Object.assign(c, {
+    append(events: LikewiseEvent[]) {
       for (const e of events) {
-        if (isValidEvent(e)) {
-          const ts = String(Math.max(0, Math.floor(e.ts))).padStart(15, '0');
-          const n = (seq++).toString(36).padStart(6, '0');
-          pending.push([`e:${ts}:${n}:${JSON.stringify(e).length}:${e.id}`, e]);
-        } else invalid();
+        pending.push([
+          `e:${1e15 + Math.floor(e.ts)}:${seq++}:${JSON.stringify(e).length}:${e.id}`,
+          e,
+        ]);
       }
-      next ||= tail = tail
-        .then(flush)
-        .catch((e) => report(new LikewiseError('STORAGE', 'Event write failed', e)));
+      next ||= tail = tail.then(flush).catch(c.fail);
       return next;
     },
-    events: () => read('e:', isValidEvent),
-    aggregates: () => read('a:', isValidAggregate),
+    events: () => read(isValidEvent),
+    aggregates: () => read(isValidAggregate, AGGREGATES),
     clear() {
       // Appends not yet written are cleared too (their promises still resolve).
       pending = [];
       next = undefined;
-      tail = tail.then(async () => {
-        conn.close();
-        mem.clear();
-        const e = await deleteDatabase(deps.indexedDB, conn.name);
-        if (e) report(new LikewiseError('STORAGE', `Cannot delete ${conn.name}`, e));
+      tail = tail.then(() => {
+        c.close();
+        c.mem.clear();
+        return deleteDatabase(deps.indexedDB, c.name, c.fail);
       });
       return tail;
     },
-    close: conn.close,
-  };
+  });
 }

@@ -1,30 +1,21 @@
 /**
- * Deletes one database. Resolves with the error when deletion failed, and
- * with `undefined` when it succeeded or is still blocked after `wait` ms by
- * another connection (it then completes once that connection closes).
- * Never rejects.
+ * Deletes one database. Resolves when it is gone, or after 1 s when another
+ * connection still blocks it (it then completes once that connection
+ * closes). Never rejects: a failure goes to `fail`.
  *
  * @param factory - The IndexedDB factory; `undefined` means the global `indexedDB`.
  * @param name - Database name.
- * @param wait - Longest wait in ms. Default 1000.
+ * @param fail - Receives the failure (see `failure` in createConnection).
  */
-export function deleteDatabase(
+export const deleteDatabase = (
   factory: IDBFactory | undefined,
   name: string,
-  wait = 1000,
-): Promise<unknown> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, wait);
-    const done = (error?: unknown) => {
-      clearTimeout(timer);
-      resolve(error);
-    };
-    try {
-      const request = (factory || indexedDB).deleteDatabase(name);
-      request.onsuccess = () => done();
-      request.onerror = () => done(request.error || new Error(`Cannot delete ${name}`));
-    } catch (e) {
-      done(e);
-    }
-  });
-}
+  fail: (error: unknown) => void,
+): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    setTimeout(resolve, 1000);
+    // A missing global throws here and becomes a rejection.
+    const r = (factory || indexedDB).deleteDatabase(name);
+    r.onsuccess = () => resolve();
+    r.onerror = () => reject(r.error);
+  }).catch(fail);

@@ -1,6 +1,10 @@
-import { LikewiseError } from '../errors';
-import { connections, type ErrorReporter, reporter } from './createConnection';
-import type { StoreDeps } from './createEventStore';
+import {
+  connections,
+  type ErrorReporter,
+  failure,
+  reporter,
+  type StoreDeps,
+} from './createConnection';
 import { databaseName } from './databaseName';
 import { deleteDatabase } from './deleteDatabase';
 
@@ -11,12 +15,13 @@ export interface DeleteSiteDataDeps extends StoreDeps {
 }
 
 /**
- * Erases everything likewise stored for one site: every database named
- * `likewise-<site>` or `likewise-<site>-*`. Stores of that site in this page
- * are closed first and keep working in memory for the rest of the page, so
- * a failing or retrying write cannot recreate what was erased. Resolves when
- * done, or after a bounded wait when another tab's connection blocks
- * deletion (it completes when that closes); never rejects.
+ * Erases everything likewise stored for one site: the database
+ * `likewise-<site>` and every `likewise-<site>.<part>` (never another site's,
+ * such as `likewise-<site>-2`). Stores of that site in this page are closed
+ * first and keep working in memory for the rest of the page, so a failing or
+ * retrying write cannot recreate what was erased. Resolves when done, or
+ * after a bounded wait when another tab's connection blocks deletion (it
+ * completes when that closes); never rejects.
  *
  * @param site - The site id.
  * @param deps - Injected `indexedDB` and `onError`.
@@ -25,23 +30,20 @@ export interface DeleteSiteDataDeps extends StoreDeps {
  */
 export function deleteSiteData(site: string, deps: DeleteSiteDataDeps = {}): Promise<void> {
   const base = databaseName(site);
-  const report = reporter(deps.onError);
   const factory = deps.indexedDB;
-  const ours = (name?: string) => name === base || !!name?.startsWith(base + '-');
+  const names = [base, base + '.events', base + '.outbox'];
+  const ours = (name = '') => name === base || name.startsWith(base + '.');
   for (const c of connections) if (ours(c.name)) c.off();
   return (async () => {
-    const names = new Set([base, base + '-events', base + '-outbox']);
     try {
-      for (const d of await (factory || indexedDB).databases())
-        if (ours(d.name)) names.add(d.name!);
+      for (const d of await (factory || indexedDB).databases()) names.push(d.name!);
     } catch {
       // No databases() (older Firefox) or no IndexedDB: the known names suffice.
     }
     await Promise.all(
-      [...names].map(async (name) => {
-        const e = await deleteDatabase(factory, name);
-        if (e) report(new LikewiseError('STORAGE', `Cannot delete ${name}`, e));
-      }),
+      [...new Set(names.filter(ours))].map((name) =>
+        deleteDatabase(factory, name, failure(reporter(deps.onError), name)),
+      ),
     );
   })();
 }

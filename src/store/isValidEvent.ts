@@ -1,56 +1,49 @@
 import { EVENT_TYPE_CODES } from '../engine/types';
-import type { EventType, ItemAggregate, LikewiseEvent } from '../types';
+import type { ItemAggregate, LikewiseEvent } from '../types';
 
-const IDS = ['id', 'session', 'itemId', 'rec'];
-const NUMBERS = ['ts', 'quantity', 'price', 'pos', 'lastTs'];
-const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-const type = (v: unknown) => EVENT_TYPE_CODES.includes(v as EventType);
+// biome-ignore lint/suspicious/noExplicitAny: shape checks of untrusted records
+type Any = any;
 
-// Known fields are checked by name; a field added to the contract later (or
-// by a newer tab) is kept when it is a scalar. An undefined field is absent.
-const fields = (v: unknown, required: string[]): boolean =>
-  !!v &&
-  typeof v === 'object' &&
-  !Array.isArray(v) &&
-  required.every((k) => (v as Record<string, unknown>)[k] !== undefined) &&
+const NUMBER = /^(ts|quantity|price|pos)$/;
+const STRING = /^(id|session|itemId|rec|currency|query|group|scenario|widget|visitor)$/;
+const isType = (v: unknown) => EVENT_TYPE_CODES.includes(v as Any);
+
+// Required fields are checked for presence here and for type below. Known
+// fields must have their type; a field added to the contract later (or by a
+// newer tab) is kept when it is a scalar. Strings are at most 256 characters
+// (as track() allows), which also bounds the record; line items cannot nest.
+const valid = (v: Any, line?: 1): boolean =>
+  (line
+    ? v?.itemId != null
+    : v?.id?.length <= 64 && v.session != null && v.ts != null && v.type != null) &&
   Object.entries(v).every(
     ([k, x]) =>
       x === undefined ||
-      (IDS.includes(k)
-        ? typeof x === 'string' && x !== '' && x.length <= 256
-        : NUMBERS.includes(k)
-          ? num(x)
-          : k === 'type'
-            ? type(x)
-            : k === 'items'
-              ? Array.isArray(x) && x.every((line) => fields(line, ['itemId']))
-              : k === 'counts'
-                ? fields(x, []) && Object.entries(x).every(([t, n]) => type(t) && num(n))
-                : typeof x !== 'object'),
+      (k === 'items'
+        ? !line && Array.isArray(x) && x.every((l) => valid(l, 1))
+        : k === 'type'
+          ? isType(x)
+          : NUMBER.test(k)
+            ? Number.isFinite(x)
+            : typeof x === 'string'
+              ? x.length <= 256
+              : !STRING.test(k) && (typeof x === 'boolean' || Number.isFinite(x))),
   );
-
-const valid = (v: unknown, required: string[]): boolean => {
-  try {
-    // Bounds the record (track refuses events over 2 KB), and thereby the nesting.
-    return JSON.stringify(v).length <= 4096 && fields(v, required);
-  } catch {
-    return false;
-  }
-};
 
 /**
  * True when `value` is a well-formed {@link LikewiseEvent} as read back from
- * storage: `id`, `type`, `ts` and `session` present, ids non-empty strings of
- * at most 256 characters, numbers finite, `items` an array of line items,
- * other fields scalars, and at most 4 KB of JSON in all. Never throws.
+ * storage: a string `id` of at most 64 characters, a known `type`, a finite
+ * `ts`, a string `session`; known optional fields of their type, `items` an
+ * array of line items, other fields scalars; strings at most 256 characters.
+ * Never throws.
  *
  * @example isValidEvent({ id: 'e1', type: 'view', ts: 1, session: 's', itemId: 'a' }) // true
  */
-export function isValidEvent(value: unknown): value is LikewiseEvent {
-  return valid(value, ['id', 'type', 'ts', 'session']);
-}
+export const isValidEvent = (value: unknown): value is LikewiseEvent => valid(value);
 
 /** True when `value` is a well-formed {@link ItemAggregate}. Never throws. */
-export function isValidAggregate(value: unknown): value is ItemAggregate {
-  return valid(value, ['itemId', 'counts', 'lastTs']);
-}
+export const isValidAggregate = (v: Any): v is ItemAggregate =>
+  typeof v?.itemId === 'string' &&
+  Number.isFinite(v.lastTs) &&
+  v.counts?.constructor === Object &&
+  Object.entries(v.counts).every(([t, n]) => isType(t) && Number.isFinite(n));

@@ -17,12 +17,13 @@ export interface Session {
    * the last one (a replayed queued call) stays in the current session.
    */
   touch(ts: number): string;
-  /** The state to persist, or `undefined` before the first event. */
-  readonly state: SessionState | undefined;
-  /** Continues a persisted session (after a reload). */
+  /**
+   * The state to persist (replaced, never mutated, by `touch`), or `undefined`
+   * before the first event; set it to `undefined` to forget the session.
+   */
+  state?: SessionState;
+  /** Continues a persisted session (after a reload), unless one is already running. */
   restore(state: unknown): void;
-  /** Forgets the session: the next event starts a new one. */
-  reset(): void;
 }
 
 /**
@@ -49,24 +50,20 @@ export function createSession(
   timeout: number = DEFAULT_SESSION_TIMEOUT,
   newId: () => string = randomId,
 ): Session {
-  let state: SessionState | undefined;
   return {
     touch(ts) {
-      if (!state || ts - state.last > timeout) state = { id: newId(), last: ts };
-      else if (ts > state.last) state.last = ts;
-      return state.id;
-    },
-    get state() {
-      return state && { ...state };
+      const s = this.state;
+      this.state =
+        !s || ts - s.last > timeout
+          ? { id: newId(), last: ts }
+          : { id: s.id, last: Math.max(ts, s.last) };
+      return this.state.id;
     },
     restore(saved) {
       // Stored state is untrusted (tampering, older versions): take it only when well-formed.
       const s = saved as SessionState | undefined;
-      if (!state && s && typeof s.id === 'string' && s.id && typeof s.last === 'number')
-        state = { id: s.id, last: s.last };
-    },
-    reset() {
-      state = undefined;
+      if (!this.state && typeof s?.id === 'string' && s.id && typeof s.last === 'number')
+        this.state = s;
     },
   };
 }

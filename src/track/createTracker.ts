@@ -60,36 +60,32 @@ export interface Tracker {
 /** The valid consent states. */
 export const CONSENTS: ConsentState[] = ['granted', 'pending', 'denied'];
 
-/** The state-store key of the session (see `createSession`). */
-const SESSION_KEY = 'session';
-/** The state-store key of the recorded consent decision. */
-export const CONSENT_KEY = 'consent';
-
 /**
  * Creates the event pipeline: validate synchronously, then (one step at a
  * time, in order) give each event its session, announce it, and store it
  * when consent allows. Stores are created on first use only. Storage faults
  * never reject: they go to `report` and the events stay in memory, to be
- * written with the next batch.
+ * written with the next batch. State store keys: `session` (see
+ * `createSession`) and `consent` (the recorded grant).
  *
  * @param o - validated options and injected dependencies
  * @example
  * const t = createTracker({ site: 'shop', consent: 'pending', ... })
  */
 export function createTracker(o: TrackerOptions): Tracker {
+  const { site, report } = o;
   let consent = o.consent;
-  /** Validated events waiting for their session. */
-  let queue: LikewiseEvent[] = [];
+  /** Validated events waiting for their session (the batch of the next scheduled flush). */
+  let queue: LikewiseEvent[] | undefined;
   /** Events not (yet) in the store: before consent, or after a failed write. */
   let memory: LikewiseEvent[] = [];
   let eventStore: EventStore | undefined;
   let stateStore: StateStore | undefined;
-  let sessionLoaded = false;
+  let loaded = false;
   let dead = false;
-  let scheduled: Promise<void> | undefined;
+  let scheduled: Promise<unknown> | undefined;
   // One step at a time: reads see earlier writes and forget() sees no write after it.
   let chain: Promise<unknown> = Promise.resolve();
-  const max = o.maxEvents ?? 2000;
   const session = createSession(o.sessionTimeout, o.randomId);
   const listeners = new Set<(event: LikewiseEvent) => void>();
   const enrich: ((event: LikewiseEvent) => void)[] = [];
@@ -97,106 +93,97 @@ export function createTracker(o: TrackerOptions): Tracker {
 
   const granted = () => consent === 'granted';
   const events = () => {
-    eventStore ??= o.createEventStore({ site: o.site, maxEvents: o.maxEvents, onError: o.report });
+    eventStore ??= o.createEventStore({ site, maxEvents: o.maxEvents, onError: report });
     return eventStore;
   };
   const state = () => {
     if (!granted()) return null;
-    stateStore ??= o.createStateStore({ site: o.site, onError: o.report });
+    stateStore ??= o.createStateStore({ site, onError: report });
     return stateStore;
   };
-
-  const run = <T>(step: () => Promise<T> | T, fallback: T): Promise<T> => {
-    const p = chain.then(step).catch((e) => {
-      o.report(e);
+  /** Runs `step` after every earlier one; a failure is reported and gives `fallback`. */
+  const run = <T>(step: () => T | Promise<T>, fallback?: T): Promise<T> => {
+    chain = chain.then(step).catch((e) => {
+      report(e);
       return fallback;
     });
-    chain = p;
-    return p;
+    return chain as Promise<T>;
   };
-  const attempt = async <T>(f: () => Promise<T> | undefined): Promise<T | undefined> => {
+  const safe = <A>(f: (a: A) => void, a?: A) => {
     try {
-      return await f();
+      f(a as A);
     } catch (e) {
-      o.report(e);
+      report(e);
+    }
+  };
+  const close = () => {
+    eventStore?.close();
+    stateStore?.close();
+    eventStore = stateStore = undefined;
+  };
+  const read = async <K extends 'events' | 'aggregates'>(k: K) =>
+    ((granted() && (await events()[k]().catch(report))) || []) as Awaited<
+      ReturnType<EventStore[K]>
+    >;
+
+  const persist = async () => {
+    if (granted() && memory.length) {
+      // On failure the batch stays in memory (events() returns it) and goes with the next write.
+      await events()
+        .append(memory)
+        .then(() => {
+          memory = [];
+        }, report);
+      await state()?.set('session', session.state).catch(report);
     }
   };
 
-  const persist = async () => {
-    const batch = memory;
-    if (!granted() || !batch.length) return;
-    // On failure the batch stays in memory (readable by events()) and goes with the next write.
-    if (
-      (await attempt(() =>
-        events()
-          .append(batch)
-          .then(() => true),
-      )) &&
-      memory === batch
-    )
-      memory = [];
-    await attempt(() => session.state && state()?.set(SESSION_KEY, session.state));
-  };
-
-  const flush = async () => {
-    scheduled = undefined;
-    const batch = queue;
-    queue = [];
-    if (!batch.length) return;
-    if (granted() && !sessionLoaded) {
-      sessionLoaded = true;
-      session.restore(await attempt(() => state()?.get(SESSION_KEY)));
+  const flush = async (batch: LikewiseEvent[]) => {
+    if (queue === batch) queue = undefined;
+    if (granted() && !loaded) {
+      loaded = true;
+      session.restore(await state()?.get('session').catch(report));
     }
     for (const e of batch) {
       e.session = session.touch(e.ts);
       for (const f of enrich) f(e);
       memory.push(e);
-      for (const l of listeners) {
-        try {
-          l(e);
-        } catch (err) {
-          o.report(err);
-        }
-      }
+      for (const l of listeners) safe(l, e);
     }
     // Bounded like the store, so a page that never gets consent (or storage) cannot grow forever.
-    if (memory.length > max) memory.splice(0, memory.length - max);
+    memory = memory.slice(-(o.maxEvents ?? 2000));
     await persist();
   };
 
-  const forget = (): Promise<void> => {
-    queue = [];
-    memory = [];
-    session.reset();
-    sessionLoaded = false;
-    for (const f of onForget) attempt(f as () => undefined);
-    return run(async () => {
-      // Again here: a step queued before forget() may have restored the old session meanwhile.
-      session.reset();
-      sessionLoaded = false;
-      const stores = [eventStore, stateStore];
-      eventStore = stateStore = undefined;
-      for (const s of stores) s?.close();
-      await o.deleteSiteData(o.site, { onError: o.report });
-    }, undefined);
+  const forget = () => {
+    // Tracked before: never announced. Tracked after: a new batch, flushed after the erasure.
+    queue?.splice(0);
+    queue = undefined;
+    for (const f of onForget) safe(f);
+    return run(() => {
+      memory = [];
+      session.state = undefined;
+      loaded = false;
+      close();
+      return o.deleteSiteData(site, { onError: report });
+    });
   };
 
   return {
     track(input) {
       const v = validateEvent(input);
       if (consent === 'denied' || dead) return Promise.resolve();
+      if (!queue) {
+        const batch: LikewiseEvent[] = [];
+        queue = batch;
+        scheduled = run(() => flush(batch));
+      }
       queue.push({ ...v, id: o.randomId(), ts: v.ts ?? o.now(), session: '' });
-      scheduled ??= run(flush, undefined);
-      return scheduled;
+      return scheduled as Promise<void>;
     },
     events: () =>
-      run(async () => {
-        const stored = (granted() && (await attempt(() => events().events()))) || [];
-        const ids = new Set(stored.map((e) => e.id));
-        return [...stored, ...memory.filter((e) => !ids.has(e.id))].sort((a, b) => a.ts - b.ts);
-      }, []),
-    aggregates: () =>
-      run(async () => (granted() && (await attempt(() => events().aggregates()))) || [], []),
+      run(async () => [...(await read('events')), ...memory].sort((a, b) => a.ts - b.ts), []),
+    aggregates: () => run(async () => read('aggregates'), []),
     get consent() {
       return consent;
     },
@@ -206,37 +193,32 @@ export function createTracker(o: TrackerOptions): Tracker {
           'INVALID_INPUT',
           `Consent must be "granted", "pending" or "denied", got ${show(next)}.`,
         );
-      const was = consent;
+      const grant = !granted() && next === 'granted';
       consent = next;
-      if (next === 'denied') return forget();
-      if (next === 'granted' && was !== 'granted')
-        return run(async () => {
-          await attempt(() => state()?.set(CONSENT_KEY, { state: 'granted', ts: o.now() }));
-          await persist();
-        }, undefined);
-      return run(() => undefined, undefined);
+      return next === 'denied'
+        ? forget()
+        : run(async () => {
+            if (grant) {
+              await state()?.set('consent', { state: next, ts: o.now() }).catch(report);
+              await persist();
+            }
+          });
     },
     get storage() {
       return granted() ? (eventStore?.mode ?? (o.hasIndexedDB ? 'indexeddb' : 'memory')) : 'memory';
     },
     forget,
-    subscribe(listener) {
+    subscribe: (listener) => {
       listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
+      return () => listeners.delete(listener);
     },
     state,
     enrich,
     onForget,
     destroy() {
-      if (dead) return;
       dead = true;
       listeners.clear();
-      run(() => {
-        eventStore?.close();
-        stateStore?.close();
-      }, undefined);
+      run(close);
     },
   };
 }

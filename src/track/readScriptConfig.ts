@@ -3,9 +3,10 @@ import type { LikewiseOptions } from '../createLikewise';
 /**
  * Reads the options of the script-tag build from its own `<script>` tag:
  * `data-site` (required to start), `data-consent`, `data-session-timeout`
- * (ms), `data-max-events`, `data-auto-track` (`"false"` or `"off"` turns
+ * (ms), `data-max-events`, `data-auto-track` (`"false"`, `"off"` or `"0"` turns
  * auto-tracking off; default on). Values are passed through as written (numbers
- * converted), so `createLikewise` refuses bad ones with its usual messages.
+ * converted), so `createLikewise` refuses bad ones with its usual messages;
+ * options whose attribute is missing are `undefined`.
  *
  * @param script - the tag (`document.currentScript`), or `null`
  * @returns the options, or `null` when there is no tag or no `data-site`
@@ -14,22 +15,26 @@ import type { LikewiseOptions } from '../createLikewise';
  * readScriptConfig(document.currentScript) // { site: 'my-shop', consent: 'pending', autoTrack: true }
  */
 export function readScriptConfig(script: Element | null | undefined): LikewiseOptions | null {
-  const site = script?.getAttribute('data-site');
-  if (!script || site == null) return null;
-  const d = (name: string) => script.getAttribute('data-' + name) ?? undefined;
-  const n = (name: string) => {
-    const v = d(name);
-    return v === undefined ? undefined : Number(v);
-  };
-  const options: LikewiseOptions = {
-    site,
-    consent: d('consent') as LikewiseOptions['consent'],
-    sessionTimeout: n('session-timeout'),
-    maxEvents: n('max-events'),
-    autoTrack: !/^(false|off|0)$/i.test(d('auto-track') ?? ''),
-  };
-  for (const k in options)
-    if (options[k as keyof LikewiseOptions] === undefined)
-      delete options[k as keyof LikewiseOptions];
-  return options;
+  const d = (script as HTMLElement | null | undefined)?.dataset;
+  const num = (v?: string) => (v == null ? v : Number(v));
+  const off = (v?: string) => /^(false|off|0)$/i.test(v as string);
+  const src = (script as HTMLScriptElement | null)?.src;
+  const beside = (file: string) => (src ? new URL(file, src).href : undefined);
+  return d?.site == null
+    ? null
+    : {
+        site: d.site,
+        consent: d.consent as LikewiseOptions['consent'],
+        sessionTimeout: num(d.sessionTimeout),
+        maxEvents: num(d.maxEvents),
+        autoTrack: !off(d.autoTrack),
+        catalog: d.catalog,
+        model: d.model,
+        endpoint: d.endpoint,
+        profileEndpoint: d.profileEndpoint,
+        locale: d.locale,
+        experiment: d.holdout == null ? undefined : { holdout: Number(d.holdout) },
+        // The Worker file sits beside the script unless the tag says otherwise.
+        worker: off(d.worker) ? false : beside(d.worker ?? 'likewise.worker.js'),
+      };
 }

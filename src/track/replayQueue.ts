@@ -1,4 +1,5 @@
 import { isLikewiseError, LikewiseError } from '../errors';
+import { show } from './validateEvent';
 
 /** A queued call: `[method, ...args]`, e.g. `['track', { type: 'view', itemId: 'sku-1' }]`. */
 export type QueuedCall = [string, ...unknown[]];
@@ -14,9 +15,10 @@ export interface CallQueue {
  * against `target`, and returns a `push`-compatible object so later
  * `Likewise.push([...])` calls run immediately. A bad call (not an array,
  * unknown method, a method that throws or rejects) goes to `onError` with a
- * `LikewiseError`; the other calls still run. Exact messages (code `INVALID_INPUT`):
- * - `Queued call must be an array like ["track", {...}], got <typeof>.`
- * - `Unknown method <v> in queued call.`
+ * `LikewiseError`; the other calls still run. Exact messages (code `INVALID_INPUT`,
+ * `<v>` as `validateEvent`'s `show` renders it):
+ * - `Queued call must be an array, got <v>.`
+ * - `Unknown method <v> in queued call.` (only the target's own methods count)
  * A method's own LikewiseErrors (e.g. `INVALID_EVENT`) are passed on as they are;
  * anything else it throws becomes `Queued call failed: <message>` (`INVALID_INPUT`).
  *
@@ -33,32 +35,21 @@ export function replayQueue(
   target: object,
   onError: (error: LikewiseError) => void,
 ): CallQueue {
+  const bad = (message: string, cause?: unknown) =>
+    onError(new LikewiseError('INVALID_INPUT', message, cause));
   const fail = (e: unknown) =>
-    onError(
-      isLikewiseError(e)
-        ? e
-        : new LikewiseError(
-            'INVALID_INPUT',
-            `Queued call failed: ${(e as Error)?.message ?? e}`,
-            e,
-          ),
-    );
+    isLikewiseError(e) ? onError(e) : bad(`Queued call failed: ${(e as Error)?.message ?? e}`, e);
   const call = (c: unknown) => {
     try {
-      if (!Array.isArray(c))
-        throw new LikewiseError(
-          'INVALID_INPUT',
-          `Queued call must be an array like ["track", {...}], got ${c === null ? 'null' : typeof c}.`,
-        );
-      const [name, ...args] = c;
-      const f = (target as Record<string, unknown>)[name];
-      // Only the instance's own API: nothing from Object.prototype (`constructor`, `__proto__`).
-      if (typeof name !== 'string' || !Object.hasOwn(target, name) || typeof f !== 'function')
-        throw new LikewiseError(
-          'INVALID_INPUT',
-          `Unknown method ${typeof name === 'string' ? JSON.stringify(name) : String(name)} in queued call.`,
-        );
-      Promise.resolve(f.apply(target, args)).catch(fail);
+      if (!Array.isArray(c)) bad(`Queued call must be an array, got ${show(c)}.`);
+      else {
+        const [name, ...args] = c;
+        const f = (target as Record<string, unknown>)[name];
+        // Only the instance's own API: nothing from Object.prototype (`constructor`, `__proto__`).
+        if (Object.hasOwn(target, name) && typeof f === 'function')
+          Promise.resolve(f.apply(target, args)).catch(fail);
+        else bad(`Unknown method ${show(name)} in queued call.`);
+      }
     } catch (e) {
       fail(e);
     }

@@ -6,7 +6,7 @@ import {
 } from '../createLikewise';
 import { isLikewiseError, LikewiseError } from '../errors';
 import { readScriptConfig } from './readScriptConfig';
-import { type CallQueue, replayQueue } from './replayQueue';
+import { type CallQueue, type QueuedCall, replayQueue } from './replayQueue';
 
 /** `window.Likewise` once the script-tag build has loaded. */
 export interface LikewiseGlobal extends CallQueue {
@@ -23,7 +23,7 @@ export interface LikewiseGlobal extends CallQueue {
   start(options: LikewiseOptions): Likewise;
 }
 
-const warn = (e: unknown) => console.warn('[likewise]', isLikewiseError(e) ? e.message : e);
+const warn = (e: Error) => console.warn('[likewise]', e.message);
 
 /**
  * What the script-tag build runs when it loads: sets `window.Likewise` to the
@@ -40,35 +40,35 @@ const warn = (e: unknown) => console.warn('[likewise]', isLikewiseError(e) ? e.m
  * @returns the namespace now at `window.Likewise`
  */
 export function startScriptTag(win: Window, deps?: LikewiseDeps): LikewiseGlobal {
-  const w = win as Window & { Likewise?: unknown };
-  const existing = w.Likewise as LikewiseGlobal | unknown[] | undefined;
-  if (existing && !Array.isArray(existing) && typeof existing.start === 'function') return existing;
-  // Calls queued before load wait here until an instance exists.
-  let pending: unknown[] = Array.isArray(existing) ? existing.slice() : [];
-  let runner: CallQueue | undefined;
+  const w = win as Window & { Likewise?: LikewiseGlobal | QueuedCall[] };
+  const old = w.Likewise;
+  if (old && 'start' in old) return old;
+  // Calls queued before load wait in the stub array until an instance exists.
+  let queue: CallQueue = Array.isArray(old) ? old : [];
   const ns: LikewiseGlobal = {
     createLikewise,
     isLikewiseError,
     LikewiseError,
-    push: (...calls) => (runner ? runner.push(...calls) : pending.push(...calls)),
+    push: (...calls) => queue.push(...calls),
     start(options) {
-      if (ns.instance) return ns.instance;
-      const lw = createLikewise({ onError: warn, ...options }, deps);
-      ns.instance = lw;
-      runner = replayQueue(pending, lw, options.onError ?? warn);
-      pending = [];
-      return lw;
+      if (!ns.instance) {
+        ns.instance = createLikewise(options, deps);
+        queue = replayQueue(queue, ns.instance, options.onError ?? warn);
+      }
+      return ns.instance;
     },
   };
   w.Likewise = ns;
   try {
     const doc = win.document;
-    const options = readScriptConfig(
-      doc.currentScript ?? doc.querySelector('script[src*="likewise"][data-site]'),
-    );
-    if (options) ns.start(options);
+    const script = doc.currentScript ?? doc.querySelector('script[src*="likewise"][data-site]');
+    const options = readScriptConfig(script);
+    // The tag fills the page's widgets too, unless data-widgets="false".
+    if (options && !/^(false|off|0)$/i.test((script as HTMLElement | null)?.dataset.widgets ?? ''))
+      ns.start(options).observe(doc);
+    else if (options) ns.start(options);
   } catch (e) {
-    warn(e);
+    warn(e as Error);
   }
   return ns;
 }

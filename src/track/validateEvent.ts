@@ -1,10 +1,10 @@
 import { LikewiseError } from '../errors';
-import type { EventType, LineItem, TrackInput } from '../types';
+import type { TrackInput } from '../types';
 
 /** Event types a host page is told about (in error messages and docs). */
 const PUBLIC_TYPES = 'view, click, add_to_cart, remove_from_cart, purchase, search';
 /** Also accepted, but recorded by the SDK itself (widgets), so not advertised. */
-const TYPES = (PUBLIC_TYPES + ', impression, dismiss').split(', ');
+const TYPES = `${PUBLIC_TYPES}, impression, dismiss`.split(', ');
 
 /** Longest accepted `itemId`, `query` and `rec`, in characters. */
 export const MAX_TEXT_LENGTH = 256;
@@ -14,7 +14,7 @@ export const MAX_EVENT_BYTES = 2048;
 /**
  * A short, safe rendering of a bad value for an error message: strings quoted
  * (cut at 40 characters, with their length), numbers and the like as written,
- * objects as their `typeof`.
+ * arrays as `array` (`[]` when empty), other objects as `object`.
  */
 export const show = (v: unknown): string =>
   typeof v === 'string'
@@ -23,7 +23,9 @@ export const show = (v: unknown): string =>
       : JSON.stringify(v)
     : v && typeof v === 'object'
       ? Array.isArray(v)
-        ? 'array'
+        ? v.length
+          ? 'array'
+          : '[]'
         : 'object'
       : String(v);
 
@@ -31,46 +33,58 @@ const fail = (message: string): never => {
   throw new LikewiseError('INVALID_EVENT', message);
 };
 
-const SCENARIOS = ['similar', 'bought-together', 'for-you', 'recently-viewed', 'trending'];
-type Rule = [field: string, ok: (v: unknown) => boolean, rule: string];
-const TEXT = 'a string of 1 to 256 characters';
-const isText = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT_LENGTH;
-const isNum = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v < Infinity;
-const isInt = (min: number) => (v: unknown) => Number.isInteger(v) && (v as number) >= min;
-const LINE: Rule[] = [
-  ['itemId', isText, TEXT],
-  ['quantity', isInt(1), 'a positive integer'],
-  ['price', isNum, 'a finite number >= 0'],
+// biome-ignore lint/suspicious/noExplicitAny: the checks take untrusted input of any shape.
+type Rule = [ok: (v: any) => unknown, rule: string];
+const text = (max: number): Rule => [
+  (v) => typeof v === 'string' && v && v.length <= max,
+  `a string of 1 to ${max} characters`,
 ];
-const EVENT: Rule[] = [
+const int = (min: number): Rule => [(v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`];
+const isNum = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v < 1 / 0;
+const TEXT = text(MAX_TEXT_LENGTH);
+const SCENARIOS = 'similar, bought-together, for-you, recently-viewed, trending';
+/** The fields of a line item, in the order they are checked. */
+const LINE: Record<string, Rule> = {
+  itemId: TEXT,
+  quantity: int(1),
+  price: [isNum, 'a finite number >= 0'],
+};
+/** The fields of an event besides `type`, in the order they are checked. */
+const EVENT: Record<string, Rule> = {
   ...LINE,
-  ['currency', (v) => typeof v === 'string' && /^[a-z]{3}$/i.test(v), 'a 3-letter ISO 4217 code'],
-  ['query', isText, TEXT],
-  ['rec', isText, TEXT],
-  ['pos', isInt(0), 'a non-negative integer'],
-  ['ts', (v) => isNum(v) && v > 0, 'a positive finite number (ms since the epoch)'],
-  ['scenario', (v) => SCENARIOS.includes(v as string), 'one of ' + SCENARIOS.join(', ')],
-  ['widget', (v) => isText(v) && (v as string).length <= 64, 'a string of 1 to 64 characters'],
-];
+  currency: [(v) => typeof v === 'string' && /^[a-z]{3}$/i.test(v), 'an ISO 4217 code'],
+  query: TEXT,
+  rec: TEXT,
+  pos: int(0),
+  ts: [(v) => isNum(v) && v > 0, 'a finite number > 0'],
+  scenario: [(v) => SCENARIOS.split(', ').includes(v), `one of ${SCENARIOS}`],
+  widget: text(64),
+  items: [(v) => Array.isArray(v) && v.length, 'a non-empty array'],
+};
 
-/** Copies the fields of `rules` present in `o`, refusing a bad one. */
-const pick = <T>(o: unknown, rules: Rule[], at: string): T => {
+/**
+ * Copies the fields of `rules` that `o` has (null counts as absent, except
+ * for `required`), refusing a bad one; anything else in `o` is left behind.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the result is typed by the caller.
+const pick = (o: any, rules: Record<string, Rule>, at: string, required?: string): any => {
   if (!o || typeof o !== 'object' || Array.isArray(o))
     fail(`${at || 'Event'} must be an object, got ${show(o)}.`);
   const out: Record<string, unknown> = {};
-  for (const [field, ok, rule] of rules) {
-    const v = (o as Record<string, unknown>)[field];
-    if (v === undefined) continue;
-    if (!ok(v)) fail(`${at && at + '.'}${field} must be ${rule}, got ${show(v)}.`);
-    out[field] = v;
+  for (const k in rules) {
+    const v = o[k];
+    if (v == null && k !== required) continue;
+    if (!rules[k][0](v)) fail(`${at && at + '.'}${k} must be ${rules[k][1]}, got ${show(v)}.`);
+    out[k] = v;
   }
-  return out as T;
+  return out;
 };
 
 /**
  * Checks what a host page passed to `lw.track()` and returns a normalised copy
  * that holds only the documented {@link TrackInput} fields: anything else (an
- * e-mail, a user name...) is dropped, never stored (data minimisation).
+ * e-mail, a user name...) is dropped, never stored (data minimisation), and
+ * so is a documented field set to `null`.
  *
  * Throws a {@link LikewiseError} with code `INVALID_EVENT` and one of these
  * exact messages (`<v>` is the offending value, see {@link show}):
@@ -81,11 +95,11 @@ const pick = <T>(o: unknown, rules: Rule[], at: string): T => {
  * - `Event "<type>" needs an itemId or items.` (purchase, add_to_cart, remove_from_cart)
  * - `Event "search" needs a query.`
  * - `<field> must be <rule>, got <v>.` where the rule of `itemId`, `query`, `rec`
- *   is `a string of 1 to 256 characters`; `quantity`: `a positive integer`;
- *   `price`: `a finite number >= 0`; `pos`: `a non-negative integer`;
- *   `currency`: `a 3-letter ISO 4217 code` (upper-cased when valid);
- *   `ts`: `a positive finite number (ms since the epoch)`; `items`: `a non-empty array`;
- *   `items[i]`: `an object`; and `items[i].itemId`, `.quantity`, `.price` as above;
+ *   is `a string of 1 to 256 characters`; `quantity`: `an integer >= 1`;
+ *   `price`: `a finite number >= 0`; `pos`: `an integer >= 0`;
+ *   `currency`: `an ISO 4217 code` (three letters, upper-cased when valid);
+ *   `ts`: `a finite number > 0` (ms since the epoch); `items`: `a non-empty array`;
+ *   `items[i]`: `an object`; and `items[i].itemId` (required), `.quantity`, `.price` as above;
  *   `scenario`: `one of similar, bought-together, for-you, recently-viewed, trending`;
  *   `widget`: `a string of 1 to 64 characters`
  * - `Event is larger than 2048 bytes (<n>).` (UTF-8 JSON of the normalised event)
@@ -96,28 +110,20 @@ const pick = <T>(o: unknown, rules: Rule[], at: string): T => {
  * validateEvent({ type: 'view', itemId: 'sku-1', email: 'a@b.c' }) // { type: 'view', itemId: 'sku-1' }
  */
 export function validateEvent(input: unknown): TrackInput {
-  const fields = pick<Omit<TrackInput, 'type'>>(input, EVENT, '');
-  const { type, items } = input as { type: EventType; items?: unknown };
+  const fields = pick(input, EVENT, '');
+  const { type } = input as TrackInput;
   if (!TYPES.includes(type))
     fail(`Unknown event type ${show(type)}. Expected one of: ${PUBLIC_TYPES}.`);
   const out: TrackInput = { type, ...fields };
   if (out.currency) out.currency = out.currency.toUpperCase();
-  if (items !== undefined) {
-    if (!Array.isArray(items) || !items.length)
-      fail(`items must be a non-empty array, got ${Array.isArray(items) ? '[]' : show(items)}.`);
-    out.items = (items as unknown[]).map((v, i) => {
-      const line = pick<LineItem>(v, LINE, `items[${i}]`);
-      if (!line.itemId) fail(`items[${i}].itemId must be ${TEXT}, got undefined.`);
-      return line;
-    });
-  }
+  out.items &&= out.items.map((v, i) => pick(v, LINE, `items[${i}]`, 'itemId'));
   // Cart events and purchases may name several items instead of one.
   const multi = type === 'purchase' || type.endsWith('_cart');
   if (type === 'search' ? !out.query : !out.itemId && !(multi && out.items))
     fail(
       `Event "${type}" needs ${type === 'search' ? 'a query' : multi ? 'an itemId or items' : 'an itemId'}.`,
     );
-  const bytes = new TextEncoder().encode(JSON.stringify(out)).length;
+  const bytes = new Blob([JSON.stringify(out)]).size;
   if (bytes > MAX_EVENT_BYTES) fail(`Event is larger than ${MAX_EVENT_BYTES} bytes (${bytes}).`);
   return out;
 }

@@ -22,17 +22,28 @@ export function defineLikewiseElement(
   onError: (error: unknown) => void = console.error,
 ): void {
   if (!registry || registry.get('likewise-recs')) return;
+  const cleanups = new WeakMap<HTMLElement, (() => void) | undefined>();
+  const attempt = <T>(fn?: () => T) => {
+    try {
+      return fn?.();
+    } catch (e) {
+      onError(e);
+    }
+  };
+  const stop = (el: HTMLElement) => {
+    attempt(cleanups.get(el));
+    cleanups.delete(el);
+  };
   registry.define(
     'likewise-recs',
     class extends HTMLElement {
       static observedAttributes = ['type', 'heading', ...WIDGET_ATTRIBUTES];
-      cleanup?: () => void;
       queued?: boolean;
       connectedCallback() {
         this.attributeChangedCallback();
       }
       disconnectedCallback() {
-        this.stop();
+        stop(this);
       }
       attributeChangedCallback() {
         // One render per burst of attribute changes (and none for an upgrade's initial attributes).
@@ -41,22 +52,12 @@ export function defineLikewiseElement(
         queueMicrotask(() => {
           this.queued = false;
           if (!this.isConnected) return;
-          this.stop();
-          try {
-            this.cleanup = connect(this, optionsFromAttributes(this, '', 'type', 'heading'));
-          } catch (e) {
-            onError(e);
-          }
+          stop(this);
+          cleanups.set(
+            this,
+            attempt(() => connect(this, optionsFromAttributes(this, '', 'type', 'heading'))),
+          );
         });
-      }
-      stop() {
-        const cleanup = this.cleanup;
-        this.cleanup = undefined;
-        try {
-          cleanup?.();
-        } catch (e) {
-          onError(e);
-        }
       }
     },
   );

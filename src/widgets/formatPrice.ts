@@ -10,15 +10,10 @@
  */
 export function formatPrice(price: unknown, currency?: string, locale?: string): string {
   if (typeof price !== 'number' || !Number.isFinite(price)) return '';
-  const format = (l?: string, c?: string) =>
-    new Intl.NumberFormat(l, c ? { style: 'currency', currency: c } : {}).format(price);
-  try {
-    return format(locale?.replace(/_/g, '-'), currency);
-  } catch {
+  // Page locale with currency, else the browser's locale with currency, else a plain number.
+  for (const [l, c] of [[locale?.replace(/_/g, '-'), currency], [undefined, currency], []])
     try {
-      return format(undefined, currency);
-    } catch {
-      return format();
-    }
-  }
+      return new Intl.NumberFormat(l, c ? { style: 'currency', currency: c } : {}).format(price);
+    } catch {}
+  return '';
 }

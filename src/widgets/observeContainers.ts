@@ -29,30 +29,32 @@ export function observeContainers(
   onContainer: (el: HTMLElement, options: RenderOptions) => () => void,
   deps: ObserveContainersDeps = {},
 ): () => void {
-  const live = new Map<HTMLElement, () => void>();
+  const live = new Map<HTMLElement, (() => void) | undefined>();
   const onError = deps.onError ?? console.error;
-  const start = (el: HTMLElement) => {
-    if (live.has(el) || !el.hasAttribute('data-likewise')) return;
+  const has = (el: Node) => (root as Node).contains(el);
+  const attempt = <T>(fn?: () => T) => {
     try {
+      return fn?.();
+    } catch (e) {
+      onError(e);
+    }
+  };
+  // A container whose onContainer threw stays known (with no cleanup) until its attributes change.
+  const start = (el: HTMLElement) => {
+    if (!live.has(el) && el.hasAttribute('data-likewise') && has(el))
       live.set(
         el,
-        onContainer(el, optionsFromAttributes(el, 'data-', 'data-likewise', 'data-title')),
+        attempt(() =>
+          onContainer(el, optionsFromAttributes(el, 'data-', 'data-likewise', 'data-title')),
+        ),
       );
-    } catch (e) {
-      onError(e);
-    }
   };
   const stop = (el: HTMLElement) => {
-    const cleanup = live.get(el);
+    attempt(live.get(el));
     live.delete(el);
-    try {
-      cleanup?.();
-    } catch (e) {
-      onError(e);
-    }
   };
-  const scan = (node: Node | ParentNode) => {
-    if ((node as Node).nodeType === 1) start(node as HTMLElement);
+  const scan = (node: Node) => {
+    if (node.nodeType === 1) start(node as HTMLElement);
     (node as ParentNode).querySelectorAll?.<HTMLElement>('[data-likewise]').forEach(start);
   };
   const MO = deps.MutationObserver ?? globalThis.MutationObserver;
@@ -64,11 +66,11 @@ export function observeContainers(
         if (r.type === 'attributes') changed.add(r.target as HTMLElement);
         else r.addedNodes.forEach(scan);
       }
-      for (const el of changed) {
+      changed.forEach((el) => {
         stop(el);
-        if ((root as Node).contains(el)) start(el);
-      }
-      for (const el of live.keys()) if (!(root as Node).contains(el)) stop(el);
+        start(el);
+      });
+      for (const el of live.keys()) if (!has(el)) stop(el);
     });
   observer?.observe(root as Node, {
     childList: true,
@@ -76,7 +78,7 @@ export function observeContainers(
     attributes: true,
     attributeFilter: ['data-likewise', 'data-title', ...WIDGET_ATTRIBUTES.map((a) => 'data-' + a)],
   });
-  scan(root);
+  scan(root as Node);
   return () => {
     observer?.disconnect();
     for (const el of live.keys()) stop(el);

@@ -25,25 +25,23 @@ export function observeImpressions(
   const IO = deps.IntersectionObserver ?? globalThis.IntersectionObserver;
   // Without IntersectionObserver visibility is unknown: reporting nothing beats inventing impressions.
   if (!IO) return () => {};
+  // A timer per element that is at least half visible; a fired timer stays, so it never restarts.
   const timers = new Map<Element, ReturnType<typeof setTimeout>>();
   const io = new IO(
     (entries) => {
-      for (const { target, isIntersecting, intersectionRatio } of entries) {
-        if (isIntersecting && intersectionRatio >= 0.5) {
-          if (!timers.has(target))
-            timers.set(
-              target,
-              setTimeout(() => {
-                timers.delete(target);
-                // Unobserving makes it once per element.
-                io.unobserve(target);
-                onImpression(target);
-              }, deps.delay ?? 1000),
-            );
-        } else {
+      for (const { target, intersectionRatio } of entries) {
+        if (intersectionRatio < 0.5) {
           clearTimeout(timers.get(target));
           timers.delete(target);
-        }
+        } else if (!timers.has(target))
+          timers.set(
+            target,
+            setTimeout(() => {
+              // Unobserving makes it once per element.
+              io.unobserve(target);
+              onImpression(target);
+            }, deps.delay ?? 1000),
+          );
       }
     },
     { threshold: 0.5 },
@@ -52,6 +50,5 @@ export function observeImpressions(
   return () => {
     io.disconnect();
     timers.forEach(clearTimeout);
-    timers.clear();
   };
 }

@@ -16,7 +16,8 @@ export const WIDGET_ATTRIBUTES = [
  * `<prefix>limit`, `<prefix>collapse-empty`, `<prefix>lazy`,
  * `<prefix>show-reason`, `<prefix>dismissible` (booleans: present and not
  * `"false"`), the type from `typeAttr` and the heading from `titleAttr`.
- * Values are passed on unchecked: `render` validates them.
+ * Absent attributes leave their option out. Values are passed on unchecked:
+ * `render` validates them.
  *
  * @example
  * optionsFromAttributes(el, 'data-', 'data-likewise', 'data-title')
@@ -27,20 +28,17 @@ export function optionsFromAttributes(
   typeAttr: string,
   titleAttr: string,
 ): RenderOptions {
-  const get = (name: string) => el.getAttribute(name) ?? undefined;
-  const flag = (name: string) => {
-    const v = get(prefix + name);
-    return v === undefined ? undefined : v !== 'false';
+  const options: Record<string, unknown> = {
+    type: (el.getAttribute(typeAttr) ?? undefined) as Scenario,
   };
-  const limit = get(prefix + 'limit');
-  return {
-    type: get(typeAttr) as Scenario,
-    itemId: get(prefix + 'item-id'),
-    limit: limit ? Number(limit) : undefined,
-    title: get(titleAttr),
-    collapseEmpty: flag('collapse-empty'),
-    lazy: flag('lazy'),
-    showReason: flag('show-reason'),
-    dismissible: flag('dismissible'),
-  };
+  const title = el.getAttribute(titleAttr);
+  if (title !== null) options.title = title;
+  WIDGET_ATTRIBUTES.forEach((name, i) => {
+    const value = el.getAttribute(prefix + name);
+    // item-id is a string, limit a number (empty: the default), the rest are flags.
+    if (value !== null)
+      options[name.replace(/-(.)/, (_, c) => c.toUpperCase())] =
+        i > 1 ? value !== 'false' : i ? (value ? Number(value) : undefined) : value;
+  });
+  return options as unknown as RenderOptions;
 }

@@ -3,7 +3,7 @@ import type { Recommendation, Scenario } from '../types';
 import { formatPrice } from './formatPrice';
 import { observeImpressions } from './observeImpressions';
 import { safeUrl } from './safeUrl';
-import { adoptStyles } from './styles';
+import { adoptSheet } from './styles';
 
 /** Names of the widget's elements: keys of `classNames` and `::part()` names. */
 export type RenderPart =
@@ -96,20 +96,18 @@ export interface RenderDeps {
   IntersectionObserver?: typeof IntersectionObserver;
 }
 
-const SCENARIOS: Scenario[] = [
-  'similar',
-  'for-you',
-  'bought-together',
-  'recently-viewed',
-  'trending',
-];
-const TITLES = [
-  'Similar items',
-  'Recommended for you',
-  'Frequently bought together',
-  'Recently viewed',
-  'Trending now',
-];
+// One table for every default text; its first five keys are the scenarios, in order.
+const TEXTS: Required<RenderTranslations> = {
+  similar: 'Similar items',
+  'for-you': 'Recommended for you',
+  'bought-together': 'Frequently bought together',
+  'recently-viewed': 'Recently viewed',
+  trending: 'Trending now',
+  reason: 'Because you viewed {title}',
+  dismiss: 'Not interested',
+  empty: 'Nothing to show yet',
+};
+const SCENARIOS = Object.keys(TEXTS).slice(0, 5);
 const mounted = new WeakMap<Element, () => void>();
 
 /**
@@ -138,11 +136,10 @@ export function render(
     throw new LikewiseError('INVALID_OPTION', 'render: ' + message);
   };
   if (container?.nodeType !== 1) misuse('container must be an element');
-  const { type, itemId, template, translations: tr = {}, classNames: cn = {} } = options ?? {};
-  const scenario = SCENARIOS.indexOf(type);
-  if (scenario < 0)
+  const { type, itemId, template, showReason, classNames: cn = {}, limit = 8 } = options;
+  const tr = { ...TEXTS, ...options.translations };
+  if (!SCENARIOS.includes(type))
     misuse(`unknown type ${JSON.stringify(type)}; expected one of ${SCENARIOS.join(', ')}`);
-  const limit = options.limit ?? 8;
   if (!Number.isInteger(limit) || limit < 1 || limit > 50)
     misuse('limit must be an integer from 1 to 50');
   if (template && typeof template !== 'function' && template.nodeName !== 'TEMPLATE')
@@ -152,76 +149,73 @@ export function render(
 
   mounted.get(container)?.();
   const doc = container.ownerDocument;
-  const title = options.title ?? tr[type] ?? TITLES[scenario];
-  const showReason = options.showReason;
-  const host = doc.createElement('div');
-  host.className = 'likewise-host';
-  const root = (options.shadow ?? !template) ? host.attachShadow({ mode: 'open' }) : host;
-  if (root !== host) adoptStyles(root as ShadowRoot);
   const classes = container.classList;
+  // li -> [safe recommendation, position]; cleared on cleanup, which silences late clicks and impressions.
   const recs = new Map<Element, [Recommendation, number]>();
   const listId = Math.random().toString(36).slice(2, 10);
-  const aborter = new AbortController();
   let alive = true;
   let lazy: IntersectionObserver | undefined;
   let stopImpressions: (() => void) | undefined;
 
-  const report = (error: unknown) => {
-    try {
-      options.onError?.(error);
-    } catch {
-      // An onError that throws has nowhere left to report to.
-    }
-  };
   // biome-ignore lint/suspicious/noExplicitAny: a user callback with any arguments
   const call = (fn: ((...args: any[]) => void) | undefined, ...args: unknown[]) => {
     try {
       fn?.(...args);
     } catch (e) {
-      report(e);
+      // An onError that throws has nowhere left to report to.
+      if (fn !== options.onError) call(options.onError, e);
     }
   };
-  const make = <K extends keyof HTMLElementTagNameMap>(
-    tag: K,
+  /** Creates `<tag class="likewise__part" part="part" ...attrs>text</tag>` in `parent`. */
+  const h = (
+    tag: string,
     part: RenderPart,
     parent: Node,
     text?: string,
-    attributes: Record<string, string> = {},
-  ): HTMLElementTagNameMap[K] => {
+    attrs: Record<string, string> = {},
+  ): HTMLElement => {
     const el = doc.createElement(tag);
     el.className =
       (part === 'root' ? 'likewise' : 'likewise__' + part) + (cn[part] ? ' ' + cn[part] : '');
-    attributes.part = part;
-    for (const name in attributes) el.setAttribute(name, attributes[name]);
+    attrs.part = part;
+    for (const name in attrs) el.setAttribute(name, attrs[name]);
     if (text !== undefined) el.textContent = text;
     parent.appendChild(el);
     return el;
   };
-  const frame = (attributes?: Record<string, string>) => {
-    const section = make('section', 'root', doc.createDocumentFragment(), undefined, attributes);
-    make('h2', 'title', section, title);
+  const host = doc.createElement('div');
+  host.className = 'likewise-host';
+  const root = (options.shadow ?? !template) ? host.attachShadow({ mode: 'open' }) : host;
+  if (root !== host) adoptSheet(root as ShadowRoot);
+  const frame = (attrs?: Record<string, string>) => {
+    const section = h('section', 'root', doc.createDocumentFragment(), undefined, attrs);
+    h('h2', 'title', section, options.title ?? tr[type]);
     root.replaceChildren(section);
     return section;
   };
-  const card = (li: Node, name = '', url?: string, image?: string, price = '', reason = '') => {
-    const a = make('a', 'link', li);
-    if (url) a.href = url;
-    if (image) {
-      const img = make('img', 'image', a);
-      img.src = image;
-      img.alt = name;
-      img.width = img.height = 240;
-      img.loading = 'lazy';
-    } else make('span', 'image', a);
-    make('span', 'name', a, name);
-    make('span', 'price', a, price);
-    if (showReason) make('p', 'reason', li, reason);
+  const card = (
+    li: Node,
+    name?: string,
+    url?: string,
+    image?: string,
+    price?: string,
+    reason?: string,
+  ) => {
+    const a = h('a', 'link', li, undefined, url ? { href: url } : {});
+    h(
+      image ? 'img' : 'span',
+      'image',
+      a,
+      undefined,
+      image ? { src: image, alt: name!, width: '240', height: '240', loading: 'lazy' } : {},
+    );
+    h('span', 'name', a, name);
+    h('span', 'price', a, price);
+    if (showReason) h('p', 'reason', li, reason);
   };
   const empty = () => {
     classes.remove('likewise--loading');
-    stopImpressions?.();
-    if (options.collapseEmpty === false)
-      make('p', 'empty', frame(), tr.empty ?? 'Nothing to show yet');
+    if (options.collapseEmpty === false) h('p', 'empty', frame(), tr.empty);
     else {
       root.replaceChildren();
       host.hidden = true;
@@ -231,9 +225,7 @@ export function render(
   const paint = (list: Recommendation[]) => {
     const base = doc.baseURI;
     const locale = deps.locale || doc.documentElement.lang || navigator.language;
-    const ul = make('ul', 'list', frame({ 'data-likewise-rec': listId }), undefined, {
-      role: 'list',
-    });
+    const ul = h('ul', 'list', frame({ 'data-likewise-rec': listId }), undefined, { role: 'list' });
     // A non-iterable result throws here and ends as onError + empty state.
     for (const rec of list) {
       const item = rec?.item;
@@ -242,54 +234,38 @@ export function render(
       if (!url || typeof rec.id !== 'string') continue;
       const image = safeUrl(item.image, base);
       const safe = { ...rec, item: { ...item, url, image } };
-      const li = make('li', 'item', ul, undefined, {
-        role: 'listitem',
-        'data-likewise-item': rec.id,
-      });
+      const li = h('li', 'item', ul, undefined, { role: 'listitem', 'data-likewise-item': rec.id });
       const price = formatPrice(item.price, item.currency, locale);
       const anchor = rec.reason?.itemId;
       const anchorTitle = showReason && anchor && deps.catalogTitle?.(anchor);
-      const reason = anchorTitle
-        ? (tr.reason ?? 'Because you viewed {title}').replace('{title}', () => anchorTitle)
-        : '';
+      const reason = anchorTitle ? tr.reason.replace('{title}', () => anchorTitle) : '';
       if (typeof template === 'function') li.append(template(safe, recs.size));
       else if (template) {
         const clone = doc.importNode(template.content, true);
-        const fields: Record<string, string | undefined> = {
-          title: item.title,
-          price,
-          reason,
-          url,
-          image,
-        };
+        const fields: Record<string, unknown> = { title: item.title, price, reason, url, image };
         for (const el of clone.querySelectorAll('[data-field]')) {
           const field = el.getAttribute('data-field') as string;
           const value = fields[field];
+          const attr = field === 'url' ? 'href' : field === 'image' && 'src';
           // Slots are filled as text or as a checked URL, never as markup.
-          if (!value) el.remove();
-          else if (field === 'url') el.setAttribute('href', value);
-          else if (field === 'image') el.setAttribute('src', value);
+          if (typeof value !== 'string' || !value) el.remove();
+          else if (attr) el.setAttribute(attr, value);
           else el.textContent = value;
         }
         li.append(clone);
       } else card(li, item.title, url, image, price, reason);
-      if (options.dismissible) {
-        make('button', 'dismiss', li, '×', {
+      if (options.dismissible)
+        h('button', 'dismiss', li, '×', {
           type: 'button',
-          'aria-label': (tr.dismiss ?? 'Not interested') + ': ' + item.title,
-          'data-likewise-dismiss': '',
+          'aria-label': tr.dismiss + ': ' + item.title,
         });
-      }
       recs.set(li, [safe, recs.size]);
     }
     if (!recs.size) return empty();
     classes.remove('likewise--loading');
     stopImpressions = observeImpressions(
       recs.keys(),
-      (li) => {
-        const hit = recs.get(li);
-        if (hit) call(options.onImpression, hit[0], hit[1], listId);
-      },
+      (li) => recs.has(li) && call(options.onImpression, ...recs.get(li)!, listId),
       deps,
     );
   };
@@ -298,7 +274,7 @@ export function render(
     const li = target.closest?.('[data-likewise-item]');
     const hit = li && recs.get(li);
     if (!hit) return;
-    if (target.closest('[data-likewise-dismiss]')) {
+    if (target.closest('.likewise__dismiss')) {
       if (event.type !== 'click') return;
       const next = li.nextElementSibling ?? li.previousElementSibling;
       li.remove();
@@ -309,21 +285,21 @@ export function render(
       else empty();
     } else if (
       target.closest('a[href]') &&
+      // Middle-click opens the link in a new tab without a click event.
       (event.type === 'click' || (event as MouseEvent).button === 1)
     )
-      call(options.onClick, hit[0], hit[1], listId);
+      call(options.onClick, ...hit, listId);
   };
   const load = () => {
     lazy?.disconnect();
     Promise.resolve()
       .then((): unknown => alive && deps.getRecommendations({ type, itemId, limit }))
-      .then((list) => {
-        if (alive) paint(list as Recommendation[]);
-      })
+      .then((list) => alive && paint(list as Recommendation[]))
       .catch((error) => {
         if (!alive) return;
         empty();
-        report(
+        call(
+          options.onError,
           error instanceof LikewiseError
             ? error
             : new LikewiseError('RENDER', 'render: could not get recommendations', error),
@@ -332,16 +308,12 @@ export function render(
   };
 
   // Skeleton: the same card markup, empty, so the real cards take the space it reserved.
-  const ul = make('ul', 'list', frame({ 'aria-busy': 'true' }), undefined, {
-    'aria-hidden': 'true',
-  });
-  for (let i = 0; i < limit; i++) card(make('li', 'item', ul));
+  const ul = h('ul', 'list', frame({ 'aria-busy': 'true' }), undefined, { 'aria-hidden': 'true' });
+  for (let i = 0; i < limit; i++) card(h('li', 'item', ul));
   classes.add('likewise--loading');
   container.append(host);
-  const { signal } = aborter;
-  root.addEventListener('click', onClick, { signal });
-  // Middle-click opens the link in a new tab without a click event.
-  root.addEventListener('auxclick', onClick, { signal });
+  root.addEventListener('click', onClick);
+  root.addEventListener('auxclick', onClick);
   const IO = deps.IntersectionObserver ?? globalThis.IntersectionObserver;
   if (options.lazy !== false && IO) {
     lazy = new IO((entries) => entries.some((e) => e.isIntersecting) && load(), {
@@ -355,7 +327,7 @@ export function render(
     alive = false;
     lazy?.disconnect();
     stopImpressions?.();
-    aborter.abort();
+    recs.clear();
     host.remove();
     classes.remove('likewise--loading', 'likewise--empty');
     if (mounted.get(container) === cleanup) mounted.delete(container);

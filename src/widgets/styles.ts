@@ -14,10 +14,15 @@
  * | `--likewise-accent` | `#1a73e8` | focus ring colour |
  * | `--likewise-skeleton` | `#8882` | placeholder colour while loading and for missing images |
  *
+ * | `--likewise-panel-bg` | `Canvas` | privacy panel background |
+ * | `--likewise-panel-text` | `CanvasText` | privacy panel text colour |
+ *
  * Everything else (borders, padding, colours, sizes) through the parts:
  * `.likewise-host::part(item) { border: 1px solid #ddd }`, with the
  * part names `root`, `title`, `list`, `item`, `link`, `image`, `name`,
- * `price`, `reason`, `dismiss`, `empty`.
+ * `price`, `reason`, `dismiss`, `empty`; the privacy panel's are `privacy`
+ * (the dialog), `privacy-status` and `privacy-button`
+ * (`.likewise-privacy-host::part(privacy) { ... }`).
  */
 export const styles =
   '.likewise{font-family:var(--likewise-font,inherit)}' +
@@ -27,35 +32,66 @@ export const styles =
   '.likewise__item{background:var(--likewise-card-bg,none)}' +
   'a:hover .likewise__name{text-decoration:underline}' +
   ':focus-visible{outline:2px solid var(--likewise-accent,#1a73e8);outline-offset:2px}' +
-  '.likewise__image{display:block;width:100%;height:auto;aspect-ratio:1;object-fit:cover;border-radius:var(--likewise-radius,.5rem)}' +
-  'span.likewise__image,[aria-busy] .likewise__name,[aria-busy] .likewise__price{background:var(--likewise-skeleton,#8882)}' +
+  // The image and the loading skeleton's text lines share the placeholder colour.
+  '.likewise__image{width:100%;height:auto;aspect-ratio:1;object-fit:cover;border-radius:inherit}' +
+  '.likewise__image,[aria-busy] span{background:var(--likewise-skeleton,#8882)}' +
   'p,span{line-height:1.3;min-height:1.3em;margin:0}' +
-  '.likewise__name{min-height:2.6em;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2;overflow:hidden}' +
+  // Two lines for every name, so cards line up and the skeleton reserves the right height.
+  '.likewise__name{height:2.6em;overflow:hidden}' +
   '.likewise__price{font-weight:600}' +
   '.likewise__reason{font-size:.85em;opacity:.75}' +
   '.likewise__dismiss{position:absolute;top:.25rem;right:.25rem;width:2rem;height:2rem;border:0;border-radius:50%;background:var(--likewise-card-bg,Canvas);color:inherit;cursor:pointer}';
 
-let sheet: CSSStyleSheet | undefined;
+/**
+ * The privacy panel's stylesheet (see `privacyPanel`), kept apart from
+ * {@link styles} so that the recommendation widgets' bundle does not carry it.
+ */
+export const privacyStyles =
+  // The privacy panel (privacyPanel.ts); the div fallback has no top layer, hence fixed + z-index.
+  '.likewise-privacy{box-sizing:border-box;width:min(32rem,calc(100% - 2rem));max-height:calc(100% - 2rem);overflow:auto;padding:1.5rem;border:0;border-radius:var(--likewise-radius,.5rem);background:var(--likewise-panel-bg,Canvas);color:var(--likewise-panel-text,CanvasText);font-family:var(--likewise-font,inherit);box-shadow:0 0 0 100vmax #0006}' +
+  'div.likewise-privacy{position:fixed;inset:0;margin:auto;height:fit-content;z-index:2147483647}' +
+  '.likewise-privacy::backdrop{background:none}' +
+  '.likewise-privacy h2{margin:0 0 1rem;font-size:1.25em}' +
+  '.likewise-privacy ul,.likewise-privacy ol{margin:0 0 1rem;padding-left:1.25rem}' +
+  '.likewise-privacy ol{max-height:12rem;overflow:auto}' +
+  '.likewise-privacy__status{font-weight:600;margin-bottom:1rem}.likewise-privacy__status:empty{min-height:0;margin:0}' +
+  '.likewise-privacy__actions{display:flex;flex-wrap:wrap;gap:.5rem}' +
+  '.likewise-privacy button{font:inherit;padding:.5em 1em;border:1px solid currentColor;border-radius:var(--likewise-radius,.5rem);background:none;color:inherit;cursor:pointer}' +
+  '.likewise-privacy button:disabled{opacity:.5;cursor:default}';
+
+const sheets = new Map<string, CSSStyleSheet>();
 
 /**
- * Adopts the shared {@link styles} sheet into a shadow root. The sheet is
+ * Adopts a stylesheet (default {@link styles}) into a shadow root. Each sheet is
  * constructed once (constructable stylesheets need no `'unsafe-inline'` under
- * a strict CSP) and shared by every widget. Where constructable stylesheets are
- * unsupported the widget stays unstyled but usable: no `<style>` is injected.
+ * a strict CSP) and shared by every root. Where constructable stylesheets are
+ * unsupported the root stays unstyled but usable: no `<style>` is injected.
  *
  * @returns whether the styles were applied
+ * @example
+ * adoptSheet(host.attachShadow({ mode: 'open' }));
  */
-export function adoptStyles(root: ShadowRoot): boolean {
+export function adoptSheet(root: ShadowRoot, css: string = styles): boolean {
   try {
+    let sheet = sheets.get(css);
     if (!sheet) {
-      const s = new CSSStyleSheet();
-      s.replaceSync(styles);
-      sheet = s;
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      sheets.set(css, sheet);
     }
-    if (!('adoptedStyleSheets' in root)) return false;
     root.adoptedStyleSheets = [sheet];
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * Adopts {@link styles} plus {@link privacyStyles} into a shadow root (the
+ * privacy panel's sheet); see {@link adoptSheet}.
+ *
+ * @returns whether the styles were applied
+ */
+export function adoptStyles(root: ShadowRoot): boolean {
+  return adoptSheet(root, styles + privacyStyles);
 }

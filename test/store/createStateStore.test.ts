@@ -9,7 +9,7 @@ afterEach(() => {
 });
 
 describe('createStateStore', () => {
-  it('is a lazy key-value store in likewise-<site>, or likewise-<site>-<name>', async () => {
+  it('is a lazy key-value store in likewise-<site>, or likewise-<site>.<name>', async () => {
     const idb = faultyIndexedDB();
     const state = createStateStore({ site: 'shop' }, { indexedDB: idb.factory });
     const outbox = createStateStore({ site: 'shop', name: 'outbox' }, { indexedDB: idb.factory });
@@ -25,7 +25,7 @@ describe('createStateStore', () => {
     await outbox.clear();
     expect(await outbox.keys()).toEqual([]);
     expect(await state.keys()).toEqual(['consent']);
-    expect(await databaseNames(idb.real)).toEqual(['likewise-shop', 'likewise-shop-outbox']);
+    expect(await databaseNames(idb.real)).toEqual(['likewise-shop', 'likewise-shop.outbox']);
     expect(state.mode).toBe('indexeddb');
   });
 
@@ -37,10 +37,8 @@ describe('createStateStore', () => {
     expect(await tabB.get('consent')).toBe('granted');
   });
 
-  it('refuses invalid site, name and keys with exact messages, synchronously', () => {
-    expect(() => createStateStore({ site: 'a/b' })).toThrow(
-      'site must be 1 to 64 characters from A-Z, a-z, 0-9, _ and -',
-    );
+  it('refuses invalid site and name with exact messages, synchronously', () => {
+    expect(() => createStateStore({ site: 'a/b' })).toThrow('site must match /^[\\w-]{1,64}$/');
     let thrown: unknown;
     try {
       createStateStore({ site: 'a', name: 'x y' });
@@ -48,12 +46,7 @@ describe('createStateStore', () => {
       thrown = e;
     }
     expect(isLikewiseError(thrown, 'INVALID_OPTION')).toBe(true);
-    expect((thrown as Error).message).toBe(
-      'name must be 1 to 64 characters from A-Z, a-z, 0-9, _ and -',
-    );
-    const state = createStateStore({ site: 'a' }, { indexedDB: faultyIndexedDB().factory });
-    expect(() => state.get(1 as never)).toThrow('key must be a string');
-    expect(() => state.set(undefined as never, 1)).toThrow('key must be a string');
+    expect((thrown as Error).message).toBe('name must match /^[\\w-]{1,64}$/');
   });
 
   it('RELIABILITY 1: no IndexedDB: memory mode, values kept, no throw', async () => {

@@ -13,6 +13,8 @@ import {
 
 failOnUnhandledRejections();
 
+const ids = (list: { id: string }[]) => list.map((e) => e.id);
+
 const fill = async (idb: ReturnType<typeof faultyIndexedDB>, site: string) => {
   const store = createEventStore({ site }, { indexedDB: idb.factory });
   const state = createStateStore({ site }, { indexedDB: idb.factory });
@@ -29,7 +31,7 @@ describe('deleteSiteData', () => {
     const { store, state } = await fill(idb, 's');
     await fill(idb, 'other');
     // A database of a later SDK version, found through databases().
-    await rawPut(idb.real, 'likewise-s-future', [['k', 1]]);
+    await rawPut(idb.real, 'likewise-s.future', [['k', 1]]);
     idb.fail(
       { kind: 'abort', error: () => new DOMException('x', 'UnknownError') },
       Number.POSITIVE_INFINITY,
@@ -43,13 +45,42 @@ describe('deleteSiteData', () => {
     await store.append(events(9, 10));
     expect(await databaseNames(idb.real)).toEqual([
       'likewise-other',
-      'likewise-other-events',
-      'likewise-other-outbox',
+      'likewise-other.events',
+      'likewise-other.outbox',
     ]);
     // The site's stores in this page carry on in memory, empty of what was erased.
     expect(store.mode).toBe('memory');
     expect(await state.get('consent')).toBeUndefined();
     expect(seen).toEqual([]);
+  });
+
+  it('forgetting site shop leaves site shop-2 intact, in this page and on disk', async () => {
+    const idb = faultyIndexedDB();
+    const shop = await fill(idb, 'shop');
+    const shop2 = await fill(idb, 'shop-2');
+    await deleteSiteData('shop', { indexedDB: idb.factory });
+    expect(await databaseNames(idb.real)).toEqual([
+      'likewise-shop-2',
+      'likewise-shop-2.events',
+      'likewise-shop-2.outbox',
+    ]);
+    expect(shop.store.mode).toBe('memory');
+    expect(shop2.store.mode).toBe('indexeddb');
+    expect(await shop2.state.get('consent')).toBe('granted');
+    expect(ids(await shop2.store.events())).toEqual(ids(events(0, 5)));
+  });
+
+  it("site a's parts cannot collide with site a-events", async () => {
+    const idb = faultyIndexedDB();
+    await fill(idb, 'a');
+    await fill(idb, 'a-events');
+    expect(await databaseNames(idb.real)).toHaveLength(6);
+    await deleteSiteData('a-events', { indexedDB: idb.factory });
+    expect(await databaseNames(idb.real)).toEqual([
+      'likewise-a',
+      'likewise-a.events',
+      'likewise-a.outbox',
+    ]);
   });
 
   it('without indexedDB.databases(): deletes the known names', async () => {
@@ -85,13 +116,15 @@ describe('deleteSiteData', () => {
     vi.stubGlobal('indexedDB', undefined);
     const seen: LikewiseError[] = [];
     await expect(deleteSiteData('s', { onError: (e) => seen.push(e) })).resolves.toBeUndefined();
-    expect(seen.map((e) => e.code)).toEqual(['STORAGE', 'STORAGE', 'STORAGE']);
+    expect(seen.map((e) => [e.code, e.message])).toEqual([
+      ['STORAGE', 'IndexedDB failed: likewise-s'],
+      ['STORAGE', 'IndexedDB failed: likewise-s.events'],
+      ['STORAGE', 'IndexedDB failed: likewise-s.outbox'],
+    ]);
     vi.unstubAllGlobals();
   });
 
   it('refuses an invalid site synchronously', () => {
-    expect(() => deleteSiteData('')).toThrow(
-      'site must be 1 to 64 characters from A-Z, a-z, 0-9, _ and -',
-    );
+    expect(() => deleteSiteData('')).toThrow('site must match /^[\\w-]{1,64}$/');
   });
 });

@@ -96,6 +96,20 @@ describe('autoTrack: product pages', () => {
     expect(items[0].url).toBe(location.href);
   });
 
+  it('finds a Product nested anywhere, e.g. as the mainEntity of a WebPage', () => {
+    document.head.append(
+      ld({
+        '@type': 'WebPage',
+        mainEntity: { '@type': 'https://schema.org/Product', sku: 'deep', name: 'Deep' },
+      }),
+    );
+    const r = recorder();
+    const items: CatalogItem[] = [];
+    start(r, document, { onItem: (i) => items.push(i) });
+    expect(r.events).toEqual([{ type: 'view', itemId: 'deep' }]);
+    expect(items.map((i) => i.id)).toEqual(['deep']);
+  });
+
   it('views only the main product; other Product nodes only feed the catalogue', () => {
     document.head.append(
       ld([

@@ -30,13 +30,13 @@ describe('createSession', () => {
     expect(s.state?.last).toBe(100 * MIN);
   });
 
-  it('continues a restored session, ignores malformed state, and resets', () => {
+  it('continues a restored session, ignores malformed state, and forgets', () => {
     const s = createSession(DEFAULT_SESSION_TIMEOUT, counterIds('s'));
     s.restore({ id: 42 });
     s.restore('junk');
     s.restore({ id: 'old', last: 0 });
     expect(s.touch(10 * MIN)).toBe('old');
-    s.reset();
+    s.state = undefined;
     expect(s.touch(11 * MIN)).toBe('s1');
   });
 

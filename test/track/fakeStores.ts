@@ -15,7 +15,7 @@ interface FakeDb {
 
 /** A fake device: databases by name, plus counters a test can assert on. */
 export interface FakeDisk {
-  /** Databases by name, as the real store names them (`likewise-<site>-events`, `likewise-<site>`). */
+  /** Databases by name, as the real store names them (`likewise-<site>.events`, `likewise-<site>`). */
   dbs: Map<string, FakeDb>;
   /** Names of databases created, in order (a create is the first use, as the real store opens lazily). */
   created: string[];
@@ -55,7 +55,7 @@ export function createFakeDisk(): FakeDisk {
 
   const createEventStore = ({ site }: { site: string }): EventStore => {
     disk.factoryCalls++;
-    const name = `likewise-${site}-events`;
+    const name = `likewise-${site}.events`;
     return {
       mode: 'indexeddb',
       async append(events) {
@@ -80,7 +80,7 @@ export function createFakeDisk(): FakeDisk {
   };
   const createStateStore = ({ site, name: part }: { site: string; name?: string }): StateStore => {
     disk.factoryCalls++;
-    const name = `likewise-${site}${part ? '-' + part : ''}`;
+    const name = `likewise-${site}${part ? '.' + part : ''}`;
     return {
       mode: 'indexeddb',
       async get<T>(key: string) {
@@ -108,9 +108,9 @@ export function createFakeDisk(): FakeDisk {
     await tick();
     disk.deleted.push(site);
     // Deleting works even while writes fail (it is what recovers a full origin).
-    // Same rule as the real deleteSiteData: `likewise-<site>` and `likewise-<site>-*`.
+    // Same rule as the real deleteSiteData: `likewise-<site>` and `likewise-<site>.*`.
     for (const name of [...disk.dbs.keys()])
-      if (name === `likewise-${site}` || name.startsWith(`likewise-${site}-`))
+      if (name === `likewise-${site}` || name.startsWith(`likewise-${site}.`))
         disk.dbs.delete(name);
   };
   disk.deps = { createEventStore, createStateStore, deleteSiteData };

@@ -55,7 +55,7 @@ describe('replayQueue', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(calls).toEqual([['track', 'last']]);
     expect(errors.map((e) => (e as Error).message)).toEqual([
-      'Queued call must be an array like ["track", {...}], got string.',
+      'Queued call must be an array, got "track".',
       'Unknown method "trak" in queued call.',
       'Unknown method "constructor" in queued call.',
       'Unknown method 42 in queued call.',

@@ -71,7 +71,7 @@ describe('startScriptTag', () => {
     expect((await ns.instance!.events()).map((e) => [e.type, e.itemId])).toEqual([
       ['view', 'sku-1'],
     ]);
-    expect(disk.dbs.get('likewise-shop-events')?.events).toHaveLength(1);
+    expect(disk.dbs.get('likewise-shop.events')?.events).toHaveLength(1);
   });
 
   it('does not throw on a bad data-site: warns and still exposes the namespace', () => {

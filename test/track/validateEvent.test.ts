@@ -70,6 +70,11 @@ describe('validateEvent', () => {
       group: 'holdout',
     });
     expect(out).toEqual({ type: 'purchase', items: [{ itemId: 'a', price: 1 }] });
+    // A documented field set to null counts as absent.
+    expect(validateEvent({ type: 'view', itemId: 'a', price: null, rec: null })).toEqual({
+      type: 'view',
+      itemId: 'a',
+    });
   });
 
   it('names the unknown type and lists the public ones', () => {
@@ -81,7 +86,8 @@ describe('validateEvent', () => {
   it('refuses what is not an object', () => {
     expect(message(null)).toBe('Event must be an object, got null.');
     expect(message('view')).toBe('Event must be an object, got "view".');
-    expect(message([])).toBe('Event must be an object, got array.');
+    expect(message([])).toBe('Event must be an object, got [].');
+    expect(message([{ type: 'view' }])).toBe('Event must be an object, got array.');
   });
 
   it('refuses a missing or malformed item id', () => {
@@ -112,13 +118,13 @@ describe('validateEvent', () => {
       );
     for (const quantity of [0, 1.5, -2])
       expect(message({ type: 'add_to_cart', itemId: 'a', quantity })).toBe(
-        `quantity must be a positive integer, got ${quantity}.`,
+        `quantity must be an integer >= 1, got ${quantity}.`,
       );
     expect(message({ type: 'purchase', items: [{ itemId: 'a', price: -3 }] })).toBe(
       'items[0].price must be a finite number >= 0, got -3.',
     );
     expect(message({ type: 'purchase', items: [{ itemId: 'a', quantity: 0 }] })).toBe(
-      'items[0].quantity must be a positive integer, got 0.',
+      'items[0].quantity must be an integer >= 1, got 0.',
     );
   });
 
@@ -148,13 +154,13 @@ describe('validateEvent', () => {
 
   it('refuses bad decorations', () => {
     expect(message({ type: 'click', itemId: 'a', pos: -1 })).toBe(
-      'pos must be a non-negative integer, got -1.',
+      'pos must be an integer >= 0, got -1.',
     );
     expect(message({ type: 'click', itemId: 'a', rec: 5 })).toBe(
       'rec must be a string of 1 to 256 characters, got 5.',
     );
     expect(message({ type: 'view', itemId: 'a', currency: 'euro' })).toBe(
-      'currency must be a 3-letter ISO 4217 code, got "euro".',
+      'currency must be an ISO 4217 code, got "euro".',
     );
     expect(message({ type: 'impression', itemId: 'a', scenario: 'popular' })).toBe(
       'scenario must be one of similar, bought-together, for-you, recently-viewed, trending, got "popular".',
@@ -163,7 +169,10 @@ describe('validateEvent', () => {
       /^widget must be a string of 1 to 64 characters, got "w{40}…" \(65 characters\)\.$/,
     );
     expect(message({ type: 'view', itemId: 'a', ts: 'now' })).toBe(
-      'ts must be a positive finite number (ms since the epoch), got "now".',
+      'ts must be a finite number > 0, got "now".',
+    );
+    expect(message({ type: 'view', itemId: 'a', ts: 0 })).toBe(
+      'ts must be a finite number > 0, got 0.',
     );
   });
 

@@ -1,0 +1,208 @@
+/**
+ * Joins the pieces into `lw.recommend()`: the visitor's events, the shop's
+ * model (through the model service), neighbours learned on the device, the
+ * catalogue and the business rules, for each scenario. Failures of the model
+ * or the network are reported and the scenario falls back to trending, then
+ * to what the device knows; a recommendation never names an item the
+ * catalogue cannot show.
+ */
+import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
+import { blendSources } from '../engine/neighbourSource';
+import {
+  boughtTogether,
+  forYou,
+  type RecommendRules,
+  recentlyViewed,
+  type ScoredItem,
+  similar,
+  trending,
+  visitorState,
+} from '../engine/recommend';
+import { LikewiseError } from '../errors';
+import type { CatalogItem, LikewiseEvent, Recommendation, Scenario } from '../types';
+import type { Catalog } from './createCatalog';
+import type { ModelService, WireLists } from './createModelService';
+
+/** What `lw.recommend()` takes. */
+export interface RecommendRequest {
+  type: Scenario;
+  /** The page's item (`similar`, `bought-together`; optional elsewhere). */
+  itemId?: string;
+  /** Items returned at most; default 8, at most 50. */
+  limit?: number;
+  /** Extra business rules (filters, boosts, diversity...), see the engine's `RecommendRules`. */
+  rules?: Omit<RecommendRules, 'limit' | 'events' | 'catalog' | 'trending'>;
+}
+
+/** Every scenario `recommend()` accepts, in the order misuse messages list them. */
+export const SCENARIOS: readonly Scenario[] = [
+  'similar',
+  'bought-together',
+  'for-you',
+  'recently-viewed',
+  'trending',
+];
+
+/**
+ * Recent items whose shop neighbours for-you fetches. History weight halves
+ * per step back (the engine's default), so items further back add under
+ * 0.1 % while each would cost a shard download.
+ */
+const FOR_YOU_ANCHORS = 12;
+
+const EMPTY: RankedList = { ids: [], scores: [] };
+
+const sourceOf = (lists: WireLists): NeighbourSource => ({
+  neighbours: (id) => {
+    const l = lists[id];
+    return l && { ids: l[0], scores: l[1] };
+  },
+});
+
+/** The visitor's distinct items, latest first. */
+export function historyIds(events: readonly LikewiseEvent[], max = 50): string[] {
+  const out = new Set<string>();
+  for (let i = events.length - 1; i >= 0 && out.size < max; i--) {
+    const e = events[i];
+    // The types for-you gives no weight: their neighbours would cost a shard for nothing.
+    if (
+      e.type === 'impression' ||
+      e.type === 'search' ||
+      e.type === 'dismiss' ||
+      e.type === 'remove_from_cart'
+    )
+      continue;
+    if (e.itemId) out.add(e.itemId);
+    for (const l of e.items ?? []) out.add(l.itemId);
+  }
+  return [...out];
+}
+
+/**
+ * Checks a request at once (misuse throws `INVALID_OPTION`).
+ * Messages: `recommend: unknown type "x"; expected one of similar, bought-together, for-you, recently-viewed, trending`,
+ * `recommend: "similar" needs an itemId`, `recommend: limit must be an integer from 1 to 50`.
+ */
+export function checkRequest(r: RecommendRequest): void {
+  const bad = (m: string) => new LikewiseError('INVALID_OPTION', `recommend: ${m}`);
+  if (typeof r !== 'object' || r === null || !SCENARIOS.includes(r.type))
+    throw bad(`unknown type ${JSON.stringify(r?.type)}; expected one of ${SCENARIOS.join(', ')}`);
+  if (r.type === 'similar' && (typeof r.itemId !== 'string' || !r.itemId))
+    throw bad('"similar" needs an itemId');
+  if (r.limit !== undefined && !(Number.isInteger(r.limit) && r.limit >= 1 && r.limit <= 50))
+    throw bad('limit must be an integer from 1 to 50');
+}
+
+/** What the recommender needs from the instance. */
+export interface RecommenderHost {
+  events(): Promise<LikewiseEvent[]>;
+  report(error: unknown): void;
+}
+
+/** Options of {@link createRecommender}. */
+export interface RecommenderOptions {
+  /** Exclude items the visitor bought; default true. */
+  excludePurchased?: boolean;
+  /** Weight of neighbours learned on the device against the shop's; default 0.5. */
+  localWeight?: number;
+}
+
+/**
+ * Creates `recommend(request, exclude?)` for one instance.
+ *
+ * @param exclude - ids other widgets of the page already show (page-level dedupe).
+ */
+export function createRecommender(
+  host: RecommenderHost,
+  catalog: Catalog,
+  service: ModelService,
+  options: RecommenderOptions = {},
+): (request: RecommendRequest, exclude?: Iterable<string>) => Promise<Recommendation[]> {
+  let popularity: Promise<RankedList> | undefined;
+  let trained: [key: string, source: Promise<NeighbourSource>] | undefined;
+
+  const soft = <T>(p: Promise<T>, fallback: T): Promise<T> =>
+    p.catch((e) => {
+      host.report(e);
+      return fallback;
+    });
+
+  const popular = () => {
+    popularity ??= service.popularity().then(
+      ([ids, scores]): RankedList => ({ ids, scores }),
+      (e: unknown) => {
+        // Not cached: a model that was unreachable for a moment is tried again next time.
+        popularity = undefined;
+        host.report(e);
+        return EMPTY;
+      },
+    );
+    return popularity;
+  };
+
+  const local = (events: LikewiseEvent[]): Promise<NeighbourSource> => {
+    const key = `${events.length}:${events[events.length - 1]?.id}`;
+    if (trained?.[0] !== key)
+      trained = [key, soft(service.train(events).then(sourceOf), sourceOf({}))];
+    return trained[1];
+  };
+
+  const run = async (
+    request: RecommendRequest,
+    exclude?: Iterable<string>,
+  ): Promise<Recommendation[]> => {
+    const [items, events, pop] = await Promise.all([catalog.load(), host.events(), popular()]);
+    const rules: RecommendRules & { currentItemId?: string } = {
+      excludePurchased: options.excludePurchased,
+      ...request.rules,
+      limit: request.limit ?? 8,
+      events,
+      catalog: items as ReadonlyMap<string, CatalogItem>,
+      trending: pop,
+      // The page's own item is never recommended on its page, whatever the scenario.
+      exclude: [
+        ...(request.rules?.exclude ?? []),
+        ...(exclude ?? []),
+        ...(request.itemId ? [request.itemId] : []),
+      ],
+      currentItemId: request.itemId,
+    };
+    const { type, itemId } = request;
+    let scored: ScoredItem[];
+    if (type === 'trending') scored = trending(pop, rules);
+    else if (type === 'recently-viewed') scored = recentlyViewed(events, rules);
+    else {
+      const anchors =
+        type === 'for-you'
+          ? historyIds(events, FOR_YOU_ANCHORS)
+          : itemId
+            ? [itemId]
+            : [...visitorState(events).cart];
+      const [lists, mine] = await Promise.all([
+        soft(service.lists(anchors), { similar: {}, together: {} }),
+        local(events),
+      ]);
+      const shop = sourceOf(type === 'bought-together' ? lists.together : lists.similar);
+      const source =
+        type === 'bought-together' ? shop : blendSources(shop, mine, options.localWeight);
+      scored =
+        type === 'similar'
+          ? similar(source, itemId!, rules)
+          : type === 'bought-together'
+            ? boughtTogether(source, anchors, rules)
+            : forYou(source, events, rules);
+    }
+    const out: Recommendation[] = [];
+    // A custom `isKnown` rule could admit an id the catalogue cannot show: never return it.
+    for (const s of scored) {
+      const item = items.get(s.id);
+      if (item) out.push({ ...s, item });
+    }
+    return out;
+  };
+  return (request, exclude) => {
+    // Misuse throws at once, not as a rejection.
+    checkRequest(request);
+    return run(request, exclude);
+  };
+}

@@ -1,0 +1,304 @@
+import { LikewiseError } from '../errors';
+import type { ConsentState } from '../track/createTracker';
+import type { EventType } from '../types';
+import { onPrivacyLink } from './onPrivacyLink';
+import { adoptStyles } from './styles';
+
+/** What the SDK holds about the shopper, as {@link PrivacyPanelDeps.describe} resolves it. */
+export interface PrivacySummary {
+  /** Stored events. */
+  events: number;
+  /** Distinct sessions among them. */
+  sessions: number;
+  /** Time (ms) of the oldest stored event. */
+  oldest?: number;
+  /** The categories the profile leans to, best first. */
+  topCategories: string[];
+  /** The latest events, newest first (the panel shows at most 20). */
+  items: { title: string; type: EventType | string; ts: number }[];
+  /** Where events are kept. */
+  storage: 'indexeddb' | 'memory';
+  consent: ConsentState;
+}
+
+/**
+ * Texts of the privacy panel (English defaults). Event type keys label the
+ * activity list (`view`: `Viewed`, ...). `{name}` placeholders are filled as text.
+ */
+export interface PrivacyTranslations extends Partial<Record<EventType, string>> {
+  /** Default `Your data on this device`. */
+  title?: string;
+  /** Default `Recommendations are computed in this browser from what you do in this shop. Nothing here leaves the device for personalisation.` */
+  intro?: string;
+  /** Default `Loading…`. */
+  loading?: string;
+  /** Default `Stored events: {events} (visits: {sessions})`. */
+  summary?: string;
+  /** Default `Oldest: {date}`. */
+  since?: string;
+  /** Default `Nothing is stored about you on this device.` */
+  nothing?: string;
+  /** Default `Interests: {list}`. */
+  interests?: string;
+  /** Default `Kept in this browser's storage until you clear it.` */
+  indexeddb?: string;
+  /** Default `Kept in memory only: gone when you close the page.` */
+  memory?: string;
+  /** Default `Personalisation is on.` */
+  granted?: string;
+  /** Default `Personalisation waits for your consent.` */
+  pending?: string;
+  /** Default `Personalisation is off.` */
+  denied?: string;
+  /** Heading of the activity list. Default `Recent activity`. */
+  recent?: string;
+  /** Default `Clear my history`. */
+  clear?: string;
+  /** Default `Your history on this device was erased.` */
+  cleared?: string;
+  /** Default `Stop personalisation`. */
+  optOut?: string;
+  /** Default `Personalisation is off and your history on this device was erased.` */
+  optedOut?: string;
+  /** Default `Close`. */
+  close?: string;
+  /** Default `Something went wrong. Please try again.` */
+  failed?: string;
+}
+
+/** What the privacy panel reads and does (injected: the SDK instance, or fakes in tests). */
+export interface PrivacyPanelDeps {
+  /** What is stored about the shopper. */
+  describe: () => Promise<PrivacySummary>;
+  /** Erases the shopper's history (the SDK's `forget()`). */
+  clear: () => Promise<void>;
+  /** Denies consent and erases the history. */
+  optOut: () => Promise<void>;
+  /** See {@link PrivacyTranslations}. */
+  translations?: PrivacyTranslations;
+  /** Locale for dates. Default `<html lang>`, else the browser's. */
+  locale?: string;
+  /** Gets focus back when the panel closes. Default: the element focused at opening. */
+  returnFocus?: HTMLElement | null;
+  /** Receives failures of `describe`, `clear` and `optOut` (the panel also says so). Default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+const TEXT: Required<PrivacyTranslations> = {
+  title: 'Your data on this device',
+  intro:
+    'Recommendations are computed in this browser from what you do in this shop. Nothing here leaves the device for personalisation.',
+  loading: 'Loading…',
+  summary: 'Stored events: {events} (visits: {sessions})',
+  since: 'Oldest: {date}',
+  nothing: 'Nothing is stored about you on this device.',
+  interests: 'Interests: {list}',
+  indexeddb: "Kept in this browser's storage until you clear it.",
+  memory: 'Kept in memory only: gone when you close the page.',
+  granted: 'Personalisation is on.',
+  pending: 'Personalisation waits for your consent.',
+  denied: 'Personalisation is off.',
+  recent: 'Recent activity',
+  clear: 'Clear my history',
+  cleared: 'Your history on this device was erased.',
+  optOut: 'Stop personalisation',
+  optedOut: 'Personalisation is off and your history on this device was erased.',
+  close: 'Close',
+  failed: 'Something went wrong. Please try again.',
+  view: 'Viewed',
+  click: 'Clicked',
+  add_to_cart: 'Added to basket',
+  remove_from_cart: 'Removed from basket',
+  purchase: 'Bought',
+  search: 'Searched',
+  impression: 'Shown',
+  dismiss: 'Not interested',
+};
+
+let current: (() => void) | undefined;
+let currentHost: Element | undefined;
+
+function check(deps: PrivacyPanelDeps, fn: string) {
+  for (const name of ['describe', 'clear', 'optOut'] as const)
+    if (typeof deps?.[name] !== 'function')
+      throw new LikewiseError('INVALID_OPTION', `${fn}: deps.${name} must be a function`);
+}
+
+/**
+ * Opens the privacy panel: a modal dialog (a native `<dialog>` where
+ * `showModal` exists, else a `role="dialog"` element that keeps Tab inside)
+ * in a shadow root, showing what is stored about the shopper, with
+ * "Clear my history" and "Stop personalisation" buttons that confirm in
+ * words what they did. All data is put in as text. Escape and the Close
+ * button close it, and focus goes back to where it was. Only one panel is
+ * open at a time: while one is, this returns its close function.
+ *
+ * @param deps - see {@link PrivacyPanelDeps}
+ * @returns closes the panel (idempotent)
+ * @throws LikewiseError `INVALID_OPTION` when `describe`, `clear` or `optOut` is not a function
+ * @example
+ * openPrivacyPanel({ describe: () => lw.describe(), clear: () => lw.forget(), optOut: () => lw.optOut() });
+ */
+export function openPrivacyPanel(deps: PrivacyPanelDeps): () => void {
+  check(deps, 'openPrivacyPanel');
+  if (current) {
+    if (currentHost?.isConnected) return current;
+    // The page removed the panel (e.g. a single-page app re-rendered <body>): clean up.
+    current();
+  }
+  const t = { ...TEXT, ...deps.translations } as Record<string, string>;
+  const onError = deps.onError ?? console.error;
+  const doc = document;
+  const locale = deps.locale || doc.documentElement.lang || undefined;
+  const returnTo = deps.returnFocus ?? (doc.activeElement as HTMLElement | null);
+  const host = doc.createElement('div');
+  host.className = 'likewise-privacy-host';
+  const shadow = host.attachShadow({ mode: 'open' });
+  adoptStyles(shadow);
+  const make = <K extends keyof HTMLElementTagNameMap>(
+    tag: K,
+    parent: Node,
+    text?: string,
+    part?: string,
+  ): HTMLElementTagNameMap[K] => {
+    const el = doc.createElement(tag);
+    if (text !== undefined) el.textContent = text;
+    if (part) el.setAttribute('part', part);
+    parent.appendChild(el);
+    return el;
+  };
+  const fill = (key: string, values: Record<string, string | number>) =>
+    t[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
+
+  const native = typeof doc.createElement('dialog').showModal === 'function';
+  const dialog = make(native ? 'dialog' : 'div', shadow, undefined, 'privacy');
+  dialog.className = 'likewise-privacy';
+  dialog.setAttribute('aria-labelledby', 'likewise-privacy-title');
+  if (!native) {
+    dialog.setAttribute('role', 'dialog');
+    dialog.setAttribute('aria-modal', 'true');
+  }
+  make('h2', dialog, t.title).id = 'likewise-privacy-title';
+  make('p', dialog, t.intro);
+  const status = make('p', dialog, t.loading, 'privacy-status');
+  status.className = 'likewise-privacy__status';
+  status.setAttribute('role', 'status');
+  const facts = make('ul', dialog);
+  const recentHeading = make('h3', dialog, t.recent);
+  const recent = make('ol', dialog);
+  const actions = make('div', dialog);
+  actions.className = 'likewise-privacy__actions';
+  const button = (text: string) => {
+    const b = make('button', actions, text, 'privacy-button');
+    b.type = 'button';
+    return b;
+  };
+  const clearButton = button(t.clear);
+  const optOutButton = button(t.optOut);
+  const closeButton = button(t.close);
+  const buttons = [clearButton, optOutButton, closeButton];
+
+  const say = (text: string) => {
+    status.textContent = text;
+  };
+  const fail = (error: unknown) => {
+    say(t.failed);
+    onError(error);
+  };
+  const show = (s: PrivacySummary) => {
+    const lines = [
+      s.events ? fill('summary', { events: s.events, sessions: s.sessions }) : t.nothing,
+      s.oldest ? fill('since', { date: new Date(s.oldest).toLocaleString(locale) }) : '',
+      s.topCategories?.length ? fill('interests', { list: s.topCategories.join(', ') }) : '',
+      t[s.storage] ?? '',
+      t[s.consent] ?? '',
+    ];
+    facts.replaceChildren();
+    for (const line of lines) if (line) make('li', facts, line);
+    const items = (s.items ?? []).slice(0, 20);
+    recentHeading.hidden = !items.length;
+    recent.replaceChildren();
+    for (const item of items) {
+      const li = make('li', recent, `${t[item.type] ?? item.type}: ${item.title} · `);
+      const time = make('time', li, new Date(item.ts).toLocaleString(locale));
+      time.dateTime = new Date(item.ts).toISOString();
+    }
+  };
+  const load = () =>
+    Promise.resolve()
+      .then(() => deps.describe())
+      .then(show);
+
+  const aborter = new AbortController();
+  const { signal } = aborter;
+  const close = () => {
+    if (current !== close) return;
+    current = undefined;
+    aborter.abort();
+    if (native && (dialog as HTMLDialogElement).open) (dialog as HTMLDialogElement).close();
+    host.remove();
+    if (returnTo?.isConnected) returnTo.focus();
+  };
+  let busy = false;
+  const act = (fn: () => Promise<void>, done: string) => {
+    if (busy) return;
+    busy = true;
+    for (const b of buttons) b.disabled = b !== closeButton;
+    Promise.resolve()
+      .then(fn)
+      .then(() => load().catch(onError))
+      .then(() => say(done), fail)
+      .finally(() => {
+        busy = false;
+        for (const b of buttons) b.disabled = false;
+      });
+  };
+  clearButton.addEventListener('click', () => act(() => deps.clear(), t.cleared), { signal });
+  optOutButton.addEventListener('click', () => act(() => deps.optOut(), t.optedOut), { signal });
+  closeButton.addEventListener('click', close, { signal });
+  dialog.addEventListener(
+    'keydown',
+    (event) => {
+      const e = event as KeyboardEvent;
+      if (e.key === 'Escape') {
+        // Handled here (not by the native cancel) so both variants behave alike.
+        e.preventDefault();
+        close();
+      } else if (e.key === 'Tab' && !native) {
+        const edge = e.shiftKey ? clearButton : closeButton;
+        if (shadow.activeElement === edge) {
+          e.preventDefault();
+          (e.shiftKey ? closeButton : clearButton).focus();
+        }
+      }
+    },
+    { signal },
+  );
+  // A native dialog can also be closed by the browser (e.g. a close request).
+  dialog.addEventListener('close', close, { signal });
+
+  current = close;
+  currentHost = host;
+  (doc.body ?? doc.documentElement).append(host);
+  if (native) (dialog as HTMLDialogElement).showModal();
+  // The harmless button first: Enter right after opening must not erase anything.
+  closeButton.focus();
+  load().then(() => say(''), fail);
+  return close;
+}
+
+/**
+ * Makes every `data-likewise-privacy` element under `root` open the privacy
+ * panel (see `onPrivacyLink` for which clicks count).
+ *
+ * @param root - usually `document`
+ * @param deps - as for {@link openPrivacyPanel}; focus returns to the clicked element
+ * @returns a cleanup that removes the listener (an open panel stays open)
+ * @throws LikewiseError `INVALID_OPTION` when `describe`, `clear` or `optOut` is not a function
+ * @example
+ * const unbind = bindPrivacyLinks(document, { describe, clear, optOut });
+ */
+export function bindPrivacyLinks(root: ParentNode, deps: PrivacyPanelDeps): () => void {
+  check(deps, 'bindPrivacyLinks');
+  return onPrivacyLink(root, (link) => openPrivacyPanel({ ...deps, returnFocus: link }));
+}

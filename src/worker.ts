@@ -1,0 +1,36 @@
+/**
+ * The Worker that keeps heavy work off the page's main thread: model shard
+ * fetching and decoding, and on-device learning. Messages: `[id, method,
+ * args]` in, `[id, result]` or `[id, undefined, [code, message]]` out.
+ * The first message is `[0, 'init', [modelUrl]]`.
+ */
+import { isLikewiseError } from './errors';
+import { createModelService, type ModelService } from './model/createModelService';
+
+let service: ModelService | undefined;
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent) => void) | null;
+  postMessage(message: unknown): void;
+};
+
+scope.onmessage = async ({ data }: MessageEvent) => {
+  const [id, method, args] = data as [number, string, unknown[]];
+  try {
+    if (method === 'init') {
+      service = createModelService(args[0] as string | undefined);
+      scope.postMessage([id, true]);
+      return;
+    }
+    const fn = service?.[method as keyof ModelService] as
+      | ((...a: unknown[]) => Promise<unknown>)
+      | undefined;
+    if (!fn) throw new Error(`unknown method ${method}`);
+    scope.postMessage([id, await fn(...args)]);
+  } catch (e) {
+    scope.postMessage([
+      id,
+      undefined,
+      [isLikewiseError(e) ? e.code : 'INVALID_MODEL', (e as Error)?.message ?? String(e)],
+    ]);
+  }
+};

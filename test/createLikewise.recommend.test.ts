@@ -1,0 +1,531 @@
+// The integration layer end to end, through the public entry (src/index.ts, so
+// the on-demand parts load through its real dynamic import): fake-indexeddb,
+// a fake fetch serving the tiny shop's catalogue and a real encoded model
+// (test/model/fixtures.ts), and a controllable IntersectionObserver.
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LikewiseError } from '../src/errors';
+import { createLikewise, type Likewise, type LikewiseOptions } from '../src/index';
+import type { LikewiseEvent, Recommendation } from '../src/types';
+import { catalogItems, serve, tinyModel } from './model/fixtures';
+import { failOnUnhandled, setHtml } from './track/fakeStores';
+import { FakeIntersectionObserver, FakeIO } from './widgets/fakes';
+
+failOnUnhandled();
+
+const CATALOG = 'https://shop.test/catalog.json';
+const M = 'https://cdn.test/m/';
+const PROFILE = 'https://shop.test/api/history';
+
+const running: Likewise[] = [];
+afterEach(() => {
+  for (const lw of running.splice(0)) lw.destroy();
+  document.body.replaceChildren();
+  FakeIntersectionObserver.reset();
+  vi.useRealTimers();
+});
+
+function setup(options: Partial<LikewiseOptions> = {}, routes: Record<string, unknown> = {}) {
+  const factory = new IDBFactory();
+  const server = serve({ [CATALOG]: catalogItems(), [M]: tinyModel(), ...routes });
+  const errors: LikewiseError[] = [];
+  let clock = 1_700_000_000_000;
+  const lw = createLikewise(
+    {
+      site: 'shop',
+      catalog: CATALOG,
+      model: `${M}manifest.json`,
+      onError: (e) => errors.push(e),
+      ...options,
+    },
+    {
+      indexedDB: factory,
+      fetch: server.fetch,
+      IntersectionObserver: FakeIO,
+      // One second between events: one session, and a strict time order.
+      now: () => (clock += 1000),
+    },
+  );
+  running.push(lw);
+  return { lw, errors, server, factory };
+}
+
+const ids = (recs: Recommendation[]) => recs.map((r) => r.id);
+/** Patient: two cores are shared by the whole suite, so a second can pass before IndexedDB answers. */
+const waitFor = <T>(check: () => T | Promise<T>) =>
+  vi.waitFor(check, { timeout: 10_000, interval: 5 });
+
+/** A container in the page. */
+function container(): HTMLElement {
+  const el = document.createElement('div');
+  document.body.append(el);
+  return el;
+}
+
+/** Brings every widget near the viewport (the lazy observers fire), in creation order. */
+function reveal() {
+  for (const io of FakeIntersectionObserver.instances)
+    if (io.options.rootMargin !== undefined) for (const t of [...io.targets]) io.show(t, 1);
+}
+
+/** The rendered items of the widget in `el`, once it has loaded. */
+async function rendered(el: Element): Promise<HTMLElement[]> {
+  await waitFor(() => {
+    expect(el.querySelector('.likewise-host')).not.toBeNull();
+    expect(el.classList.contains('likewise--loading')).toBe(false);
+  });
+  const root = el.querySelector('.likewise-host')!.shadowRoot!;
+  return [...root.querySelectorAll<HTMLElement>('[data-likewise-item]')];
+}
+const itemIds = (lis: HTMLElement[]) => lis.map((li) => li.getAttribute('data-likewise-item'));
+
+/** A click that bubbles like a real one, without letting happy-dom navigate. */
+function click(target: Element) {
+  target.addEventListener('click', (e) => e.preventDefault(), { once: true });
+  target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+}
+
+/** `li` at least half visible for a second: one impression. */
+function see(li: Element) {
+  const io = FakeIntersectionObserver.instances.find(
+    (o) => o.options.threshold === 0.5 && o.targets.has(li),
+  )!;
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  io.show(li, 1);
+  vi.advanceTimersByTime(1000);
+  vi.useRealTimers();
+}
+
+async function eventsOf(lw: Likewise, type: LikewiseEvent['type']) {
+  return (await lw.events()).filter((e) => e.type === type);
+}
+
+/** Every key and value of every database the factory holds, as text. */
+async function dumpIndexedDB(factory: IDBFactory): Promise<string> {
+  const request = <T>(r: IDBRequest<T>) =>
+    new Promise<T>((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+  const out: unknown[] = [];
+  for (const { name } of await factory.databases()) {
+    const db = await request(factory.open(name!));
+    for (const store of [...db.objectStoreNames]) {
+      const s = db.transaction(store, 'readonly').objectStore(store);
+      out.push(name, store, await request(s.getAllKeys()), await request(s.getAll()));
+    }
+    db.close();
+  }
+  return JSON.stringify(out);
+}
+
+describe('createLikewise: recommend', () => {
+  it('for-you reflects the views tracked on this device', async () => {
+    const { lw, errors } = setup();
+    expect(ids(await lw.recommend({ type: 'for-you', limit: 4 }))).toEqual(['h', 'g', 'f', 'e']);
+    await lw.track({ type: 'view', itemId: 'c' });
+    await lw.track({ type: 'view', itemId: 'd' });
+    const recs = await lw.recommend({ type: 'for-you', limit: 4 });
+    expect(ids(recs)).toEqual(['a', 'b', 'f', 'e']);
+    expect(recs[0].reason).toEqual({ kind: 'history', itemId: 'd', via: 'view' });
+    expect(recs[0].item).toEqual(catalogItems()[0]);
+    expect(errors).toEqual([]);
+  });
+
+  it('throws misuse at once; a model that cannot load is reported and trending served', async () => {
+    const { lw, errors } = setup({ model: 'https://cdn.test/gone/manifest.json' });
+    expect(() => lw.recommend({ type: 'x' as never })).toThrow(
+      'recommend: unknown type "x"; expected one of similar, bought-together, for-you, recently-viewed, trending',
+    );
+    expect(() => lw.recommend({ type: 'similar' })).toThrow('recommend: "similar" needs an itemId');
+    expect(() => lw.recommend({ type: 'trending', limit: 99 })).toThrow(
+      'recommend: limit must be an integer from 1 to 50',
+    );
+    expect(await lw.recommend({ type: 'similar', itemId: 'a' })).toEqual([]);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((e) => e.code === 'MODEL_FETCH')).toBe(true);
+  });
+});
+
+describe('createLikewise: render', () => {
+  it('renders links once near the viewport; clicks and impressions are recorded with rec, pos, scenario, widget', async () => {
+    const { lw, errors, server } = setup();
+    const el = container();
+    const onClick = vi.fn();
+    lw.render(el, { type: 'similar', itemId: 'a', limit: 3, widget: 'pdp-similar', onClick });
+    // Lazy: nothing is fetched before the widget nears the viewport.
+    await new Promise((r) => setTimeout(r, 5));
+    expect(server.calls).toEqual([]);
+    reveal();
+    const lis = await rendered(el);
+    expect(itemIds(lis)).toEqual(['b', 'c', 'd']);
+    const links = lis.map((li) => li.querySelector('a')!);
+    expect(links.map((a) => a.getAttribute('href'))).toEqual([
+      'https://shop.test/p/b',
+      'https://shop.test/p/c',
+      'https://shop.test/p/d',
+    ]);
+    expect(links[1].textContent).toContain('Item C');
+    const listId = el
+      .querySelector('.likewise-host')!
+      .shadowRoot!.querySelector('[data-likewise-rec]')!
+      .getAttribute('data-likewise-rec')!;
+
+    click(links[1]);
+    await waitFor(async () => expect(await eventsOf(lw, 'click')).toHaveLength(1));
+    const [clicked] = await eventsOf(lw, 'click');
+    expect(clicked).toMatchObject({
+      itemId: 'c',
+      rec: listId,
+      pos: 1,
+      scenario: 'similar',
+      widget: 'pdp-similar',
+    });
+    expect(onClick).toHaveBeenCalledWith(expect.objectContaining({ id: 'c' }), 1, listId);
+
+    see(lis[0]);
+    await waitFor(async () => expect(await eventsOf(lw, 'impression')).toHaveLength(1));
+    expect((await eventsOf(lw, 'impression'))[0]).toMatchObject({
+      itemId: 'b',
+      rec: listId,
+      pos: 0,
+      scenario: 'similar',
+      widget: 'pdp-similar',
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('a dismissed item is recorded, removed, and not recommended again', async () => {
+    const { lw, errors } = setup();
+    const el = container();
+    lw.render(el, { type: 'similar', itemId: 'a', limit: 3, dismissible: true });
+    reveal();
+    const lis = await rendered(el);
+    click(lis[0].querySelector('.likewise__dismiss')!);
+    expect(itemIds(await rendered(el))).toEqual(['c', 'd']);
+    await waitFor(async () => expect(await eventsOf(lw, 'dismiss')).toHaveLength(1));
+    expect((await eventsOf(lw, 'dismiss'))[0]).toMatchObject({
+      itemId: 'b',
+      scenario: 'similar',
+      widget: 'similar',
+    });
+    expect(ids(await lw.recommend({ type: 'similar', itemId: 'a', limit: 3 }))).toEqual([
+      'c',
+      'd',
+      'h',
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('never shows one item twice on a page, and frees the items of a removed widget', async () => {
+    const { lw, errors } = setup();
+    const first = container();
+    const second = container();
+    const stopFirst = lw.render(first, { type: 'similar', itemId: 'a', limit: 5 });
+    lw.render(second, { type: 'trending', limit: 3 });
+    // Both come into view at once.
+    reveal();
+    expect(itemIds(await rendered(first))).toEqual(['b', 'c', 'd', 'h', 'g']);
+    expect(itemIds(await rendered(second))).toEqual(['f', 'e', 'a']);
+
+    stopFirst();
+    const third = container();
+    lw.render(third, { type: 'trending', limit: 3 });
+    reveal();
+    expect(itemIds(await rendered(third))).toEqual(['h', 'g', 'd']);
+    expect(errors).toEqual([]);
+  });
+
+  it('with dedupe false, widgets show what they would alone', async () => {
+    const { lw } = setup({ dedupe: false });
+    const first = container();
+    const second = container();
+    lw.render(first, { type: 'similar', itemId: 'a', limit: 5 });
+    lw.render(second, { type: 'trending', limit: 3 });
+    reveal();
+    expect(itemIds(await rendered(first))).toEqual(['b', 'c', 'd', 'h', 'g']);
+    expect(itemIds(await rendered(second))).toEqual(['h', 'g', 'f']);
+  });
+
+  it('misuse of render throws at once', () => {
+    const { lw } = setup();
+    expect(() => lw.render(container(), { type: 'nope' as never })).toThrow(
+      'render: unknown type "nope"',
+    );
+    expect(() => lw.render(container(), undefined as never)).toThrow('render: unknown type');
+    expect(() => lw.render(container(), { type: 'trending', widget: 'w'.repeat(65) })).toThrow(
+      'render: widget must be a string of 1 to 64 characters',
+    );
+  });
+});
+
+describe('createLikewise: observe', () => {
+  it('fills [data-likewise] containers, present at start and added later, named by data-likewise-widget', async () => {
+    const { lw, errors } = setup();
+    setHtml(
+      document.body,
+      '<div id="pdp" data-likewise="similar" data-item-id="a" data-limit="2" data-likewise-widget="pdp"></div>',
+    );
+    const stop = lw.observe(document);
+    reveal();
+    const pdp = document.getElementById('pdp')!;
+    expect(itemIds(await rendered(pdp))).toEqual(['b', 'c']);
+
+    const later = document.createElement('div');
+    later.setAttribute('data-likewise', 'trending');
+    later.setAttribute('data-limit', '2');
+    document.body.append(later);
+    await waitFor(() => expect(later.querySelector('.likewise-host')).not.toBeNull());
+    reveal();
+    expect(itemIds(await rendered(later))).toEqual(['h', 'g']);
+
+    click((await rendered(pdp))[0].querySelector('a')!);
+    await waitFor(async () => expect(await eventsOf(lw, 'click')).toHaveLength(1));
+    expect((await eventsOf(lw, 'click'))[0]).toMatchObject({ widget: 'pdp', scenario: 'similar' });
+
+    stop();
+    expect(pdp.querySelector('.likewise-host')).toBeNull();
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('createLikewise: catalogue', () => {
+  it('items of the page JSON-LD join the catalogue (auto-tracking) without overriding the shop feed', async () => {
+    const products = [
+      { '@type': 'Product', sku: 'n', name: 'Page item N', url: '/p/n', offers: { price: 5 } },
+      { '@type': 'Product', sku: 'a', name: 'Page name for A', url: '/elsewhere/a' },
+    ];
+    const script = document.createElement('script');
+    script.type = 'application/ld+json';
+    script.textContent = JSON.stringify({ '@graph': products });
+    document.head.append(script);
+    try {
+      const { lw, errors } = setup({ autoTrack: true });
+      await waitFor(async () => expect(await eventsOf(lw, 'view')).toHaveLength(1));
+      const [recent] = await lw.recommend({ type: 'recently-viewed' });
+      expect(recent.item).toMatchObject({
+        id: 'n',
+        title: 'Page item N',
+        url: 'http://localhost:3000/p/n',
+      });
+      const similar = await lw.recommend({ type: 'similar', itemId: 'b', limit: 1 });
+      expect(similar[0].item).toEqual(catalogItems()[0]);
+      expect(errors).toEqual([]);
+    } finally {
+      script.remove();
+    }
+  });
+});
+
+describe('createLikewise: experiment', () => {
+  it('holdout visitors get trending for for-you, and their events carry group "holdout"', async () => {
+    const { lw, errors } = setup({ experiment: { holdout: 1 } });
+    await lw.ready;
+    await lw.track({ type: 'view', itemId: 'c' });
+    await lw.track({ type: 'view', itemId: 'd' });
+    const recs = await lw.recommend({ type: 'for-you', limit: 4 });
+    expect(ids(recs)).toEqual(['h', 'g', 'f', 'e']);
+    expect(recs.every((r) => r.reason.kind === 'trending')).toBe(true);
+    expect((await lw.events()).map((e) => e.group)).toEqual(['holdout', 'holdout']);
+
+    const el = container();
+    lw.render(el, { type: 'for-you', limit: 2 });
+    reveal();
+    const lis = await rendered(el);
+    expect(itemIds(lis)).toEqual(['h', 'g']);
+    click(lis[0].querySelector('a')!);
+    await waitFor(async () => expect(await eventsOf(lw, 'click')).toHaveLength(1));
+    // The configured scenario, so treatment and holdout compare the same slot.
+    expect((await eventsOf(lw, 'click'))[0]).toMatchObject({
+      scenario: 'for-you',
+      group: 'holdout',
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('treatment visitors get for-you; control "none" shows holdout visitors nothing', async () => {
+    const treated = setup({ experiment: { holdout: 0 } });
+    await treated.lw.ready;
+    await treated.lw.track({ type: 'view', itemId: 'c' });
+    await treated.lw.track({ type: 'view', itemId: 'd' });
+    expect(ids(await treated.lw.recommend({ type: 'for-you', limit: 2 }))).toEqual(['a', 'b']);
+    expect((await treated.lw.events())[0].group).toBe('treatment');
+
+    const none = setup({ experiment: { holdout: 1, control: 'none' } });
+    expect(await none.lw.recommend({ type: 'for-you' })).toEqual([]);
+    expect(ids(await none.lw.recommend({ type: 'trending', limit: 1 }))).toEqual(['h']);
+    const el = container();
+    none.lw.render(el, { type: 'for-you' });
+    reveal();
+    expect(await rendered(el)).toEqual([]);
+    expect(el.classList.contains('likewise--empty')).toBe(true);
+    expect([...treated.errors, ...none.errors]).toEqual([]);
+  });
+});
+
+describe('createLikewise: report, profile, rerank', () => {
+  it('report() counts this visitor clicks and impressions per widget', async () => {
+    const { lw, errors } = setup();
+    const pdp = container();
+    const home = container();
+    lw.render(pdp, { type: 'similar', itemId: 'a', limit: 2, widget: 'pdp' });
+    lw.render(home, { type: 'trending', limit: 2, widget: 'home' });
+    reveal();
+    const [b] = await rendered(pdp);
+    await rendered(home);
+    see(b);
+    click(b.querySelector('a')!);
+    await waitFor(async () => expect(await eventsOf(lw, 'click')).toHaveLength(1));
+    await waitFor(async () => expect(await eventsOf(lw, 'impression')).toHaveLength(1));
+    await lw.track({ type: 'add_to_cart', itemId: 'b' });
+
+    const report = await lw.report();
+    const row = (widget: string) => report.widgets.find((w) => w.widget === widget);
+    expect(row('pdp')).toMatchObject({
+      scenario: 'similar',
+      impressions: 1,
+      clicks: 1,
+      ctr: 1,
+      addToCarts: 1,
+    });
+    expect(row('home')?.clicks ?? 0).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('profile() leans to what the visitor looked at; rerank() keeps the same ids', async () => {
+    const { lw, errors } = setup();
+    for (const itemId of ['e', 'a', 'b', 'c']) await lw.track({ type: 'view', itemId });
+    const profile = await lw.profile();
+    expect(profile.categories[0].value).toBe('shoes');
+    expect(profile.categories.map((c) => c.value)).toContain('bags');
+
+    const order = ['f', 'g', 'unknown', 'd', 'h', 'a'];
+    const reranked = await lw.rerank(order);
+    expect([...reranked].sort()).toEqual([...order].sort());
+    expect(reranked.slice(0, 2)).toEqual(['d', 'a']);
+    expect(order).toEqual(['f', 'g', 'unknown', 'd', 'h', 'a']);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('createLikewise: identify', () => {
+  const customer = 'customer-4711@example.com';
+
+  it('stores only a hash of the customer id', async () => {
+    const { lw, factory, errors } = setup();
+    await lw.track({ type: 'view', itemId: 'a' });
+    await lw.identify(customer);
+    const dump = await dumpIndexedDB(factory);
+    expect(dump).toMatch(/"customer"/);
+    expect(dump).toMatch(/[0-9a-f]{64}/);
+    expect(dump).not.toContain(customer);
+    expect(dump).not.toContain('4711');
+    expect(errors).toEqual([]);
+  });
+
+  it('with profileEndpoint, merges the customer history from other devices into for-you (this page only)', async () => {
+    const remote = [
+      { id: 'remote-1', type: 'view', ts: 1_600_000_000_000, session: 'laptop', itemId: 'b' },
+      { id: 'remote-2', type: 'teleport', ts: 1_600_000_000_001, session: 'laptop' },
+    ];
+    const { lw, server, factory, errors } = setup(
+      { profileEndpoint: PROFILE },
+      { [PROFILE]: remote },
+    );
+    expect(ids(await lw.recommend({ type: 'for-you', limit: 2 }))).toEqual(['h', 'g']);
+    await lw.identify(customer);
+    const asked = server.calls.find((u) => u.startsWith(PROFILE))!;
+    expect(asked).toMatch(new RegExp(`^${PROFILE}\\?customer=[0-9a-f]{64}$`));
+    expect(asked).not.toContain('4711');
+    // b was viewed on the laptop: its neighbours a (.9) and c (.7) come first.
+    const recs = await lw.recommend({ type: 'for-you', limit: 2 });
+    expect(ids(recs)).toEqual(['a', 'c']);
+    expect(recs[0].reason).toMatchObject({ kind: 'history', itemId: 'b' });
+    // Another device's events are not stored on this one.
+    expect(await lw.events()).toEqual([]);
+    expect(await dumpIndexedDB(factory)).not.toContain('remote-1');
+    expect(errors).toEqual([]);
+  });
+
+  it('throws misuse at once; a failing profile endpoint is reported, never rejected', async () => {
+    const { lw, server, errors } = setup({ profileEndpoint: PROFILE });
+    expect(() => lw.identify('')).toThrow('identify needs a customer id of 1 to 256 characters.');
+    expect(() => lw.identify('x'.repeat(257))).toThrow(
+      'identify needs a customer id of 1 to 256 characters.',
+    );
+    server.broken.add(PROFILE);
+    await expect(lw.identify(customer)).resolves.toBeUndefined();
+    expect(errors.map((e) => [e.code, e.message])).toEqual([
+      ['NETWORK', "Cannot load the customer's history from the profile endpoint: HTTP 500"],
+    ]);
+  });
+});
+
+describe('createLikewise: options', () => {
+  it('refuses misused options with exact messages', () => {
+    const cases: [Partial<LikewiseOptions>, string][] = [
+      [{ model: 42 as never }, 'Option "model" must be a URL, got 42.'],
+      [{ model: '' }, 'Option "model" must be a URL, got "".'],
+      [
+        { model: 'javascript:alert(1)' },
+        'Option "model" must be a URL, got "javascript:alert(1)".',
+      ],
+      [
+        { catalog: {} as never },
+        'Option "catalog" must be a URL or an array of items, got object.',
+      ],
+      [{ worker: true as never }, 'Option "worker" must be a URL or false, got true.'],
+      [{ endpoint: 'ftp://x' }, 'Option "endpoint" must be a URL, got "ftp://x".'],
+      [{ profileEndpoint: 7 as never }, 'Option "profileEndpoint" must be a URL, got 7.'],
+      [
+        { experiment: { holdout: 2 } },
+        'Option "experiment" must be an object like { holdout: 0.1 } (a share from 0 to 1), got object.',
+      ],
+      [
+        { experiment: { holdout: 0.1, control: 'blank' as never } },
+        'Option "experiment" must be an object like { holdout: 0.1 } (a share from 0 to 1), got object.',
+      ],
+      [{ windowDays: 0 }, 'Option "windowDays" must be a positive number of days, got 0.'],
+      [
+        { includePurchased: 'yes' as never },
+        'Option "includePurchased" must be true or false, got "yes".',
+      ],
+      [{ dedupe: 1 as never }, 'Option "dedupe" must be true or false, got 1.'],
+      [{ locale: '' }, 'Option "locale" must be a language tag like "de-DE", got "".'],
+      [
+        { widgets: 'big' as never },
+        'Option "widgets" must be an object of widget options, got "big".',
+      ],
+    ];
+    for (const [options, message] of cases) {
+      let thrown: unknown;
+      try {
+        createLikewise({ site: 'shop', ...options });
+      } catch (e) {
+        thrown = e;
+      }
+      expect((thrown as LikewiseError)?.code).toBe('INVALID_OPTION');
+      expect((thrown as Error).message).toBe(message);
+    }
+    // Relative URLs are fine: they resolve against the page.
+    expect(() =>
+      createLikewise({ site: 'shop', model: '/model/manifest.json', catalog: 'catalog.json' }),
+    ).not.toThrow();
+  });
+
+  it('includePurchased keeps bought items in recommendations', async () => {
+    const bought = { type: 'purchase' as const, items: [{ itemId: 'b' }] };
+    const mine = setup();
+    await mine.lw.track(bought);
+    expect(ids(await mine.lw.recommend({ type: 'similar', itemId: 'a', limit: 2 }))).toEqual([
+      'c',
+      'd',
+    ]);
+    const keep = setup({ includePurchased: true });
+    await keep.lw.track(bought);
+    expect(ids(await keep.lw.recommend({ type: 'similar', itemId: 'a', limit: 2 }))).toEqual([
+      'b',
+      'c',
+    ]);
+  });
+});

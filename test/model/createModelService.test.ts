@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { isLikewiseError } from '../../src/errors';
+import { createModelService } from '../../src/model/createModelService';
+import { failOnUnhandled } from '../track/fakeStores';
+import { event, serve, tinyModel } from './fixtures';
+
+failOnUnhandled();
+
+const M = 'https://cdn.test/m/';
+const setup = () => {
+  const server = serve({ [M]: tinyModel() });
+  return { server, service: createModelService(`${M}manifest.json`, { fetch: server.fetch }) };
+};
+const round = ([ids, scores]: [string[], number[]]) => [ids, scores.map((s) => +s.toFixed(3))];
+
+describe('createModelService', () => {
+  it('answers the similar and together lists of the items the model knows, as plain data', async () => {
+    const { service, server } = setup();
+    expect(server.calls).toEqual([]);
+    const lists = await service.lists(['a', 'b', 'h', 'nope']);
+    expect(Object.keys(lists.similar).sort()).toEqual(['a', 'b', 'h']);
+    expect(round(lists.similar.a)).toEqual([
+      ['b', 'z', 'c', 'd'],
+      [0.9, 0.85, 0.8, 0.5],
+    ]);
+    expect(round(lists.similar.b)).toEqual([
+      ['a', 'c'],
+      [0.9, 0.7],
+    ]);
+    expect(lists.similar.h).toEqual([[], []]);
+    expect(round(lists.together.a)).toEqual([
+      ['e', 'f'],
+      [1, 0.5],
+    ]);
+    expect(lists.together.nope).toBeUndefined();
+    // Plain arrays: they cross a Worker boundary unchanged.
+    expect(structuredClone(lists)).toEqual(lists);
+    expect(Array.isArray(lists.similar.a[1])).toBe(true);
+  });
+
+  it('answers the popularity list, best first', async () => {
+    const { service } = setup();
+    expect(await service.popularity()).toEqual([
+      ['z', 'h', 'g', 'f', 'e', 'd', 'c', 'b', 'a'],
+      [9, 8, 7, 6, 5, 4, 3, 2, 1],
+    ]);
+  });
+
+  it('learns neighbours from the visitor sessions: co-viewed items are neighbours', async () => {
+    const service = createModelService();
+    const lists = await service.train([
+      event('view', 'x', 1, { session: 's1' }),
+      event('view', 'y', 2, { session: 's1' }),
+      event('view', 'x', 3, { session: 's2' }),
+      event('view', 'y', 4, { session: 's2' }),
+      event('add_to_cart', 'w', 5, { session: 's2' }),
+      event('view', 'lonely', 6, { session: 's3' }),
+      event('search', undefined, 7, { session: 's3', query: 'shoes' }),
+    ]);
+    expect(lists.x[0]).toContain('y');
+    expect(lists.y[0]).toContain('x');
+    expect(lists.x[0]).not.toContain('lonely');
+    expect(lists.w[0]).toEqual(expect.arrayContaining(['x', 'y']));
+    expect(lists.lonely?.[0] ?? []).toEqual([]);
+    // y was with x in two sessions, w in one: y ranks first.
+    expect(lists.x[0][0]).toBe('y');
+    expect(lists.x[1].every((s) => s > 0)).toBe(true);
+  });
+
+  it('without a model every list is empty and nothing is fetched', async () => {
+    const service = createModelService(undefined, {
+      fetch: () => {
+        throw new Error('no fetch expected');
+      },
+    });
+    expect(await service.lists(['a'])).toEqual({ similar: {}, together: {} });
+    expect(await service.popularity()).toEqual([[], []]);
+  });
+
+  it('rejects with the model error (a missing model, a foreign file, bad training input)', async () => {
+    const missing = createModelService('https://cdn.test/none/manifest.json', {
+      fetch: serve({}).fetch,
+    });
+    const e1 = await missing.lists(['a']).catch((e) => e);
+    expect(isLikewiseError(e1, 'MODEL_FETCH')).toBe(true);
+    const foreign = createModelService(`${M}manifest.json`, {
+      fetch: serve({ [`${M}manifest.json`]: { hello: 'world' } }).fetch,
+    });
+    expect(isLikewiseError(await foreign.popularity().catch((e) => e), 'INVALID_MODEL')).toBe(true);
+    const e3 = await createModelService()
+      .train('nope' as never)
+      .catch((e) => e);
+    expect(isLikewiseError(e3, 'INVALID_INPUT')).toBe(true);
+    expect(e3.message).toBe('train needs an array of events.');
+  });
+});

@@ -1,0 +1,235 @@
+// recommend() over the tiny shop of ./fixtures.ts, worked out by hand:
+// similar a = b .9, z .85 (unknown to the catalogue), c .8, d .5;
+// together a = e 1, f .5; together b = g 1;
+// popularity z > h > g > f > e > d > c > b > a.
+import { describe, expect, it, vi } from 'vitest';
+import { isLikewiseError, type LikewiseError } from '../../src/errors';
+import { createCatalog } from '../../src/model/createCatalog';
+import { createModelService } from '../../src/model/createModelService';
+import {
+  createRecommender,
+  historyIds,
+  type RecommenderOptions,
+} from '../../src/model/createRecommender';
+import type { CatalogItem, LikewiseEvent, Recommendation } from '../../src/types';
+import { failOnUnhandled } from '../track/fakeStores';
+import { catalogItems, event, serve, tinyModel } from './fixtures';
+
+failOnUnhandled();
+
+const M = 'https://cdn.test/m/';
+
+function setup(
+  events: LikewiseEvent[] = [],
+  catalog: Record<string, Partial<CatalogItem>> = {},
+  options: RecommenderOptions = { excludePurchased: true },
+) {
+  const errors: LikewiseError[] = [];
+  const server = serve({ [M]: tinyModel() });
+  const service = createModelService(`${M}manifest.json`, { fetch: server.fetch });
+  const train = vi.spyOn(service, 'train');
+  const report = (e: unknown) => errors.push(e as LikewiseError);
+  const recommend = createRecommender(
+    { events: async () => events, report },
+    createCatalog(catalogItems(catalog), report),
+    service,
+    options,
+  );
+  return { recommend, errors, server, train, events };
+}
+
+const ids = (recs: Recommendation[]) => recs.map((r) => r.id);
+
+describe('createRecommender', () => {
+  it('similar: the model list, minus the item itself and items the catalogue cannot show, then trending', async () => {
+    const { recommend, errors } = setup();
+    const recs = await recommend({ type: 'similar', itemId: 'a' });
+    expect(ids(recs)).toEqual(['b', 'c', 'd', 'h', 'g', 'f', 'e']);
+    expect(recs.slice(0, 3).map((r) => r.reason)).toEqual([
+      { kind: 'similar', itemId: 'a' },
+      { kind: 'similar', itemId: 'a' },
+      { kind: 'similar', itemId: 'a' },
+    ]);
+    expect(recs[3].reason).toEqual({ kind: 'trending' });
+    // Scores fall all the way down, fallback below the model's.
+    for (let i = 1; i < recs.length; i++) expect(recs[i].score).toBeLessThan(recs[i - 1].score);
+    expect(recs[0].item).toEqual(catalogItems()[1]);
+    expect(ids(await recommend({ type: 'similar', itemId: 'a', limit: 2 }))).toEqual(['b', 'c']);
+    expect(errors).toEqual([]);
+  });
+
+  it('bought-together: for the page item, and for the whole cart', async () => {
+    const one = setup();
+    const recs = await one.recommend({ type: 'bought-together', itemId: 'a', limit: 2 });
+    expect(ids(recs)).toEqual(['e', 'f']);
+    expect(recs[0].reason).toEqual({ kind: 'together', itemId: 'a' });
+
+    // Cart a + b: e (1, from a) and g (1, from b) tie and sort by id; f .5; cart items left out.
+    const cart = setup([event('add_to_cart', 'a', 1), event('add_to_cart', 'b', 2)]);
+    const fromCart = await cart.recommend({ type: 'bought-together', limit: 3 });
+    expect(ids(fromCart)).toEqual(['e', 'g', 'f']);
+    expect(fromCart.map((r) => r.reason.itemId)).toEqual(['a', 'b', 'a']);
+    expect([...one.errors, ...cart.errors]).toEqual([]);
+  });
+
+  it('for-you: neighbours of the history weighted by recency, seen items left out, reason names the item', async () => {
+    // History, latest first: d (weight 1), c (0.5).
+    // a = 1 x .5 (from d) + .5 x .8 (from c) = .9; b = .5 x .7 = .35; f = .3; e = .5 x .4 = .2.
+    const { recommend, errors, train } = setup([
+      event('view', 'c', 1000),
+      event('view', 'd', 2000),
+    ]);
+    const recs = await recommend({ type: 'for-you', limit: 4 });
+    expect(ids(recs)).toEqual(['a', 'b', 'f', 'e']);
+    expect(recs.map((r) => r.score)).toEqual([
+      expect.closeTo(0.9, 2),
+      expect.closeTo(0.35, 2),
+      expect.closeTo(0.3, 2),
+      expect.closeTo(0.2, 2),
+    ]);
+    expect(recs.map((r) => r.reason)).toEqual([
+      { kind: 'history', itemId: 'd', via: 'view' },
+      { kind: 'history', itemId: 'c', via: 'view' },
+      { kind: 'history', itemId: 'd', via: 'view' },
+      { kind: 'history', itemId: 'c', via: 'view' },
+    ]);
+    // On-device learning runs once per change of the events, not per call.
+    await recommend({ type: 'for-you' });
+    expect(train).toHaveBeenCalledTimes(1);
+    // The page's own item is never shown on its page.
+    expect(ids(await recommend({ type: 'for-you', itemId: 'a', limit: 4 }))).toEqual([
+      'b',
+      'f',
+      'e',
+      'h',
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('for-you without history is trending', async () => {
+    const { recommend } = setup();
+    const recs = await recommend({ type: 'for-you', limit: 3 });
+    expect(ids(recs)).toEqual(['h', 'g', 'f']);
+    expect(recs[0].reason).toEqual({ kind: 'trending' });
+  });
+
+  it('recently-viewed: latest first, without the page item; trending: popularity after the rules', async () => {
+    const { recommend } = setup([
+      event('view', 'a', 1),
+      event('view', 'b', 2),
+      event('add_to_cart', 'e', 3),
+      event('view', 'c', 4),
+      event('search', undefined, 5, { query: 'socks' }),
+    ]);
+    const recent = await recommend({ type: 'recently-viewed', itemId: 'c' });
+    // e is in the cart: left out like everywhere.
+    expect(ids(recent)).toEqual(['b', 'a']);
+    expect(recent[0].reason).toEqual({ kind: 'recent', itemId: 'b', via: 'view' });
+    expect(ids(await recommend({ type: 'trending', limit: 4 }))).toEqual(['h', 'g', 'f', 'd']);
+    expect(ids(await recommend({ type: 'trending', itemId: 'h', limit: 2 }))).toEqual(['g', 'f']);
+  });
+
+  it('leaves out cart, purchased, dismissed, out-of-stock and unknown items', async () => {
+    const events = [
+      event('add_to_cart', 'b', 1),
+      event('purchase', undefined, 2, { items: [{ itemId: 'c', quantity: 1 }] }),
+      event('dismiss', 'h', 3),
+    ];
+    const { recommend } = setup(events, { g: { inStock: false } });
+    // similar a: b (cart), z (unknown), c (bought) go; d stays; trending fills: h dismissed, g out of stock.
+    expect(ids(await recommend({ type: 'similar', itemId: 'a' }))).toEqual(['d', 'f', 'e']);
+
+    const keep = setup(events, { g: { inStock: false } }, { excludePurchased: false });
+    expect(ids(await keep.recommend({ type: 'similar', itemId: 'a' }))).toEqual([
+      'c',
+      'd',
+      'f',
+      'e',
+    ]);
+  });
+
+  it('leaves out what other widgets of the page show, and the request rules exclude', async () => {
+    const { recommend } = setup();
+    expect(ids(await recommend({ type: 'similar', itemId: 'a', limit: 4 }, ['b', 'h']))).toEqual([
+      'c',
+      'd',
+      'g',
+      'f',
+    ]);
+    expect(
+      ids(
+        await recommend(
+          { type: 'similar', itemId: 'a', limit: 3, rules: { exclude: ['c'] } },
+          new Set(['b']),
+        ),
+      ),
+    ).toEqual(['d', 'h', 'g']);
+    // Other business rules pass through to the engine.
+    expect(
+      ids(await recommend({ type: 'trending', limit: 3, rules: { category: 'shoes' } })),
+    ).toEqual(['d', 'c', 'b']);
+  });
+
+  it('a model whose shards fail is reported and the scenario serves trending', async () => {
+    const { recommend, errors, server } = setup([event('view', 'c', 1)]);
+    server.broken.add(`${M}shard-`);
+    const recs = await recommend({ type: 'similar', itemId: 'a', limit: 3 });
+    expect(ids(recs)).toEqual(['h', 'g', 'f']);
+    expect(recs.every((r) => r.reason.kind === 'trending')).toBe(true);
+    expect(errors.map((e) => e.code)).toEqual(['MODEL_FETCH']);
+    expect(ids(await recommend({ type: 'for-you', limit: 2 }))).toEqual(['h', 'g']);
+  });
+
+  it('a model that is down entirely is reported, nothing rejects, and it is tried again later', async () => {
+    const { recommend, errors, server } = setup();
+    server.offline.add(M);
+    expect(await recommend({ type: 'trending' })).toEqual([]);
+    expect(await recommend({ type: 'similar', itemId: 'a' })).toEqual([]);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((e) => isLikewiseError(e, 'MODEL_FETCH'))).toBe(true);
+    server.offline.clear();
+    expect(ids(await recommend({ type: 'trending', limit: 2 }))).toEqual(['h', 'g']);
+  });
+
+  it('throws misuse at once with exact messages', () => {
+    const { recommend } = setup();
+    const cases: [unknown, string][] = [
+      [
+        { type: 'x' },
+        'recommend: unknown type "x"; expected one of similar, bought-together, for-you, recently-viewed, trending',
+      ],
+      [
+        undefined,
+        'recommend: unknown type undefined; expected one of similar, bought-together, for-you, recently-viewed, trending',
+      ],
+      [{ type: 'similar' }, 'recommend: "similar" needs an itemId'],
+      [{ type: 'similar', itemId: '' }, 'recommend: "similar" needs an itemId'],
+      [{ type: 'trending', limit: 0 }, 'recommend: limit must be an integer from 1 to 50'],
+      [{ type: 'trending', limit: 51 }, 'recommend: limit must be an integer from 1 to 50'],
+      [{ type: 'trending', limit: 2.5 }, 'recommend: limit must be an integer from 1 to 50'],
+    ];
+    for (const [request, message] of cases) {
+      let thrown: unknown;
+      try {
+        void recommend(request as never);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(isLikewiseError(thrown, 'INVALID_OPTION')).toBe(true);
+      expect((thrown as Error).message).toBe(message);
+    }
+  });
+
+  it('historyIds: distinct items latest first, without types that carry no interest', () => {
+    expect(
+      historyIds([
+        event('view', 'a', 1),
+        event('purchase', undefined, 2, { items: [{ itemId: 'b' }, { itemId: 'c' }] }),
+        event('impression', 'x', 3),
+        event('dismiss', 'y', 4),
+        event('remove_from_cart', 'w', 5),
+        event('view', 'a', 6),
+      ]),
+    ).toEqual(['a', 'b', 'c']);
+  });
+});
