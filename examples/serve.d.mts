@@ -15,6 +15,8 @@ export interface DemoServerOptions {
   catalog?: string;
   /** Extra handlers keyed by `"METHOD /path"`, e.g. `"POST /collect"`. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+  /** Run the reference collector: `POST /collect` appends to examples/generated/collected.ndjson, `GET /report.json` reports it. Default true. */
+  collect?: boolean;
   log?: (line: string) => void;
 }
 

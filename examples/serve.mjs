@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { execFile, spawn } from 'node:child_process';
 // The demo shop's static server (node:http, no dependencies), bound to
 // 127.0.0.1. It serves examples/ at /, the generated data (catalog.json,
 // covers/, model/) at / as well, dist/ at /dist/, and the few node_modules
@@ -7,12 +8,118 @@
 //
 //   node examples/serve.mjs [--port 8080] [--events FILE] [--catalog FILE]
 //   PORT=0 node examples/serve.mjs      # port 0: a free random port
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateShop } from './generate.mjs';
+
+/**
+ * Starts the reference collector (`likewise collect`, the built CLI) as a
+ * child process on a free port, appending to `out`. Resolves its URL and a stop function.
+ * A child, not in-process: the built CLI exports no collector factory, and its
+ * `collect` command owns SIGINT/SIGTERM until it stops.
+ */
+function startCollector(root, out) {
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin', 'likewise.mjs'), 'collect', '--out', out, '--port', '0', '--rate', '200'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const stop = () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', stop);
+  return new Promise((ok, fail) => {
+    let text = '';
+    child.once('error', fail);
+    child.once('exit', (code) => fail(new Error(`likewise collect exited with ${code}`)));
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+      const m = /listening on (http:\/\/[^\s]+)/.exec(text);
+      if (m) {
+        child.stdout.resume();
+        ok({
+          url: m[1],
+          stop: () => {
+            process.off('exit', stop);
+            if (child.exitCode !== null) return Promise.resolve();
+            return new Promise((done) => {
+              child.once('exit', () => done());
+              stop();
+            });
+          },
+        });
+      }
+    });
+  });
+}
+
+/** Forwards a POST body to the collector and its answer back (status, type, retry-after). */
+function proxyTo(target) {
+  return (req, res) => {
+    const url = new URL(target);
+    const up = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        // No Origin: the page is same-origin with this server, which speaks for it.
+        headers: {
+          'content-type': req.headers['content-type'] ?? 'text/plain',
+          ...(req.headers['content-length']
+            ? { 'content-length': req.headers['content-length'] }
+            : {}),
+        },
+      },
+      (answer) => {
+        const headers = { 'content-type': answer.headers['content-type'] ?? 'application/json' };
+        if (answer.headers['retry-after']) headers['retry-after'] = answer.headers['retry-after'];
+        res.writeHead(answer.statusCode ?? 502, headers);
+        answer.pipe(res);
+      },
+    );
+    up.on('error', () => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
+      res.end('{"error":"collector unavailable"}');
+    });
+    req.pipe(up);
+  };
+}
+
+/** `GET /report.json`: what `likewise report --events FILE --json` prints (bin/likewise.mjs). */
+function reportRoute(root, file) {
+  return async (_req, res) => {
+    const send = (status, text) => {
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      res.end(text);
+    };
+    try {
+      if (!existsSync(file)) return send(404, '{"error":"no events collected yet"}');
+      // A child process: importing dist/cli.mjs runs the CLI on this process's argv.
+      const { code, out, err } = await new Promise((done) => {
+        execFile(
+          process.execPath,
+          [join(root, 'bin', 'likewise.mjs'), 'report', '--events', file, '--json'],
+          { maxBuffer: 16 * 1024 * 1024 },
+          (error, stdout, stderr) =>
+            done({ code: error ? (error.code ?? 1) : 0, out: stdout, err: stderr }),
+        );
+      });
+      if (code === 0) send(200, out);
+      else
+        send(500, JSON.stringify({ error: err.trim() || `likewise report exited with ${code}` }));
+    } catch (e) {
+      send(500, JSON.stringify({ error: e instanceof Error ? e.message : String(e) }));
+    }
+  };
+}
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -85,6 +192,9 @@ async function isFile(path) {
  * @param {string} [options.catalog] A shop's own catalogue to serve.
  * @param {Record<string, (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void>} [options.routes]
  *   Extra handlers keyed by `"METHOD /path"` (e.g. `"POST /collect"`), tried first.
+ * @param {boolean} [options.collect=true] Run the reference collector (built CLI): `POST /collect`
+ *   appends the pages' events to examples/generated/collected.ndjson, and `GET /report.json`
+ *   answers `likewise report --json` for that file.
  * @param {(line: string) => void} [options.log]
  * @returns {Promise<{ url: string, port: number, close(): Promise<void> }>}
  * @example
@@ -98,12 +208,16 @@ export async function startDemoServer(options = {}) {
   const generated = join(examples, 'generated');
   const dist = join(root, 'dist');
   const modules = join(root, 'node_modules');
-  const routes = options.routes ?? {};
-  // Also regenerate when the data predates the CLI build, so the model appears.
+  const routes = { ...options.routes };
+  // Also regenerate when the data predates the CLI build, so the model appears,
+  // or when the model is older than the CLI: it may be in a format the SDK no
+  // longer reads (widgets would quietly fall back to popularity).
+  const manifest = join(generated, 'model', 'manifest.json');
+  const cli = join(root, 'dist', 'cli.mjs');
   const untrained =
-    !existsSync(join(generated, 'model', 'manifest.json')) &&
     existsSync(join(root, 'bin', 'likewise.mjs')) &&
-    existsSync(join(root, 'dist', 'cli.mjs'));
+    existsSync(cli) &&
+    (!existsSync(manifest) || statSync(manifest).mtimeMs < statSync(cli).mtimeMs);
   if (
     options.events ||
     options.catalog ||
@@ -134,6 +248,18 @@ export async function startDemoServer(options = {}) {
     // The generated folder is only reachable at /, never as /generated/.
     if (page?.startsWith(generated + sep)) return undefined;
     return page;
+  }
+
+  let collector = null;
+  const collected = join(generated, 'collected.ndjson');
+  if (
+    options.collect !== false &&
+    existsSync(join(root, 'bin', 'likewise.mjs')) &&
+    existsSync(cli)
+  ) {
+    collector = await startCollector(root, collected);
+    routes['POST /collect'] ??= proxyTo(`${collector.url}/collect`);
+    routes['GET /report.json'] ??= reportRoute(root, collected);
   }
 
   const server = createServer(async (req, res) => {
@@ -168,7 +294,10 @@ export async function startDemoServer(options = {}) {
   });
 
   await new Promise((ok, fail) => {
-    server.once('error', fail);
+    server.once('error', (e) => {
+      void collector?.stop();
+      fail(e);
+    });
     server.listen(options.port ?? 8080, '127.0.0.1', () => {
       server.off('error', fail);
       ok();
@@ -179,11 +308,13 @@ export async function startDemoServer(options = {}) {
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
-    close: () =>
-      new Promise((ok) => {
+    close: async () => {
+      await new Promise((ok) => {
         server.close(() => ok());
         server.closeAllConnections();
-      }),
+      });
+      await collector?.stop();
+    },
   };
 }
 

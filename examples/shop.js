@@ -259,6 +259,38 @@
     });
   }
 
+  /**
+   * The SDK's order for a "recommended" grid, before the grid is filled: the
+   * SDK re-ranks marked grids anyway, but cards that move once shown are a
+   * layout shift. Waits a little for the async script tag (when the page has
+   * one), then keeps the shop's order.
+   */
+  function personalOrder(items) {
+    if (!$('script[src*="likewise"]')) return Promise.resolve(items);
+    const deadline = Date.now() + 1500;
+    return new Promise((resolve) => {
+      const poll = () => (sdk() || Date.now() > deadline ? resolve(sdk()) : setTimeout(poll, 30));
+      poll();
+    })
+      .then((lw) =>
+        lw && typeof lw.rerank === 'function'
+          ? Promise.race([
+              Promise.resolve(lw.ready).then(() => lw.rerank(items.map((x) => x.id))),
+              new Promise((resolve) => setTimeout(resolve, 1500)),
+            ])
+          : undefined,
+      )
+      .then(
+        (ids) => {
+          if (!Array.isArray(ids)) return items;
+          const rank = new Map(ids.map((id, i) => [id, i]));
+          const at = (x) => rank.get(x.id) ?? ids.length;
+          return items.slice().sort((a, b) => at(a) - at(b));
+        },
+        () => items,
+      );
+  }
+
   // ---------- pages ----------
 
   function homePage() {
@@ -306,15 +338,18 @@
     };
     fillGrid(
       grid,
-      loadCatalog().then(({ items }) =>
-        items.filter((x) => {
-          if (category && x.category !== category) return false;
-          if (!query) return true;
-          return [x.title, x.brand, x.category].some(
-            (f) => typeof f === 'string' && f.toLowerCase().includes(query),
-          );
-        }),
-      ),
+      loadCatalog()
+        .then(({ items }) =>
+          items.filter((x) => {
+            if (category && x.category !== category) return false;
+            if (!query) return true;
+            return [x.title, x.brand, x.category].some(
+              (f) => typeof f === 'string' && f.toLowerCase().includes(query),
+            );
+          }),
+        )
+        // The default sort is "recommended": the grid is marked for re-ranking.
+        .then((items) => (!sort || sort.value === 'recommended' ? personalOrder(items) : items)),
     )
       .then((items) => {
         shown = items;

@@ -413,9 +413,27 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
   if (options.experiment || options.endpoint) {
     // `.catch` after `.then`: a throwing startMetrics must not leave `metrics`
     // rejected, or every recommend() and widget would fail with it.
+    // Events tracked while the measurement part loads are handed to it when
+    // it subscribes, so the page's first view still reaches the collector.
+    let early: LikewiseEvent[] | undefined = [];
+    const stopEarly = ctx.subscribe((e) => early?.push(e));
+    const host: LikewiseContext = {
+      ...ctx,
+      subscribe(listener) {
+        const missed = early ?? [];
+        early = undefined;
+        stopEarly();
+        // Stamped as they would have been (group, visitor) before they go out.
+        for (const e of missed) {
+          for (const f of ctx.enrich) f(e);
+          listener(e);
+        }
+        return ctx.subscribe(listener);
+      },
+    };
     metrics = more()
       .then((x) =>
-        x.startMetrics(ctx, {
+        x.startMetrics(host, {
           endpoint: abs(options.endpoint),
           experiment: options.experiment,
           windowDays: options.windowDays,

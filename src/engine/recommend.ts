@@ -359,7 +359,7 @@ export function forYou(
 
 /**
  * The visitor's recently viewed items (view, click, add to cart, purchase),
- * latest first.
+ * latest first, including items now in the cart, bought or out of stock.
  *
  * @param currentItemId the page's own item, left out.
  */
@@ -377,9 +377,15 @@ export function recentlyViewed(
     });
   });
   const anchors = rules.currentItemId === undefined ? [] : [rules.currentItemId];
+  // The visitor's own history is shown whole: items in the cart, bought or
+  // out of stock were still viewed (only dismissals and the page item go).
+  const { dismissed } = visitorState(rules.events ?? events);
   return finish(candidates, anchors, {
     ...rules,
-    events: rules.events ?? events,
+    events: [],
+    dismissed: [...(rules.dismissed ?? []), ...dismissed],
+    excludePurchased: false,
+    inStock: rules.inStock ?? (() => true),
     trending: undefined,
   });
 }

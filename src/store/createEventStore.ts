@@ -53,17 +53,39 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   let next: Promise<void> | undefined;
   let tail: Promise<void> = Promise.resolve();
 
-  // Writes a batch and, in the same transaction, compacts the oldest events
-  // into per-item aggregates until the log fits: atomic even with other tabs.
-  const commit = async (store: IDBObjectStore, batch: [string, LikewiseEvent][]) => {
-    for (const [k, v] of batch) store.put(v, k);
-    // Every other key holds an event (or junk, which compaction clears away).
-    const raw = (await request(store.getAllKeys())).filter((k) => k !== AGGREGATES);
+  // How many of the oldest raw keys must go for the log to fit.
+  const excess = (raw: IDBValidKey[]) => {
     let bytes = raw.reduce<number>((sum, k) => sum + size(k), 0);
     let n = 0;
     while (raw.length - n > maxEvents || (bytes > maxBytes && n < raw.length)) {
       bytes -= size(raw[n++]);
     }
+    return n;
+  };
+  // Every other key holds an event (or junk, which compaction clears away).
+  const rawKeys = async (store: IDBObjectStore) =>
+    (await request(store.getAllKeys())).filter((k) => k !== AGGREGATES);
+
+  // Writes a batch in a transaction that is committed at once, before any
+  // result comes back: a page being left (a link clicked right after track())
+  // may be gone before a transaction that waits on a read could end. Resolves
+  // true when the log is now over its bounds.
+  const write = async (store: IDBObjectStore, batch: [string, LikewiseEvent][]) => {
+    for (const [k, v] of batch) store.put(v, k);
+    const keys = rawKeys(store);
+    try {
+      store.transaction?.commit?.();
+    } catch {
+      // No explicit commit here, or the transaction already ended (its own error is reported).
+    }
+    return excess(await keys) > 0;
+  };
+
+  // Compacts the oldest events into per-item aggregates until the log fits,
+  // in one transaction: atomic even with other tabs.
+  const compact = async (store: IDBObjectStore) => {
+    const raw = await rawKeys(store);
+    const n = excess(raw);
     if (!n) return;
     const aggs = new Map(
       list(await request(store.get(AGGREGATES)))
@@ -93,6 +115,8 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
 
   // Written or being written: what a read may not see yet.
   let inflight: [string, LikewiseEvent][] = [];
+  // Keys of the events appended in this page, by id (the latest maxEvents).
+  const known = new Map<string, string>();
   const flush = () => {
     const batch = pending;
     pending = [];
@@ -101,7 +125,8 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
     // Memory mode, or the batch in flight when IndexedDB is given up: never lost.
     return batch.length
       ? c
-          .run((s) => commit(s, batch))
+          .run((s) => write(s, batch))
+          .then((over) => (over ? c.run(compact) : undefined))
           .finally(() => {
             if (inflight === batch) inflight = [];
           })
@@ -135,13 +160,35 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   return Object.assign(c, {
     append(events: LikewiseEvent[]) {
       for (const e of events) {
-        pending.push([
-          `e:${1e15 + Math.floor(e.ts)}:${seq++}:${JSON.stringify(e).length}:${e.id}`,
-          e,
-        ]);
+        // An event appended again (after flushNow) keeps its key: written once.
+        let key = known.get(e.id);
+        if (!key) {
+          key = `e:${1e15 + Math.floor(e.ts)}:${seq++}:${JSON.stringify(e).length}:${e.id}`;
+          known.set(e.id, key);
+          if (known.size > maxEvents) known.delete(known.keys().next().value as string);
+        }
+        if (!pending.some(([k]) => k === key)) pending.push([key, e]);
       }
       next ||= tail = tail.then(flush).catch(c.fail);
       return next;
+    },
+    open() {
+      // A transaction with no request: it only opens the connection.
+      c.run(() => undefined).catch(c.fail);
+    },
+    flushNow(events: LikewiseEvent[] = []) {
+      if (events.length) void this.append(events);
+      const batch = [...inflight, ...pending];
+      if (!batch.length) return;
+      c.run((s) => {
+        for (const [k, v] of batch) s.put(v, k);
+        try {
+          // Commit without waiting for the page to come back to the event loop.
+          s.transaction?.commit?.();
+        } catch {
+          // Already committing, or no explicit commit in this browser.
+        }
+      }).catch(c.fail);
     },
     events: () => read(isValidEvent),
     aggregates: () => read(isValidAggregate, AGGREGATES),

@@ -20,6 +20,14 @@ export interface EventStore {
   clear(): Promise<void>;
   /** Closes the connection (the store reopens lazily on next use). */
   close(): void;
+  /**
+   * Appends `events` (those already appended keep their place) and writes
+   * every event not yet committed in one transaction that commits at once,
+   * without compaction: for a page being left. Never throws.
+   */
+  flushNow?(events?: LikewiseEvent[]): void;
+  /** Opens the database now, ahead of writes that must be quick. Never throws. */
+  open?(): void;
 }
 
 /** A small key-value store for SDK state (consent, anonymous id, session, outbox...). */

@@ -84,6 +84,10 @@ export function createTracker(o: TrackerOptions): Tracker {
   let loaded = false;
   let dead = false;
   let scheduled: Promise<unknown> | undefined;
+  /** The batch a flush is restoring the session for (a page hide may take it). */
+  let flushing: LikewiseEvent[] | undefined;
+  /** The session read started by the first event, before the chain gets to it. */
+  let restoring: Promise<unknown> | undefined;
   // One step at a time: reads see earlier writes and forget() sees no write after it.
   let chain: Promise<unknown> = Promise.resolve();
   const session = createSession(o.sessionTimeout, o.randomId);
@@ -129,10 +133,12 @@ export function createTracker(o: TrackerOptions): Tracker {
   const persist = async () => {
     if (granted() && memory.length) {
       // On failure the batch stays in memory (events() returns it) and goes with the next write.
+      const sent = memory;
       await events()
-        .append(memory)
+        .append(sent)
         .then(() => {
-          memory = [];
+          // Events a page hide added meanwhile stay for the next write.
+          memory = memory.filter((e) => !sent.includes(e));
         }, report);
       await state()?.set('session', session.state).catch(report);
     }
@@ -140,10 +146,14 @@ export function createTracker(o: TrackerOptions): Tracker {
 
   const flush = async (batch: LikewiseEvent[]) => {
     if (queue === batch) queue = undefined;
+    flushing = batch;
     if (granted() && !loaded) {
       loaded = true;
-      session.restore(await state()?.get('session').catch(report));
+      session.restore(await (restoring ?? state()?.get('session').catch(report)));
     }
+    restoring = undefined;
+    // A page hide meanwhile has taken (and emptied) the batch.
+    flushing = undefined;
     for (const e of batch) {
       e.session = session.touch(e.ts);
       for (const f of enrich) f(e);
@@ -155,6 +165,35 @@ export function createTracker(o: TrackerOptions): Tracker {
     await persist();
   };
 
+  // Starts opening storage at the first event, in parallel (session restore
+  // and the events database), rather than one step after the other: a page
+  // left right after track() may not live long enough for both in turn.
+  const warm = () => {
+    if (!granted() || loaded || restoring) return;
+    restoring = state()?.get('session').catch(report);
+    events().open?.();
+  };
+  // A page being left (a link click right after track()) may be gone before
+  // the chain reaches the store: the events not yet written go in one
+  // transaction that commits at once (the chain writes them again later under
+  // the same keys, if the page lives on).
+  const leave = () => {
+    if (!granted() || (!eventStore && !queue?.length && !memory.length)) return;
+    for (const e of new Set([...(flushing?.splice(0) ?? []), ...(queue?.splice(0) ?? [])])) {
+      e.session = session.touch(e.ts);
+      for (const f of enrich) safe(f, e);
+      memory.push(e);
+      for (const l of listeners) safe(l, e);
+    }
+    queue = undefined;
+    events().flushNow?.(memory);
+  };
+  const onHide = () => {
+    if (globalThis.document?.visibilityState === 'hidden') leave();
+  };
+  globalThis.addEventListener?.('pagehide', leave);
+  globalThis.addEventListener?.('visibilitychange', onHide);
+
   const forget = () => {
     // Tracked before: never announced. Tracked after: a new batch, flushed after the erasure.
     queue?.splice(0);
@@ -164,6 +203,7 @@ export function createTracker(o: TrackerOptions): Tracker {
       memory = [];
       session.state = undefined;
       loaded = false;
+      restoring = undefined;
       close();
       return o.deleteSiteData(site, { onError: report });
     });
@@ -179,6 +219,7 @@ export function createTracker(o: TrackerOptions): Tracker {
         scheduled = run(() => flush(batch));
       }
       queue.push({ ...v, id: o.randomId(), ts: v.ts ?? o.now(), session: '' });
+      warm();
       return scheduled as Promise<void>;
     },
     events: () =>
@@ -218,6 +259,8 @@ export function createTracker(o: TrackerOptions): Tracker {
     destroy() {
       dead = true;
       listeners.clear();
+      globalThis.removeEventListener?.('pagehide', leave);
+      globalThis.removeEventListener?.('visibilitychange', onHide);
       run(close);
     },
   };

@@ -122,9 +122,10 @@ describe('createRecommender', () => {
       event('search', undefined, 5, { query: 'socks' }),
     ]);
     const recent = await recommend({ type: 'recently-viewed', itemId: 'c' });
-    // e is in the cart: left out like everywhere.
-    expect(ids(recent)).toEqual(['b', 'a']);
-    expect(recent[0].reason).toEqual({ kind: 'recent', itemId: 'b', via: 'view' });
+    // The visitor's own history is shown whole: e, now in the cart, was still looked at.
+    expect(ids(recent)).toEqual(['e', 'b', 'a']);
+    expect(recent[0].reason).toEqual({ kind: 'recent', itemId: 'e', via: 'add_to_cart' });
+    expect(recent[1].reason).toEqual({ kind: 'recent', itemId: 'b', via: 'view' });
     expect(ids(await recommend({ type: 'trending', limit: 4 }))).toEqual(['h', 'g', 'f', 'd']);
     expect(ids(await recommend({ type: 'trending', itemId: 'h', limit: 2 }))).toEqual(['g', 'f']);
   });

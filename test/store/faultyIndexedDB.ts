@@ -38,6 +38,13 @@ export interface FaultyIndexedDB {
 
 const abortAtCommit = (tx: IDBTransaction, error: unknown) => {
   let handler: unknown = null;
+  let aborted = false;
+  const abort = () => {
+    if (aborted) return;
+    aborted = true;
+    tx.abort();
+    Object.defineProperty(tx, 'error', { value: error, configurable: true });
+  };
   // Both idb-keyval and our store await the transaction last (promisifyRequest
   // sets oncomplete): abort right then, as a browser does when a commit fails.
   Object.defineProperty(tx, 'oncomplete', {
@@ -45,10 +52,11 @@ const abortAtCommit = (tx: IDBTransaction, error: unknown) => {
     get: () => handler,
     set(fn) {
       handler = fn;
-      tx.abort();
-      Object.defineProperty(tx, 'error', { value: error, configurable: true });
+      abort();
     },
   });
+  // An explicit commit() fails the same way.
+  tx.commit = abort;
 };
 
 const closeMidWrite = (tx: IDBTransaction, db: IDBDatabase) => {

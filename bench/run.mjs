@@ -1,0 +1,20 @@
+// `npm run bench`: every figure the README quotes, each printed by the
+// script that measures it. Benchmarks are not tests: nothing here fails on
+// a slow machine. Pass --quick to skip the 10-million-event training run.
+import { spawnSync } from 'node:child_process';
+
+const quick = process.argv.includes('--quick');
+const steps = [
+  ['bundle sizes (gzip)', ['scripts/sizes.mjs']],
+  ['tracking throughput', ['bench/track.mjs', '5000']],
+  ['recommendation quality and speed vs the reference (ml-100k, Ta-Feng)', ['bench/eval.mjs']],
+  [
+    'likewise train at scale (synthetic power-law log) and for-you query latency',
+    ['bench/train.mjs', ...(quick ? ['--events', '1000000'] : [])],
+  ],
+];
+for (const [title, args] of steps) {
+  console.log(`\n== ${title}`);
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (r.status !== 0) console.log(`(${args[0]} exited ${r.status})`);
+}
