@@ -3,7 +3,7 @@
 // then of the for-you query on the trained model, loaded through the model loader.
 //
 //   npm run build   (dist/cli.mjs must exist)
-//   node bench/train.mjs [--events 10000000] [--threads 2] [--queries 2000]
+//   node bench/train.mjs [--events 10000000] [--threads 2] [--queries 2000] [--cli dist/cli.mjs]
 //
 // Prints events/s, seconds, peak RSS (the whole process, worker threads
 // included), bytes per item, and for-you p50/p99 for a visitor with 200
@@ -31,8 +31,10 @@ mkdirSync(bench, { recursive: true });
 const log = join(bench, `events-${events}.csv`);
 const out = join(bench, `model-${events}`);
 
-if (!existsSync(join(root, 'dist/cli.mjs'))) {
-  console.error('bench/train.mjs: dist/cli.mjs is missing: run `npm run build` first.');
+// Another build of the CLI (e.g. a private bundle) can be measured with --cli.
+const cli = resolve(args.cli ?? join(root, 'dist/cli.mjs'));
+if (!existsSync(cli)) {
+  console.error(`bench/train.mjs: ${cli} is missing: run \`npm run build\` first.`);
   process.exit(1);
 }
 if (!existsSync(log)) {
@@ -52,13 +54,9 @@ const peak =
 const trainArgs = ['train', '--events', log, '--out', out];
 if (args.threads) trainArgs.push('--threads', args.threads);
 const t0 = performance.now();
-const child = spawn(
-  process.execPath,
-  ['--import', peak, join(root, 'bin/likewise.mjs'), ...trainArgs],
-  {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  },
-);
+const child = spawn(process.execPath, ['--import', peak, cli, ...trainArgs], {
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 let stdout = '';
 let stderr = '';
 child.stdout.on('data', (d) => {

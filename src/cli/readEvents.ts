@@ -37,11 +37,19 @@ export interface ReadEventsOptions {
   parallelMinBytes?: number;
   /** Allocate the columns in `SharedArrayBuffer`s, so worker threads can read them without a copy. */
   shared?: boolean;
+  /**
+   * Keep the user ids as strings in `userIds`. Default true; a build that
+   * only needs user indexes (`likewise train`) saves a string per user.
+   */
+  userIds?: boolean;
 }
 
 /** What {@link readEvents} resolves to: the log plus the user ids and what was skipped. */
 export interface ReadEventsResult extends InteractionLog {
-  /** User index -> user id (for NDJSON from the SDK: the identified user, else the session). */
+  /**
+   * User index -> user id (for NDJSON from the SDK: the identified user, else
+   * the session). Empty when read with `userIds: false`.
+   */
   userIds: string[];
   /** Lines (or purchase lines) refused: malformed, unknown event type, or no item. */
   skipped: number;
@@ -124,6 +132,10 @@ function word(buf: Uint8Array, p: number, end: number): number {
  */
 class ByteInterner {
   readonly ids: string[] = [];
+  /** Keys interned so far. */
+  count = 0;
+  /** Make a JS string of each new key (in {@link ids}). */
+  keepStrings = true;
   private table = new Int32Array(SLOT << 12);
   private mask = (1 << 12) - 1;
   private arena = new Uint8Array(1 << 16);
@@ -172,7 +184,7 @@ class ByteInterner {
 
   /** All keys as bytes: key i is `arena[ends[i - 1] ?? 0, ends[i])`. */
   keyBytes(): InternedKeys {
-    const n = this.ids.length;
+    const n = this.count;
     return { arena: this.arena.slice(0, this.arenaUsed), ends: this.ends.slice(0, n) };
   }
 
@@ -190,7 +202,7 @@ class ByteInterner {
   }
 
   private add(buf: Uint8Array, start: number, end: number, hash: number, slot: number): number {
-    const id = this.ids.length;
+    const id = this.count++;
     const len = end - start;
     if (this.arenaUsed + len > this.arena.length) {
       const next = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len));
@@ -207,11 +219,14 @@ class ByteInterner {
       arena[base + i] = c;
       ascii |= c;
     }
-    let text = '';
-    if (ascii < 0x80 && len <= 64) {
-      for (let i = start; i < end; i++) text += String.fromCharCode(buf[i]);
-    } else {
-      text = Buffer.from(buf.buffer, buf.byteOffset + start, len).toString('utf8');
+    if (this.keepStrings) {
+      let text = '';
+      if (ascii < 0x80 && len <= 64) {
+        for (let i = start; i < end; i++) text += String.fromCharCode(buf[i]);
+      } else {
+        text = Buffer.from(buf.buffer, buf.byteOffset + start, len).toString('utf8');
+      }
+      this.ids.push(text);
     }
     const at = slot * SLOT;
     const table = this.table;
@@ -230,7 +245,6 @@ class ByteInterner {
       this.ends = ends;
     }
     this.ends[id] = base + len;
-    this.ids.push(text);
     // Keep the table at most half full so probe chains stay short.
     if ((id + 1) * 2 > this.mask + 1) this.rehash();
     return id;
@@ -310,39 +324,16 @@ class RowSink {
   }
 }
 
+/** Event type code by the first byte of its name (all eight names start differently), else -1. */
+const TYPE_BY_FIRST_BYTE = new Int8Array(256).fill(-1);
+for (let code = 0; code < TYPE_BYTES.length; code++) TYPE_BY_FIRST_BYTE[TYPE_BYTES[code][0]] = code;
+
 /** Event type index of the bytes `buf[start, end)`, or -1. */
 function typeCode(buf: Uint8Array, start: number, end: number): number {
-  const len = end - start;
-  let code: number;
-  switch (buf[start]) {
-    case 0x76 /* v */:
-      code = 0;
-      break;
-    case 0x63 /* c */:
-      code = 1;
-      break;
-    case 0x61 /* a */:
-      code = 2;
-      break;
-    case 0x72 /* r */:
-      code = 3;
-      break;
-    case 0x70 /* p */:
-      code = 4;
-      break;
-    case 0x73 /* s */:
-      code = 5;
-      break;
-    case 0x69 /* i */:
-      code = 6;
-      break;
-    case 0x64 /* d */:
-      code = 7;
-      break;
-    default:
-      return -1;
-  }
+  const code = TYPE_BY_FIRST_BYTE[buf[start]];
+  if (code < 0) return -1;
   const name = TYPE_BYTES[code];
+  const len = end - start;
   if (name.length !== len) return -1;
   for (let i = 1; i < len; i++) if (buf[start + i] !== name[i]) return -1;
   return code;
@@ -501,6 +492,26 @@ class LogBuilder {
       layout.columns.join() === [ROLE_USER, ROLE_ITEM, ROLE_TIME_S, ROLE_TYPE].join();
   }
 
+  /** FNV-1a hash of the last field {@link plainField} scanned. */
+  private fieldHash = 0;
+
+  /**
+   * Scans an unquoted CSV field from `i`, hashing it on the way: returns
+   * where it ends (a comma, a quote, or `end`) and leaves the hash in
+   * {@link fieldHash}.
+   */
+  private plainField(buf: Uint8Array, i: number, end: number): number {
+    let h = 0x811c9dc5;
+    while (i < end) {
+      const c = buf[i];
+      if (c === 0x2c || c === 0x22) break;
+      h = Math.imul(h ^ c, 0x01000193);
+      i++;
+    }
+    this.fieldHash = h;
+    return i;
+  }
+
   /**
    * One CSV line `buf[start, end)` without its line break. Canonical lines
    * with plain fields and an integer timestamp are read in one straight
@@ -513,34 +524,20 @@ class LogBuilder {
       this.csvGeneral(buf, start, end);
       return;
     }
-    let i = start;
-    let c = 0;
-    let userH = 0x811c9dc5;
-    while (i < end) {
-      c = buf[i];
-      if (c === 0x2c || c === 0x22) break;
-      userH = Math.imul(userH ^ c, 0x01000193);
-      i++;
-    }
-    const userE = i;
-    if (c !== 0x2c || userE === start) {
+    const userE = this.plainField(buf, start, end);
+    const userH = this.fieldHash;
+    if (userE >= end || buf[userE] !== 0x2c || userE === start) {
       this.csvGeneral(buf, start, end);
       return;
     }
-    const itemS = ++i;
-    let itemH = 0x811c9dc5;
-    c = 0;
-    while (i < end) {
-      c = buf[i];
-      if (c === 0x2c || c === 0x22) break;
-      itemH = Math.imul(itemH ^ c, 0x01000193);
-      i++;
-    }
-    const itemE = i;
-    if (c !== 0x2c || itemE === itemS) {
+    const itemS = userE + 1;
+    const itemE = this.plainField(buf, itemS, end);
+    const itemH = this.fieldHash;
+    if (itemE >= end || buf[itemE] !== 0x2c || itemE === itemS) {
       this.csvGeneral(buf, start, end);
       return;
     }
+    let i = itemE;
     const timeS = ++i;
     let t = 0;
     while (i < end) {
@@ -560,11 +557,43 @@ class LogBuilder {
       this.csvGeneral(buf, start, end);
       return;
     }
+    this.row(buf, start, userE, userH, itemS, itemE, itemH, type, t >= MS_THRESHOLD ? t : t * 1000);
+  }
+
+  /**
+   * The one row path of every fast reader (CSV and NDJSON): a line whose
+   * user, item, type and time were found in `buf` becomes a row, ids
+   * interned straight from the bytes; a line missing any of them is counted
+   * as skipped. Ids are interned only here, once the whole line is known to
+   * be good, so a malformed line never adds a user or an item without rows.
+   */
+  private row(
+    buf: Uint8Array,
+    userS: number,
+    userE: number,
+    userH: number,
+    itemS: number,
+    itemE: number,
+    itemH: number,
+    type: number,
+    time: number,
+  ): void {
+    if (
+      userS < 0 ||
+      userE <= userS ||
+      itemS < 0 ||
+      itemE <= itemS ||
+      type < 0 ||
+      Number.isNaN(time)
+    ) {
+      this.skipped++;
+      return;
+    }
     this.rows.push(
-      this.users.intern(buf, start, userE, userH),
+      this.users.intern(buf, userS, userE, userH),
       this.items.intern(buf, itemS, itemE, itemH),
       type,
-      t >= MS_THRESHOLD ? t : t * 1000,
+      time,
     );
   }
 
@@ -573,8 +602,6 @@ class LogBuilder {
     if (end === start) return;
     const columns = this.columns;
     const ncol = columns.length;
-    // Ids are interned only once the whole line is known to be good, so a
-    // malformed line never adds a user or an item without rows.
     let userS = -1;
     let userE = -1;
     let userH = 0;
@@ -628,16 +655,8 @@ class LogBuilder {
       h = Math.imul(h ^ c, 0x01000193);
       i++;
     }
-    if (userE <= userS || itemE <= itemS || type < 0 || Number.isNaN(time) || col < ncol) {
-      this.skipped++;
-      return;
-    }
-    this.rows.push(
-      this.users.intern(buf, userS, userE, userH),
-      this.items.intern(buf, itemS, itemE, itemH),
-      type,
-      time,
-    );
+    // A short line (missing columns) is refused like a line missing a field.
+    this.row(buf, userS, userE, userH, itemS, itemE, itemH, col < ncol ? -1 : type, time);
   }
 
   /** Slow path for a CSV line with quoted fields. */
@@ -785,23 +804,7 @@ class LogBuilder {
       this.ndjsonSlow(buf, start, end);
       return;
     }
-    if (
-      userS < 0 ||
-      userE === userS ||
-      itemS < 0 ||
-      itemE === itemS ||
-      type < 0 ||
-      Number.isNaN(time)
-    ) {
-      this.skipped++;
-      return;
-    }
-    this.rows.push(
-      this.users.intern(buf, userS, userE, userH),
-      this.items.intern(buf, itemS, itemE, itemH),
-      type,
-      time,
-    );
+    this.row(buf, userS, userE, userH, itemS, itemE, itemH, type, time);
   }
 
   private ndjsonSlow(buf: Uint8Array, start: number, end: number): void {
@@ -996,6 +999,9 @@ export async function readEventsRange(task: EventRangeTask): Promise<ParsedEvent
   const handle = await open(task.path, 'r');
   try {
     const builder = new LogBuilder(task.capacity, task.layout, false);
+    // Only the key bytes go back to the reading thread: no strings here.
+    builder.users.keepStrings = false;
+    builder.items.keepStrings = false;
     await parseRange(handle, builder, task.layout.format, task.start, task.end, 1 << 22);
     return rangeResult(builder);
   } finally {
@@ -1071,6 +1077,7 @@ export async function readEvents(
     const shared = options.shared ?? false;
     const chunkSize = options.chunkSize ?? 1 << 22;
     const builder = new LogBuilder(capacity, layout, shared);
+    builder.users.keepStrings = options.userIds ?? true;
 
     // Split at the first line start after the middle; the second half goes to `parallel`.
     let split = size;
@@ -1118,7 +1125,7 @@ export async function readEvents(
     return {
       itemIds: builder.items.ids,
       userIds: builder.users.ids,
-      userCount: builder.users.ids.length,
+      userCount: builder.users.count,
       users: rows.users,
       items: rows.items,
       types: rows.types,

@@ -10,14 +10,26 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   type BuildOptions,
-  buildNeighbours,
+  buildNeighbourRows,
   DEFAULT_K,
   mergeNeighbours,
+  type NeighbourLists,
+  type NeighbourPlan,
+  planNeighbours,
   type Similarity,
 } from '../engine/buildNeighbours';
-import { buildPopularity } from '../engine/buildPopularity';
+import { buildPopularity, type PopularityOptions } from '../engine/buildPopularity';
+import { DEFAULT_MODEL } from '../engine/evaluate';
 import { BOUGHT_TOGETHER_TYPES } from '../engine/recommend';
 import type { InteractionLog, Neighbours } from '../engine/types';
+import {
+  buildUserItemMatrix,
+  countedTypesOf,
+  DEFAULT_MAX_ITEMS_PER_USER,
+  groupRowsByUser,
+  type UserItemMatrix,
+  type UserRows,
+} from '../engine/userItemMatrix';
 import { isLikewiseError } from '../errors';
 import { encodeModel, type Manifest } from '../model/encodeModel';
 import {
@@ -30,31 +42,34 @@ import {
 import { runWorkerTask, type WorkerTask, workerEntry } from './runWorkerTask';
 import type { CliCommand, CliIo } from './types';
 
+/**
+ * The build settings of the engine's default model (`DEFAULT_MODEL`, what
+ * `likewise eval` reports as `default`), so a trained model is the model
+ * that was evaluated.
+ */
+const DEFAULT_BUILD: BuildOptions = DEFAULT_MODEL.kind === 'neighbours' ? DEFAULT_MODEL.build : {};
+const TRAIN_K = DEFAULT_BUILD.k ?? DEFAULT_K;
+const TRAIN_MAX_ITEMS_PER_USER = DEFAULT_BUILD.maxItemsPerUser ?? DEFAULT_MAX_ITEMS_PER_USER;
+
 const USAGE = `usage: likewise train --events FILE [options]
 
 Builds model files (manifest.json + shards) from an event log.
 
   --events FILE           CSV (user,item,timestamp,type; unix seconds) or NDJSON
   --out DIR               output directory (default: model)
-  --k N                   neighbours kept per item (default: ${DEFAULT_K})
+  --k N                   neighbours kept per item (default: ${TRAIN_K})
   --similarity NAME       cosine (default), jaccard or conditional
   --together-k N          bought-together neighbours per item (default: 20)
   --trending-half-life D  popularity halves every D days (default: 7; 0 = no decay)
   --shards N              shard count (default: chosen for ~100 KB shards)
   --score-bits 8|16       stored score precision (default: 8)
   --format csv|ndjson     input format (default: from the extension or content)
-  --max-items-per-user N  only each user's N most recent items count, so bots and
-                          crawlers cannot dominate the build (default: 1000)
+  --max-items-per-user N  only each user's N most recent items count, so bots,
+                          crawlers and shared accounts cannot make the build
+                          quadratic (default: ${TRAIN_MAX_ITEMS_PER_USER}, as in \`likewise eval\`)
   --threads N             threads to use (default: up to 2)
   --help                  this text
 `;
-
-/**
- * Default cap on items per user: far above what a person browses, low
- * enough that a crawler with 40 000 items (whose cost grows with the square
- * of its history) cannot dominate the build.
- */
-const DEFAULT_MAX_ITEMS_PER_USER = 1000;
 
 /** Parsed `likewise train` arguments. */
 interface TrainArgs {
@@ -134,22 +149,73 @@ function parseArgs(argv: string[]): TrainArgs | string {
   return {
     events: args.events,
     out: args.out ?? 'model',
-    k: args.k ?? DEFAULT_K,
-    similarity: args.similarity ?? 'cosine',
+    k: args.k ?? TRAIN_K,
+    similarity: args.similarity ?? DEFAULT_BUILD.similarity ?? 'cosine',
     togetherK: args.togetherK ?? 20,
     halfLifeDays: args.halfLifeDays ?? 7,
     shards: args.shards,
     scoreBits: args.scoreBits ?? 8,
     format: args.format,
     threads: args.threads ?? Math.max(1, Math.min(2, availableParallelism())),
-    maxItemsPerUser: args.maxItemsPerUser ?? DEFAULT_MAX_ITEMS_PER_USER,
+    maxItemsPerUser: args.maxItemsPerUser ?? TRAIN_MAX_ITEMS_PER_USER,
   };
 }
 
-/** The log as a worker payload: typed arrays trimmed to `length` (views, no copy). */
-interface LogPayload {
+/**
+ * Worker payload of the side builds (popularity and bought-together): the
+ * log and its grouping, in shared memory.
+ */
+interface SidePayload {
   log: InteractionLog;
-  options: BuildOptions;
+  rows: UserRows;
+  popularity: PopularityOptions;
+  /** Bought-together build options, or none. */
+  together?: BuildOptions;
+}
+
+/** What the side builds produce. */
+interface SideBuilt {
+  popularity: Float32Array;
+  together?: NeighbourLists;
+}
+
+/** Popularity (sharing the grouping: it counts the same types) and the bought-together lists. */
+function sideBuilds({ log, rows, popularity, together }: SidePayload): SideBuilt {
+  const pop = buildPopularity(log, popularity, rows);
+  if (!together) return { popularity: pop };
+  const m = buildUserItemMatrix(log, together);
+  return {
+    popularity: pop,
+    together: buildNeighbourRows(planNeighbours(m, log.itemIds, together)),
+  };
+}
+
+/**
+ * Worker payload of the neighbour task: the shared plan, the row chunks, and
+ * a shared counter through which threads claim the next chunk.
+ */
+interface RowsPayload {
+  plan: NeighbourPlan;
+  chunks: [number, number][];
+  counter: Int32Array;
+}
+
+/** Chunks built by one thread: [chunk index, its lists]. */
+type ChunkLists = [number, NeighbourLists][];
+
+/**
+ * Claims chunks through `counter` (an atomic add, so two threads never take
+ * the same one) and builds each, until none are left. Chunks are many and of
+ * about equal cost, so a thread that started late or had other work simply
+ * takes fewer: both cores stay busy to the end.
+ */
+function buildChunks(payload: RowsPayload): ChunkLists {
+  const done: ChunkLists = [];
+  for (;;) {
+    const c = Atomics.add(payload.counter, 0, 1);
+    if (c >= payload.chunks.length) return done;
+    done.push([c, buildNeighbourRows(payload.plan, payload.chunks[c])]);
+  }
 }
 
 /** Tasks `main.ts` serves when the CLI runs as a worker thread. */
@@ -161,41 +227,54 @@ export const workerTasks: Record<string, WorkerTask> = {
     );
     return { result, transfer };
   },
-  async buildNeighbours({ log, options }: LogPayload) {
-    const result = buildNeighbours(log, options);
-    return {
-      result,
-      transfer: [
-        result.offsets.buffer,
-        result.indices.buffer,
-        result.scores.buffer,
-      ] as ArrayBuffer[],
-    };
+  async sideBuilds(payload: SidePayload) {
+    const result = sideBuilds(payload);
+    const t = result.together;
+    const transfer = [result.popularity.buffer as ArrayBuffer];
+    if (t)
+      transfer.push(
+        t.offsets.buffer as ArrayBuffer,
+        t.indices.buffer as ArrayBuffer,
+        t.scores.buffer as ArrayBuffer,
+      );
+    return { result, transfer };
+  },
+  async neighbourRows(payload: RowsPayload) {
+    const result = buildChunks(payload);
+    const transfer: ArrayBuffer[] = [];
+    for (const [, lists] of result)
+      transfer.push(
+        lists.offsets.buffer as ArrayBuffer,
+        lists.indices.buffer as ArrayBuffer,
+        lists.scores.buffer as ArrayBuffer,
+      );
+    return { result, transfer };
   },
 };
 
 /**
- * Item ranges of about equal build cost for `parts` threads. A user with h
- * counted items costs about h² (each of their items meets all the others in
- * the Gustavson inner loop), spread over the items of their events.
+ * Item ranges of about equal build cost. Row i costs the number of pairs its
+ * users contribute (the sum of their item counts: each of their items meets i
+ * in the Gustavson inner loop).
  *
- * @param maxItemsPerUser - The build's cap on items per user. Default none.
+ * @param m - The user x item matrix of the build (its structure only).
+ * @param parts - How many ranges (fewer when there are fewer items).
  */
 export function splitRows(
-  log: InteractionLog,
+  m: Pick<UserItemMatrix, 'itemOffsets' | 'itemUsers' | 'userOffsets'>,
   parts: number,
-  maxItemsPerUser = Number.POSITIVE_INFINITY,
 ): [number, number][] {
-  const itemCount = log.itemIds.length;
-  const perUser = new Uint32Array(log.userCount);
-  for (let r = 0; r < log.length; r++) perUser[log.users[r]]++;
+  const { itemOffsets, itemUsers, userOffsets } = m;
+  const itemCount = itemOffsets.length - 1;
   const cost = new Float64Array(itemCount);
   let total = 0;
-  for (let r = 0; r < log.length; r++) {
-    const n = perUser[log.users[r]];
-    const h = Math.min(n, maxItemsPerUser);
-    const c = (h * h) / n;
-    cost[log.items[r]] += c;
+  for (let i = 0; i < itemCount; i++) {
+    let c = 1;
+    for (let p = itemOffsets[i]; p < itemOffsets[i + 1]; p++) {
+      const u = itemUsers[p];
+      c += userOffsets[u + 1] - userOffsets[u];
+    }
+    cost[i] = c;
     total += c;
   }
   const ranges: [number, number][] = [];
@@ -208,47 +287,100 @@ export function splitRows(
       start = i + 1;
     }
   }
-  ranges.push([start, itemCount]);
+  if (start < itemCount || ranges.length === 0) ranges.push([start, itemCount]);
   return ranges;
 }
 
-/** Builds neighbours, the ranges after the first on worker threads when there are any. */
-async function buildParallel(
-  log: InteractionLog,
-  options: BuildOptions,
-  threads: number,
+/** Neighbour chunks per thread: enough that the last one to finish waits little. */
+const CHUNKS_PER_THREAD = 12;
+
+/** What the build phase produces. */
+interface Built {
+  neighbours: Neighbours;
+  together?: Neighbours;
+  popularity: Float32Array;
+}
+
+/**
+ * The build phase. The log is grouped by user once; one user x item matrix
+ * and one neighbour plan are built, in shared memory when a worker thread
+ * helps, and shared with it (never rebuilt per thread). With a worker:
+ * popularity runs there while this thread builds the matrix and plan, then
+ * both threads claim chunks of similar-item rows until none are left (this
+ * one after the small bought-together build).
+ */
+async function build(
+  input: { log?: InteractionLog },
+  args: TrainArgs,
   entry: string | undefined,
-): Promise<Neighbours> {
-  if (threads < 2 || entry === undefined || log.itemIds.length < 2) {
-    return buildNeighbours(log, options);
-  }
-  const ranges = splitRows(log, threads, options.maxItemsPerUser);
-  const shared: InteractionLog = {
-    itemIds: log.itemIds,
-    userCount: log.userCount,
-    users: log.users.subarray(0, log.length),
-    items: log.items.subarray(0, log.length),
-    types: log.types.subarray(0, log.length),
-    times: log.times.subarray(0, log.length),
-    length: log.length,
+  show: (label: string, fraction: number) => void,
+): Promise<Built> {
+  // Taken out of `input` so that dropping it below frees the log's columns
+  // (the largest arrays) before the similar-item rows are built.
+  let log: InteractionLog | undefined = input.log;
+  input.log = undefined;
+  if (!log) throw new Error('no log');
+  const itemIds = log.itemIds;
+  const shared = entry !== undefined;
+  const similarOptions: BuildOptions = {
+    k: args.k,
+    similarity: args.similarity,
+    maxItemsPerUser: args.maxItemsPerUser,
   };
-  const remote = ranges.slice(1).map((rows) =>
-    runWorkerTask<Neighbours>(entry, 'buildNeighbours', {
-      log: shared,
-      options: { ...options, rows },
-    } satisfies LogPayload),
+  let side: SidePayload | undefined = {
+    // Only the columns (shared memory) and item ids: not the user ids.
+    log: {
+      itemIds,
+      userCount: log.userCount,
+      users: log.users,
+      items: log.items,
+      types: log.types,
+      times: log.times,
+      length: log.length,
+    },
+    rows: groupRowsByUser(log, countedTypesOf(similarOptions), shared),
+    popularity: args.halfLifeDays > 0 ? { halfLifeDays: args.halfLifeDays } : {},
+    together:
+      args.togetherK > 0
+        ? { k: args.togetherK, types: BOUGHT_TOGETHER_TYPES, maxItemsPerUser: args.maxItemsPerUser }
+        : undefined,
+  };
+  // The side builds run on the worker while this thread builds the matrix.
+  const sideTask = entry ? runWorkerTask<SideBuilt>(entry, 'sideBuilds', side) : undefined;
+  // Keep a failed worker from becoming an unhandled rejection meanwhile.
+  sideTask?.catch(() => {});
+  let m: UserItemMatrix | undefined = buildUserItemMatrix(
+    log,
+    { ...similarOptions, shared },
+    side.rows,
   );
-  // Settle every worker before returning, even when the local part throws.
-  const local = (async () => buildNeighbours(log, { ...options, rows: ranges[0] }))();
-  const parts = await Promise.allSettled([local, ...remote]);
-  const failed = parts.find((p) => p.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return mergeNeighbours(
-    parts.map((p) => {
-      const n = (p as PromiseFulfilledResult<Neighbours>).value;
-      return { ...n, itemIds: log.itemIds };
-    }),
+  log = undefined;
+  const plan = planNeighbours(m, itemIds, similarOptions, shared);
+  const chunks = splitRows(m, CHUNKS_PER_THREAD * Math.max(1, args.threads));
+  m = undefined;
+  const counter = new Int32Array(
+    shared ? (new SharedArrayBuffer(4) as unknown as ArrayBuffer) : new ArrayBuffer(4),
   );
+  const payload: RowsPayload = { plan, chunks, counter };
+  show('similar items', 0.3);
+  // A second worker claims row chunks at once, beside the side builds (if
+  // still running) and this thread: the chunks keep both cores busy.
+  const remote = entry ? runWorkerTask<ChunkLists>(entry, 'neighbourRows', payload) : undefined;
+  remote?.catch(() => {});
+  const sideResult = sideTask ? undefined : sideBuilds(side);
+  // The log's columns are no longer needed here: let them go before the rows.
+  side = undefined;
+  const local = buildChunks(payload);
+  const sides = sideResult ?? (await (sideTask as Promise<SideBuilt>));
+  const parts = local.concat(remote ? await remote : []);
+  parts.sort((a, b) => a[0] - b[0]);
+  const neighbours = mergeNeighbours(parts.map(([, lists]) => ({ itemIds, ...lists })));
+  const t = sides.together;
+  return {
+    neighbours,
+    together: t ? { itemIds, ...t } : undefined,
+    popularity: sides.popularity,
+  };
 }
 
 /** A one-line progress bar on stderr, only when it is a terminal. */
@@ -316,11 +448,12 @@ export const run: CliCommand = async (argv, io) => {
   const show = progress(io);
   const entry = args.threads > 1 ? workerEntry() : undefined;
   const eventsPath = resolve(io.cwd, args.events);
-  let log: Awaited<ReturnType<typeof readEvents>>;
+  let log: Awaited<ReturnType<typeof readEvents>> | undefined;
   try {
     log = await readEvents(eventsPath, {
       format: args.format,
       shared: entry !== undefined,
+      userIds: false,
       onProgress: (done, total) => show('reading events', total > 0 ? done / total : 1),
       parallel:
         entry === undefined
@@ -340,27 +473,20 @@ export const run: CliCommand = async (argv, io) => {
     );
     return 1;
   }
-  show('similar items', 0);
-  const neighbours = await buildParallel(
-    log,
-    { k: args.k, similarity: args.similarity, maxItemsPerUser: args.maxItemsPerUser },
-    args.threads,
-    entry,
-  );
-  show('bought together', 0.6);
-  const together =
-    args.togetherK > 0
-      ? buildNeighbours(log, {
-          k: args.togetherK,
-          types: BOUGHT_TOGETHER_TYPES,
-          maxItemsPerUser: args.maxItemsPerUser,
-        })
-      : undefined;
-  show('popularity', 0.8);
-  const popularity = buildPopularity(
-    log,
-    args.halfLifeDays > 0 ? { halfLifeDays: args.halfLifeDays } : {},
-  );
+  const facts = { events: log.length, skipped: log.skipped, users: log.userCount };
+  const input = { log: log as InteractionLog | undefined };
+  log = undefined;
+  show('grouping', 0.2);
+  let built: Built;
+  try {
+    built = await build(input, args, entry, show);
+  } catch (error) {
+    io.stderr.write(
+      `${io.stderr.isTTY ? '\n' : ''}likewise train: build failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  }
+  const { neighbours, together, popularity } = built;
   const t2 = performance.now();
   show('writing', 0.9);
   let encoded: ReturnType<typeof encodeModel>;
@@ -377,9 +503,9 @@ export const run: CliCommand = async (argv, io) => {
         togetherTypes: [...BOUGHT_TOGETHER_TYPES],
         popularityHalfLifeDays: args.halfLifeDays > 0 ? args.halfLifeDays : undefined,
         stats: {
-          events: log.length,
-          skipped: log.skipped,
-          users: log.userCount,
+          events: facts.events,
+          skipped: facts.skipped,
+          users: facts.users,
           pairs: neighbours.indices.length,
           togetherPairs: together?.indices.length ?? 0,
         },
@@ -401,7 +527,7 @@ export const run: CliCommand = async (argv, io) => {
   const s = (ms: number) => (ms / 1000).toFixed(2);
   io.stdout.write(
     [
-      `likewise train: ${log.length} events (${log.skipped} skipped), ${log.userCount} users, ${m.items} items`,
+      `likewise train: ${facts.events} events (${facts.skipped} skipped), ${facts.users} users, ${m.items} items`,
       `  pairs: ${neighbours.indices.length} similar (k ${args.k}, ${args.similarity}), ${together?.indices.length ?? 0} bought together`,
       `  files: ${encoded.files.length} in ${args.out} (${m.shards} shards, ${allBytes} bytes; ${(shardBytes / Math.max(1, m.items)).toFixed(1)} bytes per item, ${Math.round(shardBytes / m.shards)} bytes per shard)`,
       `  seconds: ${s(t3 - t0)} (read ${s(t1 - t0)}, build ${s(t2 - t1)}, write ${s(t3 - t2)})`,

@@ -10,8 +10,10 @@ import { insertionSort, selectBest } from './topK';
 import type { InteractionLog, Neighbours } from './types';
 import {
   buildUserItemMatrix,
+  type MatrixValues,
   type UserItemMatrix,
   type UserItemMatrixOptions,
+  type UserRows,
 } from './userItemMatrix';
 
 /** The item-item similarity measures. */
@@ -83,41 +85,79 @@ function checkOptions(options: BuildOptions, itemCount: number): void {
 }
 
 /**
- * Builds the top-K neighbour lists of every item (or of `options.rows`).
- * Lists are sorted by score descending, ties by item id ascending
- * ({@link compareIds}); an item is never its own neighbour. `itemIds` of the
- * result is `log.itemIds` itself (not copied).
- *
- * @param log interactions, e.g. from `readEvents` or {@link eventsToLog}.
- * @param options similarity, neighbourhood size and interaction weighting;
- *   defaults: cosine, K = 50, type weights view 1 / click 2 / add_to_cart 4 /
- *   purchase 8, no shrinkage, no recency decay.
- * @example
- * const n = buildNeighbours(log, { k: 100 });
- * const source = neighbourSource(n);
+ * Everything the row loop of a neighbour build reads, prepared once from a
+ * {@link UserItemMatrix}: items relabelled by popularity, per-item norms and
+ * tie ranks, and the user side packed for the hot loop. Plain typed arrays
+ * (shared when planned with `shared`), so worker threads can each build a
+ * range of rows from one plan with {@link buildNeighbourRows}, without the
+ * log, the item ids or a matrix of their own.
  */
-export function buildNeighbours(log: InteractionLog, options: BuildOptions = {}): Neighbours {
-  const itemCount = log.itemIds.length;
+export interface NeighbourPlan {
+  itemCount: number;
+  similarity: Similarity;
+  shrinkage: number;
+  k: number;
+  /**
+   * True when every value is a positive integer below 256 and no dot product
+   * can pass 2^31: dot products are then summed in an Int32Array and
+   * `userCodes` hold `label | value << 24`. Otherwise `userCodes` hold the
+   * label and `userValues` the values.
+   */
+  packed: boolean;
+  itemOffsets: Uint32Array;
+  itemUsers: Uint32Array;
+  itemValues: MatrixValues;
+  userOffsets: Uint32Array;
+  userCodes: Uint32Array;
+  userValues: MatrixValues | null;
+  /** Label of each item (0 = the most users), and the item of each label. */
+  label: Uint32Array;
+  byLabel: Uint32Array;
+  /** Squared norm of each item's user vector, by item and by label. */
+  sq: Float64Array;
+  sqL: Float64Array;
+  /** Per-item factors of the denominator: by item (the row), by label (the column). */
+  rowPow: Float64Array;
+  colL: Float64Array;
+  /** Tie rank ({@link idRanks}) by label. */
+  rankL: Uint32Array;
+}
+
+/**
+ * Prepares a neighbour build over a matrix built with the same options (see
+ * {@link NeighbourPlan}).
+ *
+ * @param shared - Allocate in `SharedArrayBuffer`s for worker threads. Default false.
+ * @param rank - `idRanks(itemIds)`, when the caller already has it (it sorts every id).
+ * @example const plan = planNeighbours(buildUserItemMatrix(log, options), log.itemIds, options);
+ */
+export function planNeighbours(
+  m: UserItemMatrix,
+  itemIds: readonly string[],
+  options: BuildOptions = {},
+  shared = false,
+  rank: Uint32Array = idRanks(itemIds),
+): NeighbourPlan {
+  const itemCount = itemIds.length;
   checkOptions(options, itemCount);
-  const m = buildUserItemMatrix(log, options);
+  const alloc = (bytes: number) =>
+    shared ? (new SharedArrayBuffer(bytes) as unknown as ArrayBuffer) : new ArrayBuffer(bytes);
+  const f64 = (n: number) => new Float64Array(alloc(8 * n));
+  const u32 = (n: number) => new Uint32Array(alloc(4 * n));
   const similarity = options.similarity ?? 'cosine';
   const alpha = options.alpha ?? (similarity === 'conditional' ? 0 : 0.5);
   const shrinkage = options.shrinkage ?? 0;
   const k = options.k ?? DEFAULT_K;
-  const [start, end] = options.rows ?? [0, itemCount];
-  const binary = options.binary === true;
-  const rank = idRanks(log.itemIds);
-
-  const { itemOffsets, itemUsers, itemValues, userOffsets, userItems, userValues } = m;
+  const { itemOffsets, itemValues, userItems, userValues } = m;
   // Squared norm of every item's user vector (the user count on binary data).
-  const sq = new Float64Array(itemCount);
+  const sq = f64(itemCount);
   for (let i = 0; i < itemCount; i++) {
     let s = 0;
     for (let p = itemOffsets[i]; p < itemOffsets[i + 1]; p++) s += itemValues[p] * itemValues[p];
     sq[i] = s;
   }
   // Per-item factor of the denominator, computed once instead of per pair.
-  const rowPow = new Float64Array(itemCount);
+  const rowPow = f64(itemCount);
   const colPow = new Float64Array(itemCount);
   for (let i = 0; i < itemCount; i++) {
     if (similarity === 'cosine') {
@@ -128,36 +168,107 @@ export function buildNeighbours(log: InteractionLog, options: BuildOptions = {})
       colPow[i] = sq[i] ** alpha;
     }
   }
-
   // Items relabelled by popularity, most users first: the few thousand items
   // that most rows touch then share a few cache lines of the accumulator,
   // the norms and the ranks, instead of being spread over all of them.
-  const byLabel = popularityOrder(itemOffsets, itemCount);
-  const label = new Uint32Array(itemCount);
+  const byLabel = popularityOrder(itemOffsets, itemCount, u32(itemCount));
+  const label = u32(itemCount);
   for (let x = 0; x < itemCount; x++) label[byLabel[x]] = x;
-  const userLabels = new Uint32Array(userItems.length);
-  for (let q = 0; q < userItems.length; q++) userLabels[q] = label[userItems[q]];
-  const colL = new Float64Array(itemCount);
-  const sqL = new Float64Array(itemCount);
-  const rankL = new Uint32Array(itemCount);
+  const colL = f64(itemCount);
+  const sqL = f64(itemCount);
+  const rankL = u32(itemCount);
   for (let x = 0; x < itemCount; x++) {
     const j = byLabel[x];
     colL[x] = colPow[j];
     sqL[x] = sq[j];
     rankL[x] = rank[j];
   }
+  // One array for the hot loop: each pair's label with its value in the top
+  // byte, when the values allow it (one load per pair instead of two).
+  const packed = packable(m, itemCount, shrinkage);
+  const userCodes = u32(userItems.length);
+  if (packed) {
+    for (let q = 0; q < userItems.length; q++)
+      userCodes[q] = label[userItems[q]] | (userValues[q] << 24);
+  } else {
+    for (let q = 0; q < userItems.length; q++) userCodes[q] = label[userItems[q]];
+  }
+  return {
+    itemCount,
+    similarity,
+    shrinkage,
+    k,
+    packed,
+    itemOffsets,
+    itemUsers: m.itemUsers,
+    itemValues,
+    userOffsets: m.userOffsets,
+    userCodes,
+    userValues: packed ? null : userValues,
+    label,
+    byLabel,
+    sq,
+    sqL,
+    rowPow,
+    colL,
+    rankL,
+  };
+}
 
-  // Dot products. When every value is a positive integer small enough that
-  // no dot product can pass 2^31 (binary data, type weights without decay),
-  // one Int32Array holds them: the same sums as in doubles, bit for bit, and
-  // a product is >= 1, so a zero means "not touched yet" and no separate
-  // count is needed (on binary data the dot product is the count). Otherwise
-  // doubles, plus counts for the first-touch test and the shrinkage support.
-  const ints = binary ? null : integerValues(m, shrinkage);
-  const intMode = binary || ints !== null;
-  const dots = new Int32Array(intMode ? itemCount : 0);
-  const acc = new Float64Array(intMode ? 0 : itemCount);
-  const hits = new Int32Array(intMode ? 0 : itemCount);
+/**
+ * Builds the top-K neighbour lists of every item (or of `options.rows`).
+ * Lists are sorted by score descending, ties by item id ascending
+ * ({@link compareIds}); an item is never its own neighbour. `itemIds` of the
+ * result is `log.itemIds` itself (not copied).
+ *
+ * @param log interactions, e.g. from `readEvents` or {@link eventsToLog}.
+ * @param options similarity, neighbourhood size and interaction weighting;
+ *   defaults: cosine, K = 50, type weights view 1 / click 2 / add_to_cart 4 /
+ *   purchase 8, no shrinkage, no recency decay.
+ * @param rows - The log's rows already grouped by user (`groupRowsByUser`),
+ *   to share that pass with other builds. Default: grouped here.
+ * @example
+ * const n = buildNeighbours(log, { k: 100 });
+ * const source = neighbourSource(n);
+ */
+export function buildNeighbours(
+  log: InteractionLog,
+  options: BuildOptions = {},
+  rows?: UserRows,
+): Neighbours {
+  checkOptions(options, log.itemIds.length);
+  const plan = planNeighbours(buildUserItemMatrix(log, options, rows), log.itemIds, options);
+  return { itemIds: log.itemIds, ...buildNeighbourRows(plan, options.rows) };
+}
+
+/** Neighbour lists without their item ids (what a worker thread sends back). */
+export type NeighbourLists = Omit<Neighbours, 'itemIds'>;
+
+/**
+ * Builds the lists of the items in `[start, end)` from a plan (every item by
+ * default); other items get empty lists, so builds of disjoint ranges merge
+ * with {@link mergeNeighbours}.
+ *
+ * @example const part = buildNeighbourRows(plan, [0, plan.itemCount >> 1]);
+ */
+export function buildNeighbourRows(
+  plan: NeighbourPlan,
+  rows?: readonly [number, number],
+): NeighbourLists {
+  const { itemCount, similarity, shrinkage, k, packed } = plan;
+  const [start, end] = rows ?? [0, itemCount];
+  checkOptions({ rows: [start, end] }, itemCount);
+  const { itemOffsets, itemUsers, itemValues, userOffsets, userCodes } = plan;
+  const userValues = plan.userValues ?? new Float64Array(0);
+  const { label, byLabel, sq, sqL, rowPow, colL, rankL } = plan;
+
+  // Packed: integer dot products in an Int32Array, the same sums as in
+  // doubles, bit for bit, and a product is >= 1, so a zero means "not
+  // touched yet" and no separate count is needed. Otherwise doubles, plus
+  // counts for the first-touch test and the shrinkage support.
+  const dots = new Int32Array(packed ? itemCount : 0);
+  const acc = new Float64Array(packed ? 0 : itemCount);
+  const hits = new Int32Array(packed ? 0 : itemCount);
   // One spare slot: the branch-free loops write one past the last kept entry.
   const touched = new Uint32Array(itemCount + 1);
   const selScores = new Float64Array(itemCount);
@@ -178,28 +289,16 @@ export function buildNeighbours(log: InteractionLog, options: BuildOptions = {})
     const p1 = itemOffsets[i + 1];
     // The hot loops. `touched` records each j once, branch-free: the store is
     // kept only when the old value was 0 ((h - 1) >>> 31 is 1 exactly then).
-    if (binary) {
+    if (packed) {
       for (let p = itemOffsets[i]; p < p1; p++) {
         const u = itemUsers[p];
+        const w = itemValues[p] | 0;
         const q1 = userOffsets[u + 1];
         for (let q = userOffsets[u]; q < q1; q++) {
-          const j = userLabels[q];
+          const c = userCodes[q];
+          const j = c & 0xffffff;
           const h = dots[j];
-          dots[j] = h + 1;
-          touched[nt] = j;
-          nt += (h - 1) >>> 31;
-        }
-      }
-    } else if (ints !== null) {
-      const { itemInts, userInts } = ints;
-      for (let p = itemOffsets[i]; p < p1; p++) {
-        const u = itemUsers[p];
-        const w = itemInts[p];
-        const q1 = userOffsets[u + 1];
-        for (let q = userOffsets[u]; q < q1; q++) {
-          const j = userLabels[q];
-          const h = dots[j];
-          dots[j] = h + w * userInts[q];
+          dots[j] = h + w * (c >>> 24);
           touched[nt] = j;
           nt += (h - 1) >>> 31;
         }
@@ -210,7 +309,7 @@ export function buildNeighbours(log: InteractionLog, options: BuildOptions = {})
         const w = itemValues[p];
         const q1 = userOffsets[u + 1];
         for (let q = userOffsets[u]; q < q1; q++) {
-          const j = userLabels[q];
+          const j = userCodes[q];
           const h = hits[j];
           hits[j] = h + 1;
           acc[j] += w * userValues[q];
@@ -234,7 +333,7 @@ export function buildNeighbours(log: InteractionLog, options: BuildOptions = {})
       const j = touched[t];
       let c: number;
       let n: number;
-      if (intMode) {
+      if (packed) {
         c = dots[j];
         dots[j] = 0;
         n = c;
@@ -306,49 +405,44 @@ export function buildNeighbours(log: InteractionLog, options: BuildOptions = {})
     kept += n;
   }
   offsets[itemCount] = kept;
-  return {
-    itemIds: log.itemIds,
-    offsets,
-    indices: indices.slice(0, kept),
-    scores: scores.slice(0, kept),
-  };
+  return { offsets, indices: indices.slice(0, kept), scores: scores.slice(0, kept) };
 }
 
 /** Item indexes by number of users descending (ties by index): a counting sort. */
-function popularityOrder(itemOffsets: Uint32Array, itemCount: number): Uint32Array {
+function popularityOrder(
+  itemOffsets: Uint32Array,
+  itemCount: number,
+  order: Uint32Array,
+): Uint32Array {
   let most = 0;
   for (let i = 0; i < itemCount; i++) most = Math.max(most, itemOffsets[i + 1] - itemOffsets[i]);
   const start = new Uint32Array(most + 2);
   for (let i = 0; i < itemCount; i++) start[most - (itemOffsets[i + 1] - itemOffsets[i]) + 1]++;
   for (let d = 0; d <= most; d++) start[d + 1] += start[d];
-  const order = new Uint32Array(itemCount);
   for (let i = 0; i < itemCount; i++)
     order[start[most - (itemOffsets[i + 1] - itemOffsets[i])]++] = i;
   return order;
 }
 
 /**
- * Integer copies of the matrix values when they are all positive integers and
- * no dot product can overflow an Int32 (max value² × most users of one item
- * < 2^31), else null. Not with shrinkage, which needs co-occurrence counts.
+ * Can the values go in the top byte of the user codes and the dot products
+ * in an Int32Array? Yes when every value is a positive integer below 256,
+ * labels fit in 24 bits, and no dot product can pass 2^31 (max value² ×
+ * most users of one item). Not with shrinkage, which needs co-occurrence counts.
  */
-function integerValues(
-  m: UserItemMatrix,
-  shrinkage: number,
-): { itemInts: Int32Array; userInts: Int32Array } | null {
-  if (shrinkage > 0) return null;
-  const { itemValues, userValues, itemOffsets } = m;
+function packable(m: UserItemMatrix, itemCount: number, shrinkage: number): boolean {
+  if (shrinkage > 0 || itemCount > 1 << 24) return false;
+  const { userValues, itemOffsets } = m;
   let max = 0;
   for (let p = 0; p < userValues.length; p++) {
     const v = userValues[p];
-    if (!(v >= 1 && Number.isInteger(v))) return null;
+    if (!(v >= 1 && v <= 255 && Number.isInteger(v))) return false;
     if (v > max) max = v;
   }
   let mostUsers = 0;
-  for (let i = 0; i < m.itemCount; i++)
+  for (let i = 0; i < itemCount; i++)
     mostUsers = Math.max(mostUsers, itemOffsets[i + 1] - itemOffsets[i]);
-  if (max * max * mostUsers >= 2 ** 31) return null;
-  return { itemInts: Int32Array.from(itemValues), userInts: Int32Array.from(userValues) };
+  return max * max * mostUsers < 2 ** 31;
 }
 
 /**

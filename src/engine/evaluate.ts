@@ -9,7 +9,7 @@ import { idRanks } from './compareIds';
 import { DEFAULT_RECENCY_HALF_LIFE, recencyWeights } from './historyWeights';
 import { TopK } from './topK';
 import { EVENT_TYPE_CODES, type InteractionLog, type Neighbours } from './types';
-import { typeWeights } from './userItemMatrix';
+import { DEFAULT_MAX_ITEMS_PER_USER, typeWeights } from './userItemMatrix';
 
 /** How a model turns a user's training history into scores. */
 export interface ScoreOptions {
@@ -36,7 +36,7 @@ export type EvaluateModel =
 /** The SDK's default model: what `likewise train` + the for-you scenario do. */
 export const DEFAULT_MODEL: EvaluateModel = {
   kind: 'neighbours',
-  build: { k: 50 },
+  build: { k: 50, maxItemsPerUser: DEFAULT_MAX_ITEMS_PER_USER },
   score: { recencyHalfLife: DEFAULT_RECENCY_HALF_LIFE, typeWeighted: true, fill: 'popularity' },
 };
 

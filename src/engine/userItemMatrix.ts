@@ -2,6 +2,9 @@
  * The sparse user x item matrix every build starts from: one value per
  * distinct (user, item) pair, in CSR form both ways (user -> items and
  * item -> users), built once in O(rows) with counting sorts and typed arrays.
+ * The grouping of rows by user, the costly part, can be done once and shared
+ * by several builds ({@link groupRowsByUser}); with `shared`, the arrays live
+ * in `SharedArrayBuffer`s so worker threads read them without a copy.
  */
 import { LikewiseError } from '../errors';
 import type { EventType } from '../types';
@@ -21,6 +24,14 @@ export const DEFAULT_WEIGHTS: Readonly<Record<EventType, number>> = Object.freez
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The cap on items per user of the SDK's default model (`likewise train`'s
+ * `--max-items-per-user`): far above what a person browses, low enough that
+ * a crawler with 40 000 items (whose cost grows with the square of its
+ * history) cannot dominate the build.
+ */
+export const DEFAULT_MAX_ITEMS_PER_USER = 1000;
+
 /** Options of {@link buildUserItemMatrix}. */
 export interface UserItemMatrixOptions {
   /** Weight per event type; missing types take {@link DEFAULT_WEIGHTS}. */
@@ -35,22 +46,45 @@ export interface UserItemMatrixOptions {
   now?: number;
   /** Keep at most this many (most recent) items per user. Default: no cap. */
   maxItemsPerUser?: number;
+  /**
+   * Allocate the matrix in `SharedArrayBuffer`s, so worker threads can read
+   * it without a copy (Node, or cross-origin isolated pages). Default false.
+   */
+  shared?: boolean;
 }
+
+/**
+ * Pair values: float32 when every value is exactly a float32 (type weights
+ * without decay, the common case: half the memory, the same numbers),
+ * float64 otherwise (decayed values).
+ */
+export type MatrixValues = Float32Array | Float64Array;
 
 /** A user x item matrix in CSR form both ways. */
 export interface UserItemMatrix {
   userCount: number;
   itemCount: number;
-  /** User u's pairs are `[userOffsets[u], userOffsets[u+1])` of the next three arrays. */
+  /** User u's pairs are `[userOffsets[u], userOffsets[u+1])` of the next two arrays. */
   userOffsets: Uint32Array;
   userItems: Uint32Array;
-  userValues: Float64Array;
-  /** Latest event time of each pair (ms). */
-  userTimes: Float64Array;
+  userValues: MatrixValues;
   /** Item i's pairs are `[itemOffsets[i], itemOffsets[i+1])` of the next two arrays. */
   itemOffsets: Uint32Array;
   itemUsers: Uint32Array;
-  itemValues: Float64Array;
+  itemValues: MatrixValues;
+}
+
+/**
+ * The counted rows of a log grouped by user (a counting sort: file order
+ * kept inside a user). Builds whose counted event types are the same can
+ * share one grouping instead of redoing the costliest pass over the log.
+ */
+export interface UserRows {
+  /** 1 for each type code that was counted. */
+  counted: Uint8Array;
+  /** User u's rows are `byUser[rowStart[u] .. rowStart[u+1])`. */
+  rowStart: Uint32Array;
+  byUser: Uint32Array;
 }
 
 function positiveOption(name: string, value: number | undefined, integer: boolean): void {
@@ -85,105 +119,194 @@ export function typeWeights(options: UserItemMatrixOptions): Float64Array {
   return w;
 }
 
+/** A typed-array allocator: plain or shared memory. */
+type Alloc = (bytes: number) => ArrayBuffer;
+const plain: Alloc = (bytes) => new ArrayBuffer(bytes);
+const sharedMemory: Alloc = (bytes) => new SharedArrayBuffer(bytes) as unknown as ArrayBuffer;
+
+/** 1 for each type code with a weight > 0. */
+function countedTypes(weightOf: Float64Array): Uint8Array {
+  const counted = new Uint8Array(weightOf.length);
+  for (let c = 0; c < weightOf.length; c++) counted[c] = weightOf[c] > 0 ? 1 : 0;
+  return counted;
+}
+
+/**
+ * Groups the rows of `log` whose type code is counted (`counted[code]` is 1)
+ * by user, file order kept inside a user.
+ *
+ * @param shared - Allocate in `SharedArrayBuffer`s. Default false.
+ * @example const rows = groupRowsByUser(log, countedTypesOf({}));
+ */
+export function groupRowsByUser(
+  log: InteractionLog,
+  counted: Uint8Array,
+  shared = false,
+): UserRows {
+  const alloc = shared ? sharedMemory : plain;
+  const { users, types, length: n, userCount } = log;
+  const rowStart = new Uint32Array(alloc(4 * (userCount + 1)));
+  for (let r = 0; r < n; r++) rowStart[users[r] + 1] += counted[types[r]];
+  for (let u = 0; u < userCount; u++) rowStart[u + 1] += rowStart[u];
+  const byUser = new Uint32Array(alloc(4 * rowStart[userCount]));
+  // Reuse rowStart as the fill pointer (shifted by one), then shift it back.
+  for (let r = 0; r < n; r++) {
+    if (counted[types[r]] === 0) continue;
+    byUser[rowStart[users[r]]++] = r;
+  }
+  for (let u = userCount; u > 0; u--) rowStart[u] = rowStart[u - 1];
+  rowStart[0] = 0;
+  return { counted: Uint8Array.from(counted), rowStart, byUser };
+}
+
+/**
+ * The types a build with these options counts (those with a weight > 0), for
+ * {@link groupRowsByUser}.
+ */
+export function countedTypesOf(options: UserItemMatrixOptions): Uint8Array {
+  return countedTypes(typeWeights(options));
+}
+
+function sameCounted(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let c = 0; c < a.length; c++) if (a[c] !== b[c]) return false;
+  return true;
+}
+
+/** What every per-user pass needs: weights, decay, and the grouped rows. */
+interface PassSetup {
+  weightOf: Float64Array;
+  decayRate: number;
+  now: number;
+  rows: UserRows;
+}
+
+function setup(log: InteractionLog, options: UserItemMatrixOptions, rows?: UserRows): PassSetup {
+  positiveOption('halfLifeDays', options.halfLifeDays, false);
+  positiveOption('maxItemsPerUser', options.maxItemsPerUser, true);
+  const weightOf = typeWeights(options);
+  const counted = countedTypes(weightOf);
+  const decayRate = options.halfLifeDays ? Math.LN2 / (options.halfLifeDays * DAY_MS) : 0;
+  let now = options.now ?? Number.NEGATIVE_INFINITY;
+  if (decayRate > 0 && options.now === undefined) {
+    const { times, length: n } = log;
+    for (let r = 0; r < n; r++) if (times[r] > now) now = times[r];
+  }
+  const grouped =
+    rows && sameCounted(rows.counted, counted) ? rows : groupRowsByUser(log, counted, false);
+  return { weightOf, decayRate, now, rows: grouped };
+}
+
+/** Is every counted weight exactly a float32 and there is no decay? */
+function float32Exact(weightOf: Float64Array, decayRate: number): boolean {
+  if (decayRate > 0) return false;
+  for (let c = 0; c < weightOf.length; c++)
+    if (Math.fround(weightOf[c]) !== weightOf[c]) return false;
+  return true;
+}
+
 /**
  * Collapses the log into one value per (user, item): the strongest signal,
  * `max(weight(type) * decay(age))` over the pair's events (1 when `binary`),
  * so a visitor who viewed an item fifty times counts no more than one who
  * bought it. Events of types that do not count are skipped.
+ *
+ * @param rows - The log's rows already grouped by user for the same counted
+ *   types (see {@link groupRowsByUser}); regrouped when missing or for other types.
+ * @example const m = buildUserItemMatrix(log, { maxItemsPerUser: 1000 });
  */
 export function buildUserItemMatrix(
   log: InteractionLog,
   options: UserItemMatrixOptions = {},
+  rows?: UserRows,
 ): UserItemMatrix {
-  positiveOption('halfLifeDays', options.halfLifeDays, false);
-  positiveOption('maxItemsPerUser', options.maxItemsPerUser, true);
-  const weightOf = typeWeights(options);
-  const n = log.length;
+  const { weightOf, decayRate, now, rows: grouped } = setup(log, options, rows);
+  const alloc = options.shared ? sharedMemory : plain;
   const userCount = log.userCount;
   const itemCount = log.itemIds.length;
-  const { users, items, types, times } = log;
-  let now = options.now;
-  if (now === undefined) {
-    now = Number.NEGATIVE_INFINITY;
-    for (let r = 0; r < n; r++) if (times[r] > now) now = times[r];
-  }
-  const decayRate = options.halfLifeDays ? Math.LN2 / (options.halfLifeDays * DAY_MS) : 0;
+  const { items, types, times } = log;
+  const { rowStart, byUser } = grouped;
+  const total = byUser.length;
+  const f32 = float32Exact(weightOf, decayRate);
+  const makeValues = (n: number): MatrixValues =>
+    f32 ? new Float32Array(alloc(4 * n)) : new Float64Array(alloc(8 * n));
 
-  // Counting sort of the counted rows by user, file order kept inside a user.
-  const rowStart = new Uint32Array(userCount + 1);
-  for (let r = 0; r < n; r++) {
-    if (weightOf[types[r]] > 0) rowStart[users[r] + 1]++;
-  }
-  for (let u = 0; u < userCount; u++) rowStart[u + 1] += rowStart[u];
-  const byUser = new Uint32Array(rowStart[userCount]);
-  const fill = rowStart.slice(0, userCount);
-  for (let r = 0; r < n; r++) {
-    if (weightOf[types[r]] > 0) byUser[fill[users[r]]++] = r;
-  }
-
-  // One pass per user: a slot per item (reset through the user's own rows).
-  const slot = new Int32Array(itemCount).fill(-1);
-  const userOffsets = new Uint32Array(userCount + 1);
-  let pairItems = new Uint32Array(byUser.length);
-  let pairValues = new Float64Array(byUser.length);
-  let pairTimes = new Float64Array(byUser.length);
-  const pairRows = new Uint32Array(byUser.length);
+  // One pass per user: a slot per item (reset through the user's own pairs).
+  // Only users with more rows than the cap can need it, so only they track
+  // each pair's latest time and row.
   const cap = options.maxItemsPerUser ?? Number.POSITIVE_INFINITY;
+  const slot = new Int32Array(itemCount).fill(-1);
+  const userOffsets = new Uint32Array(alloc(4 * (userCount + 1)));
+  // Sized for the counted rows (an upper bound on the pairs) and trimmed
+  // with views at the end: no second copy of the largest arrays.
+  const pairItems = new Uint32Array(alloc(4 * total));
+  const pairValues = makeValues(total);
+  let capTimes = new Float64Array(0);
+  let capRows = new Uint32Array(0);
   let out = 0;
   for (let u = 0; u < userCount; u++) {
     const start = out;
-    for (let p = rowStart[u]; p < rowStart[u + 1]; p++) {
+    const p0 = rowStart[u];
+    const p1 = rowStart[u + 1];
+    const capped = p1 - p0 > cap;
+    if (capped && capTimes.length < p1 - p0) {
+      capTimes = new Float64Array(p1 - p0);
+      capRows = new Uint32Array(p1 - p0);
+    }
+    for (let p = p0; p < p1; p++) {
       const r = byUser[p];
       const it = items[r];
-      const t = times[r];
       let v = weightOf[types[r]];
-      if (decayRate > 0) v *= Math.exp(-decayRate * Math.max(0, now - t));
-      let s = slot[it];
+      if (decayRate > 0) v *= Math.exp(-decayRate * Math.max(0, now - times[r]));
+      const s = slot[it];
       if (s < 0) {
-        s = out++;
-        slot[it] = s;
-        pairItems[s] = it;
-        pairValues[s] = v;
-        pairTimes[s] = t;
-        pairRows[s] = r;
+        slot[it] = out;
+        pairItems[out] = it;
+        pairValues[out] = v;
+        if (capped) {
+          capTimes[out - start] = times[r];
+          capRows[out - start] = r;
+        }
+        out++;
       } else {
         if (v > pairValues[s]) pairValues[s] = v;
-        if (t >= pairTimes[s]) {
-          pairTimes[s] = t;
-          pairRows[s] = r;
+        // Rows come in file order: on equal times this is the later row.
+        if (capped && times[r] >= capTimes[s - start]) {
+          capTimes[s - start] = times[r];
+          capRows[s - start] = r;
         }
       }
     }
     for (let s = start; s < out; s++) slot[pairItems[s]] = -1;
     if (out - start > cap)
-      out = start + keepMostRecent(start, out, cap, pairItems, pairValues, pairTimes, pairRows);
+      out = start + keepMostRecent(start, out, cap, pairItems, pairValues, capTimes, capRows);
     userOffsets[u + 1] = out;
   }
-  pairItems = pairItems.slice(0, out);
-  pairValues = pairValues.slice(0, out);
-  pairTimes = pairTimes.slice(0, out);
+
+  const userItems = pairItems.subarray(0, out);
+  const userValues = pairValues.subarray(0, out);
 
   // Transpose: item -> users, users ascending inside an item.
-  const itemOffsets = new Uint32Array(itemCount + 1);
-  for (let s = 0; s < out; s++) itemOffsets[pairItems[s] + 1]++;
+  const itemOffsets = new Uint32Array(alloc(4 * (itemCount + 1)));
+  for (let s = 0; s < out; s++) itemOffsets[userItems[s] + 1]++;
   for (let i = 0; i < itemCount; i++) itemOffsets[i + 1] += itemOffsets[i];
-  const itemUsers = new Uint32Array(out);
-  const itemValues = new Float64Array(out);
+  const itemUsers = new Uint32Array(alloc(4 * out));
+  const itemValues = makeValues(out);
   const next = itemOffsets.slice(0, itemCount);
   for (let u = 0; u < userCount; u++) {
-    for (let s = userOffsets[u]; s < userOffsets[u + 1]; s++) {
-      const q = next[pairItems[s]]++;
+    const s1 = userOffsets[u + 1];
+    for (let s = userOffsets[u]; s < s1; s++) {
+      const q = next[userItems[s]]++;
       itemUsers[q] = u;
-      itemValues[q] = pairValues[s];
+      itemValues[q] = userValues[s];
     }
   }
   return {
     userCount,
     itemCount,
     userOffsets,
-    userItems: pairItems,
-    userValues: pairValues,
-    userTimes: pairTimes,
+    userItems,
+    userValues,
     itemOffsets,
     itemUsers,
     itemValues,
@@ -191,30 +314,80 @@ export function buildUserItemMatrix(
 }
 
 /**
+ * The column sums of the matrix {@link buildUserItemMatrix} would build with
+ * the same options, without building it: per item, the sum over users of
+ * their (user, item) value, added in ascending user order (so the sums are
+ * the same numbers, bit for bit). No per-user cap.
+ *
+ * @param rows - As for {@link buildUserItemMatrix}.
+ * @example const usersPerItem = itemTotals(log, { binary: true });
+ */
+export function itemTotals(
+  log: InteractionLog,
+  options: Omit<UserItemMatrixOptions, 'maxItemsPerUser' | 'shared'> = {},
+  rows?: UserRows,
+): Float64Array {
+  const { weightOf, decayRate, now, rows: grouped } = setup(log, options, rows);
+  const itemCount = log.itemIds.length;
+  const { items, types, times } = log;
+  const { rowStart, byUser } = grouped;
+  const totals = new Float64Array(itemCount);
+  const slot = new Int32Array(itemCount).fill(-1);
+  let pairItems = new Uint32Array(1024);
+  let pairValues = new Float64Array(1024);
+  for (let u = 0; u < log.userCount; u++) {
+    const p0 = rowStart[u];
+    const p1 = rowStart[u + 1];
+    if (p1 - p0 > pairItems.length) {
+      pairItems = new Uint32Array(p1 - p0);
+      pairValues = new Float64Array(p1 - p0);
+    }
+    let np = 0;
+    for (let p = p0; p < p1; p++) {
+      const r = byUser[p];
+      const it = items[r];
+      let v = weightOf[types[r]];
+      if (decayRate > 0) v *= Math.exp(-decayRate * Math.max(0, now - times[r]));
+      const s = slot[it];
+      if (s < 0) {
+        slot[it] = np;
+        pairItems[np] = it;
+        pairValues[np++] = v;
+      } else if (v > pairValues[s]) pairValues[s] = v;
+    }
+    for (let s = 0; s < np; s++) {
+      const it = pairItems[s];
+      slot[it] = -1;
+      totals[it] += pairValues[s];
+    }
+  }
+  return totals;
+}
+
+/**
  * Keeps the `cap` most recent pairs of one user (latest time first, later
  * row first on ties: deterministic, no randomness), compacted in place in
- * their original order. Returns how many were kept.
+ * their original order. `times` and `rows` are indexed from `start`.
+ * Returns how many were kept.
  */
 function keepMostRecent(
   start: number,
   end: number,
   cap: number,
   items: Uint32Array,
-  values: Float64Array,
+  values: MatrixValues,
   times: Float64Array,
   rows: Uint32Array,
 ): number {
   const idx: number[] = [];
-  for (let s = start; s < end; s++) idx.push(s);
+  for (let s = 0; s < end - start; s++) idx.push(s);
   idx.sort((a, b) => times[b] - times[a] || rows[b] - rows[a]);
   const keep = idx.slice(0, cap).sort((a, b) => a - b);
   for (let k = 0; k < keep.length; k++) {
-    const s = keep[k];
+    const s = start + keep[k];
     const d = start + k;
     items[d] = items[s];
     values[d] = values[s];
-    times[d] = times[s];
-    rows[d] = rows[s];
   }
   return keep.length;
 }

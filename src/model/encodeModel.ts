@@ -272,6 +272,35 @@ function groupByShard(itemIds: readonly string[], shards: number): Uint32Array[]
   return groups;
 }
 
+/**
+ * Every item's rank in code-unit order of the ids, and the item of each
+ * rank: sorted once, so each shard sorts its ids as numbers (a native
+ * typed-array sort) instead of comparing strings.
+ */
+interface IdOrder {
+  rank: Uint32Array;
+  byRank: Uint32Array;
+}
+
+function idOrder(itemIds: readonly string[]): IdOrder {
+  const byRank = Uint32Array.from({ length: itemIds.length }, (_, i) => i).sort((a, b) =>
+    itemIds[a] < itemIds[b] ? -1 : itemIds[a] > itemIds[b] ? 1 : a - b,
+  );
+  const rank = new Uint32Array(itemIds.length);
+  for (let r = 0; r < byRank.length; r++) rank[byRank[r]] = r;
+  return { rank, byRank };
+}
+
+/** `items` sorted by id (code-unit order), as an array. */
+function sortedById(items: ArrayLike<number>, order: IdOrder): number[] {
+  const ranks = new Uint32Array(items.length);
+  for (let x = 0; x < items.length; x++) ranks[x] = order.rank[items[x]];
+  ranks.sort();
+  const out = new Array<number>(items.length);
+  for (let x = 0; x < items.length; x++) out[x] = order.byRank[ranks[x]];
+  return out;
+}
+
 /** Encodes one shard; `local` is scratch of length itemIds.length filled with -1. */
 function encodeShard(
   index: number,
@@ -280,13 +309,13 @@ function encodeShard(
   input: ModelInput,
   scoreBits: 8 | 16,
   local: Int32Array,
+  order: IdOrder,
 ): Uint8Array {
   const { itemIds } = input.neighbours;
   const lists = input.together ? [input.neighbours, input.together] : [input.neighbours];
-  const byId = (a: number, b: number) => (itemIds[a] < itemIds[b] ? -1 : 1);
   // Owned items first, then the ids their lists mention; each part sorted,
   // so neighbouring ids share prefixes (front coding below).
-  const owned = Array.from(own).sort(byId);
+  const owned = sortedById(own, order);
   const others: number[] = [];
   for (const i of owned) local[i] = 0;
   for (const nb of lists) {
@@ -300,7 +329,7 @@ function encodeShard(
       }
     }
   }
-  const table = owned.concat(others.sort(byId));
+  const table = owned.concat(sortedById(others, order));
   for (let t = 0; t < table.length; t++) local[table[t]] = t;
   const suffixes: string[] = [];
   const w = new ByteWriter();
@@ -360,6 +389,7 @@ function encodeShards(
   input: ModelInput,
   shards: number,
   scoreBits: 8 | 16,
+  order: IdOrder,
   only?: number,
 ): Uint8Array[] {
   const groups = groupByShard(input.neighbours.itemIds, shards);
@@ -367,7 +397,7 @@ function encodeShards(
   const out: Uint8Array[] = [];
   for (let s = 0; s < shards; s++) {
     if (only !== undefined && s !== only) continue;
-    out.push(encodeShard(s, shards, groups[s], input, scoreBits, local));
+    out.push(encodeShard(s, shards, groups[s], input, scoreBits, local, order));
   }
   return out;
 }
@@ -401,16 +431,17 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
       `shards must be an integer from 1 to 65536, got ${String(options.shards)}`,
     );
   }
+  const idRank = idOrder(input.neighbours.itemIds);
   let shards = options.shards;
   if (shards === undefined) {
     // Measure one shard at ~400 items per shard, then size shards to the target.
     const target = options.targetShardBytes ?? 32_000;
     const guess = Math.max(1, Math.ceil(itemCount / 400));
-    const sample = encodeShards(input, guess, scoreBits, 0)[0];
+    const sample = encodeShards(input, guess, scoreBits, idRank, 0)[0];
     const total = sample.length * guess;
     shards = Math.max(1, Math.min(65536, Math.round(total / target)));
   }
-  const shardBytes = encodeShards(input, shards, scoreBits);
+  const shardBytes = encodeShards(input, shards, scoreBits, idRank);
   const files: ModelFile[] = [];
   const checksums: string[] = [];
   const names: string[] = [];

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEvents } from '../../src/cli/readEvents';
 import { run, splitRows } from '../../src/cli/train';
 import type { CliIo } from '../../src/cli/types';
+import { buildUserItemMatrix } from '../../src/engine/userItemMatrix';
 import { createModelLoader } from '../../src/model/createModelLoader';
 
 let dir: string;
@@ -155,11 +156,19 @@ describe('likewise train', () => {
 describe('splitRows', () => {
   it('covers every item once, in contiguous ranges of about equal cost', async () => {
     const log = await readEvents(events);
-    const ranges = splitRows(log, 2);
+    const ranges = splitRows(buildUserItemMatrix(log), 2);
     expect(ranges[0][0]).toBe(0);
     expect(ranges[0][1]).toBe(ranges[1][0]);
     expect(ranges[1][1]).toBe(log.itemIds.length);
     expect(ranges[0][1]).toBeGreaterThan(0);
     expect(ranges[0][1]).toBeLessThan(log.itemIds.length);
+  });
+
+  it('makes as many ranges as asked when there are enough items, each non-empty', async () => {
+    const log = await readEvents(events);
+    const ranges = splitRows(buildUserItemMatrix(log), 4);
+    expect(ranges.length).toBe(4);
+    for (let r = 1; r < ranges.length; r++) expect(ranges[r][0]).toBe(ranges[r - 1][1]);
+    for (const [a, b] of ranges) expect(b).toBeGreaterThan(a);
   });
 });

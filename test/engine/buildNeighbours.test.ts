@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { buildNeighbours, mergeNeighbours } from '../../src/engine/buildNeighbours';
+import {
+  buildNeighbourRows,
+  buildNeighbours,
+  mergeNeighbours,
+  planNeighbours,
+} from '../../src/engine/buildNeighbours';
+import { buildPopularity } from '../../src/engine/buildPopularity';
+import {
+  buildUserItemMatrix,
+  countedTypesOf,
+  groupRowsByUser,
+} from '../../src/engine/userItemMatrix';
 import { isLikewiseError } from '../../src/errors';
 import { listsOf, logOf, WORKED } from './fixtures';
 import { syntheticLog } from './synthetic';
@@ -229,5 +240,38 @@ describe('buildNeighbours invariants', () => {
     );
     expect(parts[1].offsets[38] - parts[1].offsets[37]).toBe(full.offsets[38] - full.offsets[37]);
     expect(mergeNeighbours(parts)).toEqual(full);
+  });
+});
+
+describe('shared builds (one grouping, one plan, row chunks)', () => {
+  const log = syntheticLog();
+
+  it('gives the same lists from a plan built in chunks as from one build', () => {
+    const options = { k: 10, maxItemsPerUser: 5 };
+    const full = buildNeighbours(log, options);
+    const rows = groupRowsByUser(log, countedTypesOf(options));
+    const plan = planNeighbours(buildUserItemMatrix(log, options, rows), log.itemIds, options);
+    const n = log.itemIds.length;
+    const cut = [0, Math.floor(n / 3), Math.floor(n / 2), n];
+    const parts = [0, 1, 2].map((c) => ({
+      itemIds: log.itemIds,
+      ...buildNeighbourRows(plan, [cut[c], cut[c + 1]]),
+    }));
+    const merged = mergeNeighbours(parts);
+    expect(merged.offsets).toEqual(full.offsets);
+    expect(merged.indices).toEqual(full.indices);
+    expect(merged.scores).toEqual(full.scores);
+  });
+
+  it('computes popularity from a shared grouping exactly as alone', () => {
+    const rows = groupRowsByUser(log, countedTypesOf({}));
+    expect(buildPopularity(log, { halfLifeDays: 3 }, rows)).toEqual(
+      buildPopularity(log, { halfLifeDays: 3 }),
+    );
+  });
+
+  it('regroups when the given grouping counted other event types', () => {
+    const rows = groupRowsByUser(log, countedTypesOf({ types: ['purchase'] }));
+    expect(buildNeighbours(log, { k: 5 }, rows)).toEqual(buildNeighbours(log, { k: 5 }));
   });
 });
