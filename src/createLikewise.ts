@@ -4,13 +4,13 @@ import type { ExperimentOptions } from './metrics/assignGroup';
 import type { Profile } from './metrics/computeProfile';
 import type { Report } from './metrics/computeReport';
 import type { Metrics } from './metrics/startMetrics';
-import { createCatalog } from './model/createCatalog';
+import { type Catalog, createCatalog } from './model/createCatalog';
 import { createModelClient } from './model/createModelClient';
 import { checkRequest, createRecommender, type RecommendRequest } from './model/createRecommender';
 import { createEventStore } from './store/createEventStore';
 import { createStateStore } from './store/createStateStore';
 import { deleteSiteData } from './store/deleteSiteData';
-import type { StateStore, StorageMode } from './store/types';
+import type { EventStore, StateStore, StorageMode } from './store/types';
 import { type AutoTrackOptions, autoTrack } from './track/autoTrack';
 import { DEFAULT_SESSION_TIMEOUT, randomId } from './track/createSession';
 import {
@@ -222,10 +222,38 @@ export interface Likewise {
   identify(customerId: string): Promise<void>;
 }
 
+/**
+ * What the on-demand parts (`src/extras.ts`) get from an instance: its
+ * context plus the pieces the lazily loaded methods (`report`, `profile`,
+ * `rerank`, `identify`, the privacy panel, targeted content) work on.
+ */
+export interface LikewiseCore extends LikewiseContext {
+  readonly catalog: Catalog;
+  /** The instance itself (consent, storage, forget). */
+  readonly lw: Likewise;
+  /** Injected `fetch` (tests); default the global one. */
+  readonly fetch?: typeof fetch;
+  /** Measurement, once started (`undefined` without `experiment` and `endpoint`). */
+  readonly metrics: Promise<Metrics | undefined>;
+  /** The visitor's events plus those of their other devices (`identify`), oldest first. */
+  history(): Promise<LikewiseEvent[]>;
+  /** Events from the customer's other devices (`identify` + `profileEndpoint`), this page only. */
+  remote: LikewiseEvent[];
+  /**
+   * Events announced before measurement took over (it loads on demand): it
+   * stamps them (`group`, `visitor`), hands them to the outbox and has them
+   * stored again through {@link LikewiseCore.rewrite}. `undefined` once taken.
+   */
+  held?: LikewiseEvent[];
+  /** Writes events that are already stored again, under their keys (after consent only). */
+  rewrite(events: LikewiseEvent[]): void;
+}
+
 type OptionRule = [name: keyof LikewiseOptions, ok: (v: unknown) => boolean, rule: string];
 /** An http(s) URL, absolute or relative (the page's base is not known yet: any will do). */
 const isUrl = (v: unknown) => safeUrl(v, 'http://localhost/') !== undefined;
 const isBoolean = (v: unknown) => typeof v === 'boolean';
+const isPositive = (v: unknown) => typeof v === 'number' && v > 0 && v < 1 / 0;
 /** Checked in this order; `site` is required, the rest only when given. Add new options here. */
 const OPTION_RULES: OptionRule[] = [
   [
@@ -234,11 +262,7 @@ const OPTION_RULES: OptionRule[] = [
     '1 to 64 characters of A-Z, a-z, 0-9, _ or -',
   ],
   ['consent', (v) => CONSENTS.includes(v as ConsentState), '"granted", "pending" or "denied"'],
-  [
-    'sessionTimeout',
-    (v) => typeof v === 'number' && v > 0 && v < Infinity,
-    'a positive number of milliseconds',
-  ],
+  ['sessionTimeout', isPositive, 'a positive number of milliseconds'],
   ['maxEvents', (v) => Number.isInteger(v) && (v as number) > 0, 'a positive integer'],
   ['onError', (v) => typeof v === 'function', 'a function'],
   ['catalog', (v) => isUrl(v) || Array.isArray(v), 'a URL or an array of items'],
@@ -259,11 +283,7 @@ const OPTION_RULES: OptionRule[] = [
     },
     'an object like { holdout: 0.1 } (a share from 0 to 1)',
   ],
-  [
-    'windowDays',
-    (v) => typeof v === 'number' && v > 0 && v < Infinity,
-    'a positive number of days',
-  ],
+  ['windowDays', isPositive, 'a positive number of days'],
   ['includePurchased', isBoolean, 'true or false'],
   ['dedupe', isBoolean, 'true or false'],
   ['locale', (v) => typeof v === 'string' && v !== '', 'a language tag like "de-DE"'],
@@ -273,6 +293,10 @@ const OPTION_RULES: OptionRule[] = [
 /**
  * Creates a likewise instance for one site. Nothing is opened at creation:
  * the databases open on the first event or read, and never before consent.
+ * What a page does not need to track, store and paint widgets (measurement,
+ * `report`, `profile`, `rerank`, `identify`, the privacy panel, targeted
+ * content) loads on demand through `deps.loadExtras`: at start when
+ * `experiment` or `endpoint` is set, else on first use.
  *
  * Throws `INVALID_OPTION` with one of these exact messages:
  * - `createLikewise needs an options object with a "site".`
@@ -311,24 +335,19 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
         `Option "${name}" must be ${rule}, got ${show(v)}.`,
       );
   }
-  const {
-    site,
-    consent = 'granted',
-    sessionTimeout = DEFAULT_SESSION_TIMEOUT,
-    maxEvents,
-    onError,
-  } = options;
+  const { site, onError } = options;
 
   const win = deps.window ?? (typeof window === 'undefined' ? undefined : window);
   const doc = deps.document ?? win?.document;
   const now = deps.now ?? Date.now;
   const newId = deps.randomId ?? randomId;
   const report = (e: unknown) => {
-    const err = isLikewiseError(e)
-      ? e
-      : new LikewiseError('STORAGE', `Storage failed: ${(e as Error)?.message ?? e}`, e);
     try {
-      (onError ?? ((x: LikewiseError) => console.warn('[likewise]', x.message)))(err);
+      (onError ?? ((x: LikewiseError) => console.warn('[likewise]', x.message)))(
+        isLikewiseError(e)
+          ? e
+          : new LikewiseError('STORAGE', `Storage failed: ${(e as Error)?.message ?? e}`, e),
+      );
     } catch {
       // A throwing onError must not turn a handled failure into a page error.
     }
@@ -339,22 +358,56 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     indexedDB ??= win?.indexedDB;
   } catch {}
   const store = { indexedDB };
+  const makeEventStore = deps.createEventStore ?? ((o) => createEventStore(o, store));
+  // The latest event store the tracker made, so measurement can store stamped events again.
+  let eventStore: EventStore | undefined;
 
   const tracker = createTracker({
     site,
-    consent,
-    sessionTimeout,
-    maxEvents,
+    consent: options.consent ?? 'granted',
+    sessionTimeout: options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT,
+    maxEvents: options.maxEvents,
     report,
     now,
     randomId: newId,
-    createEventStore: deps.createEventStore ?? ((o) => createEventStore(o, store)),
+    createEventStore: (o) => (eventStore = makeEventStore(o)),
     createStateStore: deps.createStateStore ?? ((o) => createStateStore(o, store)),
     deleteSiteData: deps.deleteSiteData ?? ((s, d) => deleteSiteData(s, { ...d, ...store })),
     hasIndexedDB: !!indexedDB,
   });
 
-  const ctx: LikewiseContext = {
+  // The on-demand parts (measurement, profile, panel, main-thread model work).
+  let extras: Promise<typeof Extras> | undefined;
+  const more = (): Promise<typeof Extras> =>
+    (extras ??= deps.loadExtras
+      ? deps.loadExtras()
+      : Promise.reject(
+          new LikewiseError('INVALID_OPTION', 'This build cannot load likewise extras.'),
+        ));
+  /** Runs `f` on the extras; a failure is reported and gives `fallback` (never rejects). */
+  const lazy = <T>(f: (x: typeof Extras) => T | Promise<T>, fallback?: T): Promise<T> =>
+    more()
+      .then(f)
+      .catch((e) => {
+        report(e);
+        return fallback as T;
+      });
+  const base = doc?.baseURI;
+  // Absolute, because the Worker resolves URLs against its own location; as
+  // given where the page has no usable base (about:blank).
+  const abs = (url: string | false | undefined) => (url ? (safeUrl(url, base) ?? url) : undefined);
+
+  const catalog = createCatalog(options.catalog, report, { fetch: deps.fetch, base });
+  const model = createModelClient({
+    model: abs(options.model),
+    worker: abs(options.worker),
+    // The main-thread fallback uses the instance's fetch (the Worker has its own global one).
+    loadService: () =>
+      more().then((x) => (url?: string) => x.createModelService(url, { fetch: deps.fetch })),
+    Worker: deps.Worker,
+  });
+
+  const core = {
     site,
     options,
     document: doc,
@@ -368,106 +421,66 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     events: tracker.events,
     subscribe: tracker.subscribe,
     enrich: tracker.enrich,
-    onItem: [],
+    onItem: [catalog.add],
     onForget: tracker.onForget,
     cleanups: [],
     starting: [],
-  };
-
-  // The on-demand parts (measurement, profile, panel, main-thread model work).
-  let extras: Promise<typeof Extras> | undefined;
-  const more = (): Promise<typeof Extras> => {
-    extras ??= deps.loadExtras
-      ? deps.loadExtras()
-      : Promise.reject(
-          new LikewiseError('INVALID_OPTION', 'This build cannot load likewise extras.'),
-        );
-    return extras;
-  };
-  const base = doc?.baseURI;
-  // Absolute, because the Worker resolves URLs against its own location; as
-  // given where the page has no usable base (about:blank).
-  const abs = (url: string | false | undefined) => (url ? (safeUrl(url, base) ?? url) : undefined);
-
-  const catalog = createCatalog(options.catalog, report, { fetch: deps.fetch, base });
-  ctx.onItem.push(catalog.add);
-  const model = createModelClient({
-    model: abs(options.model),
-    worker: abs(options.worker),
-    // The main-thread fallback uses the instance's fetch (the Worker has its own global one).
-    loadService: () =>
-      more().then((x) => (url?: string) => x.createModelService(url, { fetch: deps.fetch })),
-    Worker: deps.Worker,
-  });
-  // Events from the customer's other devices (identify + profileEndpoint), this page only.
-  let remote: LikewiseEvent[] = [];
-  const events = async () => {
-    const mine = await tracker.events();
-    return remote.length ? [...remote, ...mine].sort((a, b) => a.ts - b.ts) : mine;
-  };
-  const recommendFor = createRecommender({ events, report }, catalog, model, {
+    catalog,
+    fetch: deps.fetch,
+    metrics: Promise.resolve(undefined),
+    remote: [],
+    async history() {
+      const mine = await tracker.events();
+      const { remote } = core;
+      return remote.length ? [...remote, ...mine].sort((a, b) => a.ts - b.ts) : mine;
+    },
+    rewrite(events) {
+      if (tracker.consent === 'granted' && events.length) void eventStore?.append(events);
+    },
+  } as Omit<LikewiseCore, 'lw'> as LikewiseCore;
+  const recommendFor = createRecommender({ events: core.history, report }, catalog, model, {
     excludePurchased: !options.includePurchased,
   });
 
-  let metrics: Promise<Metrics | undefined> = Promise.resolve(undefined);
   if (options.experiment || options.endpoint) {
+    // Until measurement has loaded and read the visitor's id, events are held
+    // for it to stamp, send and store again: the page's first view carries the
+    // visitor's group like every later event.
+    core.held = [];
+    core.enrich.push((e) => core.held?.push(e));
+    core.onForget.push(() => {
+      core.held &&= [];
+    });
     // `.catch` after `.then`: a throwing startMetrics must not leave `metrics`
     // rejected, or every recommend() and widget would fail with it.
-    // Events tracked while the measurement part loads are handed to it when
-    // it subscribes, so the page's first view still reaches the collector.
-    let early: LikewiseEvent[] | undefined = [];
-    const stopEarly = ctx.subscribe((e) => early?.push(e));
-    const host: LikewiseContext = {
-      ...ctx,
-      subscribe(listener) {
-        const missed = early ?? [];
-        early = undefined;
-        stopEarly();
-        // Stamped as they would have been (group, visitor) before they go out.
-        for (const e of missed) {
-          for (const f of ctx.enrich) f(e);
-          listener(e);
-        }
-        return ctx.subscribe(listener);
-      },
-    };
-    metrics = more()
-      .then((x) =>
-        x.startMetrics(host, {
-          endpoint: abs(options.endpoint),
-          experiment: options.experiment,
-          windowDays: options.windowDays,
-        }),
-      )
-      .catch((e) => {
-        report(e);
-        return undefined;
-      });
-    ctx.starting.push(metrics);
+    (core as { metrics: LikewiseCore['metrics'] }).metrics = lazy(
+      (x) =>
+        x
+          .startMetrics(core, {
+            endpoint: abs(options.endpoint),
+            experiment: options.experiment,
+            windowDays: options.windowDays,
+          })
+          .ready(),
+      undefined,
+    ).finally(() => {
+      core.held = undefined;
+    });
+    core.starting.push(core.metrics);
   }
-  ctx.onForget.push(() => {
-    remote = [];
+  core.onForget.push(() => {
+    core.remote = [];
   });
 
   /** The scenario this visitor is served in place of `type` (holdout control), or null. */
   const serve = async (type: Scenario): Promise<Scenario | null> => {
-    const m = await metrics;
+    const m = await core.metrics;
     return m ? m.serve(type) : type;
   };
   // Page-level dedupe: ids that widgets show now, and which widget shows them.
   const pageSeen = new Set<string>();
   const releases = new WeakMap<HTMLElement, () => void>();
   let turn: Promise<unknown> = Promise.resolve();
-
-  const recommend = (request: RecommendRequest): Promise<Recommendation[]> => {
-    checkRequest(request);
-    return serve(request.type).then((type) => (type ? recommendFor({ ...request, type }) : []));
-  };
-
-  const profile = async (): Promise<Profile> => {
-    const [x, list, items] = await Promise.all([more(), events(), catalog.load()]);
-    return x.computeProfile(list, items, { now: now() });
-  };
 
   const render = (element: HTMLElement, o: RenderOptions & { widget?: string }): (() => void) => {
     const widget = o?.widget ?? o?.type;
@@ -496,31 +509,26 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
       }
       return recs;
     };
-    const record = (input: TrackInput) => {
-      try {
-        void ctx.track({ scenario: o.type, widget, ...input });
-      } catch (e) {
-        report(e);
-      }
-    };
     // The instance's widget defaults, then this widget's options (callbacks included).
     const own: RenderOptions = { onError: report, ...options.widgets, ...o };
+    const record =
+      (type: 'click' | 'impression' | 'dismiss', then?: RenderOptions['onClick']) =>
+      (rec: Recommendation, pos?: number, listId?: string) => {
+        try {
+          // A dismissal has no position or list: those fields drop out as absent.
+          void tracker.track({ scenario: o.type, widget, type, itemId: rec.id, rec: listId, pos });
+        } catch (e) {
+          report(e);
+        }
+        then?.(rec, pos as number, listId as string);
+      };
     const stop = renderWidget(
       element,
       {
         ...own,
-        onClick(rec, pos, listId) {
-          record({ type: 'click', itemId: rec.id, rec: listId, pos });
-          own.onClick?.(rec, pos, listId);
-        },
-        onImpression(rec, pos, listId) {
-          record({ type: 'impression', itemId: rec.id, rec: listId, pos });
-          own.onImpression?.(rec, pos, listId);
-        },
-        onDismiss(rec) {
-          record({ type: 'dismiss', itemId: rec.id });
-          own.onDismiss?.(rec);
-        },
+        onClick: record('click', own.onClick),
+        onImpression: record('impression', own.onImpression),
+        onDismiss: record('dismiss', own.onDismiss),
       },
       {
         getRecommendations: (req) => {
@@ -548,108 +556,51 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     return cleanup;
   };
 
+  const soft = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      report(e);
+    }
+  };
+
   const observe = (root: ParentNode = doc as Document): (() => void) => {
-    const stops: (() => void)[] = [];
-    const soft = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        report(e);
-      }
-    };
     // The slot's name tells two widgets of one scenario apart in report().
     const named = (el: HTMLElement, o: RenderOptions) =>
       render(el, {
         ...o,
         widget: el.getAttribute('data-likewise-widget') ?? el.getAttribute('widget') ?? undefined,
       });
-    stops.push(observeContainers(root, named, { onError: report }));
+    const stops = [
+      observeContainers(root, named, { onError: report }),
+      onPrivacyLink(root, (link) => lazy((x) => x.openPrivacy(core, link))),
+    ];
     soft(() => defineLikewiseElement(named, undefined, report));
-    stops.push(
-      onPrivacyLink(root, (link) => {
-        more().then(
-          (x) =>
-            x.openPrivacyPanel({
-              returnFocus: link,
-              onError: report,
-              describe: async () =>
-                x.describeVisitor(
-                  await events(),
-                  await profile(),
-                  (id) => catalog.get(id)?.title,
-                  tracker.storage,
-                  tracker.consent,
-                ),
-              clear: () => tracker.forget(),
-              optOut: () => tracker.setConsent('denied'),
-            }),
-          report,
-        );
-      }),
-    );
+    let alive = true;
     // Targeted content and re-ranked grids need the profile (an on-demand part).
-    if (root.querySelector?.('[data-likewise-segment],[data-likewise-rerank]')) {
-      let alive = true;
-      stops.push(() => {
-        alive = false;
-      });
-      Promise.all([more(), profile(), catalog.load()]).then(([x, p, items]) => {
-        if (!alive) return;
-        const segments = x.applySegments(root, p, { onError: report });
-        const grids = x.rerankGrid(root, (ids) => x.rerank(ids, p, items), { onError: report });
-        stops.push(segments, grids);
-      }, report);
-    }
+    if (root.querySelector?.('[data-likewise-segment],[data-likewise-rerank]'))
+      lazy((x) => x.personalise(core, root)).then((f) => f && (alive ? stops.push(f) : f()));
     const stop = () => {
+      alive = false;
       for (const f of stops.splice(0)) soft(f);
     };
-    ctx.cleanups.push(stop);
+    core.cleanups.push(stop);
     return stop;
   };
 
   if (options.autoTrack && doc)
-    ctx.cleanups.push(
-      autoTrack(ctx, doc, {
+    core.cleanups.push(
+      autoTrack(core, doc, {
         ...(typeof options.autoTrack === 'object' ? options.autoTrack : {}),
         onItem: (item) => {
-          for (const f of ctx.onItem) f(item);
+          for (const f of core.onItem) f(item);
         },
         onError: report,
       }),
     );
 
-  const identify = async (customerId: string): Promise<void> => {
-    try {
-      const x = await more();
-      const hash = await x.hashId(customerId, site);
-      await ctx.state()?.set('customer', hash);
-      if (options.profileEndpoint) {
-        let body: unknown;
-        try {
-          const url = new URL(abs(options.profileEndpoint)!);
-          url.searchParams.set('customer', hash);
-          const response = await (deps.fetch ?? fetch)(url.href);
-          if (!response.ok) throw new Error(`HTTP ${response.status}`);
-          body = await response.json();
-        } catch (e) {
-          throw new LikewiseError(
-            'NETWORK',
-            `Cannot load the customer's history from the profile endpoint: ${(e as Error)?.message}`,
-            e,
-          );
-        }
-        const mine = await tracker.events();
-        const local = new Set(mine.map((e) => e.id));
-        // Kept in memory for this page only: another device's events are never stored here.
-        remote = x.mergeRemoteHistory(mine, body).events.filter((e) => !local.has(e.id));
-      }
-    } catch (e) {
-      report(e);
-    }
-  };
-
   let destroyed = false;
-  return {
+  const lw: Likewise = {
     track: tracker.track,
     setConsent: tracker.setConsent,
     get consent() {
@@ -662,56 +613,35 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     events: tracker.events,
     aggregates: tracker.aggregates,
     subscribe: tracker.subscribe,
-    ready: Promise.allSettled(ctx.starting).then(() => undefined),
-    recommend,
+    ready: Promise.allSettled(core.starting).then(() => undefined),
+    recommend(request) {
+      checkRequest(request);
+      return serve(request.type).then((type) => (type ? recommendFor({ ...request, type }) : []));
+    },
     render,
     observe,
-    async report() {
-      try {
-        const m = await metrics;
-        if (m) return await m.report();
-        const [x, list] = await Promise.all([more(), events()]);
-        return x.computeReport(list, { windowDays: options.windowDays, visitorKey: () => 'me' });
-      } catch (e) {
-        report(e);
-        const windowDays = options.windowDays ?? 7;
-        return {
-          windowDays,
-          currency: null,
-          widgets: [],
-          groups: [],
-          events: 0,
-          otherCurrencyLines: 0,
-        };
-      }
-    },
-    async profile() {
-      try {
-        return await profile();
-      } catch (e) {
-        report(e);
-        return {
-          categories: [],
-          brands: [],
-          price: null,
-          segment: 'new',
-          pace: null,
-          cart: [],
-          minutesToCart: null,
-          viewsPerCart: null,
-          sessions: 0,
-        };
-      }
-    },
-    async rerank(itemIds) {
-      try {
-        const [x, p, items] = await Promise.all([more(), profile(), catalog.load()]);
-        return x.rerank([...itemIds], p, items);
-      } catch (e) {
-        report(e);
-        return [...itemIds];
-      }
-    },
+    report: () =>
+      lazy((x) => x.reportOf(core), {
+        windowDays: options.windowDays ?? 7,
+        currency: null,
+        widgets: [],
+        groups: [],
+        events: 0,
+        otherCurrencyLines: 0,
+      }),
+    profile: () =>
+      lazy((x) => x.profileOf(core), {
+        categories: [],
+        brands: [],
+        price: null,
+        segment: 'new',
+        pace: null,
+        cart: [],
+        minutesToCart: null,
+        viewsPerCart: null,
+        sessions: 0,
+      }),
+    rerank: (itemIds) => lazy((x) => x.rerankOf(core, [...itemIds]), [...itemIds]),
     identify(customerId) {
       // Misuse throws at once (not as a rejection); the work after it never rejects.
       if (typeof customerId !== 'string' || !customerId || customerId.length > 256)
@@ -719,19 +649,15 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
           'INVALID_INPUT',
           'identify needs a customer id of 1 to 256 characters.',
         );
-      return identify(customerId);
+      return lazy((x) => x.identify(core, customerId));
     },
     destroy() {
       if (destroyed) return;
       destroyed = true;
-      for (const c of ctx.cleanups.splice(0)) {
-        try {
-          c();
-        } catch (e) {
-          report(e);
-        }
-      }
+      for (const c of core.cleanups.splice(0)) soft(c);
       tracker.destroy();
     },
   };
+  (core as { lw: Likewise }).lw = lw;
+  return lw;
 }

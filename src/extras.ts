@@ -1,20 +1,111 @@
 /**
- * The parts of likewise that a page does not need in order to show its
- * first recommendations, loaded on demand (a separate chunk of the npm build,
- * `likewise.extras.mjs` beside the script-tag build): model decoding and
- * on-device learning for browsers without a Worker, measurement and the
- * collector outbox, the visitor profile, targeted content, re-ranking and the
- * privacy panel.
+ * The parts of likewise that a page does not need in order to track, store
+ * and show its first recommendations, loaded on demand (a separate chunk of
+ * the npm build, `likewise.extras.mjs` beside the script-tag build): model
+ * decoding and on-device learning for browsers without a Worker,
+ * measurement and the collector outbox, and the instance methods behind
+ * `report()`, `profile()`, `rerank()`, `identify()`, the privacy panel and
+ * targeted content. `createLikewise` loads it at start when `experiment` or
+ * `endpoint` is set, else on the first call that needs it.
  */
+import type { LikewiseCore } from './createLikewise';
+import { LikewiseError } from './errors';
+import { computeProfile, type Profile } from './metrics/computeProfile';
+import { computeReport, type Report } from './metrics/computeReport';
+import { describeVisitor } from './metrics/describeVisitor';
+import { hashId } from './metrics/hashId';
+import { mergeRemoteHistory } from './metrics/mergeRemoteHistory';
+import { rerank } from './metrics/rerank';
+import { applySegments } from './widgets/applySegments';
+import { openPrivacyPanel } from './widgets/privacyPanel';
+import { rerankGrid } from './widgets/rerankGrid';
+import { safeUrl } from './widgets/safeUrl';
 
-export { computeProfile } from './metrics/computeProfile';
-export { computeReport } from './metrics/computeReport';
-export { describeVisitor } from './metrics/describeVisitor';
-export { hashId } from './metrics/hashId';
-export { mergeRemoteHistory } from './metrics/mergeRemoteHistory';
-export { rerank } from './metrics/rerank';
 export { startMetrics } from './metrics/startMetrics';
 export { createModelService } from './model/createModelService';
-export { applySegments } from './widgets/applySegments';
-export { openPrivacyPanel } from './widgets/privacyPanel';
-export { rerankGrid } from './widgets/rerankGrid';
+
+/** `lw.profile()`: the visitor's affinities from their history and the catalogue. Rejects on failure (the instance reports it). */
+export async function profileOf(core: LikewiseCore): Promise<Profile> {
+  const [list, items] = await Promise.all([core.history(), core.catalog.load()]);
+  return computeProfile(list, items, { now: core.now() });
+}
+
+/** `lw.report()`: measurement's report when it runs, else one computed from the visitor's events. */
+export async function reportOf(core: LikewiseCore): Promise<Report> {
+  const m = await core.metrics;
+  if (m) return m.report();
+  return computeReport(await core.history(), {
+    windowDays: core.options.windowDays,
+    visitorKey: () => 'me',
+  });
+}
+
+/** `lw.rerank(ids)`: the ids reordered by the visitor's affinity. */
+export async function rerankOf(core: LikewiseCore, itemIds: string[]): Promise<string[]> {
+  const [p, items] = await Promise.all([profileOf(core), core.catalog.load()]);
+  return rerank(itemIds, p, items);
+}
+
+/**
+ * `lw.identify(customerId)` after its argument check: stores the customer's
+ * hash (after consent) and, with `profileEndpoint`, keeps the history of
+ * their other devices in memory for this page (`core.remote`).
+ * Rejects with `NETWORK` when the endpoint fails (the instance reports it).
+ */
+export async function identify(core: LikewiseCore, customerId: string): Promise<void> {
+  const hash = await hashId(customerId, core.site);
+  await core.state()?.set('customer', hash);
+  const endpoint = core.options.profileEndpoint;
+  if (!endpoint) return;
+  let body: unknown;
+  try {
+    const url = new URL(safeUrl(endpoint, core.document?.baseURI) ?? endpoint);
+    url.searchParams.set('customer', hash);
+    const response = await (core.fetch ?? fetch)(url.href);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    body = await response.json();
+  } catch (e) {
+    throw new LikewiseError(
+      'NETWORK',
+      `Cannot load the customer's history from the profile endpoint: ${(e as Error)?.message}`,
+      e,
+    );
+  }
+  const mine = await core.events();
+  const local = new Set(mine.map((e) => e.id));
+  // Kept in memory for this page only: another device's events are never stored here.
+  core.remote = mergeRemoteHistory(mine, body).events.filter((e) => !local.has(e.id));
+}
+
+/** Opens the privacy panel for a clicked `[data-likewise-privacy]` link. */
+export function openPrivacy(core: LikewiseCore, link: HTMLElement): void {
+  const { lw } = core;
+  openPrivacyPanel({
+    returnFocus: link,
+    onError: core.report,
+    describe: async () =>
+      describeVisitor(
+        await core.history(),
+        await profileOf(core),
+        (id) => core.catalog.get(id)?.title,
+        lw.storage,
+        lw.consent,
+      ),
+    clear: () => lw.forget(),
+    optOut: () => lw.setConsent('denied'),
+  });
+}
+
+/**
+ * Applies `data-likewise-segment` and `data-likewise-rerank` under `root`
+ * from the visitor's profile. Resolves to a cleanup.
+ */
+export async function personalise(core: LikewiseCore, root: ParentNode): Promise<() => void> {
+  const [p, items] = await Promise.all([profileOf(core), core.catalog.load()]);
+  const segments = applySegments(root, p, { onError: core.report });
+  const grids = rerankGrid(root, (ids) => rerank(ids, p, items), { onError: core.report });
+  return () => {
+    segments();
+    grids();
+  };
+}

@@ -343,6 +343,38 @@ describe('createLikewise: experiment', () => {
     expect(errors).toEqual([]);
   });
 
+  it('events tracked before measurement loads are stored with the group and visitor too', async () => {
+    const factory = new IDBFactory();
+    const errors: LikewiseError[] = [];
+    let arrive = () => {};
+    const arrived = new Promise<void>((r) => {
+      arrive = r;
+    });
+    const lw = createLikewise(
+      { site: 'shop', experiment: { holdout: 1 }, onError: (e) => errors.push(e) },
+      // The measurement part arrives only after the first event is written.
+      { indexedDB: factory, loadExtras: () => arrived.then(() => import('../src/extras')) },
+    );
+    running.push(lw);
+    await lw.track({ type: 'view', itemId: 'c' });
+    arrive();
+    await lw.ready;
+    await lw.track({ type: 'view', itemId: 'd' });
+    const reload = createLikewise(
+      { site: 'shop', onError: (e) => errors.push(e) },
+      { indexedDB: factory },
+    );
+    running.push(reload);
+    const stored = await reload.events();
+    expect(stored.map((e) => [e.itemId, e.group])).toEqual([
+      ['c', 'holdout'],
+      ['d', 'holdout'],
+    ]);
+    expect(stored[0].visitor).toMatch(/./);
+    expect(stored[1].visitor).toBe(stored[0].visitor);
+    expect(errors).toEqual([]);
+  });
+
   it('treatment visitors get for-you; control "none" shows holdout visitors nothing', async () => {
     const treated = setup({ experiment: { holdout: 0 } });
     await treated.lw.ready;

@@ -22,6 +22,14 @@ export interface MetricsHost {
   readonly onForget: (() => void)[];
   readonly cleanups: (() => void)[];
   readonly starting: Promise<unknown>[];
+  /**
+   * Events announced before measurement started (it loads on demand), still
+   * being added to: once the visitor's id is read they are stamped, stored
+   * again through {@link MetricsHost.rewrite} and sent; then it is cleared.
+   */
+  held?: LikewiseEvent[];
+  /** Stores events that may already be stored again (same keys), after consent only. */
+  rewrite?(events: LikewiseEvent[]): void;
 }
 
 /** The metrics options of `createLikewise`. */
@@ -42,6 +50,8 @@ export interface Metrics {
   serve(scenario: Scenario): Scenario | null;
   /** `lw.report()`: the figures for this visitor's own events. Never rejects. */
   report(): Promise<Report>;
+  /** Resolves (never rejects) once the visitor's id is read and the held events are stamped and handed on. */
+  ready(): Promise<Metrics>;
 }
 
 /** State key of the anonymous visitor id. */
@@ -49,7 +59,9 @@ export const VISITOR_KEY = 'visitor';
 
 /**
  * Wires measurement into an instance: stamps `group` (with an experiment)
- * and `visitor` (with an endpoint) on every event through `enrich`, keeps a
+ * and `visitor` (with an experiment or an endpoint) on every event through
+ * `enrich`, and on the events the host held before it started (see
+ * {@link MetricsHost.held}, stored again with the stamps), keeps a
  * stable anonymous visitor id in the state store (key `visitor`, created on
  * first use after consent; before consent a per-page id that is stored when
  * consent is granted), and feeds consented events to a persistent outbox.
@@ -98,7 +110,8 @@ export function startMetrics(
     })();
     return loading;
   };
-  host.starting.push(load());
+  const first = load();
+  host.starting.push(first);
 
   const outboxFor = (): Outbox | null => {
     const store = host.state();
@@ -108,15 +121,19 @@ export function startMetrics(
   };
   if (endpoint !== undefined) checkEndpoint(endpoint);
 
-  host.enrich.push((e) => {
+  const stamp = (e: LikewiseEvent) => {
     if (experiment) e.group = group;
-    if (endpoint) e.visitor = visitor ?? pageId;
+    if (experiment || endpoint) e.visitor = visitor ?? pageId;
+  };
+  const send = (e: LikewiseEvent) => {
+    if (host.consent() === 'granted') void outboxFor()?.add([e]);
+  };
+  host.enrich.push((e) => {
+    stamp(e);
     if (visitor === null) void load();
   });
-  const unsubscribe = host.subscribe((e) => {
-    if (host.consent() !== 'granted') return;
-    void outboxFor()?.add([e]);
-  });
+  // Held events go out once stamped with the visitor's lasting id and group.
+  const unsubscribe = host.subscribe((e) => host.held || send(e));
   host.onForget.push(() => {
     outbox?.close();
     outbox = null;
@@ -130,7 +147,7 @@ export function startMetrics(
     outbox = null;
   });
 
-  return {
+  const metrics: Metrics = {
     group: () => group,
     serve: (scenario) => servedScenario(scenario, group, experiment),
     async report() {
@@ -142,5 +159,19 @@ export function startMetrics(
       }
       return computeReport(events, { windowDays: options.windowDays, visitorKey: () => 'me' });
     },
+    ready: () => ready,
   };
+  const ready = first.then(() => {
+    const held = host.held ?? [];
+    host.held = undefined;
+    for (const e of held) stamp(e);
+    try {
+      host.rewrite?.(held);
+    } catch (e) {
+      host.report(e);
+    }
+    for (const e of held) send(e);
+    return metrics;
+  });
+  return metrics;
 }

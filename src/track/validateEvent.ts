@@ -61,6 +61,15 @@ const EVENT: Record<string, Rule> = {
   widget: text(64),
   items: [(v) => Array.isArray(v) && v.length, 'a non-empty array'],
 };
+const ID = text(64);
+/** What a stored event has besides its input: checked when read back from storage. */
+const STORED: Record<string, Rule> = {
+  ...EVENT,
+  id: ID,
+  session: ID,
+  visitor: ID,
+  group: [(v) => v === 'treatment' || v === 'holdout', 'treatment or holdout'],
+};
 
 /**
  * Copies the fields of `rules` that `o` has (null counts as absent, except
@@ -104,13 +113,19 @@ const pick = (o: any, rules: Record<string, Rule>, at: string, required?: string
  *   `widget`: `a string of 1 to 64 characters`
  * - `Event is larger than 2048 bytes (<n>).` (UTF-8 JSON of the normalised event)
  *
+ * With `stored`, checks an event as the SDK stores it instead (the one
+ * schema for both): `id` and `session` (1 to 64 characters) and `ts` are
+ * required, `visitor` (1 to 64) and `group` (`treatment or holdout`) are
+ * checked too, and the size is not (a stored event was measured when tracked).
+ *
  * @param input - anything; typically `{ type: 'view', itemId: 'sku-1' }`
+ * @param stored - check the stored form (see above); default false
  * @returns the normalised event input
  * @example
  * validateEvent({ type: 'view', itemId: 'sku-1', email: 'a@b.c' }) // { type: 'view', itemId: 'sku-1' }
  */
-export function validateEvent(input: unknown): TrackInput {
-  const fields = pick(input, EVENT, '');
+export function validateEvent(input: unknown, stored?: boolean): TrackInput {
+  const fields = pick(input, stored ? STORED : EVENT, '');
   const { type } = input as TrackInput;
   if (!TYPES.includes(type))
     fail(`Unknown event type ${show(type)}. Expected one of: ${PUBLIC_TYPES}.`);
@@ -123,6 +138,22 @@ export function validateEvent(input: unknown): TrackInput {
     fail(
       `Event "${type}" needs ${type === 'search' ? 'a query' : multi ? 'an itemId or items' : 'an itemId'}.`,
     );
+  if (stored) {
+    const o = input as { id?: string; session?: string; items?: object[] };
+    // Unknown fields (a newer tab's) are kept by the store: scalars only, the record bounded.
+    const flat = (x: object, list?: unknown) =>
+      Object.values(x).every((v) => v === list || !v || typeof v !== 'object');
+    if (
+      !o.id ||
+      !o.session ||
+      !out.ts ||
+      !flat(o, o.items) ||
+      o.items?.some((l) => !flat(l)) ||
+      JSON.stringify(o).length > 2 * MAX_EVENT_BYTES
+    )
+      fail('A stored event needs an id, a session, a ts and scalar fields, in 4096 characters.');
+    return out;
+  }
   const bytes = new Blob([JSON.stringify(out)]).size;
   if (bytes > MAX_EVENT_BYTES) fail(`Event is larger than ${MAX_EVENT_BYTES} bytes (${bytes}).`);
   return out;

@@ -131,6 +131,42 @@ describe('startMetrics', () => {
     });
   });
 
+  it('stamps the events held before it started with the stored visitor, stores them again and sends them once', async () => {
+    const state = memoryState();
+    state.data.set(VISITOR_KEY, 'returning-visitor');
+    const { host } = fakeHost('granted', state);
+    const early = { id: 'early', type: 'view', ts: 1_700_000_000_000, session: 's', itemId: 'a' };
+    host.held = [early as LikewiseEvent];
+    const rewritten: LikewiseEvent[][] = [];
+    host.rewrite = (events) => rewritten.push(events.map((e) => ({ ...e })));
+    const bodies: LikewiseEvent[][] = [];
+    const timers: (() => void)[] = [];
+    const m = startMetrics(
+      host,
+      { endpoint: '/events', experiment: { holdout: 0.5 } },
+      {
+        fetch: async (_u, init): Promise<OutboxResponse> => {
+          bodies.push(JSON.parse(init.body as string));
+          return { status: 200 };
+        },
+        setTimeout: (fn) => timers.push(fn),
+        clearTimeout: () => {},
+        window: null,
+        document: null,
+      },
+    );
+    const group = assignGroup('returning-visitor', { holdout: 0.5 });
+    expect(await m.ready()).toBe(m);
+    expect(host.held).toBeUndefined();
+    expect(early).toMatchObject({ visitor: 'returning-visitor', group });
+    expect(rewritten).toEqual([[{ ...early, visitor: 'returning-visitor', group }]]);
+    await settle();
+    for (const t of timers.splice(0)) t();
+    await settle();
+    expect(bodies.flat()).toEqual([{ ...early, visitor: 'returning-visitor', group }]);
+    expect(host.errors).toEqual([]);
+  });
+
   it('refuses a bad endpoint or experiment at once', () => {
     expect(() => startMetrics(fakeHost().host, { endpoint: 'ftp://x' })).toThrow(
       'endpoint must be an http(s) or relative URL (got ftp://x).',
