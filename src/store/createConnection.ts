@@ -91,7 +91,18 @@ const memoryStore = (m: Map<string, unknown>) => {
 export interface StoreDeps {
   /** IndexedDB factory. Default: the global `indexedDB`. */
   indexedDB?: IDBFactory;
+  /** Where the event store keeps its unload backup. Default: the global `localStorage`; `null` for none. */
+  localStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
 }
+
+/** The injected or global `localStorage`, or `undefined`/`null` where there is none (reading the global can throw). */
+export const webStorage = (deps: StoreDeps): StoreDeps['localStorage'] => {
+  try {
+    return deps.localStorage === undefined ? globalThis.localStorage : deps.localStorage;
+  } catch {
+    return null;
+  }
+};
 
 /** What every store's options have. */
 interface ConnectionOptions {

@@ -1,7 +1,12 @@
 import { promisifyRequest as request } from 'idb-keyval';
 import { LikewiseError } from '../errors';
 import type { LikewiseEvent } from '../types';
-import { createConnection, type ErrorReporter, type StoreDeps } from './createConnection';
+import {
+  createConnection,
+  type ErrorReporter,
+  type StoreDeps,
+  webStorage,
+} from './createConnection';
 import { deleteDatabase } from './deleteDatabase';
 import { isValidAggregate, isValidEvent } from './isValidEvent';
 import type { EventStore } from './types';
@@ -23,11 +28,23 @@ export interface EventStoreOptions {
   onError?: ErrorReporter;
 }
 
-// Raw event keys sort by time, then insertion: `e:<1e15 + ts>:<1e9 + seq>:<bytes>:<id>`.
+/** A raw event under its key: `e:<1e15 + ts>:<1e9 + seq>:<bytes>:<id>` (sorts by time, then insertion). */
+type Entry = [key: string, event: LikewiseEvent];
+
 const size = (key: IDBValidKey) => +String(key).split(':')[3] || 0;
 // Aggregates are one value, freshest first: rewritten whole by each compaction (one transaction).
 const AGGREGATES = 'a';
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const commit = (s: IDBObjectStore) => {
+  try {
+    // Commit without waiting for the page to come back to the event loop.
+    s.transaction.commit();
+  } catch {
+    // Memory mode, no explicit commit in this browser, or already ended.
+  }
+};
+/** Most entries the unload backup holds (it is written synchronously while the page goes). */
+const BACKUP_MAX = 200;
 
 /**
  * Creates the bounded, append-only event log of one site, in its own
@@ -37,8 +54,15 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
  * tracker validates them before they get here); invalid records are dropped
  * and reported once (`STORAGE`, `Invalid stored data dropped`).
  *
+ * Unload backup: `flushNow` (a page being left) also copies the events not
+ * yet committed to `localStorage` under the database's name, synchronously,
+ * because an IndexedDB write begun in `pagehide` on a cold database may never
+ * land. The next store of the site takes them back at its first use, under
+ * the same keys (so an event that did land is not doubled), and removes the
+ * copy once they are in IndexedDB. `clear()` and `deleteSiteData` remove it.
+ *
  * @param options - See {@link EventStoreOptions}.
- * @param deps - Injected `indexedDB` (tests pass broken ones).
+ * @param deps - Injected `indexedDB` and `localStorage` (tests pass broken ones).
  * @throws LikewiseError `INVALID_OPTION` when `site` is invalid.
  * @example
  * const store = createEventStore({ site: 'shop', onError: console.warn })
@@ -49,74 +73,102 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   const c = createConnection(options, deps, 'events', true);
   let seq = 1e9;
   let warned = false;
-  let pending: [string, LikewiseEvent][] = [];
+  let started = false;
+  let backedUp = false;
+  /** Appended, not yet handed to a write. */
+  let pending: Entry[] = [];
+  /** Being written: what a read may not see yet. */
+  let inflight: Entry[] = [];
   let next: Promise<void> | undefined;
   let tail: Promise<void> = Promise.resolve();
+  // Keys of the events appended in this page, by id (the latest maxEvents).
+  const known = new Map<string, string>();
+
+  /** Reads the unload backup (valid entries only) and replaces it with `edit(entries)`. */
+  const backup = (edit?: (entries: Entry[]) => Entry[]): Entry[] => {
+    const ls = webStorage(deps);
+    try {
+      const entries = list(JSON.parse(ls?.getItem(c.name) || '[]')).filter((x): x is Entry => {
+        const [k, e] = list(x) as [string, LikewiseEvent];
+        // A tampered key could overwrite the aggregates: only event keys, of that event.
+        return /^e:\d+:\d+:\d+:/.test(k) && isValidEvent(e) && k.endsWith(':' + e.id);
+      });
+      if (edit) {
+        const kept = edit(entries).slice(-BACKUP_MAX);
+        if (kept.length) ls?.setItem(c.name, JSON.stringify(kept));
+        else ls?.removeItem(c.name);
+      }
+      return entries;
+    } catch {
+      // No storage (sandboxed frame), full, or tampered beyond parsing: IndexedDB alone.
+      return [];
+    }
+  };
+
+  const schedule = (entries: Entry[]) => {
+    for (const x of entries) if (!pending.some(([k]) => k === x[0])) pending.push(x);
+    next ||= tail = tail.then(flush).catch(c.fail);
+    return next;
+  };
+  // At first use: take back what a page left in the backup, ahead of anything new.
+  const start = () => {
+    if (started) return;
+    started = true;
+    const saved = backup();
+    if (saved.length) {
+      backedUp = true;
+      for (const [k, e] of saved) known.set(e.id, k);
+      void schedule(saved);
+    }
+  };
 
   // How many of the oldest raw keys must go for the log to fit.
   const excess = (raw: IDBValidKey[]) => {
     let bytes = raw.reduce<number>((sum, k) => sum + size(k), 0);
     let n = 0;
-    while (raw.length - n > maxEvents || (bytes > maxBytes && n < raw.length)) {
+    while (raw.length - n > maxEvents || (bytes > maxBytes && n < raw.length))
       bytes -= size(raw[n++]);
-    }
     return n;
   };
   // Every other key holds an event (or junk, which compaction clears away).
-  const rawKeys = async (store: IDBObjectStore) =>
-    (await request(store.getAllKeys())).filter((k) => k !== AGGREGATES);
+  const rawKeys = async (s: IDBObjectStore) =>
+    (await request(s.getAllKeys())).filter((k) => k !== AGGREGATES);
 
   // Writes a batch in a transaction that is committed at once, before any
-  // result comes back: a page being left (a link clicked right after track())
-  // may be gone before a transaction that waits on a read could end. Resolves
-  // true when the log is now over its bounds.
-  const write = async (store: IDBObjectStore, batch: [string, LikewiseEvent][]) => {
-    for (const [k, v] of batch) store.put(v, k);
-    const keys = rawKeys(store);
-    try {
-      store.transaction?.commit?.();
-    } catch {
-      // No explicit commit here, or the transaction already ended (its own error is reported).
-    }
+  // result comes back: a page being left may be gone before a transaction
+  // that waits on a read could end. Resolves true when the log is over its bounds.
+  const write = async (s: IDBObjectStore, batch: Entry[]) => {
+    for (const [k, v] of batch) s.put(v, k);
+    const keys = rawKeys(s);
+    commit(s);
     return excess(await keys) > 0;
   };
 
   // Compacts the oldest events into per-item aggregates until the log fits,
   // in one transaction: atomic even with other tabs.
-  const compact = async (store: IDBObjectStore) => {
-    const raw = await rawKeys(store);
-    const n = excess(raw);
-    if (!n) return;
+  const compact = async (s: IDBObjectStore) => {
+    const raw = await rawKeys(s);
     const aggs = new Map(
-      list(await request(store.get(AGGREGATES)))
+      list(await request(s.get(AGGREGATES)))
         .filter(isValidAggregate)
         .map((a) => [a.itemId, a]),
     );
-    for (const k of raw.slice(0, n)) {
-      const e = await request(store.get(k));
-      store.delete(k);
-      if (isValidEvent(e)) {
-        for (const id of new Set([e.itemId, ...(e.items || []).map((l) => l.itemId)])) {
+    for (const k of raw.slice(0, excess(raw))) {
+      const e = await request(s.get(k));
+      s.delete(k);
+      if (isValidEvent(e))
+        for (const id of new Set([e.itemId, ...(e.items || []).map((l) => l.itemId)]))
           if (id) {
             const a = aggs.get(id) || { itemId: id, counts: {}, lastTs: 0 };
             aggs.set(id, a);
             a.counts[e.type] = (a.counts[e.type] || 0) + 1;
             a.lastTs = Math.max(a.lastTs, e.ts);
           }
-        }
-      }
     }
     // Aggregates are bounded too: past maxEvents items, forget the stalest.
-    store.put(
-      [...aggs.values()].sort((x, y) => y.lastTs - x.lastTs).slice(0, maxEvents),
-      AGGREGATES,
-    );
+    s.put([...aggs.values()].sort((x, y) => y.lastTs - x.lastTs).slice(0, maxEvents), AGGREGATES);
   };
 
-  // Written or being written: what a read may not see yet.
-  let inflight: [string, LikewiseEvent][] = [];
-  // Keys of the events appended in this page, by id (the latest maxEvents).
-  const known = new Map<string, string>();
   const flush = () => {
     const batch = pending;
     pending = [];
@@ -126,7 +178,12 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
     return batch.length
       ? c
           .run((s) => write(s, batch))
-          .then((over) => (over ? c.run(compact) : undefined))
+          .then((over) => {
+            // In IndexedDB now: the backup no longer needs them (in memory mode it keeps them).
+            if (backedUp && c.mode !== 'memory')
+              backup((saved) => saved.filter((x) => !batch.some(([k]) => k === x[0])));
+            return over ? c.run(compact) : undefined;
+          })
           .finally(() => {
             if (inflight === batch) inflight = [];
           })
@@ -137,6 +194,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   // Reads do not queue behind writes (a page must never wait for its own
   // history); events not yet committed are taken from memory instead.
   const read = <T>(valid: (v: unknown) => v is T, key?: string): Promise<T[]> => {
+    start();
     const unsaved = key ? [] : [...inflight, ...pending];
     return c
       .run((s) => request(key ? s.get(key) : s.getAll()))
@@ -146,7 +204,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
       })
       .then(
         (values) =>
-          list(values).filter((v) => {
+          values.filter((v) => {
             if (valid(v)) return true;
             if (!warned && !Array.isArray(v)) {
               warned = true;
@@ -159,20 +217,22 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
 
   return Object.assign(c, {
     append(events: LikewiseEvent[]) {
-      for (const e of events) {
-        // An event appended again (after flushNow) keeps its key: written once.
-        let key = known.get(e.id);
-        if (!key) {
-          key = `e:${1e15 + Math.floor(e.ts)}:${seq++}:${JSON.stringify(e).length}:${e.id}`;
-          known.set(e.id, key);
-          if (known.size > maxEvents) known.delete(known.keys().next().value as string);
-        }
-        if (!pending.some(([k]) => k === key)) pending.push([key, e]);
-      }
-      next ||= tail = tail.then(flush).catch(c.fail);
-      return next;
+      start();
+      return schedule(
+        events.map((e): Entry => {
+          // An event appended again (after flushNow) keeps its key: written once.
+          let key = known.get(e.id);
+          if (!key) {
+            key = `e:${1e15 + Math.floor(e.ts)}:${seq++}:${JSON.stringify(e).length}:${e.id}`;
+            known.set(e.id, key);
+            if (known.size > maxEvents) known.delete(known.keys().next().value as string);
+          }
+          return [key, e];
+        }),
+      );
     },
     open() {
+      start();
       // A transaction with no request: it only opens the connection.
       c.run(() => undefined).catch(c.fail);
     },
@@ -180,15 +240,9 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
       if (events.length) void this.append(events);
       const batch = [...inflight, ...pending];
       if (!batch.length) return;
-      c.run((s) => {
-        for (const [k, v] of batch) s.put(v, k);
-        try {
-          // Commit without waiting for the page to come back to the event loop.
-          s.transaction?.commit?.();
-        } catch {
-          // Already committing, or no explicit commit in this browser.
-        }
-      }).catch(c.fail);
+      backedUp = true;
+      backup((saved) => [...saved.filter((x) => !batch.some(([k]) => k === x[0])), ...batch]);
+      c.run((s) => write(s, batch)).catch(c.fail);
     },
     events: () => read(isValidEvent),
     aggregates: () => read(isValidAggregate, AGGREGATES),
@@ -196,6 +250,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
       // Appends not yet written are cleared too (their promises still resolve).
       pending = [];
       next = undefined;
+      backup(() => []);
       tail = tail.then(() => {
         c.close();
         c.mem.clear();

@@ -4,6 +4,7 @@ import {
   failure,
   reporter,
   type StoreDeps,
+  webStorage,
 } from './createConnection';
 import { databaseName } from './databaseName';
 import { deleteDatabase } from './deleteDatabase';
@@ -17,7 +18,8 @@ export interface DeleteSiteDataDeps extends StoreDeps {
 /**
  * Erases everything likewise stored for one site: the database
  * `likewise-<site>` and every `likewise-<site>.<part>` (never another site's,
- * such as `likewise-<site>-2`). Stores of that site in this page are closed
+ * such as `likewise-<site>-2`), and the event store's unload backup in
+ * `localStorage`. Stores of that site in this page are closed
  * first and keep working in memory for the rest of the page, so a failing or
  * retrying write cannot recreate what was erased. Resolves when done, or
  * after a bounded wait when another tab's connection blocks deletion (it
@@ -34,6 +36,12 @@ export function deleteSiteData(site: string, deps: DeleteSiteDataDeps = {}): Pro
   const names = [base, base + '.events', base + '.outbox'];
   const ours = (name = '') => name === base || name.startsWith(base + '.');
   for (const c of connections) if (ours(c.name)) c.off();
+  try {
+    // The event store's unload backup is named after its database.
+    for (const name of names) webStorage(deps)?.removeItem(name);
+  } catch {
+    // No usable localStorage: then there is no backup either.
+  }
   return (async () => {
     try {
       for (const d of await (factory || indexedDB).databases()) names.push(d.name!);

@@ -120,6 +120,13 @@ export function createTracker(o: TrackerOptions): Tracker {
       report(e);
     }
   };
+  /** Gives a validated event its session and enrichments, keeps it and announces it. */
+  const admit = (e: LikewiseEvent) => {
+    e.session = session.touch(e.ts);
+    for (const f of enrich) safe(f, e);
+    memory.push(e);
+    for (const l of listeners) safe(l, e);
+  };
   const close = () => {
     eventStore?.close();
     stateStore?.close();
@@ -154,12 +161,7 @@ export function createTracker(o: TrackerOptions): Tracker {
     restoring = undefined;
     // A page hide meanwhile has taken (and emptied) the batch.
     flushing = undefined;
-    for (const e of batch) {
-      e.session = session.touch(e.ts);
-      for (const f of enrich) f(e);
-      memory.push(e);
-      for (const l of listeners) safe(l, e);
-    }
+    batch.forEach(admit);
     // Bounded like the store, so a page that never gets consent (or storage) cannot grow forever.
     memory = memory.slice(-(o.maxEvents ?? 2000));
     await persist();
@@ -179,20 +181,18 @@ export function createTracker(o: TrackerOptions): Tracker {
   // the same keys, if the page lives on).
   const leave = () => {
     if (!granted() || (!eventStore && !queue?.length && !memory.length)) return;
-    for (const e of new Set([...(flushing?.splice(0) ?? []), ...(queue?.splice(0) ?? [])])) {
-      e.session = session.touch(e.ts);
-      for (const f of enrich) safe(f, e);
-      memory.push(e);
-      for (const l of listeners) safe(l, e);
-    }
+    new Set([...(flushing?.splice(0) ?? []), ...(queue?.splice(0) ?? [])]).forEach(admit);
     queue = undefined;
     events().flushNow?.(memory);
   };
-  const onHide = () => {
-    if (globalThis.document?.visibilityState === 'hidden') leave();
+  const onHide = (e: Event) => {
+    if (e.type[0] === 'p' || globalThis.document?.visibilityState === 'hidden') leave();
   };
-  globalThis.addEventListener?.('pagehide', leave);
-  globalThis.addEventListener?.('visibilitychange', onHide);
+  const listen = (on: boolean) => {
+    for (const type of ['pagehide', 'visibilitychange'])
+      globalThis[on ? 'addEventListener' : 'removeEventListener']?.(type, onHide);
+  };
+  listen(true);
 
   const forget = () => {
     // Tracked before: never announced. Tracked after: a new batch, flushed after the erasure.
@@ -259,8 +259,7 @@ export function createTracker(o: TrackerOptions): Tracker {
     destroy() {
       dead = true;
       listeners.clear();
-      globalThis.removeEventListener?.('pagehide', leave);
-      globalThis.removeEventListener?.('visibilitychange', onHide);
+      listen(false);
       run(close);
     },
   };

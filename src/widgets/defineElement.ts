@@ -1,4 +1,4 @@
-import { optionsFromAttributes, WIDGET_ATTRIBUTES } from './optionsFromAttributes';
+import { attempt, optionsFromAttributes, WIDGET_ATTRIBUTES } from './optionsFromAttributes';
 import type { RenderOptions } from './render';
 
 /**
@@ -23,15 +23,8 @@ export function defineLikewiseElement(
 ): void {
   if (!registry || registry.get('likewise-recs')) return;
   const cleanups = new WeakMap<HTMLElement, (() => void) | undefined>();
-  const attempt = <T>(fn?: () => T) => {
-    try {
-      return fn?.();
-    } catch (e) {
-      onError(e);
-    }
-  };
   const stop = (el: HTMLElement) => {
-    attempt(cleanups.get(el));
+    attempt(onError, cleanups.get(el));
     cleanups.delete(el);
   };
   registry.define(
@@ -55,7 +48,9 @@ export function defineLikewiseElement(
           stop(this);
           cleanups.set(
             this,
-            attempt(() => connect(this, optionsFromAttributes(this, '', 'type', 'heading'))),
+            attempt(onError, () =>
+              connect(this, optionsFromAttributes(this, '', 'type', 'heading')),
+            ),
           );
         });
       }

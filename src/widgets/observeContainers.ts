@@ -1,4 +1,4 @@
-import { optionsFromAttributes, WIDGET_ATTRIBUTES } from './optionsFromAttributes';
+import { attempt, optionsFromAttributes, WIDGET_ATTRIBUTES } from './optionsFromAttributes';
 import type { RenderOptions } from './render';
 
 /** Injectable dependencies of {@link observeContainers}. */
@@ -32,25 +32,18 @@ export function observeContainers(
   const live = new Map<HTMLElement, (() => void) | undefined>();
   const onError = deps.onError ?? console.error;
   const has = (el: Node) => (root as Node).contains(el);
-  const attempt = <T>(fn?: () => T) => {
-    try {
-      return fn?.();
-    } catch (e) {
-      onError(e);
-    }
-  };
   // A container whose onContainer threw stays known (with no cleanup) until its attributes change.
   const start = (el: HTMLElement) => {
     if (!live.has(el) && el.hasAttribute('data-likewise') && has(el))
       live.set(
         el,
-        attempt(() =>
+        attempt(onError, () =>
           onContainer(el, optionsFromAttributes(el, 'data-', 'data-likewise', 'data-title')),
         ),
       );
   };
   const stop = (el: HTMLElement) => {
-    attempt(live.get(el));
+    attempt(onError, live.get(el));
     live.delete(el);
   };
   const scan = (node: Node) => {

@@ -1,6 +1,18 @@
 import type { Scenario } from '../types';
 import type { RenderOptions } from './render';
 
+/**
+ * Runs `fn` (if any) and returns its result; what it throws goes to `onError`
+ * (shared by `observeContainers` and `defineLikewiseElement`).
+ */
+export const attempt = <T>(onError: (error: unknown) => void, fn?: () => T): T | undefined => {
+  try {
+    return fn?.();
+  } catch (e) {
+    onError(e);
+  }
+};
+
 /** The option attributes shared by containers (with `data-`) and `<likewise-recs>` (without). */
 export const WIDGET_ATTRIBUTES = [
   'item-id',

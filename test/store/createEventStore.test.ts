@@ -426,3 +426,168 @@ describe('createEventStore: bounds', () => {
     expect(aggs.reduce((s, a) => s + (a.counts.view ?? 0), 0)).toBe(15);
   });
 });
+
+/** A Map-backed `localStorage` the test can read, tamper with and break. */
+const webStorage = () => {
+  const m = new Map<string, string>();
+  return {
+    m,
+    broken: false,
+    getItem(k: string) {
+      if (this.broken) throw new DOMException('The operation is insecure.', 'SecurityError');
+      return m.get(k) ?? null;
+    },
+    setItem(k: string, v: string) {
+      if (this.broken) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      m.set(k, v);
+    },
+    removeItem(k: string) {
+      m.delete(k);
+    },
+  };
+};
+const BACKUP = 'likewise-shop.events';
+const settle = () => new Promise((r) => setTimeout(r, 30));
+
+describe('createEventStore: unload backup (RELIABILITY 17)', () => {
+  it('an event flushed while the database is still cold is on the next page, once, and the copy goes', async () => {
+    const idb = faultyIndexedDB();
+    const ls = webStorage();
+    // The page being left: its open never completes before it is gone.
+    idb.open = 'hang';
+    const leaving = createEventStore(
+      { site: 'shop', openTimeout: 10 },
+      { indexedDB: idb.factory, localStorage: ls },
+    );
+    leaving.flushNow?.([event(1, { id: 'last' })]);
+    expect(ls.m.has(BACKUP)).toBe(true);
+
+    idb.open = 'ok';
+    const next = createEventStore({ site: 'shop' }, { indexedDB: idb.factory, localStorage: ls });
+    await next.append([event(2, { id: 'new' })]);
+    expect(ids(await next.events())).toEqual(['last', 'new']);
+    await settle();
+    expect((await rawEntries(idb.real, BACKUP)).map(([, v]) => (v as LikewiseEvent).id)).toEqual([
+      'last',
+      'new',
+    ]);
+    expect(ls.m.has(BACKUP)).toBe(false);
+  });
+
+  it('a read alone takes the backup back (a next page that tracks nothing)', async () => {
+    const idb = faultyIndexedDB();
+    const ls = webStorage();
+    idb.open = 'hang';
+    createEventStore(
+      { site: 'shop', openTimeout: 10 },
+      { indexedDB: idb.factory, localStorage: ls },
+    ).flushNow?.(events(0, 3));
+    idb.open = 'ok';
+    const next = createEventStore({ site: 'shop' }, { indexedDB: idb.factory, localStorage: ls });
+    expect(ids(await next.events())).toEqual(['ev-0', 'ev-1', 'ev-2']);
+  });
+
+  it('an event that landed in IndexedDB and in the backup is stored once', async () => {
+    const idb = faultyIndexedDB();
+    const ls = webStorage();
+    const leaving = createEventStore(
+      { site: 'shop' },
+      { indexedDB: idb.factory, localStorage: ls },
+    );
+    leaving.flushNow?.(events(0, 2));
+    // The next page starts before the leaving one has removed its copy.
+    const next = createEventStore({ site: 'shop' }, { indexedDB: idb.factory, localStorage: ls });
+    await next.append([event(5)]);
+    await settle();
+    expect(ids(await next.events())).toEqual(['ev-0', 'ev-1', 'ev-5']);
+    expect(await rawEntries(idb.real, BACKUP)).toHaveLength(3);
+    expect(ls.m.has(BACKUP)).toBe(false);
+  });
+
+  it('a page that stays (tab hidden, then back) removes its copy once the write commits', async () => {
+    const idb = faultyIndexedDB();
+    const ls = webStorage();
+    const store = createEventStore({ site: 'shop' }, { indexedDB: idb.factory, localStorage: ls });
+    const written = store.append([event(0)]);
+    store.flushNow?.();
+    expect(ls.m.has(BACKUP)).toBe(true);
+    await written;
+    expect(ls.m.has(BACKUP)).toBe(false);
+    expect(ids(await store.events())).toEqual(['ev-0']);
+  });
+
+  it('ignores a tampered backup: bad JSON, foreign keys, invalid events, mismatched ids', async () => {
+    const idb = faultyIndexedDB();
+    const ls = webStorage();
+    const { seen, onError } = errors();
+    ls.m.set(BACKUP, '{not json');
+    const a = createEventStore(
+      { site: 'shop', onError },
+      { indexedDB: idb.factory, localStorage: ls },
+    );
+    await a.append([event(0)]);
+    expect(ids(await a.events())).toEqual(['ev-0']);
+
+    const ok = event(1, { id: 'ok' });
+    ls.m.set(
+      BACKUP,
+      JSON.stringify([
+        ['a', [{ itemId: 'x', counts: { view: 99 }, lastTs: 1 }]],
+        ['e:1:1:1:ok', { ...ok, title: '<img src=x onerror=alert(1)>'.repeat(20) }],
+        ['e:1:1:1:other', ok],
+        ['e:1:1:1:ok', ok],
+        'junk',
+      ]),
+    );
+    const b = createEventStore(
+      { site: 'shop', onError },
+      { indexedDB: idb.factory, localStorage: ls },
+    );
+    // Only the well-formed entry comes back (its odd key sorts after real ones).
+    expect(ids(await b.events())).toEqual(['ev-0', 'ok']);
+    expect(await b.aggregates()).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
+  it('works without a usable localStorage (throwing or full): IndexedDB alone, no throw', async () => {
+    const idb = faultyIndexedDB();
+    const ls = webStorage();
+    ls.broken = true;
+    const store = createEventStore({ site: 'shop' }, { indexedDB: idb.factory, localStorage: ls });
+    expect(() => store.flushNow?.([event(0)])).not.toThrow();
+    await settle();
+    expect(ids(await store.events())).toEqual(['ev-0']);
+    const none = createEventStore({ site: 'shop' }, { indexedDB: idb.factory, localStorage: null });
+    expect(() => none.flushNow?.([event(1)])).not.toThrow();
+  });
+
+  it('keeps at most 200 events in the backup', () => {
+    const ls = webStorage();
+    const idb = faultyIndexedDB();
+    idb.open = 'hang';
+    createEventStore(
+      { site: 'shop', openTimeout: 10 },
+      { indexedDB: idb.factory, localStorage: ls },
+    ).flushNow?.(events(0, 250));
+    const saved = JSON.parse(ls.m.get(BACKUP)!) as [string, LikewiseEvent][];
+    expect(saved).toHaveLength(200);
+    expect(saved[0][1].id).toBe('ev-50');
+  });
+
+  it('clear() removes the backup with the database', async () => {
+    const idb = faultyIndexedDB();
+    const ls = webStorage();
+    idb.open = 'hang';
+    createEventStore(
+      { site: 'shop', openTimeout: 10 },
+      { indexedDB: idb.factory, localStorage: ls },
+    ).flushNow?.([event(0)]);
+    idb.open = 'ok';
+    ls.m.set('likewise-other.events', 'theirs');
+    const store = createEventStore({ site: 'shop' }, { indexedDB: idb.factory, localStorage: ls });
+    await store.clear();
+    expect(ls.m.has(BACKUP)).toBe(false);
+    expect(ls.m.get('likewise-other.events')).toBe('theirs');
+    expect(await store.events()).toEqual([]);
+  });
+});

@@ -54,6 +54,25 @@ describe('deleteSiteData', () => {
     expect(seen).toEqual([]);
   });
 
+  it("removes the site's unload backup from localStorage, and no other site's", async () => {
+    const idb = faultyIndexedDB();
+    const m = new Map<string, string>();
+    const localStorage = {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+    };
+    idb.open = 'hang';
+    for (const site of ['shop', 'shop-2'])
+      createEventStore(
+        { site, openTimeout: 10 },
+        { indexedDB: idb.factory, localStorage },
+      ).flushNow?.(events(0, 2));
+    expect([...m.keys()]).toEqual(['likewise-shop.events', 'likewise-shop-2.events']);
+    await deleteSiteData('shop', { indexedDB: idb.real, localStorage });
+    expect([...m.keys()]).toEqual(['likewise-shop-2.events']);
+  });
+
   it('forgetting site shop leaves site shop-2 intact, in this page and on disk', async () => {
     const idb = faultyIndexedDB();
     const shop = await fill(idb, 'shop');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { StoreDeps } from '../../src/store/createConnection';
+import { createEventStore } from '../../src/store/createEventStore';
+import { createStateStore } from '../../src/store/createStateStore';
+import { deleteSiteData } from '../../src/store/deleteSiteData';
 import { createTracker, type TrackerOptions } from '../../src/track/createTracker';
+import { faultyIndexedDB } from '../store/faultyIndexedDB';
 import { counterIds, createFakeDisk, failOnUnhandled } from './fakeStores';
 
 failOnUnhandled();
@@ -51,5 +56,41 @@ describe('createTracker', () => {
     expect(tracker.storage).toBe('indexeddb');
     const none = setup({ hasIndexedDB: false });
     expect(none.tracker.storage).toBe('memory');
+  });
+
+  it('RELIABILITY 17: an event tracked right before pagehide, with the database still cold, is on the next page', async () => {
+    const idb = faultyIndexedDB();
+    const m = new Map<string, string>();
+    const localStorage = {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+    };
+    const page = (deps: StoreDeps, id: string, openTimeout?: number) =>
+      setup({
+        randomId: () => id,
+        createEventStore: (o) => createEventStore({ ...o, openTimeout }, deps),
+        createStateStore: (o) => createStateStore({ ...o, openTimeout }, deps),
+        deleteSiteData: (site, d) => deleteSiteData(site, { ...d, ...deps }),
+      });
+    // IndexedDB does not open before the page is gone.
+    idb.open = 'hang';
+    const leaving = page({ indexedDB: idb.factory, localStorage }, 'left', 20);
+    void leaving.tracker.track({ type: 'search', query: 'lamp' });
+    window.dispatchEvent(new Event('pagehide'));
+    leaving.tracker.destroy();
+
+    idb.open = 'ok';
+    const next = page({ indexedDB: idb.factory, localStorage }, 'next');
+    const events = await next.tracker.events();
+    expect(events.map((e) => [e.id, e.query])).toEqual([['left', 'lamp']]);
+    // forget() erases the backup too: the next page after it sees nothing.
+    await next.tracker.forget();
+    expect(m.size).toBe(0);
+    const after = page({ indexedDB: idb.factory, localStorage }, 'after');
+    expect(await after.tracker.events()).toEqual([]);
+    for (const p of [next, after]) p.tracker.destroy();
+    // The page that left reports its timed-out open, if it lives that long; the others report nothing.
+    expect([...next.errors, ...after.errors]).toEqual([]);
   });
 });

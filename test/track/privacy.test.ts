@@ -1,5 +1,7 @@
-// RELIABILITY 13 (localStorage throwing does not matter: it is never used) and
-// 24 (no fingerprinting surface), across everything the tracking core runs.
+// RELIABILITY 13 (localStorage throwing does not matter: the tracking core
+// never uses it; only the real event store's unload backup does, and
+// test/store/createEventStore.test.ts shows it works without) and 24 (no
+// fingerprinting surface), across everything the tracking core runs.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLikewise } from '../../src/createLikewise';
 import { autoTrack } from '../../src/track/autoTrack';
