@@ -7,25 +7,34 @@ import { LikewiseError } from '../errors';
 import { compareIds } from './compareIds';
 import type { Neighbours } from './types';
 
-/** Items with scores, e.g. one item's neighbours (best first) or popularity. */
+/**
+ * Items with scores, e.g. one item's neighbours (best first) or popularity.
+ * A list never changes once returned: scenarios number a list's ids once and
+ * reuse that while the same `ids` array comes back.
+ */
 export interface RankedList {
   ids: readonly string[];
   scores: ArrayLike<number>;
 }
 
-/** Anything that can list an item's neighbours (best first), or say it has none. */
+/**
+ * Anything that can list an item's neighbours (best first), or say it has
+ * none. Returning the same list object again for the same item (a cache)
+ * lets scenarios reuse the work done on it.
+ */
 export interface NeighbourSource {
   neighbours(itemId: string): RankedList | undefined;
 }
 
 /**
  * Wraps an in-memory {@link Neighbours} model. The id index is built on the
- * first lookup, not at call time.
+ * first lookup, not at call time; each item's list is built once.
  *
  * @example similar(neighbourSource(buildNeighbours(log)), 'sku-1')
  */
 export function neighbourSource(n: Neighbours): NeighbourSource {
   let index: Map<string, number> | undefined;
+  const lists: RankedList[] = [];
   return {
     neighbours(itemId) {
       if (!index) {
@@ -36,9 +45,11 @@ export function neighbourSource(n: Neighbours): NeighbourSource {
       if (i === undefined) return undefined;
       const a = n.offsets[i];
       const b = n.offsets[i + 1];
-      const ids: string[] = new Array(b - a);
-      for (let p = a; p < b; p++) ids[p - a] = n.itemIds[n.indices[p]];
-      return { ids, scores: n.scores.subarray(a, b) };
+      lists[i] ??= {
+        ids: Array.from(n.indices.subarray(a, b), (j) => n.itemIds[j]),
+        scores: n.scores.subarray(a, b),
+      };
+      return lists[i];
     },
   };
 }
@@ -46,7 +57,8 @@ export function neighbourSource(n: Neighbours): NeighbourSource {
 /**
  * Blends the shop's model with one learned from the visitor's own events:
  * score = shop + weight * local, best first, ties by id. An item known to
- * only one source keeps that source's list (scaled for local).
+ * only one source keeps that source's list (scaled for local). A blend is
+ * computed once per pair of lists the two sources return.
  *
  * @param weight how much local co-occurrence counts against the shop's; default 0.5.
  * @example blendSources(shopSource, localNeighbourSource(events), 0.5)
@@ -61,20 +73,29 @@ export function blendSources(
       'INVALID_OPTION',
       `weight must be a finite number >= 0, got ${String(weight)}`,
     );
+  const blends = new Map<string, [RankedList | undefined, RankedList, RankedList]>();
   return {
     neighbours(itemId) {
       const a = shop.neighbours(itemId);
       const b = weight > 0 ? local.neighbours(itemId) : undefined;
       if (!b || b.ids.length === 0) return a;
+      const hit = blends.get(itemId);
+      if (hit && hit[0] === a && hit[1] === b) return hit[2];
       const merged = new Map<string, number>();
-      if (a) for (let x = 0; x < a.ids.length; x++) merged.set(a.ids[x], a.scores[x]);
-      for (let x = 0; x < b.ids.length; x++)
-        merged.set(b.ids[x], (merged.get(b.ids[x]) ?? 0) + weight * b.scores[x]);
+      const add = (list: RankedList, w: number): void => {
+        for (let x = 0; x < list.ids.length; x++)
+          merged.set(list.ids[x], (merged.get(list.ids[x]) ?? 0) + w * list.scores[x]);
+      };
+      if (a) add(a, 1);
+      add(b, weight);
       merged.delete(itemId);
-      const ids = [...merged.keys()].sort(
-        (p, q) => merged.get(q)! - merged.get(p)! || compareIds(p, q),
-      );
-      return { ids, scores: Float64Array.from(ids, (id) => merged.get(id)!) };
+      const entries = [...merged].sort((p, q) => q[1] - p[1] || compareIds(p[0], q[0]));
+      const list = {
+        ids: entries.map((e) => e[0]),
+        scores: new Float64Array(entries.map((e) => e[1])),
+      };
+      blends.set(itemId, [a, b, list]);
+      return list;
     },
   };
 }

@@ -2,11 +2,15 @@
  * The recommendation scenarios as pure functions over a neighbour lookup,
  * with the business rules every widget needs. Nothing here knows where the
  * model lives (memory, shards, device): see {@link NeighbourSource}.
+ *
+ * A page asks for a list per widget, each over thousands of candidate
+ * neighbours: scores are summed into flat arrays kept per source, and only
+ * the best few candidates are put in order, the rules running on those.
  */
 import { LikewiseError } from '../errors';
 import type { CatalogItem, EventType, LikewiseEvent, Reason } from '../types';
 import { compareIds } from './compareIds';
-import { DEFAULT_RECENCY_HALF_LIFE, recencyWeights } from './historyWeights';
+import { DEFAULT_RECENCY_HALF_LIFE } from './historyWeights';
 import type { NeighbourSource, RankedList } from './neighbourSource';
 import { DEFAULT_WEIGHTS } from './userItemMatrix';
 
@@ -68,17 +72,20 @@ export interface VisitorState {
   dismissed: Set<string>;
 }
 
+/** The `x`-th item an event is about (its lines', then its own), for `x` up to its line count. */
+const itemAt = (e: LikewiseEvent, x: number): string | undefined =>
+  e.items && x < e.items.length ? e.items[x].itemId : e.itemId;
+
 /**
  * Reads the cart (added and not removed since), purchases and dismissals
  * from a visitor's events, in time order.
  */
 export function visitorState(events: readonly LikewiseEvent[] = []): VisitorState {
   const state: VisitorState = { cart: new Set(), purchased: new Set(), dismissed: new Set() };
-  const sorted = [...events].sort((a, b) => a.ts - b.ts);
-  for (const e of sorted) {
-    const ids = e.items ? e.items.map((l) => l.itemId) : [];
-    if (e.itemId !== undefined) ids.push(e.itemId);
-    for (const id of ids) {
+  for (const e of [...events].sort((a, b) => a.ts - b.ts))
+    for (let x = 0; x <= (e.items?.length ?? 0); x++) {
+      const id = itemAt(e, x);
+      if (id === undefined) continue;
       if (e.type === 'add_to_cart') state.cart.add(id);
       else if (e.type === 'remove_from_cart') state.cart.delete(id);
       else if (e.type === 'purchase') {
@@ -86,47 +93,38 @@ export function visitorState(events: readonly LikewiseEvent[] = []): VisitorStat
         state.cart.delete(id);
       } else if (e.type === 'dismiss') state.dismissed.add(id);
     }
-  }
   return state;
 }
 
-interface Candidate {
-  score: number;
-  reason: Reason;
-}
-
-function checkLimit(limit: number | undefined): number {
-  const n = limit ?? 10;
-  if (!(Number.isInteger(n) && n >= 0))
-    throw new LikewiseError(
-      'INVALID_OPTION',
-      `limit must be an integer >= 0, got ${String(limit)}`,
-    );
-  return n;
-}
-
 /**
- * Applies the rules to scored candidates: filters, boosts, sorts (ties by
- * id), caps per category, and fills up from `rules.trending` when short.
+ * Applies the rules to the candidates `x` < `n` (`ids[x]`, scored
+ * `scores[x]`): filters (`seen` and the rules' exclusions), boosts, ranks
+ * (ties by id), caps per category, and fills up from `rules.trending`.
  */
 function finish(
-  candidates: Map<string, Candidate>,
-  anchors: readonly string[],
+  ids: readonly string[],
+  scores: ArrayLike<number>,
+  n: number,
+  reason: (x: number) => Reason,
+  seen: { has(id: string): boolean },
   rules: RecommendRules,
+  events = rules.events,
 ): ScoredItem[] {
-  const limit = checkLimit(rules.limit);
-  const state = visitorState(rules.events);
-  const banned = new Set<string>(anchors);
-  for (const id of rules.exclude ?? []) banned.add(id);
-  for (const id of rules.cart ?? []) banned.add(id);
-  for (const id of state.cart) banned.add(id);
-  for (const id of rules.dismissed ?? []) banned.add(id);
-  for (const id of state.dismissed) banned.add(id);
-  if (rules.excludePurchased !== false) {
-    for (const id of rules.purchased ?? []) banned.add(id);
-    for (const id of state.purchased) banned.add(id);
-  }
-  const { catalog } = rules;
+  const limit = rules.limit ?? 10;
+  if (!(Number.isInteger(limit) && limit >= 0))
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      `limit must be an integer >= 0, got ${String(rules.limit)}`,
+    );
+  const { cart, dismissed, purchased } = visitorState(events);
+  const bought = rules.excludePurchased !== false;
+  const banned = new Set([
+    ...(rules.exclude ?? []),
+    ...(rules.cart ?? []),
+    ...(rules.dismissed ?? []),
+    ...((bought && rules.purchased) || []),
+  ]);
+  const { catalog, boost, maxPerCategory } = rules;
   const lookup = (id: string): CatalogItem | undefined =>
     catalog === undefined
       ? undefined
@@ -137,10 +135,16 @@ function finish(
     rules.category === undefined
       ? undefined
       : new Set(typeof rules.category === 'string' ? [rules.category] : rules.category);
-  const { boost } = rules;
   // The multiplier, or -1 when a rule drops the item.
   const admit = (id: string): number => {
-    if (banned.has(id)) return -1;
+    if (
+      seen.has(id) ||
+      banned.has(id) ||
+      cart.has(id) ||
+      dismissed.has(id) ||
+      (bought && purchased.has(id))
+    )
+      return -1;
     const item = lookup(id);
     if (rules.isKnown ? !rules.isKnown(id) : catalog !== undefined && item === undefined) return -1;
     if (rules.inStock ? !rules.inStock(id) : item?.inStock === false) return -1;
@@ -161,77 +165,218 @@ function finish(
     return m > 0 && Number.isFinite(m) ? m : -1;
   };
   const perCategory = new Map<string, number>();
-  const maxPer = rules.maxPerCategory ?? Number.POSITIVE_INFINITY;
   const out: ScoredItem[] = [];
-  const taken = new Set<string>();
-  const take = (id: string, score: number, reason: Reason): void => {
-    const category = lookup(id)?.category;
-    if (category !== undefined) {
-      const n = perCategory.get(category) ?? 0;
-      if (n >= maxPer) return;
-      perCategory.set(category, n + 1);
+  // Takes the admitted items of one list, best first, until `out` is full.
+  // Without boosts the rules cannot change the order, so they run only on
+  // the items taken; a boost has to be known for every item first.
+  const pick = (
+    ids: readonly string[],
+    scores: ArrayLike<number>,
+    n: number,
+    reason: (x: number) => Reason,
+    fill?: boolean,
+  ): void => {
+    let value = scores;
+    if (boost !== undefined) {
+      const boosted = new Float64Array(n);
+      for (let x = 0; x < n; x++) {
+        const m = admit(ids[x]);
+        if (m > 0) boosted[x] = scores[x] * m;
+      }
+      value = boosted;
     }
-    taken.add(id);
-    out.push({ id, score, reason });
-  };
-  const ranked: ScoredItem[] = [];
-  for (const [id, c] of candidates) {
-    const m = admit(id);
-    if (m > 0 && c.score > 0) ranked.push({ id, score: c.score * m, reason: c.reason });
-  }
-  ranked.sort((a, b) => b.score - a.score || compareIds(a.id, b.id));
-  for (const r of ranked) {
-    if (out.length >= limit) break;
-    take(r.id, r.score, r.reason);
-  }
-  const { trending } = rules;
-  if (out.length < limit && trending) {
+    const before = (a: number, b: number): boolean =>
+      value[a] > value[b] || (value[a] === value[b] && compareIds(ids[a], ids[b]) < 0);
     // Fallback items rank after the model's: halving scores below the last one.
-    const floor = out.length ? out[out.length - 1].score : 1;
-    const fill: ScoredItem[] = [];
-    for (let x = 0; x < trending.ids.length; x++) {
-      const id = trending.ids[x];
-      if (taken.has(id)) continue;
-      const m = admit(id);
-      const s = trending.scores[x];
-      if (m > 0 && s > 0) fill.push({ id, score: s * m, reason: { kind: 'trending' } });
+    let scale = (out.length ? out[out.length - 1].score : 1) / 2;
+    let last = -1;
+    // Rounds over the best `k` candidates ranked after the last round's,
+    // kept in order by insertion: a widget needs few, and rules drop few.
+    for (let k = limit + 8; out.length < limit; k *= 4) {
+      const top: number[] = [];
+      for (let x = 0; x < n; x++) {
+        if (!(value[x] > 0) || (last >= 0 && !before(last, x))) continue;
+        if (top.length >= k && !before(x, top[k - 1])) continue;
+        let i = Math.min(top.length, k - 1);
+        for (; i > 0 && before(x, top[i - 1]); i--) top[i] = top[i - 1];
+        top[i] = x;
+      }
+      for (const x of top) {
+        const id = ids[x];
+        if (out.length >= limit) return;
+        // Never one item twice (the fallback repeats the model's, a list may repeat an id).
+        if (out.some((o) => o.id === id) || (boost === undefined && admit(id) < 0)) continue;
+        // Counting the items a full category turns away changes nothing.
+        const category = maxPerCategory === undefined ? undefined : lookup(id)?.category;
+        const c = perCategory.get(category!) ?? 0;
+        if (category !== undefined) perCategory.set(category, c + 1);
+        if (category === undefined || !(c >= maxPerCategory!))
+          out.push({ id, score: fill ? scale : value[x], reason: reason(x) });
+        scale /= 2;
+      }
+      if (top.length < k) return;
+      last = top[k - 1];
     }
-    fill.sort((a, b) => b.score - a.score || compareIds(a.id, b.id));
-    let scale = floor / 2;
-    for (const f of fill) {
-      if (out.length >= limit) break;
-      take(f.id, scale, f.reason);
-      scale /= 2;
-    }
-  }
+  };
+  pick(ids, scores, n, reason);
+  const { trending } = rules;
+  if (trending && out.length < limit)
+    pick(trending.ids, trending.scores, trending.ids.length, trendingReason, true);
   return out;
 }
 
-/** Adds `weight * list` into `into`, remembering each item's biggest contributor. */
-function accumulate(
-  into: Map<string, Candidate & { best: number }>,
-  list: RankedList,
-  weight: number,
-  reason: (best: string) => Reason,
-  from: string,
-): void {
-  for (let x = 0; x < list.ids.length; x++) {
-    const contribution = weight * list.scores[x];
-    if (!(contribution > 0)) continue;
-    const id = list.ids[x];
-    const c = into.get(id);
-    if (!c) into.set(id, { score: contribution, best: contribution, reason: reason(from) });
-    else {
-      c.score += contribution;
-      if (
-        contribution > c.best ||
-        (contribution === c.best && compareIds(from, c.reason.itemId ?? '') < 0)
-      ) {
-        c.best = contribution;
-        c.reason = reason(from);
+const trendingReason = (): Reason => ({ kind: 'trending' });
+
+/**
+ * What scoring keeps per source between queries, so that a query touches
+ * flat arrays instead of hashing thousands of ids, and allocates little.
+ */
+interface Scratch {
+  /** The visitor's history items by id, marked with the query that last saw them. */
+  seen: Map<string, HistoryItem>;
+  /** Queries so far (the current one's number marks what belongs to it). */
+  query: number;
+  /**
+   * Sums `weights[a]` (default 1) times `lists[a]` by item: candidate `x`
+   * of `n` is `ids[x]` with `scores[x]`, its biggest contributor
+   * `anchors[from[x]]` (on a tie, the first by id).
+   */
+  sum(
+    lists: readonly (RankedList | undefined)[],
+    anchors: readonly string[],
+    weights?: ArrayLike<number>,
+  ): { ids: string[]; scores: Float64Array; from: Int32Array; n: number };
+}
+
+function scratch(): Scratch {
+  // Every item id the lists name gets a number; each list's ids are
+  // numbered once (a list never changes once returned).
+  const slot = new Map<string, number>();
+  const names: string[] = [];
+  const numbered = new WeakMap<readonly string[], Int32Array>();
+  // By number: the query that last touched the item, and its position then.
+  let stamp = new Int32Array(0);
+  let pos = stamp;
+  // By position in the query.
+  const ids: string[] = [];
+  let from = stamp;
+  let scores = new Float64Array(0);
+  let best = scores;
+  const st: Scratch = {
+    seen: new Map(),
+    query: 0,
+    sum(lists, anchors, weights) {
+      const numbers = lists.map((list) => {
+        if (!list) return undefined;
+        let n = numbered.get(list.ids);
+        if (!n) {
+          n = Int32Array.from(list.ids, (id) => {
+            let d = slot.get(id);
+            if (d === undefined) {
+              d = names.push(id) - 1;
+              slot.set(id, d);
+            }
+            return d;
+          });
+          numbered.set(list.ids, n);
+        }
+        return n;
+      });
+      if (stamp.length < names.length) {
+        stamp = new Int32Array(2 * names.length);
+        pos = stamp.slice();
+        from = stamp.slice();
+        scores = new Float64Array(stamp.length);
+        best = scores.slice();
       }
-    }
-  }
+      const q = ++st.query;
+      let n = 0;
+      for (let a = 0; a < lists.length; a++) {
+        const w = weights ? weights[a] : 1;
+        const list = numbers[a];
+        for (let x = 0; list && x < list.length; x++) {
+          const c = w * lists[a]!.scores[x];
+          if (!(c > 0)) continue;
+          const d = list[x];
+          if (stamp[d] !== q) {
+            stamp[d] = q;
+            pos[d] = n;
+            ids[n] = names[d];
+            scores[n] = c;
+            best[n] = c;
+            from[n++] = a;
+          } else {
+            const p = pos[d];
+            scores[p] += c;
+            if (c > best[p] || (c === best[p] && compareIds(anchors[a], anchors[from[p]]) < 0)) {
+              best[p] = c;
+              from[p] = a;
+            }
+          }
+        }
+      }
+      return { ids, scores, from, n };
+    },
+  };
+  return st;
+}
+
+/** Each source's scratch, held weakly: it goes with its source. */
+let scratches: WeakMap<NeighbourSource, Scratch> | undefined;
+
+/**
+ * Takes the source's scratch out until {@link rank} puts it back: a rule
+ * that asks the same source for another list meanwhile gets a new one, and
+ * so does the next query when this one throws.
+ */
+function take(source: NeighbourSource): Scratch {
+  scratches ??= new WeakMap();
+  const st = scratches.get(source);
+  scratches.delete(source);
+  return st && st.query < 1e9 ? st : scratch();
+}
+
+/**
+ * Sums the anchors' neighbour lists (see {@link Scratch.sum}), applies the
+ * rules, and gives the scratch back to the source.
+ */
+function rank(
+  st: Scratch,
+  source: NeighbourSource,
+  anchors: readonly string[],
+  weights: ArrayLike<number> | undefined,
+  reason: (anchor: number) => Reason,
+  seen: { has(id: string): boolean },
+  rules: RecommendRules,
+  events = rules.events,
+): ScoredItem[] {
+  const { ids, scores, from, n } = st.sum(
+    anchors.map((id) => source.neighbours(id)),
+    anchors,
+    weights,
+  );
+  const out = finish(ids, scores, n, (x) => reason(from[x]), seen, rules, events);
+  scratches!.set(source, st);
+  return out;
+}
+
+/** Items near the anchors, the reason naming the one that contributed most. */
+function anchored(
+  kind: 'similar' | 'together',
+  source: NeighbourSource,
+  anchors: readonly string[],
+  rules: RecommendRules,
+): ScoredItem[] {
+  const sorted = [...anchors].sort(compareIds);
+  return rank(
+    take(source),
+    source,
+    sorted,
+    undefined,
+    (a) => ({ kind, itemId: sorted[a] }),
+    new Set(anchors),
+    rules,
+  );
 }
 
 /**
@@ -244,10 +389,7 @@ export function similar(
   itemId: string,
   rules: RecommendRules = {},
 ): ScoredItem[] {
-  const candidates = new Map<string, Candidate & { best: number }>();
-  const list = source.neighbours(itemId);
-  if (list) accumulate(candidates, list, 1, (from) => ({ kind: 'similar', itemId: from }), itemId);
-  return finish(candidates, [itemId], rules);
+  return anchored('similar', source, [itemId], rules);
 }
 
 /**
@@ -262,14 +404,7 @@ export function boughtTogether(
   itemIds: string | readonly string[],
   rules: RecommendRules = {},
 ): ScoredItem[] {
-  const anchors = typeof itemIds === 'string' ? [itemIds] : [...itemIds];
-  const candidates = new Map<string, Candidate & { best: number }>();
-  for (const anchor of [...anchors].sort(compareIds)) {
-    const list = source.neighbours(anchor);
-    if (list)
-      accumulate(candidates, list, 1, (from) => ({ kind: 'together', itemId: from }), anchor);
-  }
-  return finish(candidates, anchors, rules);
+  return anchored('together', source, typeof itemIds === 'string' ? [itemIds] : itemIds, rules);
 }
 
 /** Options of {@link forYou}: the rules plus how the history counts. */
@@ -289,32 +424,48 @@ interface HistoryItem {
   ts: number;
   type: EventType;
   weight: number;
+  /** The query that last saw it (see {@link Scratch.seen}). */
+  query: number;
 }
 
-/** The visitor's distinct items, latest first, each with its strongest event type. */
+/**
+ * The visitor's distinct items, latest first, each with its latest time and
+ * its strongest event type (the earliest such event's on a tie), kept in
+ * `st.seen` and marked with a new query number.
+ */
 function history(
   events: readonly LikewiseEvent[],
   weights: Partial<Record<EventType, number>>,
+  st: Scratch,
 ): HistoryItem[] {
-  const byId = new Map<string, HistoryItem>();
-  for (const e of events) {
+  const query = ++st.query;
+  const items: HistoryItem[] = [];
+  // Latest event first: events in time order then give items in order.
+  for (let i = events.length; i--; ) {
+    const e = events[i];
     const w = weights[e.type] ?? DEFAULT_WEIGHTS[e.type];
-    if (!(w > 0)) continue;
-    const ids = e.items ? e.items.map((l) => l.itemId) : [];
-    if (e.itemId !== undefined) ids.push(e.itemId);
-    for (const id of ids) {
-      const h = byId.get(id);
-      if (!h) byId.set(id, { id, ts: e.ts, type: e.type, weight: w });
-      else {
-        h.ts = Math.max(h.ts, e.ts);
-        if (w > h.weight) {
-          h.weight = w;
-          h.type = e.type;
-        }
+    for (let x = 0; w > 0 && x <= (e.items?.length ?? 0); x++) {
+      const id = itemAt(e, x);
+      if (id === undefined) continue;
+      let h = st.seen.get(id);
+      if (!h) {
+        h = { id, ts: 0, type: e.type, weight: 0, query: 0 };
+        st.seen.set(id, h);
+      }
+      if (h.query !== query) {
+        h.query = query;
+        h.ts = -Infinity;
+        h.weight = 0;
+        items.push(h);
+      }
+      h.ts = Math.max(h.ts, e.ts);
+      if (w >= h.weight) {
+        h.weight = w;
+        h.type = e.type;
       }
     }
   }
-  return [...byId.values()].sort((a, b) => b.ts - a.ts || compareIds(a.id, b.id));
+  return items.sort((a, b) => b.ts - a.ts || compareIds(a.id, b.id));
 }
 
 /**
@@ -329,32 +480,27 @@ export function forYou(
   events: readonly LikewiseEvent[],
   options: ForYouOptions = {},
 ): ScoredItem[] {
-  const all = history(events, options.weights ?? {});
-  const items = all.slice(0, options.maxHistory ?? 50);
-  const times = Float64Array.from(items, (h) => h.ts);
-  const recency = new Float64Array(items.length);
-  recencyWeights(
-    times,
-    items.length,
-    options.recencyHalfLife ?? DEFAULT_RECENCY_HALF_LIFE,
-    recency,
-    new Uint32Array(items.length),
+  const st = take(source);
+  const items = history(events, options.weights ?? {}, st).slice(0, options.maxHistory ?? 50);
+  const query = st.query;
+  // `recencyWeights` over a history already sorted latest first: entries
+  // with equal times share a step, the number of entries more recent.
+  const half = options.recencyHalfLife ?? DEFAULT_RECENCY_HALF_LIFE;
+  const rate = half < Infinity ? Math.LN2 / half : 0;
+  let step = 0;
+  return rank(
+    st,
+    source,
+    items.map((h) => h.id),
+    items.map((h, x) => {
+      if (x > 0 && h.ts !== items[x - 1].ts) step = x;
+      return Math.exp(-rate * step) * h.weight;
+    }),
+    (a) => ({ kind: 'history', itemId: items[a].id, via: items[a].type }),
+    { has: (id) => options.excludeSeen !== false && st.seen.get(id)?.query === query },
+    options,
+    options.events ?? events,
   );
-  const candidates = new Map<string, Candidate & { best: number }>();
-  const via = new Map(items.map((h) => [h.id, h.type]));
-  items.forEach((h, x) => {
-    const list = source.neighbours(h.id);
-    if (list)
-      accumulate(
-        candidates,
-        list,
-        recency[x] * h.weight,
-        (from) => ({ kind: 'history', itemId: from, via: via.get(from) }),
-        h.id,
-      );
-  });
-  const seen = options.excludeSeen === false ? [] : all.map((h) => h.id);
-  return finish(candidates, seen, { ...options, events: options.events ?? events });
 }
 
 /**
@@ -367,27 +513,26 @@ export function recentlyViewed(
   events: readonly LikewiseEvent[],
   rules: RecommendRules & { currentItemId?: string } = {},
 ): ScoredItem[] {
-  const items = history(events, {});
-  const candidates = new Map<string, Candidate>();
-  items.forEach((h, x) => {
-    // Strictly decreasing scores keep the time order through the sort.
-    candidates.set(h.id, {
-      score: 1 / (1 + x),
-      reason: { kind: 'recent', itemId: h.id, via: h.type },
-    });
-  });
-  const anchors = rules.currentItemId === undefined ? [] : [rules.currentItemId];
+  const items = history(events, {}, scratch());
   // The visitor's own history is shown whole: items in the cart, bought or
   // out of stock were still viewed (only dismissals and the page item go).
   const { dismissed } = visitorState(rules.events ?? events);
-  return finish(candidates, anchors, {
-    ...rules,
-    events: [],
-    dismissed: [...(rules.dismissed ?? []), ...dismissed],
-    excludePurchased: false,
-    inStock: rules.inStock ?? (() => true),
-    trending: undefined,
-  });
+  return finish(
+    items.map((h) => h.id),
+    // Strictly decreasing scores keep the time order.
+    items.map((_, x) => 1 / (1 + x)),
+    items.length,
+    (x) => ({ kind: 'recent', itemId: items[x].id, via: items[x].type }),
+    new Set([rules.currentItemId]),
+    {
+      ...rules,
+      dismissed: [...(rules.dismissed ?? []), ...dismissed],
+      excludePurchased: false,
+      inStock: rules.inStock ?? (() => true),
+      trending: undefined,
+    },
+    [],
+  );
 }
 
 /**
@@ -399,11 +544,12 @@ export function trending(
   popularity: RankedList,
   rules: RecommendRules & { currentItemId?: string } = {},
 ): ScoredItem[] {
-  const candidates = new Map<string, Candidate>();
-  for (let x = 0; x < popularity.ids.length; x++) {
-    const s = popularity.scores[x];
-    if (s > 0) candidates.set(popularity.ids[x], { score: s, reason: { kind: 'trending' } });
-  }
-  const anchors = rules.currentItemId === undefined ? [] : [rules.currentItemId];
-  return finish(candidates, anchors, { ...rules, trending: undefined });
+  return finish(
+    popularity.ids,
+    popularity.scores,
+    popularity.ids.length,
+    trendingReason,
+    new Set([rules.currentItemId]),
+    { ...rules, trending: undefined },
+  );
 }

@@ -142,6 +142,86 @@ describe('forYou', () => {
     expect(r[0].reason).toEqual({ kind: 'history', itemId: 'a', via: 'purchase' });
   });
 
+  it('gives the hand-computed list: recency steps, type weights, ties by id, reasons', () => {
+    const source = sourceOf({
+      a: [
+        ['b', 0.8],
+        ['c', 0.4],
+        ['d', 0.4],
+      ],
+      x: [
+        ['c', 0.8],
+        ['e', 0.5],
+        ['b', 0.2],
+      ],
+      p: [
+        ['e', 1],
+        ['f', 0.5],
+        ['g', 0.05],
+      ],
+    });
+    // History latest first: p (click, t2) and x (view, t2) share step 0, so
+    // both keep recency 1; a (view, t1) is 2 steps back: 1/4. Weights:
+    // p 2 * 1, x 1 * 1, a 1 * 1/4. The older view of x changes nothing.
+    const events = [
+      ev('view', 'x', 0),
+      ev('view', 'a', 1),
+      ev('view', 'x', 2),
+      ev('click', 'p', 2),
+    ];
+    const r = forYou(source, events);
+    expect(r.map((s) => [s.id, s.reason.itemId, s.reason.via])).toEqual([
+      ['e', 'p', 'click'], // 2 * 1 + 1 * 0.5 = 2.5, p gave most
+      ['f', 'p', 'click'], // 2 * 0.5 = 1
+      ['c', 'x', 'view'], // 0.8 + 0.4 / 4 = 0.9
+      ['b', 'a', 'view'], // 0.2 from x, 0.8 / 4 = 0.2 from a: a tie, a first by id
+      ['d', 'a', 'view'], // 0.4 / 4 = 0.1
+      ['g', 'p', 'click'], // 2 * 0.05 = 0.1, after d by id
+    ]);
+    expect(r.map((s) => s.score)).toEqual([2.5, 1, 0.8 + 0.1, 0.4, 0.1, 0.1]);
+    expect(r.every((s) => s.reason.kind === 'history')).toBe(true);
+    // The same query again (the source's scratch reused) gives the same list.
+    expect(forYou(source, events)).toEqual(r);
+  });
+
+  it('forgets the previous visitor history between queries on one source', () => {
+    const source = sourceOf({
+      a: [
+        ['x', 0.5],
+        ['b', 0.4],
+      ],
+      x: [['a', 0.9]],
+    });
+    expect(ids(forYou(source, [ev('view', 'a', 1), ev('view', 'x', 2)]))).toEqual(['b']);
+    expect(ids(forYou(source, [ev('view', 'a', 1)]))).toEqual(['x', 'b']);
+  });
+
+  it('walks past many excluded candidates to the next best', () => {
+    const many = Array.from({ length: 40 }, (_, i): [string, number] => [`n${i}`, 1 - i / 100]);
+    const source = sourceOf({ a: many });
+    const exclude = many.slice(0, 25).map(([id]) => id);
+    expect(ids(similar(source, 'a', { limit: 2, exclude }))).toEqual(['n25', 'n26']);
+    expect(ids(forYou(source, [ev('view', 'a', 1)], { limit: 3, exclude }))).toEqual([
+      'n25',
+      'n26',
+      'n27',
+    ]);
+  });
+
+  it('gives a rule that asks the same source for a list meanwhile a correct answer', () => {
+    const events = [ev('view', 'a', 1), ev('view', 'x', 2)];
+    const plain = forYou(SOURCE, events);
+    const nested: string[][] = [];
+    const r = forYou(SOURCE, events, {
+      filter: (id) => {
+        nested.push(ids(similar(SOURCE, 'x')));
+        return id !== 'zz';
+      },
+    });
+    expect(r).toEqual(plain);
+    expect(nested[0]).toEqual(['c', 'y']);
+  });
+
   it('never recommends what the visitor already saw', () => {
     const r = forYou(SOURCE, [ev('view', 'a', 1), ev('view', 'b', 2)]);
     expect(ids(r)).not.toContain('b');
@@ -160,6 +240,12 @@ describe('recentlyViewed and trending', () => {
     const r = recentlyViewed(events, { currentItemId: 'c' });
     expect(ids(r)).toEqual(['b', 'a']);
     expect(r[0].reason).toEqual({ kind: 'recent', itemId: 'b', via: 'click' });
+  });
+
+  it('never lists one item twice, even from a list that repeats it', () => {
+    expect(ids(trending({ ids: ['a', 'b', 'a'], scores: [1, 3, 2] }))).toEqual(['b', 'a']);
+    const pop: RankedList = { ids: ['c', 'q', 'b'], scores: [9, 5, 1] };
+    expect(ids(similar(SOURCE, 'x', { limit: 4, trending: pop }))).toEqual(['c', 'y', 'q', 'b']);
   });
 
   it('ranks by popularity, ties by id', () => {
