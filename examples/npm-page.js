@@ -15,27 +15,9 @@ function say(message) {
   status.textContent = message;
 }
 
-/** Only http(s) and relative URLs reach href/src. */
-function safeUrl(raw) {
-  try {
-    const url = new URL(String(raw), location.href);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function money(price, currency) {
-  if (typeof price !== 'number' || !Number.isFinite(price)) return '';
-  try {
-    return new Intl.NumberFormat('en-IE', {
-      style: 'currency',
-      currency: currency || 'EUR',
-    }).format(price);
-  } catch {
-    return String(price);
-  }
-}
+// The shop's own helpers (shop.js runs first, as a classic script): only
+// http(s) and relative URLs reach href/src; prices in the shop's format.
+const { safeUrl, money } = window.FolioShop;
 
 const VERBS = {
   view: 'viewed',

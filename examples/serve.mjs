@@ -5,6 +5,8 @@ import { execFile, spawn } from 'node:child_process';
 // covers/, model/) at / as well, dist/ at /dist/, and the few node_modules
 // packages that the ESM page's import map needs, read-only. The strict CSP
 // header goes on csp.html only, so that page proves the SDK works under it.
+// Pages share their <head> lines through `<!--#include partials/head.html-->`
+// (expanded here); their header and footer are built by shop.js.
 //
 //   node examples/serve.mjs [--port 8080] [--events FILE] [--catalog FILE]
 //   PORT=0 node examples/serve.mjs      # port 0: a free random port
@@ -173,6 +175,19 @@ function inside(base, urlPath) {
   return full === base || full.startsWith(base + sep) ? full : undefined;
 }
 
+/**
+ * Expands `<!--#include partials/NAME.html ...-->` lines of a page with the
+ * partial's text: the parts of <head> every page shares live in one file.
+ * Only files under examples/partials/ are included; an unknown one is an error.
+ */
+async function expandIncludes(examples, html) {
+  const pattern = /^[ \t]*<!--#include (partials\/[\w-]+\.html)[^>]*-->[ \t]*\n/gm;
+  const names = [...new Set([...html.matchAll(pattern)].map((m) => m[1]))];
+  const texts = new Map();
+  for (const name of names) texts.set(name, await readFile(join(examples, name), 'utf8'));
+  return html.replace(pattern, (_, name) => texts.get(name));
+}
+
 async function isFile(path) {
   try {
     return (await stat(path)).isFile();
@@ -245,8 +260,9 @@ export async function startDemoServer(options = {}) {
     const data = inside(generated, pathname);
     if (data && (await isFile(data))) return data;
     const page = inside(examples, pathname);
-    // The generated folder is only reachable at /, never as /generated/.
-    if (page?.startsWith(generated + sep)) return undefined;
+    // The generated folder is only reachable at /, never as /generated/; partials are not pages.
+    if (page?.startsWith(generated + sep) || page?.startsWith(join(examples, 'partials') + sep))
+      return undefined;
     return page;
   }
 
@@ -276,7 +292,11 @@ export async function startDemoServer(options = {}) {
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
         return;
       }
-      const body = await readFile(file);
+      const raw = await readFile(file);
+      const body =
+        extname(file) === '.html'
+          ? Buffer.from(await expandIncludes(examples, raw.toString('utf8')))
+          : raw;
       const headers = {
         'content-type': MIME[extname(file)] ?? 'application/octet-stream',
         'content-length': body.length,

@@ -67,6 +67,194 @@
     return x >>> 0;
   }
 
+  // ---------- the parts every page shares (one place, built before first paint) ----------
+
+  const GENRES = [
+    'Fantasy',
+    'Science Fiction',
+    'Mystery',
+    'Thriller',
+    'Romance',
+    'Historical Fiction',
+    'Literary Fiction',
+    'Popular Science',
+    'Cookery',
+    "Children's",
+  ];
+  const genreHref = (genre) => `/category.html?c=${encodeURIComponent(genre)}`;
+  const links = (list) =>
+    h(
+      'ul',
+      {},
+      ...list.map(([text, href, attrs]) => h('li', {}, h('a', { href, text, ...attrs }))),
+    );
+
+  function siteHeader() {
+    return [
+      h('p', {
+        className: 'topbar',
+        text: 'Free delivery in the EU on orders over €30 · Signed copies every Friday',
+      }),
+      h(
+        'div',
+        { className: 'header-main wrap' },
+        h(
+          'a',
+          { className: 'logo', href: '/', 'aria-label': 'Folio & Fern home' },
+          h('img', { src: '/logo.svg', alt: '', width: 40, height: 40 }),
+          h(
+            'span',
+            { className: 'logo-text' },
+            'Folio ',
+            h('span', { className: 'amp', text: '&' }),
+            ' Fern',
+          ),
+        ),
+        h(
+          'search',
+          { className: 'search-box' },
+          h(
+            'form',
+            { className: 'search', action: '/category.html', method: 'get' },
+            h('input', {
+              type: 'search',
+              name: 'q',
+              placeholder: 'Search titles, authors, genres…',
+              'aria-label': 'Search the shop',
+            }),
+            h('button', { type: 'submit', text: 'Search' }),
+          ),
+        ),
+        h(
+          'nav',
+          { className: 'account', 'aria-label': 'Account' },
+          h('a', { href: '/dashboard.html', text: 'Insights' }),
+          h(
+            'a',
+            { className: 'cart-link', href: '/cart.html' },
+            'Basket ',
+            h('span', { className: 'cart-count', 'data-cart-count': true, text: '0' }),
+          ),
+        ),
+      ),
+      h(
+        'nav',
+        { className: 'genres', 'aria-label': 'Genres' },
+        h(
+          'ul',
+          { className: 'wrap' },
+          ...GENRES.map((g) => h('li', {}, h('a', { href: genreHref(g), text: g }))),
+        ),
+      ),
+    ];
+  }
+
+  function siteFooter() {
+    const column = (title, list) => h('section', {}, h('h2', { text: title }), links(list));
+    return [
+      h(
+        'div',
+        { className: 'wrap footer-grid' },
+        h(
+          'section',
+          {},
+          h('h2', { className: 'footer-logo', text: 'Folio & Fern' }),
+          h('p', {
+            text: "An independent bookshop since 1987. Our booksellers read everything so you don't have to choose alone.",
+          }),
+        ),
+        column('Shop', [
+          ...['Fantasy', 'Mystery', 'Cookery'].map((g) => [g, genreHref(g)]),
+          ['Your basket', '/cart.html'],
+        ]),
+        column('Other ways in', [
+          ['Built with npm', '/npm.html'],
+          ['Custom element', '/element.html'],
+          ['Strict CSP page', '/csp.html'],
+          ['Recommendation insights', '/dashboard.html'],
+        ]),
+        column('Help', [
+          ['Privacy policy', '/privacy.html'],
+          // The likewise privacy panel opens from any element carrying this attribute.
+          ['Privacy choices', '/privacy.html#choices', { 'data-likewise-privacy': true }],
+          ['Delivery & returns', '/privacy.html#delivery'],
+        ]),
+      ),
+      h('p', {
+        className: 'wrap copyright',
+        text:
+          '© 2025 Folio & Fern Booksellers · Recommendations are computed in your browser by likewise; ' +
+          'nothing about your reading leaves this device unless you agree.',
+      }),
+    ];
+  }
+
+  /** The product page's empty article (product.html, csp.html), filled by fillProduct. */
+  function productArticle() {
+    const slotted = (tag, name, attrs, ...children) =>
+      h(tag, { 'data-shop': name, ...attrs }, ...children);
+    const fact = (term, detail) => h('div', {}, h('dt', { text: term }), detail);
+    return [
+      h(
+        'div',
+        { className: 'product-cover' },
+        slotted('img', 'cover', { alt: '', width: 300, height: 450 }),
+      ),
+      h(
+        'div',
+        { className: 'product-info' },
+        slotted('p', 'genre', { className: 'eyebrow', text: '\u00a0' }),
+        slotted('h1', 'title', { text: 'Loading…' }),
+        h(
+          'p',
+          { className: 'byline' },
+          'by ',
+          slotted('a', 'author', { href: '/category.html', text: '\u00a0' }),
+        ),
+        h(
+          'p',
+          { className: 'rating' },
+          h('span', { 'aria-hidden': 'true', text: '★★★★☆' }),
+          h('span', { className: 'sr-only', text: 'Rated 4 out of 5.' }),
+          ' ',
+          slotted('span', 'reviews', { text: '\u00a0' }),
+        ),
+        slotted('p', 'price', { className: 'price', text: '\u00a0' }),
+        slotted('p', 'stock', { className: 'stock', text: '\u00a0' }),
+        h(
+          'div',
+          { className: 'buy' },
+          slotted('button', 'add', {
+            className: 'btn btn-primary',
+            type: 'button',
+            text: 'Add to basket',
+          }),
+          h('a', { className: 'btn btn-ghost', href: '/cart.html', text: 'View basket' }),
+        ),
+        slotted('p', 'description', { className: 'description', text: '\u00a0' }),
+        h(
+          'dl',
+          { className: 'facts' },
+          fact('Format', slotted('dd', 'format', { text: 'Paperback' })),
+          fact('Pages', slotted('dd', 'pages', { text: '–' })),
+          fact('Language', h('dd', { text: 'English' })),
+          fact('Ships', h('dd', { text: 'in 1–2 working days' })),
+        ),
+      ),
+    ];
+  }
+
+  /** Fills the shared placeholders that are still empty. */
+  function buildSharedParts() {
+    const parts = { header: siteHeader, footer: siteFooter };
+    for (const el of $$('[data-shop-chrome]')) {
+      const build = parts[el.getAttribute('data-shop-chrome')];
+      if (build && !el.firstElementChild) el.replaceChildren(...build());
+    }
+    const article = slot('product');
+    if (article && !article.firstElementChild) article.replaceChildren(...productArticle());
+  }
+
   // ---------- the SDK, when it is there (optional) ----------
 
   function sdk() {
@@ -314,6 +502,11 @@
     }
   }
 
+  /** An invisible card that keeps a short listing as tall as its skeleton was. */
+  function spacerCard() {
+    return h('li', { className: 'card card-spacer', 'aria-hidden': 'true' });
+  }
+
   function categoryPage() {
     const category = params.get('c');
     const query = (params.get('q') || '').trim().toLowerCase();
@@ -323,9 +516,16 @@
     document.title = `${heading} · Folio & Fern Booksellers`;
     const grid = $('[data-shop-grid="category"]');
     const sort = slot('sort');
+    const more = slot('more');
     if (!grid) return;
+    // One page of cards at a time, exactly as many as the skeleton reserved:
+    // a listing that grew from 12 skeletons to 55 cards pushed everything
+    // below it (the "You might also like" shelf) down (CLS). More cards come
+    // only when the shopper asks, and a shift right after input does not count.
+    const pageSize = Number(grid.dataset.count) || 12;
+    let visible = pageSize;
     let shown = [];
-    const order = () => {
+    const render = () => {
       const list = shown.slice();
       const by = sort ? sort.value : 'recommended';
       if (by === 'price-asc') list.sort((a, b) => (a.price ?? 0) - (b.price ?? 0));
@@ -334,7 +534,13 @@
       // The likewise re-ranker only personalises the shop's default order.
       if (by === 'recommended') grid.setAttribute('data-likewise-rerank', '');
       else grid.removeAttribute('data-likewise-rerank');
-      grid.replaceChildren(...list.map(productCard));
+      const cards = list.slice(0, visible).map(productCard);
+      while (cards.length < pageSize) cards.push(spacerCard());
+      grid.replaceChildren(...cards);
+      if (more) {
+        more.hidden = list.length <= visible;
+        more.textContent = `Show more books (${list.length - Math.min(visible, list.length)} left)`;
+      }
     };
     fillGrid(
       grid,
@@ -353,8 +559,14 @@
     )
       .then((items) => {
         shown = items;
+        render();
         setText('count', `${items.length} ${items.length === 1 ? 'book' : 'books'}`);
-        if (sort) sort.addEventListener('change', order);
+        if (sort) sort.addEventListener('change', render);
+        if (more)
+          more.addEventListener('click', () => {
+            visible += pageSize;
+            render();
+          });
       })
       .catch(showCatalogError);
   }
@@ -552,6 +764,9 @@
     if (id) for (const el of $$('likewise-recs[type="similar"]')) el.setAttribute('item-id', id);
   }
 
+  // For the shop's other scripts (npm-page.js): one copy of these helpers.
+  window.FolioShop = Object.freeze({ safeUrl, money });
+  buildSharedParts();
   updateCartCount();
   const search = $('.search input');
   if (search && params.get('q')) search.value = params.get('q');

@@ -146,6 +146,7 @@ describe('demo shop', () => {
       '/node_modules/typescript/package.json',
       '/generated/catalog.json',
       '/.gitignore',
+      '/partials/head.html',
     ]) {
       const r = await fetch(demo.url.replace(/\/$/, '') + path);
       expect(r.status, path).toBe(404);

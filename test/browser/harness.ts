@@ -12,8 +12,10 @@ import {
   type BrowserContext,
   type BrowserContextOptions,
   chromium,
+  type Frame,
   type Page,
 } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { type DemoServer, startDemoServer } from '../../examples/serve.mjs';
 
 /** Flags that keep headless Chromium quiet and deterministic on a CI box. */
@@ -224,4 +226,200 @@ export async function imagesSettled(page: Page): Promise<void> {
 /** Formats problems for an assertion message. */
 export function describeProblems(problems: Problem[]): string {
   return problems.map((p) => `${p.kind} @ ${p.url}: ${p.text}`).join('\n');
+}
+
+/** What the tests use of `window.Likewise` (the script-tag build's namespace). */
+export interface LikewiseLike {
+  instance?: {
+    track(input: Record<string, unknown>): Promise<void>;
+    events(): Promise<
+      { type: string; itemId?: string; query?: string; group?: string; visitor?: string }[]
+    >;
+    setConsent(state: 'granted' | 'pending' | 'denied'): Promise<void>;
+    forget(): Promise<void>;
+    recommend(request: {
+      type: string;
+      itemId?: string;
+      limit?: number;
+    }): Promise<{ id: string; reason?: { kind?: string } }[]>;
+    report(): Promise<{
+      events: number;
+      widgets: {
+        widget: string;
+        scenario: string;
+        group: string;
+        impressions: number;
+        clicks: number;
+      }[];
+    }>;
+    readonly consent: 'granted' | 'pending' | 'denied';
+    readonly storage: 'indexeddb' | 'memory';
+    readonly ready: Promise<void>;
+  };
+}
+
+/** The page's window, for `page.evaluate` callbacks. */
+export type W = Window & { Likewise?: LikewiseLike };
+
+/** Waits for the script tag to start its instance, and for its start-up work. */
+export async function sdkReady(target: Page | Frame): Promise<void> {
+  await target.waitForFunction(() => !!(window as W).Likewise?.instance, undefined, {
+    timeout: 10_000,
+  });
+  await target.evaluate(() => (window as W).Likewise?.instance?.ready);
+}
+
+/** Item ids linked from a widget (light DOM and open shadow roots), in order; runs in the page. */
+export function readWidgetIds(selector: string): string[] {
+  const container = document.querySelector(selector);
+  if (!container) return [];
+  const links: HTMLAnchorElement[] = [];
+  const walk = (root: ParentNode) => {
+    for (const el of Array.from(root.querySelectorAll('*'))) {
+      if (el instanceof HTMLAnchorElement && el.hasAttribute('href')) links.push(el);
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
+  };
+  if (container.shadowRoot) walk(container.shadowRoot);
+  walk(container);
+  return links
+    .map((a) => new URL(a.href).searchParams.get('id'))
+    .filter((id): id is string => !!id);
+}
+
+/** Scrolls a widget into view (they render lazily) and waits for at least `min` items. */
+export async function widgetIds(page: Page, selector: string, min = 1): Promise<string[]> {
+  await page.evaluate(
+    (s) => document.querySelector(s)?.scrollIntoView({ block: 'center' }),
+    selector,
+  );
+  let ids: string[] = [];
+  await expect
+    .poll(
+      async () => {
+        ids = await page.evaluate(readWidgetIds, selector);
+        return ids.length;
+      },
+      { timeout: 10_000, interval: 100, message: `${selector} rendered no items` },
+    )
+    .toBeGreaterThanOrEqual(min);
+  return ids;
+}
+
+/** Every event the page's instance holds (stored and in memory). */
+export function instanceEvents(
+  page: Page,
+): Promise<Awaited<ReturnType<NonNullable<LikewiseLike['instance']>['events']>>> {
+  return page.evaluate(async () => (await (window as W).Likewise?.instance?.events()) ?? []);
+}
+
+/**
+ * Every record of a database (all object stores), read with plain IndexedDB,
+ * not through the SDK; null when the database does not exist. Runs in the
+ * page. Never creates the database: an upgrade on open means it was missing.
+ */
+export function readStoredRecords(name: string): Promise<unknown[] | null> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name);
+    let missing = false;
+    request.onupgradeneeded = () => {
+      missing = true;
+      request.transaction?.abort();
+    };
+    request.onerror = () => (missing ? resolve(null) : reject(request.error));
+    request.onsuccess = () => {
+      const db = request.result;
+      db.onversionchange = () => db.close();
+      const stores = Array.from(db.objectStoreNames);
+      if (!stores.length) {
+        db.close();
+        resolve([]);
+        return;
+      }
+      const tx = db.transaction(stores, 'readonly');
+      const out: unknown[] = [];
+      for (const store of stores) {
+        const all = tx.objectStore(store).getAll();
+        all.onsuccess = () => out.push(...all.result);
+      }
+      tx.oncomplete = () => {
+        db.close();
+        resolve(out);
+      };
+      tx.onerror = () => {
+        db.close();
+        reject(tx.error);
+      };
+    };
+  });
+}
+
+/** How many records the database `name` holds (0 when it does not exist). */
+export async function storedCount(page: Page, name: string): Promise<number> {
+  return ((await page.evaluate(readStoredRecords, name)) ?? []).length;
+}
+
+/** The `query` of every event stored in the database `name` (aggregates included). */
+export async function storedQueries(page: Page, name: string): Promise<string[]> {
+  const records = (await page.evaluate(readStoredRecords, name)) ?? [];
+  return records
+    .flatMap((v) => (Array.isArray(v) ? v : [v]))
+    .map((e) => (e as { query?: unknown } | null)?.query)
+    .filter((q): q is string => typeof q === 'string');
+}
+
+/** Names of the origin's IndexedDB databases. */
+export function databaseNames(page: Page): Promise<string[]> {
+  return page.evaluate(async () =>
+    (await indexedDB.databases()).map((d) => d.name ?? '').filter(Boolean),
+  );
+}
+
+/** The events database of the demo shop's site. */
+export const EVENTS_DB = 'likewise-shop.events';
+
+/** The window size every browser test uses. */
+export const VIEWPORT = { width: 1280, height: 800 };
+
+/** A catalogue entry, as the tests read catalog.json. */
+export interface Book {
+  id: string;
+  title: string;
+  category?: string;
+  inStock?: boolean;
+}
+
+/**
+ * For tests of known SDK defects (the note at each says which): they run only
+ * with LIKEWISE_UNSTABLE=1 (`npm run test:browser:unstable`), so CI stays
+ * meaningful while they are being fixed.
+ */
+export const unstable = it.runIf(process.env.LIKEWISE_UNSTABLE === '1');
+
+/** No uncaught error and no unhandled rejection in any page or frame. */
+export function expectClean(problems: Problems): void {
+  expect(problems.errors(), describeProblems(problems.errors())).toEqual([]);
+  expect(problems.rejections(), describeProblems(problems.rejections())).toEqual([]);
+}
+
+/** A fresh context (no state from other tests) with problems watched, and its first page. */
+export async function openShop(
+  browser: Browser,
+): Promise<{ context: BrowserContext; page: Page; problems: Problems }> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const problems = await watchProblems(context);
+  const page = await context.newPage();
+  return { context, page, problems };
+}
+
+/** Opens a product page of the demo at `base` and waits until its view is recorded. */
+export async function viewProduct(page: Page, base: string, id: string): Promise<void> {
+  await page.goto(new URL(`product.html?id=${encodeURIComponent(id)}`, base).href);
+  await sdkReady(page);
+  await expect
+    .poll(
+      async () => (await instanceEvents(page)).some((e) => e.type === 'view' && e.itemId === id),
+      { ...POLL, message: `view of ${id} recorded` },
+    )
+    .toBe(true);
 }

@@ -1,0 +1,197 @@
+// The demo home page in headless Chromium (issue #4 budgets): time from the
+// likewise script's start to the first widget painted with a loaded model,
+// and the longest main-thread task caused by likewise, for three visitors:
+// new, returning (a few views), and one with 2,000 stored events (on-device
+// training over them). Prints figures; never fails on a slow machine.
+//
+//   npm run build && node bench/browser.mjs [--runs 3]
+//
+// How it measures, from a DevTools trace of the page load:
+// - start: the `EvaluateScript` of dist/likewise.iife.js on the page's main thread;
+// - first widget: the first animation frame in which a [data-likewise] widget
+//   shows items (an in-page probe marks it with console.timeStamp);
+// - a main-thread task (`RunTask`) is "caused by likewise" when a script of
+//   dist/ (the bundle or its lazy chunks) runs inside it; the longest one
+//   until 3 s after the first widget is reported, with the longest task of any
+//   origin for comparison. Work in the likewise Worker is reported apart: it
+//   does not block the page.
+// - The Long Animation Frames API (`long-animation-frame`, frames over 50 ms)
+//   attributes script time per file: its longest likewise entry is printed too.
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { startDemoServer } from '../examples/serve.mjs';
+import { findChromium } from '../test/browser/chromium.mjs';
+import { firstWidgetProbe, seedHistory, stubCollector } from '../test/browser/workload.mjs';
+
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+const BUDGET_MS = 50;
+const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+const executablePath = findChromium();
+if (!executablePath) {
+  console.log('browser bench SKIPPED: no Chromium (install Debian chromium or set CHROME_PATH)');
+  process.exit(0);
+}
+try {
+  readFileSync('dist/likewise.iife.js');
+} catch {
+  console.log('browser bench needs the build: run `npm run build` first');
+  process.exit(1);
+}
+
+const isLikewise = (url) => typeof url === 'string' && /\/dist\/(likewise|chunks\/)/.test(url);
+
+/** Main-thread and worker figures from a trace, in ms. */
+function analyse(trace) {
+  const events = JSON.parse(trace.toString('utf8')).traceEvents;
+  const threads = new Map();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
+  const start = events.find(
+    (e) => e.name === 'EvaluateScript' && /likewise\.iife\.js/.test(e.args?.data?.url ?? ''),
+  );
+  const painted = events.find(
+    (e) => e.name === 'TimeStamp' && e.args?.data?.message === 'likewise:first-widget',
+  );
+  if (!start || !painted) return undefined;
+  const main = `${start.pid}:${start.tid}`;
+  const until = painted.ts + 3e6;
+  const byThread = (key) =>
+    events.filter((e) => `${e.pid}:${e.tid}` === key && e.ts >= start.ts - 1e6 && e.ts <= until);
+  const onMain = byThread(main);
+  const tasks = onMain.filter(
+    (e) => e.name === 'RunTask' && e.ph === 'X' && e.ts + (e.dur ?? 0) >= start.ts,
+  );
+  const scripts = onMain.filter(
+    (e) =>
+      ['FunctionCall', 'EvaluateScript', 'TimerFire', 'FireAnimationFrame', 'v8.compile'].includes(
+        e.name,
+      ) && isLikewise(e.args?.data?.url ?? e.args?.data?.scriptName),
+  );
+  // Tasks from the script's start on (the navigation's own parsing is not ours).
+  const ours = tasks.filter(
+    (t) =>
+      t.ts + (t.dur ?? 0) >= start.ts &&
+      scripts.some((s) => s.ts >= t.ts && s.ts <= t.ts + (t.dur ?? 0)),
+  );
+  const longest = (list) => Math.max(0, ...list.map((t) => (t.dur ?? 0) / 1000));
+  const workers = [...threads]
+    .filter(([, name]) => /Worker/i.test(name))
+    .map(([key]) => byThread(key).filter((e) => e.name === 'RunTask' && e.ph === 'X'));
+  return {
+    firstWidgetMs: (painted.ts - start.ts) / 1000,
+    longestLikewiseTaskMs: longest(ours),
+    likewiseTasks: ours.length,
+    longestTaskMs: longest(tasks),
+    longestWorkerTaskMs: longest(workers.flat()),
+  };
+}
+
+async function measure(browser, demo, catalog, history) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await stubCollector(context);
+  const page = await context.newPage();
+  const ready = async () => {
+    await page.waitForFunction(() => !!window.Likewise?.instance, undefined, { timeout: 15_000 });
+    await page.evaluate(() => window.Likewise.instance.ready);
+  };
+  if (history) {
+    await page.goto(new URL('privacy.html', demo.url).href);
+    await ready();
+    const held = await seedHistory(page, { count: history, items: catalog });
+    if (held < history) throw new Error(`seeded ${held} of ${history} events`);
+  }
+  await context.addInitScript(firstWidgetProbe);
+  await context.addInitScript(() => {
+    window.__lwLoaf = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const frame of list.getEntries())
+          for (const s of frame.scripts ?? [])
+            window.__lwLoaf.push({ url: s.sourceURL, duration: s.duration });
+      }).observe({ type: 'long-animation-frame', buffered: true });
+    } catch {
+      // No Long Animation Frames API: the trace alone speaks.
+    }
+  });
+  await browser.startTracing(page, {
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'],
+  });
+  await page.goto(demo.url);
+  await page.waitForFunction(() => !!window.__lwFirstWidget, undefined, { timeout: 15_000 });
+  const first = await page.evaluate(() => window.__lwFirstWidget);
+  await page.waitForTimeout(3000);
+  const figures = analyse(await browser.stopTracing());
+  const loaf = await page.evaluate(() => window.__lwLoaf);
+  const recs = await page.evaluate(
+    (type) => window.Likewise.instance.recommend({ type, limit: 6 }),
+    first.widget,
+  );
+  await context.close();
+  return {
+    ...figures,
+    widget: first.widget,
+    reasons: [...new Set(recs.map((r) => r.reason?.kind))].join('/'),
+    longestLoafLikewiseMs: Math.max(
+      0,
+      ...loaf.filter((s) => /\/dist\//.test(s.url ?? '')).map((s) => s.duration),
+    ),
+  };
+}
+
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const fmt = (v) => (v === undefined ? '-' : `${v.toFixed(1)}`);
+
+const demo = await startDemoServer({ port: 0, log: () => {} });
+const browser = await chromium.launch({ executablePath, headless: true, args: CHROME_ARGS });
+try {
+  const catalog = await (await fetch(new URL('catalog.json', demo.url))).json();
+  const fantasy = catalog.filter((b) => b.category === 'Fantasy').slice(0, 5);
+  const cases = [
+    ['new visitor', 0, catalog],
+    ['returning visitor (5 views)', 5, fantasy],
+    ['2,000 stored events (on-device training)', 2000, catalog],
+  ];
+  console.log(
+    `demo home page, headless ${executablePath}, ${runs} runs each, median (worst); ms from the script's start`,
+  );
+  console.log(
+    'case'.padEnd(44) +
+      'first widget (scenario/reasons)'.padEnd(46) +
+      'longest likewise task'.padEnd(24) +
+      'longest task (any)'.padEnd(22) +
+      'worker task'.padEnd(14) +
+      'LoAF>50ms likewise',
+  );
+  for (const [name, history, items] of cases) {
+    const results = [];
+    for (let i = 0; i < runs; i++) {
+      const r = await measure(browser, demo, items, history);
+      if (r.firstWidgetMs !== undefined) results.push(r);
+    }
+    if (!results.length) {
+      console.log(`${name.padEnd(44)}no trace figures`);
+      continue;
+    }
+    const col = (key) => {
+      const values = results.map((r) => r[key]);
+      return `${fmt(median(values))} (${fmt(Math.max(...values))})`;
+    };
+    console.log(
+      name.padEnd(44) +
+        `${col('firstWidgetMs')} ${results[0].widget}/${results[0].reasons}`.padEnd(46) +
+        col('longestLikewiseTaskMs').padEnd(24) +
+        col('longestTaskMs').padEnd(22) +
+        col('longestWorkerTaskMs').padEnd(14) +
+        col('longestLoafLikewiseMs'),
+    );
+  }
+  console.log(`target: longest likewise main-thread task under ${BUDGET_MS} ms`);
+} finally {
+  await browser.close();
+  await demo.close();
+}
