@@ -2,8 +2,10 @@
 // Query latency of the engine's scenarios on an already-trained model, without
 // retraining: the same for-you visitor as the second half of bench/train.mjs
 // (200 history events over popular-ish items), plus similar, bought-together
-// for a cart, and the whole public path (createRecommender over the model
-// service, main-thread, catalogue and local neighbours included).
+// for a cart, and the whole public path (createRecommender over an in-process
+// model service, catalogue and local neighbours included; and the same with
+// answers structured-cloned as a Worker's arrive). `--cpu 1` adds CPU-time
+// percentiles.
 //
 //   node bench/forYou.mjs [--model .bench/model-10000000] [--queries 2000] [--only TEXT] [--verbose 1] [--cpu 1] [--dump out.json]
 //
@@ -109,6 +111,8 @@ function report(label, times) {
 
 const skip = (label) => args.only !== undefined && !label.includes(args.only);
 
+// Asynchronous paths (recommend()): the same, awaiting each query. The CPU
+// pass counts this process only: an in-process service does all its work here.
 async function time(label, run) {
   if (skip(label)) return;
   for (let q = 0; q < 200; q++) await run();
@@ -119,6 +123,15 @@ async function time(label, run) {
     times.push(performance.now() - a);
   }
   report(label, times);
+  if (args.cpu === undefined) return;
+  const cpu = [];
+  for (let q = 0; q < queries; q++) {
+    const a = process.cpuUsage();
+    await run();
+    const b = process.cpuUsage(a);
+    cpu.push((b.user + b.system) / 1000);
+  }
+  report(`${label} (CPU time)`, cpu);
 }
 
 // Synchronous scenarios: no await in the timed loop. With --cpu, a second
@@ -152,7 +165,9 @@ timeSync('forYou (engine, loaded shards)', () => forYou(source, history));
 timeSync('similar (engine)', () => similar(source, item));
 timeSync('boughtTogether (engine, cart of 5)', () => boughtTogether(source.together, cart));
 
-// The public path: recommend() as an instance runs it on the main thread.
+// The public path: recommend() as an instance runs it, over an in-process
+// service, on the main thread; and the same with each answer structured-cloned,
+// as a Worker's answers arrive (fresh arrays every call).
 const items = new Map();
 const catalogue = {
   get: (id) => {
@@ -161,15 +176,23 @@ const catalogue = {
   },
 };
 const catalog = { load: async () => catalogue, add() {}, get: catalogue.get };
+const host = { events: async () => history, report: (e) => console.error(e) };
 const recommend = createRecommender(
-  { events: async () => history, report: (e) => console.error(e) },
+  host,
   catalog,
   createModelService('model/manifest.json', { fetch: fileFetch }),
 );
-// What the public for-you would cost with sources kept across requests: the
-// shop's lists of the 12 latest items and the device's, each list one
-// object for good, blended once (see createRecommender, which today builds
-// new sources per request).
+const inner = createModelService('model/manifest.json', { fetch: fileFetch });
+const cloned = Object.fromEntries(
+  ['lists', 'popularity', 'train'].map((m) => [
+    m,
+    async (...a) => structuredClone(await inner[m](...a)),
+  ]),
+);
+const recommendCloned = createRecommender(host, catalog, cloned);
+// The engine alone on sources kept across requests: the shop's lists of the
+// 12 latest items and the device's, each list one object for good, blended
+// once (the floor under the public for-you).
 const service = createModelService('model/manifest.json', { fetch: fileFetch });
 const stable = (wire) => {
   const lists = new Map();
@@ -189,8 +212,14 @@ timeSync('forYou (blended shop + local, stable sources)', () =>
 await time('recommend({type: "for-you"}) (public path)', () =>
   recommend({ type: 'for-you', limit: 10 }),
 );
+await time('recommend for-you (public, cloned answers)', () =>
+  recommendCloned({ type: 'for-you', limit: 10 }),
+);
 await time('recommend({type: "similar"}) (public path)', () =>
   recommend({ type: 'similar', itemId: item, limit: 10 }),
+);
+await time('recommend bought-together (public, the cart)', () =>
+  recommend({ type: 'bought-together', limit: 10 }),
 );
 
 if (args.dump) {
@@ -202,6 +231,8 @@ if (args.dump) {
     together: boughtTogether(source.together, cart, { limit: 100 }),
     publicForYou: await recommend({ type: 'for-you', limit: 50 }),
     publicSimilar: await recommend({ type: 'similar', itemId: item, limit: 50 }),
+    publicTogether: await recommend({ type: 'bought-together', limit: 50 }),
+    publicClonedForYou: await recommendCloned({ type: 'for-you', limit: 50 }),
   };
   writeFileSync(args.dump, JSON.stringify(out, null, 1));
   console.log(`wrote ${args.dump}`);

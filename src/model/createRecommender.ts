@@ -18,6 +18,7 @@ import {
   trending,
   visitorState,
 } from '../engine/recommend';
+import { DEFAULT_WEIGHTS } from '../engine/userItemMatrix';
 import { LikewiseError } from '../errors';
 import type { CatalogItem, LikewiseEvent, Recommendation, Scenario } from '../types';
 import type { Catalog } from './createCatalog';
@@ -52,11 +53,22 @@ const FOR_YOU_ANCHORS = 12;
 
 const EMPTY: RankedList = { ids: [], scores: [] };
 
-const sourceOf = (lists: WireLists): NeighbourSource => ({
-  neighbours: (id) => {
-    const l = lists[id];
-    return l && { ids: l[0], scores: l[1] };
-  },
+/**
+ * The shop's lists kept start afresh, at the next change of the visitor's
+ * events, once more items than this were asked about: a page asks about a
+ * few dozen, and the loader keeps the shards they came from anyway.
+ */
+const KEPT_ITEMS = 256;
+
+const ranked = (l?: [string[], number[]]): RankedList | undefined =>
+  l && { ids: l[0], scores: l[1] };
+
+/** Wire lists as a source that gives one list object per item for good. */
+const sourceOf = (
+  lists: WireLists,
+  got = new Map<string, RankedList | undefined>(),
+): NeighbourSource => ({
+  neighbours: (id) => got.get(id) ?? got.set(id, ranked(lists[id])).get(id),
 });
 
 /** The visitor's distinct items, latest first. */
@@ -65,13 +77,7 @@ export function historyIds(events: readonly LikewiseEvent[], max = 50): string[]
   for (let i = events.length - 1; i >= 0 && out.size < max; i--) {
     const e = events[i];
     // The types for-you gives no weight: their neighbours would cost a shard for nothing.
-    if (
-      e.type === 'impression' ||
-      e.type === 'search' ||
-      e.type === 'dismiss' ||
-      e.type === 'remove_from_cart'
-    )
-      continue;
+    if (!DEFAULT_WEIGHTS[e.type]) continue;
     if (e.itemId) out.add(e.itemId);
     for (const l of e.items ?? []) out.add(l.itemId);
   }
@@ -119,13 +125,21 @@ export function createRecommender(
   options: RecommenderOptions = {},
 ): (request: RecommendRequest, exclude?: Iterable<string>) => Promise<Recommendation[]> {
   let popularity: Promise<RankedList> | undefined;
-  let trained: [key: string, source: Promise<NeighbourSource>] | undefined;
-
-  const soft = <T>(p: Promise<T>, fallback: T): Promise<T> =>
-    p.catch((e) => {
-      host.report(e);
-      return fallback;
-    });
+  // The shop's [similar, together] lists of each item a request named
+  // (none: the model has no list), one object per list for good.
+  let kept = new Map<string, (RankedList | undefined)[]>();
+  // Per state of the visitor's events: the device's neighbours, the shop's
+  // lists, and the sources built so far by type (a blend caches its merged
+  // lists, the engine its work per source). A request keeps the state it
+  // started with, so starting the lists afresh never takes one from under it.
+  let trained:
+    | [
+        key: string,
+        mine: Promise<NeighbourSource>,
+        shop: typeof kept,
+        sources: { [type: string]: NeighbourSource },
+      ]
+    | undefined;
 
   const popular = () => {
     popularity ??= service.popularity().then(
@@ -140,11 +154,23 @@ export function createRecommender(
     return popularity;
   };
 
-  const local = (events: LikewiseEvent[]): Promise<NeighbourSource> => {
+  const local = (events: LikewiseEvent[]) => {
     const key = `${events.length}:${events[events.length - 1]?.id}`;
+    if (kept.size > KEPT_ITEMS) kept = new Map();
     if (trained?.[0] !== key)
-      trained = [key, soft(service.train(events).then(sourceOf), sourceOf({}))];
-    return trained[1];
+      trained = [
+        key,
+        service
+          .train(events)
+          .then(sourceOf)
+          .catch((e) => {
+            host.report(e);
+            return sourceOf({});
+          }),
+        kept,
+        {},
+      ];
+    return trained;
   };
 
   const run = async (
@@ -178,13 +204,26 @@ export function createRecommender(
           : itemId
             ? [itemId]
             : [...visitorState(events).cart];
-      const [lists, mine] = await Promise.all([
-        soft(service.lists(anchors), { similar: {}, together: {} }),
-        local(events),
+      const [, trainedMine, shop, sources] = local(events);
+      const lacking = anchors.filter((id) => !shop.has(id));
+      const [mine] = await Promise.all([
+        trainedMine,
+        // A failed answer is not kept: its items have no shop lists this time, and are asked again.
+        lacking.length &&
+          service.lists(lacking).then(({ similar, together }) => {
+            for (const id of lacking)
+              shop.has(id) || shop.set(id, [ranked(similar[id]), ranked(together[id])]);
+          }, host.report),
       ]);
-      const shop = sourceOf(type === 'bought-together' ? lists.together : lists.similar);
-      const source =
-        type === 'bought-together' ? shop : blendSources(shop, mine, options.localWeight);
+      const lists = (k: number, only?: string[] | false): NeighbourSource => ({
+        neighbours: (id) => (only && !only.includes(id) ? undefined : shop.get(id)?.[k]),
+      });
+      // for-you reads the shop's lists of its anchors only, those it asked for.
+      sources[type] ??=
+        type === 'bought-together'
+          ? lists(1)
+          : blendSources(lists(0, type === 'for-you' && anchors), mine, options.localWeight);
+      const source = sources[type];
       scored =
         type === 'similar'
           ? similar(source, itemId!, rules)

@@ -11,9 +11,10 @@ import {
   historyIds,
   type RecommenderOptions,
 } from '../../src/model/createRecommender';
+import { encodeModel } from '../../src/model/encodeModel';
 import type { CatalogItem, LikewiseEvent, Recommendation } from '../../src/types';
 import { failOnUnhandled } from '../track/fakeStores';
-import { catalogItems, event, serve, tinyModel } from './fixtures';
+import { catalogItems, csr, event, serve, tinyModel } from './fixtures';
 
 failOnUnhandled();
 
@@ -35,7 +36,47 @@ function setup(
     service,
     options,
   );
-  return { recommend, errors, server, train, events };
+  return { recommend, errors, server, train, events, service };
+}
+
+/**
+ * A shop of 16 products p0..p15, each similar to one item of its own only
+ * (p3 to x3), bought with one other (p3 with t3), all in the catalogue.
+ */
+function longShop() {
+  const ps = Array.from({ length: 16 }, (_, i) => `p${i}`);
+  const ids = [...ps, ...ps.map((p) => `x${p.slice(1)}`), ...ps.map((p) => `t${p.slice(1)}`)];
+  const only = (prefix: string) =>
+    Object.fromEntries(
+      ps.map((p): [string, [string, number][]] => [p, [[prefix + p.slice(1), 0.9]]]),
+    );
+  const { files } = encodeModel(
+    {
+      neighbours: csr(ids, only('x')),
+      together: csr(ids, only('t')),
+      popularity: ids.map((_, i) => ids.length - i),
+      k: 4,
+      similarity: 'cosine',
+    },
+    { shards: 4, scoreBits: 16, createdAt: new Date(0) },
+  );
+  const server = serve({ [M]: files });
+  const items = ids.map((id) => ({ id, title: id, url: `https://shop.test/p/${id}` }));
+  // Each call a new recommender over the same files: what a fresh page answers.
+  const create = (events: LikewiseEvent[]) => {
+    const errors: unknown[] = [];
+    const service = createModelService(`${M}manifest.json`, { fetch: server.fetch });
+    const lists = vi.spyOn(service, 'lists');
+    const train = vi.spyOn(service, 'train');
+    const report = (e: unknown) => errors.push(e);
+    const recommend = createRecommender(
+      { events: async () => events, report },
+      createCatalog(items, report),
+      service,
+    );
+    return { recommend, lists, train, errors };
+  };
+  return { server, create };
 }
 
 const ids = (recs: Recommendation[]) => recs.map((r) => r.id);
@@ -232,5 +273,112 @@ describe('createRecommender', () => {
         event('view', 'a', 6),
       ]),
     ).toEqual(['a', 'b', 'c']);
+  });
+
+  describe('keeps what it learnt across requests', () => {
+    // History p0..p13, p13 latest: for-you reads the shop's lists of the 12 latest (p13..p2) only.
+    const history = () => Array.from({ length: 14 }, (_, i) => event('view', `p${i}`, 1000 + i));
+
+    it('answers each request exactly as a fresh recommender would, whatever came before', async () => {
+      const shop = longShop();
+      const events = history();
+      const kept = shop.create(events);
+      const requests = [
+        { type: 'for-you', limit: 20 },
+        // p0 and p1 are in the history but not among for-you's anchors: their lists must not leak in.
+        { type: 'similar', itemId: 'p0', limit: 5 },
+        { type: 'bought-together', itemId: 'p1', limit: 5 },
+        { type: 'for-you', limit: 20 },
+        { type: 'similar', itemId: 'p13', limit: 5 },
+        { type: 'for-you', limit: 20, rules: { exclude: ['x13'] } },
+        { type: 'similar', itemId: 'p0', limit: 5 },
+        { type: 'for-you', limit: 20 },
+      ] as const;
+      for (const request of requests) {
+        const got = await kept.recommend(request);
+        expect(got).toEqual(await shop.create(events).recommend(request));
+      }
+      // The pinned answer: the anchors' own items first, reasons naming them; x1, x0 only as trending.
+      const forYou = await kept.recommend({ type: 'for-you', limit: 20 });
+      expect(ids(forYou).slice(0, 12)).toEqual(Array.from({ length: 12 }, (_, i) => `x${13 - i}`));
+      expect(forYou[0].reason).toEqual({ kind: 'history', itemId: 'p13', via: 'view' });
+      expect(forYou.filter((r) => r.id === 'x0' || r.id === 'x1').map((r) => r.reason)).toEqual(
+        forYou.filter((r) => r.id === 'x0' || r.id === 'x1').map(() => ({ kind: 'trending' })),
+      );
+      expect(kept.errors).toEqual([]);
+    });
+
+    it('asks the model only about items it has not asked about, and trains once per change of the events', async () => {
+      const kept = longShop().create(history());
+      await kept.recommend({ type: 'for-you' });
+      await kept.recommend({ type: 'for-you' });
+      await kept.recommend({ type: 'similar', itemId: 'p13' });
+      await kept.recommend({ type: 'bought-together', itemId: 'p13' });
+      await kept.recommend({ type: 'similar', itemId: 'p0' });
+      await kept.recommend({ type: 'similar', itemId: 'p0' });
+      expect(kept.lists.mock.calls).toEqual([
+        [Array.from({ length: 12 }, (_, i) => `p${13 - i}`)],
+        [['p0']],
+      ]);
+      expect(kept.train).toHaveBeenCalledTimes(1);
+    });
+
+    it('follows new events: new history, new device neighbours, same answer as a fresh page', async () => {
+      const shop = longShop();
+      const events = history();
+      const kept = shop.create(events);
+      const before = await kept.recommend({ type: 'for-you', limit: 20 });
+      await kept.recommend({ type: 'similar', itemId: 'p15' });
+      // p15 viewed, then p0 again: both now anchors, p2 and p3 no longer.
+      events.push(event('view', 'p15', 5000), event('view', 'p0', 6000));
+      const after = await kept.recommend({ type: 'for-you', limit: 20 });
+      expect(after).toEqual(await shop.create(events).recommend({ type: 'for-you', limit: 20 }));
+      expect(after).not.toEqual(before);
+      expect(after[0]).toMatchObject({ id: 'x0', reason: { kind: 'history', itemId: 'p0' } });
+      expect(ids(after)).toContain('x15');
+      expect(kept.train).toHaveBeenCalledTimes(2);
+      // p15's lists were kept from the similar request: only p0 is asked for.
+      expect(kept.lists.mock.calls.at(-1)).toEqual([['p0']]);
+    });
+
+    it('does not keep a failed answer: once the model is back, its lists are served', async () => {
+      const { recommend, errors, server } = setup([event('view', 'c', 1)]);
+      server.broken.add(`${M}shard-`);
+      expect(ids(await recommend({ type: 'similar', itemId: 'a', limit: 3 }))).toEqual([
+        'h',
+        'g',
+        'f',
+      ]);
+      expect(ids(await recommend({ type: 'for-you', limit: 2 }))).toEqual(['h', 'g']);
+      server.broken.clear();
+      expect(ids(await recommend({ type: 'similar', itemId: 'a', limit: 3 }))).toEqual([
+        'b',
+        'c',
+        'd',
+      ]);
+      // For-you (history c): a .8, b .7, e .4 from c's list, as on a fresh page.
+      expect(ids(await recommend({ type: 'for-you', limit: 3 }))).toEqual(['a', 'b', 'e']);
+      expect(errors.map((e) => e.code)).toEqual(['MODEL_FETCH', 'MODEL_FETCH']);
+    });
+
+    it('keeps at most 256 items of lists past a change of the events', async () => {
+      const events = [event('view', 'a', 1)];
+      const { recommend, service } = setup(events);
+      const lists = vi.spyOn(service, 'lists');
+      for (let i = 0; i <= 256; i++) await recommend({ type: 'similar', itemId: `n${i}` });
+      await recommend({ type: 'similar', itemId: 'a' });
+      expect(lists).toHaveBeenCalledTimes(258);
+      // Same events: everything kept so far is still served from memory.
+      await recommend({ type: 'similar', itemId: 'n0' });
+      expect(lists).toHaveBeenCalledTimes(258);
+      events.push(event('view', 'b', 2));
+      expect(ids(await recommend({ type: 'similar', itemId: 'a', limit: 3 }))).toEqual([
+        'b',
+        'c',
+        'd',
+      ]);
+      expect(lists).toHaveBeenCalledTimes(259);
+      expect(lists.mock.calls.at(-1)).toEqual([['a']]);
+    });
   });
 });
