@@ -3,7 +3,7 @@
 // then of the for-you query on the trained model, loaded through the model loader.
 //
 //   npm run build   (dist/cli.mjs must exist)
-//   node bench/train.mjs [--events 10000000] [--threads 2] [--queries 2000] [--cli dist/cli.mjs]
+//   node bench/train.mjs [--events 10000000] [--threads 2] [--queries 2000] [--cli dist/cli.mjs] [--out DIR]
 //
 // Prints events/s, seconds, peak RSS (the whole process, worker threads
 // included), bytes per item, and for-you p50/p99 for a visitor with 200
@@ -29,7 +29,8 @@ const queries = Number(args.queries ?? 2000);
 const bench = join(root, '.bench');
 mkdirSync(bench, { recursive: true });
 const log = join(bench, `events-${events}.csv`);
-const out = join(bench, `model-${events}`);
+// --out keeps a private model directory (e.g. when comparing two builds).
+const out = resolve(args.out ?? join(bench, `model-${events}`));
 
 // Another build of the CLI (e.g. a private bundle) can be measured with --cli.
 const cli = resolve(args.cli ?? join(root, 'dist/cli.mjs'));

@@ -38,6 +38,13 @@ export interface ReadEventsOptions {
   /** Allocate the columns in `SharedArrayBuffer`s, so worker threads can read them without a copy. */
   shared?: boolean;
   /**
+   * Runs a full garbage collection: called after an id table is replaced
+   * by a bigger one. The JS heap stays tiny while these tables grow to tens
+   * of megabytes, so V8 would otherwise keep the dead ones and they would
+   * set the peak memory of a big read. Default: V8's own schedule.
+   */
+  collect?: () => void;
+  /**
    * Keep the user ids as strings in `userIds`. Default true; a build that
    * only needs user indexes (`likewise train`) saves a string per user.
    */
@@ -136,6 +143,8 @@ class ByteInterner {
   count = 0;
   /** Make a JS string of each new key (in {@link ids}). */
   keepStrings = true;
+  /** Called after the table is replaced by a bigger one. */
+  onGrow?: () => void;
   private table = new Int32Array(SLOT << 12);
   private mask = (1 << 12) - 1;
   private arena = new Uint8Array(1 << 16);
@@ -264,6 +273,9 @@ class ByteInterner {
     }
     this.table = table;
     this.mask = mask;
+    // The old table is garbage now; collecting it at once keeps it from
+    // piling up beside the next, bigger one (see ReadEventsOptions.collect).
+    this.onGrow?.();
   }
 }
 
@@ -994,11 +1006,18 @@ function rangeResult(builder: LogBuilder): ParsedEventRange {
  * Parses one byte range of an event file: the function a worker thread runs
  * for {@link ReadEventsOptions.parallel}. Ids in the result are local to the
  * range; {@link readEvents} maps them onto its own.
+ *
+ * @param collect - As {@link ReadEventsOptions.collect}.
  */
-export async function readEventsRange(task: EventRangeTask): Promise<ParsedEventRange> {
+export async function readEventsRange(
+  task: EventRangeTask,
+  collect?: () => void,
+): Promise<ParsedEventRange> {
   const handle = await open(task.path, 'r');
   try {
     const builder = new LogBuilder(task.capacity, task.layout, false);
+    builder.users.onGrow = collect;
+    builder.items.onGrow = collect;
     // Only the key bytes go back to the reading thread: no strings here.
     builder.users.keepStrings = false;
     builder.items.keepStrings = false;
@@ -1078,6 +1097,8 @@ export async function readEvents(
     const chunkSize = options.chunkSize ?? 1 << 22;
     const builder = new LogBuilder(capacity, layout, shared);
     builder.users.keepStrings = options.userIds ?? true;
+    builder.users.onGrow = options.collect;
+    builder.items.onGrow = options.collect;
 
     // Split at the first line start after the middle; the second half goes to `parallel`.
     let split = size;

@@ -37,9 +37,14 @@ export function runWorkerTask<T>(entry: string, task: string, payload: unknown):
     let settled = false;
     worker.once('message', (message: { ok: boolean; result?: T; error?: string }) => {
       settled = true;
-      if (message.ok) resolve(message.result as T);
-      else reject(new Error(message.error));
-      void worker.terminate();
+      // Settle once the worker is gone: its handles on shared memory (the
+      // log, a matrix) keep those buffers alive until then, and the caller
+      // usually drops its own right after this resolves.
+      const settle = () => {
+        if (message.ok) resolve(message.result as T);
+        else reject(new Error(message.error));
+      };
+      worker.terminate().then(settle, settle);
     });
     worker.once('error', (error) => {
       settled = true;

@@ -8,6 +8,8 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   type BuildOptions,
   buildNeighbourRows,
@@ -19,6 +21,7 @@ import {
   type Similarity,
 } from '../engine/buildNeighbours';
 import { buildPopularity, type PopularityOptions } from '../engine/buildPopularity';
+import { idRanks } from '../engine/compareIds';
 import { DEFAULT_MODEL } from '../engine/evaluate';
 import { BOUGHT_TOGETHER_TYPES } from '../engine/recommend';
 import type { InteractionLog, Neighbours } from '../engine/types';
@@ -31,7 +34,14 @@ import {
   type UserRows,
 } from '../engine/userItemMatrix';
 import { isLikewiseError } from '../errors';
-import { encodeModel, type Manifest } from '../model/encodeModel';
+import {
+  encodeModel,
+  encodeShardRange,
+  type Manifest,
+  type ModelInput,
+  type ShardLayout,
+  shardLayout,
+} from '../model/encodeModel';
 import {
   type EventFileFormat,
   type EventRangeTask,
@@ -168,6 +178,8 @@ function parseArgs(argv: string[]): TrainArgs | string {
 interface SidePayload {
   log: InteractionLog;
   rows: UserRows;
+  /** The rows grouped for the bought-together types, when that build runs. */
+  togetherRows?: UserRows;
   popularity: PopularityOptions;
   /** Bought-together build options, or none. */
   together?: BuildOptions;
@@ -180,14 +192,27 @@ interface SideBuilt {
 }
 
 /** Popularity (sharing the grouping: it counts the same types) and the bought-together lists. */
-function sideBuilds({ log, rows, popularity, together }: SidePayload): SideBuilt {
-  const pop = buildPopularity(log, popularity, rows);
-  if (!together) return { popularity: pop };
-  const m = buildUserItemMatrix(log, together);
-  return {
-    popularity: pop,
-    together: buildNeighbourRows(planNeighbours(m, log.itemIds, together)),
-  };
+function sideBuilds(payload: SidePayload, rank: Uint32Array): SideBuilt {
+  return { popularity: popularityBuild(payload), together: togetherBuild(payload, rank) };
+}
+
+function popularityBuild({ log, rows, popularity }: SidePayload): Float32Array {
+  return buildPopularity(log, popularity, rows);
+}
+
+/** What the popularity worker sends back: popularity, and the items' tie ranks for both plans. */
+interface PopularityBuilt {
+  popularity: Float32Array;
+  rank: Uint32Array;
+}
+
+function togetherBuild(
+  { log, togetherRows, together }: SidePayload,
+  rank: Uint32Array,
+): NeighbourLists | undefined {
+  if (!together) return undefined;
+  const m = buildUserItemMatrix(log, together, togetherRows);
+  return buildNeighbourRows(planNeighbours(m, log.itemIds, together, false, rank));
 }
 
 /**
@@ -221,23 +246,26 @@ function buildChunks(payload: RowsPayload): ChunkLists {
 /** Tasks `main.ts` serves when the CLI runs as a worker thread. */
 export const workerTasks: Record<string, WorkerTask> = {
   async readEventsRange(task: EventRangeTask) {
-    const result = await readEventsRange(task);
+    const result = await readEventsRange(task, garbageCollector());
     const transfer = [result.users, result.items, result.types, result.times].map(
       (a) => a.buffer as ArrayBuffer,
     );
     return { result, transfer };
   },
-  async sideBuilds(payload: SidePayload) {
-    const result = sideBuilds(payload);
-    const t = result.together;
-    const transfer = [result.popularity.buffer as ArrayBuffer];
-    if (t)
-      transfer.push(
-        t.offsets.buffer as ArrayBuffer,
-        t.indices.buffer as ArrayBuffer,
-        t.scores.buffer as ArrayBuffer,
-      );
-    return { result, transfer };
+  async popularity(payload: SidePayload) {
+    // The id sort behind the tie ranks is done here, where there is time to spare.
+    const result: PopularityBuilt = {
+      popularity: popularityBuild(payload),
+      rank: idRanks(payload.log.itemIds),
+    };
+    return {
+      result,
+      transfer: [result.popularity.buffer as ArrayBuffer, result.rank.buffer as ArrayBuffer],
+    };
+  },
+  async encodeShards({ input, layout, from, to }: ShardsPayload) {
+    const result = encodeShardRange(input, layout.shards, layout.scoreBits, from, to);
+    return { result, transfer: result.map((bytes) => bytes.buffer as ArrayBuffer) };
   },
   async neighbourRows(payload: RowsPayload) {
     const result = buildChunks(payload);
@@ -314,6 +342,7 @@ async function build(
   args: TrainArgs,
   entry: string | undefined,
   show: (label: string, fraction: number) => void,
+  collect: () => void,
 ): Promise<Built> {
   // Taken out of `input` so that dropping it below frees the log's columns
   // (the largest arrays) before the similar-item rows are built.
@@ -327,60 +356,96 @@ async function build(
     similarity: args.similarity,
     maxItemsPerUser: args.maxItemsPerUser,
   };
+  const together: BuildOptions | undefined =
+    args.togetherK > 0
+      ? { k: args.togetherK, types: BOUGHT_TOGETHER_TYPES, maxItemsPerUser: args.maxItemsPerUser }
+      : undefined;
+  let rows: UserRows | undefined = groupRowsByUser(log, countedTypesOf(similarOptions), shared);
   let side: SidePayload | undefined = {
-    // Only the columns (shared memory) and item ids: not the user ids.
+    // Only the columns (shared memory) and item ids: not the user ids, and
+    // not the user column (the builds read the groupings instead).
     log: {
       itemIds,
       userCount: log.userCount,
-      users: log.users,
+      users: new Uint32Array(0),
       items: log.items,
       types: log.types,
       times: log.times,
       length: log.length,
     },
-    rows: groupRowsByUser(log, countedTypesOf(similarOptions), shared),
+    rows,
     popularity: args.halfLifeDays > 0 ? { halfLifeDays: args.halfLifeDays } : {},
-    together:
-      args.togetherK > 0
-        ? { k: args.togetherK, types: BOUGHT_TOGETHER_TYPES, maxItemsPerUser: args.maxItemsPerUser }
-        : undefined,
+    together,
   };
-  // The side builds run on the worker while this thread builds the matrix.
-  const sideTask = entry ? runWorkerTask<SideBuilt>(entry, 'sideBuilds', side) : undefined;
+  // Popularity runs on the worker (from here on) while this thread groups
+  // for bought-together, builds the matrix and then the (smaller)
+  // bought-together lists: about equal shares.
+  const popularityTask = entry
+    ? runWorkerTask<PopularityBuilt>(entry, 'popularity', side)
+    : undefined;
   // Keep a failed worker from becoming an unhandled rejection meanwhile.
-  sideTask?.catch(() => {});
-  let m: UserItemMatrix | undefined = buildUserItemMatrix(
-    log,
-    { ...similarOptions, shared },
-    side.rows,
-  );
+  popularityTask?.catch(() => {});
+  side.togetherRows = together ? groupRowsByUser(log, countedTypesOf(together), shared) : undefined;
+  // Both groupings are made: the user column goes before the matrix is allocated.
+  log = side.log;
+  collect();
+  let m: UserItemMatrix | undefined = buildUserItemMatrix(log, { ...similarOptions, shared }, rows);
+  // The side builds are the log's last readers: once they are done the
+  // columns and the groupings go, before the plan and the rows take their
+  // place.
+  const built = popularityTask ? await popularityTask : undefined;
+  const rank = built?.rank ?? idRanks(itemIds);
+  const sides = built
+    ? { together: togetherBuild(side, rank), popularity: built.popularity }
+    : sideBuilds(side, rank);
+  side = undefined;
   log = undefined;
-  const plan = planNeighbours(m, itemIds, similarOptions, shared);
+  rows = undefined;
+  collect();
+  const plan = planNeighbours(m, itemIds, similarOptions, shared, rank);
   const chunks = splitRows(m, CHUNKS_PER_THREAD * Math.max(1, args.threads));
+  // The user side of the matrix now lives in the plan's packed codes.
   m = undefined;
+  collect();
   const counter = new Int32Array(
     shared ? (new SharedArrayBuffer(4) as unknown as ArrayBuffer) : new ArrayBuffer(4),
   );
   const payload: RowsPayload = { plan, chunks, counter };
   show('similar items', 0.3);
-  // A second worker claims row chunks at once, beside the side builds (if
-  // still running) and this thread: the chunks keep both cores busy.
+  // A worker claims row chunks beside this thread: the chunks keep both cores busy.
   const remote = entry ? runWorkerTask<ChunkLists>(entry, 'neighbourRows', payload) : undefined;
   remote?.catch(() => {});
-  const sideResult = sideTask ? undefined : sideBuilds(side);
-  // The log's columns are no longer needed here: let them go before the rows.
-  side = undefined;
   const local = buildChunks(payload);
-  const sides = sideResult ?? (await (sideTask as Promise<SideBuilt>));
   const parts = local.concat(remote ? await remote : []);
   parts.sort((a, b) => a[0] - b[0]);
-  const neighbours = mergeNeighbours(parts.map(([, lists]) => ({ itemIds, ...lists })));
+  const neighbours = mergeNeighbours(
+    parts.map(([, lists]) => ({ itemIds, ...lists })),
+    shared,
+  );
   const t = sides.together;
   return {
     neighbours,
     together: t ? { itemIds, ...t } : undefined,
     popularity: sides.popularity,
   };
+}
+
+/**
+ * A full garbage collection on demand. The build's arrays are large and the
+ * JS heap tiny, so V8 sees no reason to collect before the next big array
+ * comes: without this, each phase's dead arrays (the log, the id tables, a
+ * matrix side) stay resident beside the next phase's and set the peak.
+ * A no-op where the runtime refuses the flag.
+ */
+function garbageCollector(): () => void {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    if (typeof gc === 'function') return () => gc();
+  } catch {
+    // Fall back to V8's own schedule.
+  }
+  return () => {};
 }
 
 /** A one-line progress bar on stderr, only when it is a terminal. */
@@ -396,6 +461,34 @@ function progress(io: CliIo): (label: string, fraction: number) => void {
     last = line;
     if (f >= 1 && label === 'done') io.stderr.write('\n');
   };
+}
+
+/** Worker payload of the shard encoding: the model and the shards to encode. */
+interface ShardsPayload {
+  input: ModelInput;
+  layout: ShardLayout;
+  from: number;
+  to: number;
+}
+
+/**
+ * Every shard file of the model: the second half encoded on a worker thread
+ * (when there is one) while this thread encodes the first.
+ */
+async function encodeShards(
+  input: ModelInput,
+  { shards, scoreBits }: ShardLayout,
+  entry: string | undefined,
+): Promise<Uint8Array[]> {
+  const half = entry && shards > 1 ? Math.ceil(shards / 2) : shards;
+  const payload: ShardsPayload = { input, layout: { shards, scoreBits }, from: half, to: shards };
+  const remote =
+    half < shards && entry
+      ? runWorkerTask<Uint8Array[]>(entry, 'encodeShards', payload)
+      : undefined;
+  remote?.catch(() => {});
+  const local = encodeShardRange(input, shards, scoreBits, 0, half);
+  return remote ? local.concat(await remote) : local;
 }
 
 /** Model file names listed by a manifest in `dir`, or none. */
@@ -449,11 +542,13 @@ export const run: CliCommand = async (argv, io) => {
   const entry = args.threads > 1 ? workerEntry() : undefined;
   const eventsPath = resolve(io.cwd, args.events);
   let log: Awaited<ReturnType<typeof readEvents>> | undefined;
+  const collect = garbageCollector();
   try {
     log = await readEvents(eventsPath, {
       format: args.format,
       shared: entry !== undefined,
       userIds: false,
+      collect,
       onProgress: (done, total) => show('reading events', total > 0 ? done / total : 1),
       parallel:
         entry === undefined
@@ -467,6 +562,8 @@ export const run: CliCommand = async (argv, io) => {
     return 1;
   }
   const t1 = performance.now();
+  // The readers' id tables and the parse buffers go before the build.
+  collect();
   if (log.length === 0) {
     io.stderr.write(
       `likewise train: no usable events in ${args.events} (${log.skipped} lines skipped).\n`,
@@ -479,7 +576,7 @@ export const run: CliCommand = async (argv, io) => {
   show('grouping', 0.2);
   let built: Built;
   try {
-    built = await build(input, args, entry, show);
+    built = await build(input, args, entry, show, collect);
   } catch (error) {
     io.stderr.write(
       `${io.stderr.isTTY ? '\n' : ''}likewise train: build failed: ${error instanceof Error ? error.message : String(error)}\n`,
@@ -487,31 +584,35 @@ export const run: CliCommand = async (argv, io) => {
     return 1;
   }
   const { neighbours, together, popularity } = built;
+  // The build's parts (the row chunks, the plan) go before the encoding.
+  collect();
   const t2 = performance.now();
   show('writing', 0.9);
   let encoded: ReturnType<typeof encodeModel>;
   const outDir = resolve(io.cwd, args.out);
   try {
-    encoded = encodeModel(
-      {
-        neighbours,
-        together,
-        popularity,
-        k: args.k,
-        similarity: args.similarity,
-        togetherK: args.togetherK,
-        togetherTypes: [...BOUGHT_TOGETHER_TYPES],
-        popularityHalfLifeDays: args.halfLifeDays > 0 ? args.halfLifeDays : undefined,
-        stats: {
-          events: facts.events,
-          skipped: facts.skipped,
-          users: facts.users,
-          pairs: neighbours.indices.length,
-          togetherPairs: together?.indices.length ?? 0,
-        },
+    const input: ModelInput = {
+      neighbours,
+      together,
+      popularity,
+      k: args.k,
+      similarity: args.similarity,
+      togetherK: args.togetherK,
+      togetherTypes: [...BOUGHT_TOGETHER_TYPES],
+      popularityHalfLifeDays: args.halfLifeDays > 0 ? args.halfLifeDays : undefined,
+      stats: {
+        events: facts.events,
+        skipped: facts.skipped,
+        users: facts.users,
+        pairs: neighbours.indices.length,
+        togetherPairs: together?.indices.length ?? 0,
       },
-      { shards: args.shards, scoreBits: args.scoreBits },
-    );
+    };
+    const layout = shardLayout(input, { shards: args.shards, scoreBits: args.scoreBits });
+    encoded = encodeModel(input, {
+      ...layout,
+      shardBytes: await encodeShards(input, layout, entry),
+    });
     await writeModel(outDir, encoded.files);
   } catch (error) {
     const message =

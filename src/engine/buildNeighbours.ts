@@ -450,9 +450,11 @@ function packable(m: UserItemMatrix, itemCount: number, shrinkage: number): bool
  * worker thread) into the full model: each item's list comes from the part
  * that has it.
  *
+ * @param shared - Allocate the result in `SharedArrayBuffer`s, so worker
+ *   threads (encoding the model files) read it without a copy. Default false.
  * @example mergeNeighbours([buildNeighbours(log, { rows: [0, h] }), buildNeighbours(log, { rows: [h, n] })])
  */
-export function mergeNeighbours(parts: readonly Neighbours[]): Neighbours {
+export function mergeNeighbours(parts: readonly Neighbours[], shared = false): Neighbours {
   if (parts.length === 0)
     throw new LikewiseError('INVALID_INPUT', 'mergeNeighbours needs at least one part');
   const itemCount = parts[0].itemIds.length;
@@ -461,9 +463,11 @@ export function mergeNeighbours(parts: readonly Neighbours[]): Neighbours {
       throw new LikewiseError('INVALID_INPUT', 'mergeNeighbours parts must come from the same log');
   let total = 0;
   for (const part of parts) total += part.indices.length;
-  const offsets = new Uint32Array(itemCount + 1);
-  const indices = new Uint32Array(total);
-  const scores = new Float32Array(total);
+  const alloc = (bytes: number) =>
+    shared ? (new SharedArrayBuffer(bytes) as unknown as ArrayBuffer) : new ArrayBuffer(bytes);
+  const offsets = new Uint32Array(alloc(4 * (itemCount + 1)));
+  const indices = new Uint32Array(alloc(4 * total));
+  const scores = new Float32Array(alloc(4 * total));
   let kept = 0;
   for (let i = 0; i < itemCount; i++) {
     offsets[i] = kept;

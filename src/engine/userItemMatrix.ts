@@ -54,11 +54,12 @@ export interface UserItemMatrixOptions {
 }
 
 /**
- * Pair values: float32 when every value is exactly a float32 (type weights
- * without decay, the common case: half the memory, the same numbers),
- * float64 otherwise (decayed values).
+ * Pair values: bytes when every value is an integer from 1 to 255 (the
+ * default type weights or binary, without decay: an eighth of the memory,
+ * the same numbers), float32 when every value is exactly a float32, float64
+ * otherwise (decayed values).
  */
-export type MatrixValues = Float32Array | Float64Array;
+export type MatrixValues = Float32Array | Float64Array | Uint8Array;
 
 /** A user x item matrix in CSR form both ways. */
 export interface UserItemMatrix {
@@ -197,6 +198,16 @@ function setup(log: InteractionLog, options: UserItemMatrixOptions, rows?: UserR
   return { weightOf, decayRate, now, rows: grouped };
 }
 
+/** Is every counted weight an integer from 1 to 255 and there is no decay? */
+function byteExact(weightOf: Float64Array, decayRate: number): boolean {
+  if (decayRate > 0) return false;
+  for (let c = 0; c < weightOf.length; c++) {
+    const w = weightOf[c];
+    if (w !== 0 && !(Number.isInteger(w) && w >= 1 && w <= 255)) return false;
+  }
+  return true;
+}
+
 /** Is every counted weight exactly a float32 and there is no decay? */
 function float32Exact(weightOf: Float64Array, decayRate: number): boolean {
   if (decayRate > 0) return false;
@@ -227,9 +238,14 @@ export function buildUserItemMatrix(
   const { items, types, times } = log;
   const { rowStart, byUser } = grouped;
   const total = byUser.length;
+  const u8 = byteExact(weightOf, decayRate);
   const f32 = float32Exact(weightOf, decayRate);
   const makeValues = (n: number): MatrixValues =>
-    f32 ? new Float32Array(alloc(4 * n)) : new Float64Array(alloc(8 * n));
+    u8
+      ? new Uint8Array(alloc(n))
+      : f32
+        ? new Float32Array(alloc(4 * n))
+        : new Float64Array(alloc(8 * n));
 
   // One pass per user: a slot per item (reset through the user's own pairs).
   // Only users with more rows than the cap can need it, so only they track

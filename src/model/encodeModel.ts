@@ -138,6 +138,12 @@ export interface EncodeModelOptions {
   popularityItems?: number;
   /** Build time. Default now. */
   createdAt?: Date;
+  /**
+   * The shard files, already encoded for `shards` shards by
+   * {@link encodeShardRange} (for instance in parts, on worker threads).
+   * Default: encoded here.
+   */
+  shardBytes?: readonly Uint8Array[];
 }
 
 /** One file of an encoded model. */
@@ -385,35 +391,25 @@ function encodeShard(
   return w.result();
 }
 
-function encodeShards(
-  input: ModelInput,
-  shards: number,
-  scoreBits: 8 | 16,
-  order: IdOrder,
-  only?: number,
-): Uint8Array[] {
-  const groups = groupByShard(input.neighbours.itemIds, shards);
-  const local = new Int32Array(input.neighbours.itemIds.length).fill(-1);
-  const out: Uint8Array[] = [];
-  for (let s = 0; s < shards; s++) {
-    if (only !== undefined && s !== only) continue;
-    out.push(encodeShard(s, shards, groups[s], input, scoreBits, local, order));
-  }
-  return out;
+/** The shard count and score width a model will be encoded with. */
+export interface ShardLayout {
+  shards: number;
+  scoreBits: 8 | 16;
 }
 
 /**
- * Encodes a model into its files: `manifest.json`, one binary shard per
- * `shards` (named with their checksum, so a CDN can cache them forever) and
- * `popularity.json`.
+ * The shard count and score width {@link encodeModel} uses for `input` with
+ * `options` (sizing the shards from a sample when `options.shards` is not
+ * given), so shards can be encoded elsewhere with {@link encodeShardRange}.
  *
- * @param input - Neighbour lists (similar, together) and popularity over the same item ids.
- * @param options - See {@link EncodeModelOptions}.
  * @throws LikewiseError `INVALID_OPTION` for a bad shard count or score width.
- * @example
- * const { manifest, files } = encodeModel({ neighbours, together, popularity, k: 50, similarity: 'cosine' });
+ * @example const { shards, scoreBits } = shardLayout(input, { scoreBits: 8 });
  */
-export function encodeModel(input: ModelInput, options: EncodeModelOptions = {}): EncodedModel {
+export function shardLayout(input: ModelInput, options: EncodeModelOptions = {}): ShardLayout {
+  return layoutWith(input, options);
+}
+
+function layoutWith(input: ModelInput, options: EncodeModelOptions, order?: IdOrder): ShardLayout {
   const itemCount = input.neighbours.itemIds.length;
   const scoreBits = options.scoreBits ?? 8;
   if (scoreBits !== 8 && scoreBits !== 16) {
@@ -431,17 +427,79 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
       `shards must be an integer from 1 to 65536, got ${String(options.shards)}`,
     );
   }
-  const idRank = idOrder(input.neighbours.itemIds);
-  let shards = options.shards;
-  if (shards === undefined) {
-    // Measure one shard at ~400 items per shard, then size shards to the target.
-    const target = options.targetShardBytes ?? 32_000;
-    const guess = Math.max(1, Math.ceil(itemCount / 400));
-    const sample = encodeShards(input, guess, scoreBits, idRank, 0)[0];
-    const total = sample.length * guess;
-    shards = Math.max(1, Math.min(65536, Math.round(total / target)));
-  }
-  const shardBytes = encodeShards(input, shards, scoreBits, idRank);
+  if (options.shards !== undefined) return { shards: options.shards, scoreBits };
+  // Measure one shard at ~400 items per shard, then size shards to the target.
+  const target = options.targetShardBytes ?? 32_000;
+  const guess = Math.max(1, Math.ceil(itemCount / 400));
+  const sample = encodeRange(
+    input,
+    guess,
+    scoreBits,
+    0,
+    1,
+    order ?? idOrder(input.neighbours.itemIds),
+  )[0];
+  const total = sample.length * guess;
+  return { shards: Math.max(1, Math.min(65536, Math.round(total / target))), scoreBits };
+}
+
+/**
+ * Encodes shards `[from, to)` of a model of `shards` shards: the same bytes
+ * {@link encodeModel} writes for them, so parts encoded on several threads
+ * join into the model (`options.shardBytes`).
+ *
+ * @example const bytes = encodeShardRange(input, shards, 8, 0, shards >> 1);
+ */
+export function encodeShardRange(
+  input: ModelInput,
+  shards: number,
+  scoreBits: 8 | 16,
+  from: number,
+  to: number,
+): Uint8Array[] {
+  return encodeRange(input, shards, scoreBits, from, to, idOrder(input.neighbours.itemIds));
+}
+
+function encodeRange(
+  input: ModelInput,
+  shards: number,
+  scoreBits: 8 | 16,
+  from: number,
+  to: number,
+  order: IdOrder,
+): Uint8Array[] {
+  const groups = groupByShard(input.neighbours.itemIds, shards);
+  const local = new Int32Array(input.neighbours.itemIds.length).fill(-1);
+  const out: Uint8Array[] = [];
+  for (let s = Math.max(0, from); s < Math.min(shards, to); s++)
+    out.push(encodeShard(s, shards, groups[s], input, scoreBits, local, order));
+  return out;
+}
+
+/**
+ * Encodes a model into its files: `manifest.json`, one binary shard per
+ * `shards` (named with their checksum, so a CDN can cache them forever) and
+ * `popularity.json`.
+ *
+ * @param input - Neighbour lists (similar, together) and popularity over the same item ids.
+ * @param options - See {@link EncodeModelOptions}.
+ * @throws LikewiseError `INVALID_OPTION` for a bad shard count or score width.
+ * @example
+ * const { manifest, files } = encodeModel({ neighbours, together, popularity, k: 50, similarity: 'cosine' });
+ */
+export function encodeModel(input: ModelInput, options: EncodeModelOptions = {}): EncodedModel {
+  const itemCount = input.neighbours.itemIds.length;
+  // Sorted once for the sample and the shards (it compares every id).
+  const idRank = options.shardBytes ? undefined : idOrder(input.neighbours.itemIds);
+  const { shards, scoreBits } = layoutWith(input, options, idRank);
+  let shardBytes = options.shardBytes;
+  if (shardBytes === undefined)
+    shardBytes = encodeRange(input, shards, scoreBits, 0, shards, idRank as IdOrder);
+  else if (shardBytes.length !== shards)
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      `shardBytes must hold ${shards} shards, got ${shardBytes.length}`,
+    );
   const files: ModelFile[] = [];
   const checksums: string[] = [];
   const names: string[] = [];

@@ -283,6 +283,25 @@ describe('readEvents: big files', () => {
     );
   });
 
+  it('asks for a collection each time an id table grows, on both halves, with the same log', async () => {
+    const plain = await readEvents(path);
+    let own = 0;
+    let other = 0;
+    const log = await readEvents(path, {
+      collect: () => own++,
+      parallelMinBytes: 0,
+      parallel: (task) => readEventsRange(task, () => other++),
+    });
+    // 5003 users outgrow the first 4096-slot table (kept at most half full) once per half.
+    expect(own).toBeGreaterThanOrEqual(1);
+    expect(other).toBeGreaterThanOrEqual(1);
+    expect(log.length).toBe(plain.length);
+    expect(log.userIds).toEqual(plain.userIds);
+    expect(Array.from(log.users.subarray(0, log.length))).toEqual(
+      Array.from(plain.users.subarray(0, plain.length)),
+    );
+  });
+
   it('can put the columns in shared memory for worker threads', async () => {
     const log = await readEvents(path, { shared: true });
     expect(log.users.buffer).toBeInstanceOf(SharedArrayBuffer);

@@ -4,9 +4,11 @@ import {
   decodePopularity,
   decodeShard,
   encodeModel,
+  encodeShardRange,
   fnv1a,
   type ModelInput,
   type ModelNeighbours,
+  shardLayout,
   shardOf,
   validateManifest,
 } from '../../src/model/encodeModel';
@@ -210,6 +212,29 @@ describe('encodeModel / decodeShard', () => {
     const mean = big.manifest.sizes.reduce((a, b) => a + b, 0) / big.manifest.shards;
     expect(mean).toBeGreaterThan(5_000);
     expect(mean).toBeLessThan(20_000);
+  });
+
+  it('gives the same files when the shards are encoded in parts elsewhere', () => {
+    const n = 3000;
+    const many = Array.from({ length: n }, (_, i) => `item-${i}`);
+    const lists = many.map((_, i) =>
+      Array.from({ length: 20 }, (_, x) => [(i + x + 1) % n, 1 / (x + 1)] as [number, number]),
+    );
+    const big: ModelInput = { ...input, neighbours: csr(many, lists), together: undefined };
+    const createdAt = new Date(0);
+    const whole = encodeModel(big, { createdAt });
+    const layout = shardLayout(big);
+    expect(layout).toEqual({ shards: whole.manifest.shards, scoreBits: 8 });
+    const half = Math.ceil(layout.shards / 2);
+    const parts = encodeShardRange(big, layout.shards, 8, 0, half).concat(
+      encodeShardRange(big, layout.shards, 8, half, layout.shards),
+    );
+    const joined = encodeModel(big, { ...layout, shardBytes: parts, createdAt });
+    expect(joined.files.map((f) => f.name)).toEqual(whole.files.map((f) => f.name));
+    for (const [x, f] of joined.files.entries()) expect(f.bytes).toEqual(whole.files[x].bytes);
+    expect(() => encodeModel(big, { ...layout, shardBytes: parts.slice(1), createdAt })).toThrow(
+      `shardBytes must hold ${layout.shards} shards, got ${layout.shards - 1}`,
+    );
   });
 
   it('refuses a bad shard count', () => {
