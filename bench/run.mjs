@@ -6,7 +6,10 @@ import { spawnSync } from 'node:child_process';
 const quick = process.argv.includes('--quick');
 const steps = [
   ['bundle sizes (gzip)', ['scripts/sizes.mjs']],
-  ['first widget and longest likewise main-thread task (headless Chromium, demo home)', ['bench/browser.mjs']],
+  [
+    'first widget and longest likewise main-thread task (headless Chromium, demo home)',
+    ['bench/browser.mjs'],
+  ],
   ['tracking throughput', ['bench/track.mjs', '5000']],
   ['recommendation quality and speed vs the reference (ml-100k, Ta-Feng)', ['bench/eval.mjs']],
   [
