@@ -38,10 +38,10 @@ export interface ReadEventsOptions {
   /** Allocate the columns in `SharedArrayBuffer`s, so worker threads can read them without a copy. */
   shared?: boolean;
   /**
-   * Runs a full garbage collection: called after an id table is replaced
-   * by a bigger one. The JS heap stays tiny while these tables grow to tens
-   * of megabytes, so V8 would otherwise keep the dead ones and they would
-   * set the peak memory of a big read. Default: V8's own schedule.
+   * Runs a full garbage collection: called after an id table of 4 MiB or
+   * more is replaced by a bigger one. The JS heap stays tiny while these
+   * tables grow to tens of megabytes, so V8 would otherwise keep the dead
+   * ones and they would set the peak memory of a big read. Default: V8's own schedule.
    */
   collect?: () => void;
   /**
@@ -115,6 +115,9 @@ export interface InternedKeys {
   arena: Uint8Array;
   ends: Uint32Array;
 }
+
+/** Tables of at least this many int32s (4 MiB) are collected as soon as they are replaced. */
+const GROW_COLLECT_INTS = 1 << 20;
 
 /** Int32 fields per hash-table slot: hash, id + 1, length, arena start, 16 key bytes. */
 const SLOT = 8;
@@ -275,7 +278,8 @@ class ByteInterner {
     this.mask = mask;
     // The old table is garbage now; collecting it at once keeps it from
     // piling up beside the next, bigger one (see ReadEventsOptions.collect).
-    this.onGrow?.();
+    // Small tables are left to V8: a full collection costs more than they weigh.
+    if (old.length >= GROW_COLLECT_INTS) this.onGrow?.();
   }
 }
 

@@ -171,47 +171,40 @@ function parseArgs(argv: string[]): TrainArgs | string {
   };
 }
 
-/**
- * Worker payload of the side builds (popularity and bought-together): the
- * log and its grouping, in shared memory.
- */
-interface SidePayload {
+/** The log without its columns: what the builds keep once they read groupings instead. */
+function bareLog(log: InteractionLog): InteractionLog {
+  return {
+    itemIds: log.itemIds,
+    userCount: log.userCount,
+    users: new Uint32Array(0),
+    items: new Uint32Array(0),
+    types: new Uint8Array(0),
+    times: new Float64Array(0),
+    length: log.length,
+  };
+}
+
+/** Worker payload of the popularity build: the log without its columns, and its grouping. */
+interface PopularityPayload {
+  log: InteractionLog;
+  /** Grouped for the similar build's counted types (the same as popularity's). */
+  rows?: UserRows;
+  options: PopularityOptions;
+}
+
+/** Input of the bought-together build: its grouping (gathered: no log columns needed) and options. */
+interface TogetherPayload {
   log: InteractionLog;
   rows: UserRows;
-  /** The rows grouped for the bought-together types, when that build runs. */
-  togetherRows?: UserRows;
-  popularity: PopularityOptions;
-  /** Bought-together build options, or none. */
-  together?: BuildOptions;
+  together: BuildOptions;
 }
 
-/** What the side builds produce. */
-interface SideBuilt {
-  popularity: Float32Array;
-  together?: NeighbourLists;
-}
-
-/** Popularity (sharing the grouping: it counts the same types) and the bought-together lists. */
-function sideBuilds(payload: SidePayload, rank: Uint32Array): SideBuilt {
-  return { popularity: popularityBuild(payload), together: togetherBuild(payload, rank) };
-}
-
-function popularityBuild({ log, rows, popularity }: SidePayload): Float32Array {
-  return buildPopularity(log, popularity, rows);
-}
-
-/** What the popularity worker sends back: popularity, and the items' tie ranks for both plans. */
-interface PopularityBuilt {
-  popularity: Float32Array;
-  rank: Uint32Array;
-}
-
+/** The bought-together lists. */
 function togetherBuild(
-  { log, togetherRows, together }: SidePayload,
+  { log, rows, together }: TogetherPayload,
   rank: Uint32Array,
-): NeighbourLists | undefined {
-  if (!together) return undefined;
-  const m = buildUserItemMatrix(log, together, togetherRows);
+): NeighbourLists {
+  const m = buildUserItemMatrix(log, together, rows);
   return buildNeighbourRows(planNeighbours(m, log.itemIds, together, false, rank));
 }
 
@@ -252,16 +245,9 @@ export const workerTasks: Record<string, WorkerTask> = {
     );
     return { result, transfer };
   },
-  async popularity(payload: SidePayload) {
-    // The id sort behind the tie ranks is done here, where there is time to spare.
-    const result: PopularityBuilt = {
-      popularity: popularityBuild(payload),
-      rank: idRanks(payload.log.itemIds),
-    };
-    return {
-      result,
-      transfer: [result.popularity.buffer as ArrayBuffer, result.rank.buffer as ArrayBuffer],
-    };
+  async popularity({ log, rows, options }: PopularityPayload) {
+    const result = buildPopularity(log, options, rows);
+    return { result, transfer: [result.buffer as ArrayBuffer] };
   },
   async encodeShards({ input, layout, from, to }: ShardsPayload) {
     const result = encodeShardRange(input, layout.shards, layout.scoreBits, from, to);
@@ -322,6 +308,48 @@ export function splitRows(
 /** Neighbour chunks per thread: enough that the last one to finish waits little. */
 const CHUNKS_PER_THREAD = 12;
 
+/** What {@link groupLog} leaves of the log. */
+interface GroupedLog {
+  /** The log without its columns. */
+  log: InteractionLog;
+  /** The similar items' and popularity's grouping (gathered). */
+  rows?: UserRows;
+  /** The bought-together build's input, when it runs. */
+  togetherPayload?: TogetherPayload;
+  /** The latest event time: the decay's reference. */
+  now: number;
+}
+
+/**
+ * Groups the log for every build, with the rows' items, types and times
+ * gathered in user order (so the per-user passes read in order), and takes
+ * the log out of `input`: once this returns, the build holds none of its
+ * columns (a separate function, so no temporary of the build's own frame
+ * can keep one alive).
+ */
+function groupLog(
+  input: { log?: InteractionLog },
+  similarOptions: BuildOptions,
+  together: BuildOptions | undefined,
+  shared: boolean,
+): GroupedLog {
+  const log = input.log;
+  input.log = undefined;
+  if (!log) throw new Error('no log');
+  const togetherPayload: TogetherPayload | undefined = together
+    ? {
+        log: bareLog(log),
+        rows: groupRowsByUser(log, countedTypesOf(together), shared, true),
+        together,
+      }
+    : undefined;
+  const rows = groupRowsByUser(log, countedTypesOf(similarOptions), shared, true);
+  let now = Number.NEGATIVE_INFINITY;
+  const { times, length } = log;
+  for (let r = 0; r < length; r++) if (times[r] > now) now = times[r];
+  return { log: bareLog(log), rows, togetherPayload, now };
+}
+
 /** What the build phase produces. */
 interface Built {
   neighbours: Neighbours;
@@ -330,12 +358,12 @@ interface Built {
 }
 
 /**
- * The build phase. The log is grouped by user once; one user x item matrix
- * and one neighbour plan are built, in shared memory when a worker thread
- * helps, and shared with it (never rebuilt per thread). With a worker:
- * popularity runs there while this thread builds the matrix and plan, then
- * both threads claim chunks of similar-item rows until none are left (this
- * one after the small bought-together build).
+ * The build phase. The log is grouped by user once for the similar items
+ * and popularity; one user x item matrix and one neighbour plan are built,
+ * in shared memory when a worker thread helps, and shared with it (never
+ * rebuilt per thread). With a worker: popularity runs there while this
+ * thread builds the bought-together lists and the matrix, then both threads
+ * claim chunks of similar-item rows until none are left.
  */
 async function build(
   input: { log?: InteractionLog },
@@ -344,12 +372,6 @@ async function build(
   show: (label: string, fraction: number) => void,
   collect: () => void,
 ): Promise<Built> {
-  // Taken out of `input` so that dropping it below frees the log's columns
-  // (the largest arrays) before the similar-item rows are built.
-  let log: InteractionLog | undefined = input.log;
-  input.log = undefined;
-  if (!log) throw new Error('no log');
-  const itemIds = log.itemIds;
   const shared = entry !== undefined;
   const similarOptions: BuildOptions = {
     k: args.k,
@@ -360,45 +382,40 @@ async function build(
     args.togetherK > 0
       ? { k: args.togetherK, types: BOUGHT_TOGETHER_TYPES, maxItemsPerUser: args.maxItemsPerUser }
       : undefined;
-  let rows: UserRows | undefined = groupRowsByUser(log, countedTypesOf(similarOptions), shared);
-  let side: SidePayload | undefined = {
-    // Only the columns (shared memory) and item ids: not the user ids, and
-    // not the user column (the builds read the groupings instead).
-    log: {
-      itemIds,
-      userCount: log.userCount,
-      users: new Uint32Array(0),
-      items: log.items,
-      types: log.types,
-      times: log.times,
-      length: log.length,
-    },
+  const grouped = groupLog(input, similarOptions, together, shared);
+  // The log's columns can go now.
+  collect();
+  const { now } = grouped;
+  let togetherPayload = grouped.togetherPayload;
+  grouped.togetherPayload = undefined;
+  let log: InteractionLog | undefined = grouped.log;
+  let rows: UserRows | undefined = grouped.rows;
+  grouped.rows = undefined;
+  const itemIds = log.itemIds;
+  // Popularity runs on the worker (from here on) while this thread builds
+  // the (smaller) bought-together lists and then the similar-item matrix:
+  // about equal shares. In that order, the bought-together build's scratch
+  // is gone before the matrix is allocated.
+  const popularityPayload: PopularityPayload = {
+    log,
     rows,
-    popularity: args.halfLifeDays > 0 ? { halfLifeDays: args.halfLifeDays } : {},
-    together,
+    options: args.halfLifeDays > 0 ? { halfLifeDays: args.halfLifeDays, now } : {},
   };
-  // Popularity runs on the worker (from here on) while this thread groups
-  // for bought-together, builds the matrix and then the (smaller)
-  // bought-together lists: about equal shares.
   const popularityTask = entry
-    ? runWorkerTask<PopularityBuilt>(entry, 'popularity', side)
+    ? runWorkerTask<Float32Array>(entry, 'popularity', popularityPayload)
     : undefined;
   // Keep a failed worker from becoming an unhandled rejection meanwhile.
   popularityTask?.catch(() => {});
-  side.togetherRows = together ? groupRowsByUser(log, countedTypesOf(together), shared) : undefined;
-  // Both groupings are made: the user column goes before the matrix is allocated.
-  log = side.log;
+  const rank = idRanks(itemIds);
+  const togetherLists = togetherPayload ? togetherBuild(togetherPayload, rank) : undefined;
+  togetherPayload = undefined;
   collect();
   let m: UserItemMatrix | undefined = buildUserItemMatrix(log, { ...similarOptions, shared }, rows);
-  // The side builds are the log's last readers: once they are done the
-  // columns and the groupings go, before the plan and the rows take their
-  // place.
-  const built = popularityTask ? await popularityTask : undefined;
-  const rank = built?.rank ?? idRanks(itemIds);
-  const sides = built
-    ? { together: togetherBuild(side, rank), popularity: built.popularity }
-    : sideBuilds(side, rank);
-  side = undefined;
+  const popularity = popularityTask
+    ? await popularityTask
+    : buildPopularity(log, popularityPayload.options, rows);
+  // The grouping goes before the plan and the row chunks take their place.
+  popularityPayload.rows = undefined;
   log = undefined;
   rows = undefined;
   collect();
@@ -422,11 +439,10 @@ async function build(
     parts.map(([, lists]) => ({ itemIds, ...lists })),
     shared,
   );
-  const t = sides.together;
   return {
     neighbours,
-    together: t ? { itemIds, ...t } : undefined,
-    popularity: sides.popularity,
+    together: togetherLists ? { itemIds, ...togetherLists } : undefined,
+    popularity,
   };
 }
 
@@ -441,7 +457,13 @@ function garbageCollector(): () => void {
   try {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as unknown;
-    if (typeof gc === 'function') return () => gc();
+    // Twice: a collection frees some array buffers only when the next one
+    // starts (their sweeping is deferred), and those are the big ones here.
+    if (typeof gc === 'function')
+      return () => {
+        gc();
+        gc();
+      };
   } catch {
     // Fall back to V8's own schedule.
   }
@@ -501,6 +523,9 @@ async function listedFiles(dir: string): Promise<string[]> {
   }
 }
 
+/** Files written at once by {@link writeModel}. */
+const WRITE_LANES = 8;
+
 /**
  * Writes the model into `dir`: every file through a temporary name and a
  * rename, the manifest last, so a reader sees the old model or the new one,
@@ -511,11 +536,21 @@ async function writeModel(dir: string, files: { name: string; bytes: Uint8Array 
   await mkdir(dir, { recursive: true });
   const previous = await listedFiles(dir);
   const tag = `.tmp-${process.pid}-${Date.now().toString(36)}`;
-  for (const file of files) {
+  const put = async (file: { name: string; bytes: Uint8Array }) => {
     const target = join(dir, file.name);
     await writeFile(target + tag, file.bytes);
     await rename(target + tag, target);
-  }
+  };
+  // A thousand small files: several in flight at once (file system calls
+  // run on libuv's thread pool), the manifest (last in `files`) after all
+  // of them, so it never names a shard that is not there yet.
+  const last = files.length - 1;
+  let next = 0;
+  const lane = async () => {
+    while (next < last) await put(files[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_LANES, last) }, lane));
+  if (last >= 0) await put(files[last]);
   const keep = new Set([...previous, ...files.map((f) => f.name)]);
   for (const name of await readdir(dir)) {
     if (/^(shard-.*\.bin|popularity-.*\.json)$/.test(name) && !keep.has(name)) {

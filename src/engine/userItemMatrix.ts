@@ -83,9 +83,21 @@ export interface UserItemMatrix {
 export interface UserRows {
   /** 1 for each type code that was counted. */
   counted: Uint8Array;
-  /** User u's rows are `byUser[rowStart[u] .. rowStart[u+1])`. */
+  /**
+   * User u's rows are `byUser[rowStart[u] .. rowStart[u+1])` (row numbers of
+   * the log); empty when grouped with `gather`.
+   */
   rowStart: Uint32Array;
   byUser: Uint32Array;
+  /**
+   * With `gather`: the item, type and time of each grouped row, user u's at
+   * `[rowStart[u], rowStart[u+1])` in file order. The per-user passes then
+   * read them in order instead of at random through row numbers, and the
+   * log's columns are not needed (only `options.now` for a decay).
+   */
+  items?: Uint32Array;
+  types?: Uint8Array;
+  times?: Float64Array;
 }
 
 function positiveOption(name: string, value: number | undefined, integer: boolean): void {
@@ -143,21 +155,51 @@ export function groupRowsByUser(
   log: InteractionLog,
   counted: Uint8Array,
   shared = false,
+  gather = false,
 ): UserRows {
   const alloc = shared ? sharedMemory : plain;
-  const { users, types, length: n, userCount } = log;
+  const { users, types, items, length: n, userCount } = log;
   const rowStart = new Uint32Array(alloc(4 * (userCount + 1)));
   for (let r = 0; r < n; r++) rowStart[users[r] + 1] += counted[types[r]];
   for (let u = 0; u < userCount; u++) rowStart[u + 1] += rowStart[u];
-  const byUser = new Uint32Array(alloc(4 * rowStart[userCount]));
+  const total = rowStart[userCount];
   // Reuse rowStart as the fill pointer (shifted by one), then shift it back.
+  if (gather) {
+    const gItems = new Uint32Array(alloc(4 * total));
+    const gTypes = new Uint8Array(alloc(total));
+    const gTimes = new Float64Array(alloc(8 * total));
+    const times = log.times;
+    for (let r = 0; r < n; r++) {
+      const t = types[r];
+      if (counted[t] === 0) continue;
+      const at = rowStart[users[r]]++;
+      gItems[at] = items[r];
+      gTypes[at] = t;
+      gTimes[at] = times[r];
+    }
+    shiftBack(rowStart, userCount);
+    return {
+      counted: Uint8Array.from(counted),
+      rowStart,
+      byUser: new Uint32Array(0),
+      items: gItems,
+      types: gTypes,
+      times: gTimes,
+    };
+  }
+  const byUser = new Uint32Array(alloc(4 * total));
   for (let r = 0; r < n; r++) {
     if (counted[types[r]] === 0) continue;
     byUser[rowStart[users[r]]++] = r;
   }
+  shiftBack(rowStart, userCount);
+  return { counted: Uint8Array.from(counted), rowStart, byUser };
+}
+
+/** Turns fill pointers (each user's end) back into starts. */
+function shiftBack(rowStart: Uint32Array, userCount: number): void {
   for (let u = userCount; u > 0; u--) rowStart[u] = rowStart[u - 1];
   rowStart[0] = 0;
-  return { counted: Uint8Array.from(counted), rowStart, byUser };
 }
 
 /**
@@ -191,6 +233,11 @@ function setup(log: InteractionLog, options: UserItemMatrixOptions, rows?: UserR
   let now = options.now ?? Number.NEGATIVE_INFINITY;
   if (decayRate > 0 && options.now === undefined) {
     const { times, length: n } = log;
+    if (times.length < n)
+      throw new LikewiseError(
+        'INVALID_INPUT',
+        'halfLifeDays needs options.now when the log has no time column',
+      );
     for (let r = 0; r < n; r++) if (times[r] > now) now = times[r];
   }
   const grouped =
@@ -235,9 +282,14 @@ export function buildUserItemMatrix(
   const alloc = options.shared ? sharedMemory : plain;
   const userCount = log.userCount;
   const itemCount = log.itemIds.length;
-  const { items, types, times } = log;
   const { rowStart, byUser } = grouped;
-  const total = byUser.length;
+  // Gathered rows are read in place (row p of the grouping), else through
+  // the row numbers. Either way rows of a user come in file order.
+  const gathered = grouped.items !== undefined;
+  const items = grouped.items ?? log.items;
+  const types = grouped.types ?? log.types;
+  const times = grouped.times ?? log.times;
+  const total = rowStart[userCount];
   const u8 = byteExact(weightOf, decayRate);
   const f32 = float32Exact(weightOf, decayRate);
   const makeValues = (n: number): MatrixValues =>
@@ -270,7 +322,7 @@ export function buildUserItemMatrix(
       capRows = new Uint32Array(p1 - p0);
     }
     for (let p = p0; p < p1; p++) {
-      const r = byUser[p];
+      const r = gathered ? p : byUser[p];
       const it = items[r];
       let v = weightOf[types[r]];
       if (decayRate > 0) v *= Math.exp(-decayRate * Math.max(0, now - times[r]));
@@ -345,8 +397,11 @@ export function itemTotals(
 ): Float64Array {
   const { weightOf, decayRate, now, rows: grouped } = setup(log, options, rows);
   const itemCount = log.itemIds.length;
-  const { items, types, times } = log;
   const { rowStart, byUser } = grouped;
+  const gathered = grouped.items !== undefined;
+  const items = grouped.items ?? log.items;
+  const types = grouped.types ?? log.types;
+  const times = grouped.times ?? log.times;
   const totals = new Float64Array(itemCount);
   const slot = new Int32Array(itemCount).fill(-1);
   let pairItems = new Uint32Array(1024);
@@ -360,7 +415,7 @@ export function itemTotals(
     }
     let np = 0;
     for (let p = p0; p < p1; p++) {
-      const r = byUser[p];
+      const r = gathered ? p : byUser[p];
       const it = items[r];
       let v = weightOf[types[r]];
       if (decayRate > 0) v *= Math.exp(-decayRate * Math.max(0, now - times[r]));

@@ -253,6 +253,15 @@ class ByteWriter {
     this.bytes[this.length++] = v;
   }
 
+  /** `src[start, end)`, byte by byte: cheaper than a subarray for a few bytes. */
+  copy(src: Uint8Array, start: number, end: number): void {
+    this.ensure(end - start);
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = start; i < end; i++) bytes[at++] = src[i];
+    this.length = at;
+  }
+
   raw(b: Uint8Array): void {
     this.ensure(b.length);
     this.bytes.set(b, this.length);
@@ -307,6 +316,32 @@ function sortedById(items: ArrayLike<number>, order: IdOrder): number[] {
   return out;
 }
 
+/** Every id's bytes, back to back (id i is `bytes[starts[i], starts[i + 1])`), when all are ASCII. */
+interface AsciiIds {
+  bytes: Uint8Array;
+  starts: Uint32Array;
+}
+
+/** The ids as {@link AsciiIds}, or undefined when one has a code unit above 0x7f. */
+function asciiIds(itemIds: readonly string[]): AsciiIds | undefined {
+  let total = 0;
+  for (const id of itemIds) total += id.length;
+  const bytes = new Uint8Array(total);
+  const starts = new Uint32Array(itemIds.length + 1);
+  let at = 0;
+  for (let i = 0; i < itemIds.length; i++) {
+    const id = itemIds[i];
+    starts[i] = at;
+    for (let c = 0; c < id.length; c++) {
+      const code = id.charCodeAt(c);
+      if (code > 0x7f) return undefined;
+      bytes[at++] = code;
+    }
+  }
+  starts[itemIds.length] = at;
+  return { bytes, starts };
+}
+
 /** Encodes one shard; `local` is scratch of length itemIds.length filled with -1. */
 function encodeShard(
   index: number,
@@ -316,6 +351,7 @@ function encodeShard(
   scoreBits: 8 | 16,
   local: Int32Array,
   order: IdOrder,
+  ascii: AsciiIds | undefined,
 ): Uint8Array {
   const { itemIds } = input.neighbours;
   const lists = input.together ? [input.neighbours, input.together] : [input.neighbours];
@@ -337,7 +373,6 @@ function encodeShard(
   }
   const table = owned.concat(sortedById(others, order));
   for (let t = 0; t < table.length; t++) local[table[t]] = t;
-  const suffixes: string[] = [];
   const w = new ByteWriter();
   for (const b of SHARD_MAGIC) w.u8(b);
   w.u8(MODEL_VERSION);
@@ -349,23 +384,47 @@ function encodeShard(
   w.u32(table.length);
   const blockAt = w.length;
   w.u32(0);
-  let previous = '';
-  for (const t of table) {
-    const id = itemIds[t];
-    let p = 0;
-    const max = Math.min(id.length, previous.length);
-    while (p < max && id.charCodeAt(p) === previous.charCodeAt(p)) p++;
-    // Never split a surrogate pair: the suffix must be valid UTF-16 on its own.
-    const last = id.charCodeAt(p - 1);
-    if (p > 0 && last >= 0xd800 && last < 0xdc00) p--;
-    w.varint(p);
-    w.varint(id.length - p);
-    suffixes.push(id.slice(p));
-    previous = id;
+  if (ascii) {
+    // ASCII ids: a code unit is a byte, so prefixes are compared and
+    // suffixes copied as bytes, the same output without a string per id.
+    const { bytes, starts } = ascii;
+    const block = new ByteWriter();
+    let prevStart = 0;
+    let prevEnd = 0;
+    for (const t of table) {
+      const start = starts[t];
+      const end = starts[t + 1];
+      const max = Math.min(end - start, prevEnd - prevStart);
+      let p = 0;
+      while (p < max && bytes[start + p] === bytes[prevStart + p]) p++;
+      w.varint(p);
+      w.varint(end - start - p);
+      block.copy(bytes, start + p, end);
+      prevStart = start;
+      prevEnd = end;
+    }
+    new DataView(w.bytes.buffer).setUint32(blockAt, block.length, true);
+    w.raw(block.bytes.subarray(0, block.length));
+  } else {
+    const suffixes: string[] = [];
+    let previous = '';
+    for (const t of table) {
+      const id = itemIds[t];
+      let p = 0;
+      const max = Math.min(id.length, previous.length);
+      while (p < max && id.charCodeAt(p) === previous.charCodeAt(p)) p++;
+      // Never split a surrogate pair: the suffix must be valid UTF-16 on its own.
+      const last = id.charCodeAt(p - 1);
+      if (p > 0 && last >= 0xd800 && last < 0xdc00) p--;
+      w.varint(p);
+      w.varint(id.length - p);
+      suffixes.push(id.slice(p));
+      previous = id;
+    }
+    const block = new TextEncoder().encode(suffixes.join(''));
+    new DataView(w.bytes.buffer).setUint32(blockAt, block.length, true);
+    w.raw(block);
   }
-  const block = new TextEncoder().encode(suffixes.join(''));
-  new DataView(w.bytes.buffer).setUint32(blockAt, block.length, true);
-  w.raw(block);
   const qmax = scoreBits === 8 ? 255 : 65535;
   for (let l = 0; l < 2; l++) {
     const nb = lists[l];
@@ -471,8 +530,9 @@ function encodeRange(
   const groups = groupByShard(input.neighbours.itemIds, shards);
   const local = new Int32Array(input.neighbours.itemIds.length).fill(-1);
   const out: Uint8Array[] = [];
+  const ascii = asciiIds(input.neighbours.itemIds);
   for (let s = Math.max(0, from); s < Math.min(shards, to); s++)
-    out.push(encodeShard(s, shards, groups[s], input, scoreBits, local, order));
+    out.push(encodeShard(s, shards, groups[s], input, scoreBits, local, order, ascii));
   return out;
 }
 

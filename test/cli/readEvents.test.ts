@@ -283,16 +283,21 @@ describe('readEvents: big files', () => {
     );
   });
 
-  it('asks for a collection each time an id table grows, on both halves, with the same log', async () => {
-    const plain = await readEvents(path);
+  it('asks for a collection when a big id table grows, on both halves, with the same log', async () => {
+    // 70,000 distinct users per half outgrow the 131,072-slot table (4 MiB,
+    // kept at most half full): the first table big enough to be collected.
+    const users = 140_000;
+    const lines = ['user,item,timestamp,type'];
+    for (let r = 0; r < users; r++) lines.push(`visitor-${r},item-${r % 97},${r},view`);
+    const many = await file('many-users.csv', `${lines.join('\n')}\n`);
+    const plain = await readEvents(many);
     let own = 0;
     let other = 0;
-    const log = await readEvents(path, {
+    const log = await readEvents(many, {
       collect: () => own++,
       parallelMinBytes: 0,
       parallel: (task) => readEventsRange(task, () => other++),
     });
-    // 5003 users outgrow the first 4096-slot table (kept at most half full) once per half.
     expect(own).toBeGreaterThanOrEqual(1);
     expect(other).toBeGreaterThanOrEqual(1);
     expect(log.length).toBe(plain.length);
@@ -300,6 +305,17 @@ describe('readEvents: big files', () => {
     expect(Array.from(log.users.subarray(0, log.length))).toEqual(
       Array.from(plain.users.subarray(0, plain.length)),
     );
+  });
+
+  it('leaves small id tables to the runtime: no forced collection for a few thousand ids', async () => {
+    let calls = 0;
+    const log = await readEvents(path, {
+      collect: () => calls++,
+      parallelMinBytes: 0,
+      parallel: (task) => readEventsRange(task, () => calls++),
+    });
+    expect(log.userCount).toBe(5003);
+    expect(calls).toBe(0);
   });
 
   it('can put the columns in shared memory for worker threads', async () => {

@@ -270,6 +270,44 @@ describe('shared builds (one grouping, one plan, row chunks)', () => {
     );
   });
 
+  /** The log without its columns: what a build given a gathered grouping may be left with. */
+  const bare = () => ({
+    ...log,
+    users: new Uint32Array(0),
+    items: new Uint32Array(0),
+    types: new Uint8Array(0),
+    times: new Float64Array(0),
+  });
+
+  it('builds the same matrix and lists from a gathered grouping, without the log columns', () => {
+    // A cap of 5 bites for most users: the most recent pairs must be the same ones.
+    const options = { k: 10, maxItemsPerUser: 5 };
+    const rows = groupRowsByUser(log, countedTypesOf(options), false, true);
+    expect(rows.items?.length).toBe(rows.rowStart[log.userCount]);
+    const m = buildUserItemMatrix(bare(), options, rows);
+    expect(m).toEqual(buildUserItemMatrix(log, options));
+    const lists = buildNeighbourRows(planNeighbours(m, log.itemIds, options));
+    const full = buildNeighbours(log, options);
+    expect(lists.indices).toEqual(full.indices);
+    expect(lists.scores).toEqual(full.scores);
+  });
+
+  it('computes decayed popularity from a gathered grouping given now, without the log columns', () => {
+    const rows = groupRowsByUser(log, countedTypesOf({}), false, true);
+    let now = Number.NEGATIVE_INFINITY;
+    for (let r = 0; r < log.length; r++) now = Math.max(now, log.times[r]);
+    expect(buildPopularity(bare(), { halfLifeDays: 3, now }, rows)).toEqual(
+      buildPopularity(log, { halfLifeDays: 3 }),
+    );
+    let error: unknown;
+    try {
+      buildPopularity(bare(), { halfLifeDays: 3 }, rows);
+    } catch (e) {
+      error = e;
+    }
+    expect(isLikewiseError(error) && error.code).toBe('INVALID_INPUT');
+  });
+
   it('regroups when the given grouping counted other event types', () => {
     const rows = groupRowsByUser(log, countedTypesOf({ types: ['purchase'] }));
     expect(buildNeighbours(log, { k: 5 }, rows)).toEqual(buildNeighbours(log, { k: 5 }));
