@@ -12,12 +12,13 @@ export type ErrorReporter = (error: LikewiseError) => void;
  * A lazily opened, self-healing connection to one database: the shared core
  * of both stores (each store is a Connection with its methods added). Open
  * timeout, reopen after a dead connection, close on `versionchange`, at most
- * 3 attempts per operation, then memory mode.
+ * 3 attempts per operation, then memory mode (after a quota failure, only
+ * until a retry with backoff finds room).
  */
 export interface Connection {
   /** Database name. */
   readonly name: string;
-  /** `'memory'` once IndexedDB was given up on for the life of the page. */
+  /** `'memory'` once IndexedDB was given up on: for the life of the page, or after a quota failure until a retry works. */
   mode: StorageMode;
   /** What memory mode holds (a write-through cache for the state store). */
   readonly mem: Map<string, unknown>;
@@ -108,6 +109,7 @@ export const webStorage = (deps: StoreDeps): StoreDeps['localStorage'] => {
 interface ConnectionOptions {
   site: string;
   openTimeout?: number;
+  retryDelay?: number;
   onError?: ErrorReporter;
 }
 
@@ -116,15 +118,19 @@ interface ConnectionOptions {
  * Nothing is opened until the first `run`.
  *
  * @param options - `site`; `openTimeout` in ms (Safari's `open` can hang
- *   forever), default 1000; `onError` receives every failure (`STORAGE`, or `QUOTA`).
+ *   forever), default 1000; `retryDelay` in ms, default 5000: after a quota
+ *   failure, memory mode lasts this long, then IndexedDB is tried again
+ *   (what memory holds is written back first); the wait doubles on each
+ *   failure, up to 16 times; `onError` receives every failure (`STORAGE`, or `QUOTA`).
  * @param deps - Injected `indexedDB`.
  * @param part - Database name suffix.
- * @param disposable - When true, a quota error deletes this whole database
- *   (the only thing measured to free space) and the operation is retried once.
+ * @param disposable - When true, the first quota error of an operation
+ *   deletes this whole database (the only thing measured to free space) and
+ *   the operation is retried.
  * @throws LikewiseError `INVALID_OPTION` when `site` or `part` is invalid.
  */
 export function createConnection(
-  { site, openTimeout = 1000, onError }: ConnectionOptions,
+  { site, openTimeout = 1000, retryDelay = 5000, onError }: ConnectionOptions,
   { indexedDB: factory }: StoreDeps,
   part?: string,
   disposable?: boolean,
@@ -165,6 +171,11 @@ export function createConnection(
     });
     return p;
   };
+  /** Next backoff after a quota failure (ms); 0 once the site's data is erased (no coming back). */
+  let wait = retryDelay;
+  /** Memory mode after quota: the next transaction first writes back what memory holds. */
+  let back = false;
+  let timer: unknown;
   const c: Connection = {
     name,
     mode: 'indexeddb',
@@ -172,29 +183,52 @@ export function createConnection(
     report,
     fail: failure(report, name),
     async run(op) {
+      let quota = false;
       for (let i = 0; i < 3 && c.mode !== 'memory'; i++) {
         db ||= open();
         const p = db;
         let s: IDBObjectStore | undefined;
         try {
           s = (await p).transaction('kv', 'readwrite').objectStore('kv');
-          return (await Promise.all([op(s), promisifyRequest(s.transaction)]))[0];
+          // Back from memory mode: what it holds goes first, under the same keys
+          // (so nothing is doubled and key order is kept), in the same transaction.
+          if (back) mem.forEach((v, k) => void s?.put(v, k));
+          const r = (await Promise.all([op(s), promisifyRequest(s.transaction)]))[0];
+          if (back) mem.clear();
+          back = false;
+          return r;
         } catch (e) {
           // A silently closed connection fails forever: reopen on the next attempt.
           if (db === p) close();
           // An aborted transaction's own error (e.g. quota) says more than a request's AbortError.
           const error = s?.transaction.error || e;
-          // Quota recovery: once, on the first failure.
-          const full = disposable && !i && isQuotaError(error);
-          c.fail(error, full);
-          if (full) await deleteDatabase(factory, name, c.fail);
+          const full = isQuotaError(error);
+          c.fail(error, disposable && full);
+          // Quota recovery: once per operation, at its first quota error
+          // (Chromium may fail the first attempt on a full origin with another error).
+          if (disposable && full && !quota) await deleteDatabase(factory, name, c.fail);
+          quota ||= full;
         }
+      }
+      // Full: space may come back later in the page's life (another tab or
+      // the browser frees some), so memory mode lasts only until a retry.
+      if (quota && wait && !timer) {
+        timer = setTimeout(() => {
+          timer = 0;
+          if (wait) {
+            c.mode = 'indexeddb';
+            back = true;
+            void c.run(() => 0);
+          }
+        }, wait);
+        wait = Math.min(wait * 2, retryDelay * 16);
       }
       c.mode = 'memory';
       return op(memoryStore(mem));
     },
     close,
     off() {
+      wait = 0;
       c.mode = 'memory';
       mem.clear();
       close();

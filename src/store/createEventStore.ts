@@ -24,6 +24,8 @@ export interface EventStoreOptions {
   maxBytes?: number;
   /** Milliseconds to wait for IndexedDB to open before using memory. Default 1000. */
   openTimeout?: number;
+  /** First wait (ms) before IndexedDB is tried again after a quota failure (doubles, up to 16x). Default 5000. */
+  retryDelay?: number;
   /** Receives background storage failures (codes `STORAGE`, `QUOTA`). */
   onError?: ErrorReporter;
 }

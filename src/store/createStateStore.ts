@@ -10,6 +10,8 @@ export interface StateStoreOptions {
   name?: string;
   /** Milliseconds to wait for IndexedDB to open before using memory. Default 1000. */
   openTimeout?: number;
+  /** First wait (ms) before IndexedDB is tried again after a quota failure (doubles, up to 16x). Default 5000. */
+  retryDelay?: number;
   /** Receives background storage failures (code `STORAGE`). */
   onError?: ErrorReporter;
 }

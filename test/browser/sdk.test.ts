@@ -19,7 +19,6 @@ import {
   sdkReady,
   startDemo,
   storedQueries,
-  unstable,
   VIEWPORT,
   viewProduct as view,
   type W,
@@ -264,37 +263,34 @@ describe('storage in a real browser', () => {
     await context.close();
   });
 
-  unstable(
-    'an event tracked right before navigation is on the next page (RELIABILITY 17)',
-    async () => {
-      const { context, page, problems } = await openShop();
-      await page.goto(url('privacy.html'));
-      await sdkReady(page);
-      const marker = `before-nav-${Math.random().toString(36).slice(2)}`;
-      await Promise.all([
-        page.waitForURL(/cart\.html$/),
-        page
-          .evaluate((m) => {
-            void (window as W).Likewise?.instance?.track({ type: 'search', query: m });
-            location.href = '/cart.html';
-          }, marker)
-          .catch(() => {}),
-      ]);
-      await sdkReady(page);
-      await expect
-        .poll(
-          () =>
-            page.evaluate(async (m) => {
-              const events = (await (window as W).Likewise?.instance?.events()) ?? [];
-              return events.some((e) => e.query === m);
-            }, marker),
-          POLL,
-        )
-        .toBe(true);
-      expectClean(problems);
-      await context.close();
-    },
-  );
+  it('an event tracked right before navigation is on the next page (RELIABILITY 17)', async () => {
+    const { context, page, problems } = await openShop();
+    await page.goto(url('privacy.html'));
+    await sdkReady(page);
+    const marker = `before-nav-${Math.random().toString(36).slice(2)}`;
+    await Promise.all([
+      page.waitForURL(/cart\.html$/),
+      page
+        .evaluate((m) => {
+          void (window as W).Likewise?.instance?.track({ type: 'search', query: m });
+          location.href = '/cart.html';
+        }, marker)
+        .catch(() => {}),
+    ]);
+    await sdkReady(page);
+    await expect
+      .poll(
+        () =>
+          page.evaluate(async (m) => {
+            const events = (await (window as W).Likewise?.instance?.events()) ?? [];
+            return events.some((e) => e.query === m);
+          }, marker),
+        POLL,
+      )
+      .toBe(true);
+    expectClean(problems);
+    await context.close();
+  });
 
   it('in a cross-site iframe: memory mode, 0 uncaught errors (RELIABILITY 12)', async () => {
     const { context, page, problems } = await openShop();
@@ -430,7 +426,7 @@ describe('a full origin (RELIABILITY 10, 11)', () => {
   // within 15 s in 3 runs of 9. So this test pins what holds in every run: the
   // call resolves, nothing is lost for the page, no page error, and writes
   // land again once the origin has room. The recovery itself is pinned by the
-  // two gated tests below (open SDK defects).
+  // two tests below.
   it('tracking on a full origin: 0 page errors, nothing lost for the page, writes land again once there is room', async () => {
     const { page, problems, close, makeRoom } = await fullOrigin();
     try {
@@ -454,56 +450,44 @@ describe('a full origin (RELIABILITY 10, 11)', () => {
     }
   });
 
-  // Open defect (SDK, src/store/createConnection.ts `run`): quota recovery
-  // (delete the events database, retry) runs only when the FIRST attempt's
-  // error is a quota error (`disposable && !i && isQuotaError(error)`). On a
-  // full origin Chromium sometimes aborts that first transaction with
-  // `InvalidStateError: Backend aborted error`; attempts 2 and 3 then fail
-  // with QuotaExceededError, recovery never runs, and the store goes to memory
-  // with the old database intact (about 1 run in 5). Fix: recover on the
-  // first quota error of the operation, whichever attempt it is.
-  unstable(
-    'tracking on a full origin: the write lands, or the events database is recreated',
-    async () => {
-      const { page, problems, close } = await fullOrigin();
-      try {
-        await search(page, 'after-full');
-        await expect
-          .poll(async () => {
-            const queries = await stored(page);
-            // The write found room after all (Chromium's quota check is coarse).
-            if (queries.includes('after-full')) return 'landed';
-            return queries.some((q) => q.startsWith('fill-')) ? 'neither' : 'recreated';
-          }, POLL)
-          .not.toBe('neither');
-        expectClean(problems);
-      } finally {
-        await close();
-      }
-    },
-  );
+  // Chromium on a full origin sometimes aborts the first transaction with
+  // `InvalidStateError: Backend aborted error` and only later attempts with
+  // QuotaExceededError: recovery (delete the events database, retry) runs at
+  // the operation's first quota error, whichever attempt it is.
+  it('tracking on a full origin: the write lands, or the events database is recreated', async () => {
+    const { page, problems, close } = await fullOrigin();
+    try {
+      await search(page, 'after-full');
+      await expect
+        .poll(async () => {
+          const queries = await stored(page);
+          // The write found room after all (Chromium's quota check is coarse).
+          if (queries.includes('after-full')) return 'landed';
+          return queries.some((q) => q.startsWith('fill-')) ? 'neither' : 'recreated';
+        }, POLL)
+        .not.toBe('neither');
+      expectClean(problems);
+    } finally {
+      await close();
+    }
+  });
 
-  // Open defect (SDK, src/store/createConnection.ts): after a quota error that
-  // deleting the events database did not cure, `run` retries at once (three
-  // attempts within a few ms) and then sets memory mode for the life of the
-  // page, so nothing this page tracks reaches IndexedDB even after the origin
-  // has room again. Fails whenever Chromium did not free the deleted space at
-  // once (most runs).
-  unstable(
-    'after a full origin gets room again, the same page writes to IndexedDB again',
-    async () => {
-      const { page, problems, close, makeRoom } = await fullOrigin();
-      try {
-        await search(page, 'after-full');
-        await makeRoom();
-        await search(page, 'after-room');
-        await expect.poll(() => stored(page), POLL).toContain('after-room');
-        expectClean(problems);
-      } finally {
-        await close();
-      }
-    },
-  );
+  // When deleting the events database did not free space at once (most runs),
+  // the store holds events in memory and tries IndexedDB again after a
+  // backoff (5 s, doubling): once the origin has room, what the page tracked
+  // reaches IndexedDB without a reload.
+  it('after a full origin gets room again, the same page writes to IndexedDB again', async () => {
+    const { page, problems, close, makeRoom } = await fullOrigin();
+    try {
+      await search(page, 'after-full');
+      await makeRoom();
+      await search(page, 'after-room');
+      await expect.poll(() => stored(page), POLL).toContain('after-room');
+      expectClean(problems);
+    } finally {
+      await close();
+    }
+  });
 
   it('consent withdrawn while full: nothing recorded or sent afterwards, events database gone', async () => {
     const { page, problems, requests, close } = await fullOrigin();

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isLikewiseError, type LikewiseError } from '../../src/errors';
 import { createEventStore } from '../../src/store/createEventStore';
 import { createStateStore } from '../../src/store/createStateStore';
+import { deleteSiteData } from '../../src/store/deleteSiteData';
 import type { ItemAggregate, LikewiseEvent } from '../../src/types';
 import {
   databaseNames,
@@ -589,5 +590,84 @@ describe('createEventStore: unload backup (RELIABILITY 17)', () => {
     expect(ls.m.has(BACKUP)).toBe(false);
     expect(ls.m.get('likewise-other.events')).toBe('theirs');
     expect(await store.events()).toEqual([]);
+  });
+});
+
+describe('createEventStore: a full origin (RELIABILITY 9, 10)', () => {
+  const full = () => new DOMException('full', 'QuotaExceededError');
+  const eventKeys = async (idb: ReturnType<typeof faultyIndexedDB>) =>
+    (await rawEntries(idb.real, 'likewise-s.events'))
+      .filter(([k]) => k !== 'a')
+      .map(([, e]) => (e as LikewiseEvent).id);
+
+  it('recovers at the first quota error even when an earlier attempt failed otherwise', async () => {
+    const idb = faultyIndexedDB();
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    await store.append(events(0, 5));
+    // Chromium on a full origin: "Backend aborted error" first, then quota.
+    idb.fail({
+      kind: 'abort',
+      error: () => new DOMException('Backend aborted error', 'InvalidStateError'),
+    });
+    idb.fail({ kind: 'abort', error: full });
+    await store.append(events(5, 8));
+    expect(idb.deleted).toEqual(['likewise-s.events']);
+    expect(store.mode).toBe('indexeddb');
+    expect(await eventKeys(idb)).toEqual(ids(events(5, 8)));
+  });
+
+  it('after a failed recovery, memory mode lasts until a retry finds room; held events are written once, in order', async () => {
+    const idb = faultyIndexedDB();
+    const { seen, onError } = errors();
+    const store = createEventStore(
+      { site: 's', maxEvents: 6, retryDelay: 10, onError },
+      { indexedDB: idb.factory },
+    );
+    // The operation's 3 attempts, then the first retry's 3: still full.
+    idb.fail({ kind: 'abort', error: full }, 6);
+    await store.append(events(0, 3));
+    expect(store.mode).toBe('memory');
+    await store.append(events(3, 9));
+    // Bounded in memory as on disk: the oldest compacted into aggregates.
+    expect(ids(await store.events())).toEqual(ids(events(3, 9)));
+    await vi.waitFor(() => expect(idb.writes.length).toBeGreaterThan(3));
+    await vi.waitFor(async () => expect(await eventKeys(idb)).toEqual(ids(events(3, 9))), {
+      timeout: 2000,
+    });
+    expect(store.mode).toBe('indexeddb');
+    // Recovered once per failing operation (the first and the retry), never more.
+    expect(idb.deleted).toEqual(['likewise-s.events', 'likewise-s.events']);
+    expect(seen.every((e) => e.code === 'QUOTA')).toBe(true);
+    const aggregates = await store.aggregates();
+    expect(aggregates.map((a) => a.itemId).sort()).toEqual(['item-0', 'item-1', 'item-2']);
+    // Writes go straight to IndexedDB again.
+    await store.append(events(9, 10));
+    expect(await eventKeys(idb)).toEqual(ids(events(4, 10)));
+    expect(ids(await store.events())).toEqual(ids(events(4, 10)));
+  });
+
+  it('erasing the site during the backoff: the retry never recreates the database', async () => {
+    const idb = faultyIndexedDB();
+    const store = createEventStore({ site: 's', retryDelay: 5 }, { indexedDB: idb.factory });
+    idb.fail({ kind: 'abort', error: full }, 3);
+    await store.append(events(0, 3));
+    expect(store.mode).toBe('memory');
+    const writes = idb.writes.length;
+    await deleteSiteData('s', { indexedDB: idb.factory });
+    await new Promise((r) => setTimeout(r, 60));
+    await store.append(events(3, 4));
+    expect(idb.writes).toHaveLength(writes);
+    expect(await databaseNames(idb.real)).toEqual([]);
+    expect(store.mode).toBe('memory');
+  });
+
+  it('other failures still give up IndexedDB for the page (no retry)', async () => {
+    const idb = faultyIndexedDB();
+    const store = createEventStore({ site: 's', retryDelay: 5 }, { indexedDB: idb.factory });
+    idb.fail({ kind: 'abort', error: () => new DOMException('x', 'UnknownError') }, 3);
+    await store.append(events(0, 3));
+    await new Promise((r) => setTimeout(r, 60));
+    expect(idb.writes).toHaveLength(3);
+    expect(store.mode).toBe('memory');
   });
 });

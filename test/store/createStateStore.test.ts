@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isLikewiseError, type LikewiseError } from '../../src/errors';
 import { createStateStore } from '../../src/store/createStateStore';
-import { databaseNames, failOnUnhandledRejections, faultyIndexedDB } from './faultyIndexedDB';
+import {
+  databaseNames,
+  failOnUnhandledRejections,
+  faultyIndexedDB,
+  rawEntries,
+} from './faultyIndexedDB';
 
 failOnUnhandledRejections();
 afterEach(() => {
@@ -112,5 +117,25 @@ describe('createStateStore', () => {
     expect(seen.map((e) => e.code)).toEqual(['STORAGE']);
     expect(await state.get('consent')).toBe('granted');
     expect(await state.get('anon')).toBe('a-1');
+  });
+
+  it('after quota failures, values set in memory reach IndexedDB once a retry finds room', async () => {
+    const idb = faultyIndexedDB();
+    const state = createStateStore({ site: 's', retryDelay: 10 }, { indexedDB: idb.factory });
+    await state.set('consent', 'granted');
+    idb.fail({ kind: 'abort', error: () => new DOMException('full', 'QuotaExceededError') }, 3);
+    await state.set('session', 'z');
+    expect(state.mode).toBe('memory');
+    expect(idb.deleted).toEqual([]);
+    await vi.waitFor(async () =>
+      expect(new Map(await rawEntries(idb.real, 'likewise-s'))).toEqual(
+        new Map([
+          ['consent', 'granted'],
+          ['session', 'z'],
+        ]),
+      ),
+    );
+    expect(state.mode).toBe('indexeddb');
+    expect(await state.get('session')).toBe('z');
   });
 });
