@@ -2,12 +2,14 @@
 // fakes cannot show, i.e. that "nothing is opened" holds for IndexedDB itself.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLikewise, type LikewiseOptions } from '../src/createLikewise';
 import type { LikewiseError } from '../src/errors';
 import { failOnUnhandled } from './track/fakeStores';
 
 failOnUnhandled();
+// A denial is remembered in localStorage (one per site): each test starts as a new visitor.
+afterEach(() => localStorage.clear());
 
 function setup(factory: IDBFactory, options: Partial<LikewiseOptions> = {}) {
   const errors: LikewiseError[] = [];
@@ -55,7 +57,12 @@ describe('createLikewise with the real store', () => {
     await pending.lw.setConsent('denied');
     expect(open).not.toHaveBeenCalled();
     expect(await names(factory)).toEqual([]);
+    // The denial lasts: the next page starts denied despite the default.
+    const next = setup(factory);
+    expect(next.lw.consent).toBe('denied');
+    next.lw.destroy();
 
+    localStorage.clear(); // another visitor
     const granted = setup(factory);
     await granted.lw.track({ type: 'view', itemId: 'a' });
     expect(await names(factory)).toEqual(['likewise-int', 'likewise-int.events']);

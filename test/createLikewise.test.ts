@@ -1,10 +1,12 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLikewise, type LikewiseDeps, type LikewiseOptions } from '../src/createLikewise';
 import { isLikewiseError, type LikewiseError } from '../src/errors';
 import type { LikewiseEvent } from '../src/types';
 import { counterIds, createFakeDisk, type FakeDisk, failOnUnhandled } from './track/fakeStores';
 
 failOnUnhandled();
+// A denial is remembered in localStorage (one per site): each test starts as a new visitor.
+afterEach(() => localStorage.clear());
 
 const MIN = 60_000;
 /** Fields LikewiseEvent documents (src/types.ts). */

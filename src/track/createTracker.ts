@@ -1,4 +1,5 @@
 import { LikewiseError } from '../errors';
+import { type StoreDeps, webStorage } from '../store/createConnection';
 import type { EventStore, StateStore, StorageMode } from '../store/types';
 import type { ItemAggregate, LikewiseEvent } from '../types';
 import { createSession } from './createSession';
@@ -36,6 +37,8 @@ export interface TrackerOptions {
   ) => Promise<void>;
   /** Whether IndexedDB exists at all (what `storage` says before the first write). */
   hasIndexedDB: boolean;
+  /** Where the denial record is kept. Default: the global `localStorage`; `null` for none. */
+  localStorage?: StoreDeps['localStorage'];
 }
 
 /** The consent-gated event pipeline behind `lw.track()` and its siblings (semantics: `Likewise` in createLikewise.ts). */
@@ -68,13 +71,27 @@ export const CONSENTS: ConsentState[] = ['granted', 'pending', 'denied'];
  * written with the next batch. State store keys: `session` (see
  * `createSession`) and `consent` (the recorded grant).
  *
+ * A denial lasts: `setConsent('denied')` leaves `denied` (nothing else, no
+ * identifier) under the `localStorage` key `likewise-<site>.consent`, which
+ * `forget()` keeps; at start it wins over `o.consent` (the host's default),
+ * read synchronously so nothing is stored or sent before. Only an explicit
+ * `setConsent('granted')` removes it. Without a usable `localStorage` the
+ * denial lasts for the page only.
+ *
  * @param o - validated options and injected dependencies
  * @example
  * const t = createTracker({ site: 'shop', consent: 'pending', ... })
  */
 export function createTracker(o: TrackerOptions): Tracker {
   const { site, report } = o;
-  let consent = o.consent;
+  const KEY = `likewise-${site}.consent`;
+  /** Runs `f` on the denial record's storage; none, or a throwing one, gives undefined. */
+  const record = (f: (s: Storage) => unknown) => {
+    try {
+      return f(webStorage(o) as Storage);
+    } catch {}
+  };
+  let consent = record((s) => s.getItem(KEY)) === 'denied' ? 'denied' : o.consent;
   /** Validated events waiting for their session (the batch of the next scheduled flush). */
   let queue: LikewiseEvent[] | undefined;
   /** Events not (yet) in the store: before consent, or after a failed write. */
@@ -236,6 +253,8 @@ export function createTracker(o: TrackerOptions): Tracker {
         );
       const grant = !granted() && next === 'granted';
       consent = next;
+      // A refusal is remembered (the one thing kept without consent); an opt-in ends it.
+      if (next !== 'pending') record((s) => (granted() ? s.removeItem(KEY) : s.setItem(KEY, next)));
       return next === 'denied'
         ? forget()
         : run(async () => {

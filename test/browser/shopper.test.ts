@@ -16,7 +16,6 @@ import {
   sdkReady,
   startDemo,
   storedCount,
-  unstable,
   viewProduct as view,
   type W,
   widgetIds,
@@ -211,32 +210,25 @@ describe('privacy panel (data-likewise-privacy)', () => {
     await context.close();
   });
 
-  // Open defect (SDK, src/track/createTracker.ts setConsent / start-up):
-  // `setConsent('denied')` runs forget(), which erases every database, and
-  // nothing records the denial; the stored consent record is never read at
-  // start either, so the next page starts from the script tag's default
-  // (`granted` on the demo) and tracks, stores and sends again. Fix: keep a
-  // small denial record that forget() leaves (no identifier in it) and read
-  // it at start: a recorded denial wins over the host's default.
-  unstable(
-    '"stop personalisation" lasts: on later pages nothing is recorded, stored or sent',
-    async () => {
-      const { context, page, problems } = await openShop();
-      await stopPersonalisation(page);
-      const posts = watchPosts(page);
-      await page.goto(url(`product.html?id=${fantasy()[1].id}`));
-      await sdkReady(page);
-      await widgetIds(page, '[data-likewise="similar"]');
-      await page.locator('[data-shop="add"]').click();
-      await page.waitForTimeout(1500);
-      expect(await page.evaluate(() => (window as W).Likewise?.instance?.consent)).toBe('denied');
-      expect(await instanceEvents(page)).toEqual([]);
-      expect(await databaseNames(page)).not.toContain(EVENTS_DB);
-      expect(posts).toEqual([]);
-      expectClean(problems);
-      await context.close();
-    },
-  );
+  // The denial is remembered (localStorage `likewise-shop.consent` = `denied`,
+  // kept by forget(), no identifier in it) and wins over the script tag's
+  // default (`granted` on the demo) on every later page.
+  it('"stop personalisation" lasts: on later pages nothing is recorded, stored or sent', async () => {
+    const { context, page, problems } = await openShop();
+    await stopPersonalisation(page);
+    const posts = watchPosts(page);
+    await page.goto(url(`product.html?id=${fantasy()[1].id}`));
+    await sdkReady(page);
+    await widgetIds(page, '[data-likewise="similar"]');
+    await page.locator('[data-shop="add"]').click();
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate(() => (window as W).Likewise?.instance?.consent)).toBe('denied');
+    expect(await instanceEvents(page)).toEqual([]);
+    expect(await databaseNames(page)).not.toContain(EVENTS_DB);
+    expect(posts).toEqual([]);
+    expectClean(problems);
+    await context.close();
+  });
 });
 
 describe('"not interested" (data-dismissible)', () => {

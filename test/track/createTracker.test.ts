@@ -20,6 +20,7 @@ function setup(options: Partial<TrackerOptions> = {}) {
     now: () => 1000,
     randomId: counterIds(),
     hasIndexedDB: true,
+    localStorage: null,
     ...disk.deps,
     ...options,
   });
@@ -92,5 +93,66 @@ describe('createTracker', () => {
     for (const p of [next, after]) p.tracker.destroy();
     // The page that left reports its timed-out open, if it lives that long; the others report nothing.
     expect([...next.errors, ...after.errors]).toEqual([]);
+  });
+
+  describe('a denial lasts (shopper stopped personalisation)', () => {
+    const fakeStorage = () => {
+      const m = new Map<string, string>();
+      return {
+        m,
+        getItem: (k: string) => m.get(k) ?? null,
+        setItem: (k: string, v: string) => void m.set(k, v),
+        removeItem: (k: string) => void m.delete(k),
+      };
+    };
+
+    it('the next page starts denied whatever the host default, and records, stores and announces nothing', async () => {
+      const localStorage = fakeStorage();
+      const first = setup({ localStorage });
+      await first.tracker.track({ type: 'view', itemId: 'a' });
+      await first.tracker.setConsent('denied');
+      // The record: one key, the word "denied", no identifier; forget() left it.
+      expect([...localStorage.m]).toEqual([['likewise-shop.consent', 'denied']]);
+      expect(first.disk.deleted).toEqual(['shop']);
+
+      const next = setup({ localStorage, consent: 'granted' });
+      const seen: unknown[] = [];
+      next.tracker.subscribe((e) => seen.push(e));
+      expect(next.tracker.consent).toBe('denied');
+      expect(next.tracker.storage).toBe('memory');
+      await next.tracker.track({ type: 'view', itemId: 'b' });
+      expect(await next.tracker.events()).toEqual([]);
+      expect(seen).toEqual([]);
+      expect(next.tracker.state()).toBeNull();
+      expect(next.disk.factoryCalls).toBe(0);
+      // Another site on the same origin is not affected.
+      expect(setup({ localStorage, site: 'other' }).tracker.consent).toBe('granted');
+    });
+
+    it('an explicit grant ends it: the shopper opted in again', async () => {
+      const localStorage = fakeStorage();
+      await setup({ localStorage }).tracker.setConsent('denied');
+      const next = setup({ localStorage, consent: 'granted' });
+      await next.tracker.setConsent('pending');
+      expect(localStorage.m.size).toBe(1);
+      await next.tracker.setConsent('granted');
+      expect(localStorage.m.size).toBe(0);
+      await next.tracker.track({ type: 'view', itemId: 'c' });
+      expect((await next.tracker.events()).map((e) => e.itemId)).toEqual(['c']);
+      expect(setup({ localStorage, consent: 'granted' }).tracker.consent).toBe('granted');
+    });
+
+    it('without a usable localStorage the denial holds for the page, and nothing throws', async () => {
+      const denied = () => {
+        throw new DOMException('The operation is insecure.', 'SecurityError');
+      };
+      const localStorage = { getItem: denied, setItem: denied, removeItem: denied };
+      const { tracker, errors } = setup({ localStorage });
+      await tracker.setConsent('denied');
+      await tracker.track({ type: 'view', itemId: 'd' });
+      expect(await tracker.events()).toEqual([]);
+      expect(tracker.consent).toBe('denied');
+      expect(errors).toEqual([]);
+    });
   });
 });
