@@ -118,7 +118,9 @@ interface ConnectionOptions {
  * Nothing is opened until the first `run`.
  *
  * @param options - `site`; `openTimeout` in ms (Safari's `open` can hang
- *   forever), default 1000; `retryDelay` in ms, default 5000: after a quota
+ *   forever), default 1000: past it the store works in memory, and if the
+ *   open still succeeds later (a busy disk: measured over 1 s in Chromium
+ *   under heavy fsync load) that connection is taken and memory written back; `retryDelay` in ms, default 5000: after a quota
  *   failure, memory mode lasts this long, then IndexedDB is tried again
  *   (what memory holds is written back first); the wait doubles on each
  *   failure, up to 16 times; `onError` receives every failure (`STORAGE`, or `QUOTA`).
@@ -147,21 +149,31 @@ export function createConnection(
     db = undefined;
   };
   const open = () => {
+    let late = false;
     const p = new Promise<IDBDatabase>((resolve, reject) => {
       // A missing global or a denied open throws here and becomes a rejection.
       const r = (factory || indexedDB).open(name);
-      // A connection that arrives after this is let go on the first versionchange (below).
-      setTimeout(reject, openTimeout, Error('timeout'));
+      setTimeout(() => {
+        late = true;
+        reject(Error('timeout'));
+      }, openTimeout);
       r.onupgradeneeded = () => r.result.createObjectStore('kv');
       r.onsuccess = () => {
         const d = r.result;
+        // A slow open (a busy disk) that arrives after memory mode began: the
+        // connection is taken and what memory holds is written back, unless
+        // the site was erased meanwhile (or another connection is in use).
+        const q = late ? Promise.resolve(d) : p;
         // idb-keyval ignores versionchange (blocking other tabs' upgrades and
         // deletes) and a forced close: let go of the connection on both.
         d.onclose = d.onversionchange = () => {
           d.close();
-          if (db === p) db = undefined;
+          if (db === q) db = undefined;
         };
-        resolve(d);
+        if (!late) return resolve(d);
+        if (!wait || db) return d.close();
+        db = q;
+        heal();
       };
       r.onerror = () => reject(r.error);
     });
@@ -176,6 +188,12 @@ export function createConnection(
   /** Memory mode after quota: the next transaction first writes back what memory holds. */
   let back = false;
   let timer: unknown;
+  /** Leaves memory mode: the next transaction first writes back what memory holds. */
+  const heal = () => {
+    c.mode = 'indexeddb';
+    back = true;
+    void c.run(() => 0);
+  };
   const c: Connection = {
     name,
     mode: 'indexeddb',
@@ -215,11 +233,7 @@ export function createConnection(
       if (quota && wait && !timer) {
         timer = setTimeout(() => {
           timer = 0;
-          if (wait) {
-            c.mode = 'indexeddb';
-            back = true;
-            void c.run(() => 0);
-          }
+          if (wait) heal();
         }, wait);
         wait = Math.min(wait * 2, retryDelay * 16);
       }

@@ -15,7 +15,7 @@ import {
   type Frame,
   type Page,
 } from 'playwright-core';
-import { expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { type DemoServer, startDemoServer } from '../../examples/serve.mjs';
 
 /** Flags that keep headless Chromium quiet and deterministic on a CI box. */
@@ -388,13 +388,6 @@ export interface Book {
   category?: string;
   inStock?: boolean;
 }
-
-/**
- * For tests of known SDK defects (the note at each says which): they run only
- * with LIKEWISE_UNSTABLE=1 (`npm run test:browser:unstable`), so CI stays
- * meaningful while they are being fixed.
- */
-export const unstable = it.runIf(process.env.LIKEWISE_UNSTABLE === '1');
 
 /** No uncaught error and no unhandled rejection in any page or frame. */
 export function expectClean(problems: Problems): void {

@@ -139,6 +139,44 @@ describe('createEventStore: RELIABILITY.md', () => {
     expect(ids(await store.events())).toEqual(['ev-0', 'ev-1']);
   });
 
+  it('2: a slow open (a busy disk) that arrives after the timeout: events kept in memory meanwhile reach IndexedDB, and later writes go there', async () => {
+    const idb = faultyIndexedDB();
+    idb.open = 'slow';
+    idb.openDelay = 80;
+    const { seen, onError } = errors();
+    const store = createEventStore(
+      { site: 's', openTimeout: 20, onError },
+      { indexedDB: idb.factory },
+    );
+    await store.append(events(0, 3));
+    expect(store.mode).toBe('memory');
+    expect(seen.map((e) => e.code)).toEqual(['STORAGE']);
+    await store.append(events(3, 5));
+    await vi.waitFor(() => expect(store.mode).toBe('indexeddb'), { timeout: 1000 });
+    await store.append(events(5, 7));
+    expect(ids(await store.events())).toEqual(ids(events(0, 7)));
+    // What a new page (a fresh connection) finds on disk: all of it, once.
+    const stored = (await rawEntries(idb.real, 'likewise-s.events')).map(([, v]) => v);
+    expect(ids(stored.flat() as LikewiseEvent[]).sort()).toEqual(ids(events(0, 7)).sort());
+    // One open: the late connection is the one used.
+    expect(idb.opened).toHaveLength(1);
+  });
+
+  it('2: a late connection is let go when the site was erased meanwhile (forget)', async () => {
+    const idb = faultyIndexedDB();
+    idb.open = 'slow';
+    idb.openDelay = 60;
+    const store = createEventStore({ site: 's', openTimeout: 10 }, { indexedDB: idb.factory });
+    await store.append(events(0, 2));
+    expect(store.mode).toBe('memory');
+    // Resolves only once the late connection has closed (it blocks the deletion until then).
+    await deleteSiteData('s', { indexedDB: idb.factory });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(store.mode).toBe('memory');
+    expect(await store.events()).toEqual([]);
+    expect(await databaseNames(idb.real)).toEqual([]);
+  });
+
   it('3: silent close: one reopen, the next 100 writes succeed, nothing lost', async () => {
     const idb = faultyIndexedDB();
     const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });

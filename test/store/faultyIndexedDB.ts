@@ -20,8 +20,10 @@ export interface FaultyIndexedDB {
   factory: IDBFactory;
   /** The fake-indexeddb factory underneath (for raw access that bypasses faults). */
   real: IDBFactory;
-  /** How `open()` behaves. */
-  open: 'ok' | 'throw' | 'hang' | 'error';
+  /** How `open()` behaves: `slow` succeeds only `openDelay` ms after the database opened. */
+  open: 'ok' | 'throw' | 'hang' | 'error' | 'slow';
+  /** How late a `slow` open reports success (ms). */
+  openDelay: number;
   /** Hide `databases()` (older Firefox). */
   noDatabases: boolean;
   /** Names passed to `open()`, in order. */
@@ -114,6 +116,27 @@ export function faultyIndexedDB(): FaultyIndexedDB {
         return denied as unknown as IDBOpenDBRequest;
       }
       const request = version === undefined ? real.open(name) : real.open(name, version);
+      if (f.open === 'slow') {
+        // A busy disk: the database opens, but the page hears of it late.
+        const late = {
+          onupgradeneeded: null as (() => void) | null,
+          onsuccess: null as (() => void) | null,
+          onerror: null as (() => void) | null,
+          get result() {
+            return request.result;
+          },
+          get error() {
+            return request.error;
+          },
+        };
+        request.onupgradeneeded = () => late.onupgradeneeded?.();
+        request.onerror = () => late.onerror?.();
+        request.onsuccess = () => {
+          patch(request.result);
+          setTimeout(() => late.onsuccess?.(), f.openDelay);
+        };
+        return late as unknown as IDBOpenDBRequest;
+      }
       // addEventListener listeners run before on* handlers: patch before the store sees the db.
       request.addEventListener('success', () => patch(request.result));
       return request;
@@ -131,6 +154,7 @@ export function faultyIndexedDB(): FaultyIndexedDB {
     factory,
     real,
     open: 'ok',
+    openDelay: 0,
     noDatabases: false,
     opened: [],
     writes: [],
