@@ -13,8 +13,14 @@ const ts = () =>
     include: ['src/**/*.ts'],
     compilerOptions: { noEmit: false, declaration: false, outDir: undefined },
   });
+// hoist_funs: function declarations first, which gzip compresses better (same semantics).
 const min = (module = false) =>
-  terser({ ecma: 2020, module, compress: { passes: 3 }, format: { comments: false } });
+  terser({
+    ecma: 2020,
+    module,
+    compress: { passes: 3, hoist_funs: true },
+    format: { comments: false },
+  });
 const onwarn = (warning, warn) => {
   if (
     warning.code === 'CIRCULAR_DEPENDENCY' &&

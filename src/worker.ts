@@ -16,16 +16,10 @@ const scope = self as unknown as {
 scope.onmessage = async ({ data }: MessageEvent) => {
   const [id, method, args] = data as [number, string, unknown[]];
   try {
-    if (method === 'init') {
-      service = createModelService(args[0] as string | undefined);
-      scope.postMessage([id, true]);
-      return;
-    }
-    const fn = service?.[method as keyof ModelService] as
-      | ((...a: unknown[]) => Promise<unknown>)
-      | undefined;
-    if (!fn) throw new Error(`unknown method ${method}`);
-    scope.postMessage([id, await fn(...args)]);
+    if (method === 'init') service = createModelService(args[0] as string | undefined);
+    // An unknown method (or a call before init) throws a TypeError, answered below.
+    const fn = service![method as keyof ModelService] as (...a: unknown[]) => Promise<unknown>;
+    scope.postMessage([id, method === 'init' || (await fn(...args))]);
   } catch (e) {
     scope.postMessage([
       id,
