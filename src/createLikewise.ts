@@ -563,7 +563,7 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     }
   };
 
-  let defining: Promise<void> | undefined;
+  let defining = false;
   const observe = (root: ParentNode = doc as Document): (() => void) => {
     // The slot's name tells two widgets of one scenario apart in report().
     const named = (el: HTMLElement, o: RenderOptions) =>
@@ -576,7 +576,8 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
         onError: report,
         // <likewise-recs> is defined (an on-demand part) once the page has one.
         onElement: () => {
-          defining ??= lazy((x) => x.defineLikewiseElement(named, undefined, report));
+          if (!defining) lazy((x) => x.defineLikewiseElement(named, undefined, report));
+          defining = true;
         },
       }),
       onPrivacyLink(root, (link) => lazy((x) => x.openPrivacy(core, link))),
