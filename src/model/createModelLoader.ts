@@ -5,7 +5,7 @@
  * so callers fall back to trending.
  */
 import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
-import { isLikewiseError, LikewiseError } from '../errors';
+import { LikewiseError } from '../errors';
 import {
   type DecodedShard,
   decodePopularity,
@@ -96,7 +96,7 @@ export function createModelLoader(
   /** Caches a promise, but forgets network failures so a later call retries. */
   function retryable<T>(promise: Promise<T>, forget: () => void): Promise<T> {
     promise.catch((error: unknown) => {
-      if (isLikewiseError(error, 'MODEL_FETCH')) forget();
+      if ((error as LikewiseError)?.code === 'MODEL_FETCH') forget();
     });
     return promise;
   }
