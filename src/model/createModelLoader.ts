@@ -5,7 +5,7 @@
  * so callers fall back to trending.
  */
 import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
-import { isLikewiseError, LikewiseError } from '../errors';
+import { LikewiseError } from '../errors';
 import {
   type DecodedShard,
   decodePopularity,
@@ -79,36 +79,24 @@ export function createModelLoader(
   const pending = new Map<number, Promise<DecodedShard>>();
   const loaded = new Map<number, { shard: DecodedShard; index: Map<string, number> }>();
 
-  async function get(url: string): Promise<Response> {
-    const f = deps.fetch ?? globalThis.fetch;
-    let response: Response;
-    try {
-      response = await f(url, options.init);
-    } catch (error) {
-      throw new LikewiseError('MODEL_FETCH', `Cannot fetch model file ${url}.`, error);
-    }
-    if (!response.ok) {
-      throw new LikewiseError(
-        'MODEL_FETCH',
-        `Cannot fetch model file ${url}: HTTP ${response.status}.`,
-      );
-    }
-    return response;
-  }
-
   async function bytesOf(url: string): Promise<Uint8Array> {
-    const response = await get(url);
+    let response: Response | undefined;
     try {
-      return new Uint8Array(await response.arrayBuffer());
+      response = await (deps.fetch ?? globalThis.fetch)(url, options.init);
+      if (response.ok) return new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       throw new LikewiseError('MODEL_FETCH', `Cannot fetch model file ${url}.`, error);
     }
+    throw new LikewiseError(
+      'MODEL_FETCH',
+      `Cannot fetch model file ${url}: HTTP ${response.status}.`,
+    );
   }
 
   /** Caches a promise, but forgets network failures so a later call retries. */
   function retryable<T>(promise: Promise<T>, forget: () => void): Promise<T> {
     promise.catch((error: unknown) => {
-      if (isLikewiseError(error, 'MODEL_FETCH')) forget();
+      if ((error as LikewiseError)?.code === 'MODEL_FETCH') forget();
     });
     return promise;
   }
@@ -167,9 +155,10 @@ export function createModelLoader(
         const lists: ShardLists = entry!.shard[kind];
         const a = lists.offsets[x];
         const b = lists.offsets[x + 1];
-        const out: string[] = new Array(b - a);
-        for (let p = a; p < b; p++) out[p - a] = ids[lists.indices[p]];
-        const list = { ids: out, scores: lists.scores.subarray(a, b) };
+        const list = {
+          ids: Array.from(lists.indices.subarray(a, b), (j) => ids[j]),
+          scores: lists.scores.subarray(a, b),
+        };
         cache.set(itemId, list);
         return list;
       },

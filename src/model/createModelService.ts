@@ -22,14 +22,13 @@ export interface ModelService {
   train(events: LikewiseEvent[]): Promise<WireLists>;
 }
 
-const wire = (
-  ids: readonly string[],
-  get: (id: string) => { ids: readonly string[]; scores: ArrayLike<number> } | undefined,
-): WireLists => {
+type List = { ids: readonly string[]; scores: ArrayLike<number> };
+const pair = (list: List): [string[], number[]] => [[...list.ids], Array.from(list.scores)];
+const wire = (ids: readonly string[], get: (id: string) => List | undefined): WireLists => {
   const out: WireLists = {};
   for (const id of ids) {
     const list = get(id);
-    if (list) out[id] = [[...list.ids], Array.from(list.scores)];
+    if (list) out[id] = pair(list);
   }
   return out;
 };
@@ -47,18 +46,13 @@ export function createModelService(
   const loader = modelUrl ? createModelLoader(modelUrl, {}, deps) : undefined;
   return {
     async lists(itemIds) {
-      if (!loader) return { similar: {}, together: {} };
-      const source = await loader.neighbours(itemIds);
+      const source = await loader?.neighbours(itemIds);
       return {
-        similar: wire(itemIds, (id) => source.neighbours(id)),
-        together: wire(itemIds, (id) => source.together.neighbours(id)),
+        similar: wire(itemIds, (id) => source?.neighbours(id)),
+        together: wire(itemIds, (id) => source?.together.neighbours(id)),
       };
     },
-    async popularity() {
-      if (!loader) return [[], []];
-      const p = await loader.popularity();
-      return [[...p.ids], Array.from(p.scores)];
-    },
+    popularity: async () => pair((await loader?.popularity()) ?? { ids: [], scores: [] }),
     async train(events) {
       if (!Array.isArray(events))
         throw new LikewiseError('INVALID_INPUT', 'train needs an array of events.');
