@@ -563,7 +563,7 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     }
   };
 
-  let defining = false;
+  let defining: Promise<void> | undefined;
   const observe = (root: ParentNode = doc as Document): (() => void) => {
     // The slot's name tells two widgets of one scenario apart in report().
     const named = (el: HTMLElement, o: RenderOptions) =>
@@ -576,8 +576,7 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
         onError: report,
         // <likewise-recs> is defined (an on-demand part) once the page has one.
         onElement: () => {
-          if (!defining) lazy((x) => x.defineLikewiseElement(named, undefined, report));
-          defining = true;
+          defining ??= lazy((x) => x.defineLikewiseElement(named, undefined, report));
         },
       }),
       onPrivacyLink(root, (link) => lazy((x) => x.openPrivacy(core, link))),
