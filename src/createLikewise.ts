@@ -28,6 +28,7 @@ import type {
   Scenario,
   TrackInput,
 } from './types';
+import { defineLikewiseElement } from './widgets/defineElement';
 import { observeContainers } from './widgets/observeContainers';
 import { onPrivacyLink } from './widgets/onPrivacyLink';
 import { type RenderOptions, render as renderWidget } from './widgets/render';
@@ -198,7 +199,7 @@ export interface Likewise {
   render(element: HTMLElement, options: RenderOptions & { widget?: string }): () => void;
   /**
    * Fills every `[data-likewise]` container under `root` (now and later),
-   * defines `<likewise-recs>` (loaded on demand once one is under `root`), opens the privacy panel from
+   * defines `<likewise-recs>`, opens the privacy panel from
    * `[data-likewise-privacy]` links, and applies `data-likewise-segment` and
    * `data-likewise-rerank`. The script tag calls it on `document`.
    * @returns a cleanup
@@ -563,7 +564,6 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     }
   };
 
-  let defining: Promise<void> | undefined;
   const observe = (root: ParentNode = doc as Document): (() => void) => {
     // The slot's name tells two widgets of one scenario apart in report().
     const named = (el: HTMLElement, o: RenderOptions) =>
@@ -572,15 +572,10 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
         widget: el.getAttribute('data-likewise-widget') ?? el.getAttribute('widget') ?? undefined,
       });
     const stops = [
-      observeContainers(root, named, {
-        onError: report,
-        // <likewise-recs> is defined (an on-demand part) once the page has one.
-        onElement: () => {
-          defining ??= lazy((x) => x.defineLikewiseElement(named, undefined, report));
-        },
-      }),
+      observeContainers(root, named, { onError: report }),
       onPrivacyLink(root, (link) => lazy((x) => x.openPrivacy(core, link))),
     ];
+    soft(() => defineLikewiseElement(named, undefined, report));
     let alive = true;
     // Targeted content and re-ranked grids need the profile (an on-demand part).
     if (root.querySelector?.('[data-likewise-segment],[data-likewise-rerank]'))

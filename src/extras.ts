@@ -4,8 +4,8 @@
  * the npm build, `likewise.extras.mjs` beside the script-tag build): model
  * decoding and on-device learning for browsers without a Worker,
  * measurement and the collector outbox, and the instance methods behind
- * `report()`, `profile()`, `rerank()`, `identify()`, the privacy panel,
- * targeted content and the `<likewise-recs>` custom element. `createLikewise` loads it at start when `experiment` or
+ * `report()`, `profile()`, `rerank()`, `identify()`, the privacy panel and
+ * targeted content. `createLikewise` loads it at start when `experiment` or
  * `endpoint` is set, else on the first call that needs it.
  */
 import type { LikewiseCore } from './createLikewise';
@@ -23,7 +23,6 @@ import { safeUrl } from './widgets/safeUrl';
 
 export { startMetrics } from './metrics/startMetrics';
 export { createModelService } from './model/createModelService';
-export { defineLikewiseElement } from './widgets/defineElement';
 
 /** `lw.profile()`: the visitor's affinities from their history and the catalogue. Rejects on failure (the instance reports it). */
 export async function profileOf(core: LikewiseCore): Promise<Profile> {

@@ -7,12 +7,6 @@ export interface ObserveContainersDeps {
   MutationObserver?: typeof MutationObserver;
   /** Receives errors thrown by `onContainer` or by a cleanup (e.g. an unknown type). Default `console.error`. */
   onError?: (error: unknown) => void;
-  /**
-   * Called with every `<likewise-recs>` element found under `root` (at start
-   * or added later), so the custom element can be defined only on pages
-   * that use it. Default: such elements are ignored.
-   */
-  onElement?: (el: HTMLElement) => void;
 }
 
 /**
@@ -40,8 +34,7 @@ export function observeContainers(
   const has = (el: Node) => (root as Node).contains(el);
   // A container whose onContainer threw stays known (with no cleanup) until its attributes change.
   const start = (el: HTMLElement) => {
-    if (el.localName === 'likewise-recs') deps.onElement?.(el);
-    else if (!live.has(el) && el.hasAttribute('data-likewise') && has(el))
+    if (!live.has(el) && el.hasAttribute('data-likewise') && has(el))
       live.set(
         el,
         attempt(onError, () =>
@@ -53,10 +46,9 @@ export function observeContainers(
     attempt(onError, live.get(el));
     live.delete(el);
   };
-  const selector = deps.onElement ? '[data-likewise],likewise-recs' : '[data-likewise]';
   const scan = (node: Node) => {
     if (node.nodeType === 1) start(node as HTMLElement);
-    (node as ParentNode).querySelectorAll?.<HTMLElement>(selector).forEach(start);
+    (node as ParentNode).querySelectorAll?.<HTMLElement>('[data-likewise]').forEach(start);
   };
   const MO = deps.MutationObserver ?? globalThis.MutationObserver;
   const observer =

@@ -32,21 +32,6 @@ afterEach(() => {
 });
 
 describe('observeContainers', () => {
-  it('reports <likewise-recs> elements present at start and added later, and renders none of them', async () => {
-    const { onContainer } = recorder();
-    const found: string[] = [];
-    const recs = (id: string) => Object.assign(document.createElement('likewise-recs'), { id });
-    document.body.append(recs('x'));
-    stop = observeContainers(document, onContainer, { onElement: (el) => found.push(el.id) });
-    expect(found).toEqual(['x']);
-    const wrap = document.createElement('section');
-    wrap.append(recs('y'));
-    document.body.append(wrap);
-    await flush();
-    expect(found).toEqual(['x', 'y']);
-    expect(onContainer).not.toHaveBeenCalled();
-  });
-
   it('renders the containers present at start with options read from data-*', () => {
     document.body.append(
       div(
