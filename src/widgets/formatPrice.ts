@@ -1,3 +1,6 @@
+/** Formatters by locale and currency: building one costs far more than formatting. */
+const formats = new Map<string, Intl.NumberFormat>();
+
 /**
  * Formats a price for display with `Intl.NumberFormat`, never throwing.
  *
@@ -13,7 +16,14 @@ export function formatPrice(price: unknown, currency?: string, locale?: string):
   // Page locale with currency, else the browser's locale with currency, else a plain number.
   for (const [l, c] of [[locale?.replace(/_/g, '-'), currency], [undefined, currency], []])
     try {
-      return new Intl.NumberFormat(l, c ? { style: 'currency', currency: c } : {}).format(price);
+      const key = l + ' ' + c;
+      let f = formats.get(key);
+      if (!f)
+        formats.set(
+          key,
+          (f = new Intl.NumberFormat(l, c ? { style: 'currency', currency: c } : {})),
+        );
+      return f.format(price);
     } catch {}
   return '';
 }

@@ -207,7 +207,8 @@ export function render(
       'image',
       a,
       undefined,
-      image ? { src: image, alt: name!, width: '240', height: '240', loading: 'lazy' } : {},
+      // `loading` before `src`: an image whose src is set first has already started loading.
+      image ? { loading: 'lazy', alt: name!, width: '240', height: '240', src: image } : {},
     );
     h('span', 'name', a, name);
     h('span', 'price', a, price);

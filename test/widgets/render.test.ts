@@ -82,6 +82,9 @@ describe('render: the default widget', () => {
     expect(img?.getAttribute('width')).toBe('240');
     expect(img?.getAttribute('height')).toBe('240');
     expect(img?.getAttribute('loading')).toBe('lazy');
+    // Set before src (attributes keep their order): a src set first starts an eager load.
+    const names = img?.getAttributeNames() ?? [];
+    expect(names.indexOf('loading')).toBeLessThan(names.indexOf('src'));
     // No image URL: a placeholder keeps the card's shape, no <img>.
     expect(b.querySelector('img')).toBeNull();
     expect(b.querySelector('.likewise__image')).not.toBeNull();
