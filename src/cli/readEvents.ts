@@ -116,11 +116,20 @@ export interface InternedKeys {
   ends: Uint32Array;
 }
 
-/** Tables of at least this many int32s (4 MiB) are collected as soon as they are replaced. */
-const GROW_COLLECT_INTS = 1 << 20;
+/** Rows (or keys) interned at a time (see {@link LogBuilder.flush}). */
+const BATCH = 256;
 
-/** Int32 fields per hash-table slot: hash, id + 1, length, arena start, 16 key bytes. */
-const SLOT = 8;
+/**
+ * Tables of at least this many int32s (2 MiB, 131,072 slots) are collected
+ * as soon as they are replaced.
+ */
+const GROW_COLLECT_INTS = 1 << 19;
+
+/** Int32 fields of a hash-table slot (see {@link ByteInterner}). */
+const SLOT = 4;
+
+/** Keys up to this many bytes are held whole in their slot. */
+const SHORT_KEY = 11;
 
 /** Up to 4 bytes of `buf[p, end)` packed little-endian (missing bytes are 0). */
 function word(buf: Uint8Array, p: number, end: number): number {
@@ -134,11 +143,17 @@ function word(buf: Uint8Array, p: number, end: number): number {
 
 /**
  * Interns byte strings to dense indexes without making a JS string per
- * lookup: open addressing over FNV-1a hashes. A slot holds the hash, the
- * id, the length and the first 16 bytes of the key side by side, so looking
- * up a short id costs one cache miss; longer keys also compare their tail in
- * a byte arena. (One array per field cost a miss per field, which dominated
- * parsing time on a ten-million-line log.)
+ * lookup: open addressing over FNV-1a hashes, 16 bytes a slot. A key of up
+ * to 11 bytes (most ids) is held whole in its slot: `id + 1`, then its bytes
+ * zero-padded in three words with the length in the top byte of the third,
+ * so a lookup reads one slot and nothing else. A longer key's slot holds
+ * `-(id + 1)`, its first 8 bytes and its hash, and a match is confirmed in
+ * the byte arena, where every key is stored once, in id order. Callers look
+ * keys up in batches, calling {@link touch} for the whole batch first: those
+ * loads do not depend on each other, so the memory system serves many at
+ * once, and the lookups that follow find their slots in cache. (One lookup
+ * at a time waited for a cache and a TLB miss each: on a million users,
+ * most of the parsing time.)
  */
 class ByteInterner {
   readonly ids: string[] = [];
@@ -148,44 +163,64 @@ class ByteInterner {
   keepStrings = true;
   /** Called after the table is replaced by a bigger one. */
   onGrow?: () => void;
+  /** Where touched values go, so no compiler can drop the loads. */
+  sink = 0;
   private table = new Int32Array(SLOT << 12);
   private mask = (1 << 12) - 1;
   private arena = new Uint8Array(1 << 16);
   private arenaUsed = 0;
-  /** End of each key in the arena, by id (keys are stored in id order). */
+  /** End of each key in the arena, by id. */
   private ends = new Uint32Array(1 << 12);
+
+  /** Loads the slot a lookup of `hash` reads first (a prefetch: see the class comment). */
+  touch(hash: number): number {
+    return this.table[(hash & this.mask) * SLOT];
+  }
 
   /** The index of the key `buf[start, end)` whose FNV-1a hash is `hash`; new keys are added. */
   intern(buf: Uint8Array, start: number, end: number, hash: number): number {
     const len = end - start;
     const table = this.table;
     const mask = this.mask;
+    const w0 = word(buf, start, end);
+    const w1 = word(buf, start + 4, end);
     let slot = hash & mask;
-    for (;;) {
-      const at = slot * SLOT;
-      const entry = table[at + 1];
-      if (entry === 0) break;
-      if (
-        table[at] === hash &&
-        table[at + 2] === len &&
-        table[at + 4] === word(buf, start, end) &&
-        table[at + 5] === word(buf, start + 4, end) &&
-        table[at + 6] === word(buf, start + 8, end) &&
-        table[at + 7] === word(buf, start + 12, end)
-      ) {
-        if (len <= 16) return entry - 1;
-        const arena = this.arena;
-        let a = table[at + 3] + 16;
-        let i = start + 16;
-        while (i < end && arena[a] === buf[i]) {
-          a++;
-          i++;
-        }
-        if (i === end) return entry - 1;
+    if (len <= SHORT_KEY) {
+      const w2 = word(buf, start + 8, end) | (len << 24);
+      for (;;) {
+        const at = slot * SLOT;
+        const entry = table[at];
+        if (entry === 0) break;
+        if (entry > 0 && table[at + 1] === w0 && table[at + 2] === w1 && table[at + 3] === w2)
+          return entry - 1;
+        slot = (slot + 1) & mask;
       }
-      slot = (slot + 1) & mask;
+    } else {
+      for (;;) {
+        const at = slot * SLOT;
+        const entry = table[at];
+        if (entry === 0) break;
+        if (
+          entry < 0 &&
+          table[at + 1] === w0 &&
+          table[at + 2] === w1 &&
+          table[at + 3] === hash &&
+          this.sameKey(-entry - 1, buf, start, end)
+        )
+          return -entry - 1;
+        slot = (slot + 1) & mask;
+      }
     }
     return this.add(buf, start, end, hash, slot);
+  }
+
+  /** Is key `id` the bytes `buf[start, end)`? */
+  private sameKey(id: number, buf: Uint8Array, start: number, end: number): boolean {
+    let a = id === 0 ? 0 : this.ends[id - 1];
+    if (this.ends[id] - a !== end - start) return false;
+    const arena = this.arena;
+    for (let i = start; i < end; i++, a++) if (arena[a] !== buf[i]) return false;
+    return true;
   }
 
   /** The index of `key` (slow path: quoted CSV fields, JSON.parse fallbacks). */
@@ -203,13 +238,26 @@ class ByteInterner {
   /** Interns every key of another interner; returns its id -> this interner's id. */
   merge(keys: InternedKeys): Uint32Array {
     const { arena, ends } = keys;
-    const map = new Uint32Array(ends.length);
+    const n = ends.length;
+    const map = new Uint32Array(n);
+    const hashes = new Int32Array(n);
     let start = 0;
-    for (let i = 0; i < ends.length; i++) {
-      const end = ends[i];
-      map[i] = this.intern(arena, start, end, fnv1a(arena, start, end));
-      start = end;
+    for (let i = 0; i < n; i++) {
+      hashes[i] = fnv1a(arena, start, ends[i]);
+      start = ends[i];
     }
+    // In batches, touched first, as the parser does.
+    let sink = 0;
+    start = 0;
+    for (let b0 = 0; b0 < n; b0 += BATCH) {
+      const b1 = Math.min(n, b0 + BATCH);
+      for (let i = b0; i < b1; i++) sink += this.touch(hashes[i]);
+      for (let i = b0; i < b1; i++) {
+        map[i] = this.intern(arena, start, ends[i], hashes[i]);
+        start = ends[i];
+      }
+    }
+    this.sink = sink;
     return map;
   }
 
@@ -240,16 +288,6 @@ class ByteInterner {
       }
       this.ids.push(text);
     }
-    const at = slot * SLOT;
-    const table = this.table;
-    table[at] = hash;
-    table[at + 1] = id + 1;
-    table[at + 2] = len;
-    table[at + 3] = base;
-    table[at + 4] = word(buf, start, end);
-    table[at + 5] = word(buf, start + 4, end);
-    table[at + 6] = word(buf, start + 8, end);
-    table[at + 7] = word(buf, start + 12, end);
     this.arenaUsed = base + len;
     if (id === this.ends.length) {
       const ends = new Uint32Array(id * 2);
@@ -257,23 +295,60 @@ class ByteInterner {
       this.ends = ends;
     }
     this.ends[id] = base + len;
+    this.fill(this.table, slot * SLOT, id, arena, base, base + len, hash);
     // Keep the table at most half full so probe chains stay short.
     if ((id + 1) * 2 > this.mask + 1) this.rehash();
     return id;
   }
 
+  /** Writes the slot at `at` for key `id`, the bytes `buf[start, end)` with this hash. */
+  private fill(
+    table: Int32Array,
+    at: number,
+    id: number,
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    hash: number,
+  ): void {
+    const len = end - start;
+    const short = len <= SHORT_KEY;
+    table[at] = short ? id + 1 : -(id + 1);
+    table[at + 1] = word(buf, start, end);
+    table[at + 2] = word(buf, start + 4, end);
+    table[at + 3] = short ? word(buf, start + 8, end) | (len << 24) : hash;
+  }
+
+  /** Twice the slots; every key is placed again from the arena (slots hold no hash for short keys). */
   private rehash(): void {
     const size = (this.mask + 1) * 2;
     const old = this.table;
     const table = new Int32Array(size * SLOT);
     const mask = size - 1;
-    for (let at = 0; at < old.length; at += SLOT) {
-      if (old[at + 1] === 0) continue;
-      let slot = old[at] & mask;
-      while (table[slot * SLOT + 1] !== 0) slot = (slot + 1) & mask;
-      const to = slot * SLOT;
-      for (let f = 0; f < SLOT; f++) table[to + f] = old[at + f];
+    const { arena, ends, count } = this;
+    // In batches, each batch's first slots touched first (see the class comment).
+    const hashes = new Int32Array(BATCH);
+    let sink = 0;
+    let start = 0;
+    for (let b0 = 0; b0 < count; b0 += BATCH) {
+      const b1 = Math.min(count, b0 + BATCH);
+      let from = start;
+      for (let id = b0; id < b1; id++) {
+        const h = fnv1a(arena, from, ends[id]);
+        hashes[id - b0] = h;
+        sink += table[(h & mask) * SLOT];
+        from = ends[id];
+      }
+      for (let id = b0; id < b1; id++) {
+        const end = ends[id];
+        const hash = hashes[id - b0];
+        let slot = hash & mask;
+        while (table[slot * SLOT] !== 0) slot = (slot + 1) & mask;
+        this.fill(table, slot * SLOT, id, arena, start, end, hash);
+        start = end;
+      }
     }
+    this.sink = sink;
     this.table = table;
     this.mask = mask;
     // The old table is garbage now; collecting it at once keeps it from
@@ -327,6 +402,12 @@ class RowSink {
     const times = new Float64Array(this.buffer(capacity * 8));
     times.set(this.times.subarray(0, n));
     this.times = times;
+  }
+
+  /** Room for `extra` more rows (grown by half, so appends stay linear). */
+  ensure(extra: number): void {
+    const n = this.length;
+    if (n + extra > this.users.length) this.reserve(Math.max(n + extra, Math.ceil(n * 1.5) + 1024));
   }
 
   push(user: number, item: number, type: number, time: number): void {
@@ -605,12 +686,65 @@ class LogBuilder {
       this.skipped++;
       return;
     }
-    this.rows.push(
-      this.users.intern(buf, userS, userE, userH),
-      this.items.intern(buf, itemS, itemE, itemH),
-      type,
-      time,
-    );
+    if (buf !== this.batchBuf) {
+      this.flush();
+      this.batchBuf = buf;
+    }
+    const b = this.batched;
+    const at = b * 3;
+    const spans = this.batchSpans;
+    spans[at] = userS;
+    spans[at + 1] = userE;
+    spans[at + 2] = userH;
+    spans[BATCH * 3 + at] = itemS;
+    spans[BATCH * 3 + at + 1] = itemE;
+    spans[BATCH * 3 + at + 2] = itemH;
+    this.batchTypes[b] = type;
+    this.batchTimes[b] = time;
+    this.batched = b + 1;
+    if (b + 1 === BATCH) this.flush();
+  }
+
+  /** The buffer the batched rows' ids are in (one per batch). */
+  private batchBuf: Uint8Array | undefined;
+  /** Rows found but not yet interned. */
+  private batched = 0;
+  /** Per batched row: user start, end and hash, then (from BATCH * 3) the item's. */
+  private readonly batchSpans = new Int32Array(BATCH * 6);
+  private readonly batchTypes = new Uint8Array(BATCH);
+  private readonly batchTimes = new Float64Array(BATCH);
+
+  /**
+   * Interns the batched rows' ids and appends the rows, in order. Every
+   * slot the batch will read first is loaded first, in a loop whose
+   * loads do not wait on each other (see {@link ByteInterner}). Called
+   * when the batch is full, before the buffer its ids point into changes,
+   * and before any row that does not go through the batch.
+   */
+  flush(): void {
+    const n = this.batched;
+    if (n === 0) return;
+    const buf = this.batchBuf as Uint8Array;
+    const spans = this.batchSpans;
+    const { users, items, rows } = this;
+    const I = BATCH * 3;
+    let sink = 0;
+    for (let b = 0; b < n; b++)
+      sink += users.touch(spans[b * 3 + 2]) + items.touch(spans[I + b * 3 + 2]);
+    users.sink = sink;
+    rows.ensure(n);
+    const { users: userCol, items: itemCol, types, times } = rows;
+    let r = rows.length;
+    for (let b = 0; b < n; b++) {
+      const u = b * 3;
+      userCol[r] = users.intern(buf, spans[u], spans[u + 1], spans[u + 2]);
+      itemCol[r] = items.intern(buf, spans[I + u], spans[I + u + 1], spans[I + u + 2]);
+      types[r] = this.batchTypes[b];
+      times[r] = this.batchTimes[b];
+      r++;
+    }
+    rows.length = r;
+    this.batched = 0;
   }
 
   /** Any CSV line: columns by role, quotes, any time format; bad lines are counted. */
@@ -704,6 +838,8 @@ class LogBuilder {
       this.skipped++;
       return;
     }
+    // Rows and new ids keep file order.
+    this.flush();
     this.rows.push(this.users.internString(user), this.items.internString(item), type, time);
   }
 
@@ -985,6 +1121,8 @@ async function parseRange(
       else builder.ndjsonLine(buf, pos, eol);
       pos = eol + 1;
     }
+    // The batched rows point into `buf`, which is about to move.
+    builder.flush();
     if (last) return;
     buf.copy(buf, 0, pos, filled);
     filled -= pos;

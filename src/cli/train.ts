@@ -216,6 +216,15 @@ interface RowsPayload {
   plan: NeighbourPlan;
   chunks: [number, number][];
   counter: Int32Array;
+  /** The bought-together build, for the worker to run before it claims chunks. */
+  together?: TogetherPayload;
+  rank?: Uint32Array;
+}
+
+/** What the worker of the neighbour task sends back. */
+interface RemoteRows {
+  chunks: ChunkLists;
+  together?: NeighbourLists;
 }
 
 /** Chunks built by one thread: [chunk index, its lists]. */
@@ -254,9 +263,19 @@ export const workerTasks: Record<string, WorkerTask> = {
     return { result, transfer: result.map((bytes) => bytes.buffer as ArrayBuffer) };
   },
   async neighbourRows(payload: RowsPayload) {
-    const result = buildChunks(payload);
+    const together =
+      payload.together && payload.rank ? togetherBuild(payload.together, payload.rank) : undefined;
+    payload.together = undefined;
+    const chunks = buildChunks(payload);
+    const result: RemoteRows = { chunks, together };
     const transfer: ArrayBuffer[] = [];
-    for (const [, lists] of result)
+    if (together)
+      transfer.push(
+        together.offsets.buffer as ArrayBuffer,
+        together.indices.buffer as ArrayBuffer,
+        together.scores.buffer as ArrayBuffer,
+      );
+    for (const [, lists] of chunks)
       transfer.push(
         lists.offsets.buffer as ArrayBuffer,
         lists.indices.buffer as ArrayBuffer,
@@ -362,8 +381,10 @@ interface Built {
  * and popularity; one user x item matrix and one neighbour plan are built,
  * in shared memory when a worker thread helps, and shared with it (never
  * rebuilt per thread). With a worker: popularity runs there while this
- * thread builds the bought-together lists and the matrix, then both threads
- * claim chunks of similar-item rows until none are left.
+ * thread builds the matrix; then a worker builds the bought-together lists
+ * and both threads claim chunks of similar-item rows until none are left
+ * (this thread takes more of them meanwhile: the chunks keep both cores
+ * busy to the end).
  */
 async function build(
   input: { log?: InteractionLog },
@@ -393,9 +414,8 @@ async function build(
   grouped.rows = undefined;
   const itemIds = log.itemIds;
   // Popularity runs on the worker (from here on) while this thread builds
-  // the (smaller) bought-together lists and then the similar-item matrix:
-  // about equal shares. In that order, the bought-together build's scratch
-  // is gone before the matrix is allocated.
+  // the similar-item matrix. Without a worker, the bought-together lists
+  // come first, so their scratch is gone before the matrix is allocated.
   const popularityPayload: PopularityPayload = {
     log,
     rows,
@@ -407,7 +427,11 @@ async function build(
   // Keep a failed worker from becoming an unhandled rejection meanwhile.
   popularityTask?.catch(() => {});
   const rank = idRanks(itemIds);
-  const togetherLists = togetherPayload ? togetherBuild(togetherPayload, rank) : undefined;
+  // With a worker, the bought-together lists are built there first, before
+  // it claims row chunks: this thread takes more chunks meanwhile.
+  const localTogether =
+    togetherPayload && !entry ? togetherBuild(togetherPayload, rank) : undefined;
+  const remoteTogether = entry ? togetherPayload : undefined;
   togetherPayload = undefined;
   collect();
   let m: UserItemMatrix | undefined = buildUserItemMatrix(log, { ...similarOptions, shared }, rows);
@@ -427,13 +451,16 @@ async function build(
   const counter = new Int32Array(
     shared ? (new SharedArrayBuffer(4) as unknown as ArrayBuffer) : new ArrayBuffer(4),
   );
-  const payload: RowsPayload = { plan, chunks, counter };
+  const payload: RowsPayload = { plan, chunks, counter, together: remoteTogether, rank };
   show('similar items', 0.3);
   // A worker claims row chunks beside this thread: the chunks keep both cores busy.
-  const remote = entry ? runWorkerTask<ChunkLists>(entry, 'neighbourRows', payload) : undefined;
+  const remote = entry ? runWorkerTask<RemoteRows>(entry, 'neighbourRows', payload) : undefined;
   remote?.catch(() => {});
+  payload.together = undefined;
   const local = buildChunks(payload);
-  const parts = local.concat(remote ? await remote : []);
+  const done = remote ? await remote : undefined;
+  const togetherLists = done ? done.together : localTogether;
+  const parts = local.concat(done ? done.chunks : []);
   parts.sort((a, b) => a[0] - b[0]);
   const neighbours = mergeNeighbours(
     parts.map(([, lists]) => ({ itemIds, ...lists })),

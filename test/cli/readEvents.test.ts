@@ -136,6 +136,73 @@ describe('readEvents: CSV', () => {
     expect(log.itemIds).toEqual(['café-☕', '🍵']);
   });
 
+  it('keeps ids apart that differ only in length, in a late byte or in a trailing NUL byte', async () => {
+    // Pairs of ids whose FNV-1a hashes agree in their low 16 bits, so in a
+    // table of up to 65,536 slots the second probes the first one's slot
+    // and only the key comparison tells them apart. Ids of up to 11 bytes
+    // are compared whole in their slot, longer ones also in the key arena:
+    // pairs on both sides of that boundary and across it.
+    const fnv = (text: string) => {
+      let h = 0x811c9dc5;
+      for (const byte of Buffer.from(text, 'utf8')) h = Math.imul(h ^ byte, 0x01000193);
+      return h;
+    };
+    /** The first pair `make(n)` whose two ids' hashes agree on the low 16 bits. */
+    const twin = (make: (n: number) => [string, string]): [string, string] => {
+      for (let n = 0; ; n++) {
+        const pair = make(n);
+        if (((fnv(pair[0]) ^ fnv(pair[1])) & 0xffff) === 0) return pair;
+      }
+    };
+    /** The first two ids `make(0), make(1), ...` whose hashes agree on the `mask` bits. */
+    const twins = (make: (n: number) => string, mask: number): [string, string] => {
+      const seen = new Map<number, string>();
+      for (let n = 0; ; n++) {
+        const id = make(n);
+        const key = fnv(id) & mask;
+        const other = seen.get(key);
+        if (other !== undefined) return [other, id];
+        seen.set(key, id);
+      }
+    };
+    const pairs = [
+      // Short ids of the same length.
+      twins((n) => `s${n}`, 0xffff),
+      // An id and the same bytes plus a NUL byte: short, and across the
+      // 11-byte boundary (one held whole in its slot, the other not).
+      twin((n) => [`k${n}`, `k${n}\u0000`]),
+      twin((n) => [`k${n}`.padEnd(11, '-'), `${`k${n}`.padEnd(11, '-')}\u0000`]),
+      // Long ids with the same first 12 bytes and the same full hash: only
+      // the bytes in the arena tell them apart.
+      twins((n) => `${'p'.repeat(12)}${n}`, -1),
+    ];
+    const ids = pairs.flat();
+    const lines = ['user,item,timestamp,type'];
+    // Each id as a user and an item, twice, the second time as a quoted
+    // field (the slow path must find the same id), in between many other
+    // ids (so the tables grow and every key is placed again).
+    for (let r = 0; r < 3000; r++) lines.push(`u${r},filler-item-number-${r},${r},view`);
+    for (const id of ids) lines.push(`${id},${id},1,view`);
+    for (let r = 3000; r < 6000; r++) lines.push(`u${r},i${r},${r},view`);
+    for (const id of ids) lines.push(`"${id}","${id}",2,click`);
+    const log = await readEvents(await file('lengths.csv', `${lines.join('\n')}\n`));
+    expect(log.skipped).toBe(0);
+    const got = rows(log);
+    const first = got.slice(3000, 3000 + ids.length);
+    const second = got.slice(6000 + ids.length);
+    expect(first.map((r) => r[0])).toEqual(ids);
+    expect(first.map((r) => r[1])).toEqual(ids);
+    expect(second.map((r) => r[0])).toEqual(ids);
+    expect(second.map((r) => r[1])).toEqual(ids);
+    // One user and one item index per distinct id, whichever path read it.
+    for (let k = 0; k < ids.length; k++) {
+      expect(log.users[6000 + ids.length + k]).toBe(log.users[3000 + k]);
+      expect(log.items[6000 + ids.length + k]).toBe(log.items[3000 + k]);
+    }
+    expect(log.userCount).toBe(6000 + ids.length);
+    expect(log.itemIds.length).toBe(6000 + ids.length);
+  });
+
   it('refuses a missing file with INVALID_INPUT', async () => {
     const error = await readEvents(join(dir, 'nope.csv')).catch((e: unknown) => e);
     expect(isLikewiseError(error, 'INVALID_INPUT')).toBe(true);
