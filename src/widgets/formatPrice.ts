@@ -17,12 +17,9 @@ export function formatPrice(price: unknown, currency?: string, locale?: string):
   for (const [l, c] of [[locale?.replace(/_/g, '-'), currency], [undefined, currency], []])
     try {
       const key = l + ' ' + c;
-      let f = formats.get(key);
-      if (!f)
-        formats.set(
-          key,
-          (f = new Intl.NumberFormat(l, c ? { style: 'currency', currency: c } : {})),
-        );
+      const f =
+        formats.get(key) ?? new Intl.NumberFormat(l, c ? { style: 'currency', currency: c } : {});
+      formats.set(key, f);
       return f.format(price);
     } catch {}
   return '';
