@@ -82,7 +82,11 @@ const itemAt = (e: LikewiseEvent, x: number): string | undefined =>
  */
 export function visitorState(events: readonly LikewiseEvent[] = []): VisitorState {
   const state: VisitorState = { cart: new Set(), purchased: new Set(), dismissed: new Set() };
-  for (const e of [...events].sort((a, b) => a.ts - b.ts))
+  // Usually in time order already: a copy is sorted only when not.
+  const ordered = events.every((e, i) => !i || events[i - 1].ts <= e.ts)
+    ? events
+    : [...events].sort((a, b) => a.ts - b.ts);
+  for (const e of ordered)
     for (let x = 0; x <= (e.items?.length ?? 0); x++) {
       const id = itemAt(e, x);
       if (id === undefined) continue;

@@ -47,6 +47,19 @@ const commit = (s: IDBObjectStore) => {
 };
 /** Most entries the unload backup holds (it is written synchronously while the page goes). */
 const BACKUP_MAX = 200;
+/** Records checked per task when reading the log back. */
+const READ_SLICE = 500;
+
+/** Resolves in a later task (a message to itself), letting the page run in between. */
+const nextTask = (): Promise<void> =>
+  new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(0);
+  });
 
 /**
  * Creates the bounded, append-only event log of one site, in its own
@@ -77,6 +90,9 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   let warned = false;
   let started = false;
   let backedUp = false;
+  // Appends so far, and the event read on its way with the count it began at.
+  let appended = 0;
+  let shared: [number, Promise<unknown[]>] | undefined;
   /** Appended, not yet handed to a write. */
   let pending: Entry[] = [];
   /** Being written: what a read may not see yet. */
@@ -195,31 +211,48 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   // Invalid records are dropped, and reported once; the aggregates value is no event.
   // Reads do not queue behind writes (a page must never wait for its own
   // history); events not yet committed are taken from memory instead.
+  // Records are checked a slice per task, so a long log never blocks the page
+  // for long, and reads that start while one is on its way, with nothing
+  // appended meanwhile, share it (each page's widgets ask at once).
   const read = <T>(valid: (v: unknown) => v is T, key?: string): Promise<T[]> => {
     start();
+    if (!key && shared?.[0] === appended) return shared[1].then((v) => v.slice() as T[]);
     const unsaved = key ? [] : [...inflight, ...pending];
-    return c
+    const out = c
       .run((s) => request(key ? s.get(key) : s.getAll()))
-      .then((values) => {
+      .then(async (values) => {
         const have = new Set(list(values).map((v) => (v as LikewiseEvent)?.id));
-        return [...list(values), ...unsaved.filter(([, e]) => !have.has(e.id)).map(([, e]) => e)];
-      })
-      .then(
-        (values) =>
-          values.filter((v) => {
-            if (valid(v)) return true;
-            if (!warned && !Array.isArray(v)) {
+        const all = [
+          ...list(values),
+          ...unsaved.filter(([, e]) => !have.has(e.id)).map(([, e]) => e),
+        ];
+        const kept: T[] = [];
+        for (let i = 0; i < all.length; i += READ_SLICE) {
+          if (i) await nextTask();
+          for (const v of all.slice(i, i + READ_SLICE))
+            if (valid(v)) kept.push(v);
+            else if (!warned && !Array.isArray(v)) {
               warned = true;
               c.report(new LikewiseError('STORAGE', 'Invalid stored data dropped'));
             }
-            return false;
-          }) as T[],
-      );
+        }
+        return kept;
+      });
+    if (!key) {
+      const mine: typeof shared = [appended, out as Promise<unknown[]>];
+      shared = mine;
+      const done = () => {
+        if (shared === mine) shared = undefined;
+      };
+      out.then(done, done);
+    }
+    return out;
   };
 
   return Object.assign(c, {
     append(events: LikewiseEvent[]) {
       start();
+      appended++;
       return schedule(
         events.map((e): Entry => {
           // An event appended again (after flushNow) keeps its key: written once.
@@ -249,6 +282,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
     events: () => read(isValidEvent),
     aggregates: () => read(isValidAggregate, AGGREGATES),
     clear() {
+      appended++;
       // Appends not yet written are cleared too (their promises still resolve).
       pending = [];
       next = undefined;

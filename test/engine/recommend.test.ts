@@ -90,6 +90,18 @@ describe('business rules', () => {
     expect([...state.cart]).toEqual([]);
   });
 
+  it('reads events in time order whatever order they come in, and leaves the list as it was', () => {
+    const events = [
+      ev('remove_from_cart', 'b', 2),
+      ev('add_to_cart', 'b', 1),
+      ev('add_to_cart', 'c', 3),
+    ];
+    const copy = [...events];
+    expect([...visitorState(events).cart]).toEqual(['c']);
+    expect(events).toEqual(copy);
+    expect([...visitorState([copy[1], copy[0], copy[2]]).cart]).toEqual(['c']);
+  });
+
   it('filters by category, price range and predicate', () => {
     expect(ids(similar(SOURCE, 'a', { catalog, category: 'shoes' }))).toEqual(['b', 'e']);
     expect(ids(similar(SOURCE, 'a', { catalog, minPrice: 15, maxPrice: 60 }))).toEqual(['b']);

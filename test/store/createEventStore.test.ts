@@ -1,8 +1,10 @@
+import { IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isLikewiseError, type LikewiseError } from '../../src/errors';
 import { createEventStore } from '../../src/store/createEventStore';
 import { createStateStore } from '../../src/store/createStateStore';
 import { deleteSiteData } from '../../src/store/deleteSiteData';
+import { isValidEvent } from '../../src/store/isValidEvent';
 import type { ItemAggregate, LikewiseEvent } from '../../src/types';
 import {
   databaseNames,
@@ -13,6 +15,12 @@ import {
   rawEntries,
   rawPut,
 } from './faultyIndexedDB';
+
+// The real check, counted (a long log is checked a slice per task).
+vi.mock('../../src/store/isValidEvent', async (real) => {
+  const m = await real<typeof import('../../src/store/isValidEvent')>();
+  return { ...m, isValidEvent: vi.fn(m.isValidEvent) };
+});
 
 failOnUnhandledRejections();
 afterEach(() => {
@@ -78,6 +86,52 @@ describe('createEventStore: basics', () => {
     expect(seen.map((e) => [e.code, e.message])).toEqual([
       ['STORAGE', 'Invalid stored data dropped'],
     ]);
+  });
+
+  it('reads that start while one is on its way share it; one after an append reads again', async () => {
+    const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
+    const store = createEventStore({ site: 's' }, { indexedDB: faultyIndexedDB().factory });
+    await store.append(events(0, 3));
+    getAll.mockClear();
+    const [a, b] = await Promise.all([store.events(), store.events()]);
+    expect(getAll).toHaveBeenCalledTimes(1);
+    expect(ids(a)).toEqual(['ev-0', 'ev-1', 'ev-2']);
+    // Each caller gets its own list.
+    expect(a).not.toBe(b);
+    expect(b).toEqual(a);
+    const before = store.events();
+    void store.append([event(9)]);
+    const after = store.events();
+    expect(ids(await before)).toEqual(['ev-0', 'ev-1', 'ev-2']);
+    expect(ids(await after)).toEqual(['ev-0', 'ev-1', 'ev-2', 'ev-9']);
+    expect(getAll).toHaveBeenCalledTimes(3);
+  });
+
+  it('checks a long log a slice per task: the page runs in between, nothing is lost', async () => {
+    const { seen, onError } = errors();
+    const store = createEventStore(
+      { site: 's', onError },
+      { indexedDB: faultyIndexedDB().factory },
+    );
+    await store.append([...events(0, 1200), { ...event(5000), type: 'hack' } as never]);
+    const checked = vi.mocked(isValidEvent);
+    checked.mockClear();
+    // What the page's own tasks see of the check while the read goes on.
+    const midway: number[] = [];
+    let reading = true;
+    const tick = () =>
+      setTimeout(() => {
+        const n = checked.mock.calls.length;
+        if (n > 0 && n < 1201) midway.push(n);
+        if (reading) tick();
+      });
+    tick();
+    const list = await store.events();
+    reading = false;
+    expect(list).toHaveLength(1200);
+    expect(ids(list).slice(-2)).toEqual(['ev-1198', 'ev-1199']);
+    expect(midway.length).toBeGreaterThan(0);
+    expect(seen.map((e) => e.message)).toEqual(['Invalid stored data dropped']);
   });
 
   it('clear() deletes the events database; the store keeps working after', async () => {
