@@ -532,6 +532,8 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
       },
       {
         getRecommendations: (req) => {
+          // The catalogue and the model load beside measurement and the widgets before, not after.
+          recommendFor.warm();
           if (!dedupe) return get(req);
           // One widget at a time, so each sees what the ones before it show
           // (widgets that come into view together would otherwise all miss each other).
@@ -616,6 +618,7 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     ready: Promise.allSettled(core.starting).then(() => undefined),
     recommend(request) {
       checkRequest(request);
+      recommendFor.warm();
       return serve(request.type).then((type) => (type ? recommendFor({ ...request, type }) : []));
     },
     render,

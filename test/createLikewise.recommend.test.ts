@@ -375,6 +375,42 @@ describe('createLikewise: experiment', () => {
     expect(errors).toEqual([]);
   });
 
+  it('loads the catalogue and starts the model while measurement is still loading', async () => {
+    const server = serve({ [CATALOG]: catalogItems() });
+    const posted: string[] = [];
+    class RecordingWorker {
+      postMessage([, method]: [number, string]) {
+        posted.push(method);
+      }
+      terminate() {}
+    }
+    let arrive = () => {};
+    const arrived = new Promise<void>((r) => {
+      arrive = r;
+    });
+    const lw = createLikewise(
+      {
+        site: 'shop',
+        catalog: CATALOG,
+        model: `${M}manifest.json`,
+        worker: 'https://shop.test/likewise.worker.js',
+        experiment: { holdout: 0 },
+      },
+      {
+        indexedDB: new IDBFactory(),
+        fetch: server.fetch,
+        Worker: RecordingWorker as unknown as typeof Worker,
+        loadExtras: () => arrived.then(() => import('../src/extras')),
+      },
+    );
+    running.push(lw);
+    void lw.recommend({ type: 'trending' });
+    await waitFor(() => expect(server.calls).toEqual([CATALOG]));
+    expect(posted).toEqual(['init', 'popularity']);
+    arrive();
+    await lw.ready;
+  });
+
   it('treatment visitors get for-you; control "none" shows holdout visitors nothing', async () => {
     const treated = setup({ experiment: { holdout: 0 } });
     await treated.lw.ready;

@@ -114,16 +114,24 @@ export interface RecommenderOptions {
 }
 
 /**
- * Creates `recommend(request, exclude?)` for one instance.
- *
- * @param exclude - ids other widgets of the page already show (page-level dedupe).
+ * `recommend(request, exclude?)` of one instance (`exclude`: ids other
+ * widgets of the page already show, for page-level dedupe), and `warm()`,
+ * which starts loading what every request needs (the catalogue, and the
+ * model's popularity, which starts the Worker), so a widget does not fetch
+ * them one after another once it is due.
  */
+export type Recommender = ((
+  request: RecommendRequest,
+  exclude?: Iterable<string>,
+) => Promise<Recommendation[]>) & { warm(): void };
+
+/** Creates the {@link Recommender} of one instance. */
 export function createRecommender(
   host: RecommenderHost,
   catalog: Catalog,
   service: ModelService,
   options: RecommenderOptions = {},
-): (request: RecommendRequest, exclude?: Iterable<string>) => Promise<Recommendation[]> {
+): Recommender {
   let popularity: Promise<RankedList> | undefined;
   // The shop's [similar, together] lists of each item a request named
   // (none: the model has no list), one object per list for good.
@@ -239,9 +247,12 @@ export function createRecommender(
     }
     return out;
   };
-  return (request, exclude) => {
+  const recommend: Recommender = (request, exclude) => {
     // Misuse throws at once, not as a rejection.
     checkRequest(request);
     return run(request, exclude);
   };
+  // Neither rejects: failures are reported, and the next request tries again.
+  recommend.warm = () => void Promise.all([catalog.load(), popular()]);
+  return recommend;
 }
