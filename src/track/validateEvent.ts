@@ -158,7 +158,7 @@ export function validateEvent(input: unknown, stored?: boolean): TrackInput {
       o.items?.some((l) => !flat(l)) ||
       JSON.stringify(o).length > 2 * MAX_EVENT_BYTES
     )
-      fail('A stored event needs an id, a session, a ts and scalar fields, in 4096 characters.');
+      fail('Not a stored event.');
     return out;
   }
   const bytes = new Blob([JSON.stringify(out)]).size;
