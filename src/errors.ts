@@ -25,10 +25,11 @@ export type LikewiseErrorCode =
  */
 export class LikewiseError extends Error {
   override readonly name = 'LikewiseError';
+  // `declare`: no class field of their own, so `cause` is an own property only when given.
   /** Machine-readable reason. */
-  readonly code: LikewiseErrorCode;
+  declare readonly code: LikewiseErrorCode;
   /** The underlying error, when this one wraps another. */
-  override readonly cause?: unknown;
+  declare readonly cause?: unknown;
 
   constructor(code: LikewiseErrorCode, message: string, cause?: unknown) {
     super(message);

@@ -5,6 +5,7 @@
  * unusable is dropped (one `INVALID_INPUT` report per load), never rendered.
  */
 import { LikewiseError } from '../errors';
+import { isAmount, isCurrency, isText } from '../track/validateEvent';
 import type { CatalogItem } from '../types';
 import { safeUrl } from '../widgets/safeUrl';
 
@@ -18,8 +19,23 @@ export interface Catalog {
   get(id: string): CatalogItem | undefined;
 }
 
-const str = (v: unknown, max: number) =>
-  typeof v === 'string' && v.length > 0 && v.length <= max ? v : undefined;
+type Check = (v: unknown, base?: string) => unknown;
+const text =
+  (max: number): Check =>
+  (v) =>
+    isText(v, max) ? v : undefined;
+/** Each field's check, in the order of the entry: the clean value, or `undefined` to drop it. */
+const FIELDS: Record<string, Check> = {
+  id: text(256),
+  title: text(512),
+  url: safeUrl,
+  image: safeUrl,
+  price: (v) => (isAmount(v) ? v : undefined),
+  currency: (v) => (isCurrency(v) ? v.toUpperCase() : undefined),
+  category: text(256),
+  brand: text(256),
+  inStock: (v) => (typeof v === 'boolean' ? v : undefined),
+};
 
 /**
  * Checks one untrusted catalogue entry: `id` (1 to 256 characters), `title`
@@ -31,23 +47,12 @@ const str = (v: unknown, max: number) =>
  */
 export function cleanItem(raw: unknown, base?: string): CatalogItem | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
-  const id = str(r.id, 256);
-  const title = str(r.title, 512);
-  const url = safeUrl(r.url, base);
-  if (!id || !title || !url) return undefined;
-  const item: CatalogItem = { id, title, url };
-  const image = safeUrl(r.image, base);
-  if (image) item.image = image;
-  if (typeof r.price === 'number' && r.price >= 0 && r.price < Infinity) item.price = r.price;
-  if (typeof r.currency === 'string' && /^[A-Za-z]{3}$/.test(r.currency))
-    item.currency = r.currency.toUpperCase();
-  const category = str(r.category, 256);
-  if (category) item.category = category;
-  const brand = str(r.brand, 256);
-  if (brand) item.brand = brand;
-  if (typeof r.inStock === 'boolean') item.inStock = r.inStock;
-  return item;
+  const item: Record<string, unknown> = {};
+  for (const k in FIELDS) {
+    const v = FIELDS[k]((raw as Record<string, unknown>)[k], base);
+    if (v !== undefined) item[k] = v;
+  }
+  return item.id && item.title && item.url ? (item as unknown as CatalogItem) : undefined;
 }
 
 /**

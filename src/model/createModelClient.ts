@@ -88,7 +88,7 @@ export function createModelClient(options: ModelClientOptions): ModelService {
     return worker;
   };
 
-  const call = (method: keyof ModelService, args: unknown[]): Promise<never> =>
+  const call = (method: keyof ModelService, ...args: unknown[]): Promise<never> =>
     new Promise((resolve, reject) => {
       const w = start();
       if (!w) return void run(method, args).then(resolve as (v: unknown) => void, reject);
@@ -98,8 +98,8 @@ export function createModelClient(options: ModelClientOptions): ModelService {
     });
 
   return {
-    lists: (ids) => call('lists', [ids]),
-    popularity: () => call('popularity', []),
-    train: (events) => call('train', [events]),
+    lists: (ids) => call('lists', ids),
+    popularity: () => call('popularity'),
+    train: (events) => call('train', events),
   };
 }

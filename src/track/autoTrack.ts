@@ -1,4 +1,5 @@
 import type { CatalogItem, TrackInput } from '../types';
+import { isAmount, isCurrency } from './validateEvent';
 
 /** Options of {@link autoTrack}. */
 export interface AutoTrackOptions {
@@ -23,15 +24,14 @@ const VIEW = 'data-likewise-view';
 /** A non-negative finite number (also from a string like `"49.90"`), else `undefined`. */
 const num = (v: unknown): number | undefined => {
   const n = Number.parseFloat(v as string);
-  return n >= 0 && n < 1 / 0 ? n : undefined;
+  return isAmount(n) ? n : undefined;
 };
 /** A non-negative integer, else `undefined`: a bad decoration must not cost the event. */
 const int = (v: unknown): number | undefined => {
   const n = num(v);
   return Number.isInteger(n) ? n : undefined;
 };
-const cur = (v: unknown): string | undefined =>
-  typeof v === 'string' && /^[a-z]{3}$/i.test(v) ? v : undefined;
+const cur = (v: unknown): string | undefined => (isCurrency(v) ? v : undefined);
 /** A non-empty string (numbers written as ids count), else `undefined`. */
 const str = (v: unknown): string | undefined =>
   (typeof v === 'string' && v) || typeof v === 'number' ? `${v}` : undefined;

@@ -1,5 +1,8 @@
 import type { LikewiseOptions } from '../createLikewise';
 
+/** `"false"`, `"off"` or `"0"` (any case): an attribute value that turns a feature off. */
+export const isOff = (v?: string): boolean => /^(false|off|0)$/i.test(v as string);
+
 /**
  * Reads the options of the script-tag build from its own `<script>` tag:
  * `data-site` (required to start), `data-consent`, `data-session-timeout`
@@ -17,7 +20,6 @@ import type { LikewiseOptions } from '../createLikewise';
 export function readScriptConfig(script: Element | null | undefined): LikewiseOptions | null {
   const d = (script as HTMLElement | null | undefined)?.dataset;
   const num = (v?: string) => (v == null ? v : Number(v));
-  const off = (v?: string) => /^(false|off|0)$/i.test(v as string);
   const src = (script as HTMLScriptElement | null)?.src;
   const beside = (file: string) => (src ? new URL(file, src).href : undefined);
   return d?.site == null
@@ -27,7 +29,7 @@ export function readScriptConfig(script: Element | null | undefined): LikewiseOp
         consent: d.consent as LikewiseOptions['consent'],
         sessionTimeout: num(d.sessionTimeout),
         maxEvents: num(d.maxEvents),
-        autoTrack: !off(d.autoTrack),
+        autoTrack: !isOff(d.autoTrack),
         catalog: d.catalog,
         model: d.model,
         endpoint: d.endpoint,
@@ -35,6 +37,6 @@ export function readScriptConfig(script: Element | null | undefined): LikewiseOp
         locale: d.locale,
         experiment: d.holdout == null ? undefined : { holdout: Number(d.holdout) },
         // The Worker file sits beside the script unless the tag says otherwise.
-        worker: off(d.worker) ? false : beside(d.worker ?? 'likewise.worker.js'),
+        worker: isOff(d.worker) ? false : beside(d.worker ?? 'likewise.worker.js'),
       };
 }

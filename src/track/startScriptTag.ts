@@ -5,7 +5,7 @@ import {
   type LikewiseOptions,
 } from '../createLikewise';
 import { isLikewiseError, LikewiseError } from '../errors';
-import { readScriptConfig } from './readScriptConfig';
+import { isOff, readScriptConfig } from './readScriptConfig';
 import { type CallQueue, type QueuedCall, replayQueue } from './replayQueue';
 
 /** `window.Likewise` once the script-tag build has loaded. */
@@ -63,10 +63,11 @@ export function startScriptTag(win: Window, deps?: LikewiseDeps): LikewiseGlobal
     const doc = win.document;
     const script = doc.currentScript ?? doc.querySelector('script[src*="likewise"][data-site]');
     const options = readScriptConfig(script);
-    // The tag fills the page's widgets too, unless data-widgets="false".
-    if (options && !/^(false|off|0)$/i.test((script as HTMLElement | null)?.dataset.widgets ?? ''))
-      ns.start(options).observe(doc);
-    else if (options) ns.start(options);
+    if (options) {
+      const lw = ns.start(options);
+      // The tag fills the page's widgets too, unless data-widgets="false".
+      if (!isOff((script as HTMLElement).dataset.widgets)) lw.observe(doc);
+    }
   } catch (e) {
     warn(e as Error);
   }

@@ -1,10 +1,13 @@
+import { EVENT_TYPE_CODES as TYPES } from '../engine/types';
 import { LikewiseError } from '../errors';
+import { SCENARIOS } from '../model/createRecommender';
 import type { TrackInput } from '../types';
 
-/** Event types a host page is told about (in error messages and docs). */
-const PUBLIC_TYPES = 'view, click, add_to_cart, remove_from_cart, purchase, search';
-/** Also accepted, but recorded by the SDK itself (widgets), so not advertised. */
-const TYPES = `${PUBLIC_TYPES}, impression, dismiss`.split(', ');
+/**
+ * Event types a host page is told about (in error messages and docs): all but
+ * the last two, `impression` and `dismiss`, which the SDK records itself (widgets).
+ */
+const PUBLIC_TYPES = TYPES.slice(0, 6).join(', ');
 
 /** Longest accepted `itemId`, `query` and `rec`, in characters. */
 export const MAX_TEXT_LENGTH = 256;
@@ -33,31 +36,35 @@ const fail = (message: string): never => {
   throw new LikewiseError('INVALID_EVENT', message);
 };
 
+/** A string of 1 to `max` characters. Shared with the catalogue's checks. */
+export const isText = (v: unknown, max: number): v is string =>
+  typeof v === 'string' && v !== '' && v.length <= max;
+/** A finite number >= 0 (an amount, a price). */
+export const isAmount = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v < 1 / 0;
+/** Three letters, as an ISO 4217 code is written (in any case). */
+export const isCurrency = (v: unknown): v is string =>
+  typeof v === 'string' && /^[a-z]{3}$/i.test(v);
+
 // biome-ignore lint/suspicious/noExplicitAny: the checks take untrusted input of any shape.
 type Rule = [ok: (v: any) => unknown, rule: string];
-const text = (max: number): Rule => [
-  (v) => typeof v === 'string' && v && v.length <= max,
-  `a string of 1 to ${max} characters`,
-];
+const text = (max: number): Rule => [(v) => isText(v, max), `a string of 1 to ${max} characters`];
 const int = (min: number): Rule => [(v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`];
-const isNum = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v < 1 / 0;
 const TEXT = text(MAX_TEXT_LENGTH);
-const SCENARIOS = 'similar, bought-together, for-you, recently-viewed, trending';
 /** The fields of a line item, in the order they are checked. */
 const LINE: Record<string, Rule> = {
   itemId: TEXT,
   quantity: int(1),
-  price: [isNum, 'a finite number >= 0'],
+  price: [isAmount, 'a finite number >= 0'],
 };
 /** The fields of an event besides `type`, in the order they are checked. */
 const EVENT: Record<string, Rule> = {
   ...LINE,
-  currency: [(v) => typeof v === 'string' && /^[a-z]{3}$/i.test(v), 'an ISO 4217 code'],
+  currency: [isCurrency, 'an ISO 4217 code'],
   query: TEXT,
   rec: TEXT,
   pos: int(0),
-  ts: [(v) => isNum(v) && v > 0, 'a finite number > 0'],
-  scenario: [(v) => SCENARIOS.split(', ').includes(v), `one of ${SCENARIOS}`],
+  ts: [(v) => isAmount(v) && v > 0, 'a finite number > 0'],
+  scenario: [(v) => SCENARIOS.includes(v), `one of ${SCENARIOS.join(', ')}`],
   widget: text(64),
   items: [(v) => Array.isArray(v) && v.length, 'a non-empty array'],
 };
@@ -151,7 +158,7 @@ export function validateEvent(input: unknown, stored?: boolean): TrackInput {
       o.items?.some((l) => !flat(l)) ||
       JSON.stringify(o).length > 2 * MAX_EVENT_BYTES
     )
-      fail('A stored event needs an id, a session, a ts and scalar fields, in 4096 characters.');
+      fail('Not a stored event.');
     return out;
   }
   const bytes = new Blob([JSON.stringify(out)]).size;

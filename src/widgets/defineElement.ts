@@ -31,7 +31,7 @@ export function defineLikewiseElement(
     'likewise-recs',
     class extends HTMLElement {
       static observedAttributes = ['type', 'heading', ...WIDGET_ATTRIBUTES];
-      queued?: boolean;
+      declare queued?: boolean;
       connectedCallback() {
         this.attributeChangedCallback();
       }
