@@ -1,9 +1,10 @@
 // Smoke tests against the built output (npm test builds first): what a shop
 // actually loads, not the sources.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runInThisContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,47 @@ describe('built bundles', () => {
     expect(typeof mod.createLikewise).toBe('function');
     expect(typeof mod.LikewiseError).toBe('function');
     expect(mod.default).toBeUndefined();
+  });
+
+  it('the ESM build recommends from on-device events', async () => {
+    const mod = await import(pathToFileURL(resolve(dist, 'likewise.mjs')).href);
+    const events = ['a', 'b', 'a', 'c'].map((itemId, i) => ({
+      id: `e${i}`,
+      type: 'view',
+      ts: i + 1,
+      session: i < 2 ? 's1' : 's2',
+      itemId,
+    }));
+    const recs = mod.similar(mod.localNeighbourSource(events), 'a', { limit: 5 });
+    expect(recs.map((r: { id: string }) => r.id).sort()).toEqual(['b', 'c']);
+  });
+
+  it('the CLI reports widgets from a collected log', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'likewise-cli-'));
+    const log = join(dir, 'events.ndjson');
+    const base = { session: 's1', visitor: 'v1', itemId: 'sku-1', rec: 'r1', scenario: 'similar' };
+    writeFileSync(
+      log,
+      [
+        { ...base, id: 'e1', type: 'impression', ts: 1, pos: 0, widget: 'pdp' },
+        { ...base, id: 'e2', type: 'click', ts: 2, pos: 0, widget: 'pdp' },
+      ]
+        .map((e) => JSON.stringify(e))
+        .join('\n'),
+    );
+    const out = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [resolve(dist, 'cli.mjs'), 'report', '--events', log, '--json'],
+        {
+          encoding: 'utf8',
+        },
+      ),
+    );
+    rmSync(dir, { recursive: true });
+    expect(out.report.widgets).toMatchObject([
+      { widget: 'pdp', scenario: 'similar', impressions: 1, clicks: 1, ctr: 1 },
+    ]);
   });
 
   it('the CJS build requires in Node with the same exports as the ESM build', async () => {
