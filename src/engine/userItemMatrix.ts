@@ -85,12 +85,12 @@ export interface UserRows {
   counted: Uint8Array;
   /**
    * User u's rows are `byUser[rowStart[u] .. rowStart[u+1])` (row numbers of
-   * the log); empty when grouped with `gather`.
+   * the log); empty in a gathered grouping ({@link planUserRows}).
    */
   rowStart: Uint32Array;
   byUser: Uint32Array;
   /**
-   * With `gather`: the item, type and time of each grouped row, user u's at
+   * Gathered ({@link planUserRows}): the item, type and time of each grouped row, user u's at
    * `[rowStart[u], rowStart[u+1])` in file order. The per-user passes then
    * read them in order instead of at random through row numbers, and the
    * log's columns are not needed (only `options.now` for a decay).
@@ -163,13 +163,7 @@ export function groupRowsByUser(
   log: InteractionLog,
   counted: Uint8Array,
   shared = false,
-  gather = false,
 ): UserRows {
-  if (gather) {
-    const rows = planUserRows(log, counted, shared);
-    gatherUserRows(log, rows);
-    return rows;
-  }
   const alloc = shared ? sharedMemory : plain;
   const { users, types, length: n, userCount } = log;
   const rowStart = countRows(log, counted, alloc);

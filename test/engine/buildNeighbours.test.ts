@@ -6,6 +6,7 @@ import {
   planNeighbours,
 } from '../../src/engine/buildNeighbours';
 import { buildPopularity } from '../../src/engine/buildPopularity';
+import type { InteractionLog } from '../../src/engine/types';
 import {
   buildUserItemMatrix,
   collapseUsers,
@@ -251,6 +252,13 @@ describe('buildNeighbours invariants', () => {
   });
 });
 
+/** A gathered grouping: planned, then filled for every user. */
+function gathered(log: InteractionLog, counted: Uint8Array) {
+  const rows = planUserRows(log, counted);
+  gatherUserRows(log, rows);
+  return rows;
+}
+
 describe('shared builds (one grouping, one plan, row chunks)', () => {
   const log = syntheticLog();
 
@@ -290,7 +298,7 @@ describe('shared builds (one grouping, one plan, row chunks)', () => {
   it('builds the same matrix and lists from a gathered grouping, without the log columns', () => {
     // A cap of 5 bites for most users: the most recent pairs must be the same ones.
     const options = { k: 10, maxItemsPerUser: 5 };
-    const rows = groupRowsByUser(log, countedTypesOf(options), false, true);
+    const rows = gathered(log, countedTypesOf(options));
     expect(rows.items?.length).toBe(rows.rowStart[log.userCount]);
     const m = buildUserItemMatrix(bare(), options, rows);
     expect(m).toEqual(buildUserItemMatrix(log, options));
@@ -301,7 +309,7 @@ describe('shared builds (one grouping, one plan, row chunks)', () => {
   });
 
   it('computes decayed popularity from a gathered grouping given now, without the log columns', () => {
-    const rows = groupRowsByUser(log, countedTypesOf({}), false, true);
+    const rows = gathered(log, countedTypesOf({}));
     let now = Number.NEGATIVE_INFINITY;
     for (let r = 0; r < log.length; r++) now = Math.max(now, log.times[r]);
     expect(buildPopularity(bare(), { halfLifeDays: 3, now }, rows)).toEqual(
@@ -324,7 +332,7 @@ describe('shared builds (one grouping, one plan, row chunks)', () => {
   it('groups and collapses users in ranges (one per thread) into the same matrix as one pass', () => {
     const options = { k: 10, maxItemsPerUser: 5 };
     const counted = countedTypesOf(options);
-    const whole = groupRowsByUser(log, counted, false, true);
+    const whole = gathered(log, counted);
     const rows = planUserRows(log, counted);
     const cuts = splitUsers(rows.rowStart, 3);
     expect(cuts.length).toBe(4);
@@ -347,7 +355,7 @@ describe('shared builds (one grouping, one plan, row chunks)', () => {
     const seconds = { ...log, times: log.times.map((t) => Math.round(t / 1000) * 1000) };
     const layout = timeLayout(seconds);
     expect(layout.seconds).toBe(true);
-    const rows = groupRowsByUser(seconds, countedTypesOf({}), false, true);
+    const rows = gathered(seconds, countedTypesOf({}));
     expect(rows.times).toBeInstanceOf(Uint32Array);
     const counted = countedTypesOf({});
     const want = Array.from(seconds.times).filter((_, r) => counted[seconds.types[r]] === 1);
@@ -359,7 +367,7 @@ describe('shared builds (one grouping, one plan, row chunks)', () => {
     );
     const ms = { ...log, times: log.times.map((t, r) => Math.round(t / 1000) * 1000 + (r % 2)) };
     expect(timeLayout(ms).seconds).toBe(false);
-    expect(groupRowsByUser(ms, countedTypesOf({}), false, true).times).toBeInstanceOf(Float64Array);
+    expect(gathered(ms, countedTypesOf({})).times).toBeInstanceOf(Float64Array);
   });
 
   it('counts co-occurring pairs as the sum over users of their item count squared', () => {
