@@ -79,6 +79,7 @@ export const run: CliCommand = async (argv, io) => {
         coverage10: round(m.coverage10, 6),
         buildMs: round(m.buildMs, 1),
         scoreMs: round(m.scoreMs, 1),
+        ...(m.pairs === undefined ? {} : { pairs: m.pairs }),
       };
     io.stdout.write(`${JSON.stringify({ users: result.users, items: result.items, models })}\n`);
     return 0;

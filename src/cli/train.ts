@@ -27,9 +27,17 @@ import { BOUGHT_TOGETHER_TYPES } from '../engine/recommend';
 import type { InteractionLog, Neighbours } from '../engine/types';
 import {
   buildUserItemMatrix,
+  collapseUsers,
+  coOccurringPairs,
   countedTypesOf,
   DEFAULT_MAX_ITEMS_PER_USER,
-  groupRowsByUser,
+  draftUserItemMatrix,
+  finishUserItemMatrix,
+  gatherUserRows,
+  type MatrixDraft,
+  planUserRows,
+  splitUsers,
+  timeLayout,
   type UserItemMatrix,
   type UserRows,
 } from '../engine/userItemMatrix';
@@ -184,12 +192,36 @@ function bareLog(log: InteractionLog): InteractionLog {
   };
 }
 
-/** Worker payload of the popularity build: the log without its columns, and its grouping. */
-interface PopularityPayload {
+/**
+ * Worker payload of the grouping: the log, both groupings planned (counted,
+ * not filled), the similar matrix's draft, and the users this thread does.
+ */
+interface GroupPayload {
   log: InteractionLog;
-  /** Grouped for the similar build's counted types (the same as popularity's). */
-  rows?: UserRows;
-  options: PopularityOptions;
+  similarRows: UserRows;
+  similarOptions: BuildOptions;
+  togetherRows?: UserRows;
+  draft: MatrixDraft;
+  users: [number, number];
+}
+
+/**
+ * Gathers the users' rows of both groupings and collapses them into the
+ * similar matrix's draft. Each thread writes only its own users' slots, so
+ * two threads doing disjoint user ranges leave what one thread doing all of
+ * them would.
+ */
+function groupUsers({
+  log,
+  similarRows,
+  similarOptions,
+  togetherRows,
+  draft,
+  users,
+}: GroupPayload): void {
+  gatherUserRows(log, similarRows, users);
+  if (togetherRows) gatherUserRows(log, togetherRows, users);
+  collapseUsers(log, similarOptions, similarRows, draft, users);
 }
 
 /** Input of the bought-together build: its grouping (gathered: no log columns needed) and options. */
@@ -209,6 +241,32 @@ function togetherBuild(
 }
 
 /**
+ * Payload of the builds beside the similar items: popularity (from the
+ * similar grouping: the same counted types) and the bought-together lists.
+ */
+interface SidePayload {
+  /** The log without its columns. */
+  log: InteractionLog;
+  rows?: UserRows;
+  options: PopularityOptions;
+  together?: TogetherPayload;
+  rank: Uint32Array;
+}
+
+/** What {@link sideBuilds} returns. */
+interface SideBuilt {
+  popularity: Float32Array;
+  together?: NeighbourLists;
+}
+
+function sideBuilds({ log, rows, options, together, rank }: SidePayload): SideBuilt {
+  return {
+    popularity: buildPopularity(log, options, rows),
+    together: together ? togetherBuild(together, rank) : undefined,
+  };
+}
+
+/**
  * Worker payload of the neighbour task: the shared plan, the row chunks, and
  * a shared counter through which threads claim the next chunk.
  */
@@ -216,15 +274,6 @@ interface RowsPayload {
   plan: NeighbourPlan;
   chunks: [number, number][];
   counter: Int32Array;
-  /** The bought-together build, for the worker to run before it claims chunks. */
-  together?: TogetherPayload;
-  rank?: Uint32Array;
-}
-
-/** What the worker of the neighbour task sends back. */
-interface RemoteRows {
-  chunks: ChunkLists;
-  together?: NeighbourLists;
 }
 
 /** Chunks built by one thread: [chunk index, its lists]. */
@@ -245,6 +294,11 @@ function buildChunks(payload: RowsPayload): ChunkLists {
   }
 }
 
+/** The buffers of neighbour lists, to move (not copy) to another thread. */
+function listBuffers(lists: NeighbourLists): ArrayBuffer[] {
+  return [lists.offsets, lists.indices, lists.scores].map((a) => a.buffer as ArrayBuffer);
+}
+
 /** Tasks `main.ts` serves when the CLI runs as a worker thread. */
 export const workerTasks: Record<string, WorkerTask> = {
   async readEventsRange(task: EventRangeTask) {
@@ -254,34 +308,23 @@ export const workerTasks: Record<string, WorkerTask> = {
     );
     return { result, transfer };
   },
-  async popularity({ log, rows, options }: PopularityPayload) {
-    const result = buildPopularity(log, options, rows);
-    return { result, transfer: [result.buffer as ArrayBuffer] };
+  async groupUsers(payload: GroupPayload) {
+    groupUsers(payload);
+    return { result: null };
+  },
+  async sideBuilds(payload: SidePayload) {
+    const result = sideBuilds(payload);
+    const transfer = [result.popularity.buffer as ArrayBuffer];
+    if (result.together) transfer.push(...listBuffers(result.together));
+    return { result, transfer };
   },
   async encodeShards({ input, layout, from, to }: ShardsPayload) {
     const result = encodeShardRange(input, layout.shards, layout.scoreBits, from, to);
     return { result, transfer: result.map((bytes) => bytes.buffer as ArrayBuffer) };
   },
   async neighbourRows(payload: RowsPayload) {
-    const together =
-      payload.together && payload.rank ? togetherBuild(payload.together, payload.rank) : undefined;
-    payload.together = undefined;
-    const chunks = buildChunks(payload);
-    const result: RemoteRows = { chunks, together };
-    const transfer: ArrayBuffer[] = [];
-    if (together)
-      transfer.push(
-        together.offsets.buffer as ArrayBuffer,
-        together.indices.buffer as ArrayBuffer,
-        together.scores.buffer as ArrayBuffer,
-      );
-    for (const [, lists] of chunks)
-      transfer.push(
-        lists.offsets.buffer as ArrayBuffer,
-        lists.indices.buffer as ArrayBuffer,
-        lists.scores.buffer as ArrayBuffer,
-      );
-    return { result, transfer };
+    const result = buildChunks(payload);
+    return { result, transfer: result.flatMap(([, lists]) => listBuffers(lists)) };
   },
 };
 
@@ -333,40 +376,58 @@ interface GroupedLog {
   log: InteractionLog;
   /** The similar items' and popularity's grouping (gathered). */
   rows?: UserRows;
-  /** The bought-together build's input, when it runs. */
-  togetherPayload?: TogetherPayload;
+  /** The bought-together build's grouping (gathered), when it runs. */
+  togetherRows?: UserRows;
+  /** The similar matrix, its users collapsed in the ranges `cuts`. */
+  draft?: MatrixDraft;
+  cuts: number[];
   /** The latest event time: the decay's reference. */
   now: number;
+  /** `idRanks` of the item ids: ties by id. */
+  rank: Uint32Array;
 }
 
 /**
  * Groups the log for every build, with the rows' items, types and times
- * gathered in user order (so the per-user passes read in order), and takes
- * the log out of `input`: once this returns, the build holds none of its
- * columns (a separate function, so no temporary of the build's own frame
- * can keep one alive).
+ * gathered in user order (so the per-user passes read in order), and
+ * collapses the similar matrix's users. With a worker, it does the upper
+ * half of the users (by rows) meanwhile. Takes the log out of `input`: once
+ * this resolves, the build holds none of its columns (a separate function,
+ * so no temporary of the build's own frame can keep one alive).
  */
-function groupLog(
+async function groupLog(
   input: { log?: InteractionLog },
   similarOptions: BuildOptions,
   together: BuildOptions | undefined,
-  shared: boolean,
-): GroupedLog {
+  entry: string | undefined,
+): Promise<GroupedLog> {
   const log = input.log;
   input.log = undefined;
   if (!log) throw new Error('no log');
-  const togetherPayload: TogetherPayload | undefined = together
-    ? {
-        log: bareLog(log),
-        rows: groupRowsByUser(log, countedTypesOf(together), shared, true),
-        together,
-      }
+  const shared = entry !== undefined;
+  const times = timeLayout(log);
+  const rows = planUserRows(log, countedTypesOf(similarOptions), shared, times);
+  const togetherRows = together
+    ? planUserRows(log, countedTypesOf(together), shared, times)
     : undefined;
-  const rows = groupRowsByUser(log, countedTypesOf(similarOptions), shared, true);
-  let now = Number.NEGATIVE_INFINITY;
-  const { times, length } = log;
-  for (let r = 0; r < length; r++) if (times[r] > now) now = times[r];
-  return { log: bareLog(log), rows, togetherPayload, now };
+  const draft = draftUserItemMatrix(log, { ...similarOptions, shared }, rows);
+  const cuts = splitUsers(rows.rowStart, entry ? 2 : 1);
+  const payload: GroupPayload = {
+    log,
+    similarRows: rows,
+    similarOptions,
+    togetherRows,
+    draft,
+    users: [cuts[1], cuts[cuts.length - 1]],
+  };
+  const remote =
+    entry && cuts.length > 2 ? runWorkerTask<null>(entry, 'groupUsers', payload) : undefined;
+  remote?.catch(() => {});
+  groupUsers({ ...payload, users: [cuts[0], remote ? cuts[1] : cuts[cuts.length - 1]] });
+  // While the worker finishes its users (it started later).
+  const rank = idRanks(log.itemIds);
+  if (remote) await remote;
+  return { log: bareLog(log), rows, togetherRows, draft, cuts, now: times.latest, rank };
 }
 
 /** What the build phase produces. */
@@ -374,17 +435,21 @@ interface Built {
   neighbours: Neighbours;
   together?: Neighbours;
   popularity: Float32Array;
+  /** Co-occurring pairs of the similar build: the sum over users of their item count squared. */
+  pairs: number;
+  /** Milliseconds from the grouped log to the similar lists (matrix, plan, rows). */
+  similarMs: number;
 }
 
 /**
  * The build phase. The log is grouped by user once for the similar items
- * and popularity; one user x item matrix and one neighbour plan are built,
- * in shared memory when a worker thread helps, and shared with it (never
- * rebuilt per thread). With a worker: popularity runs there while this
- * thread builds the matrix; then a worker builds the bought-together lists
- * and both threads claim chunks of similar-item rows until none are left
- * (this thread takes more of them meanwhile: the chunks keep both cores
- * busy to the end).
+ * and popularity (and once for the bought-together lists); one user x item
+ * matrix and one neighbour plan are built, in shared memory when a worker
+ * thread helps, and shared with it (never rebuilt per thread). With a
+ * worker: it groups the upper half of the users; then it builds popularity
+ * and the bought-together lists while this thread finishes the matrix and
+ * plans; then both threads claim chunks of similar-item rows until none
+ * are left.
  */
 async function build(
   input: { log?: InteractionLog },
@@ -403,74 +468,108 @@ async function build(
     args.togetherK > 0
       ? { k: args.togetherK, types: BOUGHT_TOGETHER_TYPES, maxItemsPerUser: args.maxItemsPerUser }
       : undefined;
-  const grouped = groupLog(input, similarOptions, together, shared);
-  // The log's columns can go now.
-  collect();
-  const { now } = grouped;
-  let togetherPayload = grouped.togetherPayload;
-  grouped.togetherPayload = undefined;
-  let log: InteractionLog | undefined = grouped.log;
-  let rows: UserRows | undefined = grouped.rows;
+  const grouped = await groupLog(input, similarOptions, together, entry);
+  const t0 = performance.now();
+  const { log, now, rank } = grouped;
+  let rows = grouped.rows;
   grouped.rows = undefined;
+  if (!rows) throw new Error('no grouping');
   const itemIds = log.itemIds;
-  // Popularity runs on the worker (from here on) while this thread builds
-  // the similar-item matrix. Without a worker, the bought-together lists
-  // come first, so their scratch is gone before the matrix is allocated.
-  const popularityPayload: PopularityPayload = {
+  const sidePayload: SidePayload = {
     log,
     rows,
     options: args.halfLifeDays > 0 ? { halfLifeDays: args.halfLifeDays, now } : {},
+    together: grouped.togetherRows
+      ? { log, rows: grouped.togetherRows, together: together ?? {} }
+      : undefined,
+    rank,
   };
-  const popularityTask = entry
-    ? runWorkerTask<Float32Array>(entry, 'popularity', popularityPayload)
-    : undefined;
+  grouped.togetherRows = undefined;
+  // Popularity and the bought-together lists are built on the worker while
+  // this thread finishes the similar matrix and plans its rows.
+  const sideTask = entry ? runWorkerTask<SideBuilt>(entry, 'sideBuilds', sidePayload) : undefined;
   // Keep a failed worker from becoming an unhandled rejection meanwhile.
-  popularityTask?.catch(() => {});
-  const rank = idRanks(itemIds);
-  // With a worker, the bought-together lists are built there first, before
-  // it claims row chunks: this thread takes more chunks meanwhile.
-  const localTogether =
-    togetherPayload && !entry ? togetherBuild(togetherPayload, rank) : undefined;
-  const remoteTogether = entry ? togetherPayload : undefined;
-  togetherPayload = undefined;
+  sideTask?.catch(() => {});
+  const localSide = sideTask ? undefined : sideBuilds(sidePayload);
+  // The log's columns go now; the groupings once the side builds are done.
   collect();
-  let m: UserItemMatrix | undefined = buildUserItemMatrix(log, { ...similarOptions, shared }, rows);
-  const popularity = popularityTask
-    ? await popularityTask
-    : buildPopularity(log, popularityPayload.options, rows);
-  // The grouping goes before the plan and the row chunks take their place.
-  popularityPayload.rows = undefined;
-  log = undefined;
+  const { plan, chunks, pairs } = planSimilar(grouped, rows, similarOptions, args.threads, shared);
   rows = undefined;
-  collect();
-  const plan = planNeighbours(m, itemIds, similarOptions, shared, rank);
-  const chunks = splitRows(m, CHUNKS_PER_THREAD * Math.max(1, args.threads));
   // The user side of the matrix now lives in the plan's packed codes.
-  m = undefined;
   collect();
+  // The worker may still be on the side builds: the row chunks start on a
+  // second one (the chunks are claimed, so whoever is free takes more).
+  const lists = rowsPhase(plan, chunks, { itemIds, entry, show, pairs, t0 });
+  lists.catch(() => {});
+  const side = sideTask ? await sideTask : localSide;
+  if (!side) throw new Error('no side builds');
+  sidePayload.rows = undefined;
+  sidePayload.together = undefined;
+  const similar = await lists;
+  return {
+    ...similar,
+    together: side.together ? { itemIds, ...side.together } : undefined,
+    popularity: side.popularity,
+  };
+}
+
+/**
+ * The similar build's plan and row chunks, from the grouped log's draft
+ * (taken out of `grouped`, so the matrix is garbage once this returns).
+ */
+function planSimilar(
+  grouped: GroupedLog,
+  rows: UserRows,
+  options: BuildOptions,
+  threads: number,
+  shared: boolean,
+): { plan: NeighbourPlan; chunks: [number, number][]; pairs: number } {
+  const draft = grouped.draft;
+  grouped.draft = undefined;
+  if (!draft) throw new Error('no matrix draft');
+  const m = finishUserItemMatrix(draft, rows, grouped.cuts);
+  return {
+    plan: planNeighbours(m, grouped.log.itemIds, options, shared, grouped.rank),
+    chunks: splitRows(m, CHUNKS_PER_THREAD * Math.max(1, threads)),
+    pairs: coOccurringPairs(m),
+  };
+}
+
+/** What {@link rowsPhase} needs from the build besides the plan. */
+interface RowsContext {
+  itemIds: string[];
+  entry: string | undefined;
+  show: (label: string, fraction: number) => void;
+  /** For the figures: the pairs of the matrix, and when the similar build started. */
+  pairs: number;
+  t0: number;
+}
+
+/** The similar-item lists, with the figures of their build. */
+type SimilarBuilt = Pick<Built, 'neighbours' | 'pairs' | 'similarMs'>;
+
+/** The similar-item rows: this thread and a worker claim chunks of the plan. */
+async function rowsPhase(
+  plan: NeighbourPlan,
+  chunks: [number, number][],
+  { itemIds, entry, show, pairs, t0 }: RowsContext,
+): Promise<SimilarBuilt> {
+  const shared = entry !== undefined;
   const counter = new Int32Array(
     shared ? (new SharedArrayBuffer(4) as unknown as ArrayBuffer) : new ArrayBuffer(4),
   );
-  const payload: RowsPayload = { plan, chunks, counter, together: remoteTogether, rank };
+  const payload: RowsPayload = { plan, chunks, counter };
   show('similar items', 0.3);
-  // A worker claims row chunks beside this thread: the chunks keep both cores busy.
-  const remote = entry ? runWorkerTask<RemoteRows>(entry, 'neighbourRows', payload) : undefined;
+  const remote = entry ? runWorkerTask<ChunkLists>(entry, 'neighbourRows', payload) : undefined;
   remote?.catch(() => {});
-  payload.together = undefined;
   const local = buildChunks(payload);
-  const done = remote ? await remote : undefined;
-  const togetherLists = done ? done.together : localTogether;
-  const parts = local.concat(done ? done.chunks : []);
+  const parts = local.concat(remote ? await remote : []);
   parts.sort((a, b) => a[0] - b[0]);
   const neighbours = mergeNeighbours(
     parts.map(([, lists]) => ({ itemIds, ...lists })),
     shared,
   );
-  return {
-    neighbours,
-    together: togetherLists ? { itemIds, ...togetherLists } : undefined,
-    popularity,
-  };
+  return { neighbours, pairs, similarMs: performance.now() - t0 };
 }
 
 /**
@@ -645,7 +744,7 @@ export const run: CliCommand = async (argv, io) => {
     );
     return 1;
   }
-  const { neighbours, together, popularity } = built;
+  const { neighbours, together, popularity, pairs, similarMs } = built;
   // The build's parts (the row chunks, the plan) go before the encoding.
   collect();
   const t2 = performance.now();
@@ -694,6 +793,7 @@ export const run: CliCommand = async (argv, io) => {
       `  pairs: ${neighbours.indices.length} similar (k ${args.k}, ${args.similarity}), ${together?.indices.length ?? 0} bought together`,
       `  files: ${encoded.files.length} in ${args.out} (${m.shards} shards, ${allBytes} bytes; ${(shardBytes / Math.max(1, m.items)).toFixed(1)} bytes per item, ${Math.round(shardBytes / m.shards)} bytes per shard)`,
       `  seconds: ${s(t3 - t0)} (read ${s(t1 - t0)}, build ${s(t2 - t1)}, write ${s(t3 - t2)})`,
+      `  similar build: ${pairs} co-occurring pairs (sum over users of items squared, after the cap) in ${s(similarMs)} s, ${((similarMs * 1e6) / Math.max(1, pairs)).toFixed(1)} ns per pair`,
       '',
     ].join('\n'),
   );

@@ -9,7 +9,12 @@ import { idRanks } from './compareIds';
 import { DEFAULT_RECENCY_HALF_LIFE, recencyWeights } from './historyWeights';
 import { TopK } from './topK';
 import { EVENT_TYPE_CODES, type InteractionLog, type Neighbours } from './types';
-import { DEFAULT_MAX_ITEMS_PER_USER, typeWeights } from './userItemMatrix';
+import {
+  buildUserItemMatrix,
+  coOccurringPairs,
+  DEFAULT_MAX_ITEMS_PER_USER,
+  typeWeights,
+} from './userItemMatrix';
 
 /** How a model turns a user's training history into scores. */
 export interface ScoreOptions {
@@ -62,6 +67,12 @@ export interface ModelMetrics {
   coverage10: number;
   buildMs: number;
   scoreMs: number;
+  /**
+   * Neighbour models: the co-occurring pairs of the build (the sum over
+   * users of their item count squared, after the cap), so `buildMs / pairs`
+   * is its cost per pair.
+   */
+  pairs?: number;
 }
 
 /** What {@link evaluate} returns. */
@@ -252,6 +263,9 @@ export function evaluate(
     }
     const t2 = now();
     out[name] = { ...metrics(lists, split, topN), buildMs: t1 - t0, scoreMs: t2 - t1 };
+    // Counted after the timings: it builds the matrix once more.
+    if (model.kind === 'neighbours')
+      out[name].pairs = coOccurringPairs(buildUserItemMatrix(split.train, model.build));
   }
   return { users: split.testItems.length, items: split.catalogueSize, models: out };
 }

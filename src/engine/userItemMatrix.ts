@@ -85,19 +85,27 @@ export interface UserRows {
   counted: Uint8Array;
   /**
    * User u's rows are `byUser[rowStart[u] .. rowStart[u+1])` (row numbers of
-   * the log); empty when grouped with `gather`.
+   * the log); empty in a gathered grouping ({@link planUserRows}).
    */
   rowStart: Uint32Array;
   byUser: Uint32Array;
   /**
-   * With `gather`: the item, type and time of each grouped row, user u's at
+   * Gathered ({@link planUserRows}): the item, type and time of each grouped row, user u's at
    * `[rowStart[u], rowStart[u+1])` in file order. The per-user passes then
    * read them in order instead of at random through row numbers, and the
    * log's columns are not needed (only `options.now` for a decay).
    */
   items?: Uint32Array;
   types?: Uint8Array;
-  times?: Float64Array;
+  /**
+   * The gathered times: milliseconds, or (when every time of the log is a
+   * whole second within 2^32 s of the first) seconds after `timeBase`, half
+   * the memory. Either way the time of row p is `timeBase + times[p] * timeScale`,
+   * exactly the log's number.
+   */
+  times?: Float64Array | Uint32Array;
+  timeBase?: number;
+  timeScale?: number;
 }
 
 function positiveOption(name: string, value: number | undefined, integer: boolean): void {
@@ -155,38 +163,12 @@ export function groupRowsByUser(
   log: InteractionLog,
   counted: Uint8Array,
   shared = false,
-  gather = false,
 ): UserRows {
   const alloc = shared ? sharedMemory : plain;
-  const { users, types, items, length: n, userCount } = log;
-  const rowStart = new Uint32Array(alloc(4 * (userCount + 1)));
-  for (let r = 0; r < n; r++) rowStart[users[r] + 1] += counted[types[r]];
-  for (let u = 0; u < userCount; u++) rowStart[u + 1] += rowStart[u];
+  const { users, types, length: n, userCount } = log;
+  const rowStart = countRows(log, counted, alloc);
   const total = rowStart[userCount];
   // Reuse rowStart as the fill pointer (shifted by one), then shift it back.
-  if (gather) {
-    const gItems = new Uint32Array(alloc(4 * total));
-    const gTypes = new Uint8Array(alloc(total));
-    const gTimes = new Float64Array(alloc(8 * total));
-    const times = log.times;
-    for (let r = 0; r < n; r++) {
-      const t = types[r];
-      if (counted[t] === 0) continue;
-      const at = rowStart[users[r]]++;
-      gItems[at] = items[r];
-      gTypes[at] = t;
-      gTimes[at] = times[r];
-    }
-    shiftBack(rowStart, userCount);
-    return {
-      counted: Uint8Array.from(counted),
-      rowStart,
-      byUser: new Uint32Array(0),
-      items: gItems,
-      types: gTypes,
-      times: gTimes,
-    };
-  }
   const byUser = new Uint32Array(alloc(4 * total));
   for (let r = 0; r < n; r++) {
     if (counted[types[r]] === 0) continue;
@@ -194,6 +176,130 @@ export function groupRowsByUser(
   }
   shiftBack(rowStart, userCount);
   return { counted: Uint8Array.from(counted), rowStart, byUser };
+}
+
+/** Each user's first row in a grouping: `rowStart[u]`, and `rowStart[userCount]` rows in all. */
+function countRows(log: InteractionLog, counted: Uint8Array, alloc: Alloc): Uint32Array {
+  const { users, types, length: n, userCount } = log;
+  const rowStart = new Uint32Array(alloc(4 * (userCount + 1)));
+  for (let r = 0; r < n; r++) rowStart[users[r] + 1] += counted[types[r]];
+  for (let u = 0; u < userCount; u++) rowStart[u + 1] += rowStart[u];
+  return rowStart;
+}
+
+/** Seconds in a millisecond time, when the gathered times are stored as seconds. */
+const SECOND_MS = 1000;
+
+/** How a grouping stores times (see {@link UserRows.times}), and the latest time of the log. */
+export interface TimeLayout {
+  /** Times are whole seconds within 2^32 s of `base`: stored as Uint32 seconds after it. */
+  seconds: boolean;
+  base: number;
+  latest: number;
+}
+
+/**
+ * Reads the log's times once: whether a grouping can store them as Uint32
+ * seconds, and the latest (a decay's reference).
+ *
+ * @example const { latest } = timeLayout(log);
+ */
+export function timeLayout(log: InteractionLog): TimeLayout {
+  const { times, length: n } = log;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  let whole = times.length >= n;
+  for (let r = 0; r < n && r < times.length; r++) {
+    const t = times[r];
+    if (t % SECOND_MS !== 0) whole = false;
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  const seconds = whole && n > 0 && (hi - lo) / SECOND_MS < 2 ** 32;
+  return { seconds, base: seconds ? lo : 0, latest: hi };
+}
+
+/**
+ * A gathered grouping counted and allocated but not filled: {@link gatherUserRows}
+ * fills it, for all users or a range of them, so threads can fill disjoint
+ * ranges of one grouping at once (each writes only its users' slots).
+ *
+ * @param shared - Allocate in `SharedArrayBuffer`s. Default false.
+ * @param times - The log's {@link timeLayout}, when the caller has it.
+ * @example const rows = planUserRows(log, countedTypesOf({})); gatherUserRows(log, rows);
+ */
+export function planUserRows(
+  log: InteractionLog,
+  counted: Uint8Array,
+  shared = false,
+  times: TimeLayout = timeLayout(log),
+): UserRows {
+  const alloc = shared ? sharedMemory : plain;
+  const rowStart = countRows(log, counted, alloc);
+  const total = rowStart[log.userCount];
+  const { seconds, base } = times;
+  return {
+    counted: Uint8Array.from(counted),
+    rowStart,
+    byUser: new Uint32Array(0),
+    items: new Uint32Array(alloc(4 * total)),
+    types: new Uint8Array(alloc(total)),
+    times: seconds ? new Uint32Array(alloc(4 * total)) : new Float64Array(alloc(8 * total)),
+    timeBase: base,
+    timeScale: seconds ? SECOND_MS : 1,
+  };
+}
+
+/**
+ * Fills the gathered rows of users `[from, to)` of a grouping from
+ * {@link planUserRows} (all users by default), file order kept inside a user.
+ *
+ * @example gatherUserRows(log, rows, [0, log.userCount >> 1]);
+ */
+export function gatherUserRows(
+  log: InteractionLog,
+  rows: UserRows,
+  [from, to]: readonly [number, number] = [0, log.userCount],
+): void {
+  const { rowStart, counted } = rows;
+  const gItems = rows.items;
+  const gTypes = rows.types;
+  const gTimes = rows.times;
+  if (!gItems || !gTypes || !gTimes) throw new Error('gatherUserRows needs a planned grouping');
+  const base = rows.timeBase ?? 0;
+  const scale = rows.timeScale ?? 1;
+  const { users, items, types, times, length: n } = log;
+  // This range's own fill pointers: the slots of other users belong to other threads.
+  const next = rowStart.slice(from, to);
+  for (let r = 0; r < n; r++) {
+    const u = users[r];
+    const t = types[r];
+    if (u < from || u >= to || counted[t] === 0) continue;
+    const at = next[u - from]++;
+    gItems[at] = items[r];
+    gTypes[at] = t;
+    gTimes[at] = (times[r] - base) / scale;
+  }
+}
+
+/**
+ * Cuts users `[0, userCount)` into `parts` ranges of about equal row counts
+ * (what gathering and collapsing them costs): the boundaries, from 0 to userCount.
+ *
+ * @example const [a, b, c] = splitUsers(rows.rowStart, 2); // ranges [a, b) and [b, c)
+ */
+export function splitUsers(rowStart: Uint32Array, parts: number): number[] {
+  const userCount = rowStart.length - 1;
+  const total = rowStart[userCount];
+  const cuts = [0];
+  let u = 0;
+  for (let k = 1; k < parts; k++) {
+    const target = (total * k) / parts;
+    while (u < userCount && rowStart[u] < target) u++;
+    if (u > cuts[cuts.length - 1]) cuts.push(u);
+  }
+  if (userCount > cuts[cuts.length - 1] || cuts.length === 1) cuts.push(userCount);
+  return cuts;
 }
 
 /** Turns fill pointers (each user's end) back into starts. */
@@ -278,10 +384,120 @@ export function buildUserItemMatrix(
   options: UserItemMatrixOptions = {},
   rows?: UserRows,
 ): UserItemMatrix {
-  const { weightOf, decayRate, now, rows: grouped } = setup(log, options, rows);
-  const alloc = options.shared ? sharedMemory : plain;
+  const pass = setup(log, options, rows);
+  const draft = draftMatrix(log, options, pass);
+  collapseRange(log, options, pass, draft, 0, log.userCount);
+  return finishMatrix(draft, pass.rows, [0, log.userCount]);
+}
+
+/**
+ * The user side of a {@link UserItemMatrix} being filled by ranges of users
+ * ({@link collapseUsers}), possibly by several threads: each user's pairs go
+ * to the slots of its grouped rows (never fewer), so ranges never overlap.
+ */
+export interface MatrixDraft {
+  userCount: number;
+  itemCount: number;
+  /** `userOffsets[u + 1]`: the end of user u's pairs (within its rows' slots until finished). */
+  userOffsets: Uint32Array;
+  pairItems: Uint32Array;
+  pairValues: MatrixValues;
+  /** In shared memory (and so the item side, when finished). */
+  shared: boolean;
+}
+
+/**
+ * Allocates the user side of the matrix {@link buildUserItemMatrix} would
+ * build from this grouping (in shared memory with `options.shared`), for
+ * {@link collapseUsers} to fill by user ranges and {@link finishUserItemMatrix}
+ * to complete.
+ *
+ * @example const draft = draftUserItemMatrix(log, options, rows);
+ */
+export function draftUserItemMatrix(
+  log: InteractionLog,
+  options: UserItemMatrixOptions,
+  rows: UserRows,
+): MatrixDraft {
+  return draftMatrix(log, options, setup(log, options, rows));
+}
+
+/**
+ * Collapses the users `[from, to)` of `rows` into `draft` (see
+ * {@link buildUserItemMatrix}). Threads may collapse disjoint ranges of one
+ * draft at once.
+ *
+ * @example collapseUsers(log, options, rows, draft, [0, log.userCount]);
+ */
+export function collapseUsers(
+  log: InteractionLog,
+  options: UserItemMatrixOptions,
+  rows: UserRows,
+  draft: MatrixDraft,
+  [from, to]: readonly [number, number],
+): void {
+  const pass = setup(log, options, rows);
+  if (pass.rows !== rows) throw new Error('collapseUsers needs a grouping of the counted types');
+  collapseRange(log, options, pass, draft, from, to);
+}
+
+/**
+ * The matrix of a draft whose users were all collapsed, in the ranges
+ * `cuts` (`[cuts[k], cuts[k + 1])`, from 0 to the user count): the ranges
+ * are packed together and the item side built. The same matrix as
+ * {@link buildUserItemMatrix}, whatever the ranges.
+ *
+ * @example const m = finishUserItemMatrix(draft, rows, splitUsers(rows.rowStart, 2));
+ */
+export function finishUserItemMatrix(
+  draft: MatrixDraft,
+  rows: UserRows,
+  cuts: readonly number[],
+): UserItemMatrix {
+  return finishMatrix(draft, rows, cuts);
+}
+
+function draftMatrix(
+  log: InteractionLog,
+  options: UserItemMatrixOptions,
+  { weightOf, decayRate, rows }: PassSetup,
+): MatrixDraft {
+  const shared = options.shared ?? false;
+  const alloc = shared ? sharedMemory : plain;
   const userCount = log.userCount;
-  const itemCount = log.itemIds.length;
+  const total = rows.rowStart[userCount];
+  // Sized for the counted rows (an upper bound on the pairs) and trimmed
+  // with views at the end: no second copy of the largest arrays.
+  return {
+    userCount,
+    itemCount: log.itemIds.length,
+    userOffsets: new Uint32Array(alloc(4 * (userCount + 1))),
+    pairItems: new Uint32Array(alloc(4 * total)),
+    pairValues: valuesFor(weightOf, decayRate, alloc, total),
+    shared,
+  };
+}
+
+/** Values of the kind the weights and decay call for (see {@link MatrixValues}). */
+function valuesFor(
+  weightOf: Float64Array,
+  decayRate: number,
+  alloc: Alloc,
+  n: number,
+): MatrixValues {
+  if (byteExact(weightOf, decayRate)) return new Uint8Array(alloc(n));
+  if (float32Exact(weightOf, decayRate)) return new Float32Array(alloc(4 * n));
+  return new Float64Array(alloc(8 * n));
+}
+
+function collapseRange(
+  log: InteractionLog,
+  options: UserItemMatrixOptions,
+  { weightOf, decayRate, now, rows: grouped }: PassSetup,
+  draft: MatrixDraft,
+  from: number,
+  to: number,
+): void {
   const { rowStart, byUser } = grouped;
   // Gathered rows are read in place (row p of the grouping), else through
   // the row numbers. Either way rows of a user come in file order.
@@ -289,30 +505,19 @@ export function buildUserItemMatrix(
   const items = grouped.items ?? log.items;
   const types = grouped.types ?? log.types;
   const times = grouped.times ?? log.times;
-  const total = rowStart[userCount];
-  const u8 = byteExact(weightOf, decayRate);
-  const f32 = float32Exact(weightOf, decayRate);
-  const makeValues = (n: number): MatrixValues =>
-    u8
-      ? new Uint8Array(alloc(n))
-      : f32
-        ? new Float32Array(alloc(4 * n))
-        : new Float64Array(alloc(8 * n));
+  const timeBase = grouped.timeBase ?? 0;
+  const timeScale = grouped.timeScale ?? 1;
+  const { userOffsets, pairItems, pairValues } = draft;
 
   // One pass per user: a slot per item (reset through the user's own pairs).
   // Only users with more rows than the cap can need it, so only they track
   // each pair's latest time and row.
   const cap = options.maxItemsPerUser ?? Number.POSITIVE_INFINITY;
-  const slot = new Int32Array(itemCount).fill(-1);
-  const userOffsets = new Uint32Array(alloc(4 * (userCount + 1)));
-  // Sized for the counted rows (an upper bound on the pairs) and trimmed
-  // with views at the end: no second copy of the largest arrays.
-  const pairItems = new Uint32Array(alloc(4 * total));
-  const pairValues = makeValues(total);
+  const slot = new Int32Array(draft.itemCount).fill(-1);
   let capTimes = new Float64Array(0);
   let capRows = new Uint32Array(0);
-  let out = 0;
-  for (let u = 0; u < userCount; u++) {
+  let out = rowStart[from];
+  for (let u = from; u < to; u++) {
     const start = out;
     const p0 = rowStart[u];
     const p1 = rowStart[u + 1];
@@ -324,23 +529,24 @@ export function buildUserItemMatrix(
     for (let p = p0; p < p1; p++) {
       const r = gathered ? p : byUser[p];
       const it = items[r];
+      const time = timeBase + times[r] * timeScale;
       let v = weightOf[types[r]];
-      if (decayRate > 0) v *= Math.exp(-decayRate * Math.max(0, now - times[r]));
+      if (decayRate > 0) v *= Math.exp(-decayRate * Math.max(0, now - time));
       const s = slot[it];
       if (s < 0) {
         slot[it] = out;
         pairItems[out] = it;
         pairValues[out] = v;
         if (capped) {
-          capTimes[out - start] = times[r];
+          capTimes[out - start] = time;
           capRows[out - start] = r;
         }
         out++;
       } else {
         if (v > pairValues[s]) pairValues[s] = v;
         // Rows come in file order: on equal times this is the later row.
-        if (capped && times[r] >= capTimes[s - start]) {
-          capTimes[s - start] = times[r];
+        if (capped && time >= capTimes[s - start]) {
+          capTimes[s - start] = time;
           capRows[s - start] = r;
         }
       }
@@ -350,7 +556,26 @@ export function buildUserItemMatrix(
       out = start + keepMostRecent(start, out, cap, pairItems, pairValues, capTimes, capRows);
     userOffsets[u + 1] = out;
   }
+}
 
+function finishMatrix(draft: MatrixDraft, rows: UserRows, cuts: readonly number[]): UserItemMatrix {
+  const { userCount, itemCount, userOffsets, pairItems, pairValues } = draft;
+  const alloc = draft.shared ? sharedMemory : plain;
+  // Each range after the first moves down to follow the one before it.
+  let out = cuts.length > 1 ? userOffsets[cuts[1]] : 0;
+  for (let k = 1; k + 1 < cuts.length; k++) {
+    const from = cuts[k];
+    const to = cuts[k + 1];
+    const start = rows.rowStart[from];
+    const end = userOffsets[to];
+    const gap = start - out;
+    if (gap > 0) {
+      pairItems.copyWithin(out, start, end);
+      pairValues.copyWithin(out, start, end);
+      for (let u = from; u < to; u++) userOffsets[u + 1] -= gap;
+    }
+    out += end - start;
+  }
   const userItems = pairItems.subarray(0, out);
   const userValues = pairValues.subarray(0, out);
 
@@ -359,7 +584,12 @@ export function buildUserItemMatrix(
   for (let s = 0; s < out; s++) itemOffsets[userItems[s] + 1]++;
   for (let i = 0; i < itemCount; i++) itemOffsets[i + 1] += itemOffsets[i];
   const itemUsers = new Uint32Array(alloc(4 * out));
-  const itemValues = makeValues(out);
+  const itemValues =
+    userValues instanceof Uint8Array
+      ? new Uint8Array(alloc(out))
+      : userValues instanceof Float32Array
+        ? new Float32Array(alloc(4 * out))
+        : new Float64Array(alloc(8 * out));
   const next = itemOffsets.slice(0, itemCount);
   for (let u = 0; u < userCount; u++) {
     const s1 = userOffsets[u + 1];
@@ -402,6 +632,8 @@ export function itemTotals(
   const items = grouped.items ?? log.items;
   const types = grouped.types ?? log.types;
   const times = grouped.times ?? log.times;
+  const timeBase = grouped.timeBase ?? 0;
+  const timeScale = grouped.timeScale ?? 1;
   const totals = new Float64Array(itemCount);
   const slot = new Int32Array(itemCount).fill(-1);
   let pairItems = new Uint32Array(1024);
@@ -418,7 +650,8 @@ export function itemTotals(
       const r = gathered ? p : byUser[p];
       const it = items[r];
       let v = weightOf[types[r]];
-      if (decayRate > 0) v *= Math.exp(-decayRate * Math.max(0, now - times[r]));
+      if (decayRate > 0)
+        v *= Math.exp(-decayRate * Math.max(0, now - (timeBase + times[r] * timeScale)));
       const s = slot[it];
       if (s < 0) {
         slot[it] = np;
@@ -461,4 +694,22 @@ function keepMostRecent(
     values[d] = values[s];
   }
   return keep.length;
+}
+
+/**
+ * The co-occurring pairs of a matrix: the sum over users of their item count
+ * squared, what a neighbour build's inner loop visits (each of a user's
+ * items meets each of them once), so the build's cost per pair is comparable
+ * across logs.
+ *
+ * @example coOccurringPairs(buildUserItemMatrix(log, { maxItemsPerUser: 1000 }))
+ */
+export function coOccurringPairs(m: Pick<UserItemMatrix, 'userCount' | 'userOffsets'>): number {
+  const { userCount, userOffsets } = m;
+  let pairs = 0;
+  for (let u = 0; u < userCount; u++) {
+    const n = userOffsets[u + 1] - userOffsets[u];
+    pairs += n * n;
+  }
+  return pairs;
 }

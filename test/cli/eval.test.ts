@@ -38,8 +38,11 @@ describe('likewise eval', () => {
     expect(Object.keys(result)).toEqual(['users', 'items', 'models']);
     expect(result.users).toBeGreaterThan(0);
     expect(Object.keys(result.models)).toEqual(['default', 'reference', 'popularity']);
-    for (const m of Object.values(result.models) as Record<string, number>[]) {
-      expect(Object.keys(m)).toEqual(['hr10', 'ndcg10', 'coverage10', 'buildMs', 'scoreMs']);
+    const keys = ['hr10', 'ndcg10', 'coverage10', 'buildMs', 'scoreMs'];
+    for (const [name, m] of Object.entries(result.models) as [string, Record<string, number>][]) {
+      // Neighbour models also give their co-occurring pairs (for ns per pair).
+      expect(Object.keys(m)).toEqual(name === 'popularity' ? keys : [...keys, 'pairs']);
+      if (name !== 'popularity') expect(m.pairs).toBeGreaterThan(0);
       expect(m.hr10).toBeGreaterThanOrEqual(0);
       expect(m.hr10).toBeLessThanOrEqual(1);
       expect(m.coverage10).toBeGreaterThan(0);

@@ -1,7 +1,10 @@
 // @vitest-environment node
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEvents } from '../../src/cli/readEvents';
 import { run, splitRows } from '../../src/cli/train';
@@ -151,6 +154,66 @@ describe('likewise train', () => {
     );
     await expect(readdir(join(dir, 'junk-model'))).rejects.toThrow();
   });
+});
+
+/** The built CLI: only it starts worker threads (the sources run every task on one thread). */
+const builtCli = resolve(__dirname, '../../dist/cli.mjs');
+
+describe('likewise train on worker threads (the built CLI)', () => {
+  it.skipIf(!existsSync(builtCli))(
+    'writes the same model files with 2 threads as with 1',
+    async () => {
+      // 2,000 shoppers over 300 items in 30 categories, buying some; a few
+      // heavy users pass the cap (a range of users each thread groups alone).
+      const lines = ['user,item,timestamp,type'];
+      const types = ['view', 'view', 'click', 'add_to_cart', 'purchase'];
+      let seed = 11;
+      const random = () => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return seed / 4294967296;
+      };
+      for (let u = 0; u < 2000; u++) {
+        const n = u % 97 === 0 ? 40 : 2 + Math.floor(random() * 8);
+        const category = Math.floor(random() * 30);
+        for (let e = 0; e < n; e++) {
+          const item =
+            random() < 0.8 ? category * 10 + Math.floor(random() * 10) : Math.floor(random() * 300);
+          lines.push(
+            `u${u},i${item},${1_700_000_000 + Math.floor(random() * 1e6)},${types[e % 5]}`,
+          );
+        }
+      }
+      await writeFile(join(dir, 'threads.csv'), `${lines.join('\n')}\n`);
+      const files = async (threads: number) => {
+        const out = join(dir, `threads-${threads}`);
+        const args = [
+          'train',
+          '--events',
+          'threads.csv',
+          '--out',
+          out,
+          '--threads',
+          String(threads),
+        ];
+        await promisify(execFile)(
+          process.execPath,
+          [builtCli, ...args, '--max-items-per-user', '6'],
+          {
+            cwd: dir,
+          },
+        );
+        const names = (await readdir(out)).sort();
+        return Promise.all(
+          names.map(async (name) => {
+            const text = (await readFile(join(out, name))).toString('latin1');
+            return [name, text.replace(/"createdAt":\s*"[^"]*"/, '')];
+          }),
+        );
+      };
+      expect(await files(2)).toEqual(await files(1));
+    },
+    30_000,
+  );
 });
 
 describe('splitRows', () => {
