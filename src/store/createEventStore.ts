@@ -1,5 +1,6 @@
 import { promisifyRequest as request } from 'idb-keyval';
 import { LikewiseError } from '../errors';
+import { nextTask } from '../nextTask';
 import type { LikewiseEvent } from '../types';
 import {
   createConnection,
@@ -49,17 +50,6 @@ const commit = (s: IDBObjectStore) => {
 const BACKUP_MAX = 200;
 /** Records checked per task when reading the log back. */
 const READ_SLICE = 500;
-
-/** Resolves in a later task (a message to itself), letting the page run in between. */
-const nextTask = (): Promise<void> =>
-  new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(0);
-  });
 
 /**
  * Creates the bounded, append-only event log of one site, in its own

@@ -5,6 +5,7 @@ import {
   type LikewiseOptions,
 } from '../createLikewise';
 import { isLikewiseError, LikewiseError } from '../errors';
+import { nextTask } from '../nextTask';
 import { isOff, readScriptConfig } from './readScriptConfig';
 import { type CallQueue, type QueuedCall, replayQueue } from './replayQueue';
 
@@ -65,8 +66,12 @@ export function startScriptTag(win: Window, deps?: LikewiseDeps): LikewiseGlobal
     const options = readScriptConfig(script);
     if (options) {
       const lw = ns.start(options);
-      // The tag fills the page's widgets too, unless data-widgets="false".
-      if (!isOff((script as HTMLElement).dataset.widgets)) lw.observe(doc);
+      // The tag fills the page's widgets too, unless data-widgets="false", in
+      // the next task: the script's own start stays one short task.
+      if (!isOff((script as HTMLElement).dataset.widgets))
+        nextTask()
+          .then(() => lw.observe(doc))
+          .catch(warn);
     }
   } catch (e) {
     warn(e as Error);
