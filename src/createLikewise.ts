@@ -201,7 +201,8 @@ export interface Likewise {
    * Fills every `[data-likewise]` container under `root` (now and later),
    * defines `<likewise-recs>`, opens the privacy panel from
    * `[data-likewise-privacy]` links, and applies `data-likewise-segment` and
-   * `data-likewise-rerank`. The script tag calls it on `document`.
+   * `data-likewise-rerank`. The script tag calls it on `document`, in the
+   * task after its start. After `destroy()` it does nothing.
    * @returns a cleanup
    */
   observe(root?: ParentNode): () => void;
@@ -567,6 +568,8 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
   };
 
   const observe = (root: ParentNode = doc as Document): (() => void) => {
+    // A destroyed instance fills nothing (the script tag observes a task after its start).
+    if (destroyed) return () => {};
     // The slot's name tells two widgets of one scenario apart in report().
     const named = (el: HTMLElement, o: RenderOptions) =>
       render(el, {

@@ -74,6 +74,25 @@ describe('startScriptTag', () => {
     expect(disk.dbs.get('likewise-shop.events')?.events).toHaveLength(1);
   });
 
+  it('fills the page\'s widgets in the task after its own start (the start stays short); data-widgets="false" leaves them', async () => {
+    const container = () => document.body.querySelector('[data-likewise]')!;
+    for (const widgets of [undefined, 'false']) {
+      scriptTag({
+        src: 'https://cdn.example/likewise.iife.js',
+        'data-site': 'shop',
+        ...(widgets ? { 'data-widgets': widgets } : {}),
+      });
+      setHtml(document.body, '<div data-likewise="trending" data-limit="2"></div>');
+      const ns = startScriptTag(window, createFakeDisk().deps);
+      expect(container().querySelector('.likewise-host')).toBeNull();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(!!container().querySelector('.likewise-host')).toBe(widgets === undefined);
+      ns.instance!.destroy();
+      delete w.Likewise;
+      document.head.replaceChildren();
+    }
+  });
+
   it('does not throw on a bad data-site: warns and still exposes the namespace', () => {
     scriptTag({ src: 'likewise.iife.js', 'data-site': 'bad site!' });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
