@@ -12,6 +12,7 @@ const steps = [
   ],
   ['tracking throughput', ['bench/track.mjs', '5000']],
   ['recommendation quality and speed vs the reference (ml-100k, Ta-Feng)', ['bench/eval.mjs']],
+  ['dense algebra (ml-matrix) against the sparse build, visitor-sized blocks', ['bench/dense.mjs']],
   [
     'likewise train at scale (synthetic power-law log) and for-you query latency',
     ['bench/train.mjs', ...(quick ? ['--events', '1000000'] : [])],

@@ -35,6 +35,8 @@ export type { BuildOptions, Similarity } from './engine/buildNeighbours';
 export { buildNeighbours, mergeNeighbours } from './engine/buildNeighbours';
 export type { PopularityOptions } from './engine/buildPopularity';
 export { buildPopularity } from './engine/buildPopularity';
+export type { DenseSimilarityOptions } from './engine/denseSimilarity';
+export { denseSimilarity } from './engine/denseSimilarity';
 export type { EvaluateOptions, Evaluation, ModelMetrics } from './engine/evaluate';
 export { evaluate } from './engine/evaluate';
 export { eventsToLog } from './engine/eventsToLog';
