@@ -15,8 +15,10 @@ export interface DemoServerOptions {
   catalog?: string;
   /** Extra handlers keyed by `"METHOD /path"`, e.g. `"POST /collect"`. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
-  /** Run the reference collector: `POST /collect` appends to examples/generated/collected.ndjson, `GET /report.json` reports it. Default true. */
+  /** Run the reference collector: `POST /collect` appends to the collected log, `GET /report.json` reports it. Default true. */
   collect?: boolean;
+  /** The collected log's path. Default examples/generated/collected.ndjson. */
+  collected?: string;
   log?: (line: string) => void;
 }
 

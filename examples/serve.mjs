@@ -208,8 +208,10 @@ async function isFile(path) {
  * @param {Record<string, (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void>} [options.routes]
  *   Extra handlers keyed by `"METHOD /path"` (e.g. `"POST /collect"`), tried first.
  * @param {boolean} [options.collect=true] Run the reference collector (built CLI): `POST /collect`
- *   appends the pages' events to examples/generated/collected.ndjson, and `GET /report.json`
+ *   appends the pages' events to the collected log, and `GET /report.json`
  *   answers `likewise report --json` for that file.
+ * @param {string} [options.collected] The collected log's path; default
+ *   examples/generated/collected.ndjson (tests and benchmarks pass a temporary one).
  * @param {(line: string) => void} [options.log]
  * @returns {Promise<{ url: string, port: number, close(): Promise<void> }>}
  * @example
@@ -267,7 +269,7 @@ export async function startDemoServer(options = {}) {
   }
 
   let collector = null;
-  const collected = join(generated, 'collected.ndjson');
+  const collected = options.collected ?? join(generated, 'collected.ndjson');
   if (
     options.collect !== false &&
     existsSync(join(root, 'bin', 'likewise.mjs')) &&

@@ -86,8 +86,19 @@ export async function launchPersistent(
  * point at another root (holding examples/, dist/, node_modules/), to try a
  * build written elsewhere without touching the shared dist/.
  */
-export function startDemo(): Promise<DemoServer> {
-  return startDemoServer({ port: 0, root: process.env.LIKEWISE_DEMO_ROOT, log: () => {} });
+export async function startDemo(): Promise<DemoServer> {
+  // The tests' events go to a log of their own, not the demo's collected log.
+  const dir = mkdtempSync(join(tmpdir(), 'likewise-collected-'));
+  const demo = await startDemoServer({
+    port: 0,
+    root: process.env.LIKEWISE_DEMO_ROOT,
+    collected: join(dir, 'collected.ndjson'),
+    log: () => {},
+  });
+  return {
+    ...demo,
+    close: () => demo.close().finally(() => rmSync(dir, { recursive: true, force: true })),
+  };
 }
 
 /** One thing that went wrong, with the URL of the page or frame it happened in. */

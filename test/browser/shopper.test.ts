@@ -99,13 +99,26 @@ describe('measurement dashboard (examples/dashboard.html)', () => {
 
   it('draws the collected log (/report.json) with every widget it lists', async () => {
     const { context, page, problems } = await openShop();
-    // This visitor's events reach the collector (the demo's endpoint) first.
+    // This visitor's events reach the collector (the demo's endpoint) first:
+    // an impression (an item half visible for 1 s), sent as the page is left.
     await viewProduct(page, catalog[7].id);
     await widgetIds(page, '[data-likewise="similar"]');
+    await expect
+      .poll(async () => (await instanceEvents(page)).some((e) => e.type === 'impression'), POLL)
+      .toBe(true);
     await page.goto(url('dashboard.html'));
-    const served = (await (await fetch(url('report.json'))).json()) as {
+    type Served = {
       report?: { events: number; widgets: { widget: string; scenario: string }[] };
     };
+    let served: Served = {};
+    await expect
+      .poll(async () => {
+        served = (await (await fetch(url('report.json'))).json()) as Served;
+        return served.report?.widgets.length ?? 0;
+      }, POLL)
+      .toBeGreaterThan(0);
+    // The dashboard read /report.json on load: read again if it came before the events.
+    await page.reload();
     // The dashboard and this read may see different log lengths: compare shapes, not counts.
     expect(served.report?.events).toBeGreaterThan(0);
     await expect
