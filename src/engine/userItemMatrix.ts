@@ -387,7 +387,7 @@ export function buildUserItemMatrix(
   const pass = setup(log, options, rows);
   const draft = draftMatrix(log, options, pass);
   collapseRange(log, options, pass, draft, 0, log.userCount);
-  return finishMatrix(draft, pass.rows, [0, log.userCount]);
+  return finishUserItemMatrix(draft, pass.rows, [0, log.userCount]);
 }
 
 /**
@@ -439,22 +439,6 @@ export function collapseUsers(
   const pass = setup(log, options, rows);
   if (pass.rows !== rows) throw new Error('collapseUsers needs a grouping of the counted types');
   collapseRange(log, options, pass, draft, from, to);
-}
-
-/**
- * The matrix of a draft whose users were all collapsed, in the ranges
- * `cuts` (`[cuts[k], cuts[k + 1])`, from 0 to the user count): the ranges
- * are packed together and the item side built. The same matrix as
- * {@link buildUserItemMatrix}, whatever the ranges.
- *
- * @example const m = finishUserItemMatrix(draft, rows, splitUsers(rows.rowStart, 2));
- */
-export function finishUserItemMatrix(
-  draft: MatrixDraft,
-  rows: UserRows,
-  cuts: readonly number[],
-): UserItemMatrix {
-  return finishMatrix(draft, rows, cuts);
 }
 
 function draftMatrix(
@@ -558,7 +542,19 @@ function collapseRange(
   }
 }
 
-function finishMatrix(draft: MatrixDraft, rows: UserRows, cuts: readonly number[]): UserItemMatrix {
+/**
+ * The matrix of a draft whose users were all collapsed, in the ranges
+ * `cuts` (`[cuts[k], cuts[k + 1])`, from 0 to the user count): the ranges
+ * are packed together and the item side built. The same matrix as
+ * {@link buildUserItemMatrix}, whatever the ranges.
+ *
+ * @example const m = finishUserItemMatrix(draft, rows, splitUsers(rows.rowStart, 2));
+ */
+export function finishUserItemMatrix(
+  draft: MatrixDraft,
+  rows: UserRows,
+  cuts: readonly number[],
+): UserItemMatrix {
   const { userCount, itemCount, userOffsets, pairItems, pairValues } = draft;
   const alloc = draft.shared ? sharedMemory : plain;
   // Each range after the first moves down to follow the one before it.
@@ -584,12 +580,9 @@ function finishMatrix(draft: MatrixDraft, rows: UserRows, cuts: readonly number[
   for (let s = 0; s < out; s++) itemOffsets[userItems[s] + 1]++;
   for (let i = 0; i < itemCount; i++) itemOffsets[i + 1] += itemOffsets[i];
   const itemUsers = new Uint32Array(alloc(4 * out));
-  const itemValues =
-    userValues instanceof Uint8Array
-      ? new Uint8Array(alloc(out))
-      : userValues instanceof Float32Array
-        ? new Float32Array(alloc(4 * out))
-        : new Float64Array(alloc(8 * out));
+  // The same kind of values as the user side (see valuesFor).
+  const Values = userValues.constructor as new (buffer: ArrayBufferLike) => MatrixValues;
+  const itemValues = new Values(alloc(userValues.BYTES_PER_ELEMENT * out));
   const next = itemOffsets.slice(0, itemCount);
   for (let u = 0; u < userCount; u++) {
     const s1 = userOffsets[u + 1];

@@ -80,9 +80,8 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   let warned = false;
   let started = false;
   let backedUp = false;
-  // Appends so far, and the event read on its way with the count it began at.
-  let appended = 0;
-  let shared: [number, Promise<unknown[]>] | undefined;
+  /** The event read on its way, while nothing was appended or cleared since it began. */
+  let shared: Promise<unknown[]> | undefined;
   /** Appended, not yet handed to a write. */
   let pending: Entry[] = [];
   /** Being written: what a read may not see yet. */
@@ -206,7 +205,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   // appended meanwhile, share it (each page's widgets ask at once).
   const read = <T>(valid: (v: unknown) => v is T, key?: string): Promise<T[]> => {
     start();
-    if (!key && shared?.[0] === appended) return shared[1].then((v) => v.slice() as T[]);
+    if (!key && shared) return shared.then((v) => v.slice() as T[]);
     const unsaved = key ? [] : [...inflight, ...pending];
     const out = c
       .run((s) => request(key ? s.get(key) : s.getAll()))
@@ -217,22 +216,21 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
           ...unsaved.filter(([, e]) => !have.has(e.id)).map(([, e]) => e),
         ];
         const kept: T[] = [];
-        for (let i = 0; i < all.length; i += READ_SLICE) {
-          if (i) await nextTask();
-          for (const v of all.slice(i, i + READ_SLICE))
-            if (valid(v)) kept.push(v);
-            else if (!warned && !Array.isArray(v)) {
-              warned = true;
-              c.report(new LikewiseError('STORAGE', 'Invalid stored data dropped'));
-            }
+        for (let i = 0; i < all.length; i++) {
+          if (i && i % READ_SLICE === 0) await nextTask();
+          const v = all[i];
+          if (valid(v)) kept.push(v);
+          else if (!warned && !Array.isArray(v)) {
+            warned = true;
+            c.report(new LikewiseError('STORAGE', 'Invalid stored data dropped'));
+          }
         }
         return kept;
       });
     if (!key) {
-      const mine: typeof shared = [appended, out as Promise<unknown[]>];
-      shared = mine;
+      shared = out;
       const done = () => {
-        if (shared === mine) shared = undefined;
+        if (shared === out) shared = undefined;
       };
       out.then(done, done);
     }
@@ -242,7 +240,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   return Object.assign(c, {
     append(events: LikewiseEvent[]) {
       start();
-      appended++;
+      shared = undefined;
       return schedule(
         events.map((e): Entry => {
           // An event appended again (after flushNow) keeps its key: written once.
@@ -272,7 +270,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
     events: () => read(isValidEvent),
     aggregates: () => read(isValidAggregate, AGGREGATES),
     clear() {
-      appended++;
+      shared = undefined;
       // Appends not yet written are cleared too (their promises still resolve).
       pending = [];
       next = undefined;

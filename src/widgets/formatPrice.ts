@@ -17,9 +17,11 @@ export function formatPrice(price: unknown, currency?: string, locale?: string):
   for (const [l, c] of [[locale?.replace(/_/g, '-'), currency], [undefined, currency], []])
     try {
       const key = l + ' ' + c;
-      const f =
-        formats.get(key) ?? new Intl.NumberFormat(l, c ? { style: 'currency', currency: c } : {});
-      formats.set(key, f);
+      let f = formats.get(key);
+      if (!f) {
+        f = new Intl.NumberFormat(l, c ? { style: 'currency', currency: c } : {});
+        formats.set(key, f);
+      }
       return f.format(price);
     } catch {}
   return '';
