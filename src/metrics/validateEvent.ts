@@ -1,3 +1,5 @@
+import { EVENT_TYPE_CODES } from '../engine/types';
+import { SCENARIOS as SCENARIO_LIST } from '../model/createRecommender';
 import type { EventType, LikewiseEvent, LineItem, Scenario } from '../types';
 
 /** Size limits {@link validateEvent} enforces. All lengths are in UTF-16 code units. */
@@ -13,23 +15,9 @@ export interface EventLimits {
 /** Result of {@link validateEvent}: the cleaned event, or why it was refused. */
 export type ValidateEventResult = { ok: true; event: LikewiseEvent } | { ok: false; error: string };
 
-const TYPES: ReadonlySet<string> = new Set<EventType>([
-  'view',
-  'click',
-  'add_to_cart',
-  'remove_from_cart',
-  'purchase',
-  'search',
-  'impression',
-  'dismiss',
-]);
-const SCENARIOS: ReadonlySet<string> = new Set<Scenario>([
-  'similar',
-  'bought-together',
-  'for-you',
-  'recently-viewed',
-  'trending',
-]);
+// The same lists the tracker checks against: one place to add a type or a scenario.
+const TYPES: ReadonlySet<string> = new Set(EVENT_TYPE_CODES);
+const SCENARIOS: ReadonlySet<string> = new Set(SCENARIO_LIST);
 const CURRENCY = /^[A-Z]{3}$/;
 
 function isId(v: unknown, max: number): v is string {

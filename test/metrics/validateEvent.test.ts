@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { EVENT_TYPE_CODES } from '../../src/engine/types';
 import { validateEvent } from '../../src/metrics/validateEvent';
+import { SCENARIOS } from '../../src/model/createRecommender';
 
 const base = { id: 'e1', type: 'view', ts: 1_700_000_000_000, session: 's1', itemId: 'a' };
 
@@ -33,5 +35,11 @@ describe('validateEvent', () => {
     [[base], 'event is not an object'],
   ])('refuses %j', (value, error) => {
     expect(validateEvent(value)).toEqual({ ok: false, error });
+  });
+
+  it('accepts every event type and scenario the tracker records', () => {
+    for (const type of EVENT_TYPE_CODES)
+      for (const scenario of SCENARIOS)
+        expect(validateEvent({ ...base, type, scenario }).ok, `${type} ${scenario}`).toBe(true);
   });
 });
