@@ -181,11 +181,60 @@ export function createRecommender(
     return trained;
   };
 
+  /**
+   * What the neighbour scenarios need besides the catalogue and popularity:
+   * their anchors, the device's neighbours and the shop's lists of the
+   * anchors. Asked for as soon as the events are read, so the shards are
+   * fetched beside the catalogue and the popularity list, not after them.
+   * Never rejects (failures are reported, and lists are missing).
+   */
+  const neighbours = async (
+    type: Scenario,
+    itemId: string | undefined,
+    events: LikewiseEvent[],
+  ) => {
+    const anchors =
+      type === 'for-you'
+        ? historyIds(events, FOR_YOU_ANCHORS)
+        : itemId
+          ? [itemId]
+          : [...visitorState(events).cart];
+    const [, trainedMine, shop, sources] = local(events);
+    const lacking = anchors.filter((id) => !shop.has(id));
+    const [mine] = await Promise.all([
+      trainedMine,
+      // A failed answer is not kept: its items have no shop lists this time, and are asked again.
+      lacking.length &&
+        service.lists(lacking).then(({ similar, together }) => {
+          for (const id of lacking)
+            shop.has(id) || shop.set(id, [ranked(similar[id]), ranked(together[id])]);
+        }, host.report),
+    ]);
+    const lists = (k: number, only?: string[] | false): NeighbourSource => ({
+      neighbours: (id) => (only && !only.includes(id) ? undefined : shop.get(id)?.[k]),
+    });
+    // for-you reads the shop's lists of its anchors only, those it asked for.
+    sources[type] ??=
+      type === 'bought-together'
+        ? lists(1)
+        : blendSources(lists(0, type === 'for-you' && anchors), mine, options.localWeight);
+    return [anchors, sources[type]] as const;
+  };
+
   const run = async (
     request: RecommendRequest,
     exclude?: Iterable<string>,
   ): Promise<Recommendation[]> => {
-    const [items, events, pop] = await Promise.all([catalog.load(), host.events(), popular()]);
+    const { type, itemId } = request;
+    const read = host.events();
+    const [items, events, pop, near] = await Promise.all([
+      catalog.load(),
+      read,
+      popular(),
+      type !== 'trending' && type !== 'recently-viewed'
+        ? read.then((events) => neighbours(type, itemId, events))
+        : undefined,
+    ]);
     const rules: RecommendRules & { currentItemId?: string } = {
       excludePurchased: options.excludePurchased,
       ...request.rules,
@@ -201,37 +250,10 @@ export function createRecommender(
       ],
       currentItemId: request.itemId,
     };
-    const { type, itemId } = request;
     let scored: ScoredItem[];
-    if (type === 'trending') scored = trending(pop, rules);
-    else if (type === 'recently-viewed') scored = recentlyViewed(events, rules);
+    if (!near) scored = type === 'trending' ? trending(pop, rules) : recentlyViewed(events, rules);
     else {
-      const anchors =
-        type === 'for-you'
-          ? historyIds(events, FOR_YOU_ANCHORS)
-          : itemId
-            ? [itemId]
-            : [...visitorState(events).cart];
-      const [, trainedMine, shop, sources] = local(events);
-      const lacking = anchors.filter((id) => !shop.has(id));
-      const [mine] = await Promise.all([
-        trainedMine,
-        // A failed answer is not kept: its items have no shop lists this time, and are asked again.
-        lacking.length &&
-          service.lists(lacking).then(({ similar, together }) => {
-            for (const id of lacking)
-              shop.has(id) || shop.set(id, [ranked(similar[id]), ranked(together[id])]);
-          }, host.report),
-      ]);
-      const lists = (k: number, only?: string[] | false): NeighbourSource => ({
-        neighbours: (id) => (only && !only.includes(id) ? undefined : shop.get(id)?.[k]),
-      });
-      // for-you reads the shop's lists of its anchors only, those it asked for.
-      sources[type] ??=
-        type === 'bought-together'
-          ? lists(1)
-          : blendSources(lists(0, type === 'for-you' && anchors), mine, options.localWeight);
-      const source = sources[type];
+      const [anchors, source] = near;
       scored =
         type === 'similar'
           ? similar(source, itemId!, rules)

@@ -222,6 +222,29 @@ describe('createRecommender', () => {
     expect(ids(await recommend({ type: 'for-you', limit: 2 }))).toEqual(['h', 'g']);
   });
 
+  it('asks for the shop lists while the catalogue and popularity are still loading', async () => {
+    const { service } = setup();
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const popularity = service.popularity;
+    service.popularity = () => held.then(popularity);
+    const lists = vi.spyOn(service, 'lists');
+    const catalog = createCatalog(catalogItems(), () => {});
+    const load = catalog.load;
+    catalog.load = () => held.then(load);
+    const recommend = createRecommender(
+      { events: async () => [event('view', 'c', 1)], report: () => {} },
+      catalog,
+      service,
+    );
+    const pending = recommend({ type: 'for-you', limit: 2 });
+    await vi.waitFor(() => expect(lists).toHaveBeenCalledWith(['c']));
+    release();
+    expect(ids(await pending)).toEqual(['a', 'b']);
+  });
+
   it('a model that is down entirely is reported, nothing rejects, and it is tried again later', async () => {
     const { recommend, errors, server } = setup();
     server.offline.add(M);
