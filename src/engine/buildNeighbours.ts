@@ -50,6 +50,16 @@ export interface BuildOptions extends UserItemMatrixOptions {
  */
 const BUCKET_SHIFT = 16;
 
+/**
+ * Candidate filtering: rows with more than FILTER_FACTOR · K candidates take
+ * as threshold the SAMPLE_RANK-th best of a sample sized so that about
+ * FILTER_MARGIN · K candidates reach it (fewer than K, so a second look at
+ * all of them, well under 1 % of the time).
+ */
+const FILTER_FACTOR = 8;
+const SAMPLE_RANK = 8;
+const FILTER_MARGIN = 3;
+
 /** The neighbourhood size used when `k` is not given. */
 export const DEFAULT_K = 50;
 
@@ -274,140 +284,23 @@ export function buildNeighbourRows(
   plan: NeighbourPlan,
   rows?: readonly [number, number],
 ): NeighbourLists {
-  const { itemCount, similarity, shrinkage, k, packed } = plan;
+  const { itemCount, k, packed, byLabel } = plan;
   const [start, end] = rows ?? [0, itemCount];
   checkOptions({ rows: [start, end] }, itemCount);
-  const { itemOffsets, itemValues, userStarts, userLengths, userCodes } = plan;
-  const userValues = plan.userValues ?? new Float64Array(0);
-  const { label, byLabel, sq, sqL, rowPow, colL, rankL } = plan;
-
-  // Packed: integer dot products in an Int32Array, the same sums as in
-  // doubles, bit for bit, and a product is >= 1, so a zero means "not
-  // touched yet" and no separate count is needed. Otherwise doubles, plus
-  // counts for the first-touch test and the shrinkage support.
-  const dots = new Int32Array(packed ? itemCount : 0);
-  const acc = new Float64Array(packed ? 0 : itemCount);
-  const hits = new Int32Array(packed ? 0 : itemCount);
-  // One spare slot: the branch-free loops write one past the last kept entry.
-  const touched = new Uint32Array(itemCount + 1);
-  const selScores = new Float64Array(itemCount);
-  const selItems = new Int32Array(itemCount);
-  const candScores = new Float32Array(itemCount);
-  const candBits = new Uint32Array(candScores.buffer);
-  const candItems = new Uint32Array(itemCount);
-  const hist = new Uint32Array(2 ** (31 - BUCKET_SHIFT));
+  const s = rowScratch(plan);
   const offsets = new Uint32Array(itemCount + 1);
   let indices = new Uint32Array(Math.min(1 << 16, (end - start) * k) || 1);
   let scores = new Float32Array(indices.length);
   let kept = 0;
-
+  // Each step of a row is a function of its own: each is optimised once it
+  // has seen every path (one big function got optimised while its later
+  // steps had not run yet, and fell back to the interpreter when they did).
   for (let i = 0; i < itemCount; i++) {
     offsets[i] = kept;
     if (i < start || i >= end) continue;
-    let nt = 0;
-    const p1 = itemOffsets[i + 1];
-    // The hot loops. `touched` records each j once, branch-free: the store is
-    // kept only when the old value was 0 ((h - 1) >>> 31 is 1 exactly then).
-    if (packed) {
-      for (let p = itemOffsets[i]; p < p1; p++) {
-        const w = itemValues[p] | 0;
-        const q0 = userStarts[p];
-        const q1 = q0 + userLengths[p];
-        for (let q = q0; q < q1; q++) {
-          const c = userCodes[q];
-          const j = c & 0xffffff;
-          const h = dots[j];
-          dots[j] = h + w * (c >>> 24);
-          touched[nt] = j;
-          nt += (h - 1) >>> 31;
-        }
-      }
-    } else {
-      for (let p = itemOffsets[i]; p < p1; p++) {
-        const w = itemValues[p];
-        const q0 = userStarts[p];
-        const q1 = q0 + userLengths[p];
-        for (let q = q0; q < q1; q++) {
-          const j = userCodes[q];
-          const h = hits[j];
-          hits[j] = h + 1;
-          acc[j] += w * userValues[q];
-          touched[nt] = j;
-          nt += (h - 1) >>> 31;
-        }
-      }
-    }
-    const ri = rowPow[i];
-    const sqi = sq[i];
-    const li = label[i];
-    // Scores go to a float32 scratch, the stored precision, so stored ties
-    // are ordered by id. Their bit patterns order like their values (scores
-    // are >= 0), so a histogram of the high bits, filled in the same pass,
-    // finds the bucket holding the K-th best with no data-dependent branch,
-    // and only candidates from that bucket up reach the exact selection.
-    let nc = 0;
-    let lo = hist.length;
-    let hi = 0;
-    for (let t = 0; t < nt; t++) {
-      const j = touched[t];
-      let c: number;
-      let n: number;
-      if (packed) {
-        c = dots[j];
-        dots[j] = 0;
-        n = c;
-      } else {
-        n = hits[j];
-        hits[j] = 0;
-        c = acc[j];
-        acc[j] = 0;
-      }
-      if (j === li) continue;
-      let s: number;
-      if (similarity === 'jaccard') s = c / (sqi + sqL[j] - c);
-      else s = c / (ri * colL[j]);
-      if (shrinkage > 0) s *= n / (n + shrinkage);
-      // Only all-zero values give 0 / 0: no similarity, not a neighbour.
-      if (Number.isNaN(s)) continue;
-      candScores[nc] = s;
-      candItems[nc] = j;
-      const b = candBits[nc] >>> BUCKET_SHIFT;
-      hist[b]++;
-      if (b < lo) lo = b;
-      if (b > hi) hi = b;
-      nc++;
-    }
-    // Walk down from the top bucket to the one holding the K-th best, turning
-    // counts into first slots (a counting sort by bucket), then place the
-    // candidates from that bucket up: best buckets first, the K-th's last.
-    let above = 0;
-    let survivors = 0;
-    if (nc > 0) {
-      let b = hi;
-      for (;;) {
-        const h = hist[b];
-        hist[b] = above;
-        if (above + h >= k || b === lo) break;
-        above += h;
-        b--;
-      }
-      for (let t = 0; t < nc; t++) {
-        const bucket = candBits[t] >>> BUCKET_SHIFT;
-        if (bucket >= b) {
-          const slot = hist[bucket]++;
-          selScores[slot] = candScores[t];
-          selItems[slot] = candItems[t];
-        }
-      }
-      survivors = hist[b];
-      hist.fill(0, lo, hi + 1);
-    }
-    // Buckets above the K-th's hold fewer than K pairs, in bucket order: an
-    // insertion sort only moves pairs within their bucket. In the K-th's
-    // bucket (where ties gather) only the missing best few are selected.
-    insertionSort(selScores, selItems, rankL, 0, above - 1);
-    const n = Math.min(k, survivors);
-    selectBest(selScores, selItems, rankL, above, survivors, n - above);
+    const touched = packed ? accumulateCodes(plan, s, i) : accumulateValues(plan, s, i);
+    const candidates = scoreCandidates(plan, s, i, touched);
+    const n = selectRow(s, k, filterCandidates(s, k, candidates), plan.rankL);
     if (kept + n > indices.length) {
       const size = Math.max(indices.length * 2, kept + n);
       const ni = new Uint32Array(size);
@@ -417,6 +310,7 @@ export function buildNeighbourRows(
       indices = ni;
       scores = ns;
     }
+    const { selScores, selItems } = s;
     for (let x = 0; x < n; x++) {
       indices[kept + x] = byLabel[selItems[x]];
       scores[kept + x] = selScores[x];
@@ -425,6 +319,249 @@ export function buildNeighbourRows(
   }
   offsets[itemCount] = kept;
   return { offsets, indices: indices.slice(0, kept), scores: scores.slice(0, kept) };
+}
+
+/** The working arrays of a row build, reused from row to row. */
+interface RowScratch {
+  /**
+   * Packed: integer dot products, the same sums as in doubles, bit for bit;
+   * a product is >= 1, so a zero means "not touched yet" and no separate
+   * count is needed. Otherwise doubles, plus counts for the first-touch
+   * test and the shrinkage support.
+   */
+  dots: Int32Array;
+  acc: Float64Array;
+  hits: Int32Array;
+  /** Each touched column once (one spare slot: the branch-free loops write one past the last). */
+  touched: Uint32Array;
+  /** Scores at the stored precision (float32), with their bits, and their columns. */
+  candScores: Float32Array;
+  candBits: Uint32Array;
+  candItems: Uint32Array;
+  /** The candidates that pass a row's threshold (see {@link filterCandidates}). */
+  keptScores: Float32Array;
+  keptBits: Uint32Array;
+  keptItems: Uint32Array;
+  /** The best bits of a sample (see {@link sampleThreshold}). */
+  best: Uint32Array;
+  hist: Uint32Array;
+  /** The selection: the row's list, best first, in its first slots. */
+  selScores: Float64Array;
+  selItems: Int32Array;
+}
+
+function rowScratch({ itemCount, packed }: NeighbourPlan): RowScratch {
+  const candScores = new Float32Array(itemCount);
+  const keptScores = new Float32Array(itemCount);
+  return {
+    dots: new Int32Array(packed ? itemCount : 0),
+    acc: new Float64Array(packed ? 0 : itemCount),
+    hits: new Int32Array(packed ? 0 : itemCount),
+    touched: new Uint32Array(itemCount + 1),
+    candScores,
+    candBits: new Uint32Array(candScores.buffer),
+    candItems: new Uint32Array(itemCount),
+    keptScores,
+    keptBits: new Uint32Array(keptScores.buffer),
+    keptItems: new Uint32Array(itemCount),
+    best: new Uint32Array(SAMPLE_RANK),
+    hist: new Uint32Array(2 ** (31 - BUCKET_SHIFT)),
+    selScores: new Float64Array(itemCount),
+    selItems: new Int32Array(itemCount),
+  };
+}
+
+/**
+ * Row i's dot products with every column it shares a user with, from the
+ * packed codes, into `dots`; returns how many columns it touched (listed in
+ * `touched`, each once). The hot loop: `touched` records each column
+ * branch-free, the store kept only when the old value was 0 ((h - 1) >>> 31
+ * is 1 exactly then).
+ */
+function accumulateCodes(plan: NeighbourPlan, s: RowScratch, i: number): number {
+  const { itemOffsets, itemValues, userStarts, userLengths, userCodes } = plan;
+  const { dots, touched } = s;
+  let nt = 0;
+  const p1 = itemOffsets[i + 1];
+  for (let p = itemOffsets[i]; p < p1; p++) {
+    const w = itemValues[p] | 0;
+    const q0 = userStarts[p];
+    const q1 = q0 + userLengths[p];
+    for (let q = q0; q < q1; q++) {
+      const c = userCodes[q];
+      const j = c & 0xffffff;
+      const h = dots[j];
+      dots[j] = h + w * (c >>> 24);
+      touched[nt] = j;
+      nt += (h - 1) >>> 31;
+    }
+  }
+  return nt;
+}
+
+/** {@link accumulateCodes} for values that are not packed: sums and counts. */
+function accumulateValues(plan: NeighbourPlan, s: RowScratch, i: number): number {
+  const { itemOffsets, itemValues, userStarts, userLengths, userCodes } = plan;
+  const userValues = plan.userValues ?? new Float64Array(0);
+  const { acc, hits, touched } = s;
+  let nt = 0;
+  const p1 = itemOffsets[i + 1];
+  for (let p = itemOffsets[i]; p < p1; p++) {
+    const w = itemValues[p];
+    const q0 = userStarts[p];
+    const q1 = q0 + userLengths[p];
+    for (let q = q0; q < q1; q++) {
+      const j = userCodes[q];
+      const h = hits[j];
+      hits[j] = h + 1;
+      acc[j] += w * userValues[q];
+      touched[nt] = j;
+      nt += (h - 1) >>> 31;
+    }
+  }
+  return nt;
+}
+
+/**
+ * Turns the `nt` touched columns of row i into candidates (every column but
+ * i itself with a similarity), resetting the accumulators; returns how
+ * many. Scores go to a float32 scratch, the stored precision, so stored ties
+ * are ordered by id; their bit patterns order like their values (scores are
+ * >= 0), which the selection relies on.
+ */
+function scoreCandidates(plan: NeighbourPlan, s: RowScratch, i: number, nt: number): number {
+  const { similarity, shrinkage, packed, sqL, colL } = plan;
+  const { dots, acc, hits, touched, candScores, candItems } = s;
+  const ri = plan.rowPow[i];
+  const sqi = plan.sq[i];
+  const li = plan.label[i];
+  let nc = 0;
+  for (let t = 0; t < nt; t++) {
+    const j = touched[t];
+    let c: number;
+    let n: number;
+    if (packed) {
+      c = dots[j];
+      dots[j] = 0;
+      n = c;
+    } else {
+      n = hits[j];
+      hits[j] = 0;
+      c = acc[j];
+      acc[j] = 0;
+    }
+    if (j === li) continue;
+    let score: number;
+    if (similarity === 'jaccard') score = c / (sqi + sqL[j] - c);
+    else score = c / (ri * colL[j]);
+    if (shrinkage > 0) score *= n / (n + shrinkage);
+    // Only all-zero values give 0 / 0: no similarity, not a neighbour.
+    if (Number.isNaN(score)) continue;
+    candScores[nc] = score;
+    candItems[nc] = j;
+    nc++;
+  }
+  return nc;
+}
+
+/**
+ * Most of a row's `nc` candidates cannot be among the K best: a threshold
+ * that at least K of them reach, guessed from a sample, drops them in one
+ * branch-free pass. Returns how many passed, in the `kept` arrays, or -nc
+ * - 1 when the row is too short to gain or the guess kept fewer than K (the
+ * candidates then all go on, from the `cand` arrays).
+ */
+function filterCandidates(s: RowScratch, k: number, nc: number): number {
+  if (nc <= FILTER_FACTOR * k) return -nc - 1;
+  const { candBits, candItems, keptBits, keptItems } = s;
+  const thr = sampleThreshold(candBits, nc, k, s.best);
+  if (thr === 0) return -nc - 1;
+  let m = 0;
+  for (let t = 0; t < nc; t++) {
+    const bits = candBits[t];
+    keptBits[m] = bits;
+    keptItems[m] = candItems[t];
+    m += (thr - 1 - bits) >>> 31;
+  }
+  return m >= k ? m : -nc - 1;
+}
+
+/**
+ * Selects the best K of a row's candidates (`found` from
+ * {@link filterCandidates}) into the first slots of `selScores` and
+ * `selItems`, best first; returns how many (K, or fewer candidates).
+ *
+ * A histogram of the high bits of the scores finds the bucket holding the
+ * K-th best with no data-dependent branch; walking down from the top bucket
+ * to it turns counts into first slots (a counting sort by bucket), and the
+ * candidates from that bucket up are placed: best buckets first, the K-th's
+ * last. Buckets above the K-th's hold fewer than K pairs, in bucket order:
+ * an insertion sort only moves pairs within their bucket. In the K-th's
+ * bucket (where ties gather) only the missing best few are selected.
+ */
+function selectRow(s: RowScratch, k: number, found: number, rankL: Uint32Array): number {
+  const kept = found >= 0;
+  const nc = kept ? found : -found - 1;
+  const bits = kept ? s.keptBits : s.candBits;
+  const scores = kept ? s.keptScores : s.candScores;
+  const items = kept ? s.keptItems : s.candItems;
+  const { hist, selScores, selItems } = s;
+  if (nc === 0) return 0;
+  let lo = hist.length;
+  let hi = 0;
+  for (let t = 0; t < nc; t++) {
+    const b = bits[t] >>> BUCKET_SHIFT;
+    hist[b]++;
+    lo = Math.min(lo, b);
+    hi = Math.max(hi, b);
+  }
+  let above = 0;
+  let b = hi;
+  for (;;) {
+    const h = hist[b];
+    hist[b] = above;
+    if (above + h >= k || b === lo) break;
+    above += h;
+    b--;
+  }
+  for (let t = 0; t < nc; t++) {
+    const bucket = bits[t] >>> BUCKET_SHIFT;
+    if (bucket >= b) {
+      const slot = hist[bucket]++;
+      selScores[slot] = scores[t];
+      selItems[slot] = items[t];
+    }
+  }
+  const survivors = hist[b];
+  hist.fill(0, lo, hi + 1);
+  insertionSort(selScores, selItems, rankL, 0, above - 1);
+  const n = Math.min(k, survivors);
+  selectBest(selScores, selItems, rankL, above, survivors, n - above);
+  return n;
+}
+
+/**
+ * A guess at a score (as float32 bits) that at least `k` of the `n`
+ * candidates reach: the {@link SAMPLE_RANK}-th best of an evenly spaced
+ * sample. 0 when the sample would be over half of them (no gain).
+ */
+function sampleThreshold(bits: Uint32Array, n: number, k: number, best: Uint32Array): number {
+  const size = Math.ceil((SAMPLE_RANK * n) / (FILTER_MARGIN * k));
+  if (size > n >> 1) return 0;
+  const step = n / size;
+  // `best` holds the best bits so far, best first.
+  let kept = 0;
+  for (let x = 0; x < size; x++) {
+    const v = bits[Math.floor(x * step)];
+    if (kept === SAMPLE_RANK && v <= best[SAMPLE_RANK - 1]) continue;
+    let y = kept < SAMPLE_RANK ? kept++ : SAMPLE_RANK - 1;
+    while (y > 0 && best[y - 1] < v) {
+      best[y] = best[y - 1];
+      y--;
+    }
+    best[y] = v;
+  }
+  return best[kept - 1];
 }
 
 /** Item indexes by number of users descending (ties by index): a counting sort. */
