@@ -434,6 +434,14 @@ describe('shared builds (one grouping, one plan, row chunks)', () => {
     expect(gathered(ms, countedTypesOf({})).times).toBeInstanceOf(Float64Array);
   });
 
+  it('takes times for whole seconds exactly when each is a multiple of 1000 ms', () => {
+    const one = (t: number) => timeLayout({ ...log, times: Float64Array.of(t), length: 1 }).seconds;
+    for (const t of [0, 1000, -3000, 1.7e12, 2 ** 53 - 992, 5e18])
+      expect([t, one(t)]).toEqual([t, true]);
+    for (const t of [1, -1, 999.5, 1.7e12 + 1, 2 ** 53 - 991, 2 ** 60, Number.NaN, Infinity])
+      expect([t, one(t)]).toEqual([t, false]);
+  });
+
   it('counts co-occurring pairs as the sum over users of their item count squared', () => {
     // Users with 2, 3 and 1 items: 4 + 9 + 1.
     const m = { userCount: 3, userOffsets: Uint32Array.from([0, 2, 5, 6]) };
