@@ -303,9 +303,10 @@ function listBuffers(lists: NeighbourLists): ArrayBuffer[] {
 export const workerTasks: Record<string, WorkerTask> = {
   async readEventsRange(task: EventRangeTask) {
     const result = await readEventsRange(task, garbageCollector());
-    const transfer = [result.users, result.items, result.types, result.times].map(
-      (a) => a.buffer as ArrayBuffer,
-    );
+    // Rows parsed into the reading thread's shared columns are not moved.
+    const transfer = [result.users, result.items, result.types, result.times]
+      .map((a) => a.buffer)
+      .filter((b): b is ArrayBuffer => !(b instanceof SharedArrayBuffer));
     return { result, transfer };
   },
   async groupUsers(payload: GroupPayload) {
