@@ -165,40 +165,22 @@ export function planNeighbours(
   const shrinkage = options.shrinkage ?? 0;
   const k = options.k ?? DEFAULT_K;
   const { itemOffsets, itemValues, userItems, userValues } = m;
-  // Squared norm of every item's user vector (the user count on binary data).
-  const sq = f64(itemCount);
-  for (let i = 0; i < itemCount; i++) {
-    let s = 0;
-    for (let p = itemOffsets[i]; p < itemOffsets[i + 1]; p++) s += itemValues[p] * itemValues[p];
-    sq[i] = s;
-  }
+  // Each pass is a function of its own, optimised on its own (see
+  // buildNeighbourRows).
+  const sq = squaredNorms(itemOffsets, itemValues, f64(itemCount));
   // Per-item factor of the denominator, computed once instead of per pair.
   const rowPow = f64(itemCount);
   const colPow = new Float64Array(itemCount);
-  for (let i = 0; i < itemCount; i++) {
-    if (similarity === 'cosine') {
-      rowPow[i] = sq[i] ** alpha;
-      colPow[i] = sq[i] ** (1 - alpha);
-    } else if (similarity === 'conditional') {
-      rowPow[i] = sq[i];
-      colPow[i] = sq[i] ** alpha;
-    }
-  }
+  denominatorFactors(sq, similarity, alpha, rowPow, colPow);
   // Items relabelled by popularity, most users first: the few thousand items
   // that most rows touch then share a few cache lines of the accumulator,
   // the norms and the ranks, instead of being spread over all of them.
   const byLabel = popularityOrder(itemOffsets, itemCount, u32(itemCount));
   const label = u32(itemCount);
   for (let x = 0; x < itemCount; x++) label[byLabel[x]] = x;
-  const colL = f64(itemCount);
-  const sqL = f64(itemCount);
-  const rankL = u32(itemCount);
-  for (let x = 0; x < itemCount; x++) {
-    const j = byLabel[x];
-    colL[x] = colPow[j];
-    sqL[x] = sq[j];
-    rankL[x] = rank[j];
-  }
+  const colL = byLabelOf(colPow, byLabel, f64(itemCount));
+  const sqL = byLabelOf(sq, byLabel, f64(itemCount));
+  const rankL = byLabelOf(rank, byLabel, u32(itemCount));
   // One array for the hot loop: each pair's label with its value in the top
   // byte, when the values allow it (one load per pair instead of two).
   const packed = packable(m, itemCount, shrinkage);
@@ -209,19 +191,8 @@ export function planNeighbours(
   const userStarts = u32(itemUsers.length);
   const userLengths =
     longest < 1 << 16 ? new Uint16Array(alloc(2 * itemUsers.length)) : u32(itemUsers.length);
-  for (let p = 0; p < itemUsers.length; p++) {
-    const u = itemUsers[p];
-    const q0 = userOffsets[u];
-    userStarts[p] = q0;
-    userLengths[p] = userOffsets[u + 1] - q0;
-  }
-  const userCodes = u32(userItems.length);
-  if (packed) {
-    for (let q = 0; q < userItems.length; q++)
-      userCodes[q] = label[userItems[q]] | (userValues[q] << 24);
-  } else {
-    for (let q = 0; q < userItems.length; q++) userCodes[q] = label[userItems[q]];
-  }
+  userSpans(itemUsers, userOffsets, userStarts, userLengths);
+  const userCodes = codesOf(userItems, label, packed ? userValues : null, u32(userItems.length));
   return {
     itemCount,
     similarity,
@@ -562,6 +533,77 @@ function sampleThreshold(bits: Uint32Array, n: number, k: number, best: Uint32Ar
     best[y] = v;
   }
   return best[kept - 1];
+}
+
+/** Squared norm of every item's user vector (the user count on binary data), into `sq`. */
+function squaredNorms(
+  itemOffsets: Uint32Array,
+  itemValues: MatrixValues,
+  sq: Float64Array,
+): Float64Array {
+  for (let i = 0; i < sq.length; i++) {
+    let s = 0;
+    for (let p = itemOffsets[i]; p < itemOffsets[i + 1]; p++) s += itemValues[p] * itemValues[p];
+    sq[i] = s;
+  }
+  return sq;
+}
+
+/** The row and column factors of each item's denominator (none for jaccard). */
+function denominatorFactors(
+  sq: Float64Array,
+  similarity: Similarity,
+  alpha: number,
+  rowPow: Float64Array,
+  colPow: Float64Array,
+): void {
+  for (let i = 0; i < sq.length; i++) {
+    if (similarity === 'cosine') {
+      rowPow[i] = sq[i] ** alpha;
+      colPow[i] = sq[i] ** (1 - alpha);
+    } else if (similarity === 'conditional') {
+      rowPow[i] = sq[i];
+      colPow[i] = sq[i] ** alpha;
+    }
+  }
+}
+
+/** `values` by label into `out`: `out[x] = values[byLabel[x]]`. */
+function byLabelOf<T extends Float64Array | Uint32Array>(
+  values: T,
+  byLabel: Uint32Array,
+  out: T,
+): T {
+  for (let x = 0; x < out.length; x++) out[x] = values[byLabel[x]];
+  return out;
+}
+
+/** For each entry of the item side: where its user's pairs start, and how many. */
+function userSpans(
+  itemUsers: Uint32Array,
+  userOffsets: Uint32Array,
+  userStarts: Uint32Array,
+  userLengths: Uint16Array | Uint32Array,
+): void {
+  for (let p = 0; p < itemUsers.length; p++) {
+    const u = itemUsers[p];
+    const q0 = userOffsets[u];
+    userStarts[p] = q0;
+    userLengths[p] = userOffsets[u + 1] - q0;
+  }
+}
+
+/** The label of each pair's item, with its value in the top byte when `values` are given. */
+function codesOf(
+  userItems: Uint32Array,
+  label: Uint32Array,
+  values: MatrixValues | null,
+  codes: Uint32Array,
+): Uint32Array {
+  if (values)
+    for (let q = 0; q < codes.length; q++) codes[q] = label[userItems[q]] | (values[q] << 24);
+  else for (let q = 0; q < codes.length; q++) codes[q] = label[userItems[q]];
+  return codes;
 }
 
 /** Item indexes by number of users descending (ties by index): a counting sort. */
