@@ -258,88 +258,65 @@ export function buildNeighbourRows(
   const { itemCount, k, packed, byLabel } = plan;
   const [start, end] = rows ?? [0, itemCount];
   checkOptions({ rows: [start, end] }, itemCount);
-  const s = rowScratch(plan);
+  // Packed: integer dot products, the same sums as in doubles, bit for bit;
+  // a product is >= 1, so a zero means "not touched yet" and no separate
+  // count is needed. Otherwise doubles, plus counts for the first-touch test
+  // and the shrinkage support.
+  const dots = new Int32Array(packed ? itemCount : 0);
+  const acc = new Float64Array(packed ? 0 : itemCount);
+  const hits = new Int32Array(packed ? 0 : itemCount);
+  // Each touched column once (one spare slot: the branch-free loops write one past the last).
+  const touched = new Uint32Array(itemCount + 1);
+  // Candidates, and those that reach a row's threshold: scores at the stored
+  // precision (float32), their bits, and their columns.
+  const cand = candidateArrays(itemCount);
+  const kept = candidateArrays(itemCount);
+  const best = new Uint32Array(SAMPLE_RANK);
+  const hist = new Uint32Array(2 ** (31 - BUCKET_SHIFT));
+  // The selection: the row's list, best first, in its first slots.
+  const selScores = new Float64Array(itemCount);
+  const selItems = new Int32Array(itemCount);
   const offsets = new Uint32Array(itemCount + 1);
   let indices = new Uint32Array(Math.min(1 << 16, (end - start) * k) || 1);
   let scores = new Float32Array(indices.length);
-  let kept = 0;
+  let listed = 0;
   // Each step of a row is a function of its own: each is optimised once it
   // has seen every path (one big function got optimised while its later
   // steps had not run yet, and fell back to the interpreter when they did).
   for (let i = 0; i < itemCount; i++) {
-    offsets[i] = kept;
+    offsets[i] = listed;
     if (i < start || i >= end) continue;
-    const touched = packed ? accumulateCodes(plan, s, i) : accumulateValues(plan, s, i);
-    const candidates = scoreCandidates(plan, s, i, touched);
-    const n = selectRow(s, k, filterCandidates(s, k, candidates), plan.rankL);
-    if (kept + n > indices.length) {
-      const size = Math.max(indices.length * 2, kept + n);
+    const nt = packed
+      ? accumulateCodes(plan, i, dots, touched)
+      : accumulateValues(plan, i, acc, hits, touched);
+    const nc = scoreCandidates(plan, i, nt, dots, acc, hits, touched, cand);
+    const m = filterCandidates(k, nc, cand, kept, best);
+    const n = selectRow(k, m < 0 ? nc : m, m < 0 ? cand : kept, hist, selScores, selItems, plan);
+    if (listed + n > indices.length) {
+      const size = Math.max(indices.length * 2, listed + n);
       const ni = new Uint32Array(size);
-      ni.set(indices.subarray(0, kept));
+      ni.set(indices.subarray(0, listed));
       const ns = new Float32Array(size);
-      ns.set(scores.subarray(0, kept));
+      ns.set(scores.subarray(0, listed));
       indices = ni;
       scores = ns;
     }
-    const { selScores, selItems } = s;
     for (let x = 0; x < n; x++) {
-      indices[kept + x] = byLabel[selItems[x]];
-      scores[kept + x] = selScores[x];
+      indices[listed + x] = byLabel[selItems[x]];
+      scores[listed + x] = selScores[x];
     }
-    kept += n;
+    listed += n;
   }
-  offsets[itemCount] = kept;
-  return { offsets, indices: indices.slice(0, kept), scores: scores.slice(0, kept) };
+  offsets[itemCount] = listed;
+  return { offsets, indices: indices.slice(0, listed), scores: scores.slice(0, listed) };
 }
 
-/** The working arrays of a row build, reused from row to row. */
-interface RowScratch {
-  /**
-   * Packed: integer dot products, the same sums as in doubles, bit for bit;
-   * a product is >= 1, so a zero means "not touched yet" and no separate
-   * count is needed. Otherwise doubles, plus counts for the first-touch
-   * test and the shrinkage support.
-   */
-  dots: Int32Array;
-  acc: Float64Array;
-  hits: Int32Array;
-  /** Each touched column once (one spare slot: the branch-free loops write one past the last). */
-  touched: Uint32Array;
-  /** Scores at the stored precision (float32), with their bits, and their columns. */
-  candScores: Float32Array;
-  candBits: Uint32Array;
-  candItems: Uint32Array;
-  /** The candidates that pass a row's threshold (see {@link filterCandidates}). */
-  keptScores: Float32Array;
-  keptBits: Uint32Array;
-  keptItems: Uint32Array;
-  /** The best bits of a sample (see {@link sampleThreshold}). */
-  best: Uint32Array;
-  hist: Uint32Array;
-  /** The selection: the row's list, best first, in its first slots. */
-  selScores: Float64Array;
-  selItems: Int32Array;
-}
+/** Candidates of a row: scores (float32), their bits, and their columns. */
+type Candidates = [Float32Array, Uint32Array, Uint32Array];
 
-function rowScratch({ itemCount, packed }: NeighbourPlan): RowScratch {
-  const candScores = new Float32Array(itemCount);
-  const keptScores = new Float32Array(itemCount);
-  return {
-    dots: new Int32Array(packed ? itemCount : 0),
-    acc: new Float64Array(packed ? 0 : itemCount),
-    hits: new Int32Array(packed ? 0 : itemCount),
-    touched: new Uint32Array(itemCount + 1),
-    candScores,
-    candBits: new Uint32Array(candScores.buffer),
-    candItems: new Uint32Array(itemCount),
-    keptScores,
-    keptBits: new Uint32Array(keptScores.buffer),
-    keptItems: new Uint32Array(itemCount),
-    best: new Uint32Array(SAMPLE_RANK),
-    hist: new Uint32Array(2 ** (31 - BUCKET_SHIFT)),
-    selScores: new Float64Array(itemCount),
-    selItems: new Int32Array(itemCount),
-  };
+function candidateArrays(itemCount: number): Candidates {
+  const scores = new Float32Array(itemCount);
+  return [scores, new Uint32Array(scores.buffer), new Uint32Array(itemCount)];
 }
 
 /**
@@ -349,9 +326,13 @@ function rowScratch({ itemCount, packed }: NeighbourPlan): RowScratch {
  * branch-free, the store kept only when the old value was 0 ((h - 1) >>> 31
  * is 1 exactly then).
  */
-function accumulateCodes(plan: NeighbourPlan, s: RowScratch, i: number): number {
+function accumulateCodes(
+  plan: NeighbourPlan,
+  i: number,
+  dots: Int32Array,
+  touched: Uint32Array,
+): number {
   const { itemOffsets, itemValues, userStarts, userLengths, userCodes } = plan;
-  const { dots, touched } = s;
   let nt = 0;
   const p1 = itemOffsets[i + 1];
   for (let p = itemOffsets[i]; p < p1; p++) {
@@ -371,10 +352,15 @@ function accumulateCodes(plan: NeighbourPlan, s: RowScratch, i: number): number 
 }
 
 /** {@link accumulateCodes} for values that are not packed: sums and counts. */
-function accumulateValues(plan: NeighbourPlan, s: RowScratch, i: number): number {
+function accumulateValues(
+  plan: NeighbourPlan,
+  i: number,
+  acc: Float64Array,
+  hits: Int32Array,
+  touched: Uint32Array,
+): number {
   const { itemOffsets, itemValues, userStarts, userLengths, userCodes } = plan;
   const userValues = plan.userValues ?? new Float64Array(0);
-  const { acc, hits, touched } = s;
   let nt = 0;
   const p1 = itemOffsets[i + 1];
   for (let p = itemOffsets[i]; p < p1; p++) {
@@ -400,9 +386,17 @@ function accumulateValues(plan: NeighbourPlan, s: RowScratch, i: number): number
  * are ordered by id; their bit patterns order like their values (scores are
  * >= 0), which the selection relies on.
  */
-function scoreCandidates(plan: NeighbourPlan, s: RowScratch, i: number, nt: number): number {
+function scoreCandidates(
+  plan: NeighbourPlan,
+  i: number,
+  nt: number,
+  dots: Int32Array,
+  acc: Float64Array,
+  hits: Int32Array,
+  touched: Uint32Array,
+  [candScores, , candItems]: Candidates,
+): number {
   const { similarity, shrinkage, packed, sqL, colL } = plan;
-  const { dots, acc, hits, touched, candScores, candItems } = s;
   const ri = plan.rowPow[i];
   const sqi = plan.sq[i];
   const li = plan.label[i];
@@ -438,15 +432,20 @@ function scoreCandidates(plan: NeighbourPlan, s: RowScratch, i: number, nt: numb
 /**
  * Most of a row's `nc` candidates cannot be among the K best: a threshold
  * that at least K of them reach, guessed from a sample, drops them in one
- * branch-free pass. Returns how many passed, in the `kept` arrays, or -nc
- * - 1 when the row is too short to gain or the guess kept fewer than K (the
- * candidates then all go on, from the `cand` arrays).
+ * branch-free pass. Returns how many passed, in `kept`, or -1 when the row
+ * is too short to gain or the guess kept fewer than K (the candidates then
+ * all go on).
  */
-function filterCandidates(s: RowScratch, k: number, nc: number): number {
-  if (nc <= FILTER_FACTOR * k) return -nc - 1;
-  const { candBits, candItems, keptBits, keptItems } = s;
-  const thr = sampleThreshold(candBits, nc, k, s.best);
-  if (thr === 0) return -nc - 1;
+function filterCandidates(
+  k: number,
+  nc: number,
+  [, candBits, candItems]: Candidates,
+  [, keptBits, keptItems]: Candidates,
+  best: Uint32Array,
+): number {
+  if (nc <= FILTER_FACTOR * k) return -1;
+  const thr = sampleThreshold(candBits, nc, k, best);
+  if (thr === 0) return -1;
   let m = 0;
   for (let t = 0; t < nc; t++) {
     const bits = candBits[t];
@@ -454,13 +453,13 @@ function filterCandidates(s: RowScratch, k: number, nc: number): number {
     keptItems[m] = candItems[t];
     m += (thr - 1 - bits) >>> 31;
   }
-  return m >= k ? m : -nc - 1;
+  return m >= k ? m : -1;
 }
 
 /**
- * Selects the best K of a row's candidates (`found` from
- * {@link filterCandidates}) into the first slots of `selScores` and
- * `selItems`, best first; returns how many (K, or fewer candidates).
+ * Selects the best K of a row's `nc` candidates into the first slots of
+ * `selScores` and `selItems`, best first; returns how many (K, or fewer
+ * candidates).
  *
  * A histogram of the high bits of the scores finds the bucket holding the
  * K-th best with no data-dependent branch; walking down from the top bucket
@@ -470,13 +469,15 @@ function filterCandidates(s: RowScratch, k: number, nc: number): number {
  * an insertion sort only moves pairs within their bucket. In the K-th's
  * bucket (where ties gather) only the missing best few are selected.
  */
-function selectRow(s: RowScratch, k: number, found: number, rankL: Uint32Array): number {
-  const kept = found >= 0;
-  const nc = kept ? found : -found - 1;
-  const bits = kept ? s.keptBits : s.candBits;
-  const scores = kept ? s.keptScores : s.candScores;
-  const items = kept ? s.keptItems : s.candItems;
-  const { hist, selScores, selItems } = s;
+function selectRow(
+  k: number,
+  nc: number,
+  [scores, bits, items]: Candidates,
+  hist: Uint32Array,
+  selScores: Float64Array,
+  selItems: Int32Array,
+  { rankL }: NeighbourPlan,
+): number {
   if (nc === 0) return 0;
   let lo = hist.length;
   let hi = 0;
