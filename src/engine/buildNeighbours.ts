@@ -50,6 +50,16 @@ export interface BuildOptions extends UserItemMatrixOptions {
  */
 const BUCKET_SHIFT = 16;
 
+/**
+ * Candidate filtering: rows with more than FILTER_FACTOR · K candidates take
+ * as threshold the SAMPLE_RANK-th best of a sample sized so that about
+ * FILTER_MARGIN · K candidates reach it (fewer than K, so a second look at
+ * all of them, well under 1 % of the time).
+ */
+const FILTER_FACTOR = 8;
+const SAMPLE_RANK = 8;
+const FILTER_MARGIN = 3;
+
 /** The neighbourhood size used when `k` is not given. */
 export const DEFAULT_K = 50;
 
@@ -155,40 +165,22 @@ export function planNeighbours(
   const shrinkage = options.shrinkage ?? 0;
   const k = options.k ?? DEFAULT_K;
   const { itemOffsets, itemValues, userItems, userValues } = m;
-  // Squared norm of every item's user vector (the user count on binary data).
-  const sq = f64(itemCount);
-  for (let i = 0; i < itemCount; i++) {
-    let s = 0;
-    for (let p = itemOffsets[i]; p < itemOffsets[i + 1]; p++) s += itemValues[p] * itemValues[p];
-    sq[i] = s;
-  }
+  // Each pass is a function of its own, optimised on its own (see
+  // buildNeighbourRows).
+  const sq = squaredNorms(itemOffsets, itemValues, f64(itemCount));
   // Per-item factor of the denominator, computed once instead of per pair.
   const rowPow = f64(itemCount);
   const colPow = new Float64Array(itemCount);
-  for (let i = 0; i < itemCount; i++) {
-    if (similarity === 'cosine') {
-      rowPow[i] = sq[i] ** alpha;
-      colPow[i] = sq[i] ** (1 - alpha);
-    } else if (similarity === 'conditional') {
-      rowPow[i] = sq[i];
-      colPow[i] = sq[i] ** alpha;
-    }
-  }
+  denominatorFactors(sq, similarity, alpha, rowPow, colPow);
   // Items relabelled by popularity, most users first: the few thousand items
   // that most rows touch then share a few cache lines of the accumulator,
   // the norms and the ranks, instead of being spread over all of them.
   const byLabel = popularityOrder(itemOffsets, itemCount, u32(itemCount));
   const label = u32(itemCount);
   for (let x = 0; x < itemCount; x++) label[byLabel[x]] = x;
-  const colL = f64(itemCount);
-  const sqL = f64(itemCount);
-  const rankL = u32(itemCount);
-  for (let x = 0; x < itemCount; x++) {
-    const j = byLabel[x];
-    colL[x] = colPow[j];
-    sqL[x] = sq[j];
-    rankL[x] = rank[j];
-  }
+  const colL = byLabelOf(colPow, byLabel, f64(itemCount));
+  const sqL = byLabelOf(sq, byLabel, f64(itemCount));
+  const rankL = byLabelOf(rank, byLabel, u32(itemCount));
   // One array for the hot loop: each pair's label with its value in the top
   // byte, when the values allow it (one load per pair instead of two).
   const packed = packable(m, itemCount, shrinkage);
@@ -199,19 +191,8 @@ export function planNeighbours(
   const userStarts = u32(itemUsers.length);
   const userLengths =
     longest < 1 << 16 ? new Uint16Array(alloc(2 * itemUsers.length)) : u32(itemUsers.length);
-  for (let p = 0; p < itemUsers.length; p++) {
-    const u = itemUsers[p];
-    const q0 = userOffsets[u];
-    userStarts[p] = q0;
-    userLengths[p] = userOffsets[u + 1] - q0;
-  }
-  const userCodes = u32(userItems.length);
-  if (packed) {
-    for (let q = 0; q < userItems.length; q++)
-      userCodes[q] = label[userItems[q]] | (userValues[q] << 24);
-  } else {
-    for (let q = 0; q < userItems.length; q++) userCodes[q] = label[userItems[q]];
-  }
+  userSpans(itemUsers, userOffsets, userStarts, userLengths);
+  const userCodes = codesOf(userItems, label, packed ? userValues : null, u32(userItems.length));
   return {
     itemCount,
     similarity,
@@ -274,157 +255,356 @@ export function buildNeighbourRows(
   plan: NeighbourPlan,
   rows?: readonly [number, number],
 ): NeighbourLists {
-  const { itemCount, similarity, shrinkage, k, packed } = plan;
+  const { itemCount, k, packed, byLabel } = plan;
   const [start, end] = rows ?? [0, itemCount];
   checkOptions({ rows: [start, end] }, itemCount);
-  const { itemOffsets, itemValues, userStarts, userLengths, userCodes } = plan;
-  const userValues = plan.userValues ?? new Float64Array(0);
-  const { label, byLabel, sq, sqL, rowPow, colL, rankL } = plan;
-
-  // Packed: integer dot products in an Int32Array, the same sums as in
-  // doubles, bit for bit, and a product is >= 1, so a zero means "not
-  // touched yet" and no separate count is needed. Otherwise doubles, plus
-  // counts for the first-touch test and the shrinkage support.
+  // Packed: integer dot products, the same sums as in doubles, bit for bit;
+  // a product is >= 1, so a zero means "not touched yet" and no separate
+  // count is needed. Otherwise doubles, plus counts for the first-touch test
+  // and the shrinkage support.
   const dots = new Int32Array(packed ? itemCount : 0);
   const acc = new Float64Array(packed ? 0 : itemCount);
   const hits = new Int32Array(packed ? 0 : itemCount);
-  // One spare slot: the branch-free loops write one past the last kept entry.
+  // Each touched column once (one spare slot: the branch-free loops write one past the last).
   const touched = new Uint32Array(itemCount + 1);
+  // Candidates, and those that reach a row's threshold: scores at the stored
+  // precision (float32), their bits, and their columns.
+  const cand = candidateArrays(itemCount);
+  const kept = candidateArrays(itemCount);
+  const best = new Uint32Array(SAMPLE_RANK);
+  const hist = new Uint32Array(2 ** (31 - BUCKET_SHIFT));
+  // The selection: the row's list, best first, in its first slots.
   const selScores = new Float64Array(itemCount);
   const selItems = new Int32Array(itemCount);
-  const candScores = new Float32Array(itemCount);
-  const candBits = new Uint32Array(candScores.buffer);
-  const candItems = new Uint32Array(itemCount);
-  const hist = new Uint32Array(2 ** (31 - BUCKET_SHIFT));
   const offsets = new Uint32Array(itemCount + 1);
   let indices = new Uint32Array(Math.min(1 << 16, (end - start) * k) || 1);
   let scores = new Float32Array(indices.length);
-  let kept = 0;
-
+  let listed = 0;
+  // Each step of a row is a function of its own: each is optimised once it
+  // has seen every path (one big function got optimised while its later
+  // steps had not run yet, and fell back to the interpreter when they did).
   for (let i = 0; i < itemCount; i++) {
-    offsets[i] = kept;
+    offsets[i] = listed;
     if (i < start || i >= end) continue;
-    let nt = 0;
-    const p1 = itemOffsets[i + 1];
-    // The hot loops. `touched` records each j once, branch-free: the store is
-    // kept only when the old value was 0 ((h - 1) >>> 31 is 1 exactly then).
-    if (packed) {
-      for (let p = itemOffsets[i]; p < p1; p++) {
-        const w = itemValues[p] | 0;
-        const q0 = userStarts[p];
-        const q1 = q0 + userLengths[p];
-        for (let q = q0; q < q1; q++) {
-          const c = userCodes[q];
-          const j = c & 0xffffff;
-          const h = dots[j];
-          dots[j] = h + w * (c >>> 24);
-          touched[nt] = j;
-          nt += (h - 1) >>> 31;
-        }
-      }
-    } else {
-      for (let p = itemOffsets[i]; p < p1; p++) {
-        const w = itemValues[p];
-        const q0 = userStarts[p];
-        const q1 = q0 + userLengths[p];
-        for (let q = q0; q < q1; q++) {
-          const j = userCodes[q];
-          const h = hits[j];
-          hits[j] = h + 1;
-          acc[j] += w * userValues[q];
-          touched[nt] = j;
-          nt += (h - 1) >>> 31;
-        }
-      }
-    }
-    const ri = rowPow[i];
-    const sqi = sq[i];
-    const li = label[i];
-    // Scores go to a float32 scratch, the stored precision, so stored ties
-    // are ordered by id. Their bit patterns order like their values (scores
-    // are >= 0), so a histogram of the high bits, filled in the same pass,
-    // finds the bucket holding the K-th best with no data-dependent branch,
-    // and only candidates from that bucket up reach the exact selection.
-    let nc = 0;
-    let lo = hist.length;
-    let hi = 0;
-    for (let t = 0; t < nt; t++) {
-      const j = touched[t];
-      let c: number;
-      let n: number;
-      if (packed) {
-        c = dots[j];
-        dots[j] = 0;
-        n = c;
-      } else {
-        n = hits[j];
-        hits[j] = 0;
-        c = acc[j];
-        acc[j] = 0;
-      }
-      if (j === li) continue;
-      let s: number;
-      if (similarity === 'jaccard') s = c / (sqi + sqL[j] - c);
-      else s = c / (ri * colL[j]);
-      if (shrinkage > 0) s *= n / (n + shrinkage);
-      // Only all-zero values give 0 / 0: no similarity, not a neighbour.
-      if (Number.isNaN(s)) continue;
-      candScores[nc] = s;
-      candItems[nc] = j;
-      const b = candBits[nc] >>> BUCKET_SHIFT;
-      hist[b]++;
-      if (b < lo) lo = b;
-      if (b > hi) hi = b;
-      nc++;
-    }
-    // Walk down from the top bucket to the one holding the K-th best, turning
-    // counts into first slots (a counting sort by bucket), then place the
-    // candidates from that bucket up: best buckets first, the K-th's last.
-    let above = 0;
-    let survivors = 0;
-    if (nc > 0) {
-      let b = hi;
-      for (;;) {
-        const h = hist[b];
-        hist[b] = above;
-        if (above + h >= k || b === lo) break;
-        above += h;
-        b--;
-      }
-      for (let t = 0; t < nc; t++) {
-        const bucket = candBits[t] >>> BUCKET_SHIFT;
-        if (bucket >= b) {
-          const slot = hist[bucket]++;
-          selScores[slot] = candScores[t];
-          selItems[slot] = candItems[t];
-        }
-      }
-      survivors = hist[b];
-      hist.fill(0, lo, hi + 1);
-    }
-    // Buckets above the K-th's hold fewer than K pairs, in bucket order: an
-    // insertion sort only moves pairs within their bucket. In the K-th's
-    // bucket (where ties gather) only the missing best few are selected.
-    insertionSort(selScores, selItems, rankL, 0, above - 1);
-    const n = Math.min(k, survivors);
-    selectBest(selScores, selItems, rankL, above, survivors, n - above);
-    if (kept + n > indices.length) {
-      const size = Math.max(indices.length * 2, kept + n);
+    const nt = packed
+      ? accumulateCodes(plan, i, dots, touched)
+      : accumulateValues(plan, i, acc, hits, touched);
+    const nc = scoreCandidates(plan, i, nt, dots, acc, hits, touched, cand);
+    const m = filterCandidates(k, nc, cand, kept, best);
+    const n = selectRow(k, m < 0 ? nc : m, m < 0 ? cand : kept, hist, selScores, selItems, plan);
+    if (listed + n > indices.length) {
+      const size = Math.max(indices.length * 2, listed + n);
       const ni = new Uint32Array(size);
-      ni.set(indices.subarray(0, kept));
+      ni.set(indices.subarray(0, listed));
       const ns = new Float32Array(size);
-      ns.set(scores.subarray(0, kept));
+      ns.set(scores.subarray(0, listed));
       indices = ni;
       scores = ns;
     }
     for (let x = 0; x < n; x++) {
-      indices[kept + x] = byLabel[selItems[x]];
-      scores[kept + x] = selScores[x];
+      indices[listed + x] = byLabel[selItems[x]];
+      scores[listed + x] = selScores[x];
     }
-    kept += n;
+    listed += n;
   }
-  offsets[itemCount] = kept;
-  return { offsets, indices: indices.slice(0, kept), scores: scores.slice(0, kept) };
+  offsets[itemCount] = listed;
+  return { offsets, indices: indices.slice(0, listed), scores: scores.slice(0, listed) };
+}
+
+/** Candidates of a row: scores (float32), their bits, and their columns. */
+type Candidates = [Float32Array, Uint32Array, Uint32Array];
+
+function candidateArrays(itemCount: number): Candidates {
+  const scores = new Float32Array(itemCount);
+  return [scores, new Uint32Array(scores.buffer), new Uint32Array(itemCount)];
+}
+
+/**
+ * Row i's dot products with every column it shares a user with, from the
+ * packed codes, into `dots`; returns how many columns it touched (listed in
+ * `touched`, each once). The hot loop: `touched` records each column
+ * branch-free, the store kept only when the old value was 0 ((h - 1) >>> 31
+ * is 1 exactly then).
+ */
+function accumulateCodes(
+  plan: NeighbourPlan,
+  i: number,
+  dots: Int32Array,
+  touched: Uint32Array,
+): number {
+  const { itemOffsets, itemValues, userStarts, userLengths, userCodes } = plan;
+  let nt = 0;
+  const p1 = itemOffsets[i + 1];
+  for (let p = itemOffsets[i]; p < p1; p++) {
+    const w = itemValues[p] | 0;
+    const q0 = userStarts[p];
+    const q1 = q0 + userLengths[p];
+    for (let q = q0; q < q1; q++) {
+      const c = userCodes[q];
+      const j = c & 0xffffff;
+      const h = dots[j];
+      dots[j] = h + w * (c >>> 24);
+      touched[nt] = j;
+      nt += (h - 1) >>> 31;
+    }
+  }
+  return nt;
+}
+
+/** {@link accumulateCodes} for values that are not packed: sums and counts. */
+function accumulateValues(
+  plan: NeighbourPlan,
+  i: number,
+  acc: Float64Array,
+  hits: Int32Array,
+  touched: Uint32Array,
+): number {
+  const { itemOffsets, itemValues, userStarts, userLengths, userCodes } = plan;
+  const userValues = plan.userValues ?? new Float64Array(0);
+  let nt = 0;
+  const p1 = itemOffsets[i + 1];
+  for (let p = itemOffsets[i]; p < p1; p++) {
+    const w = itemValues[p];
+    const q0 = userStarts[p];
+    const q1 = q0 + userLengths[p];
+    for (let q = q0; q < q1; q++) {
+      const j = userCodes[q];
+      const h = hits[j];
+      hits[j] = h + 1;
+      acc[j] += w * userValues[q];
+      touched[nt] = j;
+      nt += (h - 1) >>> 31;
+    }
+  }
+  return nt;
+}
+
+/**
+ * Turns the `nt` touched columns of row i into candidates (every column but
+ * i itself with a similarity), resetting the accumulators; returns how
+ * many. Scores go to a float32 scratch, the stored precision, so stored ties
+ * are ordered by id; their bit patterns order like their values (scores are
+ * >= 0), which the selection relies on.
+ */
+function scoreCandidates(
+  plan: NeighbourPlan,
+  i: number,
+  nt: number,
+  dots: Int32Array,
+  acc: Float64Array,
+  hits: Int32Array,
+  touched: Uint32Array,
+  [candScores, , candItems]: Candidates,
+): number {
+  const { similarity, shrinkage, packed, sqL, colL } = plan;
+  const ri = plan.rowPow[i];
+  const sqi = plan.sq[i];
+  const li = plan.label[i];
+  let nc = 0;
+  for (let t = 0; t < nt; t++) {
+    const j = touched[t];
+    let c: number;
+    let n: number;
+    if (packed) {
+      c = dots[j];
+      dots[j] = 0;
+      n = c;
+    } else {
+      n = hits[j];
+      hits[j] = 0;
+      c = acc[j];
+      acc[j] = 0;
+    }
+    if (j === li) continue;
+    let score: number;
+    if (similarity === 'jaccard') score = c / (sqi + sqL[j] - c);
+    else score = c / (ri * colL[j]);
+    if (shrinkage > 0) score *= n / (n + shrinkage);
+    // Only all-zero values give 0 / 0: no similarity, not a neighbour.
+    if (Number.isNaN(score)) continue;
+    candScores[nc] = score;
+    candItems[nc] = j;
+    nc++;
+  }
+  return nc;
+}
+
+/**
+ * Most of a row's `nc` candidates cannot be among the K best: a threshold
+ * that at least K of them reach, guessed from a sample, drops them in one
+ * branch-free pass. Returns how many passed, in `kept`, or -1 when the row
+ * is too short to gain or the guess kept fewer than K (the candidates then
+ * all go on).
+ */
+function filterCandidates(
+  k: number,
+  nc: number,
+  [, candBits, candItems]: Candidates,
+  [, keptBits, keptItems]: Candidates,
+  best: Uint32Array,
+): number {
+  if (nc <= FILTER_FACTOR * k) return -1;
+  const thr = sampleThreshold(candBits, nc, k, best);
+  if (thr === 0) return -1;
+  let m = 0;
+  for (let t = 0; t < nc; t++) {
+    const bits = candBits[t];
+    keptBits[m] = bits;
+    keptItems[m] = candItems[t];
+    m += (thr - 1 - bits) >>> 31;
+  }
+  return m >= k ? m : -1;
+}
+
+/**
+ * Selects the best K of a row's `nc` candidates into the first slots of
+ * `selScores` and `selItems`, best first; returns how many (K, or fewer
+ * candidates).
+ *
+ * A histogram of the high bits of the scores finds the bucket holding the
+ * K-th best with no data-dependent branch; walking down from the top bucket
+ * to it turns counts into first slots (a counting sort by bucket), and the
+ * candidates from that bucket up are placed: best buckets first, the K-th's
+ * last. Buckets above the K-th's hold fewer than K pairs, in bucket order:
+ * an insertion sort only moves pairs within their bucket. In the K-th's
+ * bucket (where ties gather) only the missing best few are selected.
+ */
+function selectRow(
+  k: number,
+  nc: number,
+  [scores, bits, items]: Candidates,
+  hist: Uint32Array,
+  selScores: Float64Array,
+  selItems: Int32Array,
+  { rankL }: NeighbourPlan,
+): number {
+  if (nc === 0) return 0;
+  let lo = hist.length;
+  let hi = 0;
+  for (let t = 0; t < nc; t++) {
+    const b = bits[t] >>> BUCKET_SHIFT;
+    hist[b]++;
+    lo = Math.min(lo, b);
+    hi = Math.max(hi, b);
+  }
+  let above = 0;
+  let b = hi;
+  for (;;) {
+    const h = hist[b];
+    hist[b] = above;
+    if (above + h >= k || b === lo) break;
+    above += h;
+    b--;
+  }
+  for (let t = 0; t < nc; t++) {
+    const bucket = bits[t] >>> BUCKET_SHIFT;
+    if (bucket >= b) {
+      const slot = hist[bucket]++;
+      selScores[slot] = scores[t];
+      selItems[slot] = items[t];
+    }
+  }
+  const survivors = hist[b];
+  hist.fill(0, lo, hi + 1);
+  insertionSort(selScores, selItems, rankL, 0, above - 1);
+  const n = Math.min(k, survivors);
+  selectBest(selScores, selItems, rankL, above, survivors, n - above);
+  return n;
+}
+
+/**
+ * A guess at a score (as float32 bits) that at least `k` of the `n`
+ * candidates reach: the {@link SAMPLE_RANK}-th best of an evenly spaced
+ * sample. 0 when the sample would be over half of them (no gain).
+ */
+function sampleThreshold(bits: Uint32Array, n: number, k: number, best: Uint32Array): number {
+  const size = Math.ceil((SAMPLE_RANK * n) / (FILTER_MARGIN * k));
+  if (size > n >> 1) return 0;
+  const step = n / size;
+  // `best` holds the best bits so far, best first.
+  let kept = 0;
+  for (let x = 0; x < size; x++) {
+    const v = bits[Math.floor(x * step)];
+    if (kept === SAMPLE_RANK && v <= best[SAMPLE_RANK - 1]) continue;
+    let y = kept < SAMPLE_RANK ? kept++ : SAMPLE_RANK - 1;
+    while (y > 0 && best[y - 1] < v) {
+      best[y] = best[y - 1];
+      y--;
+    }
+    best[y] = v;
+  }
+  return best[kept - 1];
+}
+
+/** Squared norm of every item's user vector (the user count on binary data), into `sq`. */
+function squaredNorms(
+  itemOffsets: Uint32Array,
+  itemValues: MatrixValues,
+  sq: Float64Array,
+): Float64Array {
+  for (let i = 0; i < sq.length; i++) {
+    let s = 0;
+    for (let p = itemOffsets[i]; p < itemOffsets[i + 1]; p++) s += itemValues[p] * itemValues[p];
+    sq[i] = s;
+  }
+  return sq;
+}
+
+/** The row and column factors of each item's denominator (none for jaccard). */
+function denominatorFactors(
+  sq: Float64Array,
+  similarity: Similarity,
+  alpha: number,
+  rowPow: Float64Array,
+  colPow: Float64Array,
+): void {
+  for (let i = 0; i < sq.length; i++) {
+    if (similarity === 'cosine') {
+      rowPow[i] = sq[i] ** alpha;
+      colPow[i] = sq[i] ** (1 - alpha);
+    } else if (similarity === 'conditional') {
+      rowPow[i] = sq[i];
+      colPow[i] = sq[i] ** alpha;
+    }
+  }
+}
+
+/** `values` by label into `out`: `out[x] = values[byLabel[x]]`. */
+function byLabelOf<T extends Float64Array | Uint32Array>(
+  values: T,
+  byLabel: Uint32Array,
+  out: T,
+): T {
+  for (let x = 0; x < out.length; x++) out[x] = values[byLabel[x]];
+  return out;
+}
+
+/** For each entry of the item side: where its user's pairs start, and how many. */
+function userSpans(
+  itemUsers: Uint32Array,
+  userOffsets: Uint32Array,
+  userStarts: Uint32Array,
+  userLengths: Uint16Array | Uint32Array,
+): void {
+  for (let p = 0; p < itemUsers.length; p++) {
+    const u = itemUsers[p];
+    const q0 = userOffsets[u];
+    userStarts[p] = q0;
+    userLengths[p] = userOffsets[u + 1] - q0;
+  }
+}
+
+/** The label of each pair's item, with its value in the top byte when `values` are given. */
+function codesOf(
+  userItems: Uint32Array,
+  label: Uint32Array,
+  values: MatrixValues | null,
+  codes: Uint32Array,
+): Uint32Array {
+  if (values)
+    for (let q = 0; q < codes.length; q++) codes[q] = label[userItems[q]] | (values[q] << 24);
+  else for (let q = 0; q < codes.length; q++) codes[q] = label[userItems[q]];
+  return codes;
 }
 
 /** Item indexes by number of users descending (ties by index): a counting sort. */

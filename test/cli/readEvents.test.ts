@@ -350,6 +350,43 @@ describe('readEvents: big files', () => {
     );
   });
 
+  it('parses the second half straight into shared columns, or copies a half that outgrew its room', async () => {
+    // Lines of 40 and of about 12 bytes, the room sized from the first
+    // megabyte: a half with more short lines than that predicts outgrows it
+    // (this one's when they come first, the other's when they come last).
+    const long = (r: number) => `visitor-${String(r).padStart(20, '0')},i${r % 7},${r},view`;
+    const short = (r: number) => `u${r % 50},i${r % 7},${r},view`;
+    for (const [name, lineOf] of [
+      ['even', long],
+      ['short-first', (r: number) => (r < 50_000 ? short(r) : long(r))],
+      ['short-last', (r: number) => (r < 30_000 ? long(r) : short(r))],
+    ] as const) {
+      const lines = ['user,item,timestamp,type'];
+      for (let r = 0; r < 70_000; r++) lines.push(lineOf(r));
+      const events = await file(`${name}.csv`, `${lines.join('\n')}\n`);
+      const one = await readEvents(events);
+      let inPlace: boolean | undefined;
+      const two = await readEvents(events, {
+        shared: true,
+        parallelMinBytes: 0,
+        parallel: async (task) => {
+          expect(task.into?.users.buffer).toBeInstanceOf(SharedArrayBuffer);
+          const part = await readEventsRange(task);
+          inPlace = part.inPlace;
+          return part;
+        },
+      });
+      expect([name, inPlace]).toEqual([name, name !== 'short-last']);
+      expect(two.length).toBe(one.length);
+      expect(two.userIds).toEqual(one.userIds);
+      expect(two.itemIds).toEqual(one.itemIds);
+      for (const column of ['users', 'items', 'types', 'times'] as const)
+        expect(Array.from(two[column].subarray(0, two.length))).toEqual(
+          Array.from(one[column].subarray(0, one.length)),
+        );
+    }
+  });
+
   it('asks for a collection when a big id table grows, on both halves, with the same log', async () => {
     // 70,000 distinct users per half outgrow the 131,072-slot table (4 MiB,
     // kept at most half full): the first table big enough to be collected.

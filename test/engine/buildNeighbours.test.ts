@@ -6,6 +6,7 @@ import {
   planNeighbours,
 } from '../../src/engine/buildNeighbours';
 import { buildPopularity } from '../../src/engine/buildPopularity';
+import { compareIds } from '../../src/engine/compareIds';
 import type { InteractionLog } from '../../src/engine/types';
 import {
   buildUserItemMatrix,
@@ -21,13 +22,48 @@ import {
   timeLayout,
 } from '../../src/engine/userItemMatrix';
 import { isLikewiseError } from '../../src/errors';
-import { listsOf, logOf, WORKED } from './fixtures';
+import { listsOf, logOf, type Row, WORKED } from './fixtures';
 import { syntheticLog } from './synthetic';
 
 const close = (got: [string, number][], want: [string, number][]) => {
   expect(got.map(([id]) => id)).toEqual(want.map(([id]) => id));
   for (let x = 0; x < got.length; x++) expect(got[x][1]).toBeCloseTo(want[x][1], 6);
 };
+
+/** Cosine lists by scoring every pair and sorting them all: the reference for the selection. */
+function byFullSort(log: InteractionLog, k: number) {
+  const m = buildUserItemMatrix(log);
+  const n = m.itemCount;
+  const sq = new Float64Array(n);
+  for (let i = 0; i < n; i++)
+    for (let p = m.itemOffsets[i]; p < m.itemOffsets[i + 1]; p++) sq[i] += m.itemValues[p] ** 2;
+  const dots = Array.from({ length: n }, () => new Float64Array(n));
+  for (let u = 0; u < m.userCount; u++)
+    for (let a = m.userOffsets[u]; a < m.userOffsets[u + 1]; a++)
+      for (let b = m.userOffsets[u]; b < m.userOffsets[u + 1]; b++)
+        dots[m.userItems[a]][m.userItems[b]] += m.userValues[a] * m.userValues[b];
+  const offsets = new Uint32Array(n + 1);
+  const indices: number[] = [];
+  const scores: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const all: [number, number][] = [];
+    for (let j = 0; j < n; j++)
+      if (j !== i && dots[i][j] > 0)
+        all.push([j, Math.fround(dots[i][j] / (sq[i] ** 0.5 * sq[j] ** 0.5))]);
+    all.sort((x, y) => y[1] - x[1] || compareIds(log.itemIds[x[0]], log.itemIds[y[0]]));
+    for (const [j, s] of all.slice(0, k)) {
+      indices.push(j);
+      scores.push(s);
+    }
+    offsets[i + 1] = indices.length;
+  }
+  return {
+    itemIds: log.itemIds,
+    offsets,
+    indices: Uint32Array.from(indices),
+    scores: Float32Array.from(scores),
+  };
+}
 
 describe('buildNeighbours on the worked example', () => {
   it('computes cosine c_ij / sqrt(n_i n_j), best first', () => {
@@ -233,6 +269,34 @@ describe('buildNeighbours invariants', () => {
       }
   });
 
+  it('keeps exactly the K best of rows with many candidates, for every K', () => {
+    // Rows with far more candidates than K take the filtered selection.
+    const big = syntheticLog({ users: 400, items: 300, seed: 11 });
+    for (const k of [6, 9, 14, 25, 40])
+      expect(buildNeighbours(big, { k })).toEqual(byFullSort(big, k));
+  });
+
+  it('keeps exactly the K best when the candidates a sample guesses from are the best few', () => {
+    // x's only user has x, then 500 items; those where a sample of x's
+    // candidates falls (27, evenly spaced) are nobody else's, so score 1,
+    // while five other users share the rest (1 / sqrt(6)): far fewer than K
+    // reach the sample's threshold, and every candidate goes on.
+    const rows: Row[] = [['u0', 'x']];
+    const sampled = new Set(Array.from({ length: 27 }, (_, x) => Math.floor((x * 500) / 27)));
+    for (let t = 0; t < 500; t++) rows.push(['u0', `i${t}`]);
+    for (let v = 1; v <= 5; v++)
+      for (let t = 0; t < 500; t++) if (!sampled.has(t)) rows.push([`u${v}`, `i${t}`]);
+    const log = logOf(rows);
+    const got = buildNeighbours(log, { k: 50 });
+    expect(got).toEqual(byFullSort(log, 50));
+    const x = listsOf(got).x;
+    expect(x.slice(0, 28).map(([, s]) => s)).toEqual([
+      ...Array(27).fill(1),
+      Math.fround(6 ** -0.5),
+    ]);
+    expect(x).toHaveLength(50);
+  });
+
   it('builds of row ranges merge into the full build', () => {
     const full = buildNeighbours(log, { k: 15, similarity: 'jaccard', shrinkage: 3 });
     const parts = [
@@ -368,6 +432,14 @@ describe('shared builds (one grouping, one plan, row chunks)', () => {
     const ms = { ...log, times: log.times.map((t, r) => Math.round(t / 1000) * 1000 + (r % 2)) };
     expect(timeLayout(ms).seconds).toBe(false);
     expect(gathered(ms, countedTypesOf({})).times).toBeInstanceOf(Float64Array);
+  });
+
+  it('takes times for whole seconds exactly when each is a multiple of 1000 ms', () => {
+    const one = (t: number) => timeLayout({ ...log, times: Float64Array.of(t), length: 1 }).seconds;
+    for (const t of [0, 1000, -3000, 1.7e12, 2 ** 53 - 992, 5e18])
+      expect([t, one(t)]).toEqual([t, true]);
+    for (const t of [1, -1, 999.5, 1.7e12 + 1, 2 ** 53 - 991, 2 ** 60, Number.NaN, Infinity])
+      expect([t, one(t)]).toEqual([t, false]);
   });
 
   it('counts co-occurring pairs as the sum over users of their item count squared', () => {
