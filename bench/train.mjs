@@ -49,9 +49,11 @@ if (!existsSync(log)) {
   console.log(`generated ${log} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-// Peak RSS of the child, reported by the child itself on exit (worker threads share it).
+// Peak RSS and CPU time (user, system; in µs) of the child, reported by the
+// child itself on exit (worker threads share both). On a shared machine the
+// wall time swings with the host's load; the CPU time shows the same work.
 const peak =
-  'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss "+process.resourceUsage().maxRSS+"\\n"))';
+  'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("maxrss "+u.maxRSS+" cpu "+u.userCPUTime+" "+u.systemCPUTime+"\\n")})';
 const trainArgs = ['train', '--events', log, '--out', out];
 if (args.threads) trainArgs.push('--threads', args.threads);
 const t0 = performance.now();
@@ -72,7 +74,16 @@ if (code !== 0) {
   console.error(stdout, stderr);
   process.exit(1);
 }
-const maxRssKb = Math.max(...[...stderr.matchAll(/maxrss (\d+)/g)].map((m) => Number(m[1])));
+// Worker threads run the hook too, as they exit: the figures only grow, and
+// the main thread's, the last, are the process's.
+const usage = [...stderr.matchAll(/maxrss (\d+) cpu (\d+) (\d+)/g)].map((m) =>
+  m.slice(1).map(Number),
+);
+if (!usage.length) {
+  console.error('the training child did not report its resource usage:', stderr);
+  process.exit(1);
+}
+const [maxRssKb, userUs, systemUs] = [0, 1, 2].map((f) => Math.max(...usage.map((u) => u[f])));
 process.stdout.write(stdout);
 const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
 const shardBytes = manifest.sizes.reduce((a, b) => a + b, 0);
@@ -84,6 +95,10 @@ console.log(
     `peak RSS ${Math.round(maxRssKb / 1024)} MB, ${(shardBytes / manifest.items).toFixed(1)} bytes per item, ` +
     `${(gzipBytes / manifest.items).toFixed(1)} gzipped, ` +
     `${manifest.shards} shards of ${Math.round(shardBytes / manifest.shards / 1024)} KB`,
+);
+console.log(
+  `train CPU: ${(userUs / 1e6).toFixed(2)} s user + ${(systemUs / 1e6).toFixed(2)} s system ` +
+    `(${((userUs + systemUs) / 1e6 / seconds).toFixed(2)} cores busy on average)`,
 );
 
 // Query latency: bundle the loader and the for-you scenario from the sources.
