@@ -125,6 +125,9 @@ const BATCH = 256;
  */
 const GROW_COLLECT_INTS = 1 << 19;
 
+/** Most users {@link LogBuilder} reserves room for up front. */
+const USER_RESERVE_MAX = 1 << 20;
+
 /** Int32 fields of a hash-table slot (see {@link ByteInterner}). */
 const SLOT = 4;
 
@@ -317,6 +320,21 @@ class ByteInterner {
     table[at + 1] = word(buf, start, end);
     table[at + 2] = word(buf, start + 4, end);
     table[at + 3] = short ? word(buf, start + 8, end) | (len << 24) : hash;
+  }
+
+  /**
+   * Makes room for `keys` keys without growing: one table of the final size
+   * up front instead of doubling to it (each doubling places every key
+   * again, in memory written for the first time). Only before any key.
+   */
+  reserve(keys: number): void {
+    if (this.count > 0) return;
+    let size = this.mask + 1;
+    while (size < 2 * keys) size *= 2;
+    if (size === this.mask + 1) return;
+    this.table = new Int32Array(size * SLOT);
+    this.mask = size - 1;
+    this.ends = new Uint32Array(keys);
   }
 
   /** Twice the slots; every key is placed again from the arena (slots hold no hash for short keys). */
@@ -619,6 +637,10 @@ class LogBuilder {
 
   constructor(capacity: number, layout: LogLayout, shared: boolean, region?: RowRegion) {
     this.rows = new RowSink(capacity, shared, region);
+    // Logs have many fewer users than rows; a table for one user per 8 rows
+    // (at most 2^20 users, a 32 MiB table, while the columns are filled)
+    // saves the doublings on big logs.
+    this.users.reserve(Math.min(capacity >>> 3, USER_RESERVE_MAX));
     this.columns = Uint8Array.from(layout.columns);
     this.hasTypeColumn = layout.hasTypeColumn;
     this.canonical =

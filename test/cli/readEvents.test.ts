@@ -411,6 +411,20 @@ describe('readEvents: big files', () => {
     );
   });
 
+  it('interns users past the room reserved for them (one per 8 rows), and below it', async () => {
+    // 60,000 rows reserve room for 7,500 users: 60,000 distinct users grow
+    // past it, 3 users stay far below it; both read back exactly.
+    for (const users of [60_000, 3]) {
+      const lines = ['user,item,timestamp,type'];
+      for (let r = 0; r < 60_000; r++) lines.push(`visitor-${(r * 7) % users},i${r % 5},${r},view`);
+      const log = await readEvents(await file(`users-${users}.csv`, `${lines.join('\n')}\n`));
+      expect(log.userCount).toBe(users);
+      for (const r of [0, 1, 7_499, 7_500, 59_999])
+        expect(log.userIds[log.users[r]]).toBe(`visitor-${(r * 7) % users}`);
+      expect(new Set(log.users.subarray(0, log.length)).size).toBe(users);
+    }
+  });
+
   it('leaves small id tables to the runtime: no forced collection for a few thousand ids', async () => {
     let calls = 0;
     const log = await readEvents(path, {
