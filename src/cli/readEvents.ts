@@ -1325,10 +1325,12 @@ export async function readEvents(
     // within memory already written, instead of filling new pages (over
     // 10 us each, a quarter of a second for ten million rows).
     let capacity = rowsIn(size, 1.02);
+    let theirs = rowsIn(size - split, 1.02);
     let region: RowRegion | undefined;
     if (parallel && shared) {
       capacity = rowsIn(split - dataStart, REGION_SLACK);
-      const whole = new RowSink(capacity + rowsIn(size - split, REGION_SLACK), true);
+      theirs = rowsIn(size - split, REGION_SLACK);
+      const whole = new RowSink(capacity + theirs, true);
       const { users, items, types, times } = whole;
       region = { users, items, types, times, at: capacity };
     }
@@ -1341,7 +1343,7 @@ export async function readEvents(
       start: split,
       end: size,
       layout,
-      capacity: region ? rowsIn(size - split, REGION_SLACK) : rowsIn(size - split, 1.02),
+      capacity: theirs,
       into: region,
     });
     // Keep a rejected worker from becoming an unhandled rejection while we parse.

@@ -401,10 +401,10 @@ function scoreCandidates(
   const sqi = plan.sq[i];
   const li = plan.label[i];
   let nc = 0;
-  if (packed && similarity !== 'jaccard' && !(shrinkage > 0)) {
-    // The common case (binary or weighted cosine or conditional, no
-    // shrinkage) in a loop of its own, with no per-pair test of the options:
-    // the same arithmetic, so the same scores, bit for bit.
+  if (packed && similarity !== 'jaccard') {
+    // The common case (packed, so without shrinkage: cosine or conditional)
+    // in a loop of its own, with no per-pair test of the options: the same
+    // arithmetic as below, so the same scores, bit for bit.
     for (let t = 0; t < nt; t++) {
       const j = touched[t];
       const c = dots[j];
