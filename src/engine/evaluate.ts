@@ -4,7 +4,7 @@
  * metrics and the same tie rules as the reference script, so figures compare.
  */
 import { LikewiseError } from '../errors';
-import { type BuildOptions, buildNeighbours } from './buildNeighbours';
+import { type BuildOptions, buildNeighbourRows, planNeighbours } from './buildNeighbours';
 import { idRanks } from './compareIds';
 import { DEFAULT_RECENCY_HALF_LIFE, recencyWeights } from './historyWeights';
 import { TopK } from './topK';
@@ -250,12 +250,20 @@ export function evaluate(
     const t0 = now();
     let lists: Uint32Array;
     let t1: number;
+    let pairs: number | undefined;
     if (model.kind === 'popularity') {
       const pop = popularityOrder(split, h, rank);
       t1 = now();
       lists = scoreByOrder(split, h, pop.order, topN);
     } else {
-      const neighbours = buildNeighbours(split.train, model.build);
+      // buildNeighbours' steps, so the pairs are counted on the same matrix.
+      const matrix = buildUserItemMatrix(split.train, model.build);
+      pairs = coOccurringPairs(matrix);
+      const plan = planNeighbours(matrix, split.train.itemIds, model.build);
+      const neighbours: Neighbours = {
+        itemIds: split.train.itemIds,
+        ...buildNeighbourRows(plan, model.build.rows),
+      };
       t1 = now();
       const fillOrder =
         model.score?.fill === 'popularity' ? popularityOrder(split, h, rank).order : idOrder;
@@ -263,9 +271,7 @@ export function evaluate(
     }
     const t2 = now();
     out[name] = { ...metrics(lists, split, topN), buildMs: t1 - t0, scoreMs: t2 - t1 };
-    // Counted after the timings: it builds the matrix once more.
-    if (model.kind === 'neighbours')
-      out[name].pairs = coOccurringPairs(buildUserItemMatrix(split.train, model.build));
+    if (pairs !== undefined) out[name].pairs = pairs;
   }
   return { users: split.testItems.length, items: split.catalogueSize, models: out };
 }

@@ -55,6 +55,24 @@ describe('evaluate', () => {
     expect(r.models.pop.ndcg10).toBeCloseTo((2 + 1 / Math.log2(3)) / 3, 10);
   });
 
+  it('counts the build pairs of neighbour models on the training matrix, none for popularity', () => {
+    // Training: u1 {a, b} -> 4, u2 {a} -> 1, u3 {a} -> 1.
+    const r = evaluate(FIXTURE, {
+      topN: 1,
+      models: { pop: { kind: 'popularity' }, ref: REFERENCE_MODEL },
+    });
+    expect(r.models.ref.pairs).toBe(6);
+    expect(r.models.pop.pairs).toBeUndefined();
+    // The cap applies before counting: at most 1 item per user leaves 1 pair each.
+    const capped = evaluate(FIXTURE, {
+      topN: 1,
+      models: {
+        ref: { kind: 'neighbours', build: { binary: true, k: 50, maxItemsPerUser: 1 } },
+      },
+    });
+    expect(capped.models.ref.pairs).toBe(3);
+  });
+
   it('times build and scoring with the injected clock', () => {
     let t = 0;
     const r = evaluate(FIXTURE, {}, () => (t += 5));
