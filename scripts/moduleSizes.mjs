@@ -44,10 +44,54 @@ const PARTS = [
     ['src/widgets/render.ts', 'src/widgets/observeContainers.ts', 'src/widgets/defineElement.ts'],
   ],
   ['the whole core (src/iife.ts)', ['src/iife.ts']],
+  [
+    'the core with scoring and the widget renderer behind a dynamic import (a split design)',
+    ['src/iife.ts'],
+    {
+      'widgets/render': ['render'],
+      'model/createRecommender': ['createRecommender', 'checkRequest'],
+      'model/createCatalog': ['createCatalog'],
+      'model/createModelClient': ['createModelClient'],
+    },
+  ],
 ];
 
+/**
+ * Replaces the modules named in `lazy` (path under src/, without `.ts`) by
+ * stubs whose functions load the real module with `import()`, left out of
+ * the bundle: what the core would weigh with those parts on demand. The
+ * stubs keep the constants the core reads from them.
+ */
+function onDemand(lazy) {
+  return {
+    name: 'on-demand',
+    resolveId(id, importer) {
+      if (id.startsWith('lazy:')) return { id, external: true };
+      if (!importer || importer.startsWith('\0')) return null;
+      const k = Object.keys(lazy).find((m) => id.endsWith(m) && !importer.includes(m));
+      return k ? `\0lazy:${k}` : null;
+    },
+    load(id) {
+      if (!id.startsWith('\0lazy:')) return null;
+      const k = id.slice(6);
+      const scenarios =
+        k === 'model/createRecommender'
+          ? `export const SCENARIOS = ${JSON.stringify(['similar', 'for-you', 'bought-together', 'recently-viewed', 'trending'])};\n`
+          : '';
+      return (
+        scenarios +
+        lazy[k]
+          .map(
+            (n) => `export const ${n} = (...a) => import('lazy:${k}').then((m) => m.${n}(...a));`,
+          )
+          .join('\n')
+      );
+    },
+  };
+}
+
 /** Bundles `files` (their exports) and minifies: sizes of the whole and, per module, unmangled. */
-async function measure(files) {
+async function measure(files, lazy) {
   const dir = mkdtempSync(join(tmpdir(), 'likewise-size-'));
   let input = resolvePath(files[0] ?? 'src/iife.ts');
   if (files.length > 1) {
@@ -61,6 +105,7 @@ async function measure(files) {
     const bundle = await rollup({
       input,
       plugins: [
+        ...(lazy ? [onDemand(lazy)] : []),
         resolve({ browser: true }),
         commonjs(),
         typescript({
@@ -95,8 +140,8 @@ async function measure(files) {
 const args = process.argv.slice(2);
 if (args[0] === '--parts') {
   console.log('script-tag core, each part bundled alone (min+gzip; parts share some code):');
-  for (const [name, files] of PARTS) {
-    const { min, gzip } = await measure(files);
+  for (const [name, files, lazy] of PARTS) {
+    const { min, gzip } = await measure(files, lazy);
     console.log(`${String(gzip).padStart(6)} B gzip ${String(min).padStart(7)} B min  ${name}`);
   }
 } else {
