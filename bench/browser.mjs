@@ -13,8 +13,8 @@
 // - first widget: the first animation frame in which a [data-likewise] widget
 //   shows items (an in-page probe marks it with console.timeStamp);
 // - a main-thread task (`RunTask`) is "caused by likewise" when, of the
-//   profiler samples in it that run page JavaScript, more have a likewise
-//   frame (dist/likewise*, dist/chunks/) on the stack than not: the SDK's
+//   profiler samples in it that run page JavaScript, at least half have a
+//   likewise frame (dist/likewise*, dist/chunks/) on the stack: the SDK's
 //   own callbacks, its script evaluation, and the shop's calls into the SDK.
 //   Its whole duration counts (the garbage collection, style and layout it
 //   causes included). The longest such task until 3 s after the first widget

@@ -89,7 +89,8 @@ export interface LikewiseEvent {
   /**
    * The random anonymous visitor id (never a customer id, never derived from
    * the device), so a collector can count visitors and attribute conversions
-   * across sessions. Set only on events sent to a collector after consent.
+   * across sessions. Set when measurement runs (`experiment` or `endpoint`),
+   * on stored events and on those sent to a collector after consent.
    * At most 64 characters.
    */
   visitor?: string;

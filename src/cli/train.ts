@@ -80,7 +80,7 @@ Builds model files (manifest.json + shards) from an event log.
   --similarity NAME       cosine (default), jaccard or conditional
   --together-k N          bought-together neighbours per item (default: 20)
   --trending-half-life D  popularity halves every D days (default: 7; 0 = no decay)
-  --shards N              shard count (default: chosen for ~100 KB shards)
+  --shards N              shard count (default: chosen for ~32 KB shards)
   --score-bits 8|16       stored score precision (default: 8)
   --format csv|ndjson     input format (default: from the extension or content)
   --max-items-per-user N  only each user's N most recent items count, so bots,
