@@ -174,6 +174,14 @@ describe('createLikewise: track', () => {
     expect(stored()).toHaveLength(2);
   });
 
+  it('refuses a subscriber that is not a function, at once', () => {
+    const { lw } = setup();
+    for (const listener of [42, null, 'f', {}])
+      expect(() => lw.subscribe(listener as never)).toThrow(
+        expect.objectContaining({ code: 'INVALID_INPUT', message: 'subscribe needs a function.' }),
+      );
+  });
+
   it('a throwing onError does not escape', async () => {
     const disk = createFakeDisk();
     disk.failWrites = true;

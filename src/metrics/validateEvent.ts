@@ -1,5 +1,6 @@
 import { EVENT_TYPE_CODES } from '../engine/types';
 import { SCENARIOS as SCENARIO_LIST } from '../model/createRecommender';
+import { MAX_TS } from '../track/validateEvent';
 import type { EventType, LikewiseEvent, LineItem, Scenario } from '../types';
 
 /** Size limits {@link validateEvent} enforces. All lengths are in UTF-16 code units. */
@@ -37,7 +38,7 @@ function isPrice(v: unknown): v is number {
  * collector on every batch and by `mergeRemoteHistory` on remote history.
  *
  * Rules: `id`, `session` non-empty strings of at most 64 characters; `type` a
- * known {@link EventType}; `ts` a finite number > 0; `itemId` at most 256
+ * known {@link EventType}; `ts` ms since 1970, before 2100; `itemId` at most 256
  * characters; `items` an array of at most 100 `{ itemId, quantity?, price? }`;
  * `quantity` a positive integer; `price` finite and >= 0; `currency` three
  * capital letters; `query` at most 256 characters; `rec`, `widget`,
@@ -64,8 +65,8 @@ export function validateEvent(value: unknown, limits: EventLimits = {}): Validat
   if (typeof o.type !== 'string' || !TYPES.has(o.type)) {
     return { ok: false, error: 'type is not a known event type' };
   }
-  if (typeof o.ts !== 'number' || !Number.isFinite(o.ts) || o.ts <= 0) {
-    return { ok: false, error: 'ts must be a positive number of milliseconds' };
+  if (typeof o.ts !== 'number' || !(o.ts > 0 && o.ts < MAX_TS)) {
+    return { ok: false, error: 'ts must be a time in ms since 1970, before 2100' };
   }
   if (!isId(o.session, maxId)) {
     return { ok: false, error: `session must be a string of 1 to ${maxId} characters` };

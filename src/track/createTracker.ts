@@ -269,6 +269,8 @@ export function createTracker(o: TrackerOptions): Tracker {
     },
     forget,
     subscribe: (listener) => {
+      if (typeof listener !== 'function')
+        throw new LikewiseError('INVALID_INPUT', 'subscribe needs a function.');
       listeners.add(listener);
       return () => listeners.delete(listener);
     },

@@ -1,5 +1,5 @@
 import { EVENT_TYPE_CODES as TYPES } from '../engine/types';
-import { LikewiseError } from '../errors';
+import { isLikewiseError, LikewiseError } from '../errors';
 import { SCENARIOS } from '../model/createRecommender';
 import type { TrackInput } from '../types';
 
@@ -13,6 +13,11 @@ const PUBLIC_TYPES = TYPES.slice(0, 6).join(', ');
 export const MAX_TEXT_LENGTH = 256;
 /** Largest accepted event, in bytes of UTF-8 JSON (after unknown fields are dropped). */
 export const MAX_EVENT_BYTES = 2048;
+/**
+ * Latest accepted `ts`: 2100-01-01 UTC, in ms. A later one is a unit
+ * mistake (microseconds), and would hold every later event in one session.
+ */
+export const MAX_TS = 4_102_444_800_000;
 
 /**
  * A short, safe rendering of a bad value for an error message: strings quoted
@@ -63,7 +68,7 @@ const EVENT: Record<string, Rule> = {
   query: TEXT,
   rec: TEXT,
   pos: int(0),
-  ts: [(v) => isAmount(v) && v > 0, 'a finite number > 0'],
+  ts: [(v) => isAmount(v) && v > 0 && v < MAX_TS, 'a time in ms since 1970, before 2100'],
   scenario: [(v) => SCENARIOS.includes(v), `one of ${SCENARIOS.join(', ')}`],
   widget: text(64),
   items: [(v) => Array.isArray(v) && v.length, 'a non-empty array'],
@@ -87,7 +92,8 @@ const pick = (o: any, rules: Record<string, Rule>, at: string, required?: string
   if (!o || typeof o !== 'object' || Array.isArray(o))
     fail(`${at || 'Event'} must be an object, got ${show(o)}.`);
   const out: Record<string, unknown> = {};
-  for (const k in rules) {
+  // Own keys only: a page may have added enumerable properties to Object.prototype.
+  for (const k of Object.keys(rules)) {
     const v = o[k];
     if (v == null && k !== required) continue;
     if (!rules[k][0](v)) fail(`${at && at + '.'}${k} must be ${rules[k][1]}, got ${show(v)}.`);
@@ -114,11 +120,12 @@ const pick = (o: any, rules: Record<string, Rule>, at: string, required?: string
  *   is `a string of 1 to 256 characters`; `quantity`: `an integer >= 1`;
  *   `price`: `a finite number >= 0`; `pos`: `an integer >= 0`;
  *   `currency`: `an ISO 4217 code` (three letters, upper-cased when valid);
- *   `ts`: `a finite number > 0` (ms since the epoch); `items`: `a non-empty array`;
+ *   `ts`: `a time in ms since 1970, before 2100`; `items`: `a non-empty array`;
  *   `items[i]`: `an object`; and `items[i].itemId` (required), `.quantity`, `.price` as above;
  *   `scenario`: `one of similar, bought-together, for-you, recently-viewed, trending`;
  *   `widget`: `a string of 1 to 64 characters`
  * - `Event is larger than 2048 bytes (<n>).` (UTF-8 JSON of the normalised event)
+ * - `Event cannot be read.` (a getter or a proxy threw; the error is its `cause`)
  *
  * With `stored`, checks an event as the SDK stores it instead (the one
  * schema for both): `id` and `session` (1 to 64 characters) and `ts` are
@@ -132,13 +139,23 @@ const pick = (o: any, rules: Record<string, Rule>, at: string, required?: string
  * validateEvent({ type: 'view', itemId: 'sku-1', email: 'a@b.c' }) // { type: 'view', itemId: 'sku-1' }
  */
 export function validateEvent(input: unknown, stored?: boolean): TrackInput {
+  try {
+    return check(input, stored);
+  } catch (e) {
+    // A throwing getter, a revoked Proxy...: refused like any bad event.
+    throw isLikewiseError(e) ? e : new LikewiseError('INVALID_EVENT', 'Event cannot be read.', e);
+  }
+}
+
+function check(input: unknown, stored?: boolean): TrackInput {
   const fields = pick(input, stored ? STORED : EVENT, '');
   const { type } = input as TrackInput;
   if (!TYPES.includes(type))
     fail(`Unknown event type ${show(type)}. Expected one of: ${PUBLIC_TYPES}.`);
   const out: TrackInput = { type, ...fields };
   if (out.currency) out.currency = out.currency.toUpperCase();
-  out.items &&= out.items.map((v, i) => pick(v, LINE, `items[${i}]`, 'itemId'));
+  // Array.from visits holes too (`[, line]`), where map would skip them.
+  out.items &&= Array.from(out.items, (v, i) => pick(v, LINE, `items[${i}]`, 'itemId'));
   // Cart events and purchases may name several items instead of one.
   const multi = type === 'purchase' || type.endsWith('_cart');
   if (type === 'search' ? !out.query : !out.itemId && !(multi && out.items))

@@ -24,7 +24,8 @@ describe('validateEvent', () => {
   it.each([
     [{ ...base, id: 'x'.repeat(65) }, 'id must be a string of 1 to 64 characters'],
     [{ ...base, type: 'veiw' }, 'type is not a known event type'],
-    [{ ...base, ts: '1' }, 'ts must be a positive number of milliseconds'],
+    [{ ...base, ts: '1' }, 'ts must be a time in ms since 1970, before 2100'],
+    [{ ...base, ts: 1.7e15 }, 'ts must be a time in ms since 1970, before 2100'],
     [{ ...base, itemId: 'x'.repeat(257) }, 'itemId must be a string of 1 to 256 characters'],
     [{ ...base, price: -1 }, 'price must be a finite number >= 0'],
     [{ ...base, quantity: 1.5 }, 'quantity must be a positive integer'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isLikewiseError } from '../../src/errors';
-import { validateEvent } from '../../src/track/validateEvent';
+import { MAX_TS, validateEvent } from '../../src/track/validateEvent';
 
 const TYPES = 'Expected one of: view, click, add_to_cart, remove_from_cart, purchase, search.';
 
@@ -77,6 +77,34 @@ describe('validateEvent', () => {
     });
   });
 
+  it('works on a page that added enumerable properties to Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'x';
+    try {
+      expect(validateEvent({ type: 'view', itemId: 'a' })).toEqual({ type: 'view', itemId: 'a' });
+      expect(validateEvent({ type: 'purchase', items: [{ itemId: 'a' }] })).toEqual({
+        type: 'purchase',
+        items: [{ itemId: 'a' }],
+      });
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
+  it('refuses an event that cannot be read (a throwing getter, a revoked proxy)', () => {
+    const trap = {
+      type: 'view',
+      get itemId(): string {
+        throw new Error('getter');
+      },
+    };
+    const { proxy, revoke } = Proxy.revocable({ type: 'view', itemId: 'a' }, {});
+    revoke();
+    for (const input of [trap, proxy]) {
+      expect(message(input)).toBe('Event cannot be read.');
+    }
+  });
+
   it('names the unknown type and lists the public ones', () => {
     expect(message({ type: 'veiw', itemId: 'a' })).toBe(`Unknown event type "veiw". ${TYPES}`);
     expect(message({ type: 7, itemId: 'a' })).toBe(`Unknown event type 7. ${TYPES}`);
@@ -139,6 +167,15 @@ describe('validateEvent', () => {
     expect(message({ type: 'purchase', items: [null] })).toBe(
       'items[0] must be an object, got null.',
     );
+    // A hole is a missing line (map() would skip it and store the hole).
+    // biome-ignore lint/suspicious/noSparseArray: the case under test
+    const holed = [, { itemId: 'a' }];
+    expect(message({ type: 'purchase', items: holed })).toBe(
+      'items[0] must be an object, got undefined.',
+    );
+    expect(() =>
+      validateEvent({ type: 'purchase', items: holed, id: 'e', session: 's', ts: 1 }, true),
+    ).toThrow('items[0] must be an object, got undefined.');
     expect(message({ type: 'add_to_cart' })).toBe('Event "add_to_cart" needs an itemId or items.');
   });
 
@@ -169,11 +206,17 @@ describe('validateEvent', () => {
       /^widget must be a string of 1 to 64 characters, got "w{40}…" \(65 characters\)\.$/,
     );
     expect(message({ type: 'view', itemId: 'a', ts: 'now' })).toBe(
-      'ts must be a finite number > 0, got "now".',
+      'ts must be a time in ms since 1970, before 2100, got "now".',
     );
     expect(message({ type: 'view', itemId: 'a', ts: 0 })).toBe(
-      'ts must be a finite number > 0, got 0.',
+      'ts must be a time in ms since 1970, before 2100, got 0.',
     );
+    // Microseconds by mistake, and past the last valid Date.
+    for (const ts of [1.7e15, 9e15])
+      expect(message({ type: 'view', itemId: 'a', ts })).toBe(
+        `ts must be a time in ms since 1970, before 2100, got ${ts}.`,
+      );
+    expect(validateEvent({ type: 'view', itemId: 'a', ts: MAX_TS - 1 }).ts).toBe(MAX_TS - 1);
   });
 
   it('cuts long values in messages', () => {
