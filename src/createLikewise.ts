@@ -469,8 +469,11 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     });
     core.starting.push(core.metrics);
   }
+  // Counted so an identify() called before a forget() stores nothing after it.
+  let forgets = 0;
   core.onForget.push(() => {
     core.remote = [];
+    forgets++;
   });
 
   /** The scenario this visitor is served in place of `type` (holdout control), or null. */
@@ -647,7 +650,11 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
         viewsPerCart: null,
         sessions: 0,
       }),
-    rerank: (itemIds) => lazy((x) => x.rerankOf(core, [...itemIds]), [...itemIds]),
+    rerank(itemIds) {
+      if (!Array.isArray(itemIds))
+        throw new LikewiseError('INVALID_INPUT', 'rerank needs an array of item ids.');
+      return lazy((x) => x.rerankOf(core, [...itemIds]), [...itemIds]);
+    },
     identify(customerId) {
       // Misuse throws at once (not as a rejection); the work after it never rejects.
       if (typeof customerId !== 'string' || !customerId || customerId.length > 256)
@@ -655,7 +662,8 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
           'INVALID_INPUT',
           'identify needs a customer id of 1 to 256 characters.',
         );
-      return lazy((x) => x.identify(core, customerId));
+      const n = forgets;
+      return lazy((x) => x.identify(core, customerId, () => forgets !== n));
     },
     destroy() {
       if (destroyed) return;

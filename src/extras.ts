@@ -51,12 +51,22 @@ export async function rerankOf(core: LikewiseCore, itemIds: string[]): Promise<s
  * hash (after consent) and, with `profileEndpoint`, keeps the history of
  * their other devices in memory for this page (`core.remote`).
  * Rejects with `NETWORK` when the endpoint fails (the instance reports it).
+ *
+ * A `forget()` (or a withdrawal) after this started ends it: nothing is
+ * stored or kept afterwards, else the erased customer would come back.
+ * @param forgotten - Whether a forget came since the call (the instance
+ *   counts them from the call: this chunk may load after the forget ran).
  */
-export async function identify(core: LikewiseCore, customerId: string): Promise<void> {
+export async function identify(
+  core: LikewiseCore,
+  customerId: string,
+  forgotten: () => boolean = () => false,
+): Promise<void> {
   const hash = await hashId(customerId, core.site);
+  if (forgotten()) return;
   await core.state()?.set('customer', hash);
   const endpoint = core.options.profileEndpoint;
-  if (!endpoint) return;
+  if (!endpoint || forgotten()) return;
   let body: unknown;
   try {
     const url = new URL(safeUrl(endpoint, core.document?.baseURI) ?? endpoint);
@@ -72,6 +82,7 @@ export async function identify(core: LikewiseCore, customerId: string): Promise<
     );
   }
   const mine = await core.events();
+  if (forgotten()) return;
   const local = new Set(mine.map((e) => e.id));
   // Kept in memory for this page only: another device's events are never stored here.
   core.remote = mergeRemoteHistory(mine, body).events.filter((e) => !local.has(e.id));

@@ -521,6 +521,13 @@ describe('createLikewise: identify', () => {
     expect(() => lw.identify('x'.repeat(257))).toThrow(
       'identify needs a customer id of 1 to 256 characters.',
     );
+    for (const ids of [5, 'a', null, new Set(['a'])])
+      expect(() => lw.rerank(ids as never)).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_INPUT',
+          message: 'rerank needs an array of item ids.',
+        }),
+      );
     server.broken.add(PROFILE);
     await expect(lw.identify(customer)).resolves.toBeUndefined();
     expect(errors.map((e) => [e.code, e.message])).toEqual([

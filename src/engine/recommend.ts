@@ -165,7 +165,12 @@ function finish(
       return -1;
     if (rules.filter && !rules.filter(id, item)) return -1;
     const m =
-      boost === undefined ? 1 : typeof boost === 'function' ? boost(id, item) : (boost[id] ?? 1);
+      boost === undefined
+        ? 1
+        : typeof boost === 'function'
+          ? boost(id, item)
+          : // Own keys only: an item may be called `constructor`.
+            ((Object.hasOwn(boost, id) ? boost[id] : undefined) ?? 1);
     return m > 0 && Number.isFinite(m) ? m : -1;
   };
   const perCategory = new Map<string, number>();

@@ -30,6 +30,8 @@ export interface MetricsHost {
   held?: LikewiseEvent[];
   /** Stores events that may already be stored again (same keys), after consent only. */
   rewrite?(events: LikewiseEvent[]): void;
+  /** The instance's injected `fetch`: the outbox sends with it (default the global one). */
+  readonly fetch?: OutboxDeps['fetch'];
 }
 
 /** The metrics options of `createLikewise`. */
@@ -69,7 +71,7 @@ export const VISITOR_KEY = 'visitor';
  *
  * @param host - The instance context (createLikewise's `ctx`).
  * @param options - See {@link MetricsOptions}; validated at once (assignGroup / createOutbox messages).
- * @param deps - Outbox platform dependencies (tests).
+ * @param deps - Outbox platform dependencies (tests); `fetch` defaults to `host.fetch`.
  * @example
  * const metrics = startMetrics(ctx, { endpoint: options.endpoint, experiment: options.experiment });
  */
@@ -116,7 +118,10 @@ export function startMetrics(
   const outboxFor = (): Outbox | null => {
     const store = host.state();
     if (!endpoint || !store) return null;
-    outbox ??= createOutbox({ endpoint, store, onError: (e) => host.report(e) }, deps);
+    outbox ??= createOutbox(
+      { endpoint, store, onError: (e) => host.report(e) },
+      { ...deps, fetch: deps.fetch ?? host.fetch },
+    );
     return outbox;
   };
   if (endpoint !== undefined) checkEndpoint(endpoint);

@@ -41,16 +41,23 @@ const FIELDS: Record<string, Check> = {
  * Checks one untrusted catalogue entry: `id` (1 to 256 characters), `title`
  * (at most 512) and `url` (http, https or relative) are required; `image`
  * is dropped unless it is a safe URL; `price` must be finite and >= 0;
- * `currency` a 3-letter code; other fields are dropped.
+ * `currency` a 3-letter code; other fields are dropped. An entry whose
+ * fields cannot be read (a throwing getter) is dropped too.
  *
  * @returns the clean entry, or `undefined` when it cannot be shown.
  */
 export function cleanItem(raw: unknown, base?: string): CatalogItem | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const item: Record<string, unknown> = {};
-  for (const k in FIELDS) {
-    const v = FIELDS[k]((raw as Record<string, unknown>)[k], base);
-    if (v !== undefined) item[k] = v;
+  try {
+    // Own keys only: a page may have added enumerable properties to Object.prototype.
+    for (const k of Object.keys(FIELDS)) {
+      const v = FIELDS[k]((raw as Record<string, unknown>)[k], base);
+      if (v !== undefined) item[k] = v;
+    }
+  } catch {
+    // A getter or a proxy that throws: an entry that cannot be read is dropped.
+    return undefined;
   }
   return item.id && item.title && item.url ? (item as unknown as CatalogItem) : undefined;
 }

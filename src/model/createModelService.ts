@@ -24,8 +24,9 @@ export interface ModelService {
 
 type List = { ids: readonly string[]; scores: ArrayLike<number> };
 const pair = (list: List): [string[], number[]] => [[...list.ids], Array.from(list.scores)];
+/** Read with `Object.hasOwn`: an item may be called `constructor` or `__proto__`. */
 const wire = (ids: readonly string[], get: (id: string) => List | undefined): WireLists => {
-  const out: WireLists = {};
+  const out: WireLists = Object.create(null);
   for (const id of ids) {
     const list = get(id);
     if (list) out[id] = pair(list);

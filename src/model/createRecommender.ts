@@ -60,15 +60,18 @@ const EMPTY: RankedList = { ids: [], scores: [] };
  */
 const KEPT_ITEMS = 256;
 
-const ranked = (l?: [string[], number[]]): RankedList | undefined =>
-  l && { ids: l[0], scores: l[1] };
+/** Item `id`'s list in `lists`: own keys only, so an item may be called `constructor` or `__proto__`. */
+const ranked = (lists: WireLists, id: string): RankedList | undefined => {
+  const l = Object.hasOwn(lists, id) ? lists[id] : undefined;
+  return l && { ids: l[0], scores: l[1] };
+};
 
 /** Wire lists as a source that gives one list object per item for good. */
 const sourceOf = (
   lists: WireLists,
   got = new Map<string, RankedList | undefined>(),
 ): NeighbourSource => ({
-  neighbours: (id) => got.get(id) ?? got.set(id, ranked(lists[id])).get(id),
+  neighbours: (id) => got.get(id) ?? got.set(id, ranked(lists, id)).get(id),
 });
 
 /** The visitor's distinct items, latest first. */
@@ -84,10 +87,39 @@ export function historyIds(events: readonly LikewiseEvent[], max = 50): string[]
   return [...out];
 }
 
+const isFunction = (v: unknown) => typeof v === 'function';
+/** Each rule's names, check and what it must be (in `recommend: rules.<name> must be <what>`). */
+const RULE_CHECKS: [names: string[], ok: (v: unknown) => boolean, what: string][] = [
+  [
+    ['exclude', 'cart', 'purchased', 'dismissed'],
+    (v) => typeof v === 'object' && v !== null && Symbol.iterator in v,
+    'an array or a Set of item ids',
+  ],
+  [['excludePurchased'], (v) => typeof v === 'boolean', 'true or false'],
+  [['isKnown', 'inStock', 'filter'], isFunction, 'a function'],
+  [
+    ['category'],
+    (v) => typeof v === 'string' || (Array.isArray(v) && v.every((c) => typeof c === 'string')),
+    'a category or an array of them',
+  ],
+  [['minPrice', 'maxPrice'], (v) => typeof v === 'number' && !Number.isNaN(v), 'a number'],
+  [
+    ['boost'],
+    (v) => isFunction(v) || (typeof v === 'object' && v !== null),
+    'an object or a function',
+  ],
+  [['maxPerCategory'], (v) => Number.isInteger(v) && (v as number) > 0, 'a positive integer'],
+];
+
 /**
  * Checks a request at once (misuse throws `INVALID_OPTION`).
  * Messages: `recommend: unknown type "x"; expected one of similar, bought-together, for-you, recently-viewed, trending`,
- * `recommend: "similar" needs an itemId`, `recommend: limit must be an integer from 1 to 50`.
+ * `recommend: "similar" needs an itemId`, `recommend: limit must be an integer from 1 to 50`,
+ * `recommend: rules must be an object`, and `recommend: rules.<name> must be <what>`:
+ * `exclude`, `cart`, `purchased`, `dismissed`: `an array or a Set of item ids`;
+ * `excludePurchased`: `true or false`; `isKnown`, `inStock`, `filter`: `a function`;
+ * `category`: `a category or an array of them`; `minPrice`, `maxPrice`: `a number`;
+ * `boost`: `an object or a function`; `maxPerCategory`: `a positive integer`.
  */
 export function checkRequest(r: RecommendRequest): void {
   const bad = (m: string) => new LikewiseError('INVALID_OPTION', `recommend: ${m}`);
@@ -97,6 +129,14 @@ export function checkRequest(r: RecommendRequest): void {
     throw bad('"similar" needs an itemId');
   if (r.limit !== undefined && !(Number.isInteger(r.limit) && r.limit >= 1 && r.limit <= 50))
     throw bad('limit must be an integer from 1 to 50');
+  const { rules } = r;
+  if (rules === undefined) return;
+  if (typeof rules !== 'object' || rules === null) throw bad('rules must be an object');
+  for (const [names, ok, what] of RULE_CHECKS)
+    for (const name of names) {
+      const v = rules[name as keyof typeof rules];
+      if (v !== undefined && !ok(v)) throw bad(`rules.${name} must be ${what}`);
+    }
 }
 
 /** What the recommender needs from the instance. */
@@ -207,7 +247,7 @@ export function createRecommender(
       lacking.length &&
         service.lists(lacking).then(({ similar, together }) => {
           for (const id of lacking)
-            shop.has(id) || shop.set(id, [ranked(similar[id]), ranked(together[id])]);
+            shop.has(id) || shop.set(id, [ranked(similar, id), ranked(together, id)]);
         }, host.report),
     ]);
     const lists = (k: number, only?: string[] | false): NeighbourSource => ({
@@ -275,6 +315,6 @@ export function createRecommender(
     return run(request, exclude);
   };
   // Neither rejects: failures are reported, and the next request tries again.
-  recommend.warm = () => void Promise.all([catalog.load(), popular()]);
+  recommend.warm = () => void Promise.all([catalog.load(), popular()]).catch(host.report);
   return recommend;
 }

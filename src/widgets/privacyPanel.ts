@@ -205,10 +205,16 @@ export function openPrivacyPanel(deps: PrivacyPanelDeps): () => void {
     say(t.failed);
     onError(error);
   };
+  // Stored (or merged) events may hold a time outside the Date range: shown as no date.
+  const dateOf = (ts?: number) => {
+    const d = new Date(ts as number);
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  };
   const show = (s: PrivacySummary) => {
+    const oldest = dateOf(s.oldest);
     const lines = [
       s.events ? fill('summary', { events: s.events, sessions: s.sessions }) : t.nothing,
-      s.oldest ? fill('since', { date: new Date(s.oldest).toLocaleString(locale) }) : '',
+      oldest ? fill('since', { date: oldest.toLocaleString(locale) }) : '',
       s.topCategories?.length ? fill('interests', { list: s.topCategories.join(', ') }) : '',
       t[s.storage] ?? '',
       t[s.consent] ?? '',
@@ -219,9 +225,11 @@ export function openPrivacyPanel(deps: PrivacyPanelDeps): () => void {
     recentHeading.hidden = !items.length;
     recent.replaceChildren();
     for (const item of items) {
-      const li = make('li', recent, `${t[item.type] ?? item.type}: ${item.title} · `);
-      const time = make('time', li, new Date(item.ts).toLocaleString(locale));
-      time.dateTime = new Date(item.ts).toISOString();
+      const date = dateOf(item.ts);
+      const li = make('li', recent, `${t[item.type] ?? item.type}: ${item.title}`);
+      if (!date) continue;
+      li.append(' · ');
+      make('time', li, date.toLocaleString(locale)).dateTime = date.toISOString();
     }
   };
   const load = () =>

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { assignGroup } from '../../src/metrics/assignGroup';
 import type { OutboxResponse } from '../../src/metrics/createOutbox';
 import { type MetricsHost, startMetrics, VISITOR_KEY } from '../../src/metrics/startMetrics';
@@ -65,6 +65,9 @@ function fakeHost(consent: 'granted' | 'pending' = 'granted', state = memoryStat
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 5));
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
 
 describe('startMetrics', () => {
   it('keeps one visitor id in the state store and a stable group across "reloads"', async () => {
@@ -164,6 +167,34 @@ describe('startMetrics', () => {
     for (const t of timers.splice(0)) t();
     await settle();
     expect(bodies.flat()).toEqual([{ ...early, visitor: 'returning-visitor', group }]);
+    expect(host.errors).toEqual([]);
+  });
+
+  it("sends with the instance's injected fetch, not the global one", async () => {
+    const global = vi.fn(async () => new Response('', { status: 200 }));
+    vi.stubGlobal('fetch', global);
+    const sent: string[] = [];
+    const timers: (() => void)[] = [];
+    const { host } = fakeHost();
+    Object.assign(host, {
+      fetch: async (url: string, init: RequestInit): Promise<OutboxResponse> => {
+        sent.push(`${url} ${init.body}`);
+        return { status: 200 };
+      },
+    });
+    startMetrics(
+      host,
+      { endpoint: 'https://collect.test/e' },
+      { setTimeout: (fn) => timers.push(fn), clearTimeout: () => {}, window: null, document: null },
+    );
+    await Promise.all(host.starting);
+    host.track({ id: 'e1', itemId: 'a' });
+    await settle();
+    for (const t of timers.splice(0)) t();
+    await settle();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^https:\/\/collect\.test\/e \[\{"id":"e1",/);
+    expect(global).not.toHaveBeenCalled();
     expect(host.errors).toEqual([]);
   });
 

@@ -93,6 +93,34 @@ describe('createCatalog', () => {
     expect(errors).toEqual([]);
   });
 
+  it('drops an entry whose fields cannot be read, keeps the rest, and never rejects', async () => {
+    const trap = {
+      ...good('t'),
+      get url(): string {
+        throw new Error('getter');
+      },
+    };
+    const { catalog, errors } = setup([good('a'), trap, good('b')]);
+    expect([...(await catalog.load()).keys()]).toEqual(['a', 'b']);
+    expect(errors.map((e) => e.message)).toEqual([
+      'Catalog option: dropped 1 entries without a valid id, title or http(s) url.',
+    ]);
+    catalog.add(trap);
+    expect(catalog.get('t')).toBeUndefined();
+  });
+
+  it('works on a page that added enumerable properties to Object.prototype', async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'x';
+    try {
+      const { catalog, errors } = setup([good('a')]);
+      expect((await catalog.load()).get('a')).toEqual(good('a'));
+      expect(errors).toEqual([]);
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
   it('fetches a URL source once, on the first load, and never at creation', async () => {
     const url = 'https://shop.test/catalog.json';
     const { catalog, server, errors } = setup(url, { [url]: [good('a'), good('b')] });

@@ -67,6 +67,23 @@ describe('createModelService', () => {
     expect(lists.x[1].every((s) => s > 0)).toBe(true);
   });
 
+  it('keeps items named like Object.prototype properties as lists of their own, across a Worker boundary', async () => {
+    const service = createModelService();
+    const names = ['__proto__', 'constructor', 'toString'];
+    const lists = await service.train(
+      ['s1', 's2'].flatMap((session, s) =>
+        [...names, 'x'].map((id, i) => event('view', id, 10 * s + i, { session })),
+      ),
+    );
+    for (const copy of [lists, structuredClone(lists)]) {
+      for (const id of names) {
+        expect(Object.hasOwn(copy, id), id).toBe(true);
+        expect(copy[id][0], id).toEqual(expect.arrayContaining(['x']));
+      }
+      expect(copy.x[0].sort()).toEqual([...names].sort());
+    }
+  });
+
   it('without a model every list is empty and nothing is fetched', async () => {
     const service = createModelService(undefined, {
       fetch: () => {

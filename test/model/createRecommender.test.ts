@@ -272,6 +272,40 @@ describe('createRecommender', () => {
       [{ type: 'trending', limit: 0 }, 'recommend: limit must be an integer from 1 to 50'],
       [{ type: 'trending', limit: 51 }, 'recommend: limit must be an integer from 1 to 50'],
       [{ type: 'trending', limit: 2.5 }, 'recommend: limit must be an integer from 1 to 50'],
+      [{ type: 'trending', rules: 5 }, 'recommend: rules must be an object'],
+      [
+        { type: 'trending', rules: { exclude: 5 } },
+        'recommend: rules.exclude must be an array or a Set of item ids',
+      ],
+      [
+        { type: 'trending', rules: { cart: 'a' } },
+        'recommend: rules.cart must be an array or a Set of item ids',
+      ],
+      [
+        { type: 'trending', rules: { excludePurchased: 1 } },
+        'recommend: rules.excludePurchased must be true or false',
+      ],
+      [{ type: 'trending', rules: { filter: 'x' } }, 'recommend: rules.filter must be a function'],
+      [
+        { type: 'trending', rules: { category: 5 } },
+        'recommend: rules.category must be a category or an array of them',
+      ],
+      [
+        { type: 'trending', rules: { category: ['a', 5] } },
+        'recommend: rules.category must be a category or an array of them',
+      ],
+      [
+        { type: 'trending', rules: { maxPrice: Number.NaN } },
+        'recommend: rules.maxPrice must be a number',
+      ],
+      [
+        { type: 'trending', rules: { boost: 'x' } },
+        'recommend: rules.boost must be an object or a function',
+      ],
+      [
+        { type: 'trending', rules: { maxPerCategory: 0 } },
+        'recommend: rules.maxPerCategory must be a positive integer',
+      ],
     ];
     for (const [request, message] of cases) {
       let thrown: unknown;
@@ -283,6 +317,81 @@ describe('createRecommender', () => {
       expect(isLikewiseError(thrown, 'INVALID_OPTION')).toBe(true);
       expect((thrown as Error).message).toBe(message);
     }
+  });
+
+  it('takes every rule in its documented shape', async () => {
+    const { recommend, errors } = setup();
+    const recs = await recommend({
+      type: 'trending',
+      limit: 3,
+      rules: {
+        exclude: new Set(['h']),
+        cart: ['g'],
+        purchased: [],
+        dismissed: new Set<string>(),
+        excludePurchased: false,
+        isKnown: () => true,
+        inStock: () => true,
+        filter: (id) => id !== 'f',
+        category: ['books', 'music'],
+        minPrice: 0,
+        maxPrice: 1e6,
+        boost: { e: 2 },
+        maxPerCategory: 50,
+      },
+    });
+    expect(errors).toEqual([]);
+    expect(ids(recs)).not.toContain('h');
+    expect(ids(recs)).not.toContain('g');
+    expect(ids(recs)).not.toContain('f');
+  });
+
+  it('serves items named like Object.prototype properties, and never reads a list or boost they inherit', async () => {
+    const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty'];
+    const events = [...names, 'a'].map((id, i) => event('view', id, i + 1));
+    const errors: unknown[] = [];
+    const service = createModelService(`${M}manifest.json`, {
+      fetch: serve({ [M]: tinyModel() }).fetch,
+    });
+    // Through a Worker, lists arrive as structured clones (plain objects again).
+    const recommend = createRecommender(
+      { events: async () => events, report: (e) => errors.push(e) },
+      createCatalog(
+        [...catalogItems(), ...names.map((id) => ({ id, title: id, url: `/p/${id}` }))],
+        (e) => errors.push(e),
+      ),
+      {
+        lists: (x) => service.lists(x).then((l) => structuredClone(l)),
+        popularity: () => service.popularity(),
+        train: (x) => service.train(x).then((l) => structuredClone(l)),
+      },
+    );
+    // A boost object inherits `constructor` and the like: those are no multipliers.
+    const recs = await recommend({ type: 'similar', itemId: 'a', limit: 8, rules: { boost: {} } });
+    expect(ids(recs)).toEqual(expect.arrayContaining(names));
+    expect(recs.every((r) => Number.isFinite(r.score) && r.score > 0)).toBe(true);
+    for (const id of names) {
+      expect(ids(await recommend({ type: 'similar', itemId: id, limit: 8 })), id).toContain('a');
+      expect(await recommend({ type: 'bought-together', itemId: id }), id).toEqual(
+        expect.any(Array),
+      );
+    }
+    expect((await recommend({ type: 'for-you', limit: 4 })).length).toBe(4);
+    expect(errors).toEqual([]);
+  });
+
+  it('warm() starts the catalogue and popularity, and reports a load that fails (no unhandled rejection)', async () => {
+    const errors: unknown[] = [];
+    const server = serve({ [M]: tinyModel() });
+    const boom = new Error('boom');
+    const recommend = createRecommender(
+      { events: async () => [], report: (e) => errors.push(e) },
+      { load: () => Promise.reject(boom), add() {}, get: () => undefined },
+      createModelService(`${M}manifest.json`, { fetch: server.fetch }),
+    );
+    recommend.warm();
+    await vi.waitFor(() => expect(errors).toEqual([boom]));
+    expect(server.calls.some((u) => u.includes('popularity'))).toBe(true);
   });
 
   it('historyIds: distinct items latest first, without types that carry no interest', () => {

@@ -147,6 +147,39 @@ describe('openPrivacyPanel', () => {
     expect(panel()?.querySelectorAll('ol li')).toHaveLength(20);
   });
 
+  it('shows an event time outside the Date range as no date, and everything else', async () => {
+    const deps = fakeDeps({
+      describe: async () =>
+        summary({
+          oldest: -9e15,
+          items: [
+            { title: 'Far future', type: 'view', ts: 9e15 },
+            { title: 'The Quiet Orchard', type: 'purchase', ts: Date.UTC(2026, 0, 2) },
+          ],
+        }),
+    });
+    close = openPrivacyPanel(deps);
+    await flush();
+    expect(status()).toBe('');
+    expect(deps.onError).not.toHaveBeenCalled();
+    const facts = [...(panel()?.querySelectorAll('ul li') ?? [])].map((li) => li.textContent);
+    expect(facts).toEqual([
+      'Stored events: 12 (visits: 3)',
+      'Interests: Mystery, Cookery',
+      "Kept in this browser's storage until you clear it.",
+      'Personalisation is on.',
+    ]);
+    const items = [...(panel()?.querySelectorAll('ol li') ?? [])];
+    expect(items.map((li) => li.textContent?.split(' · ')[0])).toEqual([
+      'Viewed: Far future',
+      'Bought: The Quiet Orchard',
+    ]);
+    expect(items[0].querySelector('time')).toBeNull();
+    expect(items[1].querySelector('time')?.getAttribute('datetime')).toBe(
+      '2026-01-02T00:00:00.000Z',
+    );
+  });
+
   it('clears the history and confirms it in words', async () => {
     const describe = vi.fn(async () => summary());
     const deps = fakeDeps({ describe });

@@ -210,6 +210,11 @@ describe('render: misuse throws at once', () => {
       'render: unknown type "simlar"; expected one of similar, for-you, bought-together, recently-viewed, trending',
     ],
     [
+      'similar without an itemId',
+      () => render(container, { type: 'similar', itemId: '' }, { getRecommendations }),
+      'render: "similar" needs an itemId',
+    ],
+    [
       'limit 0',
       () => render(container, { type: 'trending', limit: 0 }, { getRecommendations }),
       'render: limit must be an integer from 1 to 50',
