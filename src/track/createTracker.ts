@@ -139,7 +139,9 @@ export function createTracker(o: TrackerOptions): Tracker {
   };
   /** Gives a validated event its session and enrichments, keeps it and announces it. */
   const admit = (e: LikewiseEvent) => {
-    e.session = session.touch(e.ts);
+    // A time ahead of the clock counts as now for the session: kept as its
+    // end, it would hold every later event in that session.
+    e.session = session.touch(Math.min(e.ts, o.now()));
     for (const f of enrich) safe(f, e);
     memory.push(e);
     for (const l of listeners) safe(l, e);

@@ -42,6 +42,22 @@ describe('createTracker', () => {
     expect(stored.map((e) => e.itemId)).toEqual(['after']);
   });
 
+  it('an event dated ahead of the clock does not hold later events in its session', async () => {
+    let now = 1_700_000_000_000;
+    const { tracker } = setup({ sessionTimeout: 1000, now: () => now });
+    await tracker.track({ type: 'view', itemId: 'future', ts: now + 10 * 86_400_000 });
+    await tracker.track({ type: 'view', itemId: 'same' });
+    now += 5000;
+    await tracker.track({ type: 'view', itemId: 'later' });
+    const events = await tracker.events();
+    const [future, same, later] = ['future', 'same', 'later'].map(
+      (id) => events.find((e) => e.itemId === id)!,
+    );
+    expect(future.ts).toBe(1_700_000_000_000 + 10 * 86_400_000);
+    expect(same.session).toBe(future.session);
+    expect(later.session).not.toBe(same.session);
+  });
+
   it('keeps at most maxEvents in memory while consent is pending', async () => {
     const { tracker, disk } = setup({ consent: 'pending', maxEvents: 2 });
     for (const id of ['a', 'b', 'c']) await tracker.track({ type: 'view', itemId: id });
