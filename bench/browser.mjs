@@ -213,7 +213,7 @@ try {
     ['new visitor', 0, catalog],
     ['returning visitor (5 views)', 5, fantasy],
     ['2,000 stored events (on-device training)', 2000, catalog],
-    ['returning, next page view (browser cache warm)', 5, fantasy, true],
+    ['returning, next view of the page', 5, fantasy, true],
   ];
   console.log(
     `demo home page, headless ${executablePath}, ${runs} runs each, median (worst); ms from the script's start`,
