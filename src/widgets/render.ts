@@ -121,7 +121,7 @@ const mounted = new WeakMap<Element, () => void>();
  * @param options - see {@link RenderOptions}
  * @param deps - the data getter and platform objects
  * @returns a cleanup that removes the widget, its listeners and observers (idempotent)
- * @throws LikewiseError `INVALID_OPTION` on a missing container, unknown type, `similar` without `itemId`, bad limit or template
+ * @throws LikewiseError `INVALID_OPTION` on a missing container, unknown type, `similar` without `itemId`, a title that is not a string, bad limit or template
  * @example
  * const stop = render(document.querySelector('#recs')!, { type: 'similar', itemId: 'sku-1' }, {
  *   getRecommendations: (req) => lw.recommend(req),
@@ -142,6 +142,7 @@ export function render(
     misuse(`unknown type ${JSON.stringify(type)}; expected one of ${SCENARIOS.join(', ')}`);
   if (type === 'similar' && !(typeof itemId === 'string' && itemId))
     misuse('"similar" needs an itemId');
+  if (options.title != null && typeof options.title !== 'string') misuse('title must be a string');
   if (!Number.isInteger(limit) || limit < 1 || limit > 50)
     misuse('limit must be an integer from 1 to 50');
   if (template && typeof template !== 'function' && template.nodeName !== 'TEMPLATE')

@@ -194,6 +194,16 @@ describe('render: the default widget', () => {
     expect(container.querySelectorAll('.likewise-host')).toHaveLength(1);
     expect(items().map((li) => li.dataset.likewiseItem)).toEqual(['b']);
   });
+
+  it('a misused render into the same container leaves the widget there', async () => {
+    show([rec('a')]);
+    await flush();
+    const getRecommendations = async () => [];
+    expect(() =>
+      render(container, { type: 'trending', title: 5 as never }, { getRecommendations }),
+    ).toThrow('render: title must be a string');
+    expect(items().map((li) => li.dataset.likewiseItem)).toEqual(['a']);
+  });
 });
 
 describe('render: misuse throws at once', () => {
@@ -213,6 +223,11 @@ describe('render: misuse throws at once', () => {
       'similar without an itemId',
       () => render(container, { type: 'similar', itemId: '' }, { getRecommendations }),
       'render: "similar" needs an itemId',
+    ],
+    [
+      'a title that is not a string',
+      () => render(container, { type: 'trending', title: {} as never }, { getRecommendations }),
+      'render: title must be a string',
     ],
     [
       'limit 0',
