@@ -47,6 +47,7 @@ import {
   encodeModel,
   encodeShardRange,
   type Manifest,
+  MODEL_FORMAT,
   type ModelInput,
   type ShardLayout,
   shardLayout,
@@ -645,14 +646,29 @@ async function encodeShards(
   return remote ? local.concat(await remote) : local;
 }
 
-/** Model file names listed by a manifest in `dir`, or none. */
-async function listedFiles(dir: string): Promise<string[]> {
+/** The names of the files `likewise train` writes (`shard-<n>-<checksum>.bin`, `popularity-<checksum>.json`). */
+const MODEL_FILE = /^(shard-\d+-[0-9a-f]{8}\.bin|popularity-[0-9a-f]{8}\.json)$/;
+
+/**
+ * The file names listed by the likewise model in `dir`, or `undefined` when
+ * `dir` has no `manifest.json`. Throws when its `manifest.json` is not a
+ * likewise model's (a web app manifest, say): it is never overwritten.
+ */
+async function listedFiles(dir: string): Promise<string[] | undefined> {
+  const path = join(dir, 'manifest.json');
+  let text: string;
   try {
-    const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    return [...(m.files ?? []), m.popularity?.file].filter((f): f is string => !!f);
+    text = await readFile(path, 'utf8');
   } catch {
-    return [];
+    return undefined;
   }
+  let m: Partial<Manifest> | undefined;
+  try {
+    m = JSON.parse(text);
+  } catch {}
+  if (m?.format !== MODEL_FORMAT)
+    throw new Error(`${path} is not a likewise model manifest; choose another --out directory`);
+  return [...(m.files ?? []), m.popularity?.file].filter((f): f is string => !!f);
 }
 
 /**
@@ -660,6 +676,8 @@ async function listedFiles(dir: string): Promise<string[]> {
  * rename, the manifest last, so a reader sees the old model or the new one,
  * never a mix. Shard names carry their checksum, so the previous model's
  * shards stay in place for pages that loaded its manifest; older ones go.
+ * Only model files go, and only where a likewise model was before: other
+ * files in `dir` are never touched.
  */
 async function writeModel(dir: string, files: { name: string; bytes: Uint8Array }[]) {
   await mkdir(dir, { recursive: true });
@@ -675,11 +693,10 @@ async function writeModel(dir: string, files: { name: string; bytes: Uint8Array 
     writeFileSync(target + tag, file.bytes);
     renameSync(target + tag, target);
   }
+  if (!previous) return;
   const keep = new Set([...previous, ...files.map((f) => f.name)]);
   for (const name of await readdir(dir)) {
-    if (/^(shard-.*\.bin|popularity-.*\.json)$/.test(name) && !keep.has(name)) {
-      await rm(join(dir, name), { force: true });
-    }
+    if (MODEL_FILE.test(name) && !keep.has(name)) await rm(join(dir, name), { force: true });
   }
 }
 
@@ -700,6 +717,15 @@ export const run: CliCommand = async (argv, io) => {
   const show = progress(io);
   const entry = args.threads > 1 ? workerEntry() : undefined;
   const eventsPath = resolve(io.cwd, args.events);
+  try {
+    // Before the work: a directory holding another manifest.json is refused at once.
+    await listedFiles(resolve(io.cwd, args.out));
+  } catch (error) {
+    io.stderr.write(
+      `likewise train: cannot write the model to ${args.out}: ${(error as Error).message}\n`,
+    );
+    return 1;
+  }
   let log: Awaited<ReturnType<typeof readEvents>> | undefined;
   const collect = garbageCollector();
   try {

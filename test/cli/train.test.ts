@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -105,6 +105,31 @@ describe('likewise train', () => {
     for (const f of [...second.files, ...third.files]) expect(files).toContain(f);
     for (const f of first.files) expect(files).not.toContain(f);
     expect(third.shards).toBe(5);
+  });
+
+  it("never deletes or overwrites files that are not a likewise model's", async () => {
+    const out = join(dir, 'public');
+    await mkdir(out, { recursive: true });
+    const own = ['popularity-export.json', 'shard-notes.bin', 'shard-0-notahash.bin', 'app.js'];
+    for (const name of own) await writeFile(join(out, name), name);
+    // A first run where the shop's own files are: they stay.
+    expect(await run(['--events', 'events.csv', '--out', 'public'], io())).toBe(0);
+    expect(await run(['--events', 'events.csv', '--out', 'public', '--shards', '3'], io())).toBe(0);
+    const files = await readdir(out);
+    for (const name of own) expect(files).toContain(name);
+    // A manifest.json that is not a likewise model's (a web app manifest) is refused at once.
+    const app = join(dir, 'app');
+    await mkdir(app);
+    await writeFile(join(app, 'manifest.json'), '{"name":"My shop","icons":[]}');
+    const cli = io();
+    expect(await run(['--events', 'events.csv', '--out', 'app'], cli)).toBe(1);
+    expect(cli.err.join('')).toContain(
+      `${join(app, 'manifest.json')} is not a likewise model manifest; choose another --out directory`,
+    );
+    expect(await readdir(app)).toEqual(['manifest.json']);
+    expect(await readFile(join(app, 'manifest.json'), 'utf8')).toBe(
+      '{"name":"My shop","icons":[]}',
+    );
   });
 
   it('reads NDJSON from the collector', async () => {
