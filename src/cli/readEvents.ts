@@ -12,6 +12,7 @@
 import { open } from 'node:fs/promises';
 import type { InteractionLog } from '../engine/types';
 import { LikewiseError } from '../errors';
+import { MAX_TS } from '../track/validateEvent';
 
 /** Input formats {@link readEvents} understands. */
 export type EventFileFormat = 'csv' | 'ndjson';
@@ -536,6 +537,14 @@ function parseTimeText(text: string, role: number): number {
   return Date.parse(trimmed);
 }
 
+/**
+ * A time (ms) within the year 2100 either side of 1970: unreadable times
+ * (NaN), microseconds by mistake and Infinity are not. One such line would
+ * otherwise become the log's "now", and decay every other event's trending
+ * score to nothing.
+ */
+const plausibleTime = (ms: number): boolean => Math.abs(ms) < MAX_TS;
+
 function toMs(n: number, role: number): number {
   if (role === ROLE_TIME_MS || n >= MS_THRESHOLD) return n;
   return n * 1000;
@@ -719,7 +728,8 @@ class LogBuilder {
    * The one row path of every fast reader (CSV and NDJSON): a line whose
    * user, item, type and time were found in `buf` becomes a row, ids
    * interned straight from the bytes; a line missing any of them is counted
-   * as skipped. Ids are interned only here, once the whole line is known to
+   * as skipped, and so is a time that is no plausible date (see
+   * {@link plausibleTime}). Ids are interned only here, once the whole line is known to
    * be good, so a malformed line never adds a user or an item without rows.
    */
   private row(
@@ -739,7 +749,7 @@ class LogBuilder {
       itemS < 0 ||
       itemE <= itemS ||
       type < 0 ||
-      Number.isNaN(time)
+      !plausibleTime(time)
     ) {
       this.skipped++;
       return;
@@ -892,7 +902,7 @@ class LogBuilder {
   }
 
   private pushStrings(user: string, item: string, type: number, time: number): void {
-    if (user === '' || item === '' || type < 0 || Number.isNaN(time)) {
+    if (user === '' || item === '' || type < 0 || !plausibleTime(time)) {
       this.skipped++;
       return;
     }

@@ -126,6 +126,32 @@ describe('readEvents: CSV', () => {
     ]);
   });
 
+  it('skips and counts times that are no plausible date (microseconds, Infinity), in CSV and NDJSON', async () => {
+    const huge = '9'.repeat(400);
+    const csv = await readEvents(
+      await file(
+        'implausible.csv',
+        `user,item,timestamp,type\nu,a,1700000000,view\nbot,b,1700000000000000,view\nbot,c,${huge},view\nbot,d,-${huge},view\nu,e,4102444799,view\n`,
+      ),
+    );
+    expect(rows(csv).map((r) => r[1])).toEqual(['a', 'e']);
+    expect(csv.skipped).toBe(3);
+    const json = await readEvents(
+      await file(
+        'implausible.ndjson',
+        [
+          { user: 'u', item: 'a', timestamp: 1_700_000_000, type: 'view' },
+          { user: 'bot', item: 'b', ts: 1.7e15, type: 'view' },
+          { session: 's', itemId: 'c', ts: 1.7e15, type: 'view', id: 'x\\y' },
+        ]
+          .map((o) => JSON.stringify(o))
+          .join('\n'),
+      ),
+    );
+    expect(rows(json).map((r) => r[1])).toEqual(['a']);
+    expect(json.skipped).toBe(2);
+  });
+
   it('keeps non-ASCII ids intact', async () => {
     const path = await file(
       'utf8.csv',
