@@ -36,7 +36,11 @@ export async function readEventLines(
     input: createReadStream(path),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
-  for await (const line of lines) {
+  let first = true;
+  for await (const raw of lines) {
+    // A byte-order mark (an editor's save) is not part of the first line's JSON.
+    const line = first && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    first = false;
     if (line.trim() === '') continue;
     let value: unknown;
     try {

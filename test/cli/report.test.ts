@@ -162,6 +162,22 @@ describe('likewise report', () => {
     expect((JSON.parse(out.stdout) as ReportOutput).report.widgets[0].revenue).toBe(7);
   });
 
+  it('reads a log that starts with a byte-order mark like one without', async () => {
+    const lines = events.map((e) => JSON.stringify(e)).join('\n');
+    const results = [];
+    for (const [name, text] of [
+      ['plain.ndjson', lines],
+      ['bom.ndjson', `\ufeff${lines}`],
+    ]) {
+      const { io: cli, out } = io();
+      writeFileSync(join(cli.cwd, name), text);
+      expect(await run(['--events', name, '--json'], cli)).toBe(0);
+      results.push(JSON.parse(out.stdout) as ReportOutput);
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[1].report.events).toBe(events.length);
+  });
+
   it('usage errors resolve 2 and a missing file 1, with clear messages', async () => {
     const a = io();
     expect(await run([], a.io)).toBe(2);
