@@ -949,6 +949,11 @@ class LogBuilder {
         return;
       }
       const role = keyRole(buf, keyS, i);
+      // Keys match in any case, as on the slow path: an unknown key with capitals goes there.
+      if (role === ROLE_NONE && hasUpper(buf, keyS, i)) {
+        this.ndjsonSlow(buf, start, end);
+        return;
+      }
       i++;
       while (i < end && isSpace(buf[i])) i++;
       if (buf[i] !== 0x3a /* : */) {
@@ -1001,7 +1006,14 @@ class LogBuilder {
           const n = parseNumber(buf, valS, i);
           time = Number.isNaN(n) ? Number.NaN : toMs(n, role);
         } else if (role === ROLE_USER || role === ROLE_SESSION || role === ROLE_ITEM) {
-          // Numeric ids: intern their text like a string.
+          // Numeric ids: intern their text like a string, when it is what
+          // JSON.parse and String() give back (a plain integer). Anything else
+          // (1e3, 1.50, null, true, a bare word) takes the slow path, which
+          // reads numbers as JSON does and refuses the rest.
+          if (!isPlainInteger(buf, valS, i)) {
+            this.ndjsonSlow(buf, start, end);
+            return;
+          }
           const h = fnv1a(buf, valS, i);
           if (role === ROLE_ITEM) {
             itemS = valS;
@@ -1021,6 +1033,11 @@ class LogBuilder {
         continue;
       }
       if (buf[i] === 0x7d) break;
+      this.ndjsonSlow(buf, start, end);
+      return;
+    }
+    // Anything after the closing brace is not JSON: the slow path refuses it.
+    if (i !== end - 1) {
       this.ndjsonSlow(buf, start, end);
       return;
     }
@@ -1104,6 +1121,23 @@ const KEY_BYTES: [Buffer, number][] = [...ROLE_BY_NAME].flatMap(([name, role]) =
 });
 
 /** Role of the NDJSON key `buf[start, end)`. */
+/** Has `buf[start, end)` an ASCII capital? */
+function hasUpper(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] >= 0x41 && buf[i] <= 0x5a) return true;
+  return false;
+}
+
+/**
+ * Is `buf[start, end)` an integer as `String(JSON.parse(text))` writes it:
+ * digits, no leading zero, at most 15 of them (so it is exact as a double)?
+ */
+function isPlainInteger(buf: Uint8Array, start: number, end: number): boolean {
+  const len = end - start;
+  if (len < 1 || len > 15 || (len > 1 && buf[start] === 0x30)) return false;
+  for (let i = start; i < end; i++) if (buf[i] < 0x30 || buf[i] > 0x39) return false;
+  return true;
+}
+
 function keyRole(buf: Uint8Array, start: number, end: number): number {
   const len = end - start;
   outer: for (const [name, role] of KEY_BYTES) {

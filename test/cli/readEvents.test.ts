@@ -291,6 +291,44 @@ describe('readEvents: NDJSON', () => {
     expect(log.skipped).toBe(1);
   });
 
+  it('reads a line the same on the fast and the slow path (an escape forces the slow one)', async () => {
+    // Each pair: a line the byte scanner takes, and the same event with an
+    // escaped extra field, which goes through JSON.parse.
+    const values = [
+      '42',
+      '0',
+      '-7',
+      '1e3',
+      '1.50',
+      '12345678901234567891',
+      'null',
+      'true',
+      'u3',
+      '"s"',
+    ];
+    const lines = values.flatMap((v) => [
+      `{"user":${v},"item":"a","timestamp":1,"type":"view"}`,
+      `{"user":${v},"item":"a","timestamp":1,"type":"view","note":"\\n"}`,
+    ]);
+    lines.push(
+      '{"user":"u","item":"b","timestamp":1,"type":"view"} trailing',
+      '{"User":"u","Item":"c","timestamp":1,"type":"view"}',
+      '{"User":"u","Item":"c","timestamp":1,"type":"view","note":"\\n"}',
+    );
+    const log = await readEvents(await file('paths.ndjson', lines.join('\n')));
+    const users = rows(log).map((r) => `${r[0]}/${r[1]}`);
+    expect(users).toEqual([
+      ...['42', '0', '-7', '1000', '1.5', '12345678901234567000', 's'].flatMap((u) => [
+        `${u}/a`,
+        `${u}/a`,
+      ]),
+      'u/c',
+      'u/c',
+    ]);
+    // null, true and the bare word twice each, and the trailing text.
+    expect(log.skipped).toBe(7);
+  });
+
   it('skips broken JSON, unknown types and lines without a user, and reads arrays of events', async () => {
     const path = await file(
       'mixed.jsonl',
