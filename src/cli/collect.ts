@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { LikewiseError } from '../errors';
 import { validateEvent } from '../metrics/validateEvent';
 import type { LikewiseEvent } from '../types';
 import type { CliCommand } from './types';
@@ -23,16 +24,27 @@ export interface CollectorOptions {
   port?: number;
   /** Interface to bind. Default `127.0.0.1` (local only). */
   host?: string;
-  /** Origins allowed to send from a browser (`https://shop.example`), or `*`. Default none. */
+  /**
+   * Origins allowed to send from a browser (`https://shop.example`), or `*`.
+   * Written as URLs are fine (`https://Shop.example/`): each is reduced to its
+   * origin. Default none. An unusable one throws `INVALID_OPTION`.
+   */
   origins?: readonly string[];
   /** Sustained POST requests per second per client IP. Default 10. */
   rate?: number;
+  /**
+   * Behind a reverse proxy: the client is the last address in
+   * `X-Forwarded-For` (what the proxy saw), not the proxy. Default false.
+   */
+  trustProxy?: boolean;
   /** Requests a client may burst before the rate applies. Default 2 x rate. */
   burst?: number;
   /** Largest body in bytes. Default 65536 (the browser's beacon budget). */
   maxBodyBytes?: number;
-  /** Most events per batch. Default 500. */
+  /** Most events per batch. Default 2000 (more than fit in 64 KB as the SDK writes them). */
   maxEvents?: number;
+  /** How long `close()` lets open requests finish before it cuts them, in ms. Default 2000. */
+  closeGraceMs?: number;
   /** Clock in ms (tests). Default `Date.now`. */
   now?: () => number;
   /** Write and server errors. Default: ignored. */
@@ -58,6 +70,41 @@ interface Bucket {
 }
 
 const PATHS = new Set(['/events', '/collect']);
+
+/** `https://Shop.example/` -> `https://shop.example`; `*` stays. Throws `INVALID_OPTION` for anything else. */
+function originOf(value: string): string {
+  if (value === '*') return value;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {}
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      `origin must be like https://shop.example (or *), got ${JSON.stringify(value)}`,
+    );
+  return url.origin;
+}
+
+/**
+ * The rate limit's key for a request: the socket's address, or with
+ * `trustProxy` the last `X-Forwarded-For` entry; an IPv6 address by its /64
+ * (one client's usual allocation, so it cannot dodge the limit per address).
+ */
+function clientOf(req: IncomingMessage, trustProxy?: boolean): string {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  const list = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',');
+  const ip = list[list.length - 1].trim() || req.socket.remoteAddress || 'unknown';
+  if (!ip.includes(':') || ip.startsWith('::ffff:')) return ip;
+  const [head, tail] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.slice(0, 4).join(':');
+}
 
 /** Reads the ids already in `path`, and whether the file ends in a newline. */
 async function loadIds(path: string): Promise<{ ids: Set<string>; needsNewline: boolean }> {
@@ -150,18 +197,23 @@ function send(
  *   `{ "events": [...] }`, as `application/json` or `text/plain` (what
  *   `sendBeacon` sends, to avoid a CORS preflight). Every event is checked
  *   with `validateEvent` (ids <= 64 characters, item ids <= 256, known
- *   types...); one invalid event refuses the batch with 400. Body over
- *   `maxBodyBytes`: 413; more than `maxEvents` events: 413; empty batch: 400.
- *   Events whose id is already in the file (or twice in the batch) are
- *   dropped. Accepted events are appended as NDJSON, then the file is
- *   fsynced, then `200 {"accepted":n,"duplicates":m}` is sent: an
- *   acknowledged batch survives a crash or `kill -9`.
+ *   types...); an invalid event is left out and counted, the others are
+ *   kept (the SDK drops a refused batch, so one bad event must not cost the
+ *   rest); a batch with no valid event gets 400 with the first one's reason.
+ *   Body over `maxBodyBytes`: 413; more than `maxEvents` events: 413; empty
+ *   batch: 400. Events whose id is already in the file (or twice in the
+ *   batch) are dropped. Accepted events are appended as NDJSON, then the
+ *   file is fsynced, then `200 {"accepted":n,"duplicates":m,"invalid":k}` is
+ *   sent: an acknowledged batch survives a crash or `kill -9`. A write or
+ *   fsync that fails answers 500 and records none of the batch's ids, so the
+ *   retry is stored (a torn line is skipped by readers).
  * - CORS: only for configured `origins` (`OPTIONS` preflight answered 204;
  *   other origins get 403, and their POSTs are refused too, since a
  *   `text/plain` POST needs no preflight). Requests without an `Origin`
  *   header (server-to-server, curl) are accepted.
- * - Rate limit: a token bucket per client IP (`rate` per second, `burst`
- *   deep); over it: 429 with `Retry-After` in seconds.
+ * - Rate limit: a token bucket per client (`rate` per second, `burst`
+ *   deep); over it: 429 with `Retry-After` in seconds. A client is its IP
+ *   (from `X-Forwarded-For` with `trustProxy`), an IPv6 client its /64.
  * - `GET /health`: `200 {"ok":true,"events":n}`.
  *
  * @param options - See {@link CollectorOptions}.
@@ -172,11 +224,11 @@ function send(
 export async function createCollector(options: CollectorOptions): Promise<Collector> {
   const out = resolve(options.out);
   const host = options.host ?? '127.0.0.1';
-  const origins = new Set(options.origins ?? []);
+  const origins = new Set((options.origins ?? []).map(originOf));
   const rate = options.rate ?? 10;
   const burst = options.burst ?? Math.max(1, 2 * rate);
   const maxBody = options.maxBodyBytes ?? 65_536;
-  const maxEvents = options.maxEvents ?? 500;
+  const maxEvents = options.maxEvents ?? 2000;
   const now = options.now ?? Date.now;
   const onError = options.onError ?? (() => {});
 
@@ -233,7 +285,11 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       if (fresh.length > 0) {
         const text =
           (pendingNewline ? '\n' : '') + fresh.map((e) => JSON.stringify(e)).join('\n') + '\n';
-        await file.write(text);
+        // Until the whole text is written, the file may end mid-line: the
+        // next batch then starts on a line of its own.
+        pendingNewline = true;
+        // appendFile writes all of it (a single write call may write part).
+        await file.appendFile(text);
         await file.sync();
         pendingNewline = false;
         for (const e of fresh) ids.add(e.id);
@@ -274,7 +330,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       req.resume();
       return send(res, 403, { error: 'origin not allowed' });
     }
-    const wait = take(req.socket.remoteAddress ?? 'unknown');
+    const wait = take(clientOf(req, options.trustProxy));
     if (wait > 0) {
       req.resume();
       return send(
@@ -315,14 +371,16 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     if (list.length > maxEvents)
       return send(res, 413, { error: `more than ${maxEvents} events` }, cors);
     const events: LikewiseEvent[] = [];
+    let firstError = '';
     for (let i = 0; i < list.length; i++) {
       const r = validateEvent(list[i]);
-      if (!r.ok) return send(res, 400, { error: `event ${i}: ${r.error}` }, cors);
-      events.push(r.event);
+      if (r.ok) events.push(r.event);
+      else firstError ||= `event ${i}: ${r.error}`;
     }
+    if (events.length === 0) return send(res, 400, { error: firstError }, cors);
     try {
       const result = await append(events);
-      return send(res, 200, result, cors);
+      return send(res, 200, { ...result, invalid: list.length - events.length }, cors);
     } catch (e) {
       onError(e);
       return send(res, 500, { error: 'could not store events' }, cors);
@@ -358,6 +416,8 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
         await new Promise<void>((ok) => {
           server.close(() => ok());
           server.closeIdleConnections?.();
+          // A client that never finishes its request must not hold the stop.
+          setTimeout(() => server.closeAllConnections?.(), options.closeGraceMs ?? 2000).unref();
         });
         await chain;
         await file.close();
@@ -378,6 +438,8 @@ answer), dropping duplicate ids. GET /health answers {"ok":true}.
   --host H        interface to bind, default 127.0.0.1 (local only)
   --origin URL    a browser origin allowed to send (repeat; * allows any)
   --rate N        requests per second per client IP, default 10 (burst 2 x N)
+  --trust-proxy   behind a reverse proxy: the client is the last address in
+                  X-Forwarded-For (else every visitor shares the proxy's limit)
 `;
 
 /**
@@ -392,6 +454,7 @@ export const run: CliCommand = async (argv, io) => {
     host?: string;
     origin?: string[];
     rate?: string;
+    'trust-proxy'?: boolean;
     help?: boolean;
   };
   try {
@@ -403,6 +466,7 @@ export const run: CliCommand = async (argv, io) => {
         host: { type: 'string' },
         origin: { type: 'string', multiple: true },
         rate: { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -418,13 +482,23 @@ export const run: CliCommand = async (argv, io) => {
   }
   const port = values.port === undefined ? 8787 : Number(values.port);
   const rate = values.rate === undefined ? 10 : Number(values.rate);
+  const badOrigin = values.origin?.find((o) => {
+    try {
+      originOf(o);
+      return false;
+    } catch {
+      return true;
+    }
+  });
   const problem = !values.out
     ? '--out FILE is required'
-    : !Number.isInteger(port) || port < 0 || port > 65535
-      ? `--port must be an integer from 0 to 65535 (got ${values.port})`
-      : !(rate > 0) || !Number.isFinite(rate)
-        ? `--rate must be a number > 0 (got ${values.rate})`
-        : null;
+    : badOrigin !== undefined
+      ? `--origin must be like https://shop.example (or *), got ${badOrigin}`
+      : !Number.isInteger(port) || port < 0 || port > 65535
+        ? `--port must be an integer from 0 to 65535 (got ${values.port})`
+        : !(rate > 0) || !Number.isFinite(rate)
+          ? `--rate must be a number > 0 (got ${values.rate})`
+          : null;
   if (problem) {
     io.stderr.write(`likewise collect: ${problem}\n\n${USAGE}`);
     return 2;
@@ -437,6 +511,7 @@ export const run: CliCommand = async (argv, io) => {
       host: values.host,
       origins: values.origin,
       rate,
+      trustProxy: values['trust-proxy'],
       onError: (e) => io.stderr.write(`likewise collect: ${(e as Error)?.message ?? String(e)}\n`),
     });
   } catch (e) {

@@ -5,9 +5,9 @@ import type { EventType, LikewiseEvent, LineItem, Scenario } from '../types';
 
 /** Size limits {@link validateEvent} enforces. All lengths are in UTF-16 code units. */
 export interface EventLimits {
-  /** Longest `id`, `session`, `rec`, `widget`, `visitor`. Default 64. */
+  /** Longest `id`, `session`, `widget`, `visitor`. Default 64. */
   maxIdLength?: number;
-  /** Longest `itemId` (also inside `items`) and `query`. Default 256. */
+  /** Longest `itemId` (also inside `items`), `query` and `rec`. Default 256. */
   maxItemIdLength?: number;
   /** Most lines in `items`. Default 100. */
   maxLines?: number;
@@ -41,7 +41,7 @@ function isPrice(v: unknown): v is number {
  * known {@link EventType}; `ts` ms since 1970, before 2100; `itemId` at most 256
  * characters; `items` an array of at most 100 `{ itemId, quantity?, price? }`;
  * `quantity` a positive integer; `price` finite and >= 0; `currency` three
- * capital letters; `query` at most 256 characters; `rec`, `widget`,
+ * capital letters; `query` and `rec` at most 256 characters; `widget`,
  * `visitor` at most 64; `pos` an integer from 0 to 10,000; `group`
  * `treatment` or `holdout`; `scenario` a known {@link Scenario}.
  *
@@ -129,8 +129,10 @@ export function validateEvent(value: unknown, limits: EventLimits = {}): Validat
   }
   for (const key of ['rec', 'widget', 'visitor'] as const) {
     if (o[key] !== undefined) {
-      if (!isId(o[key], maxId))
-        return { ok: false, error: `${key} must be a string of 1 to ${maxId} characters` };
+      // `rec` as the tracker takes it (up to 256, like item ids).
+      const max = key === 'rec' ? maxItem : maxId;
+      if (!isId(o[key], max))
+        return { ok: false, error: `${key} must be a string of 1 to ${max} characters` };
       event[key] = o[key] as string;
     }
   }

@@ -98,12 +98,12 @@ describe('createCollector', () => {
     });
     const r1 = await post(c, [a, b], { 'content-type': 'application/json' });
     expect(r1.status).toBe(200);
-    expect(JSON.parse(r1.body)).toEqual({ accepted: 2, duplicates: 0 });
+    expect(JSON.parse(r1.body)).toEqual({ accepted: 2, duplicates: 0, invalid: 0 });
     expect(lines(out).map((l) => JSON.parse(l))).toEqual([a, b]);
 
     const d = event();
     const r2 = await post(c, { events: [a, d, d] });
-    expect(JSON.parse(r2.body)).toEqual({ accepted: 1, duplicates: 2 });
+    expect(JSON.parse(r2.body)).toEqual({ accepted: 1, duplicates: 2, invalid: 0 });
     expect(lines(out).map((l) => JSON.parse(l).id)).toEqual([a.id, b.id, d.id]);
 
     // Through /collect too; unknown fields are not stored.
@@ -122,7 +122,11 @@ describe('createCollector', () => {
     const { c } = await start({ out });
     expect(c.size()).toBe(1);
     const fresh = event();
-    expect(JSON.parse((await post(c, [old, fresh])).body)).toEqual({ accepted: 1, duplicates: 1 });
+    expect(JSON.parse((await post(c, [old, fresh])).body)).toEqual({
+      accepted: 1,
+      duplicates: 1,
+      invalid: 0,
+    });
     expect(lines(out)).toEqual([JSON.stringify(old), '{"id":"torn","ty', JSON.stringify(fresh)]);
   });
 
@@ -153,8 +157,8 @@ describe('createCollector', () => {
     expect(lines(out)).toHaveLength(1);
   });
 
-  it('413 for a body over 64 KB or more than 500 events; 400 for invalid batches; nothing written', async () => {
-    const { c, out } = await start();
+  it('413 for a body over 64 KB or more than maxEvents events; 400 for batches without a valid event; nothing written', async () => {
+    const { c, out } = await start({ maxEvents: 500 });
     const big = await post(c, [event({ query: 'x'.repeat(70_000) })]);
     expect(big.status).toBe(413);
     const many = await post(
@@ -168,7 +172,7 @@ describe('createCollector', () => {
       ['{not json', 'body is not JSON'],
       [{ nope: 1 }, 'expected an array of events or {"events":[...]}'],
       [[], 'empty batch'],
-      [[event(), { ...event(), type: 'hover' }], 'event 1: type is not a known event type'],
+      [[{ ...event(), type: 'hover' }], 'event 0: type is not a known event type'],
       [[event({ id: 'x'.repeat(65) })], 'event 0: id must be a string of 1 to 64 characters'],
       [
         [event({ itemId: 'x'.repeat(257) })],
@@ -184,6 +188,101 @@ describe('createCollector', () => {
     expect((await request(`${c.url}/events`)).status).toBe(405);
     expect((await request(`${c.url}/other`)).status).toBe(404);
     expect(lines(out)).toEqual([]);
+  });
+
+  it('keeps the valid events of a batch and counts the others (the SDK drops a refused batch)', async () => {
+    const { c, out } = await start();
+    const good = [event(), event({ rec: 'r'.repeat(256) }), event()];
+    const r = await post(c, [
+      good[0],
+      { ...event(), type: 'hover' },
+      good[1],
+      { nope: 1 },
+      good[2],
+    ]);
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toEqual({ accepted: 3, duplicates: 0, invalid: 2 });
+    expect(lines(out).map((l) => JSON.parse(l).id)).toEqual(good.map((e) => e.id));
+  });
+
+  it('takes a 64 KB batch as the SDK splits it: over 500 small events', async () => {
+    const { c, out } = await start();
+    const batch = Array.from({ length: 900 }, (_, i) => ({
+      id: `e${i}`,
+      type: 'view',
+      ts: 1_700_000_000_000,
+      session: 's',
+    }));
+    expect(JSON.stringify(batch).length).toBeLessThan(65_536);
+    expect(JSON.parse((await post(c, batch)).body).accepted).toBe(900);
+    expect(lines(out)).toHaveLength(900);
+  });
+
+  it('a failed write answers 500, records no id, and the retry is stored on a line of its own', async () => {
+    const { c, out } = await start();
+    const first = [event(), event()];
+    // The file refuses the next append once, after writing part of it.
+    const { FileHandle } = await import('node:fs/promises').then(async (fs) => {
+      const h = await fs.open(out, 'r');
+      const proto = Object.getPrototypeOf(h);
+      await h.close();
+      return { FileHandle: proto as { appendFile: (t: string) => Promise<void> } };
+    });
+    const real = FileHandle.appendFile;
+    FileHandle.appendFile = async function (this: unknown, text: string) {
+      FileHandle.appendFile = real;
+      await real.call(this, text.slice(0, 30));
+      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    };
+    try {
+      expect((await post(c, first)).status).toBe(500);
+    } finally {
+      FileHandle.appendFile = real;
+    }
+    expect(JSON.parse((await post(c, first)).body)).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      invalid: 0,
+    });
+    // The torn start of the failed write is a line of its own; both events follow, whole.
+    const all = lines(out);
+    expect(all).toHaveLength(3);
+    expect(all.slice(1).map((l) => JSON.parse(l).id)).toEqual(first.map((e) => e.id));
+  });
+
+  it('reduces configured origins to their origin, and refuses one that is none', async () => {
+    const { c } = await start({ origins: ['https://Shop.example/some/page'] });
+    const r = await post(c, [event()], { origin: 'https://shop.example' });
+    expect(r.status).toBe(200);
+    await expect(start({ origins: ['shop.example'] })).rejects.toThrow(
+      'origin must be like https://shop.example (or *), got "shop.example"',
+    );
+  });
+
+  it('with trustProxy, limits each forwarded client, not the proxy; IPv6 clients by /64', async () => {
+    const { c } = await start({ rate: 1, burst: 1, trustProxy: true, now: () => 0 });
+    const from = (ip: string) => post(c, [event()], { 'x-forwarded-for': `10.9.9.9, ${ip}` });
+    expect((await from('203.0.113.1')).status).toBe(200);
+    expect((await from('203.0.113.2')).status).toBe(200);
+    expect((await from('203.0.113.1')).status).toBe(429);
+    expect((await from('2001:db8:1:2::5')).status).toBe(200);
+    expect((await from('2001:db8:1:2:0:0:0:6')).status).toBe(429);
+    expect((await from('2001:db8:1:3::5')).status).toBe(200);
+  });
+
+  it('close() does not wait for a client that never finishes its request', async () => {
+    const { c } = await start({ closeGraceMs: 50 });
+    const { connect } = await import('node:net');
+    const socket = connect(c.port, '127.0.0.1');
+    await new Promise((ok) => socket.once('connect', ok));
+    socket.write('POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n[');
+    socket.on('error', () => {});
+    const closed = await Promise.race([
+      c.close().then(() => 'closed'),
+      new Promise((ok) => setTimeout(() => ok('hung'), 3000)),
+    ]);
+    expect(closed).toBe('closed');
+    socket.destroy();
   });
 
   it('429 with Retry-After when a client exceeds its rate', async () => {
@@ -283,7 +382,11 @@ describe('likewise collect (child process)', () => {
 
     // A restarted collector keeps the acknowledged ids: a client's resend is dropped.
     const second = await spawnCollector(harness, out);
-    expect(JSON.parse((await post(second, batch)).body)).toEqual({ accepted: 0, duplicates: 2 });
+    expect(JSON.parse((await post(second, batch)).body)).toEqual({
+      accepted: 0,
+      duplicates: 2,
+      invalid: 0,
+    });
     second.proc.kill('SIGTERM');
     expect(await exited(second.proc)).toEqual({ code: 0, signal: null });
     expect(lines(out)).toHaveLength(2);
@@ -300,5 +403,9 @@ describe('likewise collect (child process)', () => {
     expect(out.stderr).toContain('likewise collect: --out FILE is required');
     expect(await run(['--out', 'x', '--rate', '0'], io)).toBe(2);
     expect(out.stderr).toContain('--rate must be a number > 0 (got 0)');
+    expect(await run(['--out', 'x', '--origin', 'shop.example'], io)).toBe(2);
+    expect(out.stderr).toContain(
+      '--origin must be like https://shop.example (or *), got shop.example',
+    );
   });
 });
