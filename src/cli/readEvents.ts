@@ -1326,10 +1326,22 @@ export async function readEvents(
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    throw new LikewiseError('INVALID_INPUT', `Cannot read events file ${path}.`, error);
+    const reason = (error as NodeJS.ErrnoException)?.code;
+    throw new LikewiseError(
+      'INVALID_INPUT',
+      `Cannot read events file ${path}${reason ? ` (${reason})` : ''}.`,
+      error,
+    );
   }
   try {
-    const size = (await handle.stat()).size;
+    const stat = await handle.stat();
+    // Reads go by position (and by range on two threads): a pipe would read as empty.
+    if (!stat.isFile())
+      throw new LikewiseError(
+        'INVALID_INPUT',
+        `Events file ${path} is not a regular file (a pipe or a directory): save the log to a file first.`,
+      );
+    const size = stat.size;
     const head = await readAt(handle, 0, Math.min(size, 1 << 20));
     let dataStart = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
     let first = dataStart;

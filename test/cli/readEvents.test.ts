@@ -232,7 +232,17 @@ describe('readEvents: CSV', () => {
   it('refuses a missing file with INVALID_INPUT', async () => {
     const error = await readEvents(join(dir, 'nope.csv')).catch((e: unknown) => e);
     expect(isLikewiseError(error, 'INVALID_INPUT')).toBe(true);
-    expect((error as Error).message).toBe(`Cannot read events file ${join(dir, 'nope.csv')}.`);
+    expect((error as Error).message).toBe(
+      `Cannot read events file ${join(dir, 'nope.csv')} (ENOENT).`,
+    );
+  });
+
+  it('refuses what is not a regular file (a directory; a pipe would read as empty)', async () => {
+    const error = await readEvents(dir).catch((e: unknown) => e);
+    expect(isLikewiseError(error, 'INVALID_INPUT')).toBe(true);
+    expect((error as Error).message).toBe(
+      `Events file ${dir} is not a regular file (a pipe or a directory): save the log to a file first.`,
+    );
   });
 
   it('reads an empty file as an empty log', async () => {
