@@ -185,6 +185,9 @@ function send(
     'content-length': String(Buffer.byteLength(text)),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
+    // Refused before its body was read: the connection closes after the
+    // answer, so the rest of the body is never taken in.
+    ...(res.req?.complete === false ? { connection: 'close' } : {}),
     ...headers,
   });
   res.end(text);
@@ -301,7 +304,12 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://collector').pathname;
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://collector').pathname;
+    } catch {
+      return send(res, 400, { error: 'bad request target' }, { connection: 'close' });
+    }
     const origin = req.headers.origin;
     const allowed = typeof origin === 'string' && (origins.has('*') || origins.has(origin));
     const cors: Record<string, string> = allowed
@@ -327,12 +335,10 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     if (req.method !== 'POST')
       return send(res, 405, { error: 'method not allowed' }, { allow: 'POST, OPTIONS' });
     if (origin !== undefined && !allowed) {
-      req.resume();
       return send(res, 403, { error: 'origin not allowed' });
     }
     const wait = take(clientOf(req, options.trustProxy));
     if (wait > 0) {
-      req.resume();
       return send(
         res,
         429,
@@ -342,7 +348,6 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== '' && type !== 'application/json' && type !== 'text/plain') {
-      req.resume();
       return send(res, 415, { error: 'send application/json or text/plain' }, cors);
     }
     const raw = await readBody(req, maxBody);

@@ -111,10 +111,11 @@ function usage(io: CliIo, message: string): number {
   return 2;
 }
 
-const INTEGER_FLAGS: Record<string, [keyof TrainArgs, number]> = {
+const INTEGER_FLAGS: Record<string, [keyof TrainArgs, number, number?]> = {
   '--k': ['k', 1],
   '--together-k': ['togetherK', 0],
-  '--shards': ['shards', 1],
+  // The model format's limit (checked again by encodeModel), here before any work.
+  '--shards': ['shards', 1, 65_536],
   '--threads': ['threads', 1],
   '--max-items-per-user': ['maxItemsPerUser', 1],
 };
@@ -139,8 +140,11 @@ function parseArgs(argv: string[]): TrainArgs | string {
     const integer = INTEGER_FLAGS[flag];
     if (integer) {
       const n = Number(value);
-      if (!(Number.isInteger(n) && n >= integer[1])) {
-        return `${flag} must be an integer >= ${integer[1]}, got ${value}`;
+      const [, min, max] = integer;
+      if (!(Number.isInteger(n) && n >= min && (max === undefined || n <= max))) {
+        return max === undefined
+          ? `${flag} must be an integer >= ${min}, got ${value}`
+          : `${flag} must be an integer from ${min} to ${max}, got ${value}`;
       }
       (args as Record<string, number>)[integer[0]] = n;
     } else if (flag === '--events') args.events = value;

@@ -270,6 +270,30 @@ describe('createCollector', () => {
     expect((await from('2001:db8:1:3::5')).status).toBe(200);
   });
 
+  it('closes the connection of a request refused before its body was read, not of one answered', async () => {
+    const { c } = await start();
+    const refused = await post(c, [event()], { origin: 'https://evil.example' });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.connection).toBe('close');
+    expect((await post(c, '<x/>', { 'content-type': 'application/xml' })).headers.connection).toBe(
+      'close',
+    );
+    const answered = await post(c, [event()]);
+    expect(answered.status).toBe(200);
+    expect(answered.headers.connection).not.toBe('close');
+    // An absolute-form target that is no URL: 400, not a server error.
+    const { connect } = await import('node:net');
+    const socket = connect(c.port, '127.0.0.1');
+    socket.write('GET http://[ HTTP/1.1\r\nHost: x\r\n\r\n');
+    const answer = await new Promise<string>((ok) => {
+      let text = '';
+      socket.on('data', (d) => (text += d));
+      socket.on('close', () => ok(text));
+      socket.on('error', () => ok(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+  });
+
   it('close() does not wait for a client that never finishes its request', async () => {
     const { c } = await start({ closeGraceMs: 50 });
     const { connect } = await import('node:net');

@@ -152,6 +152,10 @@ describe('likewise train', () => {
       [['--events'], '--events needs a value'],
       [['--events', 'e.csv', '--k', '0'], '--k must be an integer >= 1, got 0'],
       [
+        ['--events', 'e.csv', '--shards', '100000'],
+        '--shards must be an integer from 1 to 65536, got 100000',
+      ],
+      [
         ['--events', 'e.csv', '--similarity', 'pearson'],
         '--similarity must be cosine, jaccard or conditional, got pearson',
       ],
