@@ -359,9 +359,16 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
         { ...cors, connection: 'close' },
       );
     }
+    let text: string;
+    try {
+      // Invalid bytes would become U+FFFD, and two distinct ids one.
+      text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    } catch {
+      return send(res, 400, { error: 'body is not UTF-8' }, cors);
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(raw.toString('utf8'));
+      parsed = JSON.parse(text);
     } catch {
       return send(res, 400, { error: 'body is not JSON' }, cors);
     }

@@ -545,6 +545,13 @@ function parseTimeText(text: string, role: number): number {
  */
 const plausibleTime = (ms: number): boolean => Math.abs(ms) < MAX_TS;
 
+/**
+ * Longest user or item id, in UTF-8 bytes: the SDK's item ids are at most
+ * 256 characters, so 1 KiB holds any of them; a longer one (junk) is skipped,
+ * or one id could make a shard of megabytes.
+ */
+const MAX_ID_BYTES = 1024;
+
 function toMs(n: number, role: number): number {
   if (role === ROLE_TIME_MS || n >= MS_THRESHOLD) return n;
   return n * 1000;
@@ -729,7 +736,7 @@ class LogBuilder {
    * user, item, type and time were found in `buf` becomes a row, ids
    * interned straight from the bytes; a line missing any of them is counted
    * as skipped, and so is a time that is no plausible date (see
-   * {@link plausibleTime}). Ids are interned only here, once the whole line is known to
+   * {@link plausibleTime}) or an id over {@link MAX_ID_BYTES}. Ids are interned only here, once the whole line is known to
    * be good, so a malformed line never adds a user or an item without rows.
    */
   private row(
@@ -748,6 +755,8 @@ class LogBuilder {
       userE <= userS ||
       itemS < 0 ||
       itemE <= itemS ||
+      userE - userS > MAX_ID_BYTES ||
+      itemE - itemS > MAX_ID_BYTES ||
       type < 0 ||
       !plausibleTime(time)
     ) {
@@ -902,7 +911,14 @@ class LogBuilder {
   }
 
   private pushStrings(user: string, item: string, type: number, time: number): void {
-    if (user === '' || item === '' || type < 0 || !plausibleTime(time)) {
+    if (
+      user === '' ||
+      item === '' ||
+      type < 0 ||
+      !plausibleTime(time) ||
+      Buffer.byteLength(user) > MAX_ID_BYTES ||
+      Buffer.byteLength(item) > MAX_ID_BYTES
+    ) {
       this.skipped++;
       return;
     }

@@ -184,6 +184,24 @@ describe('createCollector', () => {
       expect(r.status).toBe(400);
       expect(JSON.parse(r.body).error).toBe(error);
     }
+    // An id with bytes that are no UTF-8 (they would all read as U+FFFD).
+    const bytes = await new Promise<Answer>((done, fail) => {
+      const req = httpRequest(
+        `${c.url}/events`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      );
+      req.on('error', fail);
+      const head = Buffer.from('[{"id":"');
+      const tail = Buffer.from('","type":"view","ts":1700000000000,"session":"s"}]');
+      req.end(Buffer.concat([head, Buffer.from([0xff, 0xfe]), tail]));
+    });
+    expect(bytes.status).toBe(400);
+    expect(JSON.parse(bytes.body).error).toBe('body is not UTF-8');
     expect((await post(c, '[]', { 'content-type': 'application/xml' })).status).toBe(415);
     expect((await request(`${c.url}/events`)).status).toBe(405);
     expect((await request(`${c.url}/other`)).status).toBe(404);

@@ -152,6 +152,33 @@ describe('readEvents: CSV', () => {
     expect(json.skipped).toBe(2);
   });
 
+  it('skips and counts ids over 1 KiB of UTF-8, and keeps one of exactly 1 KiB', async () => {
+    const long = 'x'.repeat(1025);
+    const edge = 'é'.repeat(512);
+    const csv = await readEvents(
+      await file(
+        'long-ids.csv',
+        `user,item,timestamp,type\nu,${long},1,view\n${long},a,1,view\nu,${edge},1,view\nu,"${long}",1,view\n`,
+      ),
+    );
+    expect(rows(csv).map((r) => r[1])).toEqual([edge]);
+    expect(csv.skipped).toBe(3);
+    const json = await readEvents(
+      await file(
+        'long-ids.ndjson',
+        [
+          { user: 'u', item: long, timestamp: 1, type: 'view' },
+          { user: 'u', item: long, timestamp: 1, type: 'view', note: '\n' },
+          { user: 'u', item: 'a', timestamp: 1, type: 'view' },
+        ]
+          .map((o) => JSON.stringify(o))
+          .join('\n'),
+      ),
+    );
+    expect(rows(json).map((r) => r[1])).toEqual(['a']);
+    expect(json.skipped).toBe(2);
+  });
+
   it('keeps non-ASCII ids intact', async () => {
     const path = await file(
       'utf8.csv',
