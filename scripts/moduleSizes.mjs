@@ -49,7 +49,8 @@ const PARTS = [
     ['src/iife.ts'],
     {
       'widgets/render': ['render'],
-      'model/createRecommender': ['createRecommender', 'checkRequest'],
+      // SCENARIOS (a constant the tracker's checks read) stays a static export.
+      'model/createRecommender': ['createRecommender', 'checkRequest', 'SCENARIOS'],
       'model/createCatalog': ['createCatalog'],
       'model/createModelClient': ['createModelClient'],
     },
@@ -59,8 +60,9 @@ const PARTS = [
 /**
  * Replaces the modules named in `lazy` (path under src/, without `.ts`) by
  * stubs whose functions load the real module with `import()`, left out of
- * the bundle: what the core would weigh with those parts on demand. The
- * stubs keep the constants the core reads from them.
+ * the bundle: what the core would weigh with those parts on demand. Names
+ * in capitals are constants: the stub re-exports them from the real module,
+ * and tree-shaking keeps only them.
  */
 function onDemand(lazy) {
   return {
@@ -74,18 +76,14 @@ function onDemand(lazy) {
     load(id) {
       if (!id.startsWith('\0lazy:')) return null;
       const k = id.slice(6);
-      const scenarios =
-        k === 'model/createRecommender'
-          ? `export const SCENARIOS = ${JSON.stringify(['similar', 'for-you', 'bought-together', 'recently-viewed', 'trending'])};\n`
-          : '';
-      return (
-        scenarios +
-        lazy[k]
-          .map(
-            (n) => `export const ${n} = (...a) => import('lazy:${k}').then((m) => m.${n}(...a));`,
-          )
-          .join('\n')
-      );
+      const real = JSON.stringify(resolvePath(`src/${k}.ts`));
+      return lazy[k]
+        .map((n) =>
+          /^[A-Z_]+$/.test(n)
+            ? `export { ${n} } from ${real};`
+            : `export const ${n} = (...a) => import('lazy:${k}').then((m) => m.${n}(...a));`,
+        )
+        .join('\n');
     },
   };
 }

@@ -736,8 +736,9 @@ class LogBuilder {
    * user, item, type and time were found in `buf` becomes a row, ids
    * interned straight from the bytes; a line missing any of them is counted
    * as skipped, and so is a time that is no plausible date (see
-   * {@link plausibleTime}) or an id over {@link MAX_ID_BYTES}. Ids are interned only here, once the whole line is known to
-   * be good, so a malformed line never adds a user or an item without rows.
+   * {@link plausibleTime}) or an id over {@link MAX_ID_BYTES}. Ids are
+   * interned only here, once the whole line is known to be good, so a
+   * malformed line never adds a user or an item without rows.
    */
   private row(
     buf: Uint8Array,
@@ -1136,7 +1137,6 @@ const KEY_BYTES: [Buffer, number][] = [...ROLE_BY_NAME].flatMap(([name, role]) =
   return out;
 });
 
-/** Role of the NDJSON key `buf[start, end)`. */
 /** Has `buf[start, end)` an ASCII capital? */
 function hasUpper(buf: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (buf[i] >= 0x41 && buf[i] <= 0x5a) return true;
@@ -1154,6 +1154,7 @@ function isPlainInteger(buf: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+/** Role of the NDJSON key `buf[start, end)`. */
 function keyRole(buf: Uint8Array, start: number, end: number): number {
   const len = end - start;
   outer: for (const [name, role] of KEY_BYTES) {
