@@ -10,8 +10,8 @@ import { join, relative, resolve as resolvePath } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
-import typescript from '@rollup/plugin-typescript';
 import { rollup } from 'rollup';
+import esbuild from 'rollup-plugin-esbuild';
 import { minify } from 'terser';
 
 /**
@@ -106,12 +106,7 @@ async function measure(files, lazy) {
         ...(lazy ? [onDemand(lazy)] : []),
         resolve({ browser: true }),
         commonjs(),
-        typescript({
-          tsconfig: './tsconfig.json',
-          include: ['src/**/*.ts'],
-          outDir: dir,
-          compilerOptions: { noEmit: false },
-        }),
+        esbuild({ include: /\.ts$/, target: 'es2022', tsconfig: './tsconfig.json' }),
       ],
       onwarn: () => {},
     });
