@@ -1,5 +1,5 @@
-// Builds: the library (ESM + CJS + one bundled .d.ts), the script-tag IIFE,
-// the lazily loaded Worker, and the Node CLI.
+// Builds: the library (ESM + CJS + one bundled .d.ts), the script-tag IIFE
+// and the parts it loads on demand, the opt-in Worker, and the Node CLI.
 import { existsSync } from 'node:fs';
 import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
@@ -27,6 +27,14 @@ const onwarn = (warning, warn) => {
 // The browser bundles keep ES2022 syntax (`??=`, class fields) as written: the
 // code already needs ES2022 (`Object.hasOwn`), and the downlevelled forms are longer.
 const browser = [resolve({ browser: true }), commonjs(), ts('es2022')];
+
+/** The script-tag core's on-demand parts (`LikewiseParts`), loaded as `likewise.<name>.mjs`. */
+const PARTS = {
+  widgets: 'src/startWidgets.ts',
+  learn: 'src/model/trainLocally.ts',
+  measure: 'src/metrics/startMetrics.ts',
+  extras: 'src/extras.ts',
+};
 
 const configs = [
   {
@@ -65,12 +73,14 @@ const configs = [
     plugins: [...browser, min()],
     onwarn,
   },
-  {
-    input: 'src/extras.ts',
-    output: { file: 'dist/likewise.extras.mjs', format: 'es', sourcemap: true },
+  // Each part self-contained (a few small modules repeated in them): a part
+  // that imported a shared chunk would cost the page another round trip.
+  ...Object.entries(PARTS).map(([name, input]) => ({
+    input,
+    output: { file: `dist/likewise.${name}.mjs`, format: 'es', sourcemap: true },
     plugins: [...browser, min(true)],
     onwarn,
-  },
+  })),
   {
     input: 'src/worker.ts',
     output: { file: 'dist/likewise.worker.js', format: 'iife', sourcemap: true },

@@ -5,7 +5,13 @@
 // training over them); and for the returning visitor's next view of the
 // page. Prints figures; never fails on a slow machine.
 //
-//   npm run build && node bench/browser.mjs [--runs 3]
+//   npm run build && node bench/browser.mjs [--runs 3] [--rtt 100] [--waterfall]
+//
+// --rtt MS emulates that round-trip time on the page's requests (CDP
+// Network.emulateNetworkConditions, no bandwidth limit); --waterfall prints,
+// for one load of the demo product page (and of the home page), every
+// request the likewise script caused: when it started and ended, in ms
+// after the script started.
 //
 // How it measures, from a DevTools trace of the page load with V8's sampling
 // profiler on:
@@ -33,6 +39,8 @@ import { firstWidgetProbe, seedHistory, stubCollector } from '../test/browser/wo
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+const rtt = args.includes('--rtt') ? Number(args[args.indexOf('--rtt') + 1]) : 0;
+const waterfall = args.includes('--waterfall');
 const BUDGET_MS = 50;
 const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
@@ -137,6 +145,16 @@ async function measure(browser, demo, catalog, history, warm) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await stubCollector(context);
   const page = await context.newPage();
+  if (rtt) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: rtt,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+  }
   const ready = async () => {
     await page.waitForFunction(() => !!window.Likewise?.instance, undefined, { timeout: 15_000 });
     await page.evaluate(() => window.Likewise.instance.ready);
@@ -198,6 +216,53 @@ async function measure(browser, demo, catalog, history, warm) {
   };
 }
 
+/**
+ * One load of `path` on the demo for a new visitor: the requests from the
+ * likewise script's on (scripts, model, catalogue), in ms after the script's
+ * request ended (start - end, and the file).
+ */
+async function waterfallOf(browser, demo, path) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await stubCollector(context);
+  const page = await context.newPage();
+  if (rtt) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: rtt,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+  }
+  await context.addInitScript(firstWidgetProbe);
+  const rows = [];
+  page.on('requestfinished', (r) => rows.push(r));
+  await page.goto(new URL(path, demo.url).href);
+  await page.waitForFunction(() => !!window.__lwFirstWidget, undefined, { timeout: 15_000 });
+  const first = await page.evaluate(() => window.__lwFirstWidget.at);
+  await page.waitForTimeout(1500);
+  const timed = rows.map((r) => {
+    const t = r.timing();
+    return { url: new URL(r.url()).pathname, start: t.startTime, end: t.startTime + t.responseEnd };
+  });
+  const nav = await page.evaluate(() => performance.timeOrigin);
+  // The product page without an id forwards to its first item: the last load counts.
+  const script = timed.findLast((r) => /likewise\.iife\.js$/.test(r.url));
+  await context.close();
+  if (!script) return;
+  const zero = script.end;
+  console.log(
+    `\n${path} waterfall${rtt ? ` at ${rtt} ms RTT` : ''}, ms after likewise.iife.js arrived:`,
+  );
+  for (const r of timed.sort((a, b) => a.start - b.start))
+    if (r.start >= script.start && !/\.(css|svg|ico|png|jpg)$|shop\.js$|^\/$|\.html$/.test(r.url))
+      console.log(
+        `  ${fmt(r.start - zero).padStart(7)} - ${fmt(r.end - zero).padStart(7)}  ${r.url}`,
+      );
+  console.log(`  first widget painted at ${fmt(nav + first - zero)}`);
+}
+
 const median = (values) => {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -207,6 +272,10 @@ const fmt = (v) => (v === undefined ? '-' : `${v.toFixed(1)}`);
 const demo = await startDemoServer({ port: 0, log: () => {} });
 const browser = await chromium.launch({ executablePath, headless: true, args: CHROME_ARGS });
 try {
+  if (waterfall) {
+    for (const path of ['product.html', 'index.html']) await waterfallOf(browser, demo, path);
+    process.exit(0);
+  }
   const catalog = await (await fetch(new URL('catalog.json', demo.url))).json();
   const fantasy = catalog.filter((b) => b.category === 'Fantasy').slice(0, 5);
   const cases = [
@@ -216,7 +285,7 @@ try {
     ['returning, next view of the page', 5, fantasy, true],
   ];
   console.log(
-    `demo home page, headless ${executablePath}, ${runs} runs each, median (worst); ms from the script's start`,
+    `demo home page, headless ${executablePath}, ${runs} runs each${rtt ? `, ${rtt} ms emulated RTT` : ''}, median (worst); ms from the script's start`,
   );
   console.log(
     'case'.padEnd(48) +

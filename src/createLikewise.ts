@@ -3,10 +3,12 @@ import type * as Extras from './extras';
 import type { ExperimentOptions } from './metrics/assignGroup';
 import type { Profile } from './metrics/computeProfile';
 import type { Report } from './metrics/computeReport';
+import type * as Measure from './metrics/startMetrics';
 import type { Metrics } from './metrics/startMetrics';
-import { type Catalog, createCatalog } from './model/createCatalog';
-import { createModelClient } from './model/createModelClient';
-import { checkRequest, createRecommender, type RecommendRequest } from './model/createRecommender';
+import { checkRequest, type RecommendRequest } from './model/checkRequest';
+import type * as Learn from './model/trainLocally';
+import type * as Widgets from './startWidgets';
+import type { WidgetPart } from './startWidgets';
 import { createEventStore } from './store/createEventStore';
 import { createStateStore } from './store/createStateStore';
 import { deleteSiteData } from './store/deleteSiteData';
@@ -28,11 +30,27 @@ import type {
   Scenario,
   TrackInput,
 } from './types';
+import { checkRender } from './widgets/checkRender';
 import { defineLikewiseElement } from './widgets/defineElement';
 import { observeContainers } from './widgets/observeContainers';
 import { onPrivacyLink } from './widgets/onPrivacyLink';
-import { type RenderOptions, render as renderWidget } from './widgets/render';
+import type { RenderOptions } from './widgets/render';
 import { safeUrl } from './widgets/safeUrl';
+
+/**
+ * The parts of likewise that load on demand, by name: `widgets` (catalogue,
+ * model reader, scoring, renderer), `learn` (on-device learning), `measure`
+ * (measurement and the collector outbox) and `extras` (report, profile,
+ * rerank, identify, the privacy panel, targeted content). The script-tag
+ * build loads `likewise.<name>.mjs` beside itself; the npm build imports
+ * chunks the shop's bundler splits off.
+ */
+export interface LikewiseParts {
+  widgets: typeof Widgets;
+  learn: typeof Learn;
+  measure: typeof Measure;
+  extras: typeof Extras;
+}
 
 export type { ConsentState } from './track/createTracker';
 
@@ -61,7 +79,12 @@ export interface LikewiseOptions {
   catalog?: string | CatalogItem[];
   /** URL of the model manifest written by `likewise train`. Without one, scenarios use what the device knows. */
   model?: string;
-  /** URL of `likewise.worker.js` (shard decoding and on-device learning off the main thread); `false`: main thread. The script tag finds it beside itself. */
+  /**
+   * URL of `likewise.worker.js` (`likewise/worker` in the package) to decode
+   * shards and learn on the device off the main thread; default none: the
+   * main thread does it in short tasks. Opt-in: a Worker costs a request and
+   * its script, and under Trusted Types `new Worker(url)` needs a policy.
+   */
   worker?: string | false;
   /** The shop's collector: consented events are sent there in batches (see `likewise collect`). */
   endpoint?: string;
@@ -99,7 +122,9 @@ export interface LikewiseDeps {
   document?: Document;
   /** The page's window (for `indexedDB`); default the global `window`, if any. */
   window?: Window;
-  /** Loads the on-demand parts (`src/extras.ts`); default: none (the entry points inject it). */
+  /** Loads an on-demand part (see {@link LikewiseParts}); default: none (the entry points inject it). */
+  load?: <K extends keyof LikewiseParts>(name: K) => Promise<LikewiseParts[K]>;
+  /** Loads the `extras` part in place of `load('extras')` (tests). */
   loadExtras?: () => Promise<typeof Extras>;
   /** Default `globalThis.fetch`. */
   fetch?: typeof fetch;
@@ -229,11 +254,18 @@ export interface Likewise {
  * `rerank`, `identify`, the privacy panel, targeted content) work on.
  */
 export interface LikewiseCore extends LikewiseContext {
-  readonly catalog: Catalog;
+  /** The widget part (catalogue, scoring, renderer), loaded and started on first call. */
+  widgets(): Promise<WidgetPart>;
+  /** Loads an on-demand part. */
+  load<K extends keyof LikewiseParts>(name: K): Promise<LikewiseParts[K]>;
+  /** The scenario this visitor is served in place of `type` (holdout control), or null. */
+  serve(type: Scenario): Promise<Scenario | null>;
+  /** Catalogue items the page named before the widget part took them (it empties this). */
+  readonly found: CatalogItem[];
   /** The instance itself (consent, storage, forget). */
   readonly lw: Likewise;
-  /** Injected `fetch` (tests); default the global one. */
-  readonly fetch?: typeof fetch;
+  /** The injected `fetch` (default the global one), answering early requests from their prefetch. */
+  readonly fetch: typeof fetch;
   /** Measurement, once started (`undefined` without `experiment` and `endpoint`). */
   readonly metrics: Promise<Metrics | undefined>;
   /** The visitor's events plus those of their other devices (`identify`), oldest first. */
@@ -377,36 +409,71 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     hasIndexedDB: !!indexedDB,
   });
 
-  // The on-demand parts (measurement, profile, panel, main-thread model work).
-  let extras: Promise<typeof Extras> | undefined;
-  const more = (): Promise<typeof Extras> =>
-    (extras ??= deps.loadExtras
-      ? deps.loadExtras()
-      : Promise.reject(
-          new LikewiseError('INVALID_OPTION', 'This build cannot load likewise extras.'),
-        ));
+  // The on-demand parts, each loaded once; a part that failed to load is tried again next call.
+  const parts: Partial<Record<keyof LikewiseParts, Promise<unknown>>> = {};
+  const load = <K extends keyof LikewiseParts>(name: K): Promise<LikewiseParts[K]> => {
+    parts[name] ??= (
+      name === 'extras' && deps.loadExtras
+        ? deps.loadExtras()
+        : deps.load
+          ? deps.load(name)
+          : Promise.reject(
+              new LikewiseError('INVALID_OPTION', `This build cannot load likewise ${name}.`),
+            )
+    ).catch((e) => {
+      parts[name] = undefined;
+      throw e;
+    });
+    return parts[name] as Promise<LikewiseParts[K]>;
+  };
   /** Runs `f` on the extras; a failure is reported and gives `fallback` (never rejects). */
   const lazy = <T>(f: (x: typeof Extras) => T | Promise<T>, fallback?: T): Promise<T> =>
-    more()
+    load('extras')
       .then(f)
       .catch((e) => {
         report(e);
         return fallback as T;
       });
   const base = doc?.baseURI;
-  // Absolute, because the Worker resolves URLs against its own location; as
+  // Absolute, because a Worker resolves URLs against its own location; as
   // given where the page has no usable base (about:blank).
   const abs = (url: string | false | undefined) => (url ? (safeUrl(url, base) ?? url) : undefined);
+  const modelUrl = abs(options.model);
 
-  const catalog = createCatalog(options.catalog, report, { fetch: deps.fetch, base });
-  const model = createModelClient({
-    model: abs(options.model),
-    worker: abs(options.worker),
-    // The main-thread fallback uses the instance's fetch (the Worker has its own global one).
-    loadService: () =>
-      more().then((x) => (url?: string) => x.createModelService(url, { fetch: deps.fetch })),
-    Worker: deps.Worker,
-  });
+  // Requests started before the widget part has loaded, answered to its first
+  // request of the same URL: the manifest and the catalogue come in parallel
+  // with the part's code instead of after it.
+  const early = new Map<string, Promise<Response>>();
+  const fetchOf: typeof fetch = deps.fetch ?? ((input, init) => fetch(input, init));
+  const fetcher: typeof fetch = (input, init) => {
+    const key = String(input);
+    const got = early.get(key);
+    early.delete(key);
+    return got ?? fetchOf(input, init);
+  };
+  const prefetch = (url: unknown) => {
+    if (typeof url === 'string' && !early.has(url)) {
+      const p = fetchOf(url);
+      // Its failure is the later request's to report.
+      p.catch(() => {});
+      early.set(url, p);
+    }
+  };
+  let widgetPart: Promise<WidgetPart> | undefined;
+  const widgets = (): Promise<WidgetPart> => {
+    if (!widgetPart) {
+      // A Worker fetches the model itself.
+      if (!options.worker) prefetch(modelUrl);
+      prefetch(options.catalog);
+      widgetPart = load('widgets')
+        .then((w) => w.startWidgets(core, deps, { model: modelUrl, worker: abs(options.worker) }))
+        .catch((e) => {
+          widgetPart = undefined;
+          throw e;
+        });
+    }
+    return widgetPart;
+  };
 
   const core = {
     site,
@@ -422,12 +489,18 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     events: tracker.events,
     subscribe: tracker.subscribe,
     enrich: tracker.enrich,
-    onItem: [catalog.add],
+    found: [],
+    onItem: [(item: CatalogItem) => core.found.push(item)],
     onForget: tracker.onForget,
     cleanups: [],
     starting: [],
-    catalog,
-    fetch: deps.fetch,
+    widgets,
+    load,
+    serve: async (type: Scenario) => {
+      const m = await core.metrics;
+      return m ? m.serve(type) : type;
+    },
+    fetch: fetcher,
     metrics: Promise.resolve(undefined),
     remote: [],
     async history() {
@@ -439,10 +512,6 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
       if (tracker.consent === 'granted' && events.length) void eventStore?.append(events);
     },
   } as Omit<LikewiseCore, 'lw'> as LikewiseCore;
-  const recommendFor = createRecommender({ events: core.history, report }, catalog, model, {
-    excludePurchased: !options.includePurchased,
-  });
-
   if (options.experiment || options.endpoint) {
     // Until measurement has loaded and read the visitor's id, events are held
     // for it to stamp, send and store again: the page's first view carries the
@@ -454,8 +523,8 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     });
     // `.catch` after `.then`: a throwing startMetrics must not leave `metrics`
     // rejected, or every recommend() and widget would fail with it.
-    (core as { metrics: LikewiseCore['metrics'] }).metrics = lazy(
-      (x) =>
+    (core as { metrics: LikewiseCore['metrics'] }).metrics = load('measure')
+      .then((x) =>
         x
           .startMetrics(core, {
             endpoint: abs(options.endpoint),
@@ -463,10 +532,14 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
             windowDays: options.windowDays,
           })
           .ready(),
-      undefined,
-    ).finally(() => {
-      core.held = undefined;
-    });
+      )
+      .catch((e) => {
+        report(e);
+        return undefined;
+      })
+      .finally(() => {
+        core.held = undefined;
+      });
     core.starting.push(core.metrics);
   }
   // Counted so an identify() called before a forget() stores nothing after it.
@@ -476,16 +549,6 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     forgets++;
   });
 
-  /** The scenario this visitor is served in place of `type` (holdout control), or null. */
-  const serve = async (type: Scenario): Promise<Scenario | null> => {
-    const m = await core.metrics;
-    return m ? m.serve(type) : type;
-  };
-  // Page-level dedupe: ids that widgets show now, and which widget shows them.
-  const pageSeen = new Set<string>();
-  const releases = new WeakMap<HTMLElement, () => void>();
-  let turn: Promise<unknown> = Promise.resolve();
-
   const render = (element: HTMLElement, o: RenderOptions & { widget?: string }): (() => void) => {
     const widget = o?.widget ?? o?.type;
     if (o?.widget !== undefined && !(typeof widget === 'string' && widget && widget.length <= 64))
@@ -493,73 +556,17 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
         'INVALID_OPTION',
         `render: widget must be a string of 1 to 64 characters, got ${show(o.widget)}`,
       );
-    // The visitor's own history is shown whole; dedupe is for recommendations.
-    const dedupe = options.dedupe !== false && o?.type !== 'recently-viewed';
-    let shown: string[] = [];
+    checkRender(element, { ...options.widgets, ...o });
+    // Until the widget part has loaded, a cleanup only keeps the widget from starting.
+    let stop: (() => void) | undefined;
     let alive = true;
-    const release = () => {
-      for (const id of shown) pageSeen.delete(id);
-      shown = [];
-    };
-    const get = async (req: RecommendRequest) => {
-      const type = await serve(req.type);
-      if (!type) return [];
-      if (!dedupe) return recommendFor({ ...req, type });
-      release();
-      const recs = await recommendFor({ ...req, type }, pageSeen);
-      if (alive) {
-        shown = recs.map((r) => r.id);
-        for (const id of shown) pageSeen.add(id);
-      }
-      return recs;
-    };
-    // The instance's widget defaults, then this widget's options (callbacks included).
-    const own: RenderOptions = { onError: report, ...options.widgets, ...o };
-    const record =
-      (type: 'click' | 'impression' | 'dismiss', then?: RenderOptions['onClick']) =>
-      (rec: Recommendation, pos?: number, listId?: string) => {
-        try {
-          // A dismissal has no position or list: those fields drop out as absent.
-          void tracker.track({ scenario: o.type, widget, type, itemId: rec.id, rec: listId, pos });
-        } catch (e) {
-          report(e);
-        }
-        then?.(rec, pos as number, listId as string);
-      };
-    const stop = renderWidget(
-      element,
-      {
-        ...own,
-        onClick: record('click', own.onClick),
-        onImpression: record('impression', own.onImpression),
-        onDismiss: record('dismiss', own.onDismiss),
-      },
-      {
-        getRecommendations: (req) => {
-          // The catalogue and the model load beside measurement and the widgets before, not after.
-          recommendFor.warm();
-          if (!dedupe) return get(req);
-          // One widget at a time, so each sees what the ones before it show
-          // (widgets that come into view together would otherwise all miss each other).
-          const mine = turn.then(() => get(req));
-          turn = mine.catch(() => undefined);
-          return mine;
-        },
-        catalogTitle: (id) => catalog.get(id)?.title,
-        locale: options.locale,
-        IntersectionObserver: deps.IntersectionObserver,
-      },
-    );
-    // Rendering into the same element again replaces the widget: free its ids.
-    releases.get(element)?.();
-    const cleanup = () => {
+    widgets().then((w) => {
+      if (alive && !destroyed) stop = w.render(element, o);
+    }, report);
+    return () => {
       alive = false;
-      release();
-      if (releases.get(element) === cleanup) releases.delete(element);
-      stop();
+      stop?.();
     };
-    releases.set(element, cleanup);
-    return cleanup;
   };
 
   const soft = (f: () => unknown) => {
@@ -624,8 +631,12 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     ready: Promise.allSettled(core.starting).then(() => undefined),
     recommend(request) {
       checkRequest(request);
-      recommendFor.warm();
-      return serve(request.type).then((type) => (type ? recommendFor({ ...request, type }) : []));
+      return widgets()
+        .then((w) => w.recommend(request))
+        .catch((e) => {
+          report(e);
+          return [];
+        });
     },
     render,
     observe,
@@ -673,5 +684,8 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     },
   };
   (core as { lw: Likewise }).lw = lw;
+  // A page with widget containers starts their code, the manifest and the
+  // catalogue now, side by side, rather than when the widgets ask.
+  if (doc?.querySelector?.('[data-likewise],likewise-recs')) widgets().catch(report);
   return lw;
 }

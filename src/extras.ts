@@ -1,12 +1,10 @@
 /**
  * The parts of likewise that a page does not need in order to track, store
  * and show its first recommendations, loaded on demand (a separate chunk of
- * the npm build, `likewise.extras.mjs` beside the script-tag build): model
- * decoding and on-device learning for browsers without a Worker,
- * measurement and the collector outbox, and the instance methods behind
- * `report()`, `profile()`, `rerank()`, `identify()`, the privacy panel and
- * targeted content. `createLikewise` loads it at start when `experiment` or
- * `endpoint` is set, else on the first call that needs it.
+ * the npm build, `likewise.extras.mjs` beside the script-tag build): the
+ * instance methods behind `report()`, `profile()`, `rerank()`, `identify()`, the privacy panel and
+ * targeted content. `createLikewise` loads it on the first call that
+ * needs it; measurement is a part of its own (`measure`).
  */
 import type { LikewiseCore } from './createLikewise';
 import { LikewiseError } from './errors';
@@ -21,12 +19,9 @@ import { openPrivacyPanel } from './widgets/privacyPanel';
 import { rerankGrid } from './widgets/rerankGrid';
 import { safeUrl } from './widgets/safeUrl';
 
-export { startMetrics } from './metrics/startMetrics';
-export { createModelService } from './model/createModelService';
-
 /** `lw.profile()`: the visitor's affinities from their history and the catalogue. Rejects on failure (the instance reports it). */
 export async function profileOf(core: LikewiseCore): Promise<Profile> {
-  const [list, items] = await Promise.all([core.history(), core.catalog.load()]);
+  const [list, items] = await Promise.all([core.history(), (await core.widgets()).catalog.load()]);
   return computeProfile(list, items, { now: core.now() });
 }
 
@@ -42,7 +37,7 @@ export async function reportOf(core: LikewiseCore): Promise<Report> {
 
 /** `lw.rerank(ids)`: the ids reordered by the visitor's affinity. */
 export async function rerankOf(core: LikewiseCore, itemIds: string[]): Promise<string[]> {
-  const [p, items] = await Promise.all([profileOf(core), core.catalog.load()]);
+  const [p, items] = await Promise.all([profileOf(core), (await core.widgets()).catalog.load()]);
   return rerank(itemIds, p, items);
 }
 
@@ -94,14 +89,16 @@ export function openPrivacy(core: LikewiseCore, link: HTMLElement): void {
   openPrivacyPanel({
     returnFocus: link,
     onError: core.report,
-    describe: async () =>
-      describeVisitor(
+    describe: async () => {
+      const { catalog } = await core.widgets();
+      return describeVisitor(
         await core.history(),
         await profileOf(core),
-        (id) => core.catalog.get(id)?.title,
+        (id) => catalog.get(id)?.title,
         lw.storage,
         lw.consent,
-      ),
+      );
+    },
     clear: () => lw.forget(),
     optOut: () => lw.setConsent('denied'),
   });
@@ -112,7 +109,7 @@ export function openPrivacy(core: LikewiseCore, link: HTMLElement): void {
  * from the visitor's profile. Resolves to a cleanup.
  */
 export async function personalise(core: LikewiseCore, root: ParentNode): Promise<() => void> {
-  const [p, items] = await Promise.all([profileOf(core), core.catalog.load()]);
+  const [p, items] = await Promise.all([profileOf(core), (await core.widgets()).catalog.load()]);
   const segments = applySegments(root, p, { onError: core.report });
   const grids = rerankGrid(root, (ids) => rerank(ids, p, items), { onError: core.report });
   return () => {

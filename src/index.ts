@@ -5,7 +5,18 @@ import {
   type Likewise,
   type LikewiseDeps,
   type LikewiseOptions,
+  type LikewiseParts,
 } from './createLikewise';
+
+// Each part a chunk of its own that the shop's bundler splits off: a page
+// loads only the parts it uses.
+const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
+  widgets: () => import('./startWidgets'),
+  learn: () => import('./model/trainLocally'),
+  measure: () => import('./metrics/startMetrics'),
+  extras: () => import('./extras'),
+};
+const load = <K extends keyof LikewiseParts>(name: K) => PARTS[name]();
 
 /**
  * Creates a likewise instance for one site: tracking, storage,
@@ -21,7 +32,7 @@ import {
  * const stop = lw.render(document.querySelector('#recs'), { type: 'similar', itemId: 'sku-1' });
  */
 export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}): Likewise {
-  return create(options, { loadExtras: () => import('./extras'), ...deps });
+  return create(options, { load, ...deps });
 }
 
 export type {
@@ -30,6 +41,7 @@ export type {
   LikewiseContext,
   LikewiseDeps,
   LikewiseOptions,
+  LikewiseParts,
 } from './createLikewise';
 export type { BuildOptions, Similarity } from './engine/buildNeighbours';
 export { buildNeighbours, mergeNeighbours } from './engine/buildNeighbours';

@@ -8,6 +8,7 @@ import type { LikewiseError } from '../src/errors';
 import { createLikewise, type Likewise, type LikewiseOptions } from '../src/index';
 import type { LikewiseEvent, Recommendation } from '../src/types';
 import { catalogItems, serve, tinyModel } from './model/fixtures';
+import { loadPart } from './parts';
 import { failOnUnhandled, setHtml } from './track/fakeStores';
 import { FakeIntersectionObserver, FakeIO } from './widgets/fakes';
 
@@ -62,8 +63,15 @@ function container(): HTMLElement {
   return el;
 }
 
-/** Brings every widget near the viewport (the lazy observers fire), in creation order. */
-function reveal() {
+/**
+ * Brings every widget near the viewport (the lazy observers fire), in
+ * creation order, once a widget waits for it (the widget part loads on
+ * demand; widgets rendered together start together).
+ */
+async function reveal() {
+  const lazy = () =>
+    FakeIntersectionObserver.instances.filter((io) => io.options.rootMargin !== undefined);
+  await waitFor(() => expect(lazy().some((io) => io.targets.size > 0)).toBe(true));
   for (const io of FakeIntersectionObserver.instances)
     if (io.options.rootMargin !== undefined) for (const t of [...io.targets]) io.show(t, 1);
 }
@@ -153,10 +161,11 @@ describe('createLikewise: render', () => {
     const el = container();
     const onClick = vi.fn();
     lw.render(el, { type: 'similar', itemId: 'a', limit: 3, widget: 'pdp-similar', onClick });
-    // Lazy: nothing is fetched before the widget nears the viewport.
-    await new Promise((r) => setTimeout(r, 5));
-    expect(server.calls).toEqual([]);
-    reveal();
+    // What every widget needs starts at once; the item's shard only once the widget nears the viewport.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.calls.filter((u) => /shard/.test(u))).toEqual([]);
+    expect(server.calls).toEqual(expect.arrayContaining([CATALOG, `${M}manifest.json`]));
+    await reveal();
     const lis = await rendered(el);
     expect(itemIds(lis)).toEqual(['b', 'c', 'd']);
     const links = lis.map((li) => li.querySelector('a')!);
@@ -199,7 +208,7 @@ describe('createLikewise: render', () => {
     const { lw, errors } = setup();
     const el = container();
     lw.render(el, { type: 'similar', itemId: 'a', limit: 3, dismissible: true });
-    reveal();
+    await reveal();
     const lis = await rendered(el);
     click(lis[0].querySelector('.likewise__dismiss')!);
     expect(itemIds(await rendered(el))).toEqual(['c', 'd']);
@@ -224,14 +233,14 @@ describe('createLikewise: render', () => {
     const stopFirst = lw.render(first, { type: 'similar', itemId: 'a', limit: 5 });
     lw.render(second, { type: 'trending', limit: 3 });
     // Both come into view at once.
-    reveal();
+    await reveal();
     expect(itemIds(await rendered(first))).toEqual(['b', 'c', 'd', 'h', 'g']);
     expect(itemIds(await rendered(second))).toEqual(['f', 'e', 'a']);
 
     stopFirst();
     const third = container();
     lw.render(third, { type: 'trending', limit: 3 });
-    reveal();
+    await reveal();
     expect(itemIds(await rendered(third))).toEqual(['h', 'g', 'd']);
     expect(errors).toEqual([]);
   });
@@ -242,7 +251,7 @@ describe('createLikewise: render', () => {
     const second = container();
     lw.render(first, { type: 'similar', itemId: 'a', limit: 5 });
     lw.render(second, { type: 'trending', limit: 3 });
-    reveal();
+    await reveal();
     expect(itemIds(await rendered(first))).toEqual(['b', 'c', 'd', 'h', 'g']);
     expect(itemIds(await rendered(second))).toEqual(['h', 'g', 'f']);
   });
@@ -267,7 +276,7 @@ describe('createLikewise: observe', () => {
       '<div id="pdp" data-likewise="similar" data-item-id="a" data-limit="2" data-likewise-widget="pdp"></div>',
     );
     const stop = lw.observe(document);
-    reveal();
+    await reveal();
     const pdp = document.getElementById('pdp')!;
     expect(itemIds(await rendered(pdp))).toEqual(['b', 'c']);
 
@@ -276,7 +285,7 @@ describe('createLikewise: observe', () => {
     later.setAttribute('data-limit', '2');
     document.body.append(later);
     await waitFor(() => expect(later.querySelector('.likewise-host')).not.toBeNull());
-    reveal();
+    await reveal();
     expect(itemIds(await rendered(later))).toEqual(['h', 'g']);
 
     click((await rendered(pdp))[0].querySelector('a')!);
@@ -330,7 +339,7 @@ describe('createLikewise: experiment', () => {
 
     const el = container();
     lw.render(el, { type: 'for-you', limit: 2 });
-    reveal();
+    await reveal();
     const lis = await rendered(el);
     expect(itemIds(lis)).toEqual(['h', 'g']);
     click(lis[0].querySelector('a')!);
@@ -353,7 +362,7 @@ describe('createLikewise: experiment', () => {
     const lw = createLikewise(
       { site: 'shop', experiment: { holdout: 1 }, onError: (e) => errors.push(e) },
       // The measurement part arrives only after the first event is written.
-      { indexedDB: factory, loadExtras: () => arrived.then(() => import('../src/extras')) },
+      { indexedDB: factory, load: (name) => loadPart(name, { measure: arrived }) },
     );
     running.push(lw);
     await lw.track({ type: 'view', itemId: 'c' });
@@ -400,13 +409,13 @@ describe('createLikewise: experiment', () => {
         indexedDB: new IDBFactory(),
         fetch: server.fetch,
         Worker: RecordingWorker as unknown as typeof Worker,
-        loadExtras: () => arrived.then(() => import('../src/extras')),
+        load: (name) => loadPart(name, { measure: arrived }),
       },
     );
     running.push(lw);
     void lw.recommend({ type: 'trending' });
-    await waitFor(() => expect(server.calls).toEqual([CATALOG]));
-    expect(posted).toEqual(['init', 'popularity']);
+    await waitFor(() => expect(posted).toEqual(['init', 'popularity']));
+    expect(server.calls).toEqual([CATALOG]);
     arrive();
     await lw.ready;
   });
@@ -424,7 +433,7 @@ describe('createLikewise: experiment', () => {
     expect(ids(await none.lw.recommend({ type: 'trending', limit: 1 }))).toEqual(['h']);
     const el = container();
     none.lw.render(el, { type: 'for-you' });
-    reveal();
+    await reveal();
     expect(await rendered(el)).toEqual([]);
     expect(el.classList.contains('likewise--empty')).toBe(true);
     expect([...treated.errors, ...none.errors]).toEqual([]);
@@ -438,7 +447,7 @@ describe('createLikewise: report, profile, rerank', () => {
     const home = container();
     lw.render(pdp, { type: 'similar', itemId: 'a', limit: 2, widget: 'pdp' });
     lw.render(home, { type: 'trending', limit: 2, widget: 'home' });
-    reveal();
+    await reveal();
     const [b] = await rendered(pdp);
     await rendered(home);
     see(b);

@@ -36,7 +36,8 @@ export function readScriptConfig(script: Element | null | undefined): LikewiseOp
         profileEndpoint: d.profileEndpoint,
         locale: d.locale,
         experiment: d.holdout == null ? undefined : { holdout: Number(d.holdout) },
-        // The Worker file sits beside the script unless the tag says otherwise.
-        worker: isOff(d.worker) ? false : beside(d.worker ?? 'likewise.worker.js'),
+        // Opt-in: `data-worker` names the Worker file (relative to the script);
+        // without it, or "false", the main thread does the work in short tasks.
+        worker: d.worker && !isOff(d.worker) ? beside(d.worker) : undefined,
       };
 }

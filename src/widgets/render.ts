@@ -1,5 +1,6 @@
 import { LikewiseError } from '../errors';
 import type { Recommendation, Scenario } from '../types';
+import { checkRender } from './checkRender';
 import { formatPrice } from './formatPrice';
 import { observeImpressions } from './observeImpressions';
 import { safeUrl } from './safeUrl';
@@ -107,7 +108,6 @@ const TEXTS: Required<RenderTranslations> = {
   dismiss: 'Not interested',
   empty: 'Nothing to show yet',
 };
-const SCENARIOS = Object.keys(TEXTS).slice(0, 5);
 const mounted = new WeakMap<Element, () => void>();
 
 /**
@@ -132,23 +132,11 @@ export function render(
   options: RenderOptions,
   deps: RenderDeps,
 ): () => void {
-  const misuse = (message: string): never => {
-    throw new LikewiseError('INVALID_OPTION', 'render: ' + message);
-  };
-  if (container?.nodeType !== 1) misuse('container must be an element');
+  checkRender(container, options);
+  if (typeof deps?.getRecommendations !== 'function')
+    throw new LikewiseError('INVALID_OPTION', 'render: deps.getRecommendations must be a function');
   const { type, itemId, template, showReason, classNames: cn = {}, limit = 8 } = options;
   const tr = { ...TEXTS, ...options.translations };
-  if (!SCENARIOS.includes(type))
-    misuse(`unknown type ${JSON.stringify(type)}; expected one of ${SCENARIOS.join(', ')}`);
-  if (type === 'similar' && !(typeof itemId === 'string' && itemId))
-    misuse('"similar" needs an itemId');
-  if (options.title != null && typeof options.title !== 'string') misuse('title must be a string');
-  if (!Number.isInteger(limit) || limit < 1 || limit > 50)
-    misuse('limit must be an integer from 1 to 50');
-  if (template && typeof template !== 'function' && template.nodeName !== 'TEMPLATE')
-    misuse('template must be a function or a <template> element');
-  if (typeof deps?.getRecommendations !== 'function')
-    misuse('deps.getRecommendations must be a function');
 
   mounted.get(container)?.();
   const doc = container.ownerDocument;

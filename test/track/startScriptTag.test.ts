@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LikewiseDeps } from '../../src/createLikewise';
 import { startScriptTag } from '../../src/track/startScriptTag';
 import { createFakeDisk, failOnUnhandled, setHtml } from './fakeStores';
 
@@ -76,6 +77,12 @@ describe('startScriptTag', () => {
 
   it('fills the page\'s widgets in the task after its own start (the start stays short); data-widgets="false" leaves them', async () => {
     const container = () => document.body.querySelector('[data-likewise]')!;
+    const loaded: string[] = [];
+    const load = ((name: 'widgets') =>
+      import('../../src/startWidgets').then((m) => {
+        loaded.push(name);
+        return m;
+      })) as LikewiseDeps['load'];
     for (const widgets of [undefined, 'false']) {
       scriptTag({
         src: 'https://cdn.example/likewise.iife.js',
@@ -83,8 +90,10 @@ describe('startScriptTag', () => {
         ...(widgets ? { 'data-widgets': widgets } : {}),
       });
       setHtml(document.body, '<div data-likewise="trending" data-limit="2"></div>');
-      const ns = startScriptTag(window, createFakeDisk().deps);
+      const ns = startScriptTag(window, { ...createFakeDisk().deps, load });
       expect(container().querySelector('.likewise-host')).toBeNull();
+      // The widget part loads on demand: wait until it could have rendered.
+      await vi.waitFor(() => expect(loaded).toContain('widgets'));
       await new Promise((r) => setTimeout(r, 20));
       expect(!!container().querySelector('.likewise-host')).toBe(widgets === undefined);
       ns.instance!.destroy();

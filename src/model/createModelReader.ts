@@ -1,0 +1,53 @@
+/**
+ * The read half of the model service: the shop's lists and popularity from
+ * the model's files, without on-device learning, so a page that only shows
+ * the shop's lists does not download the learning code.
+ */
+import { createModelLoader } from './createModelLoader';
+
+/** Neighbour lists by item id: `[neighbour ids, scores]`, best first. */
+export type WireLists = Record<string, [string[], number[]]>;
+
+/** What {@link createModelReader} answers. */
+export interface ModelReader {
+  /** Similar and bought-together lists of the given items (only those the model has). */
+  lists(itemIds: string[]): Promise<{ similar: WireLists; together: WireLists }>;
+  /** The model's popularity list, best first. */
+  popularity(): Promise<[string[], number[]]>;
+}
+
+type List = { ids: readonly string[]; scores: ArrayLike<number> };
+const pair = (list: List): [string[], number[]] => [[...list.ids], Array.from(list.scores)];
+
+/** Lists of `ids` as plain data. Read with `Object.hasOwn`: an item may be called `constructor` or `__proto__`. */
+export const wire = (ids: readonly string[], get: (id: string) => List | undefined): WireLists => {
+  const out: WireLists = Object.create(null);
+  for (const id of ids) {
+    const list = get(id);
+    if (list) out[id] = pair(list);
+  }
+  return out;
+};
+
+/**
+ * Creates the reader for the model at `modelUrl` (absolute; no model: empty
+ * lists, so every scenario falls back to what the device knows).
+ *
+ * @example const reader = createModelReader('https://shop.example/model/manifest.json')
+ */
+export function createModelReader(
+  modelUrl?: string,
+  deps: { fetch?: typeof fetch } = {},
+): ModelReader {
+  const loader = modelUrl ? createModelLoader(modelUrl, {}, deps) : undefined;
+  return {
+    async lists(itemIds) {
+      const source = await loader?.neighbours(itemIds);
+      return {
+        similar: wire(itemIds, (id) => source?.neighbours(id)),
+        together: wire(itemIds, (id) => source?.together.neighbours(id)),
+      };
+    },
+    popularity: async () => pair((await loader?.popularity()) ?? { ids: [], scores: [] }),
+  };
+}

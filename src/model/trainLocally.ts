@@ -1,0 +1,24 @@
+/**
+ * On-device learning as plain data: neighbours from the visitor's own
+ * sessions, for every item in them. Its own chunk of the script-tag build
+ * (`likewise.learn.mjs`): only a visitor with a history loads it.
+ */
+import { localNeighbourSource } from '../engine/localNeighbourSource';
+import { LikewiseError } from '../errors';
+import type { LikewiseEvent } from '../types';
+import { type WireLists, wire } from './createModelReader';
+
+/**
+ * Neighbours learned from `events`, by item. Throws `INVALID_INPUT`
+ * (`train needs an array of events.`) on anything but an array.
+ *
+ * @example const lists = trainLocally(await lw.events())
+ */
+export function trainLocally(events: LikewiseEvent[]): WireLists {
+  if (!Array.isArray(events))
+    throw new LikewiseError('INVALID_INPUT', 'train needs an array of events.');
+  const local = localNeighbourSource(events);
+  const ids = new Set<string>();
+  for (const e of events) if (e.itemId) ids.add(e.itemId);
+  return wire([...ids], (id) => local.neighbours(id));
+}

@@ -1,0 +1,146 @@
+/**
+ * What a page with widgets (or a `recommend()` call) loads on demand beside
+ * the script-tag core (`likewise.widgets.mjs`; a chunk of the npm build):
+ * the catalogue, the model reader, scoring and the renderer. On-device
+ * learning loads apart (`likewise.learn.mjs`), only for a visitor with a
+ * history; the Worker only when the shop opts in (`worker`).
+ */
+import type { LikewiseCore, LikewiseDeps } from './createLikewise';
+import { type Catalog, createCatalog } from './model/createCatalog';
+import { createModelClient } from './model/createModelClient';
+import { createModelReader } from './model/createModelReader';
+import type { ModelService } from './model/createModelService';
+import { createRecommender, type RecommendRequest } from './model/createRecommender';
+import type { Recommendation } from './types';
+import { type RenderOptions, render as renderWidget } from './widgets/render';
+
+/** What {@link startWidgets} gives the instance. */
+export interface WidgetPart {
+  readonly catalog: Catalog;
+  /** `lw.recommend()` after its checks, for the scenario served (holdout already applied). */
+  recommend(request: RecommendRequest): Promise<Recommendation[]>;
+  /** `lw.render()` after its checks. */
+  render(element: HTMLElement, options: RenderOptions & { widget?: string }): () => void;
+}
+
+/**
+ * Starts the widget part of one instance: the catalogue and the model start
+ * loading at once (the core has usually fetched the manifest and the
+ * catalogue already, see `prefetch` in `createLikewise`).
+ *
+ * @param core - the instance's shared state
+ * @param deps - the instance's injected platform pieces (`fetch`, `Worker`, `IntersectionObserver`)
+ * @param urls - the model and Worker URLs, absolute
+ */
+export function startWidgets(
+  core: LikewiseCore,
+  deps: LikewiseDeps,
+  urls: { model?: string; worker?: string },
+): WidgetPart {
+  const { options, report } = core;
+  const catalog = createCatalog(options.catalog, report, {
+    fetch: core.fetch,
+    base: core.document?.baseURI,
+  });
+  // Items the page's JSON-LD named before this part loaded, and those after.
+  for (const item of core.found.splice(0)) catalog.add(item);
+  core.onItem[0] = catalog.add;
+
+  const reader = createModelReader(urls.model, { fetch: core.fetch });
+  /** Learning loads only for a visitor with events: a new visitor never downloads it. */
+  const train: ModelService['train'] = async (events) =>
+    events.length ? (await core.load('learn')).trainLocally(events) : {};
+  const model: ModelService = urls.worker
+    ? createModelClient({
+        model: urls.model,
+        worker: urls.worker,
+        loadService: async () => () => ({ ...reader, train }),
+        Worker: deps.Worker,
+      })
+    : { ...reader, train };
+  const recommendFor = createRecommender({ events: core.history, report }, catalog, model, {
+    excludePurchased: !options.includePurchased,
+  });
+  recommendFor.warm();
+
+  // Page-level dedupe: ids that widgets show now, and which widget shows them.
+  const pageSeen = new Set<string>();
+  const releases = new WeakMap<HTMLElement, () => void>();
+  let turn: Promise<unknown> = Promise.resolve();
+
+  const render = (element: HTMLElement, o: RenderOptions & { widget?: string }): (() => void) => {
+    const widget = o?.widget ?? o?.type;
+    // The visitor's own history is shown whole; dedupe is for recommendations.
+    const dedupe = options.dedupe !== false && o?.type !== 'recently-viewed';
+    let shown: string[] = [];
+    let alive = true;
+    const release = () => {
+      for (const id of shown) pageSeen.delete(id);
+      shown = [];
+    };
+    const get = async (req: RecommendRequest) => {
+      const type = await core.serve(req.type);
+      if (!type) return [];
+      if (!dedupe) return recommendFor({ ...req, type });
+      release();
+      const recs = await recommendFor({ ...req, type }, pageSeen);
+      if (alive) {
+        shown = recs.map((r) => r.id);
+        for (const id of shown) pageSeen.add(id);
+      }
+      return recs;
+    };
+    // The instance's widget defaults, then this widget's options (callbacks included).
+    const own: RenderOptions = { onError: report, ...options.widgets, ...o };
+    const record =
+      (type: 'click' | 'impression' | 'dismiss', then?: RenderOptions['onClick']) =>
+      (rec: Recommendation, pos?: number, listId?: string) => {
+        try {
+          // A dismissal has no position or list: those fields drop out as absent.
+          void core.track({ scenario: o.type, widget, type, itemId: rec.id, rec: listId, pos });
+        } catch (e) {
+          report(e);
+        }
+        then?.(rec, pos as number, listId as string);
+      };
+    const stop = renderWidget(
+      element,
+      {
+        ...own,
+        onClick: record('click', own.onClick),
+        onImpression: record('impression', own.onImpression),
+        onDismiss: record('dismiss', own.onDismiss),
+      },
+      {
+        getRecommendations: (req) => {
+          if (!dedupe) return get(req);
+          // One widget at a time, so each sees what the ones before it show
+          // (widgets that come into view together would otherwise all miss each other).
+          const mine = turn.then(() => get(req));
+          turn = mine.catch(() => undefined);
+          return mine;
+        },
+        catalogTitle: (id) => catalog.get(id)?.title,
+        locale: options.locale,
+        IntersectionObserver: deps.IntersectionObserver,
+      },
+    );
+    // Rendering into the same element again replaces the widget: free its ids.
+    releases.get(element)?.();
+    const cleanup = () => {
+      alive = false;
+      release();
+      if (releases.get(element) === cleanup) releases.delete(element);
+      stop();
+    };
+    releases.set(element, cleanup);
+    return cleanup;
+  };
+
+  return {
+    catalog,
+    recommend: (request) =>
+      core.serve(request.type).then((type) => (type ? recommendFor({ ...request, type }) : [])),
+    render,
+  };
+}
