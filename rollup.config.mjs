@@ -40,14 +40,18 @@ const configs = [
   {
     input: 'src/index.ts',
     external: ['idb-keyval', 'ml-matrix'],
-    // On-demand parts (src/extras.ts) become a chunk the shop's bundler splits off.
+    // The ES build keeps one file per module, so the shop's bundler sees
+    // which modules only the on-demand parts use and splits them off with
+    // those parts (a pre-built shared chunk would be loaded whole by every page).
     output: [
       {
         dir: 'dist',
         format: 'es',
         sourcemap: true,
-        entryFileNames: 'likewise.mjs',
-        chunkFileNames: 'chunks/[name]-[hash].mjs',
+        preserveModules: true,
+        preserveModulesRoot: 'src',
+        entryFileNames: (chunk) =>
+          chunk.facadeModuleId?.endsWith('src/index.ts') ? 'likewise.mjs' : 'esm/[name].mjs',
       },
       {
         dir: 'dist',

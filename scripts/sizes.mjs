@@ -1,25 +1,141 @@
-// Measures the gzip size of every built bundle against its budget
-// (package.json "sizeBudgets", bytes gzip). Printed by `npm run bench`
-// and enforced by test/build/size.test.ts inside `npm test`.
-import { readFileSync } from 'node:fs';
+// What each kind of page pays in likewise JavaScript (bytes gzip, level 9),
+// for the script tag and for the npm build in a Vite storefront, against
+// the budgets of package.json "sizeBudgets" (issue #11). Printed by
+// `node scripts/sizes.mjs` (after `npm run build`) and `npm run bench`, and
+// enforced by test/build/size.test.ts inside `npm test`.
+//
+// A page counts every file it loads from likewise: the script-tag core and
+// the parts it imports (`likewise.<part>.mjs`), or, in the Vite build, the
+// chunks its entry imports and the likewise parts it loads on demand. The
+// `learn` part is counted on widget pages: a returning visitor loads it (a
+// new visitor does not).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-/** @returns {{file: string, bytes: number, gzip: number, budget: number|undefined}[]} */
-export function measureSizes(root = '.') {
-  const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
-  return Object.entries(pkg.sizeBudgets).map(([file, budget]) => {
-    const code = readFileSync(`${root}/${file}`);
-    return { file, bytes: code.length, gzip: gzipSync(code, { level: 9 }).length, budget };
+/** Page kinds: the budget's key, the parts loaded, and the options of the npm storefront. */
+export const PAGE_KINDS = [
+  { kind: 'no widget', parts: [], options: {}, render: false },
+  { kind: 'widgets', parts: ['widgets', 'learn'], options: {}, render: true },
+  {
+    kind: 'widgets + endpoint + experiment',
+    parts: ['widgets', 'learn', 'measure'],
+    options: { endpoint: '/collect', experiment: { holdout: 0.1 } },
+    render: true,
+  },
+];
+
+const gzip = (code) => gzipSync(code, { level: 9 }).length;
+
+/** @returns {{kind: string, files: {file: string, gzip: number}[], gzip: number, budget: number}[]} */
+export function scriptTagSizes(root = '.') {
+  const budgets = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).sizeBudgets;
+  return PAGE_KINDS.map(({ kind, parts }) => {
+    const files = ['likewise.iife.js', ...parts.map((p) => `likewise.${p}.mjs`)].map((f) => ({
+      file: `dist/${f}`,
+      gzip: gzip(readFileSync(join(root, 'dist', f))),
+    }));
+    return {
+      kind,
+      files,
+      gzip: files.reduce((n, f) => n + f.gzip, 0),
+      budget: budgets[`script tag: ${kind}`],
+    };
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const s of measureSizes()) {
-    const pct = s.budget
-      ? ` (${((100 * s.gzip) / s.budget).toFixed(0)}% of ${s.budget} B budget)`
-      : '';
-    console.log(
-      `${s.file.padEnd(28)} ${String(s.bytes).padStart(7)} B min  ${String(s.gzip).padStart(6)} B gzip${pct}`,
-    );
+/** Which likewise part a built chunk holds, from its source module, if any. */
+const PART_OF = [
+  ['widgets', /startWidgets/],
+  ['learn', /trainLocally/],
+  ['measure', /startMetrics/],
+  ['extras', /extras/],
+];
+
+/**
+ * Builds one tiny storefront page per page kind with Vite (the package as a
+ * shop installs it: `likewise` resolves to this repository's `dist/`), and
+ * sums per page the chunks its entry imports and the parts it loads.
+ */
+export async function viteSizes(root = '.') {
+  const { build } = await import('vite');
+  const budgets = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).sizeBudgets;
+  const dir = mkdtempSync(join(tmpdir(), 'likewise-vite-'));
+  try {
+    const input = {};
+    for (const [i, { options, render }] of PAGE_KINDS.entries()) {
+      const file = join(dir, `page${i}.js`);
+      writeFileSync(
+        file,
+        [
+          "import { createLikewise } from 'likewise';",
+          `const lw = createLikewise(${JSON.stringify({ site: 'shop', catalog: '/catalog.json', model: '/model/manifest.json', ...options })});`,
+          "lw.track({ type: 'view', itemId: 'sku-1' });",
+          render
+            ? "lw.render(document.querySelector('#recs'), { type: 'similar', itemId: 'sku-1' });"
+            : '',
+        ].join('\n'),
+      );
+      input[`page${i}`] = file;
+    }
+    const out = join(dir, 'out');
+    await build({
+      root: dir,
+      logLevel: 'silent',
+      configFile: false,
+      resolve: { alias: { likewise: resolve(root, 'dist/likewise.mjs') } },
+      build: {
+        outDir: out,
+        manifest: true,
+        minify: true,
+        modulePreload: false,
+        rollupOptions: { input },
+      },
+    });
+    const manifest = JSON.parse(readFileSync(join(out, '.vite/manifest.json'), 'utf8'));
+    const partOf = (key) => PART_OF.find(([, re]) => re.test(key))?.[0];
+    return PAGE_KINDS.map(({ kind, parts }, i) => {
+      const seen = new Set();
+      const visit = (key) => {
+        if (seen.has(key)) return;
+        seen.add(key);
+        const chunk = manifest[key];
+        for (const k of chunk.imports ?? []) visit(k);
+        for (const k of chunk.dynamicImports ?? []) if (parts.includes(partOf(k))) visit(k);
+      };
+      visit(
+        Object.keys(manifest).find((k) => manifest[k].name === `page${i}` && manifest[k].isEntry),
+      );
+      const files = [...seen].map((k) => ({
+        file: `${manifest[k].file} (${partOf(k) ?? (manifest[k].isEntry ? 'page + core' : 'shared')})`,
+        gzip: gzip(readFileSync(join(out, manifest[k].file))),
+      }));
+      return {
+        kind,
+        files,
+        gzip: files.reduce((n, f) => n + f.gzip, 0),
+        budget: budgets[`npm (Vite): ${kind}`],
+      };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const print = (title, rows) => {
+    console.log(title);
+    for (const r of rows) {
+      const pct = r.budget ? ` (${((100 * r.gzip) / r.budget).toFixed(0)}% of ${r.budget} B)` : '';
+      console.log(`  ${r.kind.padEnd(34)} ${String(r.gzip).padStart(6)} B gzip${pct}`);
+      for (const f of r.files) console.log(`    ${String(f.gzip).padStart(6)} B  ${f.file}`);
+    }
+  };
+  print('script tag, per page kind (likewise JS loaded, gzip -9):', scriptTagSizes());
+  print('npm build in a Vite storefront, per page kind:', await viteSizes());
+  const worker = gzip(readFileSync('dist/likewise.worker.js'));
+  console.log(
+    `opt-in Worker (data-worker / options.worker): dist/likewise.worker.js ${worker} B gzip`,
+  );
 }

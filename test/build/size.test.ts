@@ -1,25 +1,34 @@
-// The size budgets of package.json "sizeBudgets" are part of the test suite:
-// a bundle that grows past its budget fails `npm test`.
+// What each kind of page pays in likewise JavaScript (package.json
+// "sizeBudgets", bytes gzip) is part of the test suite: a page kind that
+// grows past its budget fails `npm test`. `node scripts/sizes.mjs` prints
+// the files behind each figure.
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM script without types
-import { measureSizes } from '../../scripts/sizes.mjs';
+import { PAGE_KINDS, scriptTagSizes, viteSizes } from '../../scripts/sizes.mjs';
 
-describe('bundle size budgets', () => {
-  const sizes = measureSizes(resolve(__dirname, '../..')) as {
-    file: string;
-    gzip: number;
-    budget: number;
-  }[];
+type Row = { kind: string; gzip: number; budget: number; files: { file: string }[] };
+const root = resolve(__dirname, '../..');
 
-  it('budgets exist for the script-tag core', () => {
-    expect(sizes.map((s) => s.file)).toContain('dist/likewise.iife.js');
+describe('JavaScript per page kind, within budget', () => {
+  const tag = scriptTagSizes(root) as Row[];
+  it.each(tag.map((r) => [r.kind, r] as const))('script tag: %s', (_, r) => {
+    expect(r.budget).toBeGreaterThan(0);
+    expect(r.gzip).toBeLessThanOrEqual(r.budget);
   });
 
-  for (const s of sizes) {
-    it(`${s.file} is within its gzip budget`, () => {
-      expect(s.gzip).toBeGreaterThan(0);
-      expect(s.gzip).toBeLessThanOrEqual(s.budget);
-    });
-  }
+  it('a page without widgets loads the core alone, a widget page no Worker', () => {
+    expect(tag[0].files.map((f) => f.file)).toEqual(['dist/likewise.iife.js']);
+    for (const r of tag) expect(r.files.map((f) => f.file).join()).not.toContain('worker');
+  });
+
+  it('npm build in Vite: each page kind within budget, no extras on a widget page', async () => {
+    const rows = (await viteSizes(root)) as Row[];
+    expect(rows.map((r) => r.kind)).toEqual(PAGE_KINDS.map((k: { kind: string }) => k.kind));
+    for (const r of rows) {
+      expect(r.budget, r.kind).toBeGreaterThan(0);
+      expect(r.gzip, r.kind).toBeLessThanOrEqual(r.budget);
+      expect(r.files.map((f) => f.file).join(), r.kind).not.toContain('(extras)');
+    }
+  }, 120_000);
 });
