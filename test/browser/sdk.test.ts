@@ -227,6 +227,41 @@ describe('strict CSP and Trusted Types (RELIABILITY 20)', () => {
   });
 });
 
+describe('strict Trusted Types with the plain tag (issue #11)', () => {
+  it('the tag with only data-site, data-catalog and data-model: 0 violations, 0 console errors, widgets rendered', async () => {
+    const { context, page, problems } = await openShop();
+    // Exactly the policy of the issue, on a page with nothing but the plain tag.
+    const policy =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+      "require-trusted-types-for 'script'; trusted-types 'none'";
+    await context.route(
+      (u) => u.pathname === '/tt.html',
+      (route) =>
+        route.fulfill({
+          status: 200,
+          headers: {
+            'content-type': 'text/html; charset=utf-8',
+            'content-security-policy': policy,
+          },
+          body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>TT</title></head><body>
+<div data-likewise="similar" data-item-id="${catalog[0].id}" data-lazy="false"></div>
+<div data-likewise="trending" data-lazy="false"></div>
+<script src="/dist/likewise.iife.js" data-site="shop" data-catalog="/catalog.json" data-model="/model/manifest.json" async></script>
+</body></html>`,
+        }),
+    );
+    await page.goto(url('tt.html'));
+    await sdkReady(page);
+    expect((await widgetIds(page, '[data-likewise="similar"]')).length).toBeGreaterThan(0);
+    expect((await widgetIds(page, '[data-likewise="trending"]')).length).toBeGreaterThan(0);
+    await page.waitForTimeout(300);
+    expect(problems.cspViolations(), describeProblems(problems.cspViolations())).toEqual([]);
+    expect(problems.consoleErrors(), describeProblems(problems.consoleErrors())).toEqual([]);
+    expectClean(problems);
+    await context.close();
+  });
+});
+
 describe('storage in a real browser', () => {
   it('two tabs appending 1,000 events each keep exactly 2,000 (RELIABILITY 7-B)', async () => {
     const { context, problems } = await openShop();
