@@ -9,9 +9,9 @@
 //
 // --rtt MS emulates that round-trip time on the page's requests (CDP
 // Network.emulateNetworkConditions, no bandwidth limit); --waterfall prints,
-// for one load of the demo product page (and of the home page), every
-// request the likewise script caused: when it started and ended, in ms
-// after the script started.
+// for one load of the demo product page (and of the home page), the requests
+// from the likewise script's on: when each started and ended, in ms after
+// navigation start.
 //
 // How it measures, from a DevTools trace of the page load with V8's sampling
 // profiler on:
@@ -218,8 +218,8 @@ async function measure(browser, demo, catalog, history, warm) {
 
 /**
  * One load of `path` on the demo for a new visitor: the requests from the
- * likewise script's on (scripts, model, catalogue), in ms after the script's
- * request ended (start - end, and the file).
+ * likewise script's on (scripts, model, catalogue), in ms after navigation
+ * start (start - end, and the file).
  */
 async function waterfallOf(browser, demo, path) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -260,7 +260,9 @@ async function waterfallOf(browser, demo, path) {
       console.log(
         `  ${fmt(r.start - zero).padStart(7)} - ${fmt(r.end - zero).padStart(7)}  ${r.url}`,
       );
-  console.log(`  first widget painted at ${fmt(nav + first - zero)}`);
+  console.log(
+    `  first widget painted at ${fmt(nav + first - zero)} (${fmt(nav + first - script.end)} after the script arrived)`,
+  );
 }
 
 const median = (values) => {
