@@ -11,7 +11,7 @@
 // Network.emulateNetworkConditions, no bandwidth limit); --waterfall prints,
 // for one load of the demo product page (and of the home page), the requests
 // from the likewise script's on: when each started and ended, in ms after
-// navigation start.
+// the script arrived.
 //
 // How it measures, from a DevTools trace of the page load with V8's sampling
 // profiler on:
@@ -218,8 +218,8 @@ async function measure(browser, demo, catalog, history, warm) {
 
 /**
  * One load of `path` on the demo for a new visitor: the requests from the
- * likewise script's on (scripts, model, catalogue), in ms after navigation
- * start (start - end, and the file).
+ * likewise script's on (scripts, model, catalogue), in ms after the
+ * script's request ended (start - end, and the file).
  */
 async function waterfallOf(browser, demo, path) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -260,9 +260,7 @@ async function waterfallOf(browser, demo, path) {
       console.log(
         `  ${fmt(r.start - zero).padStart(7)} - ${fmt(r.end - zero).padStart(7)}  ${r.url}`,
       );
-  console.log(
-    `  first widget painted at ${fmt(nav + first - zero)} (${fmt(nav + first - script.end)} after the script arrived)`,
-  );
+  console.log(`  first widget painted at ${fmt(nav + first - zero)}`);
 }
 
 const median = (values) => {

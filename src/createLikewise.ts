@@ -80,7 +80,7 @@ export interface LikewiseOptions {
   /** URL of the model manifest written by `likewise train`. Without one, scenarios use what the device knows. */
   model?: string;
   /**
-   * URL of `likewise.worker.js` (`likewise/worker` in the package) to decode
+   * URL of `likewise.worker.js` (`likewise/dist/likewise.worker.js` in the package) to decode
    * shards and learn on the device off the main thread; default none: the
    * main thread does it in short tasks. Opt-in: a Worker costs a request and
    * its script, and under Trusted Types `new Worker(url)` needs a policy.
@@ -112,8 +112,8 @@ export interface LikewiseDeps {
   createStateStore?: TrackerOptions['createStateStore'];
   /** Erases every database of a site (`forget()`, withdrawal); default `deleteSiteData`. */
   deleteSiteData?: TrackerOptions['deleteSiteData'];
-  /** IndexedDB factory for the default stores; default `window.indexedDB`. */
-  indexedDB?: IDBFactory;
+  /** IndexedDB factory for the default stores; default `window.indexedDB`; `null`: none, memory without a report. */
+  indexedDB?: IDBFactory | null;
   /** Clock in ms; default `Date.now`. */
   now?: () => number;
   /** Fresh random id (events, sessions); default 96 bits from `crypto.getRandomValues`. */
@@ -387,8 +387,9 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
   };
   let indexedDB = deps.indexedDB;
   try {
-    // Reading `indexedDB` itself can throw in sandboxed frames.
-    indexedDB ??= win?.indexedDB;
+    // Reading `indexedDB` itself can throw in sandboxed frames. Without a
+    // window (server-side rendering) memory is the expected mode, not a failure.
+    indexedDB ??= win ? win.indexedDB : null;
   } catch {}
   const store = { indexedDB };
   const makeEventStore = deps.createEventStore ?? ((o) => createEventStore(o, store));

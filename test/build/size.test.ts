@@ -2,6 +2,7 @@
 // "sizeBudgets", bytes gzip) is part of the test suite: a page kind that
 // grows past its budget fails `npm test`. `node scripts/sizes.mjs` prints
 // the files behind each figure.
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM script without types
@@ -20,6 +21,13 @@ describe('JavaScript per page kind, within budget', () => {
   it('a page without widgets loads the core alone, a widget page no Worker', () => {
     expect(tag[0].files.map((f) => f.file)).toEqual(['dist/likewise.iife.js']);
     for (const r of tag) expect(r.files.map((f) => f.file).join()).not.toContain('worker');
+  });
+
+  it('the Worker and the parts the script tag loads are exported by the package', () => {
+    // The package resolves itself by name through its own "exports".
+    const require = createRequire(resolve(root, 'package.json'));
+    for (const file of ['likewise.worker.js', 'likewise.iife.js', 'likewise.widgets.mjs'])
+      expect(require.resolve(`likewise/dist/${file}`)).toBe(resolve(root, 'dist', file));
   });
 
   it('npm build in Vite: each page kind within budget, no extras on a widget page', async () => {

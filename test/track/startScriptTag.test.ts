@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LikewiseDeps } from '../../src/createLikewise';
 import { startScriptTag } from '../../src/track/startScriptTag';
-import { createFakeDisk, failOnUnhandled, setHtml } from './fakeStores';
+import { createFakeDisk, failOnUnhandled, setHtml } from '../support/fakeStores';
 
 failOnUnhandled();
 

@@ -1,12 +1,12 @@
 // The on-demand parts as the npm entry loads them, for tests that build an
 // instance from src/createLikewise or hold one part back.
-import type { LikewiseParts } from '../src/createLikewise';
+import type { LikewiseParts } from '../../src/createLikewise';
 
 const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
-  widgets: () => import('../src/startWidgets'),
-  learn: () => import('../src/model/trainLocally'),
-  measure: () => import('../src/metrics/startMetrics'),
-  extras: () => import('../src/extras'),
+  widgets: () => import('../../src/startWidgets'),
+  learn: () => import('../../src/model/trainLocally'),
+  measure: () => import('../../src/metrics/startMetrics'),
+  extras: () => import('../../src/extras'),
 };
 
 /**

@@ -1,0 +1,10 @@
+// The seam the public entry (src/index.ts) fills: the on-demand parts load
+// through a real dynamic import of their modules, as in the package.
+import type { LikewiseDeps } from '../../src/createLikewise';
+import { loadPart } from './parts';
+
+/** `deps` for `createLikewise` from src/createLikewise.ts, with the part loader src/index.ts gives it. */
+export const withExtras = (deps: LikewiseDeps = {}): LikewiseDeps => ({
+  load: (name) => loadPart(name),
+  ...deps,
+});
