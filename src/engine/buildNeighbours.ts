@@ -517,7 +517,8 @@ function planSequence(
     for (let q = q0; q < q1; q++) {
       const o = next[s.items[q]]++;
       at[o] = q;
-      lo[o] = Math.max(q0, q - window);
+      // Backward 0: what came before adds nothing, and is not visited.
+      lo[o] = back > 0 ? Math.max(q0, q - window) : q;
       hi[o] = Math.min(q1, q + window + 1);
     }
   }

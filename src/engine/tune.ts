@@ -112,6 +112,11 @@ interface Dimension {
 
 const DIMENSIONS: readonly Dimension[] = [
   {
+    name: 'event-type weights',
+    applies: () => true,
+    values: (c) => WEIGHT_SETS.map((weights) => ({ ...c, weights })),
+  },
+  {
     name: 'window',
     applies: (c) => c.similarity === 'sequence',
     values: (c) => [3, 5, 10, 20].map((window) => ({ ...c, window })),
@@ -136,11 +141,6 @@ const DIMENSIONS: readonly Dimension[] = [
     name: 'history half-life',
     applies: () => true,
     values: (c) => [0.5, 1, 2, 4].map((recencyHalfLife) => ({ ...c, recencyHalfLife })),
-  },
-  {
-    name: 'event-type weights',
-    applies: () => true,
-    values: (c) => WEIGHT_SETS.map((weights) => ({ ...c, weights })),
   },
 ];
 
@@ -167,7 +167,10 @@ export interface Tuning {
 
 /** Options of {@link tune}. */
 export interface TuneOptions {
-  /** Stop starting candidates after this many ms. Default 50,000. */
+  /**
+   * Stop starting candidates after this many ms. Default: no limit, so the
+   * choice never depends on how busy the machine is.
+   */
   budgetMs?: number;
   /** Called after each candidate (e.g. to print it). */
   onCandidate?: (candidate: TunedCandidate) => void;
@@ -183,16 +186,16 @@ const objective = (m: ModelMetrics): number => m.hr10 + m.ndcg10;
  * item (the test item, never looked at), then each user's latest remaining
  * one (the validation item), and searches on that validation split. From
  * each similarity kind's starting point (cosine, sequence), one round of
- * coordinate ascent: each dimension in turn (window, backward weight,
- * popularity blend, K, history half-life, event-type weights when the log
- * has more than one type), keeping a value only when it beats the best so
+ * coordinate ascent: each dimension in turn (event-type weights when the
+ * log has more than one type, window, backward weight, popularity blend,
+ * K, history half-life), keeping a value only when it beats the best so
  * far. Ties keep the earlier candidate; the best kind wins.
  *
  * @example const { config } = tune(log, { onCandidate: (c) => console.log(describeConfig(c.config)) });
  */
 export function tune(log: InteractionLog, options: TuneOptions = {}): Tuning {
   const now = options.now ?? (() => performance.now());
-  const budget = options.budgetMs ?? 50_000;
+  const budget = options.budgetMs ?? Number.POSITIVE_INFINITY;
   if (!(budget > 0))
     throw new LikewiseError('INVALID_OPTION', `budgetMs must be > 0, got ${String(budget)}`);
   const start = now();
