@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { run as collect } from './collect';
 import { run as evaluate } from './eval';
+import { run as recommend } from './recommend';
 import { run as report } from './report';
 import { serveWorkerTask } from './runWorkerTask';
 import { run as train, workerTasks } from './train';
@@ -17,6 +18,10 @@ export const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   eval: { run: evaluate, summary: 'measure HR@10 / NDCG@10 / coverage on an event log' },
   report: { run: report, summary: 'impressions, clicks and conversions per widget' },
   collect: { run: collect, summary: 'a reference collector for the SDK endpoint' },
+  recommend: {
+    run: recommend,
+    summary: 'recommendations from model files, per user or item (e-mail, push, server pages)',
+  },
 };
 
 /** The package version, read beside the built or source file. */

@@ -85,7 +85,7 @@ describe('buildNeighbours sequence', () => {
     const big = syntheticLog({ users: 80, items: 60, seed: 9 });
     const options = { similarity: 'sequence' as const, window: 3, backward: 0.25, k: 10 };
     const got = listsOf(buildNeighbours(big, options));
-    const s = userSequences(big, options);
+    const s = userSequences(big);
     const n = big.itemIds.length;
     const c = Array.from({ length: n }, () => new Float64Array(n));
     const sq = new Float64Array(n);
