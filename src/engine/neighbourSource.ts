@@ -92,9 +92,9 @@ export function blendSources(
         for (let x = 0; x < list.ids.length; x++)
           merged.set(list.ids[x], (merged.get(list.ids[x]) ?? 0) + w * list.scores[x]);
       };
-      const top = a && a.ids.length > 0 && a.scores[0] > 0 ? a.scores[0] : 1;
       if (a) add(a, 1);
-      add(b, weight * top);
+      // In the shop's units: its best score (1 when it has no list).
+      add(b, weight * (a?.scores[0] || 1));
       merged.delete(itemId);
       const entries = [...merged].sort((p, q) => q[1] - p[1] || compareIds(p[0], q[0]));
       const list = {

@@ -270,7 +270,6 @@ export function createRecommender(
   ): Promise<Recommendation[]> => {
     const { type, itemId } = request;
     const read = host.events();
-    tuned ??= type === 'for-you' ? service.config().catch(() => undefined) : undefined;
     const [items, events, pop, near, config] = await Promise.all([
       catalog.load(),
       read,
@@ -278,7 +277,7 @@ export function createRecommender(
       type !== 'trending' && type !== 'recently-viewed'
         ? read.then((events) => neighbours(type, itemId, events))
         : undefined,
-      type === 'for-you' ? tuned : undefined,
+      type === 'for-you' ? (tuned ??= service.config().catch(() => undefined)) : undefined,
     ]);
     const rules: RecommendRules & { currentItemId?: string } = {
       excludePurchased: options.excludePurchased,
