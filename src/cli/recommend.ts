@@ -4,7 +4,6 @@
  * already serves, scored exactly as the browser scores them.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ScoredItem } from '../engine/recommend';
 import { EVENT_TYPE_CODES } from '../engine/types';
 import { isLikewiseError } from '../errors';
@@ -13,32 +12,60 @@ import { DEFAULT_SESSION_TIMEOUT } from '../track/createSession';
 import type { LikewiseEvent } from '../types';
 import { type OpenModel, openModel } from './openModel';
 import { readEvents } from './readEvents';
+import {
+  choiceOption,
+  defineCommand,
+  integerOption,
+  type OptionValues,
+  runCommand,
+  UsageError,
+} from './runCommand';
 import type { CliCommand, CliIo } from './types';
-
-const USAGE = `usage: likewise recommend --model DIR|URL [--events FILE] [--user U] [--item ID]
-                          [--type for-you|similar|bought-together] [--limit 10] [--json]
-
-Recommendations from model files, scored as the browser scores them.
-
-  --model DIR|URL   the model directory (or its manifest.json), or its URL
-  --events FILE     users' event logs (CSV or NDJSON, as train reads): one
-                    answer per user, from that user's history
-  --user U          only this user of --events
-  --item ID         the item of similar / bought-together (without --events:
-                    one answer for the item)
-  --type NAME       for-you (default), similar or bought-together
-  --limit N         items per answer, 1 to 50 (default 10)
-  --json            NDJSON: one line per user, {"user","items":[{"id","score","reason"}]}
-  --help            this text
-`;
 
 const TYPES: readonly ModelScenario[] = ['for-you', 'similar', 'bought-together'];
 
-function usage(io: CliIo, message: string): number {
-  io.stderr.write(`likewise recommend: ${message}\n\n${USAGE}`);
-  return 2;
-}
+/** `likewise recommend`'s option table. */
+export const RECOMMEND = defineCommand({
+  name: 'recommend',
+  summary: 'recommendations from model files, per user or item (e-mail, push, server pages)',
+  usage: '--model DIR|URL [--events FILE] [options]',
+  description:
+    'Recommendations from the model files `likewise train` wrote, scored as the\n' +
+    "browser scores them: one answer per user of --events (from that user's\n" +
+    'history), or one for --item.',
+  options: {
+    model: {
+      type: 'string',
+      value: 'DIR|URL',
+      required: true,
+      help: 'the model directory (or its manifest.json), or its URL',
+    },
+    events: {
+      type: 'string',
+      value: 'FILE',
+      help: "users' event logs (CSV or NDJSON, as train reads): one answer per user",
+    },
+    user: { type: 'string', value: 'U', help: 'only this user of --events' },
+    item: {
+      type: 'string',
+      value: 'ID',
+      help: 'the item of similar / bought-together (without --events: one answer)',
+    },
+    type: {
+      type: 'string',
+      value: 'NAME',
+      help: 'for-you, similar or bought-together',
+      default: 'for-you',
+    },
+    limit: { type: 'string', value: 'N', help: 'items per answer, 1 to 50', default: '10' },
+    json: {
+      type: 'boolean',
+      help: 'NDJSON: one line per user, {"user","items":[{"id","score","reason"}]}',
+    },
+  },
+});
 
+/** Checked `likewise recommend` arguments. */
 interface RecommendArgs {
   model: string;
   events?: string;
@@ -49,38 +76,18 @@ interface RecommendArgs {
   json: boolean;
 }
 
-/** The arguments, or the usage error's message. */
-function readArgs(argv: string[]): RecommendArgs | 'help' | string {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    const message = (e as Error).message;
-    const unknown = message.match(/Unknown option '([^']+)'/);
-    if (unknown) return `unknown option ${unknown[1]}`;
-    const missing = message.match(/Option '(--[a-z-]+)[^']*' argument missing/);
-    if (missing) return `${missing[1]} needs a value`;
-    return message;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return 'help';
-  if (positionals.length > 0) return `unexpected argument ${positionals[0]}`;
-  for (const name of ['model', 'events', 'user', 'item', 'type', 'limit'] as const)
-    if (values[name]?.startsWith('--')) return `--${name} needs a value`;
-  if (values.model === undefined) return '--model DIR|URL is required';
-  const type = (values.type ?? 'for-you') as ModelScenario;
-  if (!TYPES.includes(type))
-    return `--type must be for-you, similar or bought-together, got ${values.type}`;
-  const limit = values.limit === undefined ? 10 : Number(values.limit);
-  if (!(Number.isInteger(limit) && limit >= 1 && limit <= 50))
-    return `--limit must be an integer from 1 to 50, got ${values.limit}`;
+/** The arguments, checked; throws a `UsageError` naming the first bad one. */
+function recommendArgs(values: OptionValues<(typeof RECOMMEND)['options']>): RecommendArgs {
+  const type = choiceOption('type', values.type, TYPES, 'for-you');
+  const limit = integerOption('limit', values.limit, 10, 1, 50);
   if (values.events === undefined) {
-    if (type === 'for-you') return '--type for-you needs --events FILE';
-    if (values.item === undefined) return `--type ${type} needs --item ID or --events FILE`;
+    if (type === 'for-you') throw new UsageError('--type for-you needs --events FILE');
+    if (values.item === undefined)
+      throw new UsageError(`--type ${type} needs --item ID or --events FILE`);
+    if (values.user !== undefined) throw new UsageError('--user needs --events FILE');
   }
-  if (values.user !== undefined && values.events === undefined) return '--user needs --events FILE';
-  if (type === 'similar' && values.item === undefined && values.events !== undefined)
-    return '--type similar needs --item ID';
+  if (type === 'similar' && values.item === undefined)
+    throw new UsageError('--type similar needs --item ID');
   return {
     model: values.model,
     events: values.events,
@@ -90,24 +97,6 @@ function readArgs(argv: string[]): RecommendArgs | 'help' | string {
     limit,
     json: values.json ?? false,
   };
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      model: { type: 'string' },
-      events: { type: 'string' },
-      user: { type: 'string' },
-      item: { type: 'string' },
-      type: { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }
 
 /** One answer as an NDJSON line or a text line. */
@@ -138,57 +127,61 @@ function buffered(io: CliIo): { write(text: string): void; flush(): void } {
  *
  * @example await run(['--model', 'public/model', '--events', 'events.csv', '--json'], { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() })
  */
-export const run: CliCommand = async (argv, io) => {
-  const args = readArgs(argv);
-  if (args === 'help') {
-    io.stdout.write(USAGE);
-    return 0;
-  }
-  if (typeof args === 'string') return usage(io, args);
-  let model: OpenModel;
-  try {
-    model = await openModel(args.model, { cwd: io.cwd });
-  } catch (e) {
-    io.stderr.write(
-      `likewise recommend: cannot load the model ${args.model}: ${isLikewiseError(e) || e instanceof Error ? e.message : String(e)}\n`,
-    );
-    return 1;
-  }
-  const out = buffered(io);
-  const request = { type: args.type, itemId: args.item, limit: args.limit };
-  if (args.events === undefined) {
-    out.write(line(undefined, model.recommend(request), args.json));
-    out.flush();
-    return 0;
-  }
-  let log: Awaited<ReturnType<typeof readEvents>>;
-  try {
-    log = await readEvents(resolve(io.cwd, args.events));
-  } catch (e) {
-    io.stderr.write(
-      `likewise recommend: cannot read ${args.events}: ${isLikewiseError(e) || e instanceof Error ? e.message : String(e)}\n`,
-    );
-    return 1;
-  }
-  const userIds = log.userIds ?? [];
-  let only: number | undefined;
-  if (args.user !== undefined) {
-    only = userIds.indexOf(args.user);
-    if (only < 0) {
-      io.stderr.write(`likewise recommend: no events of user ${args.user} in ${args.events}\n`);
+export const run: CliCommand = (argv, io) =>
+  runCommand(RECOMMEND, argv, io, async (values) => {
+    const args = recommendArgs(values);
+    const t0 = performance.now();
+    let model: OpenModel;
+    try {
+      model = await openModel(args.model, { cwd: io.cwd });
+    } catch (e) {
+      io.stderr.write(
+        `likewise recommend: cannot load the model ${args.model}: ${isLikewiseError(e) || e instanceof Error ? e.message : String(e)}\n`,
+      );
       return 1;
     }
-  }
-  const histories = byUser(log);
-  const from = only ?? 0;
-  const to = only === undefined ? log.userCount : only + 1;
-  for (let u = from; u < to; u++) {
-    const events = historyOf(log, histories, u);
-    out.write(line(userIds[u], model.recommend({ ...request, events }), args.json));
-  }
-  out.flush();
-  return 0;
-};
+    const out = buffered(io);
+    const request = { type: args.type, itemId: args.item, limit: args.limit };
+    if (args.events === undefined) {
+      out.write(line(undefined, model.recommend(request), args.json));
+      out.flush();
+      return 0;
+    }
+    const t1 = performance.now();
+    let log: Log;
+    try {
+      log = await readEvents(resolve(io.cwd, args.events));
+    } catch (e) {
+      io.stderr.write(
+        `likewise recommend: cannot read ${args.events}: ${isLikewiseError(e) || e instanceof Error ? e.message : String(e)}\n`,
+      );
+      return 1;
+    }
+    let only: number | undefined;
+    if (args.user !== undefined) {
+      only = log.userIds.indexOf(args.user);
+      if (only < 0) {
+        io.stderr.write(`likewise recommend: no events of user ${args.user} in ${args.events}\n`);
+        return 1;
+      }
+    }
+    const t2 = performance.now();
+    const histories = byUser(log);
+    const from = only ?? 0;
+    const to = only === undefined ? log.userCount : only + 1;
+    for (let u = from; u < to; u++) {
+      const events = historyOf(log, histories, u);
+      out.write(line(log.userIds[u], model.recommend({ ...request, events }), args.json));
+    }
+    out.flush();
+    const t3 = performance.now();
+    const s = (ms: number) => (ms / 1000).toFixed(2);
+    // On stderr: stdout stays the answers only.
+    io.stderr.write(
+      `likewise recommend: ${to - from} users in ${s(t3 - t2)} s (${Math.round(((to - from) * 1000) / Math.max(1e-3, t3 - t2))} users/s); model loaded in ${s(t1 - t0)} s, events read in ${s(t2 - t1)} s\n`,
+    );
+    return 0;
+  });
 
 type Log = Awaited<ReturnType<typeof readEvents>>;
 

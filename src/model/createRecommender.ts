@@ -205,6 +205,11 @@ export function createRecommender(
     return popularity;
   };
 
+  const tunedConfig = () => {
+    tuned ??= service.config().catch(() => undefined);
+    return tuned;
+  };
+
   const local = (events: LikewiseEvent[]) => {
     const key = `${events.length}:${events[events.length - 1]?.id}`;
     if (kept.size > KEPT_ITEMS) kept = new Map();
@@ -277,7 +282,7 @@ export function createRecommender(
       type !== 'trending' && type !== 'recently-viewed'
         ? read.then((events) => neighbours(type, itemId, events))
         : undefined,
-      type === 'for-you' ? (tuned ??= service.config().catch(() => undefined)) : undefined,
+      type === 'for-you' ? tunedConfig() : undefined,
     ]);
     const rules: RecommendRules & { currentItemId?: string } = {
       excludePurchased: options.excludePurchased,
