@@ -5,7 +5,10 @@ import type { Profile } from './metrics/computeProfile';
 import type { Report } from './metrics/computeReport';
 import type * as Measure from './metrics/startMetrics';
 import type { Metrics } from './metrics/startMetrics';
+import { baseOf } from './model/baseOf';
 import { checkRequest, type RecommendRequest } from './model/checkRequest';
+import type { Manifest } from './model/encodeModel';
+import { shardOf } from './model/shardOf';
 import type * as Learn from './model/trainLocally';
 import type * as Widgets from './startWidgets';
 import type { WidgetPart } from './startWidgets';
@@ -452,19 +455,48 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     early.delete(key);
     return got ?? fetchOf(input, init);
   };
-  const prefetch = (url: unknown) => {
+  const prefetch = (url: unknown): Promise<Response> | undefined => {
     if (typeof url === 'string' && !early.has(url)) {
       const p = fetchOf(url);
       // Its failure is the later request's to report.
       p.catch(() => {});
       early.set(url, p);
+      return p;
     }
+  };
+  /**
+   * Once the manifest is here, the popularity list and the shards of the
+   * page's items and of the visitor's latest items start too, whether or not
+   * the widget part has arrived: one round trip less before the first
+   * widget. The manifest is read loosely here (the loader checks it): a
+   * file name that is not a string is left alone.
+   */
+  const prefetchModel = (url: string) => {
+    const got = prefetch(url);
+    if (!got) return;
+    const dir = baseOf(url);
+    const manifest = got.then((r) => (r.ok ? (r.clone().json() as Promise<Manifest>) : undefined));
+    const onPage = [...(doc?.querySelectorAll?.('[data-likewise][data-item-id]') ?? [])].map(
+      (el) => el.getAttribute('data-item-id') as string,
+    );
+    Promise.all([manifest, tracker.events()])
+      .then(([m, events]) => {
+        if (!m || !Number.isInteger(m.shards) || m.shards < 1) return;
+        const file = (f: unknown) => typeof f === 'string' && prefetch(dir + f);
+        file(m.popularity?.file);
+        const recent = events.slice(-12).map((e) => e.itemId);
+        for (const id of new Set([...onPage, ...recent]))
+          if (id) file(m.files?.[shardOf(id, m.shards)]);
+        // A visitor with a history learns on the device: its code comes now too.
+        if (events.length) load('learn').catch(() => {});
+      })
+      .catch(() => {});
   };
   let widgetPart: Promise<WidgetPart> | undefined;
   const widgets = (): Promise<WidgetPart> => {
     if (!widgetPart) {
       // A Worker fetches the model itself.
-      if (!options.worker) prefetch(modelUrl);
+      if (!options.worker && modelUrl) prefetchModel(modelUrl);
       prefetch(options.catalog);
       widgetPart = load('widgets')
         .then((w) => w.startWidgets(core, deps, { model: modelUrl, worker: abs(options.worker) }))

@@ -6,6 +6,7 @@
  */
 import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
 import { LikewiseError } from '../errors';
+import { baseOf } from './baseOf';
 import {
   type DecodedShard,
   decodePopularity,
@@ -45,13 +46,6 @@ export interface ModelLoader {
   neighbours(itemIds: readonly string[]): Promise<ModelSource>;
   /** The most popular items, best first (for trending and as the fallback). */
   popularity(): Promise<RankedList>;
-}
-
-/** The manifest's directory (query and fragment dropped), for its relative file names. */
-function baseOf(url: string): string {
-  const q = url.search(/[?#]/);
-  const path = q < 0 ? url : url.slice(0, q);
-  return path.slice(0, path.lastIndexOf('/') + 1);
 }
 
 /**

@@ -3,6 +3,7 @@
  * the model's files, without on-device learning, so a page that only shows
  * the shop's lists does not download the learning code.
  */
+import type { ModelConfig } from '../engine/tune';
 import { createModelLoader } from './createModelLoader';
 
 /** Neighbour lists by item id: `[neighbour ids, scores]`, best first. */
@@ -14,6 +15,8 @@ export interface ModelReader {
   lists(itemIds: string[]): Promise<{ similar: WireLists; together: WireLists }>;
   /** The model's popularity list, best first. */
   popularity(): Promise<[string[], number[]]>;
+  /** The configuration the model was tuned with (`train --tune`), if any. */
+  config(): Promise<ModelConfig | undefined>;
 }
 
 type List = { ids: readonly string[]; scores: ArrayLike<number> };
@@ -49,5 +52,6 @@ export function createModelReader(
       };
     },
     popularity: async () => pair((await loader?.popularity()) ?? { ids: [], scores: [] }),
+    config: async () => (await loader?.manifest())?.config,
   };
 }

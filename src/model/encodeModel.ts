@@ -23,7 +23,11 @@
  * | B | the rest of every id, concatenated, UTF-8 (front coding) |
  * | 2 x n lists | `similar` lists of the n items, then `together` lists: varint count c; if c > 0, float32 row max, c varint id-table indexes, c scores as uint8/uint16 fractions of the row max |
  */
+import type { ModelConfig } from '../engine/tune';
 import { LikewiseError } from '../errors';
+import { shardOf } from './shardOf';
+
+export { shardOf } from './shardOf';
 
 /** The manifest's `format` value. */
 export const MODEL_FORMAT = 'likewise-model';
@@ -71,6 +75,11 @@ export interface Manifest {
   popularity: ManifestPopularity;
   /** Free-form build facts (events, users, pairs...). */
   stats?: Record<string, number>;
+  /**
+   * The configuration `likewise train --tune` chose; the SDK's for-you
+   * scores the visitor's history with its `recencyHalfLife` and `weights`.
+   */
+  config?: ModelConfig;
 }
 
 /** An item's ranked neighbours (best first), the engine's `RankedList` shape. */
@@ -124,6 +133,8 @@ export interface ModelInput {
   /** Recorded in the manifest. */
   popularityHalfLifeDays?: number;
   stats?: Record<string, number>;
+  /** Recorded in the manifest (see {@link Manifest.config}). */
+  config?: ModelConfig;
 }
 
 /** Options of {@link encodeModel}. */
@@ -163,44 +174,6 @@ export function fnv1a(bytes: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
   return h >>> 0;
-}
-
-/**
- * The shard an item lives in: FNV-1a 32 of its UTF-8 bytes, mod `shards`.
- * Computed from the string without allocating.
- *
- * @example shardOf('sku-1', 16) // an integer in [0, 16)
- */
-export function shardOf(itemId: string, shards: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < itemId.length; i++) {
-    let c = itemId.charCodeAt(i);
-    if (c < 0x80) {
-      h = Math.imul(h ^ c, 0x01000193);
-      continue;
-    }
-    if (c >= 0xd800 && c < 0xdc00 && i + 1 < itemId.length) {
-      const d = itemId.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d < 0xe000) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
-    if (c >= 0xd800 && c < 0xe000) c = 0xfffd; // lone surrogate: what TextEncoder writes
-    if (c < 0x800) {
-      h = Math.imul(h ^ (0xc0 | (c >> 6)), 0x01000193);
-    } else {
-      if (c < 0x10000) {
-        h = Math.imul(h ^ (0xe0 | (c >> 12)), 0x01000193);
-      } else {
-        h = Math.imul(h ^ (0xf0 | (c >> 18)), 0x01000193);
-        h = Math.imul(h ^ (0x80 | ((c >> 12) & 0x3f)), 0x01000193);
-      }
-      h = Math.imul(h ^ (0x80 | ((c >> 6) & 0x3f)), 0x01000193);
-    }
-    h = Math.imul(h ^ (0x80 | (c & 0x3f)), 0x01000193);
-  }
-  return (h >>> 0) % shards;
 }
 
 function hex8(n: number): string {
@@ -621,6 +594,7 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
         : {}),
     },
     ...(input.stats ? { stats: input.stats } : {}),
+    ...(input.config ? { config: input.config } : {}),
   };
   files.push({
     name: 'manifest.json',
@@ -693,6 +667,19 @@ export function validateManifest(value: unknown, source: string): Manifest {
   const t = m.together as Record<string, unknown> | null | undefined;
   if (typeof t !== 'object' || t === null || !isCount(t.k) || !Array.isArray(t.types)) {
     throw bad('together', 'must give k and types');
+  }
+  // What the SDK scores with: the history half-life and the type weights.
+  const c = m.config as Partial<ModelConfig> | null | undefined;
+  if (
+    c !== undefined &&
+    (typeof c !== 'object' ||
+      c === null ||
+      !(typeof c.recencyHalfLife === 'number' && c.recencyHalfLife > 0) ||
+      typeof c.weights !== 'object' ||
+      c.weights === null ||
+      !Object.values(c.weights).every((w) => typeof w === 'number' && w >= 0 && w < Infinity))
+  ) {
+    throw bad('config', 'must give recencyHalfLife > 0 and weights >= 0');
   }
   return value as Manifest;
 }
