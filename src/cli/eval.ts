@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_K } from '../engine/buildNeighbours';
 import { DEFAULT_MODEL, type EvaluateModel, evaluate, REFERENCE_MODEL } from '../engine/evaluate';
 import { isLikewiseError } from '../errors';
+import { explainSkips } from './describeSkips';
 import { readEvents } from './readEvents';
 import { defineCommand, integerOption, runCommand } from './runCommand';
 import type { CliCommand } from './types';
@@ -60,6 +61,7 @@ export const run: CliCommand = (argv, io) =>
       );
       return 1;
     }
+    if (!explainSkips((text) => io.stderr.write(text), 'eval', events, log)) return 1;
     const base = DEFAULT_MODEL as Extract<EvaluateModel, { kind: 'neighbours' }>;
     const defaultModel: EvaluateModel =
       k === undefined ? base : { ...base, build: { ...base.build, k } };
@@ -70,6 +72,12 @@ export const run: CliCommand = (argv, io) =>
         popularity: { kind: 'popularity' },
       },
     });
+    if (result.users === 0) {
+      io.stderr.write(
+        `likewise eval: no user in ${events} has two or more distinct items, so none can be held out and ranked (${log.length} events, ${log.userCount} users): the evaluation needs users with histories.\n`,
+      );
+      return 1;
+    }
     if (json) {
       const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
       const models: Record<string, Record<string, number>> = {};

@@ -5,7 +5,7 @@
  */
 import { fnv1a } from './byteInterner';
 import { isSpace, parseNumber, parseTimeText, TYPE_INDEX, toMs, typeCode } from './fieldValues';
-import type { LogBuilder } from './logBuilder';
+import { type LogBuilder, SKIP_JSON } from './logBuilder';
 import {
   keyRole,
   ROLE_BY_NAME,
@@ -158,7 +158,7 @@ function ndjsonSlow(b: LogBuilder, buf: Uint8Array, start: number, end: number):
       Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8'),
     );
   } catch {
-    b.skipped++;
+    b.skip(SKIP_JSON);
     return;
   }
   if (Array.isArray(value)) {
@@ -171,7 +171,7 @@ function ndjsonSlow(b: LogBuilder, buf: Uint8Array, start: number, end: number):
 /** One parsed event object: the plain log fields or a LikewiseEvent. */
 function jsonEvent(b: LogBuilder, value: unknown): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    b.skipped++;
+    b.skip(SKIP_JSON);
     return;
   }
   const o = value as Record<string, unknown>;
