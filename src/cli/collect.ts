@@ -49,6 +49,11 @@ export interface CollectorOptions {
   now?: () => number;
   /** Write and server errors. Default: ignored. */
   onError?: (error: unknown) => void;
+  /**
+   * A batch held invalid events: how many for each reason (`validateEvent`'s
+   * message), and the batch size. Default: ignored.
+   */
+  onInvalid?: (reasons: Record<string, number>, batch: number) => void;
 }
 
 /** A running collector. */
@@ -203,6 +208,8 @@ function send(
  *   types...); an invalid event is left out and counted, the others are
  *   kept (the SDK drops a refused batch, so one bad event must not cost the
  *   rest); a batch with no valid event gets 400 with the first one's reason.
+ *   Both answers count the invalid events by reason (`"reasons":{"type is
+ *   not a known event type":2}`), and `onInvalid` hears of them.
  *   Body over `maxBodyBytes`: 413; more than `maxEvents` events: 413; empty
  *   batch: 400. Events whose id is already in the file (or twice in the
  *   batch) are dropped. Accepted events are appended as NDJSON, then the
@@ -384,15 +391,23 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       return send(res, 413, { error: `more than ${maxEvents} events` }, cors);
     const events: LikewiseEvent[] = [];
     let firstError = '';
+    // Why events were left out, by reason: in the answer and the log, so a
+    // shop sees what its pages send wrong without reading the stored file.
+    const reasons: Record<string, number> = {};
     for (let i = 0; i < list.length; i++) {
       const r = validateEvent(list[i]);
       if (r.ok) events.push(r.event);
-      else firstError ||= `event ${i}: ${r.error}`;
+      else {
+        firstError ||= `event ${i}: ${r.error}`;
+        reasons[r.error] = (reasons[r.error] ?? 0) + 1;
+      }
     }
-    if (events.length === 0) return send(res, 400, { error: firstError }, cors);
+    const invalid = list.length - events.length;
+    if (invalid > 0) options.onInvalid?.(reasons, list.length);
+    if (events.length === 0) return send(res, 400, { error: firstError, reasons }, cors);
     try {
       const result = await append(events);
-      return send(res, 200, { ...result, invalid: list.length - events.length }, cors);
+      return send(res, 200, { ...result, invalid, ...(invalid > 0 ? { reasons } : {}) }, cors);
     } catch (e) {
       onError(e);
       return send(res, 500, { error: 'could not store events' }, cors);
@@ -437,6 +452,13 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       return closing;
     },
   };
+}
+
+/** One log line for a batch with invalid events: `2 of 5 events invalid: 2 x type is not a known event type`. */
+export function invalidLine(reasons: Record<string, number>, batch: number): string {
+  const entries = Object.entries(reasons).sort((a, b) => b[1] - a[1]);
+  const total = entries.reduce((n, [, c]) => n + c, 0);
+  return `${total} of ${batch} events invalid: ${entries.map(([reason, n]) => `${n} x ${reason}`).join('; ')}`;
 }
 
 /** `likewise collect`'s option table. */
@@ -504,6 +526,8 @@ export const run: CliCommand = (argv, io) =>
         trustProxy: values['trust-proxy'],
         onError: (e) =>
           io.stderr.write(`likewise collect: ${(e as Error)?.message ?? String(e)}\n`),
+        onInvalid: (reasons, batch) =>
+          io.stderr.write(`likewise collect: ${invalidLine(reasons, batch)}\n`),
       });
     } catch (e) {
       io.stderr.write(`likewise collect: cannot start: ${(e as Error).message}\n`);

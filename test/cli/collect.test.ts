@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { rollup } from 'rollup';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Collector, createCollector, run } from '../../src/cli/collect';
+import { type Collector, createCollector, invalidLine, run } from '../../src/cli/collect';
 import type { LikewiseEvent } from '../../src/types';
 
 interface Answer {
@@ -208,19 +208,35 @@ describe('createCollector', () => {
     expect(lines(out)).toEqual([]);
   });
 
-  it('keeps the valid events of a batch and counts the others (the SDK drops a refused batch)', async () => {
-    const { c, out } = await start();
+  it('keeps the valid events of a batch and counts the others by reason, in the answer and the log (the SDK drops a refused batch)', async () => {
+    const heard: [Record<string, number>, number][] = [];
+    const { c, out } = await start({ onInvalid: (reasons, batch) => heard.push([reasons, batch]) });
     const good = [event(), event({ rec: 'r'.repeat(256) }), event()];
     const r = await post(c, [
       good[0],
       { ...event(), type: 'hover' },
       good[1],
       { nope: 1 },
+      { ...event(), type: 'wishlist' },
       good[2],
     ]);
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ accepted: 3, duplicates: 0, invalid: 2 });
+    const reasons = { 'type is not a known event type': 2, 'id must be a string of 1 to 64 characters': 1 };
+    expect(JSON.parse(r.body)).toEqual({ accepted: 3, duplicates: 0, invalid: 3, reasons });
     expect(lines(out).map((l) => JSON.parse(l).id)).toEqual(good.map((e) => e.id));
+    // A batch of invalid events only: 400 with the first reason, and the counts.
+    const none = await post(c, [{ ...event(), type: 'hover' }]);
+    expect(JSON.parse(none.body)).toEqual({
+      error: 'event 0: type is not a known event type',
+      reasons: { 'type is not a known event type': 1 },
+    });
+    expect(heard).toEqual([
+      [reasons, 6],
+      [{ 'type is not a known event type': 1 }, 1],
+    ]);
+    expect(invalidLine(reasons, 6)).toBe(
+      '3 of 6 events invalid: 2 x type is not a known event type; 1 x id must be a string of 1 to 64 characters',
+    );
   });
 
   it('takes a 64 KB batch as the SDK splits it: over 500 small events', async () => {
