@@ -65,6 +65,8 @@ export async function readEventLines(path: string): Promise<EventLines> {
       continue;
     }
     for (const v of Array.isArray(value) ? value : [value]) {
+      // Identify links (visitor to customer) are stored beside the events: no event, no error.
+      if ((v as { type?: unknown } | null)?.type === 'identify') continue;
       const r = validateEvent(v);
       if (!r.ok) {
         skipped++;
