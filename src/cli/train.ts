@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BOUGHT_TOGETHER_TYPES } from '../engine/recommend';
+import { describeConfig } from '../engine/tune';
 import type { InteractionLog } from '../engine/types';
 import { isLikewiseError } from '../errors';
 import { encodeModel, type ModelInput, shardLayout } from '../model/encodeModel';
@@ -16,10 +17,11 @@ import { garbageCollector } from './garbageCollector';
 import { createProgress } from './progress';
 import { type ParsedEventRange, readEvents } from './readEvents';
 import { runCommand } from './runCommand';
+import { runTuner } from './runTuner';
 import { runWorkerTask, workerEntry } from './runWorkerTask';
 import { type Built, buildModel } from './train/buildModel';
 import { encodeShards } from './train/encodeShards';
-import { TRAIN, type TrainArgs, trainArgs } from './train/trainArgs';
+import { TRAIN, type TrainArgs, trainArgs, withConfig } from './train/trainArgs';
 import { listedFiles, writeModel } from './train/writeModel';
 import type { CliCommand, CliIo } from './types';
 
@@ -41,7 +43,8 @@ const messageOf = (error: unknown) =>
 export const run: CliCommand = (argv, io) =>
   runCommand(TRAIN, argv, io, (values) => train(trainArgs(values), io));
 
-async function train(args: TrainArgs, io: CliIo): Promise<number> {
+async function train(given: TrainArgs, io: CliIo): Promise<number> {
+  let args = given;
   const t0 = performance.now();
   const eventsPath = resolve(io.cwd, args.events);
   let size = 0;
@@ -91,6 +94,10 @@ async function train(args: TrainArgs, io: CliIo): Promise<number> {
     progress.done();
     return 1;
   }
+  if (args.tune) {
+    const tuned = runTuner(log, io.stdout);
+    args = withConfig(args, tuned.config);
+  }
   const facts = { events: log.length, skipped: log.skipped, users: log.userCount };
   const input = { log: log as InteractionLog | undefined };
   log = undefined;
@@ -118,6 +125,7 @@ async function train(args: TrainArgs, io: CliIo): Promise<number> {
       togetherK: args.togetherK,
       togetherTypes: [...BOUGHT_TOGETHER_TYPES],
       popularityHalfLifeDays: args.halfLifeDays > 0 ? args.halfLifeDays : undefined,
+      config: args.config,
       stats: {
         events: facts.events,
         skipped: facts.skipped,
@@ -148,7 +156,10 @@ async function train(args: TrainArgs, io: CliIo): Promise<number> {
       `  files: ${encoded.files.length} in ${args.out} (${m.shards} shards, ${formatBytes(allBytes)}; ${(shardBytes / Math.max(1, m.items)).toFixed(1)} bytes per item, ${formatBytes(shardBytes / m.shards)} per shard)`,
       `  time: ${d(t3 - t0)} (read ${d(t1 - t0)}, build ${d(t2 - t1)}, write ${d(t3 - t2)})`,
       // The cost per pair only means something once the pairs outweigh the fixed costs.
-      `  similar build: ${pairs} co-occurring pairs (sum over users of items squared, after the cap) in ${d(similarMs)}${pairs >= PER_PAIR_MIN ? `, ${((similarMs * 1e6) / pairs).toFixed(1)} ns per pair` : ''}`,
+      `  similar build: ${pairs} ${args.similarity === 'sequence' ? `pairs within the window (${args.window} steps, both ways)` : 'co-occurring pairs (sum over users of items squared, after the cap)'} in ${d(similarMs)}${pairs >= PER_PAIR_MIN ? `, ${((similarMs * 1e6) / pairs).toFixed(1)} ns per pair` : ''}`,
+      ...(args.config
+        ? [`  tuned: ${describeConfig(args.config)} (recorded in manifest.json)`]
+        : []),
       '',
     ].join('\n'),
   );
