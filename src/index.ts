@@ -58,6 +58,7 @@ export { isLikewiseError, LikewiseError } from './errors';
 export type { ExperimentOptions } from './metrics/assignGroup';
 export type { Profile } from './metrics/computeProfile';
 export type { Report } from './metrics/computeReport';
+export type { CatalogLookup } from './model/createCatalog';
 export type { RecommendRequest } from './model/createRecommender';
 export { autoTrack } from './track/autoTrack';
 export type {

@@ -547,7 +547,7 @@ describe('createLikewise: options', () => {
       ],
       [
         { catalog: {} as never },
-        'Option "catalog" must be a URL or an array of items, got object.',
+        'Option "catalog" must be a URL, an array of items or a function, got object.',
       ],
       [{ worker: true as never }, 'Option "worker" must be a URL or false, got true.'],
       [{ endpoint: 'ftp://x' }, 'Option "endpoint" must be a URL, got "ftp://x".'],

@@ -4,6 +4,7 @@
  * serves as the script of the CLI's worker threads (see `runWorkerTask`).
  */
 import { readFileSync } from 'node:fs';
+import { run as catalog } from './catalog';
 import { run as collect } from './collect';
 import { run as evaluate } from './eval';
 import { run as report } from './report';
@@ -14,6 +15,10 @@ import type { CliCommand, CliIo } from './types';
 /** The commands, by name, with a one-line summary for `--help`. */
 export const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   train: { run: train, summary: 'build model files (manifest + shards) from an event log' },
+  catalog: {
+    run: catalog,
+    summary: 'write the catalogue as shards beside a model (model files untouched)',
+  },
   eval: { run: evaluate, summary: 'measure HR@10 / NDCG@10 / coverage on an event log' },
   report: { run: report, summary: 'impressions, clicks and conversions per widget' },
   collect: { run: collect, summary: 'a reference collector for the SDK endpoint' },

@@ -53,6 +53,22 @@ const FOR_YOU_ANCHORS = 12;
 
 const EMPTY: RankedList = { ids: [], scores: [] };
 
+/** Candidates ranked before a catalogue served by id is asked for entries (the most a request returns). */
+const CANDIDATES = 50;
+/** Entries asked for beyond the limit at first, for the few the rules turn away. */
+const SPARE = 4;
+/** The rules that read catalogue entries. */
+const ENTRY_RULES = [
+  'category',
+  'minPrice',
+  'maxPrice',
+  'filter',
+  'boost',
+  'maxPerCategory',
+] as const;
+/** The rules without those, for ranking candidates before their entries are known. */
+const WITHOUT_ENTRIES = Object.fromEntries(ENTRY_RULES.map((k) => [k, undefined]));
+
 /**
  * The shop's lists kept start afresh, at the next change of the visitor's
  * events, once more items than this were asked about: a page asks about a
@@ -261,14 +277,44 @@ export function createRecommender(
     return [anchors, sources[type]] as const;
   };
 
+  /**
+   * The entries of a catalogue served by id (shards, a product API): the
+   * candidates are ranked first without it, then the entries of the best
+   * (and of the items their reasons name) are loaded and the rules run on
+   * them; more are loaded only when too few pass. Rules that read entries
+   * (category, price, filter, boost, diversity) need every candidate's.
+   */
+  const byId = async (
+    score: (rules: RecommendRules) => ScoredItem[],
+    rules: RecommendRules,
+    request: RecommendRequest,
+  ): Promise<[ReadonlyMap<string, CatalogItem>, ScoredItem[]]> => {
+    const limit = rules.limit ?? 8;
+    const loose = score({ ...rules, ...WITHOUT_ENTRIES, limit: CANDIDATES });
+    const reads = ENTRY_RULES.some((k) => request.rules?.[k] !== undefined);
+    let n = reads ? loose.length : limit + SPARE;
+    for (;;) {
+      const ids: string[] = [];
+      for (const s of loose.slice(0, n)) {
+        ids.push(s.id);
+        if (s.reason.itemId) ids.push(s.reason.itemId);
+      }
+      if (request.itemId) ids.push(request.itemId);
+      const items = await catalog.entries(ids);
+      const scored = score({ ...rules, catalog: items });
+      if (scored.length >= limit || n >= loose.length) return [items, scored];
+      n += limit + SPARE;
+    }
+  };
+
   const run = async (
     request: RecommendRequest,
     exclude?: Iterable<string>,
   ): Promise<Recommendation[]> => {
     const { type, itemId } = request;
     const read = host.events();
-    const [items, events, pop, near] = await Promise.all([
-      catalog.load(),
+    const [whole, events, pop, near] = await Promise.all([
+      catalog.whole ? catalog.load() : undefined,
       read,
       popular(),
       type !== 'trending' && type !== 'recently-viewed'
@@ -280,7 +326,6 @@ export function createRecommender(
       ...request.rules,
       limit: request.limit ?? 8,
       events,
-      catalog: items as ReadonlyMap<string, CatalogItem>,
       trending: pop,
       // The page's own item is never recommended on its page, whatever the scenario.
       exclude: [
@@ -290,17 +335,18 @@ export function createRecommender(
       ],
       currentItemId: request.itemId,
     };
-    let scored: ScoredItem[];
-    if (!near) scored = type === 'trending' ? trending(pop, rules) : recentlyViewed(events, rules);
-    else {
+    const score = (rules: RecommendRules): ScoredItem[] => {
+      if (!near) return type === 'trending' ? trending(pop, rules) : recentlyViewed(events, rules);
       const [anchors, source] = near;
-      scored =
-        type === 'similar'
-          ? similar(source, itemId!, rules)
-          : type === 'bought-together'
-            ? boughtTogether(source, anchors, rules)
-            : forYou(source, events, rules);
-    }
+      return type === 'similar'
+        ? similar(source, itemId!, rules)
+        : type === 'bought-together'
+          ? boughtTogether(source, anchors, rules)
+          : forYou(source, events, rules);
+    };
+    const [items, scored] = whole
+      ? [whole, score({ ...rules, catalog: whole })]
+      : await byId(score, rules, request);
     const out: Recommendation[] = [];
     // A custom `isKnown` rule could admit an id the catalogue cannot show: never return it.
     for (const s of scored) {

@@ -24,6 +24,7 @@
  * | 2 x n lists | `similar` lists of the n items, then `together` lists: varint count c; if c > 0, float32 row max, c varint id-table indexes, c scores as uint8/uint16 fractions of the row max |
  */
 import { LikewiseError } from '../errors';
+import type { ManifestCatalog } from './encodeCatalog';
 
 /** The manifest's `format` value. */
 export const MODEL_FORMAT = 'likewise-model';
@@ -69,6 +70,8 @@ export interface Manifest {
   /** Bought-together lists (from these event types only), stored in the shards beside `similar`. */
   together: { k: number; types: string[] };
   popularity: ManifestPopularity;
+  /** The catalogue shards beside the model (`likewise train --catalog`, `likewise catalog`). */
+  catalog?: ManifestCatalog;
   /** Free-form build facts (events, users, pairs...). */
   stats?: Record<string, number>;
 }
@@ -203,7 +206,8 @@ export function shardOf(itemId: string, shards: number): number {
   return (h >>> 0) % shards;
 }
 
-function hex8(n: number): string {
+/** `n` as 8 lowercase hex digits (how checksums are written). */
+export function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
 

@@ -386,7 +386,13 @@ describe('createRecommender', () => {
     const boom = new Error('boom');
     const recommend = createRecommender(
       { events: async () => [], report: (e) => errors.push(e) },
-      { load: () => Promise.reject(boom), add() {}, get: () => undefined },
+      {
+        whole: true,
+        load: () => Promise.reject(boom),
+        entries: () => Promise.reject(boom),
+        add() {},
+        get: () => undefined,
+      },
       createModelService(`${M}manifest.json`, { fetch: server.fetch }),
     );
     recommend.warm();
