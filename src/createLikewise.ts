@@ -4,7 +4,12 @@ import type { ExperimentOptions } from './metrics/assignGroup';
 import type { Profile } from './metrics/computeProfile';
 import type { Report } from './metrics/computeReport';
 import type { Metrics } from './metrics/startMetrics';
-import { type Catalog, type CatalogLookup, createCatalog } from './model/createCatalog';
+import {
+  type Catalog,
+  type CatalogDeps,
+  type CatalogLookup,
+  createCatalog,
+} from './model/createCatalog';
 import { createModelClient } from './model/createModelClient';
 import { checkRequest, createRecommender, type RecommendRequest } from './model/createRecommender';
 import { createEventStore } from './store/createEventStore';
@@ -109,6 +114,8 @@ export interface LikewiseDeps {
   window?: Window;
   /** Loads the on-demand parts (`src/extras.ts`); default: none (the entry points inject it). */
   loadExtras?: () => Promise<typeof Extras>;
+  /** Loads the catalogue's by-id part (shards beside the model, product API lookups). */
+  loadCatalog?: CatalogDeps['loadPart'];
   /** Default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Default `globalThis.Worker`. */
@@ -415,6 +422,7 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     fetch: deps.fetch,
     base,
     model: abs(options.model),
+    loadPart: deps.loadCatalog,
   });
   const model = createModelClient({
     model: abs(options.model),

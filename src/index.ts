@@ -21,7 +21,11 @@ import {
  * const stop = lw.render(document.querySelector('#recs'), { type: 'similar', itemId: 'sku-1' });
  */
 export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}): Likewise {
-  return create(options, { loadExtras: () => import('./extras'), ...deps });
+  return create(options, {
+    loadExtras: () => import('./extras'),
+    loadCatalog: () => import('./model/createCatalogPart'),
+    ...deps,
+  });
 }
 
 export type {

@@ -20,7 +20,7 @@ import {
 } from '../engine/recommend';
 import { DEFAULT_WEIGHTS } from '../engine/userItemMatrix';
 import { LikewiseError } from '../errors';
-import type { CatalogItem, LikewiseEvent, Recommendation, Scenario } from '../types';
+import type { LikewiseEvent, Recommendation, Scenario } from '../types';
 import type { Catalog } from './createCatalog';
 import type { ModelService, WireLists } from './createModelService';
 
@@ -52,22 +52,6 @@ export const SCENARIOS: readonly Scenario[] = [
 const FOR_YOU_ANCHORS = 12;
 
 const EMPTY: RankedList = { ids: [], scores: [] };
-
-/** Candidates ranked before a catalogue served by id is asked for entries (the most a request returns). */
-const CANDIDATES = 50;
-/** Entries asked for beyond the limit at first, for the few the rules turn away. */
-const SPARE = 4;
-/** The rules that read catalogue entries. */
-const ENTRY_RULES = [
-  'category',
-  'minPrice',
-  'maxPrice',
-  'filter',
-  'boost',
-  'maxPerCategory',
-] as const;
-/** The rules without those, for ranking candidates before their entries are known. */
-const WITHOUT_ENTRIES = Object.fromEntries(ENTRY_RULES.map((k) => [k, undefined]));
 
 /**
  * The shop's lists kept start afresh, at the next change of the visitor's
@@ -277,44 +261,15 @@ export function createRecommender(
     return [anchors, sources[type]] as const;
   };
 
-  /**
-   * The entries of a catalogue served by id (shards, a product API): the
-   * candidates are ranked first without it, then the entries of the best
-   * (and of the items their reasons name) are loaded and the rules run on
-   * them; more are loaded only when too few pass. Rules that read entries
-   * (category, price, filter, boost, diversity) need every candidate's.
-   */
-  const byId = async (
-    score: (rules: RecommendRules) => ScoredItem[],
-    rules: RecommendRules,
-    request: RecommendRequest,
-  ): Promise<[ReadonlyMap<string, CatalogItem>, ScoredItem[]]> => {
-    const limit = rules.limit ?? 8;
-    const loose = score({ ...rules, ...WITHOUT_ENTRIES, limit: CANDIDATES });
-    const reads = ENTRY_RULES.some((k) => request.rules?.[k] !== undefined);
-    let n = reads ? loose.length : limit + SPARE;
-    for (;;) {
-      const ids: string[] = [];
-      for (const s of loose.slice(0, n)) {
-        ids.push(s.id);
-        if (s.reason.itemId) ids.push(s.reason.itemId);
-      }
-      if (request.itemId) ids.push(request.itemId);
-      const items = await catalog.entries(ids);
-      const scored = score({ ...rules, catalog: items });
-      if (scored.length >= limit || n >= loose.length) return [items, scored];
-      n += limit + SPARE;
-    }
-  };
-
   const run = async (
     request: RecommendRequest,
     exclude?: Iterable<string>,
   ): Promise<Recommendation[]> => {
     const { type, itemId } = request;
     const read = host.events();
-    const [whole, events, pop, near] = await Promise.all([
-      catalog.whole ? catalog.load() : undefined,
+    const [, events, pop, near] = await Promise.all([
+      // A whole catalogue loads beside the rest; one served by id starts its part and manifest.
+      catalog.load(),
       read,
       popular(),
       type !== 'trending' && type !== 'recently-viewed'
@@ -344,9 +299,7 @@ export function createRecommender(
           ? boughtTogether(source, anchors, rules)
           : forYou(source, events, rules);
     };
-    const [items, scored] = whole
-      ? [whole, score({ ...rules, catalog: whole })]
-      : await byId(score, rules, request);
+    const [items, scored] = await catalog.rank(score, rules);
     const out: Recommendation[] = [];
     // A custom `isKnown` rule could admit an id the catalogue cannot show: never return it.
     for (const s of scored) {

@@ -7,7 +7,11 @@ import { run } from '../../src/cli/catalog';
 import { run as train } from '../../src/cli/train';
 import type { CliIo } from '../../src/cli/types';
 import { createCatalog } from '../../src/model/createCatalog';
+
 import { decodeCatalogShard } from '../../src/model/encodeCatalog';
+
+/** The catalogue's loading part, as the builds load it on demand. */
+const loadPart = () => import('../../src/model/createCatalogPart');
 
 let dir: string;
 
@@ -102,6 +106,7 @@ describe('likewise catalog', () => {
     const sdk = createCatalog(undefined, () => {}, {
       fetch: files,
       base: 'https://shop.test/',
+      loadPart,
       model: 'https://shop.test/model/manifest.json',
     });
     const items = await sdk.entries(['item-7']);

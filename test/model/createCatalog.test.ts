@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { LikewiseError } from '../../src/errors';
 import { createCatalog } from '../../src/model/createCatalog';
+
 import { catalogShardFile, encodeCatalog } from '../../src/model/encodeCatalog';
 import { encodeModel, shardOf } from '../../src/model/encodeModel';
 import { failOnUnhandled } from '../track/fakeStores';
 import { serve } from './fixtures';
+
+/** The catalogue's loading part, as the builds load it on demand. */
+const loadPart = () => import('../../src/model/createCatalogPart');
 
 failOnUnhandled();
 
@@ -16,6 +20,7 @@ function setup(source: Parameters<typeof createCatalog>[0], routes = {}) {
   const catalog = createCatalog(source, (e) => errors.push(e), {
     fetch: server.fetch,
     base: BASE,
+    loadPart,
   });
   return { catalog, errors, server };
 }
@@ -219,6 +224,7 @@ describe('createCatalog', () => {
       const catalog = createCatalog(undefined, (e) => errors.push(e), {
         fetch: server.fetch,
         base: BASE,
+        loadPart,
         model: `${M}manifest.json`,
       });
       return { catalog, errors, server };
@@ -226,7 +232,6 @@ describe('createCatalog', () => {
 
     it('fetches only the shards of the ids asked for, each once', async () => {
       const { catalog, errors, server } = setupShards();
-      expect(catalog.whole).toBe(false);
       const ids = ['sku-3', 'sku-42', 'sku-77'];
       const [items] = await Promise.all([catalog.entries(ids), catalog.entries(['sku-3'])]);
       for (const id of ids) expect(items.get(id)).toEqual(good(id, { price: Number(id.slice(4)) }));
@@ -277,6 +282,7 @@ describe('createCatalog', () => {
       const catalog = createCatalog(undefined, (e) => errors.push(e), {
         fetch: server.fetch,
         base: BASE,
+        loadPart,
         model: `${M}manifest.json`,
       });
       catalog.add(good('a'));
@@ -310,8 +316,8 @@ describe('createCatalog', () => {
       const catalog = createCatalog('/api/products?ids={ids}', (e) => errors.push(e), {
         fetch: server.fetch,
         base: BASE,
+        loadPart,
       });
-      expect(catalog.whole).toBe(false);
       const first = known.slice(0, 30);
       const [items] = await Promise.all([
         catalog.entries([...first, 'a,b', 'missing']),
@@ -337,6 +343,7 @@ describe('createCatalog', () => {
       const catalog = createCatalog('https://api.test/p?ids={ids}', (e) => errors.push(e), {
         fetch: server.fetch,
         base: BASE,
+        loadPart,
       });
       catalog.add(good('page'));
       const items = await catalog.entries(['a', 'page']);
@@ -359,7 +366,7 @@ describe('createCatalog', () => {
           return [...ids.map((id) => good(id)), { id: 'evil', title: 'x', url: 'javascript:1' }];
         },
         (e) => errors.push(e),
-        { base: BASE },
+        { base: BASE, loadPart },
       );
       const items = await catalog.entries(['a', 'b', 'a']);
       expect(asked).toEqual([['a', 'b']]);
