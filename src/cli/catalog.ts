@@ -7,7 +7,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isLikewiseError } from '../errors';
 import {
   DEFAULT_ENTRIES_PER_SHARD,
@@ -16,20 +15,32 @@ import {
   type ManifestCatalog,
 } from '../model/encodeCatalog';
 import { type Manifest, validateManifest } from '../model/encodeModel';
-import type { CliCommand, CliIo } from './types';
+import { defineCommand, integerOption, runCommand } from './runCommand';
+import type { CliCommand } from './types';
 
-const USAGE = `usage: likewise catalog --catalog FILE [options]
-
-Writes the catalogue as small shards beside the model in --out and points
-its manifest.json at them. The model's own files are not touched.
-
-Options:
-  --catalog FILE     a JSON array of entries ({ id, title, url, image?, price?,
-                     currency?, category?, brand?, inStock? }), or NDJSON
-  --out DIR          the model's directory (default: model)
-  --per-shard N      entries per shard on average (default: ${DEFAULT_ENTRIES_PER_SHARD})
-  --help             this text
-`;
+/** `likewise catalog`'s option table. */
+export const CATALOG = defineCommand({
+  name: 'catalog',
+  summary: 'write the catalogue as shards beside a model (model files untouched)',
+  usage: '--catalog FILE [options]',
+  description:
+    "Writes the catalogue as small shards beside the model in --out and points\nits manifest.json at them. The model's own files are not touched.",
+  options: {
+    catalog: {
+      type: 'string',
+      value: 'FILE',
+      required: true,
+      help: 'a JSON array of entries ({ id, title, url, image?, price?,\ncurrency?, category?, brand?, inStock? }), or NDJSON',
+    },
+    out: { type: 'string', value: 'DIR', help: "the model's directory", default: 'model' },
+    'per-shard': {
+      type: 'string',
+      value: 'N',
+      help: 'entries per shard on average',
+      default: String(DEFAULT_ENTRIES_PER_SHARD),
+    },
+  },
+});
 
 /** A catalogue shard folder's name. */
 const CATALOG_DIR = /^catalog-[0-9a-f]{8}$/;
@@ -138,67 +149,69 @@ export function describeCatalog(c: EncodedCatalog): string {
 }
 
 /**
+ * Encodes `entries` and writes them into the model in `dir`: the shards
+ * first, then the manifest (rewritten with the new `catalog` section), then
+ * catalogue folders older than the previous one go.
+ *
+ * @param manifest - The model's manifest as it is to be written.
+ * @param previous - The catalogue folder the current manifest names, kept.
+ */
+export async function writeCatalog(
+  dir: string,
+  entries: readonly unknown[],
+  manifest: Manifest,
+  entriesPerShard?: number,
+  previous = manifest.catalog?.dir,
+): Promise<EncodedCatalog> {
+  const encoded = encodeCatalog(entries, { entriesPerShard });
+  await writeCatalogFiles(dir, encoded);
+  writeManifest(dir, { ...manifest, catalog: encoded.section });
+  await pruneCatalogs(dir, [encoded.section.dir, previous]);
+  return encoded;
+}
+
+/**
  * Runs `likewise catalog`. Resolves 0 on success, 1 when the catalogue or
  * the model cannot be read or written, 2 on a usage error.
  *
  * @example await run(['--catalog', 'catalog.json', '--out', 'public/model'], { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() })
  */
-export const run: CliCommand = async (argv: string[], io: CliIo) => {
-  const fail = (message: string, code = 1) => {
-    io.stderr.write(`likewise catalog: ${message}\n${code === 2 ? `\n${USAGE}` : ''}`);
-    return code;
-  };
-  let values: { catalog?: string; out?: string; 'per-shard'?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        catalog: { type: 'string' },
-        out: { type: 'string' },
-        'per-shard': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    return fail((e as Error).message, 2);
-  }
-  if (values.help) {
-    io.stdout.write(USAGE);
+export const run: CliCommand = (argv, io) =>
+  runCommand(CATALOG, argv, io, async (values) => {
+    const per = integerOption(
+      'per-shard',
+      values['per-shard'],
+      DEFAULT_ENTRIES_PER_SHARD,
+      1,
+      100_000,
+    );
+    const out = values.out ?? 'model';
+    const fail = (message: string) => {
+      io.stderr.write(`likewise catalog: ${message}\n`);
+      return 1;
+    };
+    const dir = resolve(io.cwd, out);
+    let manifest: Manifest;
+    try {
+      manifest = await readManifest(dir);
+    } catch (e) {
+      return fail(`cannot use ${out}: ${(e as Error).message}`);
+    }
+    let entries: unknown[];
+    try {
+      entries = await readCatalogFile(resolve(io.cwd, values.catalog));
+    } catch (e) {
+      return fail(`cannot read ${values.catalog}: ${(e as Error).message}`);
+    }
+    let encoded: EncodedCatalog;
+    try {
+      encoded = await writeCatalog(dir, entries, manifest, per);
+    } catch (e) {
+      const message = isLikewiseError(e) || e instanceof Error ? e.message : String(e);
+      return fail(`cannot write the catalogue to ${out}: ${message}`);
+    }
+    io.stdout.write(
+      `likewise catalog: wrote ${join(out, encoded.section.dir)}\n${describeCatalog(encoded)}\n`,
+    );
     return 0;
-  }
-  if (values.catalog === undefined) return fail('--catalog FILE is required', 2);
-  const per = values['per-shard'] === undefined ? undefined : Number(values['per-shard']);
-  if (per !== undefined && !(Number.isInteger(per) && per >= 1 && per <= 100_000))
-    return fail(`--per-shard must be an integer from 1 to 100000, got ${values['per-shard']}`, 2);
-  const out = values.out ?? 'model';
-  const dir = resolve(io.cwd, out);
-  let manifest: Manifest;
-  try {
-    manifest = await readManifest(dir);
-  } catch (e) {
-    return fail(`cannot use ${out}: ${(e as Error).message}`);
-  }
-  let entries: unknown[];
-  try {
-    entries = await readCatalogFile(resolve(io.cwd, values.catalog));
-  } catch (e) {
-    return fail(`cannot read ${values.catalog}: ${(e as Error).message}`);
-  }
-  let encoded: EncodedCatalog;
-  try {
-    encoded = encodeCatalog(entries, { entriesPerShard: per });
-    await writeCatalogFiles(dir, encoded);
-    const previous = manifest.catalog?.dir;
-    writeManifest(dir, { ...manifest, catalog: encoded.section });
-    await pruneCatalogs(dir, [encoded.section.dir, previous]);
-  } catch (e) {
-    const message = isLikewiseError(e) || e instanceof Error ? e.message : String(e);
-    return fail(`cannot write the catalogue to ${out}: ${message}`);
-  }
-  io.stdout.write(
-    `likewise catalog: wrote ${join(out, encoded.section.dir)}\n${describeCatalog(encoded)}\n`,
-  );
-  return 0;
-};
+  });

@@ -150,7 +150,7 @@ describe('likewise catalog', () => {
       [
         ['--catalog', 'catalog.json', '--shards', '3'],
         2,
-        "likewise catalog: Unknown option '--shards'",
+        'likewise catalog: unknown option --shards',
       ],
     ];
     for (const [argv, code, message] of cases) {
@@ -158,5 +158,25 @@ describe('likewise catalog', () => {
       expect(await run(argv, out), argv.join(' ')).toBe(code);
       expect(out.err.join(''), argv.join(' ')).toContain(message);
     }
+  });
+
+  it('train --catalog writes the model with its catalogue; a later train without it keeps the catalogue', async () => {
+    const out = io();
+    expect(
+      await train(['--events', 'events.csv', '--out', 'shop', '--catalog', 'catalog.json'], out),
+    ).toBe(0);
+    expect(out.out.join('')).toContain('catalog: 300 entries (1 dropped)');
+    const shop = join(dir, 'shop');
+    const first = JSON.parse(await readFile(join(shop, 'manifest.json'), 'utf8'));
+    expect(first.catalog).toMatchObject({ items: 300, shards: 10 });
+    expect((await readdir(join(shop, first.catalog.dir))).length).toBe(10);
+    expect(await train(['--events', 'events.csv', '--out', 'shop'], io())).toBe(0);
+    const second = JSON.parse(await readFile(join(shop, 'manifest.json'), 'utf8'));
+    expect(second.catalog).toEqual(first.catalog);
+    const bad = io();
+    expect(
+      await train(['--events', 'events.csv', '--out', 'shop', '--catalog', 'nope.json'], bad),
+    ).toBe(1);
+    expect(bad.err.join('')).toContain('likewise train: cannot read nope.json:');
   });
 });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LikewiseError } from '../../src/errors';
 import { createCatalog } from '../../src/model/createCatalog';
-
 import { catalogShardFile, encodeCatalog } from '../../src/model/encodeCatalog';
 import { encodeModel, shardOf } from '../../src/model/encodeModel';
-import { failOnUnhandled } from '../track/fakeStores';
+import { failOnUnhandled } from '../support/fakeStores';
 import { serve } from './fixtures';
 
 /** The catalogue's loading part, as the builds load it on demand. */
