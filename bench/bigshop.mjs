@@ -23,13 +23,13 @@
 //   navigation start, as the server saw them.
 // Targets: 300 KB, no task over 50 ms, first widget within 250 ms.
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { findChromium } from '../test/browser/chromium.mjs';
 import { firstWidgetProbe, seedHistory } from '../test/browser/workload.mjs';
 import { generateBigShop } from './generateBigShop.mjs';
+import { startShopServer } from './serveBigShop.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -43,90 +43,6 @@ const items = Number(arg('items', 100_000));
 const events = Number(arg('events', 2_000_000));
 const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const TARGETS = { bytes: 300 * 1024, task: 50, widget: 250 };
-
-const TYPES = {
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.json': 'application/json',
-  '.bin': 'application/octet-stream',
-  '.html': 'text/html',
-};
-
-/** The product page of item `id`, or the home page, with the likewise tag. */
-function page(kind, id, entry, catalog) {
-  const tag = `<script src="/dist/likewise.iife.js" data-site="bigshop" data-model="/shop/model/manifest.json"${
-    catalog ? ' data-catalog="/shop/catalog.json"' : ''
-  }></script>`;
-  const ld = entry
-    ? `<script type="application/ld+json">${JSON.stringify({
-        '@context': 'https://schema.org',
-        '@type': 'Product',
-        sku: entry.id,
-        name: entry.title,
-        url: entry.url,
-        image: entry.image,
-        offers: { '@type': 'Offer', price: entry.price, priceCurrency: entry.currency },
-      }).replace(/</g, '\\u003c')}</script>`
-    : '';
-  const widget =
-    kind === 'product'
-      ? `<h1>${entry.title}</h1><div data-likewise="similar" data-item-id="${id}"></div>`
-      : '<h1>Home</h1><div data-likewise="for-you"></div>';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${kind}</title>${ld}</head><body>${widget}${tag}</body></html>`;
-}
-
-/** Serves the pages, dist/ and the shop's files; records every request. */
-function startServer(shopDir, catalog) {
-  const byId = new Map(catalog.map((e) => [e.id, e]));
-  const log = [];
-  let t0 = performance.now();
-  const server = createServer(async (req, res) => {
-    const start = performance.now() - t0;
-    const url = new URL(req.url, 'http://localhost');
-    const path = decodeURIComponent(url.pathname);
-    let body;
-    let type = 'text/html';
-    if (path === '/product.html' || path === '/home.html') {
-      const id = url.searchParams.get('id') ?? '';
-      const whole = url.searchParams.get('catalog') === 'whole';
-      body = Buffer.from(
-        page(path === '/product.html' ? 'product' : 'home', id, byId.get(id), whole),
-      );
-    } else {
-      const [root, rest] = path.startsWith('/dist/')
-        ? [dist, path.slice(6)]
-        : path.startsWith('/shop/')
-          ? [shopDir, path.slice(6)]
-          : [];
-      const file = root && normalize(join(root, rest));
-      try {
-        if (!file?.startsWith(root)) throw new Error('outside');
-        body = readFileSync(file);
-        type = TYPES[extname(file)] ?? 'application/octet-stream';
-      } catch {
-        res.writeHead(404).end();
-        return;
-      }
-    }
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-    res.end(body, () =>
-      log.push({ path, start, end: performance.now() - t0, bytes: body.length, body }),
-    );
-  });
-  return new Promise((ok) =>
-    server.listen(0, '127.0.0.1', () =>
-      ok({
-        url: `http://127.0.0.1:${server.address().port}`,
-        log,
-        mark() {
-          log.length = 0;
-          t0 = performance.now();
-        },
-        close: () => new Promise((r) => server.close(r)),
-      }),
-    ),
-  );
-}
 
 const isLikewise = (path) => path.startsWith('/dist/') || path.startsWith('/shop/');
 
@@ -205,7 +121,7 @@ const manifest = JSON.parse(readFileSync(join(shop.dir, 'model', 'manifest.json'
 const productId = JSON.parse(
   readFileSync(join(shop.dir, 'model', manifest.popularity.file), 'utf8'),
 ).ids[10];
-const server = await startServer(shop.dir, catalog);
+const server = await startShopServer(shop.dir, catalog, dist);
 const browser = await chromium.launch({ executablePath, headless: true, args: CHROME_ARGS });
 try {
   console.log(
