@@ -29,7 +29,7 @@
  * without the prefixes, `null` for a missing field, trailing nulls left out.
  */
 import { LikewiseError } from '../errors';
-import { cleanItem } from './createCatalog';
+import { cleanItem } from './cleanItem';
 import { fnv1a, hex8, type ModelFile, shardOf } from './encodeModel';
 
 /** The `format` of a catalogue section and of its shards. */
