@@ -7,6 +7,7 @@ import type * as Measure from './metrics/startMetrics';
 import type { Metrics } from './metrics/startMetrics';
 import { baseOf } from './model/baseOf';
 import { checkRequest, type RecommendRequest } from './model/checkRequest';
+import type { CatalogDeps, CatalogLookup } from './model/createCatalog';
 import type { Manifest } from './model/encodeModel';
 import { shardOf } from './model/shardOf';
 import type * as Learn from './model/trainLocally';
@@ -78,8 +79,16 @@ export interface LikewiseOptions {
    * itself (see `autoTrack`); default `false` (the script tag turns it on).
    */
   autoTrack?: boolean | Pick<AutoTrackOptions, 'observe'>;
-  /** The catalogue: an array of items or the URL of a JSON array (`{ id, title, url, image?, price?, currency?, category?, brand?, inStock? }`). Items in the page's JSON-LD join it. */
-  catalog?: string | CatalogItem[];
+  /**
+   * The catalogue (entries `{ id, title, url, image?, price?, currency?, category?, brand?, inStock? }`):
+   * an array of entries or the URL of a JSON array (small shops, loaded whole);
+   * a URL template with `{ids}` (`/api/products?ids={ids}`: the comma-joined,
+   * URL-encoded ids, at most 50 a request, answered with a JSON array of
+   * entries); or a function from ids to entries. Default: the catalogue
+   * shards of `model` (`likewise train --catalog`), when it has them. Items
+   * in the page's JSON-LD join it.
+   */
+  catalog?: string | CatalogItem[] | CatalogLookup;
   /** URL of the model manifest written by `likewise train`. Without one, scenarios use what the device knows. */
   model?: string;
   /**
@@ -129,6 +138,8 @@ export interface LikewiseDeps {
   load?: <K extends keyof LikewiseParts>(name: K) => Promise<LikewiseParts[K]>;
   /** Loads the `extras` part in place of `load('extras')` (tests). */
   loadExtras?: () => Promise<typeof Extras>;
+  /** Loads the catalogue's by-id part (shards beside the model, product API lookups). */
+  loadCatalog?: CatalogDeps['loadPart'];
   /** Default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Default `globalThis.Worker`. */
@@ -301,7 +312,11 @@ const OPTION_RULES: OptionRule[] = [
   ['sessionTimeout', isPositive, 'a positive number of milliseconds'],
   ['maxEvents', (v) => Number.isInteger(v) && (v as number) > 0, 'a positive integer'],
   ['onError', (v) => typeof v === 'function', 'a function'],
-  ['catalog', (v) => isUrl(v) || Array.isArray(v), 'a URL or an array of items'],
+  [
+    'catalog',
+    (v) => isUrl(v) || Array.isArray(v) || typeof v === 'function',
+    'a URL, an array of items or a function',
+  ],
   ['model', isUrl, 'a URL'],
   ['worker', (v) => v === false || isUrl(v), 'a URL or false'],
   ['endpoint', isUrl, 'a URL'],
@@ -341,7 +356,7 @@ const OPTION_RULES: OptionRule[] = [
  * - `Option "sessionTimeout" must be a positive number of milliseconds, got <v>.`
  * - `Option "maxEvents" must be a positive integer, got <v>.`
  * - `Option "onError" must be a function, got <v>.`
- * - `Option "catalog" must be a URL or an array of items, got <v>.`
+ * - `Option "catalog" must be a URL, an array of items or a function, got <v>.`
  * - `Option "model" must be a URL, got <v>.` (likewise `endpoint`, `profileEndpoint`;
  *   `worker`: `a URL or false`): an http(s) URL, absolute or relative
  * - `Option "experiment" must be an object like { holdout: 0.1 } (a share from 0 to 1), got <v>.`

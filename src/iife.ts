@@ -4,11 +4,17 @@
 // On-demand parts load from `likewise.<part>.mjs` beside this script with
 // `import()`, which Trusted Types does not police (a Worker URL it does).
 import type { LikewiseParts } from './createLikewise';
+import type * as CatalogPart from './model/createCatalogPart';
 import { startScriptTag } from './track/startScriptTag';
 
 const start = () => {
   const src = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
   return startScriptTag(window, {
+    // Catalogue shards and product API lookups: a part of its own, not in every page's core.
+    loadCatalog: () =>
+      import(/* @vite-ignore */ new URL('likewise.catalog.mjs', src).href) as Promise<
+        typeof CatalogPart
+      >,
     load: <K extends keyof LikewiseParts>(name: K) =>
       import(/* @vite-ignore */ new URL(`likewise.${name}.mjs`, src).href) as Promise<
         LikewiseParts[K]

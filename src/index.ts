@@ -32,7 +32,7 @@ const load = <K extends keyof LikewiseParts>(name: K) => PARTS[name]();
  * if (el) lw.render(el, { type: 'similar', itemId: 'sku-1' }); // returns its cleanup
  */
 export function createLikewise(options: LikewiseOptions): Likewise {
-  return create(options, { load });
+  return create(options, { load, loadCatalog: () => import('./model/createCatalogPart') });
 }
 
 export type { ConsentState, Likewise, LikewiseOptions } from './createLikewise';
@@ -77,6 +77,7 @@ export type {
   Profile,
 } from './metrics/computeProfile';
 export type { GroupTotals, Report, ReportGroup, WidgetStats } from './metrics/computeReport';
+export type { CatalogLookup } from './model/createCatalog';
 export type { RecommendRequest } from './model/createRecommender';
 export type { StorageMode } from './store/types';
 export type { AutoTrackOptions, Tracks } from './track/autoTrack';

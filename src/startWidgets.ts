@@ -38,9 +38,12 @@ export function startWidgets(
   urls: { model?: string; worker?: string },
 ): WidgetPart {
   const { options, report } = core;
+  // No catalogue given: the model's own shards (`likewise train --catalog`), if it has them.
   const catalog = createCatalog(options.catalog, report, {
     fetch: core.fetch,
     base: core.document?.baseURI,
+    model: urls.model,
+    loadPart: deps.loadCatalog,
   });
   // Items the page's JSON-LD named before this part loaded, and those after.
   for (const item of core.found.splice(0)) catalog.add(item);

@@ -29,6 +29,8 @@ import { shardOf } from './shardOf';
 
 export { shardOf } from './shardOf';
 
+import type { ManifestCatalog } from './encodeCatalog';
+
 /** The manifest's `format` value. */
 export const MODEL_FORMAT = 'likewise-model';
 /** The model file version this code writes and reads. */
@@ -73,6 +75,8 @@ export interface Manifest {
   /** Bought-together lists (from these event types only), stored in the shards beside `similar`. */
   together: { k: number; types: string[] };
   popularity: ManifestPopularity;
+  /** The catalogue shards beside the model (`likewise train --catalog`, `likewise catalog`). */
+  catalog?: ManifestCatalog;
   /** Free-form build facts (events, users, pairs...). */
   stats?: Record<string, number>;
   /**
@@ -176,7 +180,8 @@ export function fnv1a(bytes: Uint8Array): number {
   return h >>> 0;
 }
 
-function hex8(n: number): string {
+/** `n` as 8 lowercase hex digits (how checksums are written). */
+export function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
 

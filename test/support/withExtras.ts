@@ -3,8 +3,9 @@
 import type { LikewiseDeps } from '../../src/createLikewise';
 import { loadPart } from './parts';
 
-/** `deps` for `createLikewise` from src/createLikewise.ts, with the part loader src/index.ts gives it. */
+/** `deps` for `createLikewise` from src/createLikewise.ts, with the part loaders src/index.ts gives it. */
 export const withExtras = (deps: LikewiseDeps = {}): LikewiseDeps => ({
   load: (name) => loadPart(name),
+  loadCatalog: () => import('../../src/model/createCatalogPart'),
   ...deps,
 });
