@@ -181,20 +181,25 @@ export function itemsSql({ scan }: EventTables): string {
 /**
  * Popularity per item hash: the distinct users with a counted event (of
  * `options`' counted types) or, with a half-life, the sum over those users
- * of `0.5 ^ (age of their latest such event / halfLifeDays)` at `latestMs`.
+ * of `0.5 ^ (age of their latest such event / halfLifeDays)` at `latestMs`
+ * (a number, or a scalar subquery giving one).
  */
 export function popularitySql(
   tables: EventTables,
   options: BuildOptions,
   halfLifeDays: number,
-  latestMs: number,
+  latestMs: number | string,
 ): string {
   const { types } = countedWeights(options);
   const perUser = `SELECT user, cityHash64(item) AS h, max(toUInt32(timestamp)) AS t FROM ${tables.local} WHERE ${validRows()} AND type IN (${types.map(stringLiteral).join(', ')}) GROUP BY user, h`;
+  // A scalar subquery goes in WITH: written inline, 18.16 names the
+  // aggregate differently on the shards and on the initiator, and fails.
+  const head = typeof latestMs === 'string' ? `WITH ${latestMs} AS latest_ms ` : '';
+  const latest = typeof latestMs === 'string' ? 'latest_ms' : String(latestMs);
   // The engine's arithmetic: exp(-(LN2 / (days · 86 400 000)) · age in ms).
   const value =
     halfLifeDays > 0
-      ? `exp(-(log(2) / (${halfLifeDays} * 86400000)) * greatest(0, ${latestMs} - toFloat64(t) * 1000))`
+      ? `exp(-(log(2) / (${halfLifeDays} * 86400000)) * greatest(0, ${latest} - toFloat64(t) * 1000))`
       : '1';
-  return `SELECT h, sum(${value}) AS popularity ${shardLocal(tables, perUser)} GROUP BY h`;
+  return `${head}SELECT h, sum(${value}) AS popularity ${shardLocal(tables, perUser)} GROUP BY h`;
 }

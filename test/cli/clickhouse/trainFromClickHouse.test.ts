@@ -9,6 +9,7 @@ import {
   startClickHouseCluster,
 } from '../../../scripts/clickhouseCluster.mjs';
 import { connectClickHouse } from '../../../src/cli/clickhouse/connectClickHouse';
+import { emitSql, emitSqlScript } from '../../../src/cli/clickhouse/emitSql';
 import { trainFromClickHouse } from '../../../src/cli/clickhouse/trainFromClickHouse';
 import { readEvents } from '../../../src/cli/readEvents';
 import { type BuildOptions, buildNeighbours } from '../../../src/engine/buildNeighbours';
@@ -106,5 +107,54 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
       halfLifeDays: 0,
     });
     expect(byId(built.neighbours)).toEqual(byId(buildNeighbours(log, reference)));
+  });
+
+  it('runs the emitted ClickHouse SQL on the cluster: the same lists, ranks and popularity', async () => {
+    const build = {
+      table: '`events`',
+      local: '`events_local`',
+      similar,
+      together,
+      halfLifeDays: 7,
+    };
+    const statements = emitSql('clickhouse', build);
+    expect(emitSqlScript('clickhouse', build)).toContain(statements[0]);
+    const built = await trainFromClickHouse(clients[0], {
+      table: 'events',
+      similar,
+      together,
+      halfLifeDays: 7,
+    });
+    const want = { similar: byId(built.neighbours), together: byId(built.together as Neighbours) };
+    const got: Record<string, Record<string, { ids: string[]; scores: number[] }>> = {
+      similar: {},
+      together: {},
+    };
+    for (const statement of statements.slice(0, 2)) {
+      const result = await clients[0].query({ query: statement, format: 'JSONEachRow' });
+      const rows = (await result.json()) as {
+        list: 'similar' | 'together';
+        item: string;
+        rank: number;
+        neighbour: string;
+        score: number;
+      }[];
+      for (const row of rows) {
+        const list = (got[row.list][row.item] ??= { ids: [], scores: [] });
+        expect(row.rank).toBe(list.ids.length + 1);
+        list.ids.push(row.neighbour);
+        list.scores.push(Math.fround(row.score));
+      }
+    }
+    const nonEmpty = (lists: Record<string, { ids: string[] }>) =>
+      Object.fromEntries(Object.entries(lists).filter(([, l]) => l.ids.length > 0));
+    expect(got.similar).toEqual(nonEmpty(want.similar));
+    expect(got.together).toEqual(nonEmpty(want.together));
+    const popularity = await clients[0].query({ query: statements[2], format: 'JSONEachRow' });
+    const pop = (await popularity.json()) as { item: string; popularity: number }[];
+    const index = new Map(built.neighbours.itemIds.map((id, i) => [id, i]));
+    for (const row of pop)
+      expect(Math.fround(row.popularity)).toBe(built.popularity[index.get(row.item) ?? -1]);
+    expect(pop.length).toBeGreaterThan(100);
   });
 });
