@@ -140,7 +140,8 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
         score: number;
       }[];
       for (const row of rows) {
-        const list = (got[row.list][row.item] ??= { ids: [], scores: [] });
+        got[row.list][row.item] ??= { ids: [], scores: [] };
+        const list = got[row.list][row.item];
         expect(row.rank).toBe(list.ids.length + 1);
         list.ids.push(row.neighbour);
         list.scores.push(Math.fround(row.score));
