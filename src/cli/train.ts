@@ -52,6 +52,9 @@ import {
   type ShardLayout,
   shardLayout,
 } from '../model/encodeModel';
+import { clickHouseArgv } from './clickhouse/clickHouseArgv';
+import { credentials } from './clickhouse/connectClickHouse';
+import { printSql, trainClickHouse } from './clickhouse/trainClickHouse';
 import {
   type EventFileFormat,
   type EventRangeTask,
@@ -72,6 +75,8 @@ const TRAIN_K = DEFAULT_BUILD.k ?? DEFAULT_K;
 const TRAIN_MAX_ITEMS_PER_USER = DEFAULT_BUILD.maxItemsPerUser ?? DEFAULT_MAX_ITEMS_PER_USER;
 
 const USAGE = `usage: likewise train --events FILE [options]
+       likewise train --clickhouse URL --table NAME [options]
+       likewise train --emit-sql clickhouse|bigquery|spark [--table NAME] [options]
 
 Builds model files (manifest.json + shards) from an event log.
 
@@ -88,6 +93,12 @@ Builds model files (manifest.json + shards) from an event log.
                           crawlers and shared accounts cannot make the build
                           quadratic (default: ${TRAIN_MAX_ITEMS_PER_USER}, as in \`likewise eval\`)
   --threads N             threads to use (default: up to 2)
+  --clickhouse URL        build inside ClickHouse instead (HTTP interface), from --table
+  --table NAME            events table (user, item, timestamp, type); may be Distributed
+  --user NAME             ClickHouse user (default: $LIKEWISE_CLICKHOUSE_USER, else default)
+  --password P            ClickHouse password (better: $LIKEWISE_CLICKHOUSE_PASSWORD,
+                          argv is visible to other users of the machine)
+  --emit-sql DIALECT      print the build's SQL for clickhouse, bigquery or spark
   --help                  this text
 `;
 
@@ -658,7 +669,7 @@ const MODEL_FILE = /^(shard-\d+-[0-9a-f]{8}\.bin|popularity-[0-9a-f]{8}\.json)$/
  * `dir` has no `manifest.json`. Throws when its `manifest.json` is not a
  * likewise model's (a web app manifest, say): it is never overwritten.
  */
-async function listedFiles(dir: string): Promise<string[] | undefined> {
+export async function listedFiles(dir: string): Promise<string[] | undefined> {
   const path = join(dir, 'manifest.json');
   let text: string;
   try {
@@ -683,7 +694,7 @@ async function listedFiles(dir: string): Promise<string[] | undefined> {
  * Only model files go, and only where a likewise model was before: other
  * files in `dir` are never touched.
  */
-async function writeModel(dir: string, files: { name: string; bytes: Uint8Array }[]) {
+export async function writeModel(dir: string, files: { name: string; bytes: Uint8Array }[]) {
   await mkdir(dir, { recursive: true });
   const previous = await listedFiles(dir);
   const tag = `.tmp-${process.pid}-${Date.now().toString(36)}`;
@@ -715,8 +726,18 @@ export const run: CliCommand = async (argv, io) => {
     io.stdout.write(USAGE);
     return 0;
   }
-  const args = parseArgs(argv);
+  const ch = clickHouseArgv(argv);
+  if (typeof ch === 'string') return usage(io, ch);
+  if (ch.url !== undefined && ch.rest.includes('--events'))
+    return usage(io, 'give --events FILE or --clickhouse URL, not both');
+  const fromWarehouse = ch.url !== undefined || ch.emitSql !== undefined;
+  const args = parseArgs(fromWarehouse ? [...ch.rest, '--events', '-'] : ch.rest);
   if (typeof args === 'string') return usage(io, args);
+  if (ch.emitSql) return printSql(ch.emitSql, ch.table, args, io);
+  if (ch.url !== undefined && ch.table !== undefined) {
+    const { user, password } = credentials(ch);
+    return trainClickHouse({ url: ch.url, table: ch.table, user, password }, args, io);
+  }
   const t0 = performance.now();
   const show = progress(io);
   const entry = args.threads > 1 ? workerEntry() : undefined;

@@ -4,7 +4,7 @@
  * queries, streamed results and JSONEachRow inserts; its query parameters
  * do not, so this code inlines quoted literals instead).
  */
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 
 /** Environment variables read for the credentials. */
 export const USER_ENV = 'LIKEWISE_CLICKHOUSE_USER';
@@ -41,6 +41,8 @@ export function connectClickHouse(target: ClickHouseTarget): ClickHouseClient {
     password: target.password ?? '',
     request_timeout: 3_600_000,
     compression: { request: false, response: false },
+    // Failures reach the caller, which says what failed: the client's own log would repeat it.
+    log: { level: ClickHouseLogLevel.OFF },
     // A byte of headers a minute keeps proxies from closing an idle long
     // query; not more often, or an hour's headers would pass Node's limit.
     clickhouse_settings: {

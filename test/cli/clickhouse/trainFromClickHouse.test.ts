@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -12,6 +12,8 @@ import { connectClickHouse } from '../../../src/cli/clickhouse/connectClickHouse
 import { emitSql, emitSqlScript } from '../../../src/cli/clickhouse/emitSql';
 import { trainFromClickHouse } from '../../../src/cli/clickhouse/trainFromClickHouse';
 import { readEvents } from '../../../src/cli/readEvents';
+import { run as train } from '../../../src/cli/train';
+import type { CliIo } from '../../../src/cli/types';
 import { type BuildOptions, buildNeighbours } from '../../../src/engine/buildNeighbours';
 import { buildPopularity } from '../../../src/engine/buildPopularity';
 import { REFERENCE_MODEL } from '../../../src/engine/evaluate';
@@ -27,6 +29,35 @@ let clients: ClickHouseClient[] = [];
 let dir: string;
 let csv: string;
 const rows = clickHouseLog();
+
+const PASSWORD = 'not on argv';
+
+function io(): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    cwd: dir,
+    stdout: { write: (s: string) => out.push(s) },
+    stderr: { write: (s: string) => err.push(s) },
+  };
+}
+
+/** The files of a model directory, the manifest without its build time. */
+async function modelFiles(path: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of (await readdir(path)).sort()) {
+    const bytes = await readFile(join(path, name));
+    if (name !== 'manifest.json') out[name] = bytes.toString('base64');
+    else {
+      const manifest = JSON.parse(bytes.toString('utf8'));
+      delete manifest.createdAt;
+      out[name] = JSON.stringify(manifest);
+    }
+  }
+  return out;
+}
 
 /** Each item's list as ids and scores, by id: comparable across item orders. */
 function byId(n: Neighbours): Record<string, { ids: string[]; scores: number[] }> {
@@ -47,7 +78,10 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
     dir = await mkdtemp(join(tmpdir(), 'likewise-chtrain-'));
     csv = join(dir, 'events.csv');
     await writeFile(csv, toCsv(rows));
-    cluster = await startClickHouseCluster({ nodes: 2 });
+    cluster = await startClickHouseCluster({
+      nodes: 2,
+      auth: { user: 'shop', password: PASSWORD },
+    });
     clients = cluster.urls.map((url) => connectClickHouse({ url }));
     await loadCluster(clients, rows, cluster.cluster);
     // Both shards hold some users: the cluster path is really taken.
@@ -157,5 +191,80 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
     for (const row of pop)
       expect(Math.fround(row.popularity)).toBe(built.popularity[index.get(row.item) ?? -1]);
     expect(pop.length).toBeGreaterThan(100);
+  });
+
+  it('train --clickhouse writes the files train --events writes, on one node and on the cluster', async () => {
+    const cli = io();
+    expect(
+      await train(
+        ['--events', 'events.csv', '--out', 'from-file', '--max-items-per-user', '50'],
+        cli,
+      ),
+    ).toBe(0);
+    const want = await modelFiles(join(dir, 'from-file'));
+    expect(Object.keys(want).length).toBeGreaterThan(2);
+    const env = { ...process.env };
+    process.env.LIKEWISE_CLICKHOUSE_USER = 'shop';
+    process.env.LIKEWISE_CLICKHOUSE_PASSWORD = PASSWORD;
+    try {
+      for (const table of ['events_one', 'events']) {
+        const out = io();
+        const code = await train(
+          [
+            '--clickhouse',
+            cluster.urls[0],
+            '--table',
+            table,
+            '--out',
+            table,
+            '--max-items-per-user',
+            '50',
+          ],
+          out,
+        );
+        expect(out.err.join('')).toBe('');
+        expect(code).toBe(0);
+        expect(out.out.join('')).toMatch(/rows streamed back: \d+/);
+        expect(await modelFiles(join(dir, table))).toEqual(want);
+      }
+      process.env.LIKEWISE_CLICKHOUSE_PASSWORD = 'wrong';
+      const refused = io();
+      expect(
+        await train(['--clickhouse', cluster.urls[0], '--table', 'events', '--out', 'x'], refused),
+      ).toBe(1);
+      expect(refused.err.join('')).toContain(
+        'likewise train: cannot build from ClickHouse table events',
+      );
+    } finally {
+      process.env = env;
+    }
+  });
+
+  it('train refuses ClickHouse options without what they need', async () => {
+    for (const [argv, message] of [
+      [['--clickhouse', cluster.urls[0]], '--clickhouse needs --table NAME'],
+      [['--clickhouse', 'ftp://x', '--table', 't'], '--clickhouse must be an http(s) URL'],
+      [['--table', 'events', '--events', 'events.csv'], '--table needs --clickhouse URL'],
+      [['--clickhouse', cluster.urls[0], '--table', 'a;b'], 'table must be a name like events'],
+      [['--emit-sql', 'oracle'], '--emit-sql must be clickhouse, bigquery or spark'],
+    ] as const) {
+      const out = io();
+      const code = await train([...argv], out);
+      expect(out.err.join('')).toContain(message);
+      expect(code).toBeGreaterThan(0);
+    }
+  });
+
+  it('train --emit-sql prints each dialect with the result columns', async () => {
+    for (const dialect of ['clickhouse', 'bigquery', 'spark']) {
+      const out = io();
+      expect(await train(['--emit-sql', dialect, '--table', 'shop.events'], out)).toBe(0);
+      const text = out.out.join('');
+      expect(text).toContain(
+        '-- result: list String (similar | together), item String, rank UInt32',
+      );
+      expect(text).toContain(dialect === 'clickhouse' ? '`shop`.`events`' : 'FROM shop.events');
+      expect(text).toContain(dialect === 'clickhouse' ? 'LIMIT 50 BY a' : 'rank <= 50');
+    }
   });
 });
