@@ -135,8 +135,9 @@ async function compare(a, b) {
   for (const [key, x] of la) {
     const y = lb.get(key);
     if (!y || JSON.stringify(x.ids) !== JSON.stringify(y.ids)) order++;
-    else for (let i = 0; i < x.scores.length; i++)
-      maxDiff = Math.max(maxDiff, Math.abs(x.scores[i] - y.scores[i]));
+    else
+      for (let i = 0; i < x.scores.length; i++)
+        maxDiff = Math.max(maxDiff, Math.abs(x.scores[i] - y.scores[i]));
   }
   return `differs: ${order} of ${la.size} lists with other ids or order, largest stored score difference ${maxDiff}`;
 }
@@ -164,23 +165,52 @@ try {
   const columns = '(user String, item String, timestamp UInt32, type String)';
   const t0 = performance.now();
   for (const url of cluster.urls) {
-    await sql(url, `CREATE TABLE events_local ${columns} ENGINE = MergeTree ORDER BY (user, timestamp)`);
-    await sql(url, `CREATE TABLE events ${columns} ENGINE = Distributed(${cluster.cluster}, default, events_local, cityHash64(user))`);
+    await sql(
+      url,
+      `CREATE TABLE events_local ${columns} ENGINE = MergeTree ORDER BY (user, timestamp)`,
+    );
+    await sql(
+      url,
+      `CREATE TABLE events ${columns} ENGINE = Distributed(${cluster.cluster}, default, events_local, cityHash64(user))`,
+    );
   }
-  await sql(cluster.urls[0], `CREATE TABLE events_one ${columns} ENGINE = MergeTree ORDER BY (user, timestamp)`);
+  await sql(
+    cluster.urls[0],
+    `CREATE TABLE events_one ${columns} ENGINE = MergeTree ORDER BY (user, timestamp)`,
+  );
   await load(cluster.urls[0], 'events_one', log);
   await load(cluster.urls[0], 'events', log, '&insert_distributed_sync=1');
-  console.log(`loaded ${log} into events_one and the ${cluster.urls.length}-shard events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `loaded ${log} into events_one and the ${cluster.urls.length}-shard events in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
-  const outs = { file: join(bench, 'ch-model-file'), one: join(bench, 'ch-model-one'), cluster: join(bench, 'ch-model-cluster') };
+  const outs = {
+    file: join(bench, 'ch-model-file'),
+    one: join(bench, 'ch-model-one'),
+    cluster: join(bench, 'ch-model-cluster'),
+  };
   for (const dir of Object.values(outs)) rmSync(dir, { recursive: true, force: true });
   const file = await likewise(['train', '--events', log, '--out', outs.file]);
   rows.push({ run: 'train --events (baseline)', ...file, streamed: '-', equal: '-' });
-  for (const [name, table] of [['one', 'events_one'], ['cluster', 'events']]) {
-    const r = await likewise(['train', '--clickhouse', cluster.urls[0], '--table', table, '--out', outs[name]]);
+  for (const [name, table] of [
+    ['one', 'events_one'],
+    ['cluster', 'events'],
+  ]) {
+    const r = await likewise([
+      'train',
+      '--clickhouse',
+      cluster.urls[0],
+      '--table',
+      table,
+      '--out',
+      outs[name],
+    ]);
     const streamed = /rows streamed back: (\d+)/.exec(r.stdout)?.[1] ?? '?';
     rows.push({
-      run: name === 'one' ? 'train --clickhouse, one node' : `train --clickhouse, ${cluster.urls.length}-shard Distributed`,
+      run:
+        name === 'one'
+          ? 'train --clickhouse, one node'
+          : `train --clickhouse, ${cluster.urls.length}-shard Distributed`,
       ...r,
       streamed,
       equal: await compare(outs.file, outs[name]),
@@ -193,4 +223,6 @@ console.log(`\n${log}\n`);
 console.log('| run | wall s | peak RSS MB | rows streamed back | model vs train --events |');
 console.log('|---|---|---|---|---|');
 for (const r of rows)
-  console.log(`| ${r.run} | ${r.seconds.toFixed(1)} | ${r.rss.toFixed(0)} | ${r.streamed} | ${r.equal} |`);
+  console.log(
+    `| ${r.run} | ${r.seconds.toFixed(1)} | ${r.rss.toFixed(0)} | ${r.streamed} | ${r.equal} |`,
+  );

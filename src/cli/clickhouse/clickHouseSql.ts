@@ -118,16 +118,16 @@ function shardLocal({ scan }: EventTables, perUser: string): string {
 }
 
 /**
- * Pair counts `(a, b, c)`: over the users who have both items a != b, the
- * sum of the products of their values (the dot product of the two items'
- * user vectors). Each shard expands its own users' pairs; the sums merge
- * across shards.
+ * Pair counts `(a, b, c)`: over the users who have both items, the sum of
+ * the products of their values (the dot product of the two items' user
+ * vectors); `(a, a)` is item a's squared norm. Each shard expands its own
+ * users' pairs; the sums merge across shards.
  */
 export function pairCountsSql(tables: EventTables, options: BuildOptions): string {
   // Two arrayJoin() calls on different expressions give every ordered pair
   // (18.16 has no second ARRAY JOIN clause, and an ARRAY JOIN clause would run
   // before the JOIN that brings `top`).
-  return `SELECT tupleElement(arrayJoin(top) AS x, 2) AS a, tupleElement(arrayJoin(arrayMap(z -> z, top)) AS y, 2) AS b, sum(tupleElement(x, 3) * tupleElement(y, 3)) AS c ${shardLocal(tables, userItemsSql(tables.local, options))} WHERE a != b GROUP BY a, b`;
+  return `SELECT tupleElement(arrayJoin(top) AS x, 2) AS a, tupleElement(arrayJoin(arrayMap(z -> z, top)) AS y, 2) AS b, sum(tupleElement(x, 3) * tupleElement(y, 3)) AS c ${shardLocal(tables, userItemsSql(tables.local, options))} GROUP BY a, b`;
 }
 
 /** Squared norm `sq` of every item's (capped) user vector: the diagonal of the pair counts. */
@@ -135,34 +135,62 @@ export function itemNormsSql(tables: EventTables, options: BuildOptions): string
   return `SELECT tupleElement(arrayJoin(top) AS x, 2) AS h, sum(tupleElement(x, 3) * tupleElement(x, 3)) AS sq ${shardLocal(tables, userItemsSql(tables.local, options))} GROUP BY h`;
 }
 
+const NUMERIC_ID = "'^(0|[1-9][0-9]*)$'";
+
+/** Every item's id hash `h`, its `id`, and `r`: its rank in `compareIds` order (numeric ids first, by value). */
+export function idRanksSql({ scan }: EventTables): string {
+  const numeric = `match(id, ${NUMERIC_ID})`;
+  return `SELECT tupleElement(s[r], 4) AS h, tupleElement(s[r], 3) AS id, r FROM (SELECT arraySort(groupArray((NOT ${numeric}, if(${numeric}, length(id), 0), id, h))) AS s FROM (SELECT cityHash64(item) AS h, any(item) AS id FROM ${scan} WHERE ${validRows()} GROUP BY h)) ARRAY JOIN arrayEnumerate(s) AS r`;
+}
+
 /**
  * The engine's score of a pair (see `BuildOptions.similarity`) as
  * ClickHouse doubles, from `c`, `sa` (the row's norm) and `sb`.
  */
-export function scoreSql(similarity: Similarity, alpha?: number): string {
-  if (similarity === 'jaccard') return 'c / (sa + sb - c)';
+export function scoreSql(
+  similarity: Similarity,
+  alpha?: number,
+  c = 'c',
+  sa = 'sa',
+  sb = 'sb',
+): string {
+  if (similarity === 'jaccard') return `${c} / (${sa} + ${sb} - ${c})`;
   const pow = (x: string, e: number) =>
     e === 0.5 ? `sqrt(${x})` : e === 1 ? x : e === 0 ? '1' : `pow(${x}, ${e})`;
-  if (similarity === 'conditional') return `c / (sa * ${pow('sb', alpha ?? 0)})`;
+  if (similarity === 'conditional') return `${c} / (${sa} * ${pow(sb, alpha ?? 0)})`;
   const a = alpha ?? 0.5;
-  return `c / (${pow('sa', a)} * ${pow('sb', 1 - a)})`;
+  return `${c} / (${pow(sa, a)} * ${pow(sb, 1 - a)})`;
 }
 
 /**
- * Each item's best K + {@link LIST_MARGIN} neighbours, one row per item:
- * `a` (its hash), `bs` (neighbour hashes) and `cs` (their pair counts), the
- * lists chosen by float32 score, ties by id as `compareIds` orders them
- * (canonical non-negative integers first, numerically, then the rest).
+ * Each item's best K + `margin` neighbours, one row per item: `a` (its
+ * hash), `sa` (its squared norm), `bs` (neighbour hashes), `cs` (their pair
+ * counts) and `ss` (their scores as ClickHouse computes them), chosen by
+ * float32 score, ties by id as `compareIds` orders them. The pair counts
+ * are joined to the column's norm and id rank once, and each item's list is
+ * sorted on its own (no global sort of every pair).
  */
-export function neighboursSql(tables: EventTables, options: BuildOptions): string {
-  const k = (options.k ?? 50) + LIST_MARGIN;
-  const norms = itemNormsSql(tables, options);
-  const ids = `SELECT cityHash64(item) AS h, any(item) AS id FROM ${tables.scan} WHERE ${validRows()} GROUP BY h`;
-  const withRow = `SELECT a, b, c, sa FROM (${pairCountsSql(tables, options)}) ANY INNER JOIN (SELECT h AS a, sq AS sa FROM (${norms})) USING a`;
-  const withColumn = `SELECT a, b, c, sa, sb, id_b FROM (${withRow}) ANY INNER JOIN (SELECT h AS b, sq AS sb, id AS id_b FROM (${norms}) ANY INNER JOIN (${ids}) USING h) USING b`;
-  const digits = `match(id_b, '^(0|[1-9][0-9]*)$')`;
-  const ranked = `SELECT a, b, c FROM (${withColumn}) ORDER BY a, toFloat32(${scoreSql(options.similarity ?? 'cosine', options.alpha)}) DESC, NOT ${digits}, if(${digits}, length(id_b), 0), id_b LIMIT ${k} BY a`;
-  return `SELECT a, groupArray(b) AS bs, groupArray(c) AS cs FROM (${ranked}) GROUP BY a`;
+export function neighboursSql(
+  tables: EventTables,
+  options: BuildOptions,
+  margin = LIST_MARGIN,
+): string {
+  const k = (options.k ?? 50) + margin;
+  const items = `SELECT h AS b, sq AS sb, toUInt32(r) AS rb FROM (${itemNormsSql(tables, options)}) ANY INNER JOIN (${idRanksSql(tables)}) USING h`;
+  const withColumn = `SELECT a, b, c, sb, rb FROM (${pairCountsSql(tables, options)}) ANY INNER JOIN (${items}) USING b`;
+  const perItem = `SELECT a, groupArray((b, c, sb, rb)) AS l FROM (${withColumn}) GROUP BY a`;
+  const score = scoreSql(
+    options.similarity ?? 'cosine',
+    options.alpha,
+    'tupleElement(x, 2)',
+    'sa',
+    'tupleElement(x, 3)',
+  );
+  const top = `arraySlice(arraySort(x -> (-toFloat32(${score}), tupleElement(x, 4)), arrayFilter(x -> tupleElement(x, 1) != a, l)), 1, ${k})`;
+  // The scores are computed beside `sa`, in the SELECT that defines it: a
+  // level up, 18.16 drops a column that only a lambda reads when the outer
+  // query does not select it, then cannot find it.
+  return `SELECT a, sa, arrayMap(x -> tupleElement(x, 1), top) AS bs, arrayMap(x -> tupleElement(x, 2), top) AS cs, ss FROM (SELECT a, tupleElement(arrayFirst(x -> tupleElement(x, 1) = a, l), 2) AS sa, ${top} AS top, arrayMap(x -> ${score}, top) AS ss FROM (${perItem}))`;
 }
 
 /** The facts of the log: usable events, skipped rows, distinct users, latest time (seconds). */

@@ -14,10 +14,9 @@ import { EVENT_TYPE_CODES } from '../../engine/types';
 import { typeWeights } from '../../engine/userItemMatrix';
 import {
   type EventTables,
-  itemNormsSql,
-  pairCountsSql,
+  idRanksSql,
+  neighboursSql,
   popularitySql,
-  scoreSql,
   stringLiteral,
   validRows,
 } from './clickHouseSql';
@@ -44,18 +43,12 @@ export interface EmitOptions {
 
 const NUMERIC_ID = '^(0|[1-9][0-9]*)$';
 
-/** The ClickHouse list query with ids: item, rank, neighbour, score. */
+/** The ClickHouse list query with ids: list, item, rank, neighbour, score. */
 function clickHouseList(tables: EventTables, name: string, options: BuildOptions): string {
-  const k = options.k ?? 50;
-  const norms = itemNormsSql(tables, options);
-  const ids = `SELECT cityHash64(item) AS h, any(item) AS id FROM ${tables.scan} WHERE ${validRows()} GROUP BY h`;
-  const withRow = `SELECT a, b, c, sa FROM (${pairCountsSql(tables, options)}) ANY INNER JOIN (SELECT h AS a, sq AS sa FROM (${norms})) USING a`;
-  const withColumn = `SELECT a, b, c, sa, sb, id_b FROM (${withRow}) ANY INNER JOIN (SELECT h AS b, sq AS sb, id AS id_b FROM (${norms}) ANY INNER JOIN (${ids}) USING h) USING b`;
-  const digits = `match(id_b, '${NUMERIC_ID}')`;
-  const score = scoreSql(options.similarity ?? 'cosine', options.alpha);
-  const ranked = `SELECT a, id_b, ${score} AS score FROM (${withColumn}) ORDER BY a, toFloat32(score) DESC, NOT ${digits}, if(${digits}, length(id_b), 0), id_b LIMIT ${k} BY a`;
-  const lists = `SELECT a, groupArray(id_b) AS bs, groupArray(score) AS ss FROM (${ranked}) GROUP BY a`;
-  return `SELECT ${stringLiteral(name)} AS list, id AS item, arrayJoin(arrayEnumerate(bs)) AS rank, bs[rank] AS neighbour, ss[rank] AS score FROM (${lists}) ANY INNER JOIN (SELECT h AS a, id FROM (${ids})) USING a ORDER BY item, rank`;
+  const ids = idRanksSql(tables);
+  const lists = `SELECT a, arrayJoin(arrayEnumerate(bs)) AS rank, bs[rank] AS b, ss[rank] AS score FROM (${neighboursSql(tables, options, 0)})`;
+  const withB = `SELECT a, rank, id AS neighbour, score FROM (${lists}) ANY INNER JOIN (SELECT h AS b, id FROM (${ids})) USING b`;
+  return `SELECT ${stringLiteral(name)} AS list, id AS item, rank, neighbour, score FROM (${withB}) ANY INNER JOIN (SELECT h AS a, id FROM (${ids})) USING a ORDER BY item, rank`;
 }
 
 /** Standard SQL (BigQuery or Spark) for one list. */

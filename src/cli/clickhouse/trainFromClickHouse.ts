@@ -13,7 +13,6 @@ import { LikewiseError } from '../../errors';
 import {
   type EventTables,
   factsSql,
-  itemNormsSql,
   itemsSql,
   neighboursSql,
   popularitySql,
@@ -93,8 +92,9 @@ function numbers(field: string): string[] {
 }
 
 /**
- * One build's lists: the norms, then each item's candidates, scored as
- * float32 and ordered by score descending, ties by id, K kept.
+ * One build's lists: each item's candidates with its own squared norm (so
+ * every item that has a list brings its norm: the pairs are symmetric),
+ * then scored as float32 and ordered by score descending, ties by id, K kept.
  */
 async function buildLists(
   client: ClickHouseClient,
@@ -107,49 +107,49 @@ async function buildLists(
 ): Promise<Neighbours> {
   const n = itemIds.length;
   const sq = new Float64Array(n);
+  const candidates: (Uint32Array | undefined)[] = new Array(n);
+  const counts: (Float64Array | undefined)[] = new Array(n);
   count(
-    await streamRows(client, itemNormsSql(tables, options), ([h, s]) => {
-      const i = index.get(h);
-      if (i !== undefined) sq[i] = Number(s);
+    await streamRows(client, neighboursSql(tables, options), ([h, sa, bs, cs]) => {
+      const a = index.get(h);
+      if (a === undefined) return;
+      sq[a] = Number(sa);
+      const bl = numbers(bs);
+      const cl = numbers(cs);
+      const b = new Uint32Array(bl.length);
+      for (let x = 0; x < bl.length; x++) b[x] = index.get(bl[x]) ?? a;
+      candidates[a] = b;
+      counts[a] = Float64Array.from(cl, Number);
     }),
   );
   const score = scorer(options, sq);
   const k = options.k ?? 50;
-  const lists: (Uint32Array | undefined)[] = new Array(n);
-  const listScores: (Float32Array | undefined)[] = new Array(n);
-  const scratch = new Float32Array(1);
-  count(
-    await streamRows(client, neighboursSql(tables, options), ([h, bs, cs]) => {
-      const a = index.get(h);
-      if (a === undefined) return;
-      const bl = numbers(bs);
-      const cl = numbers(cs);
-      const cand: { b: number; s: number }[] = [];
-      for (let x = 0; x < bl.length; x++) {
-        const b = index.get(bl[x]);
-        if (b === undefined || b === a) continue;
-        scratch[0] = score(a, b, Number(cl[x]));
-        if (Number.isNaN(scratch[0])) continue;
-        cand.push({ b, s: scratch[0] });
-      }
-      cand.sort((p, q) => q.s - p.s || rank[p.b] - rank[q.b]);
-      cand.length = Math.min(cand.length, k);
-      lists[a] = Uint32Array.from(cand, (c) => c.b);
-      listScores[a] = Float32Array.from(cand, (c) => c.s);
-    }),
-  );
   const offsets = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + (lists[i]?.length ?? 0);
+  const lists: { b: number; s: number }[][] = new Array(n);
+  const scratch = new Float32Array(1);
+  for (let a = 0; a < n; a++) {
+    const b = candidates[a];
+    const c = counts[a];
+    const cand: { b: number; s: number }[] = [];
+    if (b && c)
+      for (let x = 0; x < b.length; x++) {
+        if (b[x] === a) continue;
+        // Stored precision, as the engine keeps its candidates.
+        scratch[0] = score(a, b[x], c[x]);
+        if (!Number.isNaN(scratch[0])) cand.push({ b: b[x], s: scratch[0] });
+      }
+    cand.sort((p, q) => q.s - p.s || rank[p.b] - rank[q.b]);
+    cand.length = Math.min(cand.length, k);
+    lists[a] = cand;
+    offsets[a + 1] = offsets[a] + cand.length;
+  }
   const indices = new Uint32Array(offsets[n]);
   const scores = new Float32Array(offsets[n]);
-  for (let i = 0; i < n; i++) {
-    const l = lists[i];
-    const s = listScores[i];
-    if (l && s) {
-      indices.set(l, offsets[i]);
-      scores.set(s, offsets[i]);
-    }
-  }
+  for (let a = 0; a < n; a++)
+    lists[a].forEach((c, x) => {
+      indices[offsets[a] + x] = c.b;
+      scores[offsets[a] + x] = c.s;
+    });
   return { itemIds, offsets, indices, scores };
 }
 
