@@ -4,7 +4,7 @@
  * queries, streamed results and JSONEachRow inserts; its query parameters
  * do not, so this code inlines quoted literals instead).
  */
-import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 
 /** Environment variables read for the credentials. */
 export const USER_ENV = 'LIKEWISE_CLICKHOUSE_USER';
@@ -33,8 +33,13 @@ export function credentials(
   };
 }
 
-/** A client for `target`; queries may run for an hour (the build is one long query per list). */
-export function connectClickHouse(target: ClickHouseTarget): ClickHouseClient {
+/**
+ * A client for `target`; queries may run for an hour (the build is one long
+ * query per list). The client is imported on first use: `collect` and
+ * `train` load it only when asked for ClickHouse.
+ */
+export async function connectClickHouse(target: ClickHouseTarget): Promise<ClickHouseClient> {
+  const { ClickHouseLogLevel, createClient } = await import('@clickhouse/client');
   return createClient({
     url: target.url,
     username: target.user ?? 'default',

@@ -8,8 +8,9 @@ import type { BuildOptions, Similarity } from '../../engine/buildNeighbours';
 import { BOUGHT_TOGETHER_TYPES } from '../../engine/recommend';
 import { isLikewiseError } from '../../errors';
 import { encodeModel, type ModelInput, shardLayout } from '../../model/encodeModel';
-import { listedFiles, writeModel } from '../train';
+import { listedFiles, writeModel } from '../train/writeModel';
 import type { CliIo } from '../types';
+import type { ClickHouseSource } from './clickHouseOptions';
 import { quoteTable } from './clickHouseSql';
 import { connectClickHouse } from './connectClickHouse';
 import { emitSqlScript, type SqlDialect } from './emitSql';
@@ -66,7 +67,7 @@ export function printSql(
  * Resolves 0, or 1 (after a message) when ClickHouse or the output fails.
  */
 export async function trainClickHouse(
-  target: { url: string; table: string; user?: string; password?: string },
+  target: ClickHouseSource,
   settings: ModelSettings,
   io: CliIo,
 ): Promise<number> {
@@ -80,7 +81,7 @@ export async function trainClickHouse(
     );
     return 1;
   }
-  const client = connectClickHouse(target);
+  const client = await connectClickHouse(target);
   let built: ClickHouseBuilt;
   try {
     built = await trainFromClickHouse(client, {

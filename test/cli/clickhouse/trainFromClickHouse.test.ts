@@ -82,7 +82,7 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
       nodes: 2,
       auth: { user: 'shop', password: PASSWORD },
     });
-    clients = cluster.urls.map((url) => connectClickHouse({ url }));
+    clients = await Promise.all(cluster.urls.map((url) => connectClickHouse({ url })));
     await loadCluster(clients, rows, cluster.cluster);
     // Both shards hold some users: the cluster path is really taken.
     for (const client of clients) {
@@ -243,7 +243,7 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
   it('train refuses ClickHouse options without what they need', async () => {
     for (const [argv, message] of [
       [['--clickhouse', cluster.urls[0]], '--clickhouse needs --table NAME'],
-      [['--clickhouse', 'ftp://x', '--table', 't'], '--clickhouse must be an http(s) URL'],
+      [['--clickhouse', 'ftp://x', '--table', 't'], '--clickhouse must be the http(s) URL'],
       [['--table', 'events', '--events', 'events.csv'], '--table needs --clickhouse URL'],
       [['--clickhouse', cluster.urls[0], '--table', 'a;b'], 'table must be a name like events'],
       [['--emit-sql', 'oracle'], '--emit-sql must be clickhouse, bigquery or spark'],
