@@ -53,6 +53,8 @@ export interface ClickHouseSource {
  */
 export function clickHouseOptions(values: {
   events?: string;
+  similarity?: string;
+  tune?: boolean;
   clickhouse?: string;
   table?: string;
   user?: string;
@@ -74,6 +76,13 @@ export function clickHouseOptions(values: {
     } catch (error) {
       throw new UsageError(`--${(error as Error).message}`);
     }
+  }
+  if (values.clickhouse !== undefined || emit !== undefined) {
+    if (values.similarity === 'sequence')
+      throw new UsageError(
+        "--similarity sequence needs each user's event order: use --events (ClickHouse and --emit-sql build cosine, jaccard or conditional)",
+      );
+    if (values.tune) throw new UsageError('--tune needs --events (it evaluates on the log)');
   }
   if (values.clickhouse === undefined) {
     for (const flag of ['user', 'password'] as const)

@@ -86,6 +86,11 @@ function countedWeights(options: BuildOptions): { types: string[]; weights: numb
 }
 
 function checkSupported(options: BuildOptions): void {
+  if (options.similarity === 'sequence')
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      'the ClickHouse build supports cosine, jaccard and conditional, not sequence',
+    );
   if (options.halfLifeDays !== undefined || (options.shrinkage ?? 0) > 0)
     throw new LikewiseError(
       'INVALID_OPTION',
