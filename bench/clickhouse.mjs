@@ -9,7 +9,7 @@
 // score difference and whether every list holds the same ids in the same order.
 //
 //   node bench/clickhouse.mjs [--events 10000000]   the synthetic log of bench/train.mjs
-//   node bench/clickhouse.mjs --data ../shared/data/ml-100k/events.csv
+//   node bench/clickhouse.mjs --data ../shared/data/ml-100k/events.csv [--cli dist/cli.mjs] [--nodes 2]
 //
 // Needs clickhouse-server (Debian: apt-get install clickhouse-server) and
 // `npm run build`. Nothing of --data is written into the repo (.bench/ only).
@@ -32,7 +32,8 @@ if (!findClickHouseServer()) {
   console.log('bench/clickhouse.mjs: SKIPPED, clickhouse-server is not installed');
   process.exit(0);
 }
-const cli = join(root, 'dist/cli.mjs');
+// Another build of the CLI (a private copy, while `npm test` rebuilds dist/) can be measured with --cli.
+const cli = resolve(args.cli ?? join(root, 'dist/cli.mjs'));
 if (!existsSync(cli)) {
   console.error('bench/clickhouse.mjs: dist/cli.mjs is missing: run `npm run build` first.');
   process.exit(1);
