@@ -55,6 +55,7 @@ export function clickHouseOptions(values: {
   events?: string;
   similarity?: string;
   tune?: boolean;
+  catalog?: string;
   clickhouse?: string;
   table?: string;
   user?: string;
@@ -83,6 +84,8 @@ export function clickHouseOptions(values: {
         "--similarity sequence needs each user's event order: use --events (ClickHouse and --emit-sql build cosine, jaccard or conditional)",
       );
     if (values.tune) throw new UsageError('--tune needs --events (it evaluates on the log)');
+    if (values.catalog !== undefined)
+      throw new UsageError('--catalog needs --events; beside a ClickHouse build, run likewise catalog');
   }
   if (values.clickhouse === undefined) {
     for (const flag of ['user', 'password'] as const)
