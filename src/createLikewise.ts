@@ -11,7 +11,7 @@ import { createEventStore } from './store/createEventStore';
 import { createStateStore } from './store/createStateStore';
 import { deleteSiteData } from './store/deleteSiteData';
 import type { EventStore, StateStore, StorageMode } from './store/types';
-import { type AutoTrackOptions, autoTrack } from './track/autoTrack';
+import { type AutoTrackOptions, autoTrack, pageItemId } from './track/autoTrack';
 import { DEFAULT_SESSION_TIMEOUT, randomId } from './track/createSession';
 import {
   CONSENTS,
@@ -493,8 +493,7 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
         'INVALID_OPTION',
         `render: widget must be a string of 1 to 64 characters, got ${show(o.widget)}`,
       );
-    // The visitor's own history is shown whole; dedupe is for recommendations.
-    const dedupe = options.dedupe !== false && o?.type !== 'recently-viewed';
+    const dedupe = options.dedupe !== false;
     let shown: string[] = [];
     let alive = true;
     const release = () => {
@@ -504,9 +503,11 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     const get = async (req: RecommendRequest) => {
       const type = await serve(req.type);
       if (!type) return [];
-      if (!dedupe) return recommendFor({ ...req, type });
+      // The page's own item (JSON-LD or data-likewise-view) is in no widget of its page.
+      const page = pageItemId(doc);
+      if (!dedupe) return recommendFor({ ...req, type }, page ? [page] : []);
       release();
-      const recs = await recommendFor({ ...req, type }, pageSeen);
+      const recs = await recommendFor({ ...req, type }, page ? [...pageSeen, page] : pageSeen);
       if (alive) {
         shown = recs.map((r) => r.id);
         for (const id of shown) pageSeen.add(id);
@@ -577,7 +578,11 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     const named = (el: HTMLElement, o: RenderOptions) =>
       render(el, {
         ...o,
-        widget: el.getAttribute('data-likewise-widget') ?? el.getAttribute('widget') ?? undefined,
+        widget:
+          el.getAttribute('data-likewise-widget') ??
+          el.getAttribute('data-widget') ??
+          el.getAttribute('widget') ??
+          undefined,
       });
     const stops = [
       observeContainers(root, named, { onError: report }),

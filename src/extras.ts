@@ -93,6 +93,8 @@ export function openPrivacy(core: LikewiseCore, link: HTMLElement): void {
   const { lw } = core;
   openPrivacyPanel({
     returnFocus: link,
+    locale: core.options.locale,
+    translations: core.options.widgets?.translations?.privacy,
     onError: core.report,
     describe: async () =>
       describeVisitor(
