@@ -31,7 +31,7 @@ import type {
 import { defineLikewiseElement } from './widgets/defineElement';
 import { observeContainers } from './widgets/observeContainers';
 import { onPrivacyLink } from './widgets/onPrivacyLink';
-import { type RenderOptions, render as renderWidget } from './widgets/render';
+import { type RenderOptions, type RenderRequest, render as renderWidget } from './widgets/render';
 import { safeUrl } from './widgets/safeUrl';
 
 export type { ConsentState } from './track/createTracker';
@@ -500,9 +500,21 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
       for (const id of shown) pageSeen.delete(id);
       shown = [];
     };
-    const get = async (req: RecommendRequest) => {
-      const type = await serve(req.type);
+    const get = async (request: RenderRequest) => {
+      const type = await serve(request.type);
       if (!type) return [];
+      // `inStock: true` (markup) reads the catalogue.
+      const req = (
+        request.rules?.inStock === true
+          ? {
+              ...request,
+              rules: {
+                ...request.rules,
+                inStock: (id: string) => catalog.get(id)?.inStock !== false,
+              },
+            }
+          : request
+      ) as RecommendRequest;
       // The page's own item (JSON-LD or data-likewise-view) is in no widget of its page.
       const page = pageItemId(doc);
       if (!dedupe) return recommendFor({ ...req, type }, page ? [page] : []);

@@ -323,6 +323,24 @@ describe('createLikewise: observe', () => {
   });
 });
 
+describe('createLikewise: rules from markup', () => {
+  it('a container applies its data- rules; a malformed one collapses the widget and goes to onError', async () => {
+    const { lw, errors } = setup();
+    setHtml(
+      document.body,
+      '<div id="r" data-likewise="trending" data-limit="3" data-exclude="h g"></div>' +
+        '<div id="bad" data-likewise="trending" data-limit="3" data-max-price="cheap"></div>',
+    );
+    lw.observe(document);
+    reveal();
+    expect(itemIds(await rendered(document.getElementById('r')!))).toEqual(['f', 'e', 'd']);
+    await waitFor(() =>
+      expect(document.getElementById('bad')!.classList.contains('likewise--empty')).toBe(true),
+    );
+    expect(errors.map((e) => e.message)).toEqual(['recommend: rules.maxPrice must be a number']);
+  });
+});
+
 describe('createLikewise: catalogue', () => {
   it('items of the page JSON-LD join the catalogue (auto-tracking) without overriding the shop feed', async () => {
     const products = [

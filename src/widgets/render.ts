@@ -86,7 +86,8 @@ export interface RenderRequest {
     maxPrice?: number;
     exclude?: Iterable<string>;
     maxPerCategory?: number;
-    inStock?: (id: string) => boolean;
+    /** `true` (from markup): only items whose catalogue entry is not `inStock: false`. */
+    inStock?: ((id: string) => boolean) | true;
   };
 }
 
