@@ -319,17 +319,18 @@
     }
   };
 
-  /** Grants consent once the SDK is there, unless the shopper stopped personalisation since. */
-  function grant() {
-    const deadline = Date.now() + 10_000;
-    const poll = () => {
-      const lw = sdk();
-      if (lw) {
-        // "Stop personalisation" in the privacy panel is remembered by the SDK and wins.
-        if (lw.consent !== 'denied') lw.setConsent('granted').catch(() => {});
-      } else if (Date.now() < deadline) setTimeout(poll, 30);
-    };
-    poll();
+  /**
+   * Grants consent through the SDK's call queue, so a returning shopper's
+   * grant is replayed the moment the SDK starts, before any event. On a
+   * later page the SDK's remembered refusal ("stop personalisation" in the
+   * privacy panel: the documented `likewise-<site>.consent` key) wins.
+   */
+  function grant(answered) {
+    try {
+      if (!answered && localStorage.getItem('likewise-shop.consent') === 'denied') return;
+    } catch {}
+    window.Likewise = window.Likewise || [];
+    window.Likewise.push(['setConsent', 'granted']);
   }
 
   /**
@@ -347,7 +348,7 @@
         localStorage.setItem(CONSENT_KEY, value);
       } catch {}
       banner.remove();
-      if (value === 'granted') grant();
+      if (value === 'granted') grant(true);
     };
     const banner = h(
       'section',
