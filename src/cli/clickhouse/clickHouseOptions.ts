@@ -85,7 +85,9 @@ export function clickHouseOptions(values: {
       );
     if (values.tune) throw new UsageError('--tune needs --events (it evaluates on the log)');
     if (values.catalog !== undefined)
-      throw new UsageError('--catalog needs --events; beside a ClickHouse build, run likewise catalog');
+      throw new UsageError(
+        '--catalog needs --events; beside a ClickHouse build, run likewise catalog',
+      );
   }
   if (values.clickhouse === undefined) {
     for (const flag of ['user', 'password'] as const)
