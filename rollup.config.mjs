@@ -107,7 +107,8 @@ if (existsSync('src/cli/main.ts')) {
   configs.push({
     input: 'src/cli/main.ts',
     external: (id) => id.startsWith('node:'),
-    output: { file: 'dist/cli.mjs', format: 'es', sourcemap: true },
+    // The ClickHouse client is imported only when asked for: one file still.
+    output: { file: 'dist/cli.mjs', format: 'es', sourcemap: true, inlineDynamicImports: true },
     plugins: [resolve({ preferBuiltins: true }), commonjs(), ts()],
     onwarn,
   });
@@ -118,11 +119,21 @@ if (existsSync('src/node.ts')) {
     {
       input: 'src/node.ts',
       external: (id) => id.startsWith('node:'),
-      output: { file: 'dist/node.mjs', format: 'es', sourcemap: true },
+      output: [
+        { file: 'dist/node.mjs', format: 'es', sourcemap: true },
+        { file: 'dist/node.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+      ],
       plugins: [ts()],
       onwarn,
     },
-    { input: 'src/node.ts', output: { file: 'dist/node.d.ts', format: 'es' }, plugins: [dts()] },
+    {
+      input: 'src/node.ts',
+      output: [
+        { file: 'dist/node.d.ts', format: 'es' },
+        { file: 'dist/node.d.cts', format: 'es' },
+      ],
+      plugins: [dts()],
+    },
   );
 }
 

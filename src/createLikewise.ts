@@ -17,7 +17,7 @@ import { createEventStore } from './store/createEventStore';
 import { createStateStore } from './store/createStateStore';
 import { deleteSiteData } from './store/deleteSiteData';
 import type { EventStore, StateStore, StorageMode } from './store/types';
-import { type AutoTrackOptions, autoTrack } from './track/autoTrack';
+import { type AutoTrackOptions, autoTrack, pageItemId } from './track/autoTrack';
 import { DEFAULT_SESSION_TIMEOUT, randomId } from './track/createSession';
 import {
   CONSENTS,
@@ -632,7 +632,11 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     const named = (el: HTMLElement, o: RenderOptions) =>
       render(el, {
         ...o,
-        widget: el.getAttribute('data-likewise-widget') ?? el.getAttribute('widget') ?? undefined,
+        widget:
+          el.getAttribute('data-likewise-widget') ??
+          el.getAttribute('data-widget') ??
+          el.getAttribute('widget') ??
+          undefined,
       });
     const stops = [
       observeContainers(root, named, { onError: report }),

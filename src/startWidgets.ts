@@ -11,8 +11,9 @@ import { createModelClient } from './model/createModelClient';
 import { createModelReader } from './model/createModelReader';
 import type { ModelService } from './model/createModelService';
 import { createRecommender, type RecommendRequest } from './model/createRecommender';
+import { pageItemId } from './track/autoTrack';
 import type { Recommendation } from './types';
-import { type RenderOptions, render as renderWidget } from './widgets/render';
+import { type RenderOptions, type RenderRequest, render as renderWidget } from './widgets/render';
 
 /** What {@link startWidgets} gives the instance. */
 export interface WidgetPart {
@@ -73,20 +74,33 @@ export function startWidgets(
 
   const render = (element: HTMLElement, o: RenderOptions & { widget?: string }): (() => void) => {
     const widget = o?.widget ?? o?.type;
-    // The visitor's own history is shown whole; dedupe is for recommendations.
-    const dedupe = options.dedupe !== false && o?.type !== 'recently-viewed';
+    const dedupe = options.dedupe !== false;
     let shown: string[] = [];
     let alive = true;
     const release = () => {
       for (const id of shown) pageSeen.delete(id);
       shown = [];
     };
-    const get = async (req: RecommendRequest) => {
-      const type = await core.serve(req.type);
+    const get = async (request: RenderRequest) => {
+      const type = await core.serve(request.type);
       if (!type) return [];
-      if (!dedupe) return recommendFor({ ...req, type });
+      // `inStock: true` (markup) reads the catalogue.
+      const req = (
+        request.rules?.inStock === true
+          ? {
+              ...request,
+              rules: {
+                ...request.rules,
+                inStock: (id: string) => catalog.get(id)?.inStock !== false,
+              },
+            }
+          : request
+      ) as RecommendRequest;
+      // The page's own item (JSON-LD or data-likewise-view) is in no widget of its page.
+      const page = core.document && pageItemId(core.document);
+      if (!dedupe) return recommendFor({ ...req, type }, page ? [page] : []);
       release();
-      const recs = await recommendFor({ ...req, type }, pageSeen);
+      const recs = await recommendFor({ ...req, type }, page ? [...pageSeen, page] : pageSeen);
       if (alive) {
         shown = recs.map((r) => r.id);
         for (const id of shown) pageSeen.add(id);
