@@ -49,7 +49,7 @@ export function localNeighbourSource(
   const sessions: Set<number>[] = Array.from({ length: log.userCount }, () => new Set());
   for (let r = 0; r < log.length; r++) sessions[log.users[r]].add(log.items[r]);
   const index = new Map<string, number>();
-  log.itemIds.forEach((id, i) => index.set(id, i));
+  for (const [i, id] of log.itemIds.entries()) index.set(id, i);
   const met: number[][] = log.itemIds.map(() => []);
   sessions.forEach((items, s) => {
     for (const i of items) met[i].push(s);
