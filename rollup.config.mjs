@@ -77,6 +77,12 @@ const configs = [
     onwarn,
   },
   {
+    input: 'src/model/createCatalogPart.ts',
+    output: { file: 'dist/likewise.catalog.mjs', format: 'es', sourcemap: true },
+    plugins: [...browser, min(true)],
+    onwarn,
+  },
+  {
     input: 'src/worker.ts',
     output: { file: 'dist/likewise.worker.js', format: 'iife', sourcemap: true },
     plugins: [...browser, min()],

@@ -355,7 +355,10 @@ describe('createLikewise: experiment', () => {
     const lw = createLikewise(
       { site: 'shop', experiment: { holdout: 1 }, onError: (e) => errors.push(e) },
       // The measurement part arrives only after the first event is written.
-      { indexedDB: factory, loadExtras: () => arrived.then(() => import('../src/extras')) },
+      withExtras({
+        indexedDB: factory,
+        loadExtras: () => arrived.then(() => import('../src/extras')),
+      }),
     );
     running.push(lw);
     await lw.track({ type: 'view', itemId: 'c' });
@@ -398,12 +401,12 @@ describe('createLikewise: experiment', () => {
         worker: 'https://shop.test/likewise.worker.js',
         experiment: { holdout: 0 },
       },
-      {
+      withExtras({
         indexedDB: new IDBFactory(),
         fetch: server.fetch,
         Worker: RecordingWorker as unknown as typeof Worker,
         loadExtras: () => arrived.then(() => import('../src/extras')),
-      },
+      }),
     );
     running.push(lw);
     void lw.recommend({ type: 'trending' });
@@ -549,7 +552,7 @@ describe('createLikewise: options', () => {
       ],
       [
         { catalog: {} as never },
-        'Option "catalog" must be a URL or an array of items, got object.',
+        'Option "catalog" must be a URL, an array of items or a function, got object.',
       ],
       [{ worker: true as never }, 'Option "worker" must be a URL or false, got true.'],
       [{ endpoint: 'ftp://x' }, 'Option "endpoint" must be a URL, got "ftp://x".'],

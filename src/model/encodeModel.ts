@@ -25,6 +25,7 @@
  */
 import type { ModelConfig } from '../engine/tune';
 import { LikewiseError } from '../errors';
+import type { ManifestCatalog } from './encodeCatalog';
 
 /** The manifest's `format` value. */
 export const MODEL_FORMAT = 'likewise-model';
@@ -70,6 +71,8 @@ export interface Manifest {
   /** Bought-together lists (from these event types only), stored in the shards beside `similar`. */
   together: { k: number; types: string[] };
   popularity: ManifestPopularity;
+  /** The catalogue shards beside the model (`likewise train --catalog`, `likewise catalog`). */
+  catalog?: ManifestCatalog;
   /** Free-form build facts (events, users, pairs...). */
   stats?: Record<string, number>;
   /**
@@ -211,7 +214,8 @@ export function shardOf(itemId: string, shards: number): number {
   return (h >>> 0) % shards;
 }
 
-function hex8(n: number): string {
+/** `n` as 8 lowercase hex digits (how checksums are written). */
+export function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
 
