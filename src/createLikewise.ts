@@ -16,7 +16,7 @@ import { createEventStore } from './store/createEventStore';
 import { createStateStore } from './store/createStateStore';
 import { deleteSiteData } from './store/deleteSiteData';
 import type { EventStore, StateStore, StorageMode } from './store/types';
-import { type AutoTrackOptions, autoTrack } from './track/autoTrack';
+import { type AutoTrackOptions, autoTrack, pageItemId } from './track/autoTrack';
 import { DEFAULT_SESSION_TIMEOUT, randomId } from './track/createSession';
 import {
   CONSENTS,
@@ -36,7 +36,7 @@ import type {
 import { defineLikewiseElement } from './widgets/defineElement';
 import { observeContainers } from './widgets/observeContainers';
 import { onPrivacyLink } from './widgets/onPrivacyLink';
-import { type RenderOptions, render as renderWidget } from './widgets/render';
+import { type RenderOptions, type RenderRequest, render as renderWidget } from './widgets/render';
 import { safeUrl } from './widgets/safeUrl';
 
 export type { ConsentState } from './track/createTracker';
@@ -519,20 +519,33 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
         'INVALID_OPTION',
         `render: widget must be a string of 1 to 64 characters, got ${show(o.widget)}`,
       );
-    // The visitor's own history is shown whole; dedupe is for recommendations.
-    const dedupe = options.dedupe !== false && o?.type !== 'recently-viewed';
+    const dedupe = options.dedupe !== false;
     let shown: string[] = [];
     let alive = true;
     const release = () => {
       for (const id of shown) pageSeen.delete(id);
       shown = [];
     };
-    const get = async (req: RecommendRequest) => {
-      const type = await serve(req.type);
+    const get = async (request: RenderRequest) => {
+      const type = await serve(request.type);
       if (!type) return [];
-      if (!dedupe) return recommendFor({ ...req, type });
+      // `inStock: true` (markup) reads the catalogue.
+      const req = (
+        request.rules?.inStock === true
+          ? {
+              ...request,
+              rules: {
+                ...request.rules,
+                inStock: (id: string) => catalog.get(id)?.inStock !== false,
+              },
+            }
+          : request
+      ) as RecommendRequest;
+      // The page's own item (JSON-LD or data-likewise-view) is in no widget of its page.
+      const page = pageItemId(doc);
+      if (!dedupe) return recommendFor({ ...req, type }, page ? [page] : []);
       release();
-      const recs = await recommendFor({ ...req, type }, pageSeen);
+      const recs = await recommendFor({ ...req, type }, page ? [...pageSeen, page] : pageSeen);
       if (alive) {
         shown = recs.map((r) => r.id);
         for (const id of shown) pageSeen.add(id);
@@ -603,7 +616,11 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     const named = (el: HTMLElement, o: RenderOptions) =>
       render(el, {
         ...o,
-        widget: el.getAttribute('data-likewise-widget') ?? el.getAttribute('widget') ?? undefined,
+        widget:
+          el.getAttribute('data-likewise-widget') ??
+          el.getAttribute('data-widget') ??
+          el.getAttribute('widget') ??
+          undefined,
       });
     const stops = [
       observeContainers(root, named, { onError: report }),
