@@ -12,7 +12,7 @@
 import { open } from 'node:fs/promises';
 import type { InteractionLog } from '../engine/types';
 import { LikewiseError } from '../errors';
-import { MAX_TS } from '../track/validateEvent';
+import { EVENT_TYPES, MAX_TS } from '../shared/eventSchema';
 
 /** Input formats {@link readEvents} understands. */
 export type EventFileFormat = 'csv' | 'ndjson';
@@ -65,16 +65,8 @@ export interface ReadEventsResult extends InteractionLog {
   format: EventFileFormat;
 }
 
-const TYPE_NAMES = [
-  'view',
-  'click',
-  'add_to_cart',
-  'remove_from_cart',
-  'purchase',
-  'search',
-  'impression',
-  'dismiss',
-] as const;
+/** Event type names by code: the one schema's list, so a code always means the engine's type. */
+const TYPE_NAMES = EVENT_TYPES;
 const TYPE_BYTES = TYPE_NAMES.map((name) => Buffer.from(name, 'latin1'));
 const TYPE_INDEX = new Map<string, number>(TYPE_NAMES.map((name, i) => [name, i]));
 

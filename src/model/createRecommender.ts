@@ -20,6 +20,7 @@ import {
 } from '../engine/recommend';
 import { DEFAULT_WEIGHTS } from '../engine/userItemMatrix';
 import { LikewiseError } from '../errors';
+import { SCENARIOS as SCENARIO_LIST } from '../shared/eventSchema';
 import type { CatalogItem, LikewiseEvent, Recommendation, Scenario } from '../types';
 import type { Catalog } from './createCatalog';
 import type { ModelService, WireLists } from './createModelService';
@@ -35,14 +36,8 @@ export interface RecommendRequest {
   rules?: Omit<RecommendRules, 'limit' | 'events' | 'catalog' | 'trending'>;
 }
 
-/** Every scenario `recommend()` accepts, in the order misuse messages list them. */
-export const SCENARIOS: readonly Scenario[] = [
-  'similar',
-  'bought-together',
-  'for-you',
-  'recently-viewed',
-  'trending',
-];
+/** Every scenario `recommend()` accepts, in the order misuse messages list them: the one schema's list. */
+export const SCENARIOS: readonly Scenario[] = SCENARIO_LIST;
 
 /**
  * Recent items whose shop neighbours for-you fetches. History weight halves

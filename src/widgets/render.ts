@@ -1,4 +1,5 @@
 import { LikewiseError } from '../errors';
+import { SCENARIOS } from '../shared/eventSchema';
 import type { Recommendation, Scenario } from '../types';
 import { formatPrice } from './formatPrice';
 import { observeImpressions } from './observeImpressions';
@@ -96,7 +97,7 @@ export interface RenderDeps {
   IntersectionObserver?: typeof IntersectionObserver;
 }
 
-// One table for every default text; its first five keys are the scenarios, in order.
+// One table for every default text.
 const TEXTS: Required<RenderTranslations> = {
   similar: 'Similar items',
   'for-you': 'Recommended for you',
@@ -107,7 +108,6 @@ const TEXTS: Required<RenderTranslations> = {
   dismiss: 'Not interested',
   empty: 'Nothing to show yet',
 };
-const SCENARIOS = Object.keys(TEXTS).slice(0, 5);
 const mounted = new WeakMap<Element, () => void>();
 
 /**
