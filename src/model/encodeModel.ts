@@ -24,6 +24,10 @@
  * | 2 x n lists | `similar` lists of the n items, then `together` lists: varint count c; if c > 0, float32 row max, c varint id-table indexes, c scores as uint8/uint16 fractions of the row max |
  */
 import { LikewiseError } from '../errors';
+import { fnv1a, fnv1aUtf8 } from '../shared/fnv1a';
+
+/** FNV-1a 32 of bytes, unsigned (the one in `src/shared/fnv1a.ts`). */
+export { fnv1a };
 
 /** The manifest's `format` value. */
 export const MODEL_FORMAT = 'likewise-model';
@@ -158,13 +162,6 @@ export interface EncodedModel {
   files: ModelFile[];
 }
 
-/** FNV-1a 32 of bytes, unsigned. */
-export function fnv1a(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return h >>> 0;
-}
-
 /**
  * The shard an item lives in: FNV-1a 32 of its UTF-8 bytes, mod `shards`.
  * Computed from the string without allocating.
@@ -172,35 +169,7 @@ export function fnv1a(bytes: Uint8Array): number {
  * @example shardOf('sku-1', 16) // an integer in [0, 16)
  */
 export function shardOf(itemId: string, shards: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < itemId.length; i++) {
-    let c = itemId.charCodeAt(i);
-    if (c < 0x80) {
-      h = Math.imul(h ^ c, 0x01000193);
-      continue;
-    }
-    if (c >= 0xd800 && c < 0xdc00 && i + 1 < itemId.length) {
-      const d = itemId.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d < 0xe000) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
-    if (c >= 0xd800 && c < 0xe000) c = 0xfffd; // lone surrogate: what TextEncoder writes
-    if (c < 0x800) {
-      h = Math.imul(h ^ (0xc0 | (c >> 6)), 0x01000193);
-    } else {
-      if (c < 0x10000) {
-        h = Math.imul(h ^ (0xe0 | (c >> 12)), 0x01000193);
-      } else {
-        h = Math.imul(h ^ (0xf0 | (c >> 18)), 0x01000193);
-        h = Math.imul(h ^ (0x80 | ((c >> 12) & 0x3f)), 0x01000193);
-      }
-      h = Math.imul(h ^ (0x80 | ((c >> 6) & 0x3f)), 0x01000193);
-    }
-    h = Math.imul(h ^ (0x80 | (c & 0x3f)), 0x01000193);
-  }
-  return (h >>> 0) % shards;
+  return fnv1aUtf8(itemId) % shards;
 }
 
 function hex8(n: number): string {
