@@ -5,6 +5,7 @@
  * Dependency-free on purpose: the lowest layer, importable from the browser,
  * the Worker and Node alike.
  */
+import { utf8Length } from './utf8Length';
 
 /**
  * Every event type, in the order of their numeric codes in typed arrays and
@@ -70,12 +71,13 @@ const int = (min: number, max: number): Rule => [
   (v) => Number.isInteger(v) && v >= min && v <= max,
   `an integer from ${min} to ${max}`,
 ];
-const TEXT = text(MAX_TEXT_LENGTH);
-const ID = text(MAX_ID_LENGTH);
+// Pure: a bundle that only needs the lists above leaves the rules out.
+const TEXT = /* @__PURE__ */ text(MAX_TEXT_LENGTH);
+const ID = /* @__PURE__ */ text(MAX_ID_LENGTH);
 /** The fields of a line item, in the order they are checked. */
 const LINE: Record<string, Rule> = {
   itemId: TEXT,
-  quantity: int(1, MAX_QUANTITY),
+  quantity: /* @__PURE__ */ int(1, MAX_QUANTITY),
   price: [isAmount, 'a finite number >= 0'],
 };
 /** The fields of an event a page may give besides `type`, in the order they are checked. */
@@ -84,9 +86,9 @@ const INPUT: Record<string, Rule> = {
   currency: [isCurrency, 'an ISO 4217 code'],
   query: TEXT,
   rec: TEXT,
-  pos: int(0, MAX_POS),
+  pos: /* @__PURE__ */ int(0, MAX_POS),
   ts: [(v) => isAmount(v) && v > 0 && v < MAX_TS, 'a time in ms since 1970, before 2100'],
-  scenario: [(v) => SCENARIOS.includes(v), `one of ${SCENARIOS.join(', ')}`],
+  scenario: [(v) => SCENARIOS.includes(v), `one of ${/* @__PURE__ */ SCENARIOS.join(', ')}`],
   widget: ID,
   items: [
     (v) => Array.isArray(v) && v.length > 0 && v.length <= MAX_LINES,
@@ -100,14 +102,7 @@ const ENVELOPE: Record<string, Rule> = {
   visitor: ID,
   group: [(v) => v === 'treatment' || v === 'holdout', 'treatment or holdout'],
 };
-/** The wire form's fields, in the order the collector writes them. */
-const WIRE: Record<string, Rule> = Object.fromEntries(
-  ['id', 'ts', 'session', 'itemId', 'items', 'quantity', 'price', 'currency', 'query', 'rec']
-    .concat(['widget', 'visitor', 'pos', 'group', 'scenario'])
-    .map((k) => [k, INPUT[k] ?? ENVELOPE[k]]),
-);
-/** Fields the size limit does not count: the SDK sets them, the page cannot grow them. */
-const UNCOUNTED = new Set(['ts', ...Object.keys(ENVELOPE)]);
+const WIRE: Record<string, Rule> = { ...INPUT, ...ENVELOPE };
 
 /**
  * Why {@link checkEvent} refused an event. `field` is the field at fault
@@ -135,24 +130,9 @@ const refuse = (field: string, error: string, value?: unknown, rule?: string): S
 const broken = (field: string, rule: string, value: unknown) =>
   refuse(field, `${field} must be ${rule}`, value, rule);
 
-/** UTF-8 length of a string, counting a lone surrogate as the 3 bytes of U+FFFD. */
-export function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c < 0xdc00 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 2; // a pair: 4 bytes for 2 code units
-      i++;
-    } else n += 2;
-  }
-  return n;
-}
-
 /**
  * Copies the fields of `rules` that `o` has into `out` (null counts as
- * absent, except for `required`), stopping at the first bad one. Own keys of
+ * absent, except for the `required` ones), stopping at the first bad one. Own keys of
  * the rules only: a page may have added enumerable properties to
  * `Object.prototype`.
  */
@@ -161,11 +141,11 @@ function pick(
   rules: Record<string, Rule>,
   at: string,
   out: Record<string, unknown>,
-  required?: string,
+  required: string[],
 ): SchemaError | undefined {
   for (const k of Object.keys(rules)) {
     const v = o[k];
-    if (v == null && k !== required) continue;
+    if (v == null && !required.includes(k)) continue;
     if (!rules[k][0](v)) return broken(at + k, rules[k][1], v);
     out[k] = v;
   }
@@ -202,16 +182,14 @@ const isObject = (v: unknown): v is object => !!v && typeof v === 'object' && !A
 export function checkEvent(value: unknown, wire = false): SchemaResult {
   if (!isObject(value)) return refuse('event', 'event must be an object', value, 'an object');
   const o = value as Any;
-  // `id` and `type` first: the collector writes fields in this order.
-  const out: Record<string, unknown> = wire ? { id: o.id, type: o.type } : { type: o.type };
-  const bad = pick(o, wire ? WIRE : INPUT, '', out);
+  // The envelope first: the collector writes fields in this order.
+  const out: Record<string, unknown> = wire
+    ? { id: o.id, type: o.type, ts: o.ts, session: o.session }
+    : { type: o.type };
+  const bad = wire ? pick(o, WIRE, '', out, ['id', 'ts', 'session']) : pick(o, INPUT, '', out, []);
   if (bad) return bad;
   const type = o.type;
   if (!EVENT_TYPES.includes(type)) return broken('type', `one of ${EVENT_TYPES.join(', ')}`, type);
-  if (wire) {
-    for (const k of ['id', 'session', 'ts'])
-      if (out[k] == null) return broken(k, k === 'ts' ? INPUT.ts[1] : ID[1], o[k]);
-  }
   if (out.currency) out.currency = (out.currency as string).toUpperCase();
   if (out.items) {
     const lines: object[] = [];
@@ -221,7 +199,7 @@ export function checkEvent(value: unknown, wire = false): SchemaResult {
       const at = `items[${i}]`;
       if (!isObject(l)) return broken(at, 'an object', l);
       const line: Record<string, unknown> = {};
-      const badLine = pick(l, LINE, at + '.', line, 'itemId');
+      const badLine = pick(l, LINE, at + '.', line, ['itemId']);
       if (badLine) return badLine;
       lines.push(line);
     }
@@ -234,9 +212,11 @@ export function checkEvent(value: unknown, wire = false): SchemaResult {
       type === 'search' ? 'query' : 'itemId',
       `event "${type}" needs ${type === 'search' ? 'a query' : multi ? 'an itemId or items' : 'an itemId'}`,
     );
-  const counted: Record<string, unknown> = {};
-  for (const k in out) if (!UNCOUNTED.has(k)) counted[k] = out[k];
-  const bytes = utf8Length(JSON.stringify(counted));
+  // What the SDK sets does not count: the page cannot grow it (JSON leaves undefined out).
+  const none = undefined;
+  const bytes = utf8Length(
+    JSON.stringify({ ...out, id: none, session: none, visitor: none, group: none, ts: none }),
+  );
   if (bytes > MAX_EVENT_BYTES)
     return refuse('event', `event is larger than ${MAX_EVENT_BYTES} bytes (${bytes})`, bytes);
   return { ok: true, event: out };

@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateEvent as collectorValidate } from '../../src/metrics/validateEvent';
-import {
-  EVENT_TYPES,
-  MAX_EVENT_BYTES,
-  MAX_TS,
-  SCENARIOS,
-  utf8Length,
-} from '../../src/shared/eventSchema';
+import { EVENT_TYPES, MAX_EVENT_BYTES, MAX_TS, SCENARIOS } from '../../src/shared/eventSchema';
+import { utf8Length } from '../../src/shared/utf8Length';
 import { isValidEvent } from '../../src/store/isValidEvent';
 import { validateEvent as trackerValidate } from '../../src/track/validateEvent';
 import { fuzzRuns } from '../fuzzRuns';
