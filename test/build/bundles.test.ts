@@ -89,7 +89,8 @@ describe('built bundles', () => {
       { encoding: 'utf8' },
     );
     expect(out).toBe('');
-  });
+    // A child tsc: seconds of CPU, more on a loaded machine.
+  }, 60_000);
 
   it('the bundles contain no eval, Function constructor or HTML sinks (RELIABILITY 21)', () => {
     const forbidden =
