@@ -10,10 +10,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { LikewiseError } from '../errors';
 import { validateEvent } from '../metrics/validateEvent';
 import type { LikewiseEvent } from '../types';
+import { defineCommand, integerOption, numberOption, runCommand, UsageError } from './runCommand';
 import type { CliCommand } from './types';
 
 /** Options of {@link createCollector}. */
@@ -439,116 +439,95 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   };
 }
 
-const USAGE = `Usage: likewise collect --out FILE [--port P] [--host H] [--origin URL ...] [--rate N]
-
-A reference collector for the SDK's endpoint option: POST /events (or /collect)
-takes a batch of events and appends them to FILE as NDJSON (fsynced before the
-answer), dropping duplicate ids. GET /health answers {"ok":true}.
-
-  --out FILE      NDJSON file to append to (required)
-  --port P        port, default 8787 (0 = any free port)
-  --host H        interface to bind, default 127.0.0.1 (local only)
-  --origin URL    a browser origin allowed to send (repeat; * allows any)
-  --rate N        requests per second per client IP, default 10 (burst 2 x N)
-  --trust-proxy   behind a reverse proxy: the client is the last address in
-                  X-Forwarded-For (else every visitor shares the proxy's limit)
-`;
+/** `likewise collect`'s option table. */
+export const COLLECT = defineCommand({
+  name: 'collect',
+  summary: 'a reference collector for the SDK endpoint',
+  usage: '--out FILE [options]',
+  description:
+    "A reference collector for the SDK's endpoint option: POST /events (or /collect)\n" +
+    'takes a batch of events and appends them to FILE as NDJSON (fsynced before the\n' +
+    'answer), dropping duplicate ids. GET /health answers {"ok":true}.',
+  options: {
+    out: { type: 'string', value: 'FILE', required: true, help: 'NDJSON file to append to' },
+    port: { type: 'string', value: 'P', help: 'port; 0 picks any free port', default: '8787' },
+    host: {
+      type: 'string',
+      value: 'H',
+      help: 'interface to bind',
+      default: '127.0.0.1, local only',
+    },
+    origin: {
+      type: 'string',
+      value: 'URL',
+      multiple: true,
+      help: 'a browser origin allowed to send (* allows any)',
+    },
+    rate: {
+      type: 'string',
+      value: 'N',
+      help: 'requests per second per client IP (burst 2 x N)',
+      default: '10',
+    },
+    'trust-proxy': {
+      type: 'boolean',
+      help: "behind a reverse proxy: the client is the last address in\nX-Forwarded-For (else every visitor shares the proxy's limit)",
+    },
+  },
+});
 
 /**
  * `likewise collect`: runs {@link createCollector} until SIGINT or SIGTERM,
  * then closes cleanly and resolves 0. Usage errors resolve 2, start failures
  * (port in use, file not writable) 1.
  */
-export const run: CliCommand = async (argv, io) => {
-  let values: {
-    out?: string;
-    port?: string;
-    host?: string;
-    origin?: string[];
-    rate?: string;
-    'trust-proxy'?: boolean;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        out: { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        origin: { type: 'string', multiple: true },
-        rate: { type: 'string' },
-        'trust-proxy': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    io.stderr.write(`likewise collect: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(USAGE);
-    return 0;
-  }
-  const port = values.port === undefined ? 8787 : Number(values.port);
-  const rate = values.rate === undefined ? 10 : Number(values.rate);
-  const badOrigin = values.origin?.find((o) => {
-    try {
-      originOf(o);
-      return false;
-    } catch {
-      return true;
+export const run: CliCommand = (argv, io) =>
+  runCommand(COLLECT, argv, io, async (values) => {
+    const port = integerOption('port', values.port, 8787, 0, 65535);
+    const rate = numberOption('rate', values.rate, 10, { min: 0, exclusive: true });
+    for (const o of values.origin ?? []) {
+      try {
+        originOf(o);
+      } catch {
+        throw new UsageError(`--origin must be like https://shop.example (or *), got ${o}`);
+      }
     }
-  });
-  const problem = !values.out
-    ? '--out FILE is required'
-    : badOrigin !== undefined
-      ? `--origin must be like https://shop.example (or *), got ${badOrigin}`
-      : !Number.isInteger(port) || port < 0 || port > 65535
-        ? `--port must be an integer from 0 to 65535 (got ${values.port})`
-        : !(rate > 0) || !Number.isFinite(rate)
-          ? `--rate must be a number > 0 (got ${values.rate})`
-          : null;
-  if (problem) {
-    io.stderr.write(`likewise collect: ${problem}\n\n${USAGE}`);
-    return 2;
-  }
-  let collector: Collector;
-  try {
-    collector = await createCollector({
-      out: resolve(io.cwd, values.out!),
-      port,
-      host: values.host,
-      origins: values.origin,
-      rate,
-      trustProxy: values['trust-proxy'],
-      onError: (e) => io.stderr.write(`likewise collect: ${(e as Error)?.message ?? String(e)}\n`),
-    });
-  } catch (e) {
-    io.stderr.write(`likewise collect: cannot start: ${(e as Error).message}\n`);
-    return 1;
-  }
-  io.stdout.write(
-    `likewise collect: listening on ${collector.url} (POST /events), appending to ${resolve(io.cwd, values.out!)}` +
-      ` (${collector.size()} events already there)\n`,
-  );
-  if (!values.origin?.length) {
+    const out = resolve(io.cwd, values.out);
+    let collector: Collector;
+    try {
+      collector = await createCollector({
+        out,
+        port,
+        host: values.host,
+        origins: values.origin,
+        rate,
+        trustProxy: values['trust-proxy'],
+        onError: (e) =>
+          io.stderr.write(`likewise collect: ${(e as Error)?.message ?? String(e)}\n`),
+      });
+    } catch (e) {
+      io.stderr.write(`likewise collect: cannot start: ${(e as Error).message}\n`);
+      return 1;
+    }
     io.stdout.write(
-      'likewise collect: no --origin given: browsers on other origins are refused.\n',
+      `likewise collect: listening on ${collector.url} (POST /events), appending to ${out}` +
+        ` (${collector.size()} events already there)\n`,
     );
-  }
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    if (!values.origin?.length) {
+      io.stdout.write(
+        'likewise collect: no --origin given: browsers on other origins are refused.\n',
+      );
+    }
+    await new Promise<void>((done) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        done();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await collector.close();
+    io.stdout.write('likewise collect: stopped.\n');
+    return 0;
   });
-  await collector.close();
-  io.stdout.write('likewise collect: stopped.\n');
-  return 0;
-};

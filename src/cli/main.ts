@@ -4,19 +4,22 @@
  * serves as the script of the CLI's worker threads (see `runWorkerTask`).
  */
 import { readFileSync } from 'node:fs';
-import { run as collect } from './collect';
-import { run as evaluate } from './eval';
-import { run as report } from './report';
+import { COLLECT, run as collect } from './collect';
+import { EVAL, run as evaluate } from './eval';
+import { REPORT, run as report } from './report';
+import { type CommandSpec, commandHelp } from './runCommand';
 import { serveWorkerTask } from './runWorkerTask';
-import { run as train, workerTasks } from './train';
+import { run as train } from './train';
+import { TRAIN } from './train/trainArgs';
 import type { CliCommand, CliIo } from './types';
+import { workerTasks } from './workerTasks';
 
-/** The commands, by name, with a one-line summary for `--help`. */
-export const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
-  train: { run: train, summary: 'build model files (manifest + shards) from an event log' },
-  eval: { run: evaluate, summary: 'measure HR@10 / NDCG@10 / coverage on an event log' },
-  report: { run: report, summary: 'impressions, clicks and conversions per widget' },
-  collect: { run: collect, summary: 'a reference collector for the SDK endpoint' },
+/** The commands, by name, with their option tables (the summary is `likewise --help`'s line). */
+export const COMMANDS: Record<string, { run: CliCommand; spec: CommandSpec }> = {
+  train: { run: train, spec: TRAIN },
+  eval: { run: evaluate, spec: EVAL },
+  report: { run: report, spec: REPORT },
+  collect: { run: collect, spec: COLLECT },
 };
 
 /** The package version, read beside the built or source file. */
@@ -38,14 +41,14 @@ function packageVersion(): string {
 function overview(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   const lines = Object.entries(COMMANDS).map(
-    ([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`,
+    ([name, c]) => `  ${name.padEnd(width)}  ${c.spec.summary}`,
   );
   return `usage: likewise <command> [options]
 
 Commands:
 ${lines.join('\n')}
 
-Run \`likewise <command> --help\` for a command's options.
+Run \`likewise <command> --help\` (or \`likewise help <command>\`) for a command's options.
   --help      this text
   --version   the likewise version
 `;
@@ -66,7 +69,9 @@ export async function main(argv: string[], io: CliIo, version?: string): Promise
     return 2;
   }
   if (command === '--help' || command === '-h' || command === 'help') {
-    io.stdout.write(overview());
+    // `likewise help train` is `likewise train --help`.
+    const named = COMMANDS[rest[0] ?? ''];
+    io.stdout.write(command === 'help' && named ? commandHelp(named.spec) : overview());
     return 0;
   }
   if (command === '--version' || command === '-v') {

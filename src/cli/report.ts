@@ -6,11 +6,11 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { computeLift, type Interval, type LiftResult } from '../metrics/computeLift';
 import { computeReport, type Report, visitorTotals } from '../metrics/computeReport';
 import { validateEvent } from '../metrics/validateEvent';
 import type { LikewiseEvent } from '../types';
+import { defineCommand, numberOption, runCommand, UsageError } from './runCommand';
 import type { CliCommand } from './types';
 
 /** What `likewise report --json` prints. */
@@ -76,18 +76,38 @@ export function buildReport(
   return { report, lift };
 }
 
-const USAGE = `Usage: likewise report --events FILE [--json] [--window-days N] [--currency CODE]
-
-Measures recommendations from a collected NDJSON event log: impressions,
-clicks, CTR, attributed add-to-carts, purchases and revenue per widget,
-scenario and experiment group; and the lift of treatment over holdout on
-conversion rate and revenue per session, with 95% confidence intervals.
-
-  --events FILE     NDJSON of events (from likewise collect), required
-  --json            print JSON instead of tables
-  --window-days N   attribution window after a recommendation click, default 7
-  --currency CODE   currency of revenue, default the most frequent one
-`;
+/** `likewise report`'s option table. */
+export const REPORT = defineCommand({
+  name: 'report',
+  summary: 'impressions, clicks and conversions per widget',
+  usage: '--events FILE [options]',
+  description:
+    'Measures recommendations from a collected NDJSON event log: impressions,\n' +
+    'clicks, CTR, attributed add-to-carts, purchases and revenue per widget,\n' +
+    'scenario and experiment group; and the lift of treatment over holdout on\n' +
+    'conversion rate and revenue per session, with 95% confidence intervals.',
+  options: {
+    events: {
+      type: 'string',
+      value: 'FILE',
+      required: true,
+      help: 'NDJSON of events (from likewise collect)',
+    },
+    json: { type: 'boolean', help: 'print JSON instead of tables' },
+    'window-days': {
+      type: 'string',
+      value: 'N',
+      help: 'attribution window after a recommendation click, in days',
+      default: '7',
+    },
+    currency: {
+      type: 'string',
+      value: 'CODE',
+      help: 'currency of revenue (ISO 4217, like EUR)',
+      default: 'the most frequent one',
+    },
+  },
+});
 
 const num = (x: number, digits = 2) =>
   x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -202,59 +222,23 @@ export function formatReport(out: ReportOutput): string {
  * `likewise report --events FILE [--json] [--window-days N] [--currency CODE]`.
  * Resolves 0, 2 for usage errors, 1 when the file cannot be read.
  */
-export const run: CliCommand = async (argv, io) => {
-  let values: {
-    events?: string;
-    json?: boolean;
-    'window-days'?: string;
-    currency?: string;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        events: { type: 'string' },
-        json: { type: 'boolean' },
-        'window-days': { type: 'string' },
-        currency: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    io.stderr.write(`likewise report: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(USAGE);
+export const run: CliCommand = (argv, io) =>
+  runCommand(REPORT, argv, io, async (values) => {
+    const windowDays = numberOption('window-days', values['window-days'], 7, { min: 0 });
+    if (values.currency !== undefined && !/^[A-Z]{3}$/.test(values.currency))
+      throw new UsageError(`--currency must be an ISO 4217 code like EUR, got ${values.currency}`);
+    const path = resolve(io.cwd, values.events);
+    let read: { events: LikewiseEvent[]; skipped: number };
+    try {
+      read = await readEventLines(path);
+    } catch (e) {
+      io.stderr.write(`likewise report: cannot read ${path}: ${(e as Error).message}\n`);
+      return 1;
+    }
+    const out: ReportOutput = {
+      skippedLines: read.skipped,
+      ...buildReport(read.events, windowDays, values.currency),
+    };
+    io.stdout.write(values.json ? `${JSON.stringify(out, null, 2)}\n` : formatReport(out));
     return 0;
-  }
-  const windowDays = values['window-days'] === undefined ? 7 : Number(values['window-days']);
-  const problem = !values.events
-    ? '--events FILE is required'
-    : !(windowDays >= 0) || !Number.isFinite(windowDays)
-      ? `--window-days must be a number >= 0 (got ${values['window-days']})`
-      : values.currency !== undefined && !/^[A-Z]{3}$/.test(values.currency)
-        ? `--currency must be an ISO 4217 code like EUR (got ${values.currency})`
-        : null;
-  if (problem) {
-    io.stderr.write(`likewise report: ${problem}\n\n${USAGE}`);
-    return 2;
-  }
-  const path = resolve(io.cwd, values.events!);
-  let read: { events: LikewiseEvent[]; skipped: number };
-  try {
-    read = await readEventLines(path);
-  } catch (e) {
-    io.stderr.write(`likewise report: cannot read ${path}: ${(e as Error).message}\n`);
-    return 1;
-  }
-  const out: ReportOutput = {
-    skippedLines: read.skipped,
-    ...buildReport(read.events, windowDays, values.currency),
-  };
-  io.stdout.write(values.json ? `${JSON.stringify(out, null, 2)}\n` : formatReport(out));
-  return 0;
-};
+  });

@@ -448,7 +448,7 @@ describe('likewise collect (child process)', () => {
     expect(await run(['--port', '1'], io)).toBe(2);
     expect(out.stderr).toContain('likewise collect: --out FILE is required');
     expect(await run(['--out', 'x', '--rate', '0'], io)).toBe(2);
-    expect(out.stderr).toContain('--rate must be a number > 0 (got 0)');
+    expect(out.stderr).toContain('--rate must be a number > 0, got 0');
     expect(await run(['--out', 'x', '--origin', 'shop.example'], io)).toBe(2);
     expect(out.stderr).toContain(
       '--origin must be like https://shop.example (or *), got shop.example',

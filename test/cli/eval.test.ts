@@ -62,8 +62,8 @@ describe('likewise eval', () => {
     for (const [argv, message] of [
       [[], '--events FILE is required'],
       [['--events'], '--events needs a value'],
-      [['--events', 'events.csv', '--k', 'ten'], '--k must be a positive integer, got ten'],
-      [['--events', 'events.csv', '--frobnicate'], 'unknown argument --frobnicate'],
+      [['--events', 'events.csv', '--k', 'ten'], '--k must be an integer >= 1, got ten'],
+      [['--events', 'events.csv', '--frobnicate'], 'unknown option --frobnicate'],
     ] as [string[], string][]) {
       const { out, io: cli } = io();
       expect(await run(argv, cli)).toBe(2);

@@ -49,6 +49,9 @@ describe('likewise (dispatcher)', () => {
     const help = io();
     expect(await main(['train', '--help'], help)).toBe(0);
     expect(help.out()).toContain('usage: likewise train');
+    const named = io();
+    expect(await main(['help', 'train'], named)).toBe(0);
+    expect(named.out()).toBe(help.out());
     const bad = io();
     expect(await main(['train'], bad)).toBe(2);
     expect(bad.err()).toContain('likewise train: --events FILE is required');

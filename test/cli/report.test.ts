@@ -184,7 +184,7 @@ describe('likewise report', () => {
     expect(a.out.stderr).toContain('likewise report: --events FILE is required');
     const b = io();
     expect(await run(['--events', 'x', '--window-days=-3'], b.io)).toBe(2);
-    expect(b.out.stderr).toContain('--window-days must be a number >= 0 (got -3)');
+    expect(b.out.stderr).toContain('--window-days must be a number >= 0, got -3');
     const c = io();
     expect(await run(['--events', 'missing.ndjson'], c.io)).toBe(1);
     expect(c.out.stderr).toContain('likewise report: cannot read');

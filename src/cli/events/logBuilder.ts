@@ -1,0 +1,147 @@
+/**
+ * The rows of an event log as its lines are parsed (by `csvLine` and
+ * `ndjsonLine`): every good line becomes a row, its ids interned from the
+ * bytes in batches; every bad one is counted.
+ */
+import { BATCH, ByteInterner } from './byteInterner';
+import { MAX_ID_BYTES, plausibleTime } from './fieldValues';
+import { type LogLayout, ROLE_ITEM, ROLE_TIME_S, ROLE_TYPE, ROLE_USER } from './logLayout';
+import { type RowRegion, RowSink } from './rowSink';
+
+/** Most users {@link LogBuilder} reserves room for up front. */
+const USER_RESERVE_MAX = 1 << 20;
+
+/** The rows of a log, fed one parsed line at a time by the CSV and NDJSON line parsers. */
+export class LogBuilder {
+  readonly users = new ByteInterner();
+  readonly items = new ByteInterner();
+  readonly rows: RowSink;
+  skipped = 0;
+  readonly columns: Uint8Array;
+  readonly hasTypeColumn: boolean;
+  /** True for the canonical `user,item,timestamp,type` columns: `csvLine` has a fast path. */
+  readonly canonical: boolean;
+
+  constructor(capacity: number, layout: LogLayout, shared: boolean, region?: RowRegion) {
+    this.rows = new RowSink(capacity, shared, region);
+    // Logs have many fewer users than rows; a table for one user per 8 rows
+    // (at most 2^20 users, a 32 MiB table, while the columns are filled)
+    // saves the doublings on big logs.
+    this.users.reserve(Math.min(capacity >>> 3, USER_RESERVE_MAX));
+    this.columns = Uint8Array.from(layout.columns);
+    this.hasTypeColumn = layout.hasTypeColumn;
+    this.canonical =
+      layout.columns.join() === [ROLE_USER, ROLE_ITEM, ROLE_TIME_S, ROLE_TYPE].join();
+  }
+
+  /**
+   * The one row path of every fast reader (CSV and NDJSON): a line whose
+   * user, item, type and time were found in `buf` becomes a row, ids
+   * interned straight from the bytes; a line missing any of them is counted
+   * as skipped, and so is a time that is no plausible date (see
+   * {@link plausibleTime}) or an id over {@link MAX_ID_BYTES}. Ids are
+   * interned only here, once the whole line is known to be good, so a
+   * malformed line never adds a user or an item without rows.
+   */
+  row(
+    buf: Uint8Array,
+    userS: number,
+    userE: number,
+    userH: number,
+    itemS: number,
+    itemE: number,
+    itemH: number,
+    type: number,
+    time: number,
+  ): void {
+    if (
+      userS < 0 ||
+      userE <= userS ||
+      itemS < 0 ||
+      itemE <= itemS ||
+      userE - userS > MAX_ID_BYTES ||
+      itemE - itemS > MAX_ID_BYTES ||
+      type < 0 ||
+      !plausibleTime(time)
+    ) {
+      this.skipped++;
+      return;
+    }
+    if (buf !== this.batchBuf) {
+      this.flush();
+      this.batchBuf = buf;
+    }
+    const b = this.batched;
+    const at = b * 3;
+    const spans = this.batchSpans;
+    spans[at] = userS;
+    spans[at + 1] = userE;
+    spans[at + 2] = userH;
+    spans[BATCH * 3 + at] = itemS;
+    spans[BATCH * 3 + at + 1] = itemE;
+    spans[BATCH * 3 + at + 2] = itemH;
+    this.batchTypes[b] = type;
+    this.batchTimes[b] = time;
+    this.batched = b + 1;
+    if (b + 1 === BATCH) this.flush();
+  }
+
+  /** The buffer the batched rows' ids are in (one per batch). */
+  private batchBuf: Uint8Array | undefined;
+  /** Rows found but not yet interned. */
+  private batched = 0;
+  /** Per batched row: user start, end and hash, then (from BATCH * 3) the item's. */
+  private readonly batchSpans = new Int32Array(BATCH * 6);
+  private readonly batchTypes = new Uint8Array(BATCH);
+  private readonly batchTimes = new Float64Array(BATCH);
+
+  /**
+   * Interns the batched rows' ids and appends the rows, in order. Every
+   * slot the batch will read first is loaded first, in a loop whose
+   * loads do not wait on each other (see {@link ByteInterner}). Called
+   * when the batch is full, before the buffer its ids point into changes,
+   * and before any row that does not go through the batch.
+   */
+  flush(): void {
+    const n = this.batched;
+    if (n === 0) return;
+    const buf = this.batchBuf as Uint8Array;
+    const spans = this.batchSpans;
+    const { users, items, rows } = this;
+    const I = BATCH * 3;
+    let sink = 0;
+    for (let b = 0; b < n; b++)
+      sink += users.touch(spans[b * 3 + 2]) + items.touch(spans[I + b * 3 + 2]);
+    users.sink = sink;
+    rows.ensure(n);
+    const { users: userCol, items: itemCol, types, times } = rows;
+    let r = rows.length;
+    for (let b = 0; b < n; b++) {
+      const u = b * 3;
+      userCol[r] = users.intern(buf, spans[u], spans[u + 1], spans[u + 2]);
+      itemCol[r] = items.intern(buf, spans[I + u], spans[I + u + 1], spans[I + u + 2]);
+      types[r] = this.batchTypes[b];
+      times[r] = this.batchTimes[b];
+      r++;
+    }
+    rows.length = r;
+    this.batched = 0;
+  }
+
+  pushStrings(user: string, item: string, type: number, time: number): void {
+    if (
+      user === '' ||
+      item === '' ||
+      type < 0 ||
+      !plausibleTime(time) ||
+      Buffer.byteLength(user) > MAX_ID_BYTES ||
+      Buffer.byteLength(item) > MAX_ID_BYTES
+    ) {
+      this.skipped++;
+      return;
+    }
+    // Rows and new ids keep file order.
+    this.flush();
+    this.rows.push(this.users.internString(user), this.items.internString(item), type, time);
+  }
+}
