@@ -53,9 +53,14 @@ const configs = [
     plugins: [ts()],
     onwarn,
   },
+  // The same declarations twice: TypeScript reads a `.d.ts` beside an ESM
+  // package as ESM, so `require` consumers (module node16) need a `.d.cts`.
   {
     input: 'src/index.ts',
-    output: { file: 'dist/likewise.d.ts', format: 'es' },
+    output: [
+      { file: 'dist/likewise.d.ts', format: 'es' },
+      { file: 'dist/likewise.d.cts', format: 'es' },
+    ],
     plugins: [dts()],
   },
   // The script-tag core, and beside it what it loads on demand.

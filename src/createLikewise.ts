@@ -89,8 +89,8 @@ export interface LikewiseDeps {
   createStateStore?: TrackerOptions['createStateStore'];
   /** Erases every database of a site (`forget()`, withdrawal); default `deleteSiteData`. */
   deleteSiteData?: TrackerOptions['deleteSiteData'];
-  /** IndexedDB factory for the default stores; default `window.indexedDB`. */
-  indexedDB?: IDBFactory;
+  /** IndexedDB factory for the default stores; default `window.indexedDB`; `null`: none, memory without a report. */
+  indexedDB?: IDBFactory | null;
   /** Clock in ms; default `Date.now`. */
   now?: () => number;
   /** Fresh random id (events, sessions); default 96 bits from `crypto.getRandomValues`. */
@@ -355,8 +355,9 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
   };
   let indexedDB = deps.indexedDB;
   try {
-    // Reading `indexedDB` itself can throw in sandboxed frames.
-    indexedDB ??= win?.indexedDB;
+    // Reading `indexedDB` itself can throw in sandboxed frames. Without a
+    // window (server-side rendering) memory is the expected mode, not a failure.
+    indexedDB ??= win ? win.indexedDB : null;
   } catch {}
   const store = { indexedDB };
   const makeEventStore = deps.createEventStore ?? ((o) => createEventStore(o, store));

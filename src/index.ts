@@ -1,43 +1,39 @@
 // The public API of the npm package: everything a shop imports is listed
 // here, by name. Nothing runs at import.
-import {
-  createLikewise as create,
-  type Likewise,
-  type LikewiseDeps,
-  type LikewiseOptions,
-} from './createLikewise';
+import { createLikewise as create, type Likewise, type LikewiseOptions } from './createLikewise';
 
 /**
  * Creates a likewise instance for one site: tracking, storage,
  * recommendations, widgets and measurement. Nothing is opened or fetched
- * until it is needed, and never before consent.
+ * until it is needed, and never before consent. Where there is no window
+ * (server-side rendering), it works in memory and reports nothing.
  *
  * @param options - see {@link LikewiseOptions}; misuse throws `INVALID_OPTION` at once.
- * @param deps - injectable platform pieces (tests).
  * @example
  * import { createLikewise } from 'likewise';
  * const lw = createLikewise({ site: 'my-shop', catalog: '/catalog.json', model: '/model/manifest.json' });
  * lw.track({ type: 'view', itemId: 'sku-1' });
- * const stop = lw.render(document.querySelector('#recs'), { type: 'similar', itemId: 'sku-1' });
+ * const el = document.querySelector<HTMLElement>('#recs');
+ * if (el) lw.render(el, { type: 'similar', itemId: 'sku-1' }); // returns its cleanup
  */
-export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}): Likewise {
-  return create(options, { loadExtras: () => import('./extras'), ...deps });
+export function createLikewise(options: LikewiseOptions): Likewise {
+  return create(options, { loadExtras: () => import('./extras') });
 }
 
-export type {
-  ConsentState,
-  Likewise,
-  LikewiseContext,
-  LikewiseDeps,
-  LikewiseOptions,
-} from './createLikewise';
+export type { ConsentState, Likewise, LikewiseOptions } from './createLikewise';
 export type { BuildOptions, Similarity } from './engine/buildNeighbours';
 export { buildNeighbours, mergeNeighbours } from './engine/buildNeighbours';
 export type { PopularityOptions } from './engine/buildPopularity';
 export { buildPopularity } from './engine/buildPopularity';
 export type { DenseSimilarityOptions } from './engine/denseSimilarity';
 export { denseSimilarity } from './engine/denseSimilarity';
-export type { EvaluateOptions, Evaluation, ModelMetrics } from './engine/evaluate';
+export type {
+  EvaluateModel,
+  EvaluateOptions,
+  Evaluation,
+  ModelMetrics,
+  ScoreOptions,
+} from './engine/evaluate';
 export { evaluate } from './engine/evaluate';
 export { eventsToLog } from './engine/eventsToLog';
 export { localNeighbourSource } from './engine/localNeighbourSource';
@@ -53,12 +49,22 @@ export {
   visitorState,
 } from './engine/recommend';
 export type { InteractionLog, Neighbours } from './engine/types';
+export type { UserItemMatrixOptions } from './engine/userItemMatrix';
 export type { LikewiseErrorCode } from './errors';
 export { isLikewiseError, LikewiseError } from './errors';
 export type { ExperimentOptions } from './metrics/assignGroup';
-export type { Profile } from './metrics/computeProfile';
-export type { Report } from './metrics/computeReport';
+export type {
+  Affinity,
+  BehaviourSegment,
+  Pace,
+  PriceBand,
+  PriceProfile,
+  Profile,
+} from './metrics/computeProfile';
+export type { GroupTotals, Report, ReportGroup, WidgetStats } from './metrics/computeReport';
 export type { RecommendRequest } from './model/createRecommender';
+export type { StorageMode } from './store/types';
+export type { AutoTrackOptions, Tracks } from './track/autoTrack';
 export { autoTrack } from './track/autoTrack';
 export type {
   CatalogItem,
@@ -71,6 +77,12 @@ export type {
   Scenario,
   TrackInput,
 } from './types';
-export type { RenderOptions } from './widgets/render';
+export type {
+  RenderDeps,
+  RenderOptions,
+  RenderPart,
+  RenderRequest,
+  RenderTranslations,
+} from './widgets/render';
 export { render } from './widgets/render';
 export { safeUrl } from './widgets/safeUrl';

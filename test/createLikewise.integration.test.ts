@@ -5,7 +5,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLikewise, type LikewiseOptions } from '../src/createLikewise';
 import type { LikewiseError } from '../src/errors';
-import { failOnUnhandled } from './track/fakeStores';
+import { failOnUnhandled } from './support/fakeStores';
 
 failOnUnhandled();
 // A denial is remembered in localStorage (one per site): each test starts as a new visitor.

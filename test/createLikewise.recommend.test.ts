@@ -1,15 +1,17 @@
-// The integration layer end to end, through the public entry (src/index.ts, so
-// the on-demand parts load through its real dynamic import): fake-indexeddb,
-// a fake fetch serving the tiny shop's catalogue and a real encoded model
-// (test/model/fixtures.ts), and a controllable IntersectionObserver.
+// The integration layer end to end, with the loader the public entry gives it
+// (test/support/withExtras.ts: the on-demand parts load through a real dynamic
+// import): fake-indexeddb, a fake fetch serving the tiny shop's catalogue and a
+// real encoded model (test/model/fixtures.ts), and a controllable
+// IntersectionObserver.
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLikewise, type Likewise, type LikewiseOptions } from '../src/createLikewise';
 import type { LikewiseError } from '../src/errors';
-import { createLikewise, type Likewise, type LikewiseOptions } from '../src/index';
 import type { LikewiseEvent, Recommendation } from '../src/types';
 import { catalogItems, serve, tinyModel } from './model/fixtures';
-import { failOnUnhandled, setHtml } from './track/fakeStores';
-import { FakeIntersectionObserver, FakeIO } from './widgets/fakes';
+import { failOnUnhandled, setHtml } from './support/fakeStores';
+import { FakeIntersectionObserver, FakeIO } from './support/widgetFakes';
+import { withExtras } from './support/withExtras';
 
 failOnUnhandled();
 
@@ -38,13 +40,13 @@ function setup(options: Partial<LikewiseOptions> = {}, routes: Record<string, un
       onError: (e) => errors.push(e),
       ...options,
     },
-    {
+    withExtras({
       indexedDB: factory,
       fetch: server.fetch,
       IntersectionObserver: FakeIO,
       // One second between events: one session, and a strict time order.
       now: () => (clock += 1000),
-    },
+    }),
   );
   running.push(lw);
   return { lw, errors, server, factory };
@@ -362,7 +364,7 @@ describe('createLikewise: experiment', () => {
     await lw.track({ type: 'view', itemId: 'd' });
     const reload = createLikewise(
       { site: 'shop', onError: (e) => errors.push(e) },
-      { indexedDB: factory },
+      withExtras({ indexedDB: factory }),
     );
     running.push(reload);
     const stored = await reload.events();

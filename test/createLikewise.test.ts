@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLikewise, type LikewiseDeps, type LikewiseOptions } from '../src/createLikewise';
 import { isLikewiseError, type LikewiseError } from '../src/errors';
 import type { LikewiseEvent } from '../src/types';
-import { counterIds, createFakeDisk, type FakeDisk, failOnUnhandled } from './track/fakeStores';
+import { counterIds, createFakeDisk, type FakeDisk, failOnUnhandled } from './support/fakeStores';
 
 failOnUnhandled();
 // A denial is remembered in localStorage (one per site): each test starts as a new visitor.

@@ -1,14 +1,15 @@
-// The on-demand parts (src/extras.ts) through the public entry, over
+// The on-demand parts (src/extras.ts) loaded as the public entry loads them, over
 // fake-indexeddb; and the seam createLikewise uses to hand them its state.
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LikewiseCore } from '../src/createLikewise';
+import { createLikewise, type Likewise, type LikewiseOptions } from '../src/createLikewise';
 import type { LikewiseError } from '../src/errors';
 import { identify } from '../src/extras';
-import { createLikewise, type Likewise, type LikewiseOptions } from '../src/index';
 import type { CatalogItem } from '../src/types';
-import { failOnUnhandled } from './track/fakeStores';
-import { deferred, FakeIO } from './widgets/fakes';
+import { failOnUnhandled } from './support/fakeStores';
+import { deferred, FakeIO } from './support/widgetFakes';
+import { withExtras } from './support/withExtras';
 
 failOnUnhandled();
 
@@ -35,7 +36,12 @@ function setup(options: Partial<LikewiseOptions> = {}, fetch?: typeof globalThis
   let clock = 1_700_000_000_000;
   const lw = createLikewise(
     { site: 'shop', catalog: CATALOG, onError: (e) => errors.push(e), ...options },
-    { indexedDB: factory, IntersectionObserver: FakeIO, fetch, now: () => (clock += 1000) },
+    withExtras({
+      indexedDB: factory,
+      IntersectionObserver: FakeIO,
+      fetch,
+      now: () => (clock += 1000),
+    }),
   );
   running.push(lw);
   return { lw, errors, factory };

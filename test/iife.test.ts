@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LikewiseGlobal } from '../src/track/startScriptTag';
-import { failOnUnhandled } from './track/fakeStores';
+import { failOnUnhandled } from './support/fakeStores';
 
 failOnUnhandled();
 

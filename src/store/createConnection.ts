@@ -90,8 +90,12 @@ const memoryStore = (m: Map<string, unknown>) => {
 
 /** Injected platform dependencies of the stores. */
 export interface StoreDeps {
-  /** IndexedDB factory. Default: the global `indexedDB`. */
-  indexedDB?: IDBFactory;
+  /**
+   * IndexedDB factory. Default: the global `indexedDB`. `null`: there is none
+   * here by nature (a server rendering the page), so the stores work in memory
+   * from the start and report nothing.
+   */
+  indexedDB?: IDBFactory | null;
   /** Where the event store keeps its unload backup. Default: the global `localStorage`; `null` for none. */
   localStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
 }
@@ -196,7 +200,7 @@ export function createConnection(
   };
   const c: Connection = {
     name,
-    mode: 'indexeddb',
+    mode: factory === null ? 'memory' : 'indexeddb',
     mem,
     report,
     fail: failure(report, name),

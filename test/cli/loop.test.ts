@@ -12,8 +12,9 @@ import { type Collector, createCollector } from '../../src/cli/collect';
 import { run as report } from '../../src/cli/report';
 import { run as train } from '../../src/cli/train';
 import type { CliIo } from '../../src/cli/types';
-import { createLikewise } from '../../src/index';
+import { createLikewise } from '../../src/createLikewise';
 import type { CatalogItem, LikewiseEvent } from '../../src/types';
+import { withExtras } from '../support/withExtras';
 
 let dir: string;
 let out: string;
@@ -45,7 +46,7 @@ function io(cwd: string): CliIo & { out: string[]; err: string[] } {
 function browser(errors: unknown[]) {
   return createLikewise(
     { site: 'shop', endpoint: `${collector.url}/collect`, onError: (e) => errors.push(e) },
-    { indexedDB: new IDBFactory(), fetch: globalThis.fetch },
+    withExtras({ indexedDB: new IDBFactory(), fetch: globalThis.fetch }),
   );
 }
 
@@ -136,7 +137,7 @@ describe('browser -> collector -> model -> browser', () => {
         catalog,
         onError: (e) => errors.push(e),
       },
-      { indexedDB: new IDBFactory(), fetch: modelFetch },
+      withExtras({ indexedDB: new IDBFactory(), fetch: modelFetch }),
     );
     const recs = await lw.recommend({ type: 'similar', itemId: 'A' });
     lw.destroy();

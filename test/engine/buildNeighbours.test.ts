@@ -10,16 +10,10 @@ import { compareIds } from '../../src/engine/compareIds';
 import type { InteractionLog } from '../../src/engine/types';
 import {
   buildUserItemMatrix,
-  collapseUsers,
-  coOccurringPairs,
   countedTypesOf,
-  draftUserItemMatrix,
-  finishUserItemMatrix,
   gatherUserRows,
   groupRowsByUser,
   planUserRows,
-  splitUsers,
-  timeLayout,
 } from '../../src/engine/userItemMatrix';
 import { isLikewiseError } from '../../src/errors';
 import { listsOf, logOf, type Row, WORKED } from './fixtures';
@@ -391,60 +385,5 @@ describe('shared builds (one grouping, one plan, row chunks)', () => {
   it('regroups when the given grouping counted other event types', () => {
     const rows = groupRowsByUser(log, countedTypesOf({ types: ['purchase'] }));
     expect(buildNeighbours(log, { k: 5 }, rows)).toEqual(buildNeighbours(log, { k: 5 }));
-  });
-
-  it('groups and collapses users in ranges (one per thread) into the same matrix as one pass', () => {
-    const options = { k: 10, maxItemsPerUser: 5 };
-    const counted = countedTypesOf(options);
-    const whole = gathered(log, counted);
-    const rows = planUserRows(log, counted);
-    const cuts = splitUsers(rows.rowStart, 3);
-    expect(cuts.length).toBe(4);
-    expect(cuts[0]).toBe(0);
-    expect(cuts[3]).toBe(log.userCount);
-    const draft = draftUserItemMatrix(log, options, rows);
-    // Ranges done out of order, as threads would finish them.
-    for (const k of [2, 0, 1]) {
-      gatherUserRows(log, rows, [cuts[k], cuts[k + 1]]);
-      collapseUsers(log, options, rows, draft, [cuts[k], cuts[k + 1]]);
-    }
-    expect(rows).toEqual(whole);
-    const m = finishUserItemMatrix(draft, rows, cuts);
-    expect(m).toEqual(buildUserItemMatrix(log, options));
-    const lists = buildNeighbourRows(planNeighbours(m, log.itemIds, options));
-    expect(lists.indices).toEqual(buildNeighbours(log, options).indices);
-  });
-
-  it('stores whole-second times as Uint32 seconds, exactly, and others as they are', () => {
-    const seconds = { ...log, times: log.times.map((t) => Math.round(t / 1000) * 1000) };
-    const layout = timeLayout(seconds);
-    expect(layout.seconds).toBe(true);
-    const rows = gathered(seconds, countedTypesOf({}));
-    expect(rows.times).toBeInstanceOf(Uint32Array);
-    const counted = countedTypesOf({});
-    const want = Array.from(seconds.times).filter((_, r) => counted[seconds.types[r]] === 1);
-    const base = rows.timeBase ?? 0;
-    const back = Array.from(rows.times ?? [], (t) => base + t * (rows.timeScale ?? 1));
-    expect(back.sort((x, y) => x - y)).toEqual(want.sort((x, y) => x - y));
-    expect(buildPopularity(seconds, { halfLifeDays: 3, now: layout.latest }, rows)).toEqual(
-      buildPopularity(seconds, { halfLifeDays: 3 }),
-    );
-    const ms = { ...log, times: log.times.map((t, r) => Math.round(t / 1000) * 1000 + (r % 2)) };
-    expect(timeLayout(ms).seconds).toBe(false);
-    expect(gathered(ms, countedTypesOf({})).times).toBeInstanceOf(Float64Array);
-  });
-
-  it('takes times for whole seconds exactly when each is a multiple of 1000 ms', () => {
-    const one = (t: number) => timeLayout({ ...log, times: Float64Array.of(t), length: 1 }).seconds;
-    for (const t of [0, 1000, -3000, 1.7e12, 2 ** 53 - 992, 5e18])
-      expect([t, one(t)]).toEqual([t, true]);
-    for (const t of [1, -1, 999.5, 1.7e12 + 1, 2 ** 53 - 991, 2 ** 60, Number.NaN, Infinity])
-      expect([t, one(t)]).toEqual([t, false]);
-  });
-
-  it('counts co-occurring pairs as the sum over users of their item count squared', () => {
-    // Users with 2, 3 and 1 items: 4 + 9 + 1.
-    const m = { userCount: 3, userOffsets: Uint32Array.from([0, 2, 5, 6]) };
-    expect(coOccurringPairs(m)).toBe(14);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LikewiseError } from '../../src/errors';
 import { createCatalog } from '../../src/model/createCatalog';
-import { failOnUnhandled } from '../track/fakeStores';
+import { failOnUnhandled } from '../support/fakeStores';
 import { serve } from './fixtures';
 
 failOnUnhandled();

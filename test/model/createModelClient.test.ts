@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LikewiseError } from '../../src/errors';
 import { createModelClient } from '../../src/model/createModelClient';
 import { createModelService, type ModelService } from '../../src/model/createModelService';
-import { failOnUnhandled } from '../track/fakeStores';
+import { failOnUnhandled } from '../support/fakeStores';
 import { event, serve, tinyModel } from './fixtures';
 
 failOnUnhandled();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLikewiseError } from '../../src/errors';
 import { createModelService } from '../../src/model/createModelService';
-import { failOnUnhandled } from '../track/fakeStores';
+import { failOnUnhandled } from '../support/fakeStores';
 import { event, serve, tinyModel } from './fixtures';
 
 failOnUnhandled();

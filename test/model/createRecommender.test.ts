@@ -13,7 +13,7 @@ import {
 } from '../../src/model/createRecommender';
 import { encodeModel } from '../../src/model/encodeModel';
 import type { CatalogItem, LikewiseEvent, Recommendation } from '../../src/types';
-import { failOnUnhandled } from '../track/fakeStores';
+import { failOnUnhandled } from '../support/fakeStores';
 import { catalogItems, csr, event, serve, tinyModel } from './fixtures';
 
 failOnUnhandled();

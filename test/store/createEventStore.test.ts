@@ -14,7 +14,7 @@ import {
   faultyIndexedDB,
   rawEntries,
   rawPut,
-} from './faultyIndexedDB';
+} from '../support/faultyIndexedDB';
 
 // The real check, counted (a long log is checked a slice per task).
 vi.mock('../../src/store/isValidEvent', async (real) => {

@@ -6,7 +6,7 @@ import {
   failOnUnhandledRejections,
   faultyIndexedDB,
   rawEntries,
-} from './faultyIndexedDB';
+} from '../support/faultyIndexedDB';
 
 failOnUnhandledRejections();
 afterEach(() => {

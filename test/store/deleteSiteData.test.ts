@@ -9,7 +9,7 @@ import {
   failOnUnhandledRejections,
   faultyIndexedDB,
   rawPut,
-} from './faultyIndexedDB';
+} from '../support/faultyIndexedDB';
 
 failOnUnhandledRejections();
 

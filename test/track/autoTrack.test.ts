@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { autoTrack } from '../../src/track/autoTrack';
 import { validateEvent } from '../../src/track/validateEvent';
 import type { CatalogItem, TrackInput } from '../../src/types';
-import { failOnUnhandled, setHtml } from './fakeStores';
+import { failOnUnhandled, setHtml } from '../support/fakeStores';
 
 failOnUnhandled();
 

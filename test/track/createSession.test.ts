@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSession, DEFAULT_SESSION_TIMEOUT, randomId } from '../../src/track/createSession';
-import { counterIds } from './fakeStores';
+import { counterIds } from '../support/fakeStores';
 
 const MIN = 60_000;
 

@@ -4,8 +4,8 @@ import { createEventStore } from '../../src/store/createEventStore';
 import { createStateStore } from '../../src/store/createStateStore';
 import { deleteSiteData } from '../../src/store/deleteSiteData';
 import { createTracker, type TrackerOptions } from '../../src/track/createTracker';
-import { faultyIndexedDB } from '../store/faultyIndexedDB';
-import { counterIds, createFakeDisk, failOnUnhandled } from './fakeStores';
+import { counterIds, createFakeDisk, failOnUnhandled } from '../support/fakeStores';
+import { faultyIndexedDB } from '../support/faultyIndexedDB';
 
 failOnUnhandled();
 

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLikewise } from '../../src/createLikewise';
 import { autoTrack } from '../../src/track/autoTrack';
 import { startScriptTag } from '../../src/track/startScriptTag';
-import { createFakeDisk, failOnUnhandled, setHtml } from './fakeStores';
+import { createFakeDisk, failOnUnhandled, setHtml } from '../support/fakeStores';
 
 failOnUnhandled();
 

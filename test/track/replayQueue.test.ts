@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createLikewise } from '../../src/createLikewise';
 import { isLikewiseError } from '../../src/errors';
 import { replayQueue } from '../../src/track/replayQueue';
-import { createFakeDisk, failOnUnhandled } from './fakeStores';
+import { createFakeDisk, failOnUnhandled } from '../support/fakeStores';
 
 failOnUnhandled();
 

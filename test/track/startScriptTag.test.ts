@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startScriptTag } from '../../src/track/startScriptTag';
-import { createFakeDisk, failOnUnhandled, setHtml } from './fakeStores';
+import { createFakeDisk, failOnUnhandled, setHtml } from '../support/fakeStores';
 
 failOnUnhandled();
 

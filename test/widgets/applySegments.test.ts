@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isLikewiseError } from '../../src/errors';
 import type { Profile } from '../../src/metrics/computeProfile';
 import { applySegments, type SegmentsHandle } from '../../src/widgets/applySegments';
-import { flush } from './fakes';
+import { flush } from '../support/widgetFakes';
 
 function profile(over: Partial<Profile> = {}): Profile {
   return {

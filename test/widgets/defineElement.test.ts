@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineLikewiseElement } from '../../src/widgets/defineElement';
 import type { RenderOptions } from '../../src/widgets/render';
-import { flush } from './fakes';
+import { flush } from '../support/widgetFakes';
 
 afterEach(() => {
   document.body.replaceChildren();

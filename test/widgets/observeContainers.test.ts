@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { observeContainers } from '../../src/widgets/observeContainers';
 import type { RenderOptions } from '../../src/widgets/render';
-import { flush } from './fakes';
+import { flush } from '../support/widgetFakes';
 
 /** Records every render and cleanup per container. */
 function recorder() {

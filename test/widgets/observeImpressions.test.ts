@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { observeImpressions } from '../../src/widgets/observeImpressions';
-import { FakeIntersectionObserver, FakeIO } from './fakes';
+import { FakeIntersectionObserver, FakeIO } from '../support/widgetFakes';
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -6,7 +6,7 @@ import {
   type PrivacyPanelDeps,
   type PrivacySummary,
 } from '../../src/widgets/privacyPanel';
-import { flush } from './fakes';
+import { flush } from '../support/widgetFakes';
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
 

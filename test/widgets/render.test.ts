@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isLikewiseError, LikewiseError } from '../../src/errors';
 import type { Recommendation } from '../../src/types';
 import { type RenderDeps, type RenderOptions, render } from '../../src/widgets/render';
-import { deferred, FakeIntersectionObserver, FakeIO, flush, rec } from './fakes';
+import { deferred, FakeIntersectionObserver, FakeIO, flush, rec } from '../support/widgetFakes';
 
 let container: HTMLElement;
 const cleanups: Array<() => void> = [];

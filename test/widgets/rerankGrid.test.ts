@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type RerankHandle, rerankGrid } from '../../src/widgets/rerankGrid';
-import { flush } from './fakes';
+import { flush } from '../support/widgetFakes';
 
 /** A grid of cards; `'*'` makes a non-item tile (a banner). */
 function grid(ids: string[], attribute = true) {
