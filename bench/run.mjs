@@ -11,6 +11,11 @@ const steps = [
     ['bench/browser.mjs'],
   ],
   ['tracking throughput', ['bench/track.mjs', '5000']],
+  ['collector under a concurrent flood and kill -9 (loopback)', ['bench/collect.mjs']],
+  [
+    'property tests at 10,000 cases each (fast-check)',
+    ['bench/fuzz.mjs', quick ? '1000' : '10000'],
+  ],
   ['recommendation quality and speed vs the reference (ml-100k, Ta-Feng)', ['bench/eval.mjs']],
   ['dense algebra (ml-matrix) against the sparse build, visitor-sized blocks', ['bench/dense.mjs']],
   [

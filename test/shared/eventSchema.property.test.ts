@@ -5,7 +5,7 @@ import { EVENT_TYPES, MAX_EVENT_BYTES, MAX_TS, SCENARIOS } from '../../src/share
 import { utf8Length } from '../../src/shared/utf8Length';
 import { isValidEvent } from '../../src/store/isValidEvent';
 import { validateEvent as trackerValidate } from '../../src/track/validateEvent';
-import { fuzzRuns } from '../fuzzRuns';
+import { fuzzRuns } from '../support/fuzzRuns';
 
 /** Mostly valid values, one in five near a limit or of the wrong type. */
 const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) =>

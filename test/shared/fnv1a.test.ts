@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fnv1a, fnv1aUtf8, fnv1aUtf16 } from '../../src/shared/fnv1a';
-import { fuzzRuns } from '../fuzzRuns';
+import { fuzzRuns } from '../support/fuzzRuns';
 
 describe('fnv1a', () => {
   it('matches the published FNV-1a 32 test vectors', () => {

@@ -667,6 +667,36 @@ describe('createEventStore: unload backup (RELIABILITY 17)', () => {
     expect(saved[0][1].id).toBe('ev-50');
   });
 
+  it('17: the unload copy is at most 64 KB of JSON, however large the events: the newest that fit', () => {
+    const ls = webStorage();
+    const idb = faultyIndexedDB();
+    idb.open = 'hang';
+    const writes: number[] = [];
+    const setItem = ls.setItem.bind(ls);
+    ls.setItem = (k: string, v: string) => {
+      writes.push(new TextEncoder().encode(v).length);
+      setItem(k, v);
+    };
+    // 200 events of about 2 KB (the tracker's limit): about 400 KB unbounded.
+    const big = events(0, 200).map((e) => ({
+      ...e,
+      query: '€'.repeat(250),
+      rec: 'r'.repeat(256),
+      widget: 'w'.repeat(64),
+    }));
+    createEventStore(
+      { site: 'shop', openTimeout: 10 },
+      { indexedDB: idb.factory, localStorage: ls },
+    ).flushNow?.(big);
+    expect(writes.length).toBeGreaterThan(0);
+    for (const bytes of writes) expect(bytes).toBeLessThanOrEqual(65_536);
+    const saved = JSON.parse(ls.m.get(BACKUP)!) as [string, LikewiseEvent][];
+    // The newest ones, in order, as many as fit.
+    expect(saved.map(([, e]) => e.id)).toEqual(big.slice(-saved.length).map((e) => e.id));
+    expect(saved.length).toBeGreaterThan(40);
+    expect(writes.at(-1)).toBeGreaterThan(65_536 - 1_500);
+  });
+
   it('clear() removes the backup with the database', async () => {
     const idb = faultyIndexedDB();
     const ls = webStorage();
