@@ -56,18 +56,6 @@ const BACKUP_MAX = 200;
  */
 export const BACKUP_MAX_BYTES = 65_536;
 
-/** The newest entries whose JSON fits in {@link BACKUP_MAX_BYTES}, at most {@link BACKUP_MAX}, in order. */
-const newestThatFit = (entries: Entry[]): Entry[] => {
-  let bytes = 2; // the brackets
-  let from = entries.length;
-  while (from > 0 && entries.length - from < BACKUP_MAX) {
-    const size = utf8Length(JSON.stringify(entries[from - 1])) + 1; // and its comma
-    if (bytes + size > BACKUP_MAX_BYTES) break;
-    bytes += size;
-    from--;
-  }
-  return entries.slice(from);
-};
 /** Records checked per task when reading the log back. */
 const READ_SLICE = 500;
 
@@ -123,7 +111,10 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
         return /^e:\d+:\d+:\d+:/.test(k) && isValidEvent(e) && k.endsWith(':' + e.id);
       });
       if (edit) {
-        const kept = newestThatFit(edit(entries));
+        let kept = edit(entries).slice(-BACKUP_MAX);
+        // Too big: drop the oldest share that is over, until the newest fit.
+        for (let size: number; (size = utf8Length(JSON.stringify(kept))) > BACKUP_MAX_BYTES; )
+          kept = kept.slice(Math.max(1, Math.ceil(kept.length * (1 - BACKUP_MAX_BYTES / size))));
         if (kept.length) ls?.setItem(c.name, JSON.stringify(kept));
         else ls?.removeItem(c.name);
       }
