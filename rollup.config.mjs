@@ -92,5 +92,18 @@ if (existsSync('src/cli/main.ts')) {
     onwarn,
   });
 }
+// The Node API (`likewise/node`): model files in, recommendations out.
+if (existsSync('src/node.ts')) {
+  configs.push(
+    {
+      input: 'src/node.ts',
+      external: (id) => id.startsWith('node:'),
+      output: { file: 'dist/node.mjs', format: 'es', sourcemap: true },
+      plugins: [ts()],
+      onwarn,
+    },
+    { input: 'src/node.ts', output: { file: 'dist/node.d.ts', format: 'es' }, plugins: [dts()] },
+  );
+}
 
 export default configs;

@@ -1,15 +1,27 @@
 /**
- * `likewise eval --events FILE [--k N] [--json]`: the offline evaluation of
- * EVAL.md on a shop's own log: the SDK's default settings, the reference
- * item-kNN and popularity, side by side.
+ * `likewise eval --events FILE [--k N] [--tune] [--json]`: the offline
+ * evaluation of EVAL.md on a shop's own log: the SDK's default settings, the
+ * reference item-kNN and popularity side by side, and with `--tune` the
+ * configuration the tuner chooses on a validation split of the training part.
  */
 import { resolve } from 'node:path';
 import { DEFAULT_K } from '../engine/buildNeighbours';
-import { DEFAULT_MODEL, type EvaluateModel, evaluate, REFERENCE_MODEL } from '../engine/evaluate';
+import {
+  DEFAULT_MODEL,
+  type EvaluateModel,
+  type ModelMetrics,
+  prepareEvaluation,
+  REFERENCE_MODEL,
+  scoreModel,
+} from '../engine/evaluate';
+import { type ModelConfig, modelOf } from '../engine/tune';
 import { isLikewiseError } from '../errors';
 import { readEvents } from './readEvents';
 import { defineCommand, integerOption, runCommand } from './runCommand';
+import { runTuner } from './runTuner';
 import type { CliCommand } from './types';
+
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** `likewise eval`'s option table. */
 export const EVAL = defineCommand({
@@ -19,7 +31,7 @@ export const EVAL = defineCommand({
   description:
     "Measures the SDK's default model, the reference item-kNN and popularity on an\n" +
     "event log (leave-last-out: each user's last item is hidden and ranked), as in\n" +
-    'EVAL.md: hit rate, NDCG and catalogue coverage at 10.',
+    'docs/evaluation.md: hit rate, NDCG and catalogue coverage at 10.',
   options: {
     events: {
       type: 'string',
@@ -34,6 +46,10 @@ export const EVAL = defineCommand({
       default: String(
         DEFAULT_MODEL.kind === 'neighbours' ? (DEFAULT_MODEL.build.k ?? DEFAULT_K) : DEFAULT_K,
       ),
+    },
+    tune: {
+      type: 'boolean',
+      help: 'also choose a configuration on a validation split of the training part\n(each user\'s second-to-last item) and report it as "tuned"; prints every\ncandidate and the winner (to stderr with --json)',
     },
     json: { type: 'boolean', help: 'print JSON instead of a table' },
   },
@@ -60,29 +76,57 @@ export const run: CliCommand = (argv, io) =>
       );
       return 1;
     }
+    let config: ModelConfig | undefined;
+    let tuning: Record<string, number> | undefined;
+    if (values.tune) {
+      // With --json the candidates go to stderr: stdout is one JSON object.
+      const tuned = runTuner(log, json ? io.stderr : io.stdout);
+      config = tuned.config;
+      tuning = {
+        candidates: tuned.candidates,
+        ms: round(tuned.ms, 0),
+        cpuMs: round(tuned.cpuMs, 0),
+      };
+    }
     const base = DEFAULT_MODEL as Extract<EvaluateModel, { kind: 'neighbours' }>;
     const defaultModel: EvaluateModel =
       k === undefined ? base : { ...base, build: { ...base.build, k } };
-    const result = evaluate(log, {
-      models: {
-        default: defaultModel,
-        reference: REFERENCE_MODEL,
-        popularity: { kind: 'popularity' },
-      },
-    });
+    const models: Record<string, EvaluateModel> = {
+      default: defaultModel,
+      reference: REFERENCE_MODEL,
+      popularity: { kind: 'popularity' },
+    };
+    // The tuned model is rebuilt from the whole training part and scored once on the test items.
+    if (config) models.tuned = modelOf(config);
+    const prepared = prepareEvaluation(log);
+    const result = {
+      users: prepared.split.testItems.length,
+      items: prepared.split.catalogueSize,
+      models: {} as Record<string, ModelMetrics>,
+    };
+    for (const [name, model] of Object.entries(models))
+      result.models[name] = scoreModel(prepared, model);
     if (json) {
-      const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
-      const models: Record<string, Record<string, number>> = {};
-      for (const [name, m] of Object.entries(result.models))
-        models[name] = {
+      const out: Record<string, Record<string, unknown>> = {};
+      for (const [name, m] of Object.entries(result.models)) {
+        const figures = {
           hr10: round(m.hr10, 6),
           ndcg10: round(m.ndcg10, 6),
           coverage10: round(m.coverage10, 6),
-          buildMs: round(m.buildMs, 1),
-          scoreMs: round(m.scoreMs, 1),
-          ...(m.pairs === undefined ? {} : { pairs: m.pairs }),
         };
-      io.stdout.write(`${JSON.stringify({ users: result.users, items: result.items, models })}\n`);
+        out[name] =
+          name === 'tuned'
+            ? { ...figures, config }
+            : {
+                ...figures,
+                buildMs: round(m.buildMs, 1),
+                scoreMs: round(m.scoreMs, 1),
+                ...(m.pairs === undefined ? {} : { pairs: m.pairs }),
+              };
+      }
+      io.stdout.write(
+        `${JSON.stringify({ users: result.users, items: result.items, models: out, ...(tuning ? { tuning } : {}) })}\n`,
+      );
       return 0;
     }
     const lines = [

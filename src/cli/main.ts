@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { COLLECT, run as collect } from './collect';
 import { EVAL, run as evaluate } from './eval';
+import { RECOMMEND, run as recommend } from './recommend';
 import { REPORT, run as report } from './report';
 import { type CommandSpec, commandHelp } from './runCommand';
 import { serveWorkerTask } from './runWorkerTask';
@@ -20,6 +21,7 @@ export const COMMANDS: Record<string, { run: CliCommand; spec: CommandSpec }> = 
   eval: { run: evaluate, spec: EVAL },
   report: { run: report, spec: REPORT },
   collect: { run: collect, spec: COLLECT },
+  recommend: { run: recommend, spec: RECOMMEND },
 };
 
 /** The package version, read beside the built or source file. */

@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { BOUGHT_TOGETHER_TYPES } from '../engine/recommend';
+import { describeConfig } from '../engine/tune';
 import type { InteractionLog } from '../engine/types';
 import { isLikewiseError } from '../errors';
 import { encodeModel, type ModelInput, shardLayout } from '../model/encodeModel';
@@ -13,17 +14,19 @@ import { garbageCollector } from './garbageCollector';
 import { progress } from './progress';
 import { type ParsedEventRange, readEvents } from './readEvents';
 import { runCommand } from './runCommand';
+import { runTuner } from './runTuner';
 import { runWorkerTask, workerEntry } from './runWorkerTask';
 import { type Built, buildModel } from './train/buildModel';
 import { encodeShards } from './train/encodeShards';
-import { TRAIN, type TrainArgs, trainArgs } from './train/trainArgs';
+import { TRAIN, type TrainArgs, trainArgs, withConfig } from './train/trainArgs';
 import { listedFiles, writeModel } from './train/writeModel';
 import type { CliCommand, CliIo } from './types';
 
 export const run: CliCommand = (argv, io) =>
   runCommand(TRAIN, argv, io, (values) => train(trainArgs(values), io));
 
-async function train(args: TrainArgs, io: CliIo): Promise<number> {
+async function train(given: TrainArgs, io: CliIo): Promise<number> {
+  let args = given;
   const t0 = performance.now();
   const show = progress(io);
   const entry = args.threads > 1 ? workerEntry() : undefined;
@@ -66,6 +69,10 @@ async function train(args: TrainArgs, io: CliIo): Promise<number> {
     );
     return 1;
   }
+  if (args.tune) {
+    const tuned = runTuner(log, io.stdout);
+    args = withConfig(args, tuned.config);
+  }
   const facts = { events: log.length, skipped: log.skipped, users: log.userCount };
   const input = { log: log as InteractionLog | undefined };
   log = undefined;
@@ -96,6 +103,7 @@ async function train(args: TrainArgs, io: CliIo): Promise<number> {
       togetherK: args.togetherK,
       togetherTypes: [...BOUGHT_TOGETHER_TYPES],
       popularityHalfLifeDays: args.halfLifeDays > 0 ? args.halfLifeDays : undefined,
+      config: args.config,
       stats: {
         events: facts.events,
         skipped: facts.skipped,
@@ -128,7 +136,10 @@ async function train(args: TrainArgs, io: CliIo): Promise<number> {
       `  pairs: ${neighbours.indices.length} similar (k ${args.k}, ${args.similarity}), ${together?.indices.length ?? 0} bought together`,
       `  files: ${encoded.files.length} in ${args.out} (${m.shards} shards, ${allBytes} bytes; ${(shardBytes / Math.max(1, m.items)).toFixed(1)} bytes per item, ${Math.round(shardBytes / m.shards)} bytes per shard)`,
       `  seconds: ${s(t3 - t0)} (read ${s(t1 - t0)}, build ${s(t2 - t1)}, write ${s(t3 - t2)})`,
-      `  similar build: ${pairs} co-occurring pairs (sum over users of items squared, after the cap) in ${s(similarMs)} s, ${((similarMs * 1e6) / Math.max(1, pairs)).toFixed(1)} ns per pair`,
+      `  similar build: ${pairs} ${args.similarity === 'sequence' ? `pairs within the window (${args.window} steps, both ways)` : 'co-occurring pairs (sum over users of items squared, after the cap)'} in ${s(similarMs)} s, ${((similarMs * 1e6) / Math.max(1, pairs)).toFixed(1)} ns per pair`,
+      ...(args.config
+        ? [`  tuned: ${describeConfig(args.config)} (recorded in manifest.json)`]
+        : []),
       '',
     ].join('\n'),
   );

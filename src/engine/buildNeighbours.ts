@@ -15,9 +15,13 @@ import {
   type UserItemMatrixOptions,
   type UserRows,
 } from './userItemMatrix';
+import { type UserSequences, userSequences } from './userSequences';
 
 /** The item-item similarity measures. */
-export type Similarity = 'cosine' | 'jaccard' | 'conditional';
+export type Similarity = 'cosine' | 'jaccard' | 'conditional' | 'sequence';
+
+/** Every {@link Similarity}, in the order messages list them. */
+export const SIMILARITIES: readonly Similarity[] = ['cosine', 'jaccard', 'conditional', 'sequence'];
 
 /** Options of {@link buildNeighbours}. */
 export interface BuildOptions extends UserItemMatrixOptions {
@@ -27,8 +31,17 @@ export interface BuildOptions extends UserItemMatrixOptions {
    * number of users and this is c_ij / sqrt(n_i · n_j) at alpha 0.5).
    * `jaccard`: c_ij / (|i|² + |j|² - c_ij). `conditional`: c_ij / (|i|² · |j|^(2·alpha)),
    * P(j | i) damped for popular j (Deshpande & Karypis).
+   * `sequence`: order-aware co-occurrence. In each user's sequence of items
+   * (oldest first, see `userSequences`), an item j met `d` <= `window` steps
+   * after i adds `value_i · value_j / d` to c_ij, and one met `d` steps before
+   * i adds `backward` times that; then normalised as cosine (by the items'
+   * norms, with `alpha`). So "viewed next" counts most, and far apart little.
    */
   similarity?: Similarity;
+  /** `sequence`: how many steps apart two items still count. Default 10. */
+  window?: number;
+  /** `sequence`: weight of an item met before i against one met after. In [0, 1]; default 0.5. */
+  backward?: number;
   /** Asymmetry: default 0.5 for cosine (symmetric), 0 for conditional. In [0, 1]. */
   alpha?: number;
   /** Multiply each similarity by n / (n + shrinkage), n = users who have both items. Default 0. */
@@ -63,17 +76,27 @@ const FILTER_MARGIN = 3;
 /** The neighbourhood size used when `k` is not given. */
 export const DEFAULT_K = 50;
 
+/** The sequence window used when `window` is not given. */
+export const DEFAULT_WINDOW = 10;
+/** The backward weight used when `backward` is not given. */
+export const DEFAULT_BACKWARD = 0.5;
+
 function checkOptions(options: BuildOptions, itemCount: number): void {
-  const { similarity, alpha, shrinkage, k, rows } = options;
-  if (
-    similarity !== undefined &&
-    similarity !== 'cosine' &&
-    similarity !== 'jaccard' &&
-    similarity !== 'conditional'
-  )
+  const { similarity, alpha, shrinkage, k, rows, window, backward } = options;
+  if (similarity !== undefined && !SIMILARITIES.includes(similarity))
     throw new LikewiseError(
       'INVALID_OPTION',
-      `similarity must be 'cosine', 'jaccard' or 'conditional', got ${String(similarity)}`,
+      `similarity must be 'cosine', 'jaccard', 'conditional' or 'sequence', got ${String(similarity)}`,
+    );
+  if (window !== undefined && !(Number.isInteger(window) && window >= 1 && window <= 1000))
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      `window must be an integer from 1 to 1000, got ${String(window)}`,
+    );
+  if (backward !== undefined && !(backward >= 0 && backward <= 1))
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      `backward must be in [0, 1], got ${String(backward)}`,
     );
   if (alpha !== undefined && !(alpha >= 0 && alpha <= 1))
     throw new LikewiseError('INVALID_OPTION', `alpha must be in [0, 1], got ${String(alpha)}`);
@@ -137,6 +160,28 @@ export interface NeighbourPlan {
   colL: Float64Array;
   /** Tie rank ({@link idRanks}) by label. */
   rankL: Uint32Array;
+  /** `sequence` only: what its row loop reads instead of the user side. */
+  sequence?: SequencePlan;
+}
+
+/**
+ * The sequence side of a plan: every user's sequence as labels in one array,
+ * and for each item where it occurs, with the span of positions within the
+ * window around each occurrence (inside its user's sequence).
+ */
+export interface SequencePlan {
+  /** Label at each position of the concatenated sequences, and its value. */
+  codes: Uint32Array;
+  values: Float32Array;
+  /** Item i's occurrences are `at[occurs[i] .. occurs[i+1])`: positions in `codes`. */
+  occurs: Uint32Array;
+  at: Uint32Array;
+  /** First and one-past-last position each occurrence pairs with. */
+  lo: Uint32Array;
+  hi: Uint32Array;
+  /** Weight of a pair d steps apart, by d: after i, and before i. */
+  forward: Float64Array;
+  before: Float64Array;
 }
 
 /**
@@ -153,9 +198,12 @@ export function planNeighbours(
   options: BuildOptions = {},
   shared = false,
   rank: Uint32Array = idRanks(itemIds),
+  sequences?: UserSequences,
 ): NeighbourPlan {
   const itemCount = itemIds.length;
   checkOptions(options, itemCount);
+  if (options.similarity === 'sequence' && !sequences)
+    throw new LikewiseError('INVALID_INPUT', "similarity 'sequence' needs the users' sequences");
   const alloc = (bytes: number) =>
     shared ? (new SharedArrayBuffer(bytes) as unknown as ArrayBuffer) : new ArrayBuffer(bytes);
   const f64 = (n: number) => new Float64Array(alloc(8 * n));
@@ -183,8 +231,13 @@ export function planNeighbours(
   const rankL = byLabelOf(rank, byLabel, u32(itemCount));
   // One array for the hot loop: each pair's label with its value in the top
   // byte, when the values allow it (one load per pair instead of two).
-  const packed = packable(m, itemCount, shrinkage);
-  const { itemUsers, userOffsets } = m;
+  const sequence = sequences
+    ? planSequence(sequences, label, itemCount, options, alloc)
+    : undefined;
+  const packed = !sequence && packable(m, itemCount, shrinkage);
+  const { itemUsers, userOffsets } = sequence
+    ? { itemUsers: new Uint32Array(0), userOffsets: m.userOffsets }
+    : m;
   let longest = 0;
   for (let u = 0; u < m.userCount; u++)
     longest = Math.max(longest, userOffsets[u + 1] - userOffsets[u]);
@@ -192,8 +245,11 @@ export function planNeighbours(
   const userLengths =
     longest < 1 << 16 ? new Uint16Array(alloc(2 * itemUsers.length)) : u32(itemUsers.length);
   userSpans(itemUsers, userOffsets, userStarts, userLengths);
-  const userCodes = codesOf(userItems, label, packed ? userValues : null, u32(userItems.length));
+  const userCodes = sequence
+    ? new Uint32Array(0)
+    : codesOf(userItems, label, packed ? userValues : null, u32(userItems.length));
   return {
+    sequence,
     itemCount,
     similarity,
     shrinkage,
@@ -237,7 +293,16 @@ export function buildNeighbours(
   rows?: UserRows,
 ): Neighbours {
   checkOptions(options, log.itemIds.length);
-  const plan = planNeighbours(buildUserItemMatrix(log, options, rows), log.itemIds, options);
+  const sequences =
+    options.similarity === 'sequence' ? userSequences(log, options, rows) : undefined;
+  const plan = planNeighbours(
+    buildUserItemMatrix(log, options, rows),
+    log.itemIds,
+    options,
+    false,
+    undefined,
+    sequences,
+  );
   return { itemIds: log.itemIds, ...buildNeighbourRows(plan, options.rows) };
 }
 
@@ -286,9 +351,11 @@ export function buildNeighbourRows(
   for (let i = 0; i < itemCount; i++) {
     offsets[i] = listed;
     if (i < start || i >= end) continue;
-    const nt = packed
-      ? accumulateCodes(plan, i, dots, touched)
-      : accumulateValues(plan, i, acc, hits, touched);
+    const nt = plan.sequence
+      ? accumulateSequence(plan.sequence, i, acc, hits, touched)
+      : packed
+        ? accumulateCodes(plan, i, dots, touched)
+        : accumulateValues(plan, i, acc, hits, touched);
     const nc = scoreCandidates(plan, i, nt, dots, acc, hits, touched, cand);
     const m = filterCandidates(k, nc, cand, kept, best);
     const n = selectRow(k, m < 0 ? nc : m, m < 0 ? cand : kept, hist, selScores, selItems, plan);
@@ -377,6 +444,91 @@ function accumulateValues(
     }
   }
   return nt;
+}
+
+/**
+ * {@link accumulateValues} for the sequence similarity: for each occurrence
+ * of item i, the items within the window after it (forward weights) and
+ * before it (backward weights), times both values.
+ */
+function accumulateSequence(
+  seq: SequencePlan,
+  i: number,
+  acc: Float64Array,
+  hits: Int32Array,
+  touched: Uint32Array,
+): number {
+  const { codes, values, at, lo, hi, forward, before } = seq;
+  let nt = 0;
+  const o1 = seq.occurs[i + 1];
+  for (let o = seq.occurs[i]; o < o1; o++) {
+    const q = at[o];
+    const v = values[q];
+    const a = lo[o];
+    for (let x = q - 1; x >= a; x--) {
+      const j = codes[x];
+      const h = hits[j];
+      hits[j] = h + 1;
+      acc[j] += v * values[x] * before[q - x];
+      touched[nt] = j;
+      nt += (h - 1) >>> 31;
+    }
+    const b = hi[o];
+    for (let x = q + 1; x < b; x++) {
+      const j = codes[x];
+      const h = hits[j];
+      hits[j] = h + 1;
+      acc[j] += v * values[x] * forward[x - q];
+      touched[nt] = j;
+      nt += (h - 1) >>> 31;
+    }
+  }
+  return nt;
+}
+
+/** The {@link SequencePlan} of users' sequences, items relabelled by `label`. */
+function planSequence(
+  s: UserSequences,
+  label: Uint32Array,
+  itemCount: number,
+  options: BuildOptions,
+  alloc: (bytes: number) => ArrayBuffer,
+): SequencePlan {
+  const window = options.window ?? DEFAULT_WINDOW;
+  const back = options.backward ?? DEFAULT_BACKWARD;
+  const n = s.items.length;
+  const codes = new Uint32Array(alloc(4 * n));
+  const values = new Float32Array(alloc(4 * n));
+  values.set(s.values);
+  const occurs = new Uint32Array(alloc(4 * (itemCount + 1)));
+  for (let q = 0; q < n; q++) {
+    codes[q] = label[s.items[q]];
+    occurs[s.items[q] + 1]++;
+  }
+  for (let i = 0; i < itemCount; i++) occurs[i + 1] += occurs[i];
+  const next = occurs.slice(0, itemCount);
+  const at = new Uint32Array(alloc(4 * n));
+  const lo = new Uint32Array(alloc(4 * n));
+  const hi = new Uint32Array(alloc(4 * n));
+  const users = s.offsets.length - 1;
+  for (let u = 0; u < users; u++) {
+    const q0 = s.offsets[u];
+    const q1 = s.offsets[u + 1];
+    for (let q = q0; q < q1; q++) {
+      const o = next[s.items[q]]++;
+      at[o] = q;
+      // Backward 0: what came before adds nothing, and is not visited.
+      lo[o] = back > 0 ? Math.max(q0, q - window) : q;
+      hi[o] = Math.min(q1, q + window + 1);
+    }
+  }
+  const forward = new Float64Array(window + 1);
+  const before = new Float64Array(window + 1);
+  for (let d = 1; d <= window; d++) {
+    forward[d] = 1 / d;
+    before[d] = back / d;
+  }
+  return { codes, values, occurs, at, lo, hi, forward, before };
 }
 
 /**
@@ -575,7 +727,7 @@ function denominatorFactors(
   colPow: Float64Array,
 ): void {
   for (let i = 0; i < sq.length; i++) {
-    if (similarity === 'cosine') {
+    if (similarity === 'cosine' || similarity === 'sequence') {
       rowPow[i] = sq[i] ** alpha;
       colPow[i] = sq[i] ** (1 - alpha);
     } else if (similarity === 'conditional') {

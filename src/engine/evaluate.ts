@@ -4,7 +4,14 @@
  * metrics and the same tie rules as the reference script, so figures compare.
  */
 import { LikewiseError } from '../errors';
-import { type BuildOptions, buildNeighbourRows, planNeighbours } from './buildNeighbours';
+import type { EventType } from '../types';
+import {
+  type BuildOptions,
+  buildNeighbourRows,
+  DEFAULT_K,
+  DEFAULT_WINDOW,
+  planNeighbours,
+} from './buildNeighbours';
 import { idRanks } from './compareIds';
 import { DEFAULT_RECENCY_HALF_LIFE, recencyWeights } from './historyWeights';
 import { TopK } from './topK';
@@ -15,6 +22,7 @@ import {
   DEFAULT_MAX_ITEMS_PER_USER,
   typeWeights,
 } from './userItemMatrix';
+import { userSequences, windowedPairs } from './userSequences';
 
 /** How a model turns a user's training history into scores. */
 export interface ScoreOptions {
@@ -23,8 +31,10 @@ export interface ScoreOptions {
    * (see `recencyWeights`). Default Infinity (every history item counts 1).
    */
   recencyHalfLife?: number;
-  /** Multiply history items by their event type's weight (default weights). Default false. */
+  /** Multiply history items by their event type's weight (`weights`). Default false. */
   typeWeighted?: boolean;
+  /** The weights of `typeWeighted`; missing types take `DEFAULT_WEIGHTS`. */
+  weights?: Partial<Record<EventType, number>>;
   /**
    * Ranks left over when fewer than N items have a positive score: `id`
    * (ascending item id, the reference) or `popularity` (most training users
@@ -173,7 +183,7 @@ export function splitLeaveLastOut(log: InteractionLog): Split {
 }
 
 /** Per user, the training pairs (CSR), for scoring. */
-interface Histories {
+export interface Histories {
   offsets: Uint32Array;
   items: Uint32Array;
   times: Float64Array;
@@ -211,6 +221,140 @@ function popularityOrder(
   return { order: Uint32Array.from(ids), count };
 }
 
+/** A neighbour build kept for other models of the same build options ({@link scoreModel}). */
+export interface BuiltNeighbours {
+  neighbours: Neighbours;
+  pairs: number;
+  /** The K it was built with. */
+  k: number;
+}
+
+/** The first `k` neighbours of every item's list. */
+function firstK(n: Neighbours, k: number): Neighbours {
+  const offsets = new Uint32Array(n.offsets.length);
+  let total = 0;
+  for (let i = 0; i + 1 < n.offsets.length; i++)
+    total += Math.min(k, n.offsets[i + 1] - n.offsets[i]);
+  const indices = new Uint32Array(total);
+  const scores = new Float32Array(total);
+  let out = 0;
+  for (let i = 0; i + 1 < n.offsets.length; i++) {
+    offsets[i] = out;
+    const a = n.offsets[i];
+    const b = Math.min(n.offsets[i + 1], a + k);
+    indices.set(n.indices.subarray(a, b), out);
+    scores.set(n.scores.subarray(a, b), out);
+    out += b - a;
+  }
+  offsets[n.offsets.length - 1] = out;
+  return { itemIds: n.itemIds, offsets, indices, scores };
+}
+
+/**
+ * A log split and indexed once, so that many models can be scored on it
+ * ({@link scoreModel}): what the tuner reuses across its candidates.
+ */
+export interface PreparedEvaluation {
+  split: Split;
+  topN: number;
+  /** @internal per-user training pairs */
+  histories: Histories;
+  rank: Uint32Array;
+  idOrder: Uint32Array;
+  popularOrder: Uint32Array;
+}
+
+/**
+ * Steps 1-3 of the protocol and the indexes scoring needs.
+ *
+ * @param topN - List length N. Default 10.
+ * @example const prepared = prepareEvaluation(log);
+ */
+export function prepareEvaluation(log: InteractionLog, topN = 10): PreparedEvaluation {
+  if (!(Number.isInteger(topN) && topN >= 1))
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      `topN must be a positive integer, got ${String(topN)}`,
+    );
+  const split = splitLeaveLastOut(log);
+  const h = histories(split.train);
+  const rank = idRanks(log.itemIds);
+  const byId: number[] = [];
+  for (let i = 0; i < rank.length; i++) if (split.inCatalogue[i]) byId.push(i);
+  byId.sort((a, b) => rank[a] - rank[b]);
+  return {
+    split,
+    topN,
+    histories: h,
+    rank,
+    idOrder: Uint32Array.from(byId),
+    popularOrder: popularityOrder(split, h, rank).order,
+  };
+}
+
+/**
+ * Step 4-5 of the protocol for one model on a prepared log. With `built`
+ * (a cache by build options), a model whose build options were seen before
+ * reuses those neighbours (its build time is then 0).
+ *
+ * @param now clock in ms for the timings; default `performance.now`.
+ * @example const m = scoreModel(prepareEvaluation(log), DEFAULT_MODEL);
+ */
+export function scoreModel(
+  prepared: PreparedEvaluation,
+  model: EvaluateModel,
+  now: () => number = () => performance.now(),
+  built?: Map<string, BuiltNeighbours>,
+): ModelMetrics {
+  const { split, histories: h, rank, topN } = prepared;
+  const t0 = now();
+  let lists: Uint32Array;
+  let t1: number;
+  let pairs: number | undefined;
+  if (model.kind === 'popularity') {
+    const order = popularityOrder(split, h, rank).order;
+    t1 = now();
+    lists = scoreByOrder(split, h, order, topN);
+  } else {
+    // The cache is keyed without K: lists are best first, so a smaller K's
+    // lists are the first K of a bigger one's (same scores, same ties).
+    const k = model.build.k ?? DEFAULT_K;
+    const key = JSON.stringify({ ...model.build, k: undefined });
+    let made = built?.get(key);
+    if (!made || made.k < k) {
+      // buildNeighbours' steps, so the pairs are counted on the same matrix.
+      const matrix = buildUserItemMatrix(split.train, model.build);
+      const sequences =
+        model.build.similarity === 'sequence' ? userSequences(split.train, model.build) : undefined;
+      const plan = planNeighbours(matrix, split.train.itemIds, model.build, false, rank, sequences);
+      made = {
+        neighbours: { itemIds: split.train.itemIds, ...buildNeighbourRows(plan, model.build.rows) },
+        pairs: sequences
+          ? windowedPairs(sequences, model.build.window ?? DEFAULT_WINDOW)
+          : coOccurringPairs(matrix),
+        k,
+      };
+      built?.set(key, made);
+    }
+    pairs = made.pairs;
+    t1 = now();
+    const fillOrder = model.score?.fill === 'popularity' ? prepared.popularOrder : prepared.idOrder;
+    lists = scoreByNeighbours(
+      split,
+      h,
+      made.k > k ? firstK(made.neighbours, k) : made.neighbours,
+      rank,
+      fillOrder,
+      topN,
+      model.score ?? {},
+    );
+  }
+  const t2 = now();
+  const out: ModelMetrics = { ...metrics(lists, split, topN), buildMs: t1 - t0, scoreMs: t2 - t1 };
+  if (pairs !== undefined) out.pairs = pairs;
+  return out;
+}
+
 /**
  * Runs the protocol of EVAL.md on `log` for each model and returns HR@N,
  * NDCG@N and Coverage@N (named `hr10` etc. whatever N) with build and
@@ -226,54 +370,19 @@ export function evaluate(
   options: EvaluateOptions = {},
   now: () => number = () => performance.now(),
 ): Evaluation {
-  const topN = options.topN ?? 10;
-  if (!(Number.isInteger(topN) && topN >= 1))
-    throw new LikewiseError(
-      'INVALID_OPTION',
-      `topN must be a positive integer, got ${String(topN)}`,
-    );
+  const prepared = prepareEvaluation(log, options.topN ?? 10);
   const models = options.models ?? {
     default: DEFAULT_MODEL,
     reference: REFERENCE_MODEL,
     popularity: { kind: 'popularity' },
   };
-  const split = splitLeaveLastOut(log);
-  const h = histories(split.train);
-  const rank = idRanks(log.itemIds);
-  const byId: number[] = [];
-  for (let i = 0; i < rank.length; i++) if (split.inCatalogue[i]) byId.push(i);
-  byId.sort((a, b) => rank[a] - rank[b]);
-  const idOrder = Uint32Array.from(byId);
-
   const out: Record<string, ModelMetrics> = {};
-  for (const [name, model] of Object.entries(models)) {
-    const t0 = now();
-    let lists: Uint32Array;
-    let t1: number;
-    let pairs: number | undefined;
-    if (model.kind === 'popularity') {
-      const pop = popularityOrder(split, h, rank);
-      t1 = now();
-      lists = scoreByOrder(split, h, pop.order, topN);
-    } else {
-      // buildNeighbours' steps, so the pairs are counted on the same matrix.
-      const matrix = buildUserItemMatrix(split.train, model.build);
-      pairs = coOccurringPairs(matrix);
-      const plan = planNeighbours(matrix, split.train.itemIds, model.build);
-      const neighbours: Neighbours = {
-        itemIds: split.train.itemIds,
-        ...buildNeighbourRows(plan, model.build.rows),
-      };
-      t1 = now();
-      const fillOrder =
-        model.score?.fill === 'popularity' ? popularityOrder(split, h, rank).order : idOrder;
-      lists = scoreByNeighbours(split, h, neighbours, rank, fillOrder, topN, model.score ?? {});
-    }
-    const t2 = now();
-    out[name] = { ...metrics(lists, split, topN), buildMs: t1 - t0, scoreMs: t2 - t1 };
-    if (pairs !== undefined) out[name].pairs = pairs;
-  }
-  return { users: split.testItems.length, items: split.catalogueSize, models: out };
+  for (const [name, model] of Object.entries(models)) out[name] = scoreModel(prepared, model, now);
+  return {
+    users: prepared.split.testItems.length,
+    items: prepared.split.catalogueSize,
+    models: out,
+  };
 }
 
 /** Every user's top N from one global order, skipping their training items. */
@@ -314,7 +423,7 @@ function scoreByNeighbours(
   const chosen = new Int32Array(itemCount).fill(-1);
   const top = new TopK(topN, rank);
   const halfLife = score.recencyHalfLife ?? Number.POSITIVE_INFINITY;
-  const typeWeight = score.typeWeighted ? typeWeights({}) : undefined;
+  const typeWeight = score.typeWeighted ? typeWeights({ weights: score.weights }) : undefined;
   let maxHistory = 0;
   for (let u = 0; u < userCount; u++)
     maxHistory = Math.max(maxHistory, h.offsets[u + 1] - h.offsets[u]);

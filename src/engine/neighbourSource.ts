@@ -55,12 +55,18 @@ export function neighbourSource(n: Neighbours): NeighbourSource {
 }
 
 /**
- * Blends the shop's model with one learned from the visitor's own events:
- * score = shop + weight * local, best first, ties by id. An item known to
- * only one source keeps that source's list (scaled for local). A blend is
+ * Blends the shop's model with one learned from the visitor's own events,
+ * in proportion to the strength of the local evidence: score = shop +
+ * weight × local × top, where local is the strength of the visitor's
+ * co-views (from 0 towards 1, see `localNeighbourSource`) and top the
+ * item's best shop score (1 when the shop has no list for it). So local
+ * evidence is measured in the shop's own units and adds at most `weight`
+ * times the shop's best neighbour: one browsing path cannot push aside
+ * what thousands of visitors showed, and an item the shop does not know
+ * yet gets the local list alone. Best first, ties by id. A blend is
  * computed once per pair of lists the two sources return.
  *
- * @param weight how much local co-occurrence counts against the shop's; default 0.5.
+ * @param weight how much full-strength local evidence counts against the shop's best neighbour; default 0.5.
  * @example blendSources(shopSource, localNeighbourSource(events), 0.5)
  */
 export function blendSources(
@@ -87,7 +93,8 @@ export function blendSources(
           merged.set(list.ids[x], (merged.get(list.ids[x]) ?? 0) + w * list.scores[x]);
       };
       if (a) add(a, 1);
-      add(b, weight);
+      // In the shop's units: its best score (1 when it has no list).
+      add(b, weight * (a?.scores[0] || 1));
       merged.delete(itemId);
       const entries = [...merged].sort((p, q) => q[1] - p[1] || compareIds(p[0], q[0]));
       const list = {

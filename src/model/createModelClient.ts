@@ -101,5 +101,6 @@ export function createModelClient(options: ModelClientOptions): ModelService {
     lists: (ids) => call('lists', ids),
     popularity: () => call('popularity'),
     train: (events) => call('train', events),
+    config: () => call('config'),
   };
 }

@@ -5,6 +5,7 @@
  * the main thread; either way it answers in plain, transferable data.
  */
 import { localNeighbourSource } from '../engine/localNeighbourSource';
+import type { ModelConfig } from '../engine/tune';
 import { LikewiseError } from '../errors';
 import type { LikewiseEvent } from '../types';
 import { createModelLoader } from './createModelLoader';
@@ -20,6 +21,8 @@ export interface ModelService {
   popularity(): Promise<[string[], number[]]>;
   /** Neighbours learned from the visitor's own sessions, for every item in them. */
   train(events: LikewiseEvent[]): Promise<WireLists>;
+  /** The configuration the model was tuned with (`train --tune`), if any. */
+  config(): Promise<ModelConfig | undefined>;
 }
 
 type List = { ids: readonly string[]; scores: ArrayLike<number> };
@@ -53,6 +56,7 @@ export function createModelService(
         together: wire(itemIds, (id) => source?.together.neighbours(id)),
       };
     },
+    config: async () => (await loader?.manifest())?.config,
     popularity: async () => pair((await loader?.popularity()) ?? { ids: [], scores: [] }),
     async train(events) {
       if (!Array.isArray(events))

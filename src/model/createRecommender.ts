@@ -18,6 +18,7 @@ import {
   trending,
   visitorState,
 } from '../engine/recommend';
+import type { ModelConfig } from '../engine/tune';
 import { DEFAULT_WEIGHTS } from '../engine/userItemMatrix';
 import { LikewiseError } from '../errors';
 import { SCENARIOS as SCENARIO_LIST } from '../shared/eventSchema';
@@ -44,7 +45,7 @@ export const SCENARIOS: readonly Scenario[] = SCENARIO_LIST;
  * per step back (the engine's default), so items further back add under
  * 0.1 % while each would cost a shard download.
  */
-const FOR_YOU_ANCHORS = 12;
+export const FOR_YOU_ANCHORS = 12;
 
 const EMPTY: RankedList = { ids: [], scores: [] };
 
@@ -168,6 +169,8 @@ export function createRecommender(
   options: RecommenderOptions = {},
 ): Recommender {
   let popularity: Promise<RankedList> | undefined;
+  // The tuned history settings (train --tune), read once; none on failure.
+  let tuned: Promise<ModelConfig | undefined> | undefined;
   // The shop's [similar, together] lists of each item a request named
   // (none: the model has no list), one object per list for good.
   let kept = new Map<string, (RankedList | undefined)[]>();
@@ -195,6 +198,11 @@ export function createRecommender(
       },
     );
     return popularity;
+  };
+
+  const tunedConfig = () => {
+    tuned ??= service.config().catch(() => undefined);
+    return tuned;
   };
 
   const local = (events: LikewiseEvent[]) => {
@@ -262,13 +270,14 @@ export function createRecommender(
   ): Promise<Recommendation[]> => {
     const { type, itemId } = request;
     const read = host.events();
-    const [items, events, pop, near] = await Promise.all([
+    const [items, events, pop, near, config] = await Promise.all([
       catalog.load(),
       read,
       popular(),
       type !== 'trending' && type !== 'recently-viewed'
         ? read.then((events) => neighbours(type, itemId, events))
         : undefined,
+      type === 'for-you' ? tunedConfig() : undefined,
     ]);
     const rules: RecommendRules & { currentItemId?: string } = {
       excludePurchased: options.excludePurchased,
@@ -294,7 +303,7 @@ export function createRecommender(
           ? similar(source, itemId!, rules)
           : type === 'bought-together'
             ? boughtTogether(source, anchors, rules)
-            : forYou(source, events, rules);
+            : forYou(source, events, { ...config, ...rules });
     }
     const out: Recommendation[] = [];
     // A custom `isKnown` rule could admit an id the catalogue cannot show: never return it.

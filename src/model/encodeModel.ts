@@ -23,6 +23,7 @@
  * | B | the rest of every id, concatenated, UTF-8 (front coding) |
  * | 2 x n lists | `similar` lists of the n items, then `together` lists: varint count c; if c > 0, float32 row max, c varint id-table indexes, c scores as uint8/uint16 fractions of the row max |
  */
+import type { ModelConfig } from '../engine/tune';
 import { LikewiseError } from '../errors';
 import { fnv1a, fnv1aUtf8 } from '../shared/fnv1a';
 
@@ -75,6 +76,11 @@ export interface Manifest {
   popularity: ManifestPopularity;
   /** Free-form build facts (events, users, pairs...). */
   stats?: Record<string, number>;
+  /**
+   * The configuration `likewise train --tune` chose; the SDK's for-you
+   * scores the visitor's history with its `recencyHalfLife` and `weights`.
+   */
+  config?: ModelConfig;
 }
 
 /** An item's ranked neighbours (best first), the engine's `RankedList` shape. */
@@ -128,6 +134,8 @@ export interface ModelInput {
   /** Recorded in the manifest. */
   popularityHalfLifeDays?: number;
   stats?: Record<string, number>;
+  /** Recorded in the manifest (see {@link Manifest.config}). */
+  config?: ModelConfig;
 }
 
 /** Options of {@link encodeModel}. */
@@ -590,6 +598,7 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
         : {}),
     },
     ...(input.stats ? { stats: input.stats } : {}),
+    ...(input.config ? { config: input.config } : {}),
   };
   files.push({
     name: 'manifest.json',
@@ -662,6 +671,19 @@ export function validateManifest(value: unknown, source: string): Manifest {
   const t = m.together as Record<string, unknown> | null | undefined;
   if (typeof t !== 'object' || t === null || !isCount(t.k) || !Array.isArray(t.types)) {
     throw bad('together', 'must give k and types');
+  }
+  // What the SDK scores with: the history half-life and the type weights.
+  const c = m.config as Partial<ModelConfig> | null | undefined;
+  if (
+    c !== undefined &&
+    (typeof c !== 'object' ||
+      c === null ||
+      !(typeof c.recencyHalfLife === 'number' && c.recencyHalfLife > 0) ||
+      typeof c.weights !== 'object' ||
+      c.weights === null ||
+      !Object.values(c.weights).every((w) => typeof w === 'number' && w >= 0 && w < Infinity))
+  ) {
+    throw bad('config', 'must give recencyHalfLife > 0 and weights >= 0');
   }
   return value as Manifest;
 }

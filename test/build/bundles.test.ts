@@ -66,6 +66,30 @@ describe('built bundles', () => {
     ]);
   });
 
+  it('the Node API (likewise/node) recommends from the model files the CLI trained', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'likewise-node-'));
+    const rows = ['user,item,timestamp,type'];
+    for (let u = 0; u < 30; u++)
+      for (const [x, item] of ['a', 'b', u % 2 ? 'c' : 'd'].entries())
+        rows.push(`u${u},${item},${1_700_000_000 + 60 * x},view`);
+    writeFileSync(join(dir, 'events.csv'), `${rows.join('\n')}\n`);
+    execFileSync(process.execPath, [
+      resolve(dist, 'cli.mjs'),
+      'train',
+      '--events',
+      join(dir, 'events.csv'),
+      '--out',
+      join(dir, 'model'),
+    ]);
+    const pkg = JSON.parse(readFileSync(resolve(dist, '../package.json'), 'utf8'));
+    expect(pkg.exports['./node'].import).toBe('./dist/node.mjs');
+    const node = await import(pathToFileURL(resolve(dist, 'node.mjs')).href);
+    const model = await node.openModel(join(dir, 'model'));
+    rmSync(dir, { recursive: true });
+    const recs = model.recommend({ type: 'similar', itemId: 'a', limit: 3 });
+    expect(recs.map((r: { id: string }) => r.id)).toEqual(['b', 'c', 'd']);
+  });
+
   it('the CJS build requires in Node with the same exports as the ESM build', async () => {
     const cjs = createRequire(import.meta.url)(resolve(dist, 'likewise.cjs'));
     const esm = await import(pathToFileURL(resolve(dist, 'likewise.mjs')).href);

@@ -72,6 +72,24 @@ describe('likewise eval', () => {
     }
   });
 
+  it('adds the tuned model with its configuration under models with --tune --json, candidates on stderr', async () => {
+    const { out, io: cli } = io();
+    expect(await run(['--events', 'events.csv', '--tune', '--json'], cli)).toBe(0);
+    const result = JSON.parse(out.stdout);
+    expect(Object.keys(result.models)).toEqual(['default', 'reference', 'popularity', 'tuned']);
+    const tuned = result.models.tuned;
+    expect(Object.keys(tuned)).toEqual(['hr10', 'ndcg10', 'coverage10', 'config']);
+    expect(['cosine', 'sequence']).toContain(tuned.config.similarity);
+    expect(tuned.config.k).toBeGreaterThan(0);
+    expect(tuned.config.recencyHalfLife).toBeGreaterThan(0);
+    expect(result.tuning.candidates).toBeGreaterThan(10);
+    // Every candidate is printed (stdout holds the JSON only), then the winner.
+    const rows = out.stderr.split('\n').filter((l) => /^[ *]\s+\d\.\d{4}\s+\d\.\d{4}/.test(l));
+    expect(rows).toHaveLength(result.tuning.candidates + 1);
+    expect(rows[rows.length - 1].startsWith('*')).toBe(true);
+    expect(out.stderr).toMatch(/winner: (cosine|sequence), k \d+/);
+  });
+
   it('resolves 1 when the file cannot be read', async () => {
     const { out, io: cli } = io();
     expect(await run(['--events', 'missing.csv'], cli)).toBe(1);

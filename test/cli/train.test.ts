@@ -6,12 +6,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run as evaluate } from '../../src/cli/eval';
 import { readEvents } from '../../src/cli/readEvents';
 import { run } from '../../src/cli/train';
 import { splitRows } from '../../src/cli/train/buildModel';
 import type { CliIo } from '../../src/cli/types';
+import { buildNeighbours } from '../../src/engine/buildNeighbours';
+import { EVENT_TYPE_CODES } from '../../src/engine/types';
 import { buildUserItemMatrix } from '../../src/engine/userItemMatrix';
 import { createModelLoader } from '../../src/model/createModelLoader';
+import { syntheticLog } from '../engine/synthetic';
 
 let dir: string;
 let events: string;
@@ -158,7 +162,7 @@ describe('likewise train', () => {
       ],
       [
         ['--events', 'e.csv', '--similarity', 'pearson'],
-        '--similarity must be cosine, jaccard or conditional, got pearson',
+        '--similarity must be cosine, jaccard, conditional or sequence, got pearson',
       ],
       [['--events', 'e.csv', '--bogus', '1'], 'unknown option --bogus'],
     ] as [string[], string][]) {
@@ -263,5 +267,90 @@ describe('splitRows', () => {
     expect(ranges.length).toBe(4);
     for (let r = 1; r < ranges.length; r++) expect(ranges[r][0]).toBe(ranges[r - 1][1]);
     for (const [a, b] of ranges) expect(b).toBeGreaterThan(a);
+  });
+});
+
+describe('likewise train --tune and the sequence similarity', () => {
+  // A shop log with order in it: sessions drift between neighbouring items.
+  const synthetic = syntheticLog({ users: 150, items: 60, seed: 11 });
+  let file: string;
+  beforeAll(async () => {
+    const lines = ['user,item,timestamp,type'];
+    for (let r = 0; r < synthetic.length; r++)
+      lines.push(
+        `${synthetic.userIds[synthetic.users[r]]},${synthetic.itemIds[synthetic.items[r]]},${synthetic.times[r] / 1000},${EVENT_TYPE_CODES[synthetic.types[r]]}`,
+      );
+    file = join(dir, 'sessions.csv');
+    await writeFile(file, `${lines.join('\n')}\n`);
+  });
+
+  it('prints every candidate and the winner, and records the configuration eval --tune chooses', async () => {
+    const cli = io();
+    expect(
+      await run(['--events', 'sessions.csv', '--out', 'tuned', '--tune', '--threads', '1'], cli),
+    ).toBe(0);
+    const text = cli.out.join('');
+    expect(text).toMatch(/start cosine/);
+    expect(text).toMatch(/start sequence/);
+    expect(text).toMatch(/^\* .*$/m);
+    expect(text).toMatch(
+      /tuned on \d+ validation users: \d+ candidates in [\d.]+ s \(CPU [\d.]+ s\); winner: /,
+    );
+    const manifest = JSON.parse(await readFile(join(dir, 'tuned', 'manifest.json'), 'utf8'));
+    const evaluation = io();
+    expect(await evaluate(['--events', 'sessions.csv', '--tune', '--json'], evaluation)).toBe(0);
+    const tuned = JSON.parse(evaluation.out.join('')).models.tuned;
+    expect(manifest.config).toEqual(tuned.config);
+    expect(manifest.similarity).toBe(tuned.config.similarity);
+    expect(manifest.k).toBe(tuned.config.k);
+  });
+
+  it('builds sequence lists that the loader reads as buildNeighbours makes them', async () => {
+    const cli = io();
+    const argv = ['--events', 'sessions.csv', '--out', 'seq', '--threads', '1'];
+    expect(
+      await run([...argv, '--similarity', 'sequence', '--window', '3', '--backward', '0.25'], cli),
+    ).toBe(0);
+    expect(cli.out.join('')).toMatch(/pairs within the window \(3 steps, both ways\)/);
+    const log = await readEvents(file);
+    const want = buildNeighbours(log, {
+      similarity: 'sequence',
+      window: 3,
+      backward: 0.25,
+      maxItemsPerUser: 1000,
+    });
+    const loader = createModelLoader(
+      'model/manifest.json',
+      {},
+      { fetch: fileFetch(join(dir, 'seq'), []) },
+    );
+    const source = await loader.neighbours(log.itemIds);
+    expect((await loader.manifest()).similarity).toBe('sequence');
+    let compared = 0;
+    for (let i = 0; i < log.itemIds.length; i++) {
+      const ids = Array.from(
+        want.indices.subarray(want.offsets[i], want.offsets[i + 1]),
+        (j) => log.itemIds[j],
+      );
+      const got = source.neighbours(log.itemIds[i])?.ids ?? [];
+      // Stored scores are 8-bit fractions: near-ties may swap, the sets agree.
+      expect([...got].sort()).toEqual([...ids].sort());
+      compared += ids.length;
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('refuses --tune with the options it chooses, and a backward weight out of range', async () => {
+    for (const [argv, message] of [
+      [['--tune', '--k', '20'], '--k and --tune do not go together: --tune chooses it'],
+      [
+        ['--similarity', 'sequence', '--backward', '2'],
+        '--backward must be a number from 0 to 1, got 2',
+      ],
+    ] as [string[], string][]) {
+      const cli = io();
+      expect(await run(['--events', 'sessions.csv', ...argv], cli)).toBe(2);
+      expect(cli.err.join('')).toContain(message);
+    }
   });
 });

@@ -225,7 +225,7 @@ describe('buildNeighbours on the worked example', () => {
       'rows must be [start, end] with 0 <= start <= end <= 4, got [2, 9]',
     );
     expect(err(() => buildNeighbours(log, { similarity: 'pearson' as never }))).toBe(
-      "similarity must be 'cosine', 'jaccard' or 'conditional', got pearson",
+      "similarity must be 'cosine', 'jaccard', 'conditional' or 'sequence', got pearson",
     );
   });
 });

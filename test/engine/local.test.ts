@@ -4,7 +4,12 @@ import { compareIds, idRanks } from '../../src/engine/compareIds';
 import { eventsToLog } from '../../src/engine/eventsToLog';
 import { localNeighbourSource } from '../../src/engine/localNeighbourSource';
 import { blendSources, type NeighbourSource } from '../../src/engine/neighbourSource';
+import { createCatalog } from '../../src/model/createCatalog';
+import { createModelService } from '../../src/model/createModelService';
+import { createRecommender } from '../../src/model/createRecommender';
+import { encodeModel } from '../../src/model/encodeModel';
 import type { LikewiseEvent } from '../../src/types';
+import { csr, serve } from '../model/fixtures';
 import { logOf } from './fixtures';
 
 const ev = (
@@ -56,23 +61,84 @@ describe('on-device learning', () => {
     ev('s1', 'n', 2),
     ev('s2', 'a', 3),
     ev('s2', 'n', 4),
+    ev('s2', 'm', 5),
   ]);
 
-  it('learns co-occurrence from local sessions', () => {
-    expect(local.neighbours('a')?.ids).toEqual(['n']);
+  it('scores co-views by the strength of the evidence: sessions / (sessions + 4)', () => {
+    const list = local.neighbours('a')!;
+    expect(list.ids).toEqual(['n', 'm']);
+    // n met with a in 2 sessions, m in 1.
+    expect(Array.from(list.scores)).toEqual([2 / 6, 1 / 5]);
   });
 
-  it('blends the shop model with the local one', () => {
+  it("blends the shop model with the local one in the shop's units", () => {
     const shop: NeighbourSource = {
-      neighbours: (id) => (id === 'a' ? { ids: ['b', 'n'], scores: [0.9, 0.2] } : undefined),
+      neighbours: (id) => (id === 'a' ? { ids: ['b', 'n'], scores: [0.3, 0.25] } : undefined),
     };
     const blended = blendSources(shop, local, 1);
-    // n: 0.2 from the shop + 1 * 1 locally.
+    // n: 0.25 from the shop + 1 * (2/6) * 0.3 (the shop's best) locally.
     const list = blended.neighbours('a')!;
-    expect(list.ids).toEqual(['n', 'b']);
-    expect(list.scores[0]).toBeCloseTo(1.2, 6);
+    expect(list.ids).toEqual(['n', 'b', 'm']);
+    expect(list.scores[0]).toBeCloseTo(0.25 + 0.1, 6);
+    expect(list.scores[2]).toBeCloseTo(0.06, 6);
     expect(blendSources(shop, local, 0).neighbours('a')?.ids).toEqual(['b', 'n']);
-    expect(blended.neighbours('n')?.ids).toEqual(['a']);
+    // No shop list: the local one alone.
+    expect(blended.neighbours('m')?.ids).toEqual(['a', 'n']);
+  });
+});
+
+describe('local learning never swamps the model', () => {
+  // The shop's model: each science-fiction book's neighbours are other
+  // science-fiction books, at the levels cosine gives; the fantasy and
+  // mystery books are not among them.
+  const ids = ['fantasy', 'mystery', 'sf1', 'sf2', 'sf3', 'sf4', 'f2', 'm2'];
+  const model = encodeModel(
+    {
+      neighbours: csr(ids, {
+        sf1: [
+          ['sf2', 0.3],
+          ['sf3', 0.25],
+          ['sf4', 0.2],
+        ],
+        fantasy: [['f2', 0.4]],
+        mystery: [['m2', 0.4]],
+      }),
+      popularity: ids.map(() => 1),
+      k: 3,
+      similarity: 'cosine',
+    },
+    { shards: 1, scoreBits: 16, createdAt: new Date(0) },
+  );
+  const M = 'https://cdn.test/m/';
+  const similarTo = async (events: LikewiseEvent[], itemId: string) => {
+    const server = serve({ [M]: model.files });
+    const service = createModelService(`${M}manifest.json`, { fetch: server.fetch });
+    const errors: unknown[] = [];
+    const items = ids.map((id) => ({ id, title: id, url: `https://shop.test/p/${id}` }));
+    const recommend = createRecommender(
+      { events: async () => events, report: (e) => errors.push(e) },
+      createCatalog(items, (e) => errors.push(e)),
+      service,
+    );
+    const recs = await recommend({ type: 'similar', itemId, limit: 5 });
+    expect(errors).toEqual([]);
+    return recs.map((r) => r.id);
+  };
+
+  it('a fresh visitor: two unrelated books, then a third, whose list the model leads', async () => {
+    const events = [ev('s1', 'fantasy', 1), ev('s1', 'mystery', 2), ev('s1', 'sf1', 3)];
+    const list = await similarTo(events, 'sf1');
+    expect(list.slice(0, 3)).toEqual(['sf2', 'sf3', 'sf4']);
+    // The visitor's path still counts, behind the model.
+    expect(list.slice(3)).toEqual(['fantasy', 'mystery']);
+  });
+
+  it('co-views repeated over many sessions move a neighbour up', async () => {
+    const events: LikewiseEvent[] = [];
+    for (let s = 0; s < 8; s++)
+      events.push(ev(`s${s}`, 'sf1', 10 * s), ev(`s${s}`, 'sf4', 10 * s + 1));
+    // sf4: 0.2 + 0.5 * (8 / 12) * 0.3 = 0.3, ahead of sf3 (0.25), tied with sf2 (by id after it).
+    expect((await similarTo(events, 'sf1')).slice(0, 3)).toEqual(['sf2', 'sf4', 'sf3']);
   });
 });
 

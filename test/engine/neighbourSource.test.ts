@@ -40,9 +40,10 @@ describe('blendSources', () => {
   it('adds the weighted local scores, best first, ties by id, never the item itself', () => {
     const shop = lists({ a: { ids: ['b', 'c'], scores: [0.5, 0.4] } });
     const list = blendSources(shop, local, 0.5).neighbours('a')!;
-    // b 0.5, c 0.4 + 0.1, d 0.2.
+    // Local scores count in the shop's units (its best, 0.5): b 0.5,
+    // c 0.4 + 0.5 * 0.2 * 0.5, d 0.5 * 0.4 * 0.5.
     expect(list.ids).toEqual(['b', 'c', 'd']);
-    expect(Array.from(list.scores)).toEqual([0.5, 0.5, 0.2]);
+    expect(Array.from(list.scores)).toEqual([0.5, 0.45, 0.1]);
   });
 
   it('keeps a list only one source has, scaled for local', () => {

@@ -364,6 +364,7 @@ describe('createRecommender', () => {
         lists: (x) => service.lists(x).then((l) => structuredClone(l)),
         popularity: () => service.popularity(),
         train: (x) => service.train(x).then((l) => structuredClone(l)),
+        config: () => service.config(),
       },
     );
     // A boost object inherits `constructor` and the like: those are no multipliers.

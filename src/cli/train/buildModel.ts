@@ -7,6 +7,7 @@
 import {
   type BuildOptions,
   buildNeighbourRows,
+  DEFAULT_WINDOW,
   mergeNeighbours,
   type NeighbourLists,
   type NeighbourPlan,
@@ -31,6 +32,7 @@ import {
   type UserItemMatrix,
   type UserRows,
 } from '../../engine/userItemMatrix';
+import { type UserSequences, userSequences, windowedPairs } from '../../engine/userSequences';
 import { runWorkerTask } from '../runWorkerTask';
 import type { TrainArgs } from './trainArgs';
 
@@ -289,7 +291,16 @@ export async function buildModel(
     k: args.k,
     similarity: args.similarity,
     maxItemsPerUser: args.maxItemsPerUser,
+    ...(args.alpha === undefined ? {} : { alpha: args.alpha }),
+    ...(args.weights ? { weights: args.weights } : {}),
+    ...(args.similarity === 'sequence' ? { window: args.window, backward: args.backward } : {}),
   };
+  // The sequence similarity reads each user's items in order, which the
+  // matrix does not keep: taken from the log before the grouping takes it.
+  const sequences =
+    args.similarity === 'sequence' && input.log
+      ? userSequences(input.log, similarOptions)
+      : undefined;
   const together: BuildOptions | undefined =
     args.togetherK > 0
       ? { k: args.togetherK, types: BOUGHT_TOGETHER_TYPES, maxItemsPerUser: args.maxItemsPerUser }
@@ -319,7 +330,14 @@ export async function buildModel(
   const localSide = sideTask ? undefined : sideBuilds(sidePayload);
   // The log's columns go now; the groupings once the side builds are done.
   collect();
-  const { plan, chunks, pairs } = planSimilar(grouped, rows, similarOptions, args.threads, shared);
+  const { plan, chunks, pairs } = planSimilar(
+    grouped,
+    rows,
+    similarOptions,
+    args.threads,
+    shared,
+    sequences,
+  );
   rows = undefined;
   // The user side of the matrix now lives in the plan's packed codes.
   collect();
@@ -349,15 +367,18 @@ function planSimilar(
   options: BuildOptions,
   threads: number,
   shared: boolean,
+  sequences?: UserSequences,
 ): { plan: NeighbourPlan; chunks: [number, number][]; pairs: number } {
   const draft = grouped.draft;
   grouped.draft = undefined;
   if (!draft) throw new Error('no matrix draft');
   const m = finishUserItemMatrix(draft, rows, grouped.cuts);
   return {
-    plan: planNeighbours(m, grouped.log.itemIds, options, shared, grouped.rank),
+    plan: planNeighbours(m, grouped.log.itemIds, options, shared, grouped.rank, sequences),
     chunks: splitRows(m, CHUNKS_PER_THREAD * Math.max(1, threads)),
-    pairs: coOccurringPairs(m),
+    pairs: sequences
+      ? windowedPairs(sequences, options.window ?? DEFAULT_WINDOW)
+      : coOccurringPairs(m),
   };
 }
 

@@ -3,9 +3,18 @@
  * and their checked, defaulted values.
  */
 import { availableParallelism } from 'node:os';
-import { type BuildOptions, DEFAULT_K, type Similarity } from '../../engine/buildNeighbours';
+import {
+  type BuildOptions,
+  DEFAULT_BACKWARD,
+  DEFAULT_K,
+  DEFAULT_WINDOW,
+  SIMILARITIES,
+  type Similarity,
+} from '../../engine/buildNeighbours';
 import { DEFAULT_MODEL } from '../../engine/evaluate';
+import type { ModelConfig } from '../../engine/tune';
 import { DEFAULT_MAX_ITEMS_PER_USER } from '../../engine/userItemMatrix';
+import type { EventType } from '../../types';
 import type { EventFileFormat } from '../readEvents';
 import {
   choiceOption,
@@ -13,7 +22,15 @@ import {
   integerOption,
   numberOption,
   type OptionValues,
+  UsageError,
 } from '../runCommand';
+
+/** A number from 0 to 1, or `fallback` when absent. */
+function unitOption(flag: string, raw: string | undefined, fallback: number): number {
+  const n = numberOption(flag, raw, fallback, { min: 0 });
+  if (n > 1) throw new UsageError(`--${flag} must be a number from 0 to 1, got ${raw}`);
+  return n;
+}
 
 /**
  * The build settings of the engine's default model (`DEFAULT_MODEL`, what
@@ -42,8 +59,24 @@ export const TRAIN = defineCommand({
     similarity: {
       type: 'string',
       value: 'NAME',
-      help: 'cosine, jaccard or conditional',
+      help: 'cosine, jaccard, conditional or sequence (order-aware: pairs\nwithin --window steps, 1 / gap, what came before at --backward)',
       default: DEFAULT_BUILD.similarity ?? 'cosine',
+    },
+    window: {
+      type: 'string',
+      value: 'N',
+      help: 'sequence: steps apart that still count, 1 to 1000',
+      default: String(DEFAULT_WINDOW),
+    },
+    backward: {
+      type: 'string',
+      value: 'W',
+      help: 'sequence: weight of an item met before against one met after, 0 to 1',
+      default: String(DEFAULT_BACKWARD),
+    },
+    tune: {
+      type: 'boolean',
+      help: "choose the similarity, K, window, backward weight, popularity blend,\nhistory half-life and event-type weights on a validation split of the\nlog (each user's second-to-last item), print every candidate, and\nrecord the winner in manifest.json (the SDK scores with it)",
     },
     'together-k': {
       type: 'string',
@@ -93,6 +126,34 @@ export interface TrainArgs {
   format?: EventFileFormat;
   threads: number;
   maxItemsPerUser: number;
+  /** `sequence`: the window and the backward weight. */
+  window: number;
+  backward: number;
+  /** The popularity blend (see `BuildOptions.alpha`); default per similarity. */
+  alpha?: number;
+  /** Event-type weights of the build; default `DEFAULT_WEIGHTS`. */
+  weights?: Record<EventType, number>;
+  /** Choose the configuration on the log first (`--tune`). */
+  tune: boolean;
+  /** The configuration `--tune` chose, recorded in the manifest. */
+  config?: ModelConfig;
+}
+
+/**
+ * The arguments with a tuned configuration applied: its similarity, K,
+ * popularity blend, window, backward weight and event-type weights.
+ */
+export function withConfig(args: TrainArgs, config: ModelConfig): TrainArgs {
+  return {
+    ...args,
+    similarity: config.similarity,
+    k: config.k,
+    alpha: config.alpha,
+    window: config.window ?? args.window,
+    backward: config.backward ?? args.backward,
+    weights: config.weights,
+    config,
+  };
 }
 
 /**
@@ -100,14 +161,21 @@ export interface TrainArgs {
  * `UsageError` naming the first bad one.
  */
 export function trainArgs(values: OptionValues<(typeof TRAIN)['options']>): TrainArgs {
+  if (values.tune)
+    for (const name of ['k', 'similarity', 'window', 'backward'] as const)
+      if (values[name] !== undefined)
+        throw new UsageError(`--${name} and --tune do not go together: --tune chooses it`);
   return {
+    window: integerOption('window', values.window, DEFAULT_WINDOW, 1, 1000),
+    backward: unitOption('backward', values.backward, DEFAULT_BACKWARD),
+    tune: values.tune ?? false,
     events: values.events,
     out: values.out ?? 'model',
     k: integerOption('k', values.k, TRAIN_K, 1),
     similarity: choiceOption(
       'similarity',
       values.similarity,
-      ['cosine', 'jaccard', 'conditional'] as const,
+      SIMILARITIES,
       DEFAULT_BUILD.similarity ?? 'cosine',
     ),
     togetherK: integerOption('together-k', values['together-k'], 20, 0),

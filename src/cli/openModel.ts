@@ -1,0 +1,142 @@
+/**
+ * The Node API: loads a model built by `likewise train` (a directory or a
+ * URL) whole into memory, validated as the browser validates it, and
+ * answers recommendations synchronously with the browser's scoring.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
+import type { ScoredItem } from '../engine/recommend';
+import { LikewiseError } from '../errors';
+import {
+  type DecodedShard,
+  decodePopularity,
+  decodeShard,
+  type Manifest,
+  validateManifest,
+} from '../model/encodeModel';
+import { type LoadedModel, type ModelRequest, recommendWith } from '../model/recommendWith';
+
+/** A model in memory (see {@link openModel}). */
+export interface OpenModel extends LoadedModel {
+  manifest: Manifest;
+  /** Scores one request, as the browser's `recommend()` would for the same events. */
+  recommend(request: ModelRequest): ScoredItem[];
+}
+
+/** Options of {@link openModel}. */
+export interface OpenModelOptions {
+  /** For URLs. Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Relative paths start here. Default `process.cwd()`. */
+  cwd?: string;
+}
+
+/**
+ * Loads the model at `location`: an `http(s)://` URL of `manifest.json` or
+ * of its directory, or a local directory (or its `manifest.json`). Every
+ * file is checked (`INVALID_MODEL` when one is corrupt, `MODEL_FETCH` when
+ * one cannot be read).
+ *
+ * @example
+ * const model = await openModel('public/model');
+ * model.recommend({ type: 'for-you', events, limit: 10 });
+ */
+export async function openModel(
+  location: string,
+  options: OpenModelOptions = {},
+): Promise<OpenModel> {
+  const read = await reader(location, options);
+  const bytes = await read('manifest.json');
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new LikewiseError('INVALID_MODEL', `Not a likewise model manifest: ${location}.`);
+  }
+  const manifest = validateManifest(value, location);
+  const shards: DecodedShard[] = [];
+  // A few at a time: a big model has a thousand shards.
+  for (let s = 0; s < manifest.shards; s += 32) {
+    const batch = manifest.files.slice(s, s + 32);
+    const decoded = await Promise.all(
+      batch.map(async (file, x) => decodeShard(await read(file), manifest, s + x)),
+    );
+    shards.push(...decoded);
+  }
+  const popularity = decodePopularity(await read(manifest.popularity.file), manifest);
+  const where = new Map<string, number>();
+  for (const shard of shards)
+    for (let x = 0; x < shard.items; x++) where.set(shard.ids[x], shard.index * 2 ** 26 + x);
+  const lookup = (kind: 'similar' | 'together'): NeighbourSource => {
+    const cache = new Map<string, RankedList>();
+    return {
+      neighbours(itemId) {
+        const hit = cache.get(itemId);
+        if (hit) return hit;
+        const at = where.get(itemId);
+        if (at === undefined) return undefined;
+        const shard = shards[Math.floor(at / 2 ** 26)];
+        const x = at % 2 ** 26;
+        const lists = shard[kind];
+        const a = lists.offsets[x];
+        const b = lists.offsets[x + 1];
+        const list = {
+          ids: Array.from(lists.indices.subarray(a, b), (j) => shard.ids[j]),
+          scores: lists.scores.subarray(a, b),
+        };
+        cache.set(itemId, list);
+        return list;
+      },
+    };
+  };
+  const model: LoadedModel = {
+    similar: lookup('similar'),
+    together: lookup('together'),
+    popularity,
+    config: manifest.config,
+  };
+  return { ...model, manifest, recommend: (request) => recommendWith(model, request) };
+}
+
+/** Reads a model file by its name in the model's directory or URL. */
+async function reader(
+  location: string,
+  options: OpenModelOptions,
+): Promise<(name: string) => Promise<Uint8Array>> {
+  if (/^https?:\/\//i.test(location)) {
+    const base = location.endsWith('.json')
+      ? location.slice(0, location.lastIndexOf('/') + 1)
+      : location.endsWith('/')
+        ? location
+        : `${location}/`;
+    const get = options.fetch ?? globalThis.fetch;
+    return async (name) => {
+      const url = new URL(name, base).href;
+      let response: Response;
+      try {
+        response = await get(url);
+      } catch (error) {
+        throw new LikewiseError('MODEL_FETCH', `Cannot fetch model file ${url}.`, error);
+      }
+      if (!response.ok)
+        throw new LikewiseError(
+          'MODEL_FETCH',
+          `Cannot fetch model file ${url}: HTTP ${response.status}.`,
+        );
+      return new Uint8Array(await response.arrayBuffer());
+    };
+  }
+  let dir = resolve(options.cwd ?? process.cwd(), location);
+  const info = await stat(dir).catch((error: unknown) => {
+    throw new LikewiseError('MODEL_FETCH', `Cannot read model ${location}.`, error);
+  });
+  if (!info.isDirectory()) dir = resolve(dir, '..');
+  return async (name) => {
+    try {
+      return new Uint8Array(await readFile(join(dir, name)));
+    } catch (error) {
+      throw new LikewiseError('MODEL_FETCH', `Cannot read model file ${join(dir, name)}.`, error);
+    }
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * One recommendation from a model already in memory, composed exactly as
+ * the browser's `recommend()` composes it (the shop's lists of the anchors,
+ * blended with what the visitor's own sessions show, then the scenario
+ * with the business rules), but synchronous: for Node, where the whole
+ * model is loaded once and many users are scored in a row.
+ */
+import { localNeighbourSource } from '../engine/localNeighbourSource';
+import { blendSources, type NeighbourSource, type RankedList } from '../engine/neighbourSource';
+import {
+  boughtTogether,
+  forYou,
+  type RecommendRules,
+  type ScoredItem,
+  similar,
+  visitorState,
+} from '../engine/recommend';
+import type { ModelConfig } from '../engine/tune';
+import { LikewiseError } from '../errors';
+import type { CatalogItem, LikewiseEvent } from '../types';
+import { FOR_YOU_ANCHORS, historyIds } from './createRecommender';
+
+/** The parts of a loaded model that scoring reads. */
+export interface LoadedModel {
+  similar: NeighbourSource;
+  together: NeighbourSource;
+  popularity: RankedList;
+  /** The tuned configuration from the manifest (`train --tune`), if any. */
+  config?: ModelConfig;
+}
+
+/** The scenarios a model answers outside the browser. */
+export type ModelScenario = 'for-you' | 'similar' | 'bought-together';
+
+/** One request to {@link recommendWith}. */
+export interface ModelRequest {
+  type: ModelScenario;
+  /** The user's events (oldest first), as the SDK stores them. */
+  events?: readonly LikewiseEvent[];
+  /** The item of `similar` (required) and `bought-together` (default: the cart). */
+  itemId?: string;
+  /** Items returned at most. Default 8, as in the browser. */
+  limit?: number;
+  /** Business rules, as `recommend()` takes them. */
+  rules?: Omit<RecommendRules, 'limit' | 'events' | 'catalog' | 'trending'>;
+  /** Only items of this catalogue are returned. Default: every item of the model. */
+  catalog?: ReadonlyMap<string, CatalogItem>;
+  /** Weight of the visitor's own co-views (see `blendSources`). Default 0.5. */
+  localWeight?: number;
+  /** Exclude items the user bought. Default true. */
+  excludePurchased?: boolean;
+}
+
+const SCENARIOS: readonly ModelScenario[] = ['for-you', 'similar', 'bought-together'];
+
+/**
+ * Scores one request against a loaded model, the same way the browser's
+ * `recommend()` does for the same events and model files.
+ *
+ * @example recommendWith(model, { type: 'for-you', events, limit: 10 })
+ */
+export function recommendWith(model: LoadedModel, request: ModelRequest): ScoredItem[] {
+  const { type, itemId } = request;
+  if (!SCENARIOS.includes(type))
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      `recommend: unknown type ${JSON.stringify(type)}; expected one of ${SCENARIOS.join(', ')}`,
+    );
+  if (type === 'similar' && (typeof itemId !== 'string' || !itemId))
+    throw new LikewiseError('INVALID_OPTION', 'recommend: "similar" needs an itemId');
+  const events = request.events ?? [];
+  const anchors =
+    type === 'for-you'
+      ? historyIds(events, FOR_YOU_ANCHORS)
+      : itemId
+        ? [itemId]
+        : [...visitorState(events).cart];
+  const rules: RecommendRules & { currentItemId?: string } = {
+    excludePurchased: request.excludePurchased,
+    ...request.rules,
+    limit: request.limit ?? 8,
+    events,
+    catalog: request.catalog,
+    trending: model.popularity,
+    exclude: [...(request.rules?.exclude ?? []), ...(itemId ? [itemId] : [])],
+  };
+  let scored: ScoredItem[];
+  if (type === 'bought-together') scored = boughtTogether(model.together, anchors, rules);
+  else {
+    // The browser learns only from events that name one item (see the model service).
+    const mine = localNeighbourSource(events);
+    const named = new Set<string>();
+    for (const e of events) if (e.itemId) named.add(e.itemId);
+    const local: NeighbourSource = {
+      neighbours: (id) => (named.has(id) ? mine.neighbours(id) : undefined),
+    };
+    // for-you reads the shop's lists of its anchors only, as in the browser.
+    const only = type === 'for-you' ? new Set(anchors) : undefined;
+    const shop: NeighbourSource = {
+      neighbours: (id) => (only && !only.has(id) ? undefined : model.similar.neighbours(id)),
+    };
+    const source = blendSources(shop, local, request.localWeight);
+    const config = model.config;
+    scored =
+      type === 'similar'
+        ? similar(source, itemId!, rules)
+        : forYou(source, events, {
+            ...rules,
+            ...(config ? { recencyHalfLife: config.recencyHalfLife, weights: config.weights } : {}),
+          });
+  }
+  const catalog = request.catalog;
+  return catalog ? scored.filter((s) => catalog.has(s.id)) : scored;
+}

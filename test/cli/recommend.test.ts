@@ -1,0 +1,267 @@
+// @vitest-environment node
+// `likewise recommend` and the Node API (`openModel`) against the browser's
+// `recommend()` over the same model files and the same history.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openModel } from '../../src/cli/openModel';
+import { run } from '../../src/cli/recommend';
+import { run as train } from '../../src/cli/train';
+import { EVENT_TYPE_CODES } from '../../src/engine/types';
+import { createCatalog } from '../../src/model/createCatalog';
+import { createModelService } from '../../src/model/createModelService';
+import { createRecommender } from '../../src/model/createRecommender';
+import { encodeModel, type Manifest } from '../../src/model/encodeModel';
+import type { LikewiseEvent, Recommendation } from '../../src/types';
+import { syntheticLog } from '../engine/synthetic';
+import { serve } from '../model/fixtures';
+
+const dir = mkdtempSync(join(tmpdir(), 'likewise-recommend-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function io() {
+  const out = { stdout: '', stderr: '' };
+  return {
+    out,
+    io: {
+      stdout: { write: (t: string) => (out.stdout += t) },
+      stderr: { write: (t: string) => (out.stderr += t) },
+      cwd: dir,
+    },
+  };
+}
+
+const log = syntheticLog({ users: 120, items: 80, seed: 3 });
+const lines = ['user,item,timestamp,type'];
+for (let r = 0; r < log.length; r++)
+  lines.push(
+    `${log.userIds[log.users[r]]},${log.itemIds[log.items[r]]},${log.times[r] / 1000},${EVENT_TYPE_CODES[log.types[r]]}`,
+  );
+writeFileSync(join(dir, 'events.csv'), `${lines.join('\n')}\n`);
+
+/** User u's events as the tracker stores them: a new session after 30 minutes. */
+function eventsOf(u: number): LikewiseEvent[] {
+  const out: LikewiseEvent[] = [];
+  let session = 0;
+  let last = Number.NEGATIVE_INFINITY;
+  for (let r = 0; r < log.length; r++) {
+    if (log.users[r] !== u) continue;
+    if (log.times[r] - last > 30 * 60_000) session++;
+    last = log.times[r];
+    out.push({
+      id: String(r),
+      type: EVENT_TYPE_CODES[log.types[r]],
+      ts: log.times[r],
+      session: String(session),
+      itemId: log.itemIds[log.items[r]],
+    });
+  }
+  return out;
+}
+
+/** The browser's `recommend()` over the model files in `model`, for one visitor. */
+function browser(model: string, events: LikewiseEvent[]) {
+  const files = readdirSync(model).map((name) => ({
+    name,
+    bytes: new Uint8Array(readFileSync(join(model, name))),
+  }));
+  const M = 'https://cdn.test/model/';
+  const service = createModelService(`${M}manifest.json`, { fetch: serve({ [M]: files }).fetch });
+  const errors: unknown[] = [];
+  const items = log.itemIds.map((id) => ({ id, title: id, url: `https://shop.test/p/${id}` }));
+  const recommend = createRecommender(
+    { events: async () => events, report: (e) => errors.push(e) },
+    createCatalog(items, (e) => errors.push(e)),
+    service,
+  );
+  return { recommend, errors };
+}
+
+const plain = (recs: Recommendation[]) =>
+  recs.map(({ id, score, reason }) => ({ id, score, reason }));
+
+beforeAll(async () => {
+  const { io: cli, out } = io();
+  const code = await train(['--events', 'events.csv', '--out', 'model', '--threads', '1'], cli);
+  expect(out.stderr).toBe('');
+  expect(code).toBe(0);
+});
+
+describe('openModel (the Node API)', () => {
+  it('gives the browser’s lists, scores and reasons for the same history and model files', async () => {
+    const model = await openModel(join(dir, 'model'));
+    let nonEmpty = 0;
+    for (const u of [0, 7, 19, 33, 58, 91]) {
+      const events = eventsOf(u);
+      const { recommend, errors } = browser(join(dir, 'model'), events);
+      const item = events[events.length - 1].itemId!;
+      for (const request of [
+        { type: 'for-you' as const, limit: 10 },
+        { type: 'similar' as const, itemId: item, limit: 10 },
+        { type: 'bought-together' as const, itemId: item, limit: 10 },
+      ]) {
+        const want = plain(await recommend(request));
+        const got = model.recommend({ ...request, events });
+        expect(got).toEqual(want);
+        if (got.length) nonEmpty++;
+      }
+      expect(errors).toEqual([]);
+    }
+    expect(nonEmpty).toBeGreaterThan(12);
+  });
+
+  it('scores for-you with the configuration train --tune recorded, as the browser does', async () => {
+    // The same model with a tuned configuration in its manifest.
+    const base = await openModel(join(dir, 'model'));
+    const manifest: Manifest = JSON.parse(
+      readFileSync(join(dir, 'model', 'manifest.json'), 'utf8'),
+    );
+    const config = {
+      similarity: 'cosine' as const,
+      k: 50,
+      alpha: 0.5,
+      recencyHalfLife: 8,
+      weights: {
+        ...base.config?.weights,
+        view: 1,
+        click: 1,
+        add_to_cart: 1,
+        purchase: 1,
+        remove_from_cart: 0,
+        search: 0,
+        impression: 0,
+        dismiss: 0,
+      },
+    };
+    writeFileSync(join(dir, 'model', 'manifest.json'), JSON.stringify({ ...manifest, config }));
+    try {
+      const tuned = await openModel(join(dir, 'model'));
+      expect(tuned.config).toEqual(config);
+      let differs = 0;
+      for (const u of [2, 11, 40, 77]) {
+        const events = eventsOf(u);
+        const got = tuned.recommend({ type: 'for-you', events, limit: 10 });
+        const { recommend } = browser(join(dir, 'model'), events);
+        expect(got).toEqual(plain(await recommend({ type: 'for-you', limit: 10 })));
+        const untuned = base.recommend({ type: 'for-you', events, limit: 10 });
+        if (JSON.stringify(untuned) !== JSON.stringify(got)) differs++;
+      }
+      // The configuration changes the lists (else this test could not fail).
+      expect(differs).toBeGreaterThan(0);
+    } finally {
+      writeFileSync(join(dir, 'model', 'manifest.json'), JSON.stringify(manifest, null, 1));
+    }
+  });
+
+  it('refuses a model that is not there, or whose files are corrupt', async () => {
+    await expect(openModel(join(dir, 'nothing'))).rejects.toThrow('Cannot read model');
+    const { files } = encodeModel({
+      neighbours: {
+        itemIds: ['a'],
+        offsets: new Uint32Array(2),
+        indices: new Uint32Array(0),
+        scores: new Float32Array(0),
+      },
+      k: 1,
+      similarity: 'cosine',
+    });
+    const broken = join(dir, 'broken');
+    rmSync(broken, { recursive: true, force: true });
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(broken);
+    for (const f of files)
+      writeFileSync(join(broken, f.name), f.name.startsWith('shard') ? 'xx' : f.bytes);
+    await expect(openModel(broken)).rejects.toThrow(
+      /Model file shard-0-[0-9a-f]{8}\.bin is (truncated|corrupt)/,
+    );
+  });
+});
+
+describe('likewise recommend', () => {
+  it('prints one NDJSON line per user, each the Node API’s answer for that user’s history', async () => {
+    const { out, io: cli } = io();
+    expect(
+      await run(['--model', 'model', '--events', 'events.csv', '--json', '--limit', '5'], cli),
+    ).toBe(0);
+    const rows = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rows.map((r) => r.user)).toEqual(log.userIds);
+    const model = await openModel(join(dir, 'model'));
+    for (const u of [0, 5, 64, 119])
+      expect(rows[u].items).toEqual(
+        model.recommend({ type: 'for-you', events: eventsOf(u), limit: 5 }),
+      );
+    expect(rows.every((r) => r.items.length === 5)).toBe(true);
+  });
+
+  it('answers one user with --user, and an item without --events', async () => {
+    const one = io();
+    expect(
+      await run(
+        [
+          '--model',
+          'model',
+          '--events',
+          'events.csv',
+          '--user',
+          log.userIds[7],
+          '--type',
+          'bought-together',
+          '--item',
+          'sku-3',
+        ],
+        one.io,
+      ),
+    ).toBe(0);
+    expect(one.out.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(one.out.stdout.startsWith(`${log.userIds[7]}\t`)).toBe(true);
+    const item = io();
+    expect(
+      await run(
+        ['--model', 'model', '--type', 'similar', '--item', 'sku-3', '--limit', '3', '--json'],
+        item.io,
+      ),
+    ).toBe(0);
+    const model = await openModel(join(dir, 'model'));
+    expect(JSON.parse(item.out.stdout).items).toEqual(
+      model.recommend({ type: 'similar', itemId: 'sku-3', limit: 3 }),
+    );
+  });
+
+  it('resolves 2 with a clear message on usage errors, 1 when the model cannot be read', async () => {
+    for (const [argv, message] of [
+      [[], '--model DIR|URL is required'],
+      [['--model', 'model'], '--type for-you needs --events FILE'],
+      [
+        ['--model', 'model', '--type', 'similar'],
+        '--type similar needs --item ID or --events FILE',
+      ],
+      [
+        ['--model', 'model', '--type', 'top'],
+        '--type must be for-you, similar or bought-together, got top',
+      ],
+      [
+        ['--model', 'model', '--events', 'events.csv', '--limit', '0'],
+        '--limit must be an integer from 1 to 50, got 0',
+      ],
+      [['--model', 'model', '--frobnicate'], 'unknown option --frobnicate'],
+      [['--model'], '--model needs a value'],
+    ] as [string[], string][]) {
+      const { out, io: cli } = io();
+      expect(await run(argv, cli)).toBe(2);
+      expect(out.stderr).toContain(message);
+      expect(out.stderr).toContain('usage: likewise recommend');
+    }
+    const { out, io: cli } = io();
+    expect(await run(['--model', 'missing', '--type', 'similar', '--item', 'a'], cli)).toBe(1);
+    expect(out.stderr).toContain('cannot load the model missing');
+    const nobody = io();
+    expect(
+      await run(['--model', 'model', '--events', 'events.csv', '--user', 'nobody'], nobody.io),
+    ).toBe(1);
+    expect(nobody.out.stderr).toContain('no events of user nobody');
+  });
+});

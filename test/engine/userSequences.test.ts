@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { buildNeighbours } from '../../src/engine/buildNeighbours';
+import { compareIds } from '../../src/engine/compareIds';
+import { userSequences, windowedPairs } from '../../src/engine/userSequences';
+import { listsOf, logOf } from './fixtures';
+import { syntheticLog } from './synthetic';
+
+describe('userSequences', () => {
+  it('orders each user’s distinct items by their latest event, later line on equal times', () => {
+    const log = logOf([
+      ['u1', 'a', 'view', 1],
+      ['u1', 'b', 'view', 2],
+      ['u1', 'a', 'purchase', 3],
+      ['u2', 'c', 'view', 5],
+      ['u2', 'd', 'view', 5],
+      ['u1', 'c', 'search', 4],
+    ]);
+    const s = userSequences(log);
+    const names = Array.from(s.items, (i) => log.itemIds[i]);
+    // u1: b (2), a (3); the search does not count. u2: c, d at one time: file order.
+    expect(names).toEqual(['b', 'a', 'c', 'd']);
+    expect([...s.offsets]).toEqual([0, 2, 4]);
+    // a keeps its strongest type's weight (purchase 8).
+    expect([...s.values]).toEqual([1, 8, 1, 1]);
+    expect(userSequences(log, { maxItemsPerUser: 1 }).items.length).toBe(2);
+  });
+
+  it('counts the pairs a window visits', () => {
+    const log = logOf([
+      ['u', 'a'],
+      ['u', 'b'],
+      ['u', 'c'],
+      ['u', 'd'],
+    ]);
+    // Window 2: (a,b) (a,c) (b,c) (b,d) (c,d), each from both ends.
+    expect(windowedPairs(userSequences(log), 2)).toBe(10);
+  });
+});
+
+describe('buildNeighbours sequence', () => {
+  // u1 views a, b, c in that order; u2 views b, then a.
+  const log = logOf([
+    ['u1', 'a', 'view', 1],
+    ['u1', 'b', 'view', 2],
+    ['u1', 'c', 'view', 3],
+    ['u2', 'b', 'view', 1],
+    ['u2', 'a', 'view', 2],
+  ]);
+
+  it('weights pairs by 1 / gap, items met before by the backward weight, normalised as cosine', () => {
+    const lists = listsOf(
+      buildNeighbours(log, { similarity: 'sequence', window: 2, backward: 0.5 }),
+    );
+    // a: b follows once (1) and precedes once (0.5): 1.5 / sqrt(2 * 2);
+    //    c follows two steps on: 0.5 / sqrt(2 * 1).
+    // b: c follows (1): 1 / sqrt(2); a precedes in u1 (0.5) and follows in u2 (1).
+    // c: b precedes (0.5), a two steps back (0.25).
+    const want: Record<string, [string, number][]> = {
+      a: [
+        ['b', 0.75],
+        ['c', 0.5 / Math.SQRT2],
+      ],
+      b: [
+        ['a', 0.75],
+        ['c', 1 / Math.SQRT2],
+      ],
+      c: [
+        ['b', 0.5 / Math.SQRT2],
+        ['a', 0.25 / Math.SQRT2],
+      ],
+    };
+    for (const id of ['a', 'b', 'c']) {
+      expect(lists[id].map(([j]) => j)).toEqual(want[id].map(([j]) => j));
+      for (const [x, [, v]] of lists[id].entries()) expect(v).toBeCloseTo(want[id][x][1], 6);
+    }
+  });
+
+  it('leaves out items further apart than the window, and what came before with backward 0', () => {
+    const lists = listsOf(buildNeighbours(log, { similarity: 'sequence', window: 1, backward: 0 }));
+    expect(lists.a.map(([j]) => j)).toEqual(['b']);
+    expect(lists.c).toEqual([]);
+  });
+
+  it('equals a brute-force count over every pair of a generated log', () => {
+    const big = syntheticLog({ users: 80, items: 60, seed: 9 });
+    const options = { similarity: 'sequence' as const, window: 3, backward: 0.25, k: 10 };
+    const got = listsOf(buildNeighbours(big, options));
+    const s = userSequences(big);
+    const n = big.itemIds.length;
+    const c = Array.from({ length: n }, () => new Float64Array(n));
+    const sq = new Float64Array(n);
+    for (let u = 0; u + 1 < s.offsets.length; u++)
+      for (let a = s.offsets[u]; a < s.offsets[u + 1]; a++) {
+        sq[s.items[a]] += s.values[a] ** 2;
+        for (let b = s.offsets[u]; b < s.offsets[u + 1]; b++) {
+          const d = Math.abs(b - a);
+          if (d === 0 || d > 3) continue;
+          c[s.items[a]][s.items[b]] += (s.values[a] * s.values[b] * (b > a ? 1 : 0.25)) / d;
+        }
+      }
+    for (let i = 0; i < n; i++) {
+      const all: [string, number][] = [];
+      for (let j = 0; j < n; j++)
+        if (j !== i && c[i][j] > 0)
+          all.push([big.itemIds[j], Math.fround(c[i][j] / Math.sqrt(sq[i] * sq[j]))]);
+      all.sort((x, y) => y[1] - x[1] || compareIds(x[0], y[0]));
+      const want = all.slice(0, 10);
+      const list = got[big.itemIds[i]];
+      expect(list.map(([j]) => j)).toEqual(want.map(([j]) => j));
+      for (const [x, [, v]] of list.entries()) expect(v).toBeCloseTo(want[x][1], 5);
+    }
+  });
+
+  it('refuses a window or backward weight out of range with exact messages', () => {
+    expect(() => buildNeighbours(log, { similarity: 'sequence', window: 0 })).toThrow(
+      'window must be an integer from 1 to 1000, got 0',
+    );
+    expect(() => buildNeighbours(log, { similarity: 'sequence', backward: 2 })).toThrow(
+      'backward must be in [0, 1], got 2',
+    );
+  });
+});
