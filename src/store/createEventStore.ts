@@ -113,8 +113,11 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
       if (edit) {
         let kept = edit(entries).slice(-BACKUP_MAX);
         // Too big: drop the oldest share that is over, until the newest fit.
-        for (let size: number; (size = utf8Length(JSON.stringify(kept))) > BACKUP_MAX_BYTES; )
+        let size = utf8Length(JSON.stringify(kept));
+        while (size > BACKUP_MAX_BYTES) {
           kept = kept.slice(Math.max(1, Math.ceil(kept.length * (1 - BACKUP_MAX_BYTES / size))));
+          size = utf8Length(JSON.stringify(kept));
+        }
         if (kept.length) ls?.setItem(c.name, JSON.stringify(kept));
         else ls?.removeItem(c.name);
       }
