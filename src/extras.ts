@@ -48,7 +48,9 @@ export async function rerankOf(core: LikewiseCore, itemIds: string[]): Promise<s
 
 /**
  * `lw.identify(customerId)` after its argument check: stores the customer's
- * hash (after consent) and, with `profileEndpoint`, keeps the history of
+ * hash (after consent), sends the collector the link between this visitor
+ * and that hash (after consent, with an `endpoint`) and, with
+ * `profileEndpoint`, keeps the history of
  * their other devices in memory for this page (`core.remote`).
  * Rejects with `NETWORK` when the endpoint fails (the instance reports it).
  *
@@ -65,6 +67,10 @@ export async function identify(
   const hash = await hashId(customerId, core.site);
   if (forgotten()) return;
   await core.state()?.set('customer', hash);
+  // The link goes to the collector (consent and an endpoint permitting), so
+  // the customer's other devices can fetch this one's events.
+  if (!forgotten()) await (await core.metrics)?.link(hash);
+  if (forgotten()) return;
   const endpoint = core.options.profileEndpoint;
   if (!endpoint || forgotten()) return;
   let body: unknown;

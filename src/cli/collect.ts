@@ -11,8 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { LikewiseError } from '../errors';
+import { CUSTOMER_HASH, checkIdentifyLink, type IdentifyLink } from '../metrics/identifyLink';
 import { validateEvent } from '../metrics/validateEvent';
 import type { LikewiseEvent } from '../types';
+import { loadProfileIndex, readProfile } from './profileIndex';
 import { defineCommand, integerOption, numberOption, runCommand, UsageError } from './runCommand';
 import type { CliCommand } from './types';
 
@@ -54,8 +56,20 @@ export interface CollectorOptions {
   closeGraceMs?: number;
   /** Clock in ms (tests). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Answer the SDK's `profileEndpoint` at `GET /profile?customer=<hash>`
+   * with the events of every visitor an identify link ties to that customer
+   * (a JSON array, newest 1000). Whoever knows a customer's hash gets that
+   * history: serve it only behind the shop's own login check. Default false.
+   */
+  profiles?: boolean;
   /** Write and server errors. Default: ignored. */
   onError?: (error: unknown) => void;
+  /**
+   * A batch held invalid events: how many for each reason (`validateEvent`'s
+   * message), and the batch size. Default: ignored.
+   */
+  onInvalid?: (reasons: Record<string, number>, batch: number) => void;
 }
 
 /** A running collector. */
@@ -86,6 +100,9 @@ interface Bucket {
 }
 
 const PATHS = new Set(['/events', '/collect']);
+
+/** Where the profile endpoint answers (with `profiles`). */
+const PROFILE_PATH = '/profile';
 
 /** `https://Shop.example/` -> `https://shop.example`; `*` stays. Throws `INVALID_OPTION` for anything else. */
 function originOf(value: string): string {
@@ -281,6 +298,8 @@ function send(
  *   types...); an invalid event is left out and counted, the others are
  *   kept (the SDK drops a refused batch, so one bad event must not cost the
  *   rest); a batch with no valid event gets 400 with the first one's reason.
+ *   Both answers count the invalid events by reason (`"reasons":{"type is
+ *   not a known event type":2}`), and `onInvalid` hears of them.
  *   Body over `maxBodyBytes`: 413; more than `maxEvents` events: 413; empty
  *   batch: 400. Events whose id is already in the file (or twice in the
  *   batch) are dropped. Accepted events are appended as NDJSON, then the
@@ -296,6 +315,11 @@ function send(
  *   deep); over it: 429 with `Retry-After` in seconds. A client is its IP
  *   (from `X-Forwarded-For` with `trustProxy`), an IPv6 client its /64.
  * - `GET /health`: `200 {"ok":true,"events":n}`.
+ * - Identify links (`{"type":"identify","visitor","customer",...}`, what
+ *   `identify()` sends after consent: a hash, never the customer id) are
+ *   checked, stored and deduplicated like events; with `profiles`,
+ *   `GET /profile?customer=<hash>` answers the events of the visitors
+ *   linked to that customer (CORS and rate limit as for POSTs).
  *
  * @param options - See {@link CollectorOptions}.
  * @example
@@ -320,6 +344,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   let stored = await loadIds(out, ids);
   let aborted = 0;
   let { file, needsNewline: pendingNewline } = await openOut(out);
+  const profiles = options.profiles ? await loadProfileIndex(out) : undefined;
   let chain: Promise<unknown> = Promise.resolve();
   const buckets = new Map<string, Bucket>();
 
@@ -375,10 +400,45 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     return run;
   };
 
+  /** `GET /profile?customer=<hash>`: the events of the visitors linked to that customer. */
+  const answerProfile = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    query: URLSearchParams,
+    allowed: boolean,
+    cors: Record<string, string>,
+  ) => {
+    if (req.method !== 'GET')
+      return send(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
+    if (req.headers.origin !== undefined && !allowed)
+      return send(res, 403, { error: 'origin not allowed' });
+    const wait = take(clientOf(req, options.trustProxy));
+    if (wait > 0)
+      return send(
+        res,
+        429,
+        { error: 'too many requests' },
+        { ...cors, 'retry-after': String(wait) },
+      );
+    const customer = query.get('customer') ?? '';
+    if (!CUSTOMER_HASH.test(customer))
+      return send(
+        res,
+        400,
+        { error: 'customer must be a SHA-256 hash (64 lowercase hex digits)' },
+        cors,
+      );
+    const visitors = profiles?.visitors(customer);
+    // Pending appends first, so a link just acknowledged is answered.
+    await chain;
+    return send(res, 200, visitors ? await readProfile(out, visitors) : [], cors);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     let path: string;
+    let query: URLSearchParams;
     try {
-      path = new URL(req.url ?? '/', 'http://collector').pathname;
+      ({ pathname: path, searchParams: query } = new URL(req.url ?? '/', 'http://collector'));
     } catch {
       return send(res, 400, { error: 'bad request target' }, { connection: 'close' });
     }
@@ -392,6 +452,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
         return send(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
       return send(res, 200, { ok: true, events: stored });
     }
+    if (path === PROFILE_PATH && profiles) return answerProfile(req, res, query, allowed, cors);
     if (!PATHS.has(path)) return send(res, 404, { error: 'not found' });
     if (req.method === 'OPTIONS') {
       if (!allowed) return send(res, 403, { error: 'origin not allowed' });
@@ -461,15 +522,28 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       return send(res, 413, { error: `more than ${maxEvents} events` }, cors);
     const events: LikewiseEvent[] = [];
     let firstError = '';
+    // Why events were left out, by reason: in the answer and the log, so a
+    // shop sees what its pages send wrong without reading the stored file.
+    const reasons: Record<string, number> = {};
+    const links: IdentifyLink[] = [];
     for (let i = 0; i < list.length; i++) {
-      const r = validateEvent(list[i]);
-      if (r.ok) events.push(r.event);
-      else firstError ||= `event ${i}: ${r.error}`;
+      // An identify link (visitor and customer hash) is stored like an event.
+      const r = checkIdentifyLink(list[i]) ?? validateEvent(list[i]);
+      if (r.ok) {
+        if ('link' in r) links.push(r.link);
+        events.push('link' in r ? (r.link as unknown as LikewiseEvent) : r.event);
+      } else {
+        firstError ||= `event ${i}: ${r.error}`;
+        reasons[r.error] = (reasons[r.error] ?? 0) + 1;
+      }
     }
-    if (events.length === 0) return send(res, 400, { error: firstError }, cors);
+    const invalid = list.length - events.length;
+    if (invalid > 0) options.onInvalid?.(reasons, list.length);
+    if (events.length === 0) return send(res, 400, { error: firstError, reasons }, cors);
     try {
       const result = await append(events);
-      return send(res, 200, { ...result, invalid: list.length - events.length }, cors);
+      for (const link of links) profiles?.add(link);
+      return send(res, 200, { ...result, invalid, ...(invalid > 0 ? { reasons } : {}) }, cors);
     } catch (e) {
       onError(e);
       return send(res, 500, { error: 'could not store events' }, cors);
@@ -528,6 +602,13 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   };
 }
 
+/** One log line for a batch with invalid events: `2 of 5 events invalid: 2 x type is not a known event type`. */
+export function invalidLine(reasons: Record<string, number>, batch: number): string {
+  const entries = Object.entries(reasons).sort((a, b) => b[1] - a[1]);
+  const total = entries.reduce((n, [, c]) => n + c, 0);
+  return `${total} of ${batch} events invalid: ${entries.map(([reason, n]) => `${n} x ${reason}`).join('; ')}`;
+}
+
 /** `likewise collect`'s option table. */
 export const COLLECT = defineCommand({
   name: 'collect',
@@ -563,6 +644,10 @@ export const COLLECT = defineCommand({
       value: 'N',
       help: 'event ids remembered to drop duplicates (the newest N/2 always)',
       default: '1000000',
+    },
+    profiles: {
+      type: 'boolean',
+      help: "answer the SDK's profileEndpoint at GET /profile?customer=HASH with the\nevents of the visitors identify() linked to that customer; anyone who\nknows a customer's hash gets them: only behind your shop's login check",
     },
     'trust-proxy': {
       type: 'boolean',
@@ -600,8 +685,11 @@ export const run: CliCommand = (argv, io) =>
         rate,
         trustProxy: values['trust-proxy'],
         maxIds,
+        profiles: values.profiles,
         onError: (e) =>
           io.stderr.write(`likewise collect: ${(e as Error)?.message ?? String(e)}\n`),
+        onInvalid: (reasons, batch) =>
+          io.stderr.write(`likewise collect: ${invalidLine(reasons, batch)}\n`),
       });
     } catch (e) {
       io.stderr.write(`likewise collect: cannot start: ${(e as Error).message}\n`);

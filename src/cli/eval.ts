@@ -16,6 +16,7 @@ import {
 } from '../engine/evaluate';
 import { type ModelConfig, modelOf } from '../engine/tune';
 import { isLikewiseError } from '../errors';
+import { explainSkips } from './describeSkips';
 import { readEvents } from './readEvents';
 import { defineCommand, integerOption, runCommand } from './runCommand';
 import { runTuner } from './runTuner';
@@ -76,6 +77,14 @@ export const run: CliCommand = (argv, io) =>
       );
       return 1;
     }
+    if (!explainSkips((text) => io.stderr.write(text), 'eval', events, log)) return 1;
+    const prepared = prepareEvaluation(log);
+    if (prepared.split.testItems.length === 0) {
+      io.stderr.write(
+        `likewise eval: no user in ${events} has two or more distinct items, so none can be held out and ranked (${log.length} events, ${log.userCount} users): the evaluation needs users with histories.\n`,
+      );
+      return 1;
+    }
     let config: ModelConfig | undefined;
     let tuning: Record<string, number> | undefined;
     if (values.tune) {
@@ -98,7 +107,6 @@ export const run: CliCommand = (argv, io) =>
     };
     // The tuned model is rebuilt from the whole training part and scored once on the test items.
     if (config) models.tuned = modelOf(config);
-    const prepared = prepareEvaluation(log);
     const result = {
       users: prepared.split.testItems.length,
       items: prepared.split.catalogueSize,

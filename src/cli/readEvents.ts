@@ -15,7 +15,7 @@ import { LikewiseError } from '../errors';
 import type { InternedKeys } from './events/byteInterner';
 import { csvLine } from './events/csvLine';
 import { isSpace } from './events/fieldValues';
-import { LogBuilder } from './events/logBuilder';
+import { LogBuilder, SKIP_REASONS } from './events/logBuilder';
 import {
   csvLayout,
   type EventFileFormat,
@@ -71,6 +71,10 @@ export interface ReadEventsResult extends InteractionLog {
   userIds: string[];
   /** Lines (or purchase lines) refused: malformed, unknown event type, or no item. */
   skipped: number;
+  /** Why: the skipped lines per reason, most frequent first, with the first line (1-based) of each. */
+  skips: SkippedLines[];
+  /** The first line has semicolons and no commas: a CSV export with `;` as its separator. */
+  semicolons: boolean;
   /** The format that was read. */
   format: EventFileFormat;
 }
@@ -99,6 +103,9 @@ export interface ParsedEventRange {
   times: Float64Array;
   length: number;
   skipped: number;
+  /** Skipped lines per reason, and the first line of each (1-based within the range; 0: none). */
+  skipCounts: Float64Array;
+  skipFirst: Float64Array;
   userKeys: InternedKeys;
   itemKeys: InternedKeys;
   /** The rows are in the task's `into` columns (they all fit). */
@@ -150,6 +157,7 @@ async function parseRange(
         if (!last || pos >= filled) break;
         eol = filled;
       }
+      builder.line++;
       if (csv) csvLine(builder, buf, pos, eol);
       else ndjsonLine(builder, buf, pos, eol);
       pos = eol + 1;
@@ -172,6 +180,8 @@ function rangeResult(builder: LogBuilder): ParsedEventRange {
     times: rows.times,
     length: rows.length,
     skipped: builder.skipped,
+    skipCounts: builder.skipCounts,
+    skipFirst: builder.skipFirst,
     userKeys: builder.users.keyBytes(),
     itemKeys: builder.items.keyBytes(),
     inPlace: rows.inRegion,
@@ -199,6 +209,54 @@ export async function readEventsRange(
     builder.items.keepStrings = false;
     await parseRange(handle, builder, task.layout.format, task.start, task.end, 1 << 22);
     return rangeResult(builder);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** What an event log should be, for messages about files that are not one. */
+export const EVENT_LOG_EXPECTED =
+  'expected CSV (a user,item,timestamp,type header; timestamps in unix seconds) or NDJSON with the same fields or the SDK events that likewise collect writes';
+
+/**
+ * What a file whose first bytes are `head` is, when it is no text: an
+ * archive by its magic number, or binary when more than one byte in ten of
+ * its first 4 KiB is a control character (a text log may hold a stray one).
+ */
+export function binaryKind(head: Uint8Array): string | undefined {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'a gzip file (decompress it first)';
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)
+    return 'a zip archive (extract it first)';
+  const n = Math.min(head.length, 4096);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = head[i];
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) control++;
+  }
+  return control * 10 > n ? 'a binary file' : undefined;
+}
+
+/** Lines skipped for one reason. */
+export interface SkippedLines {
+  /** What was wrong, in words (`unknown event type`). */
+  reason: string;
+  count: number;
+  /** The first such line, 1-based. */
+  firstLine: number;
+}
+
+function skippedLines(counts: Float64Array, first: Float64Array): SkippedLines[] {
+  const out: SkippedLines[] = [];
+  for (let r = 0; r < counts.length; r++)
+    if (counts[r] > 0) out.push({ reason: SKIP_REASONS[r], count: counts[r], firstLine: first[r] });
+  return out.sort((a, b) => b.count - a.count || a.firstLine - b.firstLine);
+}
+
+/** The first 4 KiB of the file at `path` (fewer when it is shorter), for {@link binaryKind}. */
+export async function readHead(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    return await readAt(handle, 0, 4096);
   } finally {
     await handle.close();
   }
@@ -260,6 +318,12 @@ export async function readEvents(
       );
     const size = stat.size;
     const head = await readAt(handle, 0, Math.min(size, 1 << 20));
+    const binary = binaryKind(head);
+    if (binary)
+      throw new LikewiseError(
+        'INVALID_INPUT',
+        `Events file ${path} looks like ${binary}, not a text log: ${EVENT_LOG_EXPECTED}.`,
+      );
     let dataStart = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
     let first = dataStart;
     while (first < head.length && isSpace(head[first])) first++;
@@ -268,13 +332,19 @@ export async function readEvents(
       formatFromPath(path) ??
       (head[first] === 0x7b || head[first] === 0x5b ? 'ndjson' : 'csv');
     let layout: LogLayout = { format, columns: [], hasTypeColumn: true };
+    let semicolons = false;
+    let headerLines = 0;
     if (format === 'csv') {
       let eol = head.indexOf(10, dataStart);
       if (eol < 0) eol = head.length;
       const line = head.toString('utf8', dataStart, eol).replace(/\r$/, '');
       const parsed = csvLayout(line);
       layout = parsed.layout;
-      if (parsed.header) dataStart = Math.min(eol + 1, size);
+      semicolons = line.includes(';') && !line.includes(',');
+      if (parsed.header) {
+        dataStart = Math.min(eol + 1, size);
+        headerLines = 1;
+      }
     }
     // Size the columns from the average line length of the first megabyte.
     let lines = 0;
@@ -308,6 +378,7 @@ export async function readEvents(
       region = { users, items, types, times, at: capacity };
     }
     const builder = new LogBuilder(capacity, layout, shared, region && { ...region, at: 0 });
+    builder.line = headerLines;
     builder.users.keepStrings = options.userIds ?? true;
     builder.users.onGrow = options.collect;
     builder.items.onGrow = options.collect;
@@ -351,6 +422,12 @@ export async function readEvents(
       }
       rows.length = base + part.length;
       builder.skipped += part.skipped;
+      // The other half's line numbers count from its own start.
+      for (let r = 0; r < part.skipCounts.length; r++) {
+        builder.skipCounts[r] += part.skipCounts[r];
+        if (builder.skipFirst[r] === 0 && part.skipFirst[r] > 0)
+          builder.skipFirst[r] = part.skipFirst[r] + builder.line;
+      }
     }
     options.onProgress?.(size, size);
     const rows = builder.rows;
@@ -364,6 +441,8 @@ export async function readEvents(
       times: rows.times,
       length: rows.length,
       skipped: builder.skipped,
+      skips: skippedLines(builder.skipCounts, builder.skipFirst),
+      semicolons,
       format,
     };
   } finally {

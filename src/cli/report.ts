@@ -10,6 +10,8 @@ import { computeLift, type Interval, type LiftResult } from '../metrics/computeL
 import { computeReport, type Report, visitorTotals } from '../metrics/computeReport';
 import { validateEvent } from '../metrics/validateEvent';
 import type { LikewiseEvent } from '../types';
+import { skipBlock, tallySkips } from './describeSkips';
+import { binaryKind, readHead, type SkippedLines } from './readEvents';
 import { defineCommand, numberOption, runCommand, UsageError } from './runCommand';
 import type { CliCommand } from './types';
 
@@ -21,44 +23,80 @@ export interface ReportOutput {
   lift: LiftResult;
 }
 
+/** What {@link readEventLines} found in a file. */
+export interface EventLines {
+  events: LikewiseEvent[];
+  /** Lines (or events in a line's array) that were not valid events. */
+  skipped: number;
+  /** Why, by reason, with the first line of each. */
+  skips: SkippedLines[];
+  /** The first line that is not blank, or undefined for a file of blank lines. */
+  firstLine?: string;
+}
+
 /**
  * Reads an NDJSON file of `LikewiseEvent` lines (a line may also hold an
- * array of events); invalid lines are counted, not fatal. Duplicate ids are
- * kept once.
+ * array of events); invalid lines are counted by reason, not fatal.
+ * Duplicate ids are kept once.
  */
-export async function readEventLines(
-  path: string,
-): Promise<{ events: LikewiseEvent[]; skipped: number }> {
+export async function readEventLines(path: string): Promise<EventLines> {
   const events: LikewiseEvent[] = [];
   const seen = new Set<string>();
+  const tally = tallySkips();
   let skipped = 0;
+  let firstLine: string | undefined;
   const lines = createInterface({
     input: createReadStream(path),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
-  let first = true;
+  let n = 0;
   for await (const raw of lines) {
+    n++;
     // A byte-order mark (an editor's save) is not part of the first line's JSON.
-    const line = first && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    first = false;
+    const line = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (line.trim() === '') continue;
+    firstLine ??= line;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
       skipped++;
+      tally.add('not JSON', n);
       continue;
     }
     for (const v of Array.isArray(value) ? value : [value]) {
+      // Identify links (visitor to customer) are stored beside the events: no event, no error.
+      if ((v as { type?: unknown } | null)?.type === 'identify') continue;
       const r = validateEvent(v);
-      if (!r.ok) skipped++;
-      else if (!seen.has(r.event.id)) {
+      if (!r.ok) {
+        skipped++;
+        tally.add(r.error, n);
+      } else if (!seen.has(r.event.id)) {
         seen.add(r.event.id);
         events.push(r.event);
       }
     }
   }
-  return { events, skipped };
+  return { events, skipped, skips: tally.list(), firstLine };
+}
+
+/** What `likewise report` reads, for messages about files that are something else. */
+const REPORT_EXPECTED =
+  "expected NDJSON of the SDK's events (what likewise collect writes), one JSON event per line";
+
+/**
+ * Why `read` holds no events, in words: an empty file, a CSV or other
+ * text that is no NDJSON, or lines that are no valid events.
+ */
+function noEvents(file: string, read: EventLines): string {
+  const first = read.firstLine?.trim();
+  if (first === undefined) return `${file} has no events (it has no lines): ${REPORT_EXPECTED}.`;
+  if (first[0] !== '{' && first[0] !== '[') {
+    const shown = first.length > 60 ? `${first.slice(0, 60)}...` : first;
+    const csv = /,/.test(first) ? ' (a training log is for likewise train and likewise eval)' : '';
+    return `${file} is not NDJSON: its first line is "${shown}"${csv}; ${REPORT_EXPECTED}.`;
+  }
+  return `no valid events in ${file}: ${REPORT_EXPECTED}.`;
 }
 
 /**
@@ -228,11 +266,23 @@ export const run: CliCommand = (argv, io) =>
     if (values.currency !== undefined && !/^[A-Z]{3}$/.test(values.currency))
       throw new UsageError(`--currency must be an ISO 4217 code like EUR, got ${values.currency}`);
     const path = resolve(io.cwd, values.events);
-    let read: { events: LikewiseEvent[]; skipped: number };
+    let read: EventLines;
     try {
+      const binary = binaryKind(await readHead(path));
+      if (binary) {
+        io.stderr.write(
+          `likewise report: ${values.events} looks like ${binary}, not a text log: ${REPORT_EXPECTED}.\n`,
+        );
+        return 1;
+      }
       read = await readEventLines(path);
     } catch (e) {
       io.stderr.write(`likewise report: cannot read ${path}: ${(e as Error).message}\n`);
+      return 1;
+    }
+    io.stderr.write(skipBlock('report', read.skips));
+    if (read.events.length === 0) {
+      io.stderr.write(`likewise report: ${noEvents(values.events, read)}\n`);
       return 1;
     }
     const out: ReportOutput = {

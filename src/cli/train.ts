@@ -4,14 +4,17 @@
  * (`train/buildModel`) and writes `manifest.json` plus shards
  * (`train/encodeShards`, `train/writeModel`).
  */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BOUGHT_TOGETHER_TYPES } from '../engine/recommend';
 import { describeConfig } from '../engine/tune';
 import type { InteractionLog } from '../engine/types';
 import { isLikewiseError } from '../errors';
 import { encodeModel, type ModelInput, shardLayout } from '../model/encodeModel';
+import { explainSkips } from './describeSkips';
+import { formatBytes, formatDuration } from './formatDuration';
 import { garbageCollector } from './garbageCollector';
-import { progress } from './progress';
+import { createProgress } from './progress';
 import { type ParsedEventRange, readEvents } from './readEvents';
 import { runCommand } from './runCommand';
 import { runTuner } from './runTuner';
@@ -22,15 +25,42 @@ import { TRAIN, type TrainArgs, trainArgs, withConfig } from './train/trainArgs'
 import { listedFiles, writeModel } from './train/writeModel';
 import type { CliCommand, CliIo } from './types';
 
+/** Off a terminal, stage lines are printed for inputs from this size (about a million events). */
+const LONG_INPUT_BYTES = 16 << 20;
+
+/** The similar build's cost per pair is printed from this many pairs. */
+const PER_PAIR_MIN = 1_000_000;
+
+const messageOf = (error: unknown) =>
+  isLikewiseError(error) || error instanceof Error ? error.message : String(error);
+
+/**
+ * Runs `likewise train`. Resolves 0 on success, 1 when the log cannot be
+ * read or the model cannot be written, 2 on a usage error.
+ *
+ * @example await run(['--events', 'events.csv', '--out', 'public/model'], { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() })
+ */
 export const run: CliCommand = (argv, io) =>
   runCommand(TRAIN, argv, io, (values) => train(trainArgs(values), io));
 
 async function train(given: TrainArgs, io: CliIo): Promise<number> {
   let args = given;
   const t0 = performance.now();
-  const show = progress(io);
-  const entry = args.threads > 1 ? workerEntry() : undefined;
   const eventsPath = resolve(io.cwd, args.events);
+  let size = 0;
+  try {
+    size = statSync(eventsPath).size;
+  } catch {
+    // readEvents says why it cannot read the file.
+  }
+  const progress = createProgress(io, 'train', { long: size >= LONG_INPUT_BYTES });
+  const show = progress.show;
+  const fail = (message: string) => {
+    progress.done();
+    io.stderr.write(`likewise train: ${message}\n`);
+    return 1;
+  };
+  const entry = args.threads > 1 ? workerEntry() : undefined;
   try {
     // Before the work: a directory holding another manifest.json is refused at once.
     await listedFiles(resolve(io.cwd, args.out));
@@ -48,25 +78,20 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
       shared: entry !== undefined,
       userIds: false,
       collect,
-      onProgress: (done, total) => show('reading events', total > 0 ? done / total : 1),
+      onProgress: (done, total) => show('reading events', total > 0 ? (0.25 * done) / total : 0),
       parallel:
         entry === undefined
           ? undefined
           : (task) => runWorkerTask<ParsedEventRange>(entry, 'readEventsRange', task),
     });
   } catch (error) {
-    io.stderr.write(
-      `${io.stderr.isTTY ? '\n' : ''}likewise train: cannot read ${args.events}: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    return 1;
+    return fail(`cannot read ${args.events}: ${messageOf(error)}`);
   }
   const t1 = performance.now();
   // The readers' id tables and the parse buffers go before the build.
   collect();
-  if (log.length === 0) {
-    io.stderr.write(
-      `likewise train: no usable events in ${args.events} (${log.skipped} lines skipped).\n`,
-    );
+  if (!explainSkips(progress.note, 'train', args.events, log)) {
+    progress.done();
     return 1;
   }
   if (args.tune) {
@@ -76,21 +101,18 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
   const facts = { events: log.length, skipped: log.skipped, users: log.userCount };
   const input = { log: log as InteractionLog | undefined };
   log = undefined;
-  show('grouping', 0.2);
+  show('building: grouping users', 0.25);
   let built: Built;
   try {
     built = await buildModel(input, args, entry, show, collect);
   } catch (error) {
-    io.stderr.write(
-      `${io.stderr.isTTY ? '\n' : ''}likewise train: build failed: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    return 1;
+    return fail(`build failed: ${messageOf(error)}`);
   }
   const { neighbours, together, popularity, pairs, similarMs } = built;
   // The build's parts (the row chunks, the plan) go before the encoding.
   collect();
   const t2 = performance.now();
-  show('writing', 0.9);
+  show('writing model files', 0.9);
   let encoded: ReturnType<typeof encodeModel>;
   const outDir = resolve(io.cwd, args.out);
   try {
@@ -119,24 +141,22 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
     });
     await writeModel(outDir, encoded.files);
   } catch (error) {
-    const message =
-      isLikewiseError(error) || error instanceof Error ? error.message : String(error);
-    io.stderr.write(`\nlikewise train: cannot write the model to ${args.out}: ${message}\n`);
-    return 1;
+    return fail(`cannot write the model to ${args.out}: ${messageOf(error)}`);
   }
   const t3 = performance.now();
-  show('done', 1);
+  progress.done();
   const m = encoded.manifest;
   const shardBytes = m.sizes.reduce((a, b) => a + b, 0);
   const allBytes = encoded.files.reduce((a, f) => a + f.bytes.length, 0);
-  const s = (ms: number) => (ms / 1000).toFixed(2);
+  const d = formatDuration;
   io.stdout.write(
     [
       `likewise train: ${facts.events} events (${facts.skipped} skipped), ${facts.users} users, ${m.items} items`,
       `  pairs: ${neighbours.indices.length} similar (k ${args.k}, ${args.similarity}), ${together?.indices.length ?? 0} bought together`,
-      `  files: ${encoded.files.length} in ${args.out} (${m.shards} shards, ${allBytes} bytes; ${(shardBytes / Math.max(1, m.items)).toFixed(1)} bytes per item, ${Math.round(shardBytes / m.shards)} bytes per shard)`,
-      `  seconds: ${s(t3 - t0)} (read ${s(t1 - t0)}, build ${s(t2 - t1)}, write ${s(t3 - t2)})`,
-      `  similar build: ${pairs} ${args.similarity === 'sequence' ? `pairs within the window (${args.window} steps, both ways)` : 'co-occurring pairs (sum over users of items squared, after the cap)'} in ${s(similarMs)} s, ${((similarMs * 1e6) / Math.max(1, pairs)).toFixed(1)} ns per pair`,
+      `  files: ${encoded.files.length} in ${args.out} (${m.shards} shards, ${formatBytes(allBytes)}; ${(shardBytes / Math.max(1, m.items)).toFixed(1)} bytes per item, ${formatBytes(shardBytes / m.shards)} per shard)`,
+      `  time: ${d(t3 - t0)} (read ${d(t1 - t0)}, build ${d(t2 - t1)}, write ${d(t3 - t2)})`,
+      // The cost per pair only means something once the pairs outweigh the fixed costs.
+      `  similar build: ${pairs} ${args.similarity === 'sequence' ? `pairs within the window (${args.window} steps, both ways)` : 'co-occurring pairs (sum over users of items squared, after the cap)'} in ${d(similarMs)}${pairs >= PER_PAIR_MIN ? `, ${((similarMs * 1e6) / pairs).toFixed(1)} ns per pair` : ''}`,
       ...(args.config
         ? [`  tuned: ${describeConfig(args.config)} (recorded in manifest.json)`]
         : []),

@@ -2,6 +2,10 @@ import { LikewiseError } from '../errors';
 import { utf8Length } from '../shared/utf8Length';
 import type { StateStore } from '../store/types';
 import type { LikewiseEvent } from '../types';
+import type { IdentifyLink } from './identifyLink';
+
+/** What the outbox sends: events, and the links `identify()` makes. */
+export type OutboxRecord = LikewiseEvent | IdentifyLink;
 
 /** The part of a {@link StateStore} the outbox needs. */
 export type OutboxKv = Pick<StateStore, 'get' | 'set' | 'del' | 'keys'>;
@@ -61,7 +65,7 @@ export interface OutboxOptions {
 /** What {@link createOutbox} returns. */
 export interface Outbox {
   /** Resolves once the events are in the store (never rejects); they are sent shortly after. */
-  add(events: readonly LikewiseEvent[]): Promise<void>;
+  add(events: readonly OutboxRecord[]): Promise<void>;
   /**
    * Sends what is pending now, unless a retry backoff is running (its timer
    * will send). Resolves when done; delivered events are out of the store by then.
@@ -74,7 +78,7 @@ export interface Outbox {
 }
 
 interface Entry {
-  event: LikewiseEvent;
+  event: OutboxRecord;
   json: string;
   bytes: number;
   tries: number;
@@ -83,7 +87,7 @@ interface Entry {
 }
 
 interface Stored {
-  event: LikewiseEvent;
+  event: OutboxRecord;
   tries: number;
 }
 
@@ -206,7 +210,7 @@ export function createOutbox(options: OutboxOptions, deps: OutboxDeps = {}): Out
     return write(entry, () => store.del(prefix + entry.event.id));
   };
 
-  const makeEntry = (event: LikewiseEvent, tries: number): Entry | null => {
+  const makeEntry = (event: OutboxRecord, tries: number): Entry | null => {
     const json = JSON.stringify(event);
     const bytes = utf8Length(json);
     if (bytes + 2 > maxBody) {

@@ -8,6 +8,7 @@ import {
 } from './assignGroup';
 import { computeReport, type Report } from './computeReport';
 import { checkEndpoint, createOutbox, type Outbox, type OutboxDeps } from './createOutbox';
+import type { IdentifyLink } from './identifyLink';
 
 /** What {@link startMetrics} needs from the instance (a subset of createLikewise's context). */
 export interface MetricsHost {
@@ -54,6 +55,13 @@ export interface Metrics {
   report(): Promise<Report>;
   /** Resolves (never rejects) once the visitor's id is read and the held events are stamped and handed on. */
   ready(): Promise<Metrics>;
+  /**
+   * With consent and an endpoint, sends the collector a link between this
+   * visitor and `customer` (a `hashId` hash), so the customer's other
+   * devices can fetch this one's events from the profile endpoint. Without
+   * either, does nothing.
+   */
+  link(customer: string): Promise<void>;
 }
 
 /** State key of the anonymous visitor id. */
@@ -165,6 +173,19 @@ export function startMetrics(
       return computeReport(events, { windowDays: options.windowDays, visitorKey: () => 'me' });
     },
     ready: () => ready,
+    async link(customer) {
+      if (!endpoint || host.consent() !== 'granted') return;
+      // The lasting visitor id: the one this device's stored events carry.
+      await load();
+      const link: IdentifyLink = {
+        id: host.randomId(),
+        type: 'identify',
+        ts: Date.now(),
+        visitor: visitor ?? pageId,
+        customer,
+      };
+      if (host.consent() === 'granted') await outboxFor()?.add([link]);
+    },
   };
   const ready = first.then(() => {
     const held = host.held ?? [];

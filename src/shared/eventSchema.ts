@@ -102,7 +102,8 @@ const ENVELOPE: Record<string, Rule> = {
   visitor: ID,
   group: [(v) => v === 'treatment' || v === 'holdout', 'treatment or holdout'],
 };
-const WIRE: Record<string, Rule> = { ...INPUT, ...ENVELOPE };
+// The envelope's ids first: a record without them is refused for that.
+const WIRE: Record<string, Rule> = { id: ID, session: ID, ...INPUT, ...ENVELOPE };
 
 /**
  * Why {@link checkEvent} refused an event. `field` is the field at fault

@@ -7,7 +7,13 @@ import { dirname, join, resolve } from 'node:path';
 import { rollup } from 'rollup';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Collector, createCollector, RecentIds, run } from '../../src/cli/collect';
+import {
+  type Collector,
+  createCollector,
+  invalidLine,
+  RecentIds,
+  run,
+} from '../../src/cli/collect';
 import type { LikewiseEvent } from '../../src/types';
 
 interface Answer {
@@ -172,10 +178,7 @@ describe('createCollector', () => {
       ['{not json', 'body is not JSON'],
       [{ nope: 1 }, 'expected an array of events or {"events":[...]}'],
       [[], 'empty batch'],
-      [
-        [{ ...event(), type: 'hover' }],
-        'event 0: type must be one of view, click, add_to_cart, remove_from_cart, purchase, search, impression, dismiss',
-      ],
+      [[{ ...event(), type: 'hover' }], 'event 0: type is not a known event type'],
       [[event({ id: 'x'.repeat(65) })], 'event 0: id must be a string of 1 to 64 characters'],
       [
         [event({ itemId: 'x'.repeat(257) })],
@@ -211,19 +214,86 @@ describe('createCollector', () => {
     expect(lines(out)).toEqual([]);
   });
 
-  it('keeps the valid events of a batch and counts the others (the SDK drops a refused batch)', async () => {
-    const { c, out } = await start();
+  it('keeps the valid events of a batch and counts the others by reason, in the answer and the log (the SDK drops a refused batch)', async () => {
+    const heard: [Record<string, number>, number][] = [];
+    const { c, out } = await start({ onInvalid: (reasons, batch) => heard.push([reasons, batch]) });
     const good = [event(), event({ rec: 'r'.repeat(256) }), event()];
     const r = await post(c, [
       good[0],
       { ...event(), type: 'hover' },
       good[1],
       { nope: 1 },
+      { ...event(), type: 'wishlist' },
       good[2],
     ]);
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ accepted: 3, duplicates: 0, invalid: 2 });
+    const reasons = {
+      'type is not a known event type': 2,
+      'id must be a string of 1 to 64 characters': 1,
+    };
+    expect(JSON.parse(r.body)).toEqual({ accepted: 3, duplicates: 0, invalid: 3, reasons });
     expect(lines(out).map((l) => JSON.parse(l).id)).toEqual(good.map((e) => e.id));
+    // A batch of invalid events only: 400 with the first reason, and the counts.
+    const none = await post(c, [{ ...event(), type: 'hover' }]);
+    expect(JSON.parse(none.body)).toEqual({
+      error: 'event 0: type is not a known event type',
+      reasons: { 'type is not a known event type': 1 },
+    });
+    expect(heard).toEqual([
+      [reasons, 6],
+      [{ 'type is not a known event type': 1 }, 1],
+    ]);
+    expect(invalidLine(reasons, 6)).toBe(
+      '3 of 6 events invalid: 2 x type is not a known event type; 1 x id must be a string of 1 to 64 characters',
+    );
+  });
+
+  it('stores identify links and, with profiles, answers a customer hash with the events of the visitors linked to it', async () => {
+    const customer = 'c0'.repeat(32);
+    const link = (visitor: string, id = `l-${visitor}`) => ({
+      id,
+      type: 'identify',
+      ts: 1_700_000_000_000,
+      visitor,
+      customer,
+    });
+    const { c, out } = await start({ profiles: true });
+    const phone = [
+      event({ visitor: 'v-phone', itemId: 'a' }),
+      event({ visitor: 'v-phone', itemId: 'b' }),
+    ];
+    const other = event({ visitor: 'v-other', itemId: 'z' });
+    const r = await post(c, [
+      ...phone,
+      other,
+      link('v-phone'),
+      { ...link('v-x'), customer: 'Customer-42' },
+    ]);
+    expect(JSON.parse(r.body)).toEqual({
+      accepted: 4,
+      duplicates: 0,
+      invalid: 1,
+      reasons: { 'customer must be a SHA-256 hash (64 lowercase hex digits)': 1 },
+    });
+    const profile = (hash: string, headers: Record<string, string> = {}) =>
+      request(`${c.url}/profile?customer=${hash}`, { headers });
+    const answer = await profile(customer, { origin: 'https://shop.example' });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['access-control-allow-origin']).toBe('https://shop.example');
+    expect(JSON.parse(answer.body)).toEqual(phone);
+    expect(JSON.parse((await profile('d1'.repeat(32))).body)).toEqual([]);
+    expect((await profile('customer-42')).status).toBe(400);
+    expect((await profile(customer, { origin: 'https://evil.example' })).status).toBe(403);
+    expect(lines(out)).toHaveLength(4);
+    // A restart reads the links back from the file.
+    await c.close();
+    const again = await start({ out, profiles: true });
+    expect(JSON.parse((await request(`${again.c.url}/profile?customer=${customer}`)).body)).toEqual(
+      phone,
+    );
+    // Without profiles, there is no such endpoint.
+    const closed = await start({ out });
+    expect((await request(`${closed.c.url}/profile?customer=${customer}`)).status).toBe(404);
   });
 
   it('takes a 64 KB batch as the SDK splits it: over 500 small events', async () => {

@@ -95,4 +95,42 @@ describe('likewise eval', () => {
     expect(await run(['--events', 'missing.csv'], cli)).toBe(1);
     expect(out.stderr).toContain('cannot read missing.csv');
   });
+
+  describe('fails with what it expected on a file that is no event log', () => {
+    const expected =
+      'expected CSV (a user,item,timestamp,type header; timestamps in unix seconds) or NDJSON with the same fields or the SDK events that likewise collect writes.';
+    const noise = Buffer.alloc(3000);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 131) % 256;
+    it.each([
+      [
+        'empty.csv',
+        '',
+        `likewise eval: no usable events in empty.csv (it has no lines): ${expected}\n`,
+      ],
+      ['noise.bin', noise, 'looks like a binary file, not a text log'],
+      [
+        'micro.csv',
+        'user,item,timestamp,type\nu1,a,1700000000000000,view\nu1,b,1700000000000001,view\n',
+        'likewise eval: 2 lines skipped:\n  time after the year 2100 (likewise reads unix seconds or milliseconds: microseconds?): 2 lines, the first is line 2\n' +
+          `likewise eval: no usable events in micro.csv: ${expected}\n`,
+      ],
+      [
+        'semicolons.csv',
+        'user;item;timestamp;type\nu1;a;1700000000;view\n',
+        'looks semicolon-separated',
+      ],
+      [
+        'single.csv',
+        'user,item,timestamp,type\nu1,a,1700000000,view\nu2,b,1700000000,view\n',
+        'likewise eval: no user in single.csv has two or more distinct items',
+      ],
+    ])('%s: exit 1, nothing on stdout', async (name, content, message) => {
+      writeFileSync(join(dir, name), content);
+      const { out, io: cli } = io();
+      expect(await run(['--events', name], cli)).toBe(1);
+      expect(out.stdout).toBe('');
+      if (message.endsWith('\n')) expect(out.stderr).toBe(message);
+      else expect(out.stderr).toContain(message);
+    });
+  });
 });

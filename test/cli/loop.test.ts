@@ -171,3 +171,71 @@ describe('browser -> collector -> model -> browser', () => {
     ]);
   });
 });
+
+describe('identity across devices: identify() -> collector -> profile on another device', () => {
+  it("brings a customer's cart from their phone to their laptop, through hashed ids only", async () => {
+    const file = join(dir, 'identity.ndjson');
+    const c = await createCollector({ out: file, rate: 1000, profiles: true });
+    const errors: unknown[] = [];
+    const device = (options: Omit<Parameters<typeof createLikewise>[0], 'site'>) =>
+      createLikewise(
+        { site: 'shop', catalog, onError: (e) => errors.push(e), ...options },
+        withExtras({ indexedDB: new IDBFactory(), fetch: globalThis.fetch }),
+      );
+    try {
+      const phone = device({ endpoint: `${c.url}/collect` });
+      await phone.track({ type: 'view', itemId: 'C' });
+      await phone.track({
+        type: 'add_to_cart',
+        itemId: 'C',
+        price: 20,
+        currency: 'EUR',
+        quantity: 1,
+      });
+      await phone.identify('customer-42');
+      // Two events and the link, once the outbox has sent them (real timers).
+      await vi.waitFor(
+        () => {
+          if (c.size() < 3) throw new Error(`${c.size()}/3 ${errors.map(String).join(';')}`);
+        },
+        { timeout: 15_000, interval: 50 },
+      );
+      phone.destroy();
+      const stored = await readFile(file, 'utf8');
+      expect(stored).not.toContain('customer-42');
+      const link = stored
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .find((r) => r.type === 'identify');
+      expect(link).toEqual({
+        id: expect.any(String),
+        type: 'identify',
+        ts: expect.any(Number),
+        visitor: expect.any(String),
+        customer: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+
+      const laptop = device({ profileEndpoint: `${c.url}/profile` });
+      expect((await laptop.profile()).cart).toEqual([]);
+      await laptop.identify('customer-42');
+      expect((await laptop.profile()).cart).toEqual(['C']);
+      laptop.destroy();
+      // Another customer gets nothing of it.
+      const stranger = device({ profileEndpoint: `${c.url}/profile` });
+      await stranger.identify('customer-43');
+      expect((await stranger.profile()).cart).toEqual([]);
+      stranger.destroy();
+      expect(errors).toEqual([]);
+      // The collected file still trains and reports: the link is no event and no error.
+      const t = io(dir);
+      expect(await train(['--events', file, '--out', join(dir, 'identity-model')], t)).toBe(0);
+      expect(t.out.join('')).toContain('2 events (0 skipped)');
+      const r = io(dir);
+      expect(await report(['--events', file, '--json'], r)).toBe(0);
+      expect(r.err.join('')).toBe('');
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
+});

@@ -77,6 +77,67 @@ describe('readEvents: CSV', () => {
       ['u2', 'c', 'click', 2000],
     ]);
     expect(log.skipped).toBe(6);
+    expect(log.skips).toEqual([
+      { reason: 'unknown event type', count: 2, firstLine: 7 },
+      { reason: 'wrong column count', count: 1, firstLine: 3 },
+      { reason: 'no user', count: 1, firstLine: 4 },
+      { reason: 'no item', count: 1, firstLine: 5 },
+      { reason: 'time missing or unreadable', count: 1, firstLine: 6 },
+    ]);
+    expect(log.semicolons).toBe(false);
+  });
+
+  it('says why NDJSON lines were skipped, with the line of each first one', async () => {
+    const path = await file(
+      'reasons.ndjson',
+      [
+        '{"user":"u","item":"a","timestamp":1700000000,"type":"view"}',
+        '{"user":"u","item":"a","timestamp":1700000000000000,"type":"view"}', // microseconds
+        'not json',
+        `{"user":"u","item":"${'x'.repeat(1025)}","timestamp":1,"type":"view"}`,
+        '{"user":"u","item":"a","timestamp":1700000000000001,"type":"view"}',
+      ].join('\n'),
+    );
+    const log = await readEvents(path);
+    expect(log.length).toBe(1);
+    expect(log.skips).toEqual([
+      {
+        reason:
+          'time after the year 2100 (likewise reads unix seconds or milliseconds: microseconds?)',
+        count: 2,
+        firstLine: 2,
+      },
+      { reason: 'not JSON, or not an event object', count: 1, firstLine: 3 },
+      { reason: 'id over 1 KiB', count: 1, firstLine: 4 },
+    ]);
+  });
+
+  it('notices a semicolon-separated export', async () => {
+    const log = await readEvents(
+      await file('excel.csv', 'user;item;timestamp;type\nu1;a;1700000000;view\n'),
+    );
+    expect(log.length).toBe(0);
+    expect(log.semicolons).toBe(true);
+    expect(log.skips).toEqual([{ reason: 'wrong column count', count: 2, firstLine: 1 }]);
+  });
+
+  it('refuses a binary, gzip or zip file with what it expected', async () => {
+    const expected =
+      'expected CSV (a user,item,timestamp,type header; timestamps in unix seconds) or NDJSON with the same fields or the SDK events that likewise collect writes.';
+    const binary = Buffer.alloc(5000);
+    for (let i = 0; i < binary.length; i++) binary[i] = (i * 37) % 256;
+    for (const [name, bytes, kind] of [
+      ['random.bin', binary, 'a binary file'],
+      ['log.csv.gz', Buffer.from([0x1f, 0x8b, 8, 0, 0, 0]), 'a gzip file (decompress it first)'],
+      ['log.zip', Buffer.from('PK\x03\x04rest', 'latin1'), 'a zip archive (extract it first)'],
+    ] as const) {
+      const path = await file(name, bytes);
+      const error = await readEvents(path).catch((e: unknown) => e);
+      expect(isLikewiseError(error, 'INVALID_INPUT')).toBe(true);
+      expect((error as Error).message).toBe(
+        `Events file ${path} looks like ${kind}, not a text log: ${expected}`,
+      );
+    }
   });
 
   it('understands quoted fields with commas and doubled quotes', async () => {
@@ -432,8 +493,9 @@ describe('readEvents: big files', () => {
   beforeAll(async () => {
     let text = 'user,item,timestamp,type\n';
     for (let r = 0; r < N; r++) {
-      // Every 1000th line is malformed.
-      if (r % 1000 === 999) text += `broken line ${r}\n`;
+      // Every 1000th line is malformed; one in the second half otherwise.
+      if (r === 150_999) text += `u,i,${r},wishlist\n`;
+      else if (r % 1000 === 999) text += `broken line ${r}\n`;
       else text += `user-${(r * 7919) % 5003},item-${(r * 104729) % 997},${r},${types[r % 4]}\n`;
     }
     path = await file('big.csv', text);
@@ -467,6 +529,13 @@ describe('readEvents: big files', () => {
     expect(tasks).toBe(1);
     expect(two.length).toBe(one.length);
     expect(two.skipped).toBe(one.skipped);
+    // Line numbers count from the top of the file in both halves (the header is line 1).
+    const skips = [
+      { reason: 'wrong column count', count: N / 1000 - 1, firstLine: 1001 },
+      { reason: 'unknown event type', count: 1, firstLine: 151_001 },
+    ];
+    expect(one.skips).toEqual(skips);
+    expect(two.skips).toEqual(skips);
     expect(two.itemIds).toEqual(one.itemIds);
     expect(two.userIds).toEqual(one.userIds);
     expect(Array.from(two.users.subarray(0, two.length))).toEqual(

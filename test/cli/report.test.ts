@@ -72,7 +72,11 @@ describe('likewise report', () => {
   it('--json: per widget figures and the lift with hand-computed intervals', async () => {
     const { io: cli, out } = io();
     const code = await run(['--events', logFile(cli.cwd), '--json'], cli);
-    expect(out.stderr).toBe('');
+    expect(out.stderr).toBe(
+      'likewise report: 2 lines skipped:\n' +
+        '  not JSON: 1 line, the first is line 4\n' +
+        '  type is not a known event type: 1 line, the first is line 5\n',
+    );
     expect(code).toBe(0);
     const r = JSON.parse(out.stdout) as ReportOutput;
     expect(r.skippedLines).toBe(2);
@@ -190,5 +194,42 @@ describe('likewise report', () => {
     expect(c.out.stderr).toContain('likewise report: cannot read');
     const d = io();
     expect(await run(['--bogus'], d.io)).toBe(2);
+  });
+
+  describe('fails with what it expected on a file that is no collected log', () => {
+    const expected =
+      "expected NDJSON of the SDK's events (what likewise collect writes), one JSON event per line.";
+    const noise = Buffer.alloc(3000);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 131) % 256;
+    it.each([
+      [
+        'empty.ndjson',
+        '\n\n',
+        `likewise report: empty.ndjson has no events (it has no lines): ${expected}\n`,
+      ],
+      [
+        'noise.bin',
+        noise,
+        `likewise report: noise.bin looks like a binary file, not a text log: ${expected}\n`,
+      ],
+      [
+        'train.csv',
+        'user,item,timestamp,type\nu1,a,1700000000,view\n',
+        'likewise report: train.csv is not NDJSON: its first line is "user,item,timestamp,type" (a training log is for likewise train and likewise eval)',
+      ],
+      [
+        'micro.ndjson',
+        `${JSON.stringify({ ...events[0], ts: T0 * 1000 })}\n`,
+        'likewise report: 1 line skipped:\n  ts must be a time in ms since 1970, before 2100: 1 line, the first is line 1\n' +
+          `likewise report: no valid events in micro.ndjson: ${expected}\n`,
+      ],
+    ])('%s: exit 1, nothing on stdout', async (name, content, message) => {
+      const { out, io: cli } = io();
+      writeFileSync(join(cli.cwd, name), content);
+      expect(await run(['--events', name], cli)).toBe(1);
+      expect(out.stdout).toBe('');
+      if (message.endsWith('\n')) expect(out.stderr).toBe(message);
+      else expect(out.stderr).toContain(message);
+    });
   });
 });

@@ -68,12 +68,22 @@ describe('likewise train', () => {
   it('builds a model that the loader reads: similar and bought-together neighbours', async () => {
     const cli = io();
     const code = await run(['--events', 'events.csv', '--out', 'model', '--shards', '4'], cli);
-    expect(cli.err.join('')).toBe('');
+    // Why lines were skipped, on stderr; no progress lines for a small log off a terminal.
+    expect(cli.err.join('')).toBe(
+      'likewise train: 6 lines skipped:\n  unknown event type: 6 lines, the first is line 7\n',
+    );
     expect(code).toBe(0);
     const summary = cli.out.join('');
     expect(summary).toMatch(/^likewise train: \d+ events \(6 skipped\), 300 users, 42 items/);
-    expect(summary).toMatch(/files: 6 in model \(4 shards, \d+ bytes; [\d.]+ bytes per item/);
-    expect(summary).toMatch(/seconds: [\d.]+ \(read [\d.]+, build [\d.]+, write [\d.]+\)/);
+    expect(summary).toMatch(
+      /files: 6 in model \(4 shards, [\d.]+ (bytes|KB); [\d.]+ bytes per item/,
+    );
+    expect(summary).toMatch(
+      /time: [\d.]+ m?s \(read [\d.]+ m?s, build [\d.]+ m?s, write [\d.]+ m?s\)/,
+    );
+    // A tiny build's cost per pair would be its fixed costs divided by a few pairs.
+    expect(summary).toMatch(/similar build: \d+ co-occurring pairs .* in [\d.]+ m?s\n/);
+    expect(summary).not.toContain('per pair');
 
     const files = await readdir(join(dir, 'model'));
     expect(files.filter((f) => f.startsWith('shard-')).length).toBe(4);
@@ -184,7 +194,9 @@ describe('likewise train', () => {
     const junk = io();
     expect(await run(['--events', 'junk.csv', '--out', 'junk-model'], junk)).toBe(1);
     expect(junk.err.join('')).toBe(
-      'likewise train: no usable events in junk.csv (1 lines skipped).\n',
+      'likewise train: 1 line skipped:\n' +
+        '  unknown event type: 1 line, the first is line 2\n' +
+        'likewise train: no usable events in junk.csv: expected CSV (a user,item,timestamp,type header; timestamps in unix seconds) or NDJSON with the same fields or the SDK events that likewise collect writes.\n',
     );
     await expect(readdir(join(dir, 'junk-model'))).rejects.toThrow();
   });

@@ -117,6 +117,50 @@ describe('startMetrics', () => {
     expect(host.errors).toEqual([]);
   });
 
+  it('sends an identify link (visitor and customer hash) only with consent and an endpoint', async () => {
+    const hash = 'ab'.repeat(32);
+    const bodies: unknown[][] = [];
+    const timers: (() => void)[] = [];
+    const deps = {
+      fetch: async (_u: string, init: RequestInit): Promise<OutboxResponse> => {
+        bodies.push(JSON.parse(init.body as string));
+        return { status: 200 };
+      },
+      setTimeout: (fn: () => void) => timers.push(fn),
+      clearTimeout: () => {},
+      window: null,
+      document: null,
+    };
+    const send = async () => {
+      await settle();
+      for (const t of timers.splice(0)) t();
+      await settle();
+    };
+    const { host } = fakeHost('pending');
+    const m = startMetrics(host, { endpoint: '/events' }, deps);
+    await m.link(hash);
+    await send();
+    expect(bodies).toEqual([]);
+    host.consentNow = 'granted';
+    await m.link(hash);
+    await send();
+    expect(bodies.flat()).toEqual([
+      {
+        id: expect.any(String),
+        type: 'identify',
+        ts: expect.any(Number),
+        visitor: 'id-1',
+        customer: hash,
+      },
+    ]);
+    // Without an endpoint there is no collector to tell.
+    const alone = fakeHost();
+    await startMetrics(alone.host, {}, deps).link(hash);
+    await send();
+    expect(bodies.flat()).toHaveLength(1);
+    expect(host.errors).toEqual([]);
+  });
+
   it('serves the control to the holdout and reports the visitor own events', async () => {
     const { host } = fakeHost();
     const m = startMetrics(host, { experiment: { holdout: 1, control: 'none' } });

@@ -23,10 +23,7 @@ describe('validateEvent', () => {
 
   it.each([
     [{ ...base, id: 'x'.repeat(65) }, 'id must be a string of 1 to 64 characters'],
-    [
-      { ...base, type: 'veiw' },
-      'type must be one of view, click, add_to_cart, remove_from_cart, purchase, search, impression, dismiss',
-    ],
+    [{ ...base, type: 'veiw' }, 'type is not a known event type'],
     [{ ...base, ts: '1' }, 'ts must be a time in ms since 1970, before 2100'],
     [{ ...base, ts: 1.7e15 }, 'ts must be a time in ms since 1970, before 2100'],
     [{ ...base, itemId: 'x'.repeat(257) }, 'itemId must be a string of 1 to 256 characters'],

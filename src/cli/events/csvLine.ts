@@ -11,7 +11,7 @@ import {
   toMs,
   typeCode,
 } from './fieldValues';
-import type { LogBuilder } from './logBuilder';
+import { type LogBuilder, SKIP_COLUMNS, SKIP_QUOTES } from './logBuilder';
 import { ROLE_ITEM, ROLE_TIME_MS, ROLE_TIME_S, ROLE_TYPE, ROLE_USER } from './logLayout';
 
 /** FNV-1a hash of the last field {@link plainField} scanned. */
@@ -140,8 +140,9 @@ function csvGeneral(b: LogBuilder, buf: Uint8Array, start: number, end: number):
     h = Math.imul(h ^ c, 0x01000193);
     i++;
   }
-  // A short line (missing columns) is refused like a line missing a field.
-  b.row(buf, userS, userE, userH, itemS, itemE, itemH, col < ncol ? -1 : type, time);
+  // A short line (missing columns) is refused for its column count.
+  if (col < ncol) b.skip(SKIP_COLUMNS);
+  else b.row(buf, userS, userE, userH, itemS, itemE, itemH, type, time);
 }
 
 /** Slow path for a CSV line with quoted fields. */
@@ -150,7 +151,7 @@ function csvQuotedLine(b: LogBuilder, buf: Uint8Array, start: number, end: numbe
   const fields = splitQuotedCsv(line);
   const columns = b.columns;
   if (fields === null || fields.length < columns.length) {
-    b.skipped++;
+    b.skip(fields === null ? SKIP_QUOTES : SKIP_COLUMNS);
     return;
   }
   let user = '';

@@ -9,6 +9,32 @@ import { MAX_ID_BYTES, plausibleTime } from './fieldValues';
 import { type LogLayout, ROLE_ITEM, ROLE_TIME_S, ROLE_TYPE, ROLE_USER } from './logLayout';
 import { type RowRegion, RowSink } from './rowSink';
 
+/**
+ * Why a line was skipped, by reason code (an index into this list): what
+ * `likewise train` and `eval` print, with the first line of each.
+ */
+export const SKIP_REASONS = [
+  'no user',
+  'no item',
+  'unknown event type',
+  'time missing or unreadable',
+  'time after the year 2100 (likewise reads unix seconds or milliseconds: microseconds?)',
+  'id over 1 KiB',
+  'wrong column count',
+  'unbalanced quotes',
+  'not JSON, or not an event object',
+] as const;
+
+export const SKIP_NO_USER = 0;
+export const SKIP_NO_ITEM = 1;
+export const SKIP_TYPE = 2;
+export const SKIP_TIME = 3;
+export const SKIP_TIME_SCALE = 4;
+export const SKIP_ID_LENGTH = 5;
+export const SKIP_COLUMNS = 6;
+export const SKIP_QUOTES = 7;
+export const SKIP_JSON = 8;
+
 /** Most users {@link LogBuilder} reserves room for up front. */
 const USER_RESERVE_MAX = 1 << 20;
 
@@ -24,6 +50,12 @@ export class LogBuilder {
   readonly items = new ByteInterner();
   readonly rows: RowSink;
   skipped = 0;
+  /** Lines skipped per reason (indexes of {@link SKIP_REASONS}). */
+  readonly skipCounts = new Float64Array(SKIP_REASONS.length);
+  /** The first line (1-based) skipped for each reason; 0 for none. */
+  readonly skipFirst = new Float64Array(SKIP_REASONS.length);
+  /** The line being parsed, 1-based: the reader counts it up before each line. */
+  line = 0;
   readonly columns: Uint8Array;
   readonly hasTypeColumn: boolean;
   /** True for the canonical `user,item,timestamp,type` columns: `csvLine` has a fast path. */
@@ -75,7 +107,17 @@ export class LogBuilder {
       !isUtf8Id(buf, userS, userE) ||
       !isUtf8Id(buf, itemS, itemE)
     ) {
-      this.skipped++;
+      this.skip(
+        userS < 0 || userE <= userS
+          ? SKIP_NO_USER
+          : itemS < 0 || itemE <= itemS
+            ? SKIP_NO_ITEM
+            : userE - userS > MAX_ID_BYTES || itemE - itemS > MAX_ID_BYTES
+              ? SKIP_ID_LENGTH
+              : type < 0
+                ? SKIP_TYPE
+                : timeReason(time),
+      );
       return;
     }
     if (buf !== this.batchBuf) {
@@ -151,11 +193,33 @@ export class LogBuilder {
       user.includes('\uFFFD') ||
       item.includes('\uFFFD')
     ) {
-      this.skipped++;
+      this.skip(
+        user === ''
+          ? SKIP_NO_USER
+          : item === ''
+            ? SKIP_NO_ITEM
+            : Buffer.byteLength(user) > MAX_ID_BYTES || Buffer.byteLength(item) > MAX_ID_BYTES
+              ? SKIP_ID_LENGTH
+              : type < 0
+                ? SKIP_TYPE
+                : timeReason(time),
+      );
       return;
     }
     // Rows and new ids keep file order.
     this.flush();
     this.rows.push(this.users.internString(user), this.items.internString(item), type, time);
   }
+
+  /** Counts a skipped line (or event) for `reason`, a `SKIP_` code. */
+  skip(reason: number): void {
+    this.skipped++;
+    this.skipCounts[reason]++;
+    if (this.skipFirst[reason] === 0) this.skipFirst[reason] = this.line;
+  }
+}
+
+/** Why a time is refused: unreadable, or readable but no plausible date. */
+function timeReason(time: number): number {
+  return Number.isNaN(time) ? SKIP_TIME : SKIP_TIME_SCALE;
 }

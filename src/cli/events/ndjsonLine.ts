@@ -5,7 +5,7 @@
  */
 import { fnv1a } from './byteInterner';
 import { isSpace, parseNumber, parseTimeText, TYPE_INDEX, toMs, typeCode } from './fieldValues';
-import type { LogBuilder } from './logBuilder';
+import { type LogBuilder, SKIP_JSON } from './logBuilder';
 import {
   keyRole,
   ROLE_BY_NAME,
@@ -96,6 +96,8 @@ export function ndjsonLine(b: LogBuilder, buf: Uint8Array, start: number, end: n
         itemH = h;
       } else if (role === ROLE_TYPE) {
         type = valE > valS ? typeCode(buf, valS, valE) : -1;
+        // An identify link (visitor to customer) in a collected log: no interaction.
+        if (type < 0 && isIdentify(buf, valS, valE)) return;
       } else if (role === ROLE_TIME_S || role === ROLE_TIME_MS) {
         time = parseTimeText(
           Buffer.from(buf.buffer, buf.byteOffset + valS, valE - valS).toString('utf8'),
@@ -158,7 +160,7 @@ function ndjsonSlow(b: LogBuilder, buf: Uint8Array, start: number, end: number):
       Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8'),
     );
   } catch {
-    b.skipped++;
+    b.skip(SKIP_JSON);
     return;
   }
   if (Array.isArray(value)) {
@@ -171,7 +173,7 @@ function ndjsonSlow(b: LogBuilder, buf: Uint8Array, start: number, end: number):
 /** One parsed event object: the plain log fields or a LikewiseEvent. */
 function jsonEvent(b: LogBuilder, value: unknown): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    b.skipped++;
+    b.skip(SKIP_JSON);
     return;
   }
   const o = value as Record<string, unknown>;
@@ -200,6 +202,7 @@ function jsonEvent(b: LogBuilder, value: unknown): void {
       lines = v;
     }
   }
+  if (typeName === 'identify') return;
   const type = typeof typeName === 'string' ? (TYPE_INDEX.get(typeName) ?? -1) : -1;
   if (item === '' && Array.isArray(lines) && lines.length > 0) {
     // A multi-item purchase: one row per line, in order.
@@ -226,5 +229,14 @@ function isPlainInteger(buf: Uint8Array, start: number, end: number): boolean {
   const len = end - start;
   if (len < 1 || len > 15 || (len > 1 && buf[start] === 0x30)) return false;
   for (let i = start; i < end; i++) if (buf[i] < 0x30 || buf[i] > 0x39) return false;
+  return true;
+}
+
+const IDENTIFY = Buffer.from('identify', 'latin1');
+
+/** Is `buf[start, end)` the type of an identify link, which the collector stores beside events? */
+function isIdentify(buf: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== IDENTIFY.length) return false;
+  for (let i = 0; i < IDENTIFY.length; i++) if (buf[start + i] !== IDENTIFY[i]) return false;
   return true;
 }

@@ -142,11 +142,16 @@ export type ChunkLists = [number, NeighbourLists][];
  * about equal cost, so a thread that started late or had other work simply
  * takes fewer: both cores stay busy to the end.
  */
-export function buildChunks(payload: RowsPayload): ChunkLists {
+export function buildChunks(
+  payload: RowsPayload,
+  onChunk?: (claimed: number, total: number) => void,
+): ChunkLists {
   const done: ChunkLists = [];
   for (;;) {
     const c = Atomics.add(payload.counter, 0, 1);
     if (c >= payload.chunks.length) return done;
+    // Claimed by either thread so far: how far the whole build is.
+    onChunk?.(c, payload.chunks.length);
     done.push([c, buildNeighbourRows(payload.plan, payload.chunks[c])]);
   }
 }
@@ -406,10 +411,12 @@ async function rowsPhase(
     shared ? (new SharedArrayBuffer(4) as unknown as ArrayBuffer) : new ArrayBuffer(4),
   );
   const payload: RowsPayload = { plan, chunks, counter };
-  show('similar items', 0.3);
+  show('building similar items', 0.35);
   const remote = entry ? runWorkerTask<ChunkLists>(entry, 'neighbourRows', payload) : undefined;
   remote?.catch(() => {});
-  const local = buildChunks(payload);
+  const local = buildChunks(payload, (claimed, total) =>
+    show('building similar items', 0.35 + (0.5 * claimed) / total),
+  );
   const parts = local.concat(remote ? await remote : []);
   parts.sort((a, b) => a[0] - b[0]);
   const neighbours = mergeNeighbours(
