@@ -17,7 +17,7 @@ export interface DemoServerOptions {
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
   /** Run the reference collector: `POST /collect` appends to the collected log, `GET /report.json` reports it. Default true. */
   collect?: boolean;
-  /** The collected log's path. Default examples/generated/collected.ndjson. */
+  /** The collected log's path. Default `collected.ndjson` in the data folder. */
   collected?: string;
   log?: (line: string) => void;
 }
@@ -27,8 +27,28 @@ export interface DemoServer {
   /** `http://127.0.0.1:PORT/` */
   url: string;
   port: number;
+  /** The reference collector's URL (the child `likewise collect`), when it runs. */
+  collector?: string;
+  /** The folder the data is served from (see {@link dataDir}). */
+  data: string;
   close(): Promise<void>;
 }
 
+/** `examples/generated`, or `examples/generated-own` with a shop's own events or catalogue. */
+export declare function dataDir(
+  examples: string,
+  options: { events?: string; catalog?: string },
+): string;
+
 /** Starts the demo shop's static server. */
 export declare function startDemoServer(options?: DemoServerOptions): Promise<DemoServer>;
+
+/** On SIGINT or SIGTERM, closes the demo (its collector child too) and exits 0. */
+export declare function stopOnSignals(
+  demo: { close(): Promise<void> },
+  proc?: {
+    on(signal: string, listener: () => void): unknown;
+    off(signal: string, listener: () => void): unknown;
+    exit(code: number): void;
+  },
+): void;

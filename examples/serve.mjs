@@ -8,13 +8,14 @@ import { execFile, spawn } from 'node:child_process';
 // Pages share their <head> lines through `<!--#include partials/head.html-->`
 // (expanded here); their header and footer are built by shop.js.
 //
-//   node examples/serve.mjs [--port 8080] [--events FILE] [--catalog FILE]
+//   node examples/serve.mjs [--port 8080] [--events FILE] [--catalog FILE] [--help]
 //   PORT=0 node examples/serve.mjs      # port 0: a free random port
 import { existsSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { generateShop } from './generate.mjs';
 
 /**
@@ -125,6 +126,21 @@ function reportRoute(root, file) {
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
+/** Where the data of a shop's own `--events`/`--catalog` goes, beside (never over) the generated demo data. */
+const OWN_DATA = 'generated-own';
+
+/**
+ * The folder the demo serves its data from: `examples/generated` (the
+ * seeded demo shop), or `examples/generated-own` when the shop's own events
+ * or catalogue are given, so they never overwrite the generated demo data.
+ *
+ * @param {string} examples The examples/ folder.
+ * @param {{ events?: string, catalog?: string }} options
+ */
+export function dataDir(examples, options) {
+  return join(examples, options.events || options.catalog ? OWN_DATA : 'generated');
+}
+
 /** The header csp.html is served with (RELIABILITY.md test 20). */
 export const STRICT_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -222,7 +238,7 @@ async function isFile(path) {
 export async function startDemoServer(options = {}) {
   const root = resolve(options.root ?? join(HERE, '..'));
   const examples = join(root, 'examples');
-  const generated = join(examples, 'generated');
+  const generated = dataDir(examples, options);
   const dist = join(root, 'dist');
   const modules = join(root, 'node_modules');
   const routes = { ...options.routes };
@@ -262,8 +278,13 @@ export async function startDemoServer(options = {}) {
     const data = inside(generated, pathname);
     if (data && (await isFile(data))) return data;
     const page = inside(examples, pathname);
-    // The generated folder is only reachable at /, never as /generated/; partials are not pages.
-    if (page?.startsWith(generated + sep) || page?.startsWith(join(examples, 'partials') + sep))
+    // The data folders are only reachable at /, never as /generated/; partials are not pages.
+    if (
+      [generated, join(examples, 'generated'), join(examples, OWN_DATA)].some((d) =>
+        page?.startsWith(d + sep),
+      ) ||
+      page?.startsWith(join(examples, 'partials') + sep)
+    )
       return undefined;
     return page;
   }
@@ -318,7 +339,13 @@ export async function startDemoServer(options = {}) {
   await new Promise((ok, fail) => {
     server.once('error', (e) => {
       void collector?.stop();
-      fail(e);
+      fail(
+        e?.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${options.port ?? 8080} is in use: pick another with --port N or PORT=N (0 picks a free one)`,
+            )
+          : e,
+      );
     });
     server.listen(options.port ?? 8080, '127.0.0.1', () => {
       server.off('error', fail);
@@ -330,6 +357,8 @@ export async function startDemoServer(options = {}) {
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
+    collector: collector?.url,
+    data: generated,
     close: async () => {
       await new Promise((ok) => {
         server.close(() => ok());
@@ -340,30 +369,77 @@ export async function startDemoServer(options = {}) {
   };
 }
 
-function parseArgs(argv) {
-  const opts = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const v = argv[i + 1];
-    if ((a === '--port' || a === '--events' || a === '--catalog') && v === undefined)
-      throw new Error(`${a} needs a value`);
-    if (a === '--port') opts.port = Number(argv[++i]);
-    else if (a === '--events') opts.events = resolve(argv[++i]);
-    else if (a === '--catalog') opts.catalog = resolve(argv[++i]);
-    else throw new Error(`unknown option ${a}`);
-  }
-  return opts;
+/**
+ * On SIGINT (Ctrl-C) or SIGTERM (a supervisor's stop), closes the demo
+ * server, its collector child with it, then exits 0 (1 when closing failed).
+ * Without this the process would die on the signal and leave the child
+ * `likewise collect` running.
+ *
+ * @param {{ close(): Promise<void> }} demo
+ * @param {{ on: Function, off: Function, exit: (code: number) => void }} [proc] Default `process` (tests pass a stand-in).
+ */
+export function stopOnSignals(demo, proc = process) {
+  const stop = () => {
+    proc.off('SIGINT', stop);
+    proc.off('SIGTERM', stop);
+    demo.close().then(
+      () => proc.exit(0),
+      () => proc.exit(1),
+    );
+  };
+  proc.on('SIGINT', stop);
+  proc.on('SIGTERM', stop);
+}
+
+const USAGE = `usage: node examples/serve.mjs [--port N] [--events FILE] [--catalog FILE]
+
+  --port N        port on 127.0.0.1; 0 picks a free one (default: PORT, else 8080)
+  --events FILE   your own event log (CSV or NDJSON) to train the demo's model from
+  --catalog FILE  your own catalogue (a JSON array of items) to serve
+                  (with either, the data goes to examples/${OWN_DATA}; the generated
+                  demo data in examples/generated is left as it is)
+`;
+
+function cliArgs(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      events: { type: 'string' },
+      catalog: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  return {
+    help: values.help,
+    port: values.port === undefined ? undefined : Number(values.port),
+    events: values.events && resolve(values.events),
+    catalog: values.catalog && resolve(values.catalog),
+  };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  let demo;
   try {
-    const opts = parseArgs(process.argv.slice(2));
+    const { help, ...opts } = cliArgs(process.argv.slice(2));
+    if (help) {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    }
     const port = opts.port ?? (process.env.PORT !== undefined ? Number(process.env.PORT) : 8080);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad port ${port}`);
-    const demo = await startDemoServer({ ...opts, port });
-    console.log(`likewise demo: ${demo.url}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new Error(`--port (or PORT) must be an integer from 0 to 65535, got ${port}`);
+    demo = await startDemoServer({ ...opts, port });
   } catch (e) {
     console.error(`serve: ${e instanceof Error ? e.message : e}`);
     process.exit(2);
   }
+  console.log(`likewise demo: ${demo.url}`);
+  if (demo.collector)
+    console.log(`likewise demo: collector (likewise collect) on ${demo.collector}`);
+  if (!demo.data.endsWith(`${sep}generated`))
+    console.log(`likewise demo: your data is in ${demo.data}`);
+  stopOnSignals(demo);
 }
