@@ -77,6 +77,12 @@ const configs = [
     onwarn,
   },
   {
+    input: 'src/model/createCatalogPart.ts',
+    output: { file: 'dist/likewise.catalog.mjs', format: 'es', sourcemap: true },
+    plugins: [...browser, min(true)],
+    onwarn,
+  },
+  {
     input: 'src/worker.ts',
     output: { file: 'dist/likewise.worker.js', format: 'iife', sourcemap: true },
     plugins: [...browser, min()],
@@ -98,11 +104,21 @@ if (existsSync('src/node.ts')) {
     {
       input: 'src/node.ts',
       external: (id) => id.startsWith('node:'),
-      output: { file: 'dist/node.mjs', format: 'es', sourcemap: true },
+      output: [
+        { file: 'dist/node.mjs', format: 'es', sourcemap: true },
+        { file: 'dist/node.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+      ],
       plugins: [ts()],
       onwarn,
     },
-    { input: 'src/node.ts', output: { file: 'dist/node.d.ts', format: 'es' }, plugins: [dts()] },
+    {
+      input: 'src/node.ts',
+      output: [
+        { file: 'dist/node.d.ts', format: 'es' },
+        { file: 'dist/node.d.cts', format: 'es' },
+      ],
+      plugins: [dts()],
+    },
   );
 }
 

@@ -10,6 +10,10 @@ const steps = [
     'first widget and longest likewise main-thread task (headless Chromium, demo home)',
     ['bench/browser.mjs'],
   ],
+  [
+    '100,000-item shop: bytes, longest task, first widget, waterfall (headless Chromium)',
+    ['bench/bigshop.mjs', '--waterfall', ...(quick ? ['--runs', '1'] : [])],
+  ],
   ['tracking throughput', ['bench/track.mjs', '5000']],
   ['collector under a concurrent flood and kill -9 (loopback)', ['bench/collect.mjs']],
   [

@@ -12,7 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Small, fast, seeded PRNG (mulberry32). */
-function rng(seed) {
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -122,7 +122,8 @@ export async function generate(options) {
   await new Promise((r, j) => stream.end((error) => (error ? j(error) : r())));
 }
 
-function parseArgs(argv) {
+/** `--name value` pairs as numbers (`--out` as a path). */
+export function parseArgs(argv) {
   const out = {};
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');

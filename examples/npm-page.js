@@ -79,8 +79,14 @@ async function main() {
     );
     return;
   }
+  let agreed = false;
+  try {
+    // The shop's consent banner (shop.js) keeps the shopper's answer here.
+    agreed = localStorage.getItem('folio-consent') === 'granted';
+  } catch {}
   const lw = likewise.createLikewise({
     site: 'shop',
+    consent: agreed ? 'granted' : 'pending',
     catalog: '/catalog.json',
     model: '/model/manifest.json',
     onError: (error) => console.warn('likewise:', error),

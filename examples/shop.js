@@ -1,8 +1,8 @@
 // Folio & Fern's own behaviour: the basket (localStorage), the product page,
 // category listings and the "new in store" grid, built with DOM APIs from
 // catalog.json. The likewise SDK does not depend on this file: the shop only
-// marks its elements (data-likewise-view, -item, -cart) and, when the SDK is
-// there, reports the purchase and basket removals through its public API.
+// marks its elements (data-likewise-view, -item, -cart, -remove, -purchase),
+// which the SDK's auto-tracking reads, and asks for consent (the banner).
 //
 // Runs as a classic blocking script placed before the SDK's async tag, so the
 // attributes the SDK reads (data-likewise-view, data-item-id) are set before
@@ -48,15 +48,51 @@
     }
   }
 
-  // One formatter per currency: building an Intl.NumberFormat costs far more
-  // than formatting (75 ms of a page load when built per price).
+  // The shop's own texts on its German page (de.html); the SDK brings its own.
+  const GERMAN = document.documentElement.lang.startsWith('de');
+  const DE = {
+    'Free delivery in the EU on orders over €30 · Signed copies every Friday':
+      'Versandkostenfrei in der EU ab 30 € · Jeden Freitag signierte Exemplare',
+    'Search titles, authors, genres…': 'Titel, Autoren, Genres suchen…',
+    'Search the shop': 'Im Shop suchen',
+    Search: 'Suchen',
+    Insights: 'Einblicke',
+    'Basket ': 'Warenkorb ',
+    Genres: 'Genres',
+    Shop: 'Shop',
+    'Your basket': 'Ihr Warenkorb',
+    'Other ways in': 'Weitere Wege',
+    Help: 'Hilfe',
+    'Privacy policy': 'Datenschutz',
+    'Privacy choices': 'Datenschutz-Einstellungen',
+    'Delivery & returns': 'Versand & Rückgabe',
+    Add: 'Kaufen',
+    'Sold out': 'Ausverkauft',
+    'Added ✓': 'Im Korb ✓',
+    "An independent bookshop since 1987. Our booksellers read everything so you don't have to choose alone.":
+      'Eine unabhängige Buchhandlung seit 1987. Unsere Buchhändler lesen alles, damit Sie nicht allein wählen müssen.',
+    '© 2025 Folio & Fern Booksellers · Recommendations are computed in your browser by likewise; nothing about your reading leaves this device unless you agree.':
+      '© 2025 Folio & Fern · Empfehlungen berechnet likewise in Ihrem Browser; nichts über Ihre Lektüre verlässt dieses Gerät ohne Ihre Zustimmung.',
+    'We would like to remember the books you look at on this device and send anonymous shopping events to our shop, so that recommendations follow you from page to page. Until you agree, what you browse stays in this tab only.':
+      'Wir möchten die Bücher, die Sie ansehen, auf diesem Gerät speichern und anonyme Einkaufsereignisse an unseren Shop senden, damit die Empfehlungen Sie von Seite zu Seite begleiten. Bis Sie zustimmen, bleibt alles nur in diesem Tab.',
+    Accept: 'Zustimmen',
+    'No, keep it on this device': 'Nein, nur auf diesem Gerät',
+    'Your privacy': 'Ihre Privatsphäre',
+  };
+  const t = (text) => (GERMAN && DE[text]) || text;
+
+  // One shop, one currency (the catalogue is in euros), written one way: in
+  // the page's language, as the SDK's widgets write it. One formatter per
+  // currency: building an Intl.NumberFormat costs far more than formatting
+  // (75 ms of a page load when built per price).
   const formats = new Map();
+  const LOCALE = document.documentElement.lang || 'en';
   function money(price, currency) {
     if (typeof price !== 'number' || !Number.isFinite(price)) return '';
     const code = currency || 'EUR';
     try {
       if (!formats.has(code))
-        formats.set(code, new Intl.NumberFormat('en-IE', { style: 'currency', currency: code }));
+        formats.set(code, new Intl.NumberFormat(LOCALE, { style: 'currency', currency: code }));
       return formats.get(code).format(price);
     } catch {
       return `${price.toFixed(2)} ${currency || ''}`.trim();
@@ -89,14 +125,14 @@
     h(
       'ul',
       {},
-      ...list.map(([text, href, attrs]) => h('li', {}, h('a', { href, text, ...attrs }))),
+      ...list.map(([text, href, attrs]) => h('li', {}, h('a', { href, text: t(text), ...attrs }))),
     );
 
   function siteHeader() {
     return [
       h('p', {
         className: 'topbar',
-        text: 'Free delivery in the EU on orders over €30 · Signed copies every Friday',
+        text: t('Free delivery in the EU on orders over €30 · Signed copies every Friday'),
       }),
       h(
         'div',
@@ -122,20 +158,20 @@
             h('input', {
               type: 'search',
               name: 'q',
-              placeholder: 'Search titles, authors, genres…',
-              'aria-label': 'Search the shop',
+              placeholder: t('Search titles, authors, genres…'),
+              'aria-label': t('Search the shop'),
             }),
-            h('button', { type: 'submit', text: 'Search' }),
+            h('button', { type: 'submit', text: t('Search') }),
           ),
         ),
         h(
           'nav',
           { className: 'account', 'aria-label': 'Account' },
-          h('a', { href: '/dashboard.html', text: 'Insights' }),
+          h('a', { href: '/dashboard.html', text: t('Insights') }),
           h(
             'a',
             { className: 'cart-link', href: '/cart.html' },
-            'Basket ',
+            t('Basket '),
             h('span', { className: 'cart-count', 'data-cart-count': true, text: '0' }),
           ),
         ),
@@ -153,7 +189,7 @@
   }
 
   function siteFooter() {
-    const column = (title, list) => h('section', {}, h('h2', { text: title }), links(list));
+    const column = (title, list) => h('section', {}, h('h2', { text: t(title) }), links(list));
     return [
       h(
         'div',
@@ -163,7 +199,9 @@
           {},
           h('h2', { className: 'footer-logo', text: 'Folio & Fern' }),
           h('p', {
-            text: "An independent bookshop since 1987. Our booksellers read everything so you don't have to choose alone.",
+            text: t(
+              "An independent bookshop since 1987. Our booksellers read everything so you don't have to choose alone.",
+            ),
           }),
         ),
         column('Shop', [
@@ -175,6 +213,7 @@
           ['Custom element', '/element.html'],
           ['Strict CSP page', '/csp.html'],
           ['Recommendation insights', '/dashboard.html'],
+          ['Auf Deutsch', '/de.html'],
         ]),
         column('Help', [
           ['Privacy policy', '/privacy.html'],
@@ -185,9 +224,10 @@
       ),
       h('p', {
         className: 'wrap copyright',
-        text:
+        text: t(
           '© 2025 Folio & Fern Booksellers · Recommendations are computed in your browser by likewise; ' +
-          'nothing about your reading leaves this device unless you agree.',
+            'nothing about your reading leaves this device unless you agree.',
+        ),
       }),
     ];
   }
@@ -267,16 +307,80 @@
       : undefined;
   }
 
-  /** Reports to the SDK without ever breaking the shop. */
-  function report(event) {
-    const lw = sdk();
-    if (!lw) return;
+  // ---------- consent (the shop's banner; the SDK starts `pending`) ----------
+
+  // The shopper's answer, kept by the shop as any consent banner keeps it.
+  const CONSENT_KEY = 'folio-consent';
+  const readChoice = () => {
     try {
-      const done = lw.track(event);
-      if (done && typeof done.catch === 'function') done.catch(() => {});
+      return localStorage.getItem(CONSENT_KEY);
     } catch {
-      // A rejected event must not break checkout.
+      return null;
     }
+  };
+
+  /**
+   * Grants consent through the SDK's call queue, so a returning shopper's
+   * grant is replayed the moment the SDK starts, before any event. On a
+   * later page the SDK's remembered refusal ("stop personalisation" in the
+   * privacy panel: the documented `likewise-<site>.consent` key) wins.
+   */
+  function grant(answered) {
+    try {
+      if (!answered && localStorage.getItem('likewise-shop.consent') === 'denied') return;
+    } catch {}
+    window.Likewise = window.Likewise || [];
+    window.Likewise.push(['setConsent', 'granted']);
+  }
+
+  /**
+   * Until the shopper answers, the SDK keeps events in memory only (the
+   * tag's data-consent="pending"): recommendations follow this tab's browsing
+   * and nothing is stored or sent. "Accept" grants consent (stored on the
+   * device, sent to the shop's collector); "No" keeps it that way.
+   */
+  function consentBanner() {
+    const choice = readChoice();
+    if (choice === 'granted') return grant();
+    if (choice === 'refused') return;
+    const answer = (value) => {
+      try {
+        localStorage.setItem(CONSENT_KEY, value);
+      } catch {}
+      banner.remove();
+      if (value === 'granted') grant(true);
+    };
+    const banner = h(
+      'section',
+      { className: 'consent', 'aria-label': t('Your privacy'), 'data-consent-banner': true },
+      h('p', {
+        text: t(
+          'We would like to remember the books you look at on this device and send anonymous shopping events to our shop, so that recommendations follow you from page to page. Until you agree, what you browse stays in this tab only.',
+        ),
+      }),
+      h(
+        'div',
+        { className: 'consent-actions' },
+        h('button', {
+          className: 'btn btn-primary',
+          type: 'button',
+          'data-consent-accept': true,
+          text: t('Accept'),
+        }),
+        h('button', {
+          className: 'btn btn-ghost',
+          type: 'button',
+          'data-consent-refuse': true,
+          text: t('No, keep it on this device'),
+        }),
+      ),
+    );
+    banner.addEventListener('click', (event) => {
+      const target = event.target instanceof Element ? event.target : null;
+      if (target?.closest('[data-consent-accept]')) answer('granted');
+      else if (target?.closest('[data-consent-refuse]')) answer('refused');
+    });
+    document.body.append(banner);
   }
 
   // ---------- catalogue ----------
@@ -350,7 +454,7 @@
   /** Feedback on an add button without changing its size (fixed min-width in CSS). */
   function flashAdded(button) {
     const label = button.textContent;
-    button.textContent = 'Added ✓';
+    button.textContent = t('Added ✓');
     button.disabled = true;
     setTimeout(() => {
       button.textContent = label;
@@ -434,7 +538,7 @@
           'data-likewise-cart': inStock ? item.id : undefined,
           disabled: !inStock,
           'aria-label': inStock ? `Add ${item.title} to basket` : `${item.title} is out of stock`,
-          text: inStock ? 'Add' : 'Sold out',
+          text: t(inStock ? 'Add' : 'Sold out'),
         }),
       ),
     );
@@ -676,7 +780,6 @@
       const line = lines.find((l) => l.id === id);
       if (!line) return;
       line.qty += delta;
-      if (delta < 0) report({ type: 'remove_from_cart', itemId: id, quantity: -delta });
       writeCart(lines.filter((l) => l.qty > 0));
       render();
     };
@@ -696,10 +799,13 @@
           {},
           h('h2', {}, h('a', { href, text: line.title || line.id })),
           h('p', { className: 'muted small', text: line.brand || '' }),
+          // data-likewise-remove(+quantity): the SDK records the removal by itself.
           h('button', {
             className: 'link-button',
             type: 'button',
             'data-cart-remove': line.id,
+            'data-likewise-remove': line.id,
+            'data-likewise-quantity': line.qty,
             text: 'Remove',
           }),
         ),
@@ -710,6 +816,7 @@
             type: 'button',
             'data-cart-step': '-1',
             'data-id': line.id,
+            'data-likewise-remove': line.id,
             'aria-label': 'One fewer',
             text: '−',
           }),
@@ -744,15 +851,23 @@
       checkout.addEventListener('click', () => {
         const lines = readCart();
         if (!lines.length) return;
-        report({
-          type: 'purchase',
-          items: lines.map((l) => ({
-            itemId: l.id,
-            quantity: l.qty,
-            price: typeof l.price === 'number' ? l.price : undefined,
-          })),
-          currency: lines[0].currency || 'EUR',
-        });
+        // The order confirmation carries data-likewise-purchase: the SDK records the purchase.
+        const order = `FF-${Date.now().toString(36).toUpperCase()}`;
+        const confirmation = slot('order');
+        if (confirmation) {
+          confirmation.setAttribute('data-likewise-currency', lines[0].currency || 'EUR');
+          confirmation.replaceChildren(
+            ...lines.map((l) =>
+              h('li', {
+                'data-likewise-item': l.id,
+                'data-likewise-price': typeof l.price === 'number' ? l.price : undefined,
+                'data-likewise-quantity': l.qty,
+                text: `${l.qty} × ${l.title || l.id}`,
+              }),
+            ),
+          );
+          confirmation.setAttribute('data-likewise-purchase', order);
+        }
         writeCart([]);
         const thanks = slot('thanks');
         if (thanks) thanks.hidden = false;
@@ -771,6 +886,7 @@
   window.FolioShop = Object.freeze({ safeUrl, money });
   buildSharedParts();
   updateCartCount();
+  consentBanner();
   const search = $('.search input');
   if (search && params.get('q')) search.value = params.get('q');
   if (page === 'home') homePage();

@@ -4,14 +4,19 @@ import type { ExperimentOptions } from './metrics/assignGroup';
 import type { Profile } from './metrics/computeProfile';
 import type { Report } from './metrics/computeReport';
 import type { Metrics } from './metrics/startMetrics';
-import { type Catalog, createCatalog } from './model/createCatalog';
+import {
+  type Catalog,
+  type CatalogDeps,
+  type CatalogLookup,
+  createCatalog,
+} from './model/createCatalog';
 import { createModelClient } from './model/createModelClient';
 import { checkRequest, createRecommender, type RecommendRequest } from './model/createRecommender';
 import { createEventStore } from './store/createEventStore';
 import { createStateStore } from './store/createStateStore';
 import { deleteSiteData } from './store/deleteSiteData';
 import type { EventStore, StateStore, StorageMode } from './store/types';
-import { type AutoTrackOptions, autoTrack } from './track/autoTrack';
+import { type AutoTrackOptions, autoTrack, pageItemId } from './track/autoTrack';
 import { DEFAULT_SESSION_TIMEOUT, randomId } from './track/createSession';
 import {
   CONSENTS,
@@ -31,7 +36,7 @@ import type {
 import { defineLikewiseElement } from './widgets/defineElement';
 import { observeContainers } from './widgets/observeContainers';
 import { onPrivacyLink } from './widgets/onPrivacyLink';
-import { type RenderOptions, render as renderWidget } from './widgets/render';
+import { type RenderOptions, type RenderRequest, render as renderWidget } from './widgets/render';
 import { safeUrl } from './widgets/safeUrl';
 
 export type { ConsentState } from './track/createTracker';
@@ -57,8 +62,16 @@ export interface LikewiseOptions {
    * itself (see `autoTrack`); default `false` (the script tag turns it on).
    */
   autoTrack?: boolean | Pick<AutoTrackOptions, 'observe'>;
-  /** The catalogue: an array of items or the URL of a JSON array (`{ id, title, url, image?, price?, currency?, category?, brand?, inStock? }`). Items in the page's JSON-LD join it. */
-  catalog?: string | CatalogItem[];
+  /**
+   * The catalogue (entries `{ id, title, url, image?, price?, currency?, category?, brand?, inStock? }`):
+   * an array of entries or the URL of a JSON array (small shops, loaded whole);
+   * a URL template with `{ids}` (`/api/products?ids={ids}`: the comma-joined,
+   * URL-encoded ids, at most 50 a request, answered with a JSON array of
+   * entries); or a function from ids to entries. Default: the catalogue
+   * shards of `model` (`likewise train --catalog`), when it has them. Items
+   * in the page's JSON-LD join it.
+   */
+  catalog?: string | CatalogItem[] | CatalogLookup;
   /** URL of the model manifest written by `likewise train`. Without one, scenarios use what the device knows. */
   model?: string;
   /** URL of `likewise.worker.js` (shard decoding and on-device learning off the main thread); `false`: main thread. The script tag finds it beside itself. */
@@ -101,6 +114,8 @@ export interface LikewiseDeps {
   window?: Window;
   /** Loads the on-demand parts (`src/extras.ts`); default: none (the entry points inject it). */
   loadExtras?: () => Promise<typeof Extras>;
+  /** Loads the catalogue's by-id part (shards beside the model, product API lookups). */
+  loadCatalog?: CatalogDeps['loadPart'];
   /** Default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Default `globalThis.Worker`. */
@@ -266,7 +281,11 @@ const OPTION_RULES: OptionRule[] = [
   ['sessionTimeout', isPositive, 'a positive number of milliseconds'],
   ['maxEvents', (v) => Number.isInteger(v) && (v as number) > 0, 'a positive integer'],
   ['onError', (v) => typeof v === 'function', 'a function'],
-  ['catalog', (v) => isUrl(v) || Array.isArray(v), 'a URL or an array of items'],
+  [
+    'catalog',
+    (v) => isUrl(v) || Array.isArray(v) || typeof v === 'function',
+    'a URL, an array of items or a function',
+  ],
   ['model', isUrl, 'a URL'],
   ['worker', (v) => v === false || isUrl(v), 'a URL or false'],
   ['endpoint', isUrl, 'a URL'],
@@ -306,7 +325,7 @@ const OPTION_RULES: OptionRule[] = [
  * - `Option "sessionTimeout" must be a positive number of milliseconds, got <v>.`
  * - `Option "maxEvents" must be a positive integer, got <v>.`
  * - `Option "onError" must be a function, got <v>.`
- * - `Option "catalog" must be a URL or an array of items, got <v>.`
+ * - `Option "catalog" must be a URL, an array of items or a function, got <v>.`
  * - `Option "model" must be a URL, got <v>.` (likewise `endpoint`, `profileEndpoint`;
  *   `worker`: `a URL or false`): an http(s) URL, absolute or relative
  * - `Option "experiment" must be an object like { holdout: 0.1 } (a share from 0 to 1), got <v>.`
@@ -399,7 +418,13 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
   // given where the page has no usable base (about:blank).
   const abs = (url: string | false | undefined) => (url ? (safeUrl(url, base) ?? url) : undefined);
 
-  const catalog = createCatalog(options.catalog, report, { fetch: deps.fetch, base });
+  // No catalogue given: the model's own shards (`likewise train --catalog`), if it has them.
+  const catalog = createCatalog(options.catalog, report, {
+    fetch: deps.fetch,
+    base,
+    model: abs(options.model),
+    loadPart: deps.loadCatalog,
+  });
   const model = createModelClient({
     model: abs(options.model),
     worker: abs(options.worker),
@@ -494,20 +519,33 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
         'INVALID_OPTION',
         `render: widget must be a string of 1 to 64 characters, got ${show(o.widget)}`,
       );
-    // The visitor's own history is shown whole; dedupe is for recommendations.
-    const dedupe = options.dedupe !== false && o?.type !== 'recently-viewed';
+    const dedupe = options.dedupe !== false;
     let shown: string[] = [];
     let alive = true;
     const release = () => {
       for (const id of shown) pageSeen.delete(id);
       shown = [];
     };
-    const get = async (req: RecommendRequest) => {
-      const type = await serve(req.type);
+    const get = async (request: RenderRequest) => {
+      const type = await serve(request.type);
       if (!type) return [];
-      if (!dedupe) return recommendFor({ ...req, type });
+      // `inStock: true` (markup) reads the catalogue.
+      const req = (
+        request.rules?.inStock === true
+          ? {
+              ...request,
+              rules: {
+                ...request.rules,
+                inStock: (id: string) => catalog.get(id)?.inStock !== false,
+              },
+            }
+          : request
+      ) as RecommendRequest;
+      // The page's own item (JSON-LD or data-likewise-view) is in no widget of its page.
+      const page = pageItemId(doc);
+      if (!dedupe) return recommendFor({ ...req, type }, page ? [page] : []);
       release();
-      const recs = await recommendFor({ ...req, type }, pageSeen);
+      const recs = await recommendFor({ ...req, type }, page ? [...pageSeen, page] : pageSeen);
       if (alive) {
         shown = recs.map((r) => r.id);
         for (const id of shown) pageSeen.add(id);
@@ -578,7 +616,11 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     const named = (el: HTMLElement, o: RenderOptions) =>
       render(el, {
         ...o,
-        widget: el.getAttribute('data-likewise-widget') ?? el.getAttribute('widget') ?? undefined,
+        widget:
+          el.getAttribute('data-likewise-widget') ??
+          el.getAttribute('data-widget') ??
+          el.getAttribute('widget') ??
+          undefined,
       });
     const stops = [
       observeContainers(root, named, { onError: report }),

@@ -15,6 +15,7 @@ import { computeReport, type Report } from './metrics/computeReport';
 import { describeVisitor } from './metrics/describeVisitor';
 import { hashId } from './metrics/hashId';
 import { mergeRemoteHistory } from './metrics/mergeRemoteHistory';
+import { currentQuery, queryAffinities } from './metrics/queryAffinities';
 import { rerank } from './metrics/rerank';
 import { applySegments } from './widgets/applySegments';
 import { openPrivacyPanel } from './widgets/privacyPanel';
@@ -42,8 +43,14 @@ export async function reportOf(core: LikewiseCore): Promise<Report> {
 
 /** `lw.rerank(ids)`: the ids reordered by the visitor's affinity. */
 export async function rerankOf(core: LikewiseCore, itemIds: string[]): Promise<string[]> {
-  const [p, items] = await Promise.all([profileOf(core), core.catalog.load()]);
-  return rerank(itemIds, p, items);
+  const [p, items, events] = await Promise.all([
+    profileOf(core),
+    core.catalog.load(),
+    core.history(),
+  ]);
+  // On a search's results, what that query led to before ranks first.
+  const query = currentQuery(events, core.now());
+  return rerank(itemIds, p, items, query ? { query: queryAffinities(events, query, items) } : {});
 }
 
 /**
@@ -99,6 +106,8 @@ export function openPrivacy(core: LikewiseCore, link: HTMLElement): void {
   const { lw } = core;
   openPrivacyPanel({
     returnFocus: link,
+    locale: core.options.locale,
+    translations: core.options.widgets?.translations?.privacy,
     onError: core.report,
     describe: async () =>
       describeVisitor(

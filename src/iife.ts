@@ -3,6 +3,7 @@
 // `window.Likewise` (rollup assigns the default export to it as well).
 // On-demand parts load from `likewise.extras.mjs` beside this script.
 import type * as Extras from './extras';
+import type * as CatalogPart from './model/createCatalogPart';
 import { startScriptTag } from './track/startScriptTag';
 
 const start = () => {
@@ -10,6 +11,11 @@ const start = () => {
   const extras = new URL('likewise.extras.mjs', src).href;
   return startScriptTag(window, {
     loadExtras: () => import(/* @vite-ignore */ extras) as Promise<typeof Extras>,
+    // Catalogue shards and product API lookups: a part of its own, not in every page's core.
+    loadCatalog: () =>
+      import(/* @vite-ignore */ new URL('likewise.catalog.mjs', src).href) as Promise<
+        typeof CatalogPart
+      >,
   });
 };
 

@@ -17,7 +17,10 @@ import { createLikewise as create, type Likewise, type LikewiseOptions } from '.
  * if (el) lw.render(el, { type: 'similar', itemId: 'sku-1' }); // returns its cleanup
  */
 export function createLikewise(options: LikewiseOptions): Likewise {
-  return create(options, { loadExtras: () => import('./extras') });
+  return create(options, {
+    loadExtras: () => import('./extras'),
+    loadCatalog: () => import('./model/createCatalogPart'),
+  });
 }
 
 export type { ConsentState, Likewise, LikewiseOptions } from './createLikewise';
@@ -62,6 +65,7 @@ export type {
   Profile,
 } from './metrics/computeProfile';
 export type { GroupTotals, Report, ReportGroup, WidgetStats } from './metrics/computeReport';
+export type { CatalogLookup } from './model/createCatalog';
 export type { RecommendRequest } from './model/createRecommender';
 export type { StorageMode } from './store/types';
 export type { AutoTrackOptions, Tracks } from './track/autoTrack';

@@ -204,7 +204,8 @@ describe('createLikewise: render', () => {
     reveal();
     const lis = await rendered(el);
     click(lis[0].querySelector('.likewise__dismiss')!);
-    expect(itemIds(await rendered(el))).toEqual(['c', 'd']);
+    // The slot refills with the next recommendation.
+    await waitFor(async () => expect(itemIds(await rendered(el))).toEqual(['c', 'd', 'h']));
     await waitFor(async () => expect(await eventsOf(lw, 'dismiss')).toHaveLength(1));
     expect((await eventsOf(lw, 'dismiss'))[0]).toMatchObject({
       itemId: 'b',
@@ -238,6 +239,33 @@ describe('createLikewise: render', () => {
     expect(errors).toEqual([]);
   });
 
+  for (const order of ['similar first', 'recently viewed first'])
+    it(`recently viewed leaves out the page's item and what other widgets show (${order})`, async () => {
+      const { lw, errors } = setup();
+      for (const itemId of ['b', 'c', 'd', 'a']) await lw.track({ type: 'view', itemId });
+      setHtml(document.body, '<article data-likewise-view="a"></article>');
+      const similar = container();
+      const recent = container();
+      const fill = {
+        similar: () => lw.render(similar, { type: 'similar', itemId: 'a', limit: 2 }),
+        recent: () => lw.render(recent, { type: 'recently-viewed', limit: 5 }),
+      };
+      if (order === 'similar first') {
+        fill.similar();
+        fill.recent();
+      } else {
+        fill.recent();
+        fill.similar();
+      }
+      reveal();
+      const shown = [...itemIds(await rendered(similar)), ...itemIds(await rendered(recent))];
+      expect(shown).not.toContain('a');
+      expect(new Set(shown).size).toBe(shown.length);
+      if (order === 'similar first') expect(itemIds(await rendered(recent))).toEqual(['d']);
+      else expect(itemIds(await rendered(recent))).toEqual(['d', 'c', 'b']);
+      expect(errors).toEqual([]);
+    });
+
   it('with dedupe false, widgets show what they would alone', async () => {
     const { lw } = setup({ dedupe: false });
     const first = container();
@@ -266,7 +294,8 @@ describe('createLikewise: observe', () => {
     const { lw, errors } = setup();
     setHtml(
       document.body,
-      '<div id="pdp" data-likewise="similar" data-item-id="a" data-limit="2" data-likewise-widget="pdp"></div>',
+      '<div id="pdp" data-likewise="similar" data-item-id="a" data-limit="2" data-likewise-widget="pdp"></div>' +
+        '<div id="home" data-likewise="for-you" data-limit="1" data-widget="home-for-you"></div>',
     );
     const stop = lw.observe(document);
     reveal();
@@ -279,15 +308,38 @@ describe('createLikewise: observe', () => {
     document.body.append(later);
     await waitFor(() => expect(later.querySelector('.likewise-host')).not.toBeNull());
     reveal();
-    expect(itemIds(await rendered(later))).toEqual(['h', 'g']);
+    // 'h' is in the for-you slot already (page-wide dedupe).
+    expect(itemIds(await rendered(later))).toEqual(['g', 'f']);
 
     click((await rendered(pdp))[0].querySelector('a')!);
     await waitFor(async () => expect(await eventsOf(lw, 'click')).toHaveLength(1));
     expect((await eventsOf(lw, 'click'))[0]).toMatchObject({ widget: 'pdp', scenario: 'similar' });
+    // data-widget, the README's name, names the slot as well.
+    click((await rendered(document.getElementById('home')!))[0].querySelector('a')!);
+    await waitFor(async () => expect(await eventsOf(lw, 'click')).toHaveLength(2));
+    expect((await eventsOf(lw, 'click'))[1]).toMatchObject({ widget: 'home-for-you' });
 
     stop();
     expect(pdp.querySelector('.likewise-host')).toBeNull();
     expect(errors).toEqual([]);
+  });
+});
+
+describe('createLikewise: rules from markup', () => {
+  it('a container applies its data- rules; a malformed one collapses the widget and goes to onError', async () => {
+    const { lw, errors } = setup();
+    setHtml(
+      document.body,
+      '<div id="r" data-likewise="trending" data-limit="3" data-exclude="h g"></div>' +
+        '<div id="bad" data-likewise="trending" data-limit="3" data-max-price="cheap"></div>',
+    );
+    lw.observe(document);
+    reveal();
+    expect(itemIds(await rendered(document.getElementById('r')!))).toEqual(['f', 'e', 'd']);
+    await waitFor(() =>
+      expect(document.getElementById('bad')!.classList.contains('likewise--empty')).toBe(true),
+    );
+    expect(errors.map((e) => e.message)).toEqual(['recommend: rules.maxPrice must be a number']);
   });
 });
 
@@ -355,7 +407,10 @@ describe('createLikewise: experiment', () => {
     const lw = createLikewise(
       { site: 'shop', experiment: { holdout: 1 }, onError: (e) => errors.push(e) },
       // The measurement part arrives only after the first event is written.
-      { indexedDB: factory, loadExtras: () => arrived.then(() => import('../src/extras')) },
+      withExtras({
+        indexedDB: factory,
+        loadExtras: () => arrived.then(() => import('../src/extras')),
+      }),
     );
     running.push(lw);
     await lw.track({ type: 'view', itemId: 'c' });
@@ -398,12 +453,12 @@ describe('createLikewise: experiment', () => {
         worker: 'https://shop.test/likewise.worker.js',
         experiment: { holdout: 0 },
       },
-      {
+      withExtras({
         indexedDB: new IDBFactory(),
         fetch: server.fetch,
         Worker: RecordingWorker as unknown as typeof Worker,
         loadExtras: () => arrived.then(() => import('../src/extras')),
-      },
+      }),
     );
     running.push(lw);
     void lw.recommend({ type: 'trending' });
@@ -549,7 +604,7 @@ describe('createLikewise: options', () => {
       ],
       [
         { catalog: {} as never },
-        'Option "catalog" must be a URL or an array of items, got object.',
+        'Option "catalog" must be a URL, an array of items or a function, got object.',
       ],
       [{ worker: true as never }, 'Option "worker" must be a URL or false, got true.'],
       [{ endpoint: 'ftp://x' }, 'Option "endpoint" must be a URL, got "ftp://x".'],

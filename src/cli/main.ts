@@ -4,6 +4,7 @@
  * serves as the script of the CLI's worker threads (see `runWorkerTask`).
  */
 import { readFileSync } from 'node:fs';
+import { CATALOG, run as catalog } from './catalog';
 import { COLLECT, run as collect } from './collect';
 import { EVAL, run as evaluate } from './eval';
 import { RECOMMEND, run as recommend } from './recommend';
@@ -18,6 +19,7 @@ import { workerTasks } from './workerTasks';
 /** The commands, by name, with their option tables (the summary is `likewise --help`'s line). */
 export const COMMANDS: Record<string, { run: CliCommand; spec: CommandSpec }> = {
   train: { run: train, spec: TRAIN },
+  catalog: { run: catalog, spec: CATALOG },
   eval: { run: evaluate, spec: EVAL },
   report: { run: report, spec: REPORT },
   collect: { run: collect, spec: COLLECT },

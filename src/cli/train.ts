@@ -10,7 +10,16 @@ import { BOUGHT_TOGETHER_TYPES } from '../engine/recommend';
 import { describeConfig } from '../engine/tune';
 import type { InteractionLog } from '../engine/types';
 import { isLikewiseError } from '../errors';
+import { type EncodedCatalog, encodeCatalog } from '../model/encodeCatalog';
 import { encodeModel, type ModelInput, shardLayout } from '../model/encodeModel';
+import {
+  describeCatalog,
+  manifestBytes,
+  pruneCatalogs,
+  readCatalogFile,
+  readManifest,
+  writeCatalogFiles,
+} from './catalog';
 import { explainSkips } from './describeSkips';
 import { formatBytes, formatDuration } from './formatDuration';
 import { garbageCollector } from './garbageCollector';
@@ -70,6 +79,16 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
     );
     return 1;
   }
+  // The catalogue is read before the long work, so a bad file fails at once.
+  let catalogEntries: unknown[] | undefined;
+  if (args.catalog !== undefined) {
+    try {
+      catalogEntries = await readCatalogFile(resolve(io.cwd, args.catalog));
+    } catch (error) {
+      io.stderr.write(`likewise train: cannot read ${args.catalog}: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
   let log: Awaited<ReturnType<typeof readEvents>> | undefined;
   const collect = garbageCollector();
   try {
@@ -114,6 +133,7 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
   const t2 = performance.now();
   show('writing model files', 0.9);
   let encoded: ReturnType<typeof encodeModel>;
+  let catalogBuilt: EncodedCatalog | undefined;
   const outDir = resolve(io.cwd, args.out);
   try {
     const input: ModelInput = {
@@ -139,7 +159,18 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
       ...layout,
       shardBytes: await encodeShards(input, layout, entry),
     });
-    await writeModel(outDir, encoded.files);
+    // Catalogue shards first, so the manifest never names a folder that is
+    // not there yet; without --catalog the catalogue of the model this
+    // replaces stays.
+    const previous = await readManifest(outDir).catch(() => undefined);
+    if (catalogEntries) {
+      catalogBuilt = encodeCatalog(catalogEntries);
+      await writeCatalogFiles(outDir, catalogBuilt);
+      encoded.manifest.catalog = catalogBuilt.section;
+    } else if (previous?.catalog) encoded.manifest.catalog = previous.catalog;
+    await writeModel(outDir, withManifest(encoded));
+    if (catalogBuilt)
+      await pruneCatalogs(outDir, [catalogBuilt.section.dir, previous?.catalog?.dir]);
   } catch (error) {
     return fail(`cannot write the model to ${args.out}: ${messageOf(error)}`);
   }
@@ -160,8 +191,16 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
       ...(args.config
         ? [`  tuned: ${describeConfig(args.config)} (recorded in manifest.json)`]
         : []),
+      ...(catalogBuilt ? [describeCatalog(catalogBuilt)] : []),
       '',
     ].join('\n'),
   );
   return 0;
+}
+
+/** The model's files with `manifest.json` (last) written from `manifest` as it is now. */
+function withManifest({ manifest, files }: ReturnType<typeof encodeModel>) {
+  return files.map((f) =>
+    f.name === 'manifest.json' ? { ...f, bytes: manifestBytes(manifest) } : f,
+  );
 }

@@ -1,4 +1,5 @@
 import { type CatalogSource, catalogLookup, type Profile } from './computeProfile';
+import type { QueryAffinities } from './queryAffinities';
 
 /** Options of {@link rerank}. */
 export interface RerankOptions {
@@ -8,6 +9,13 @@ export interface RerankOptions {
   brandWeight?: number;
   /** Bonus when the item's price lies within the visitor's min..max viewed price. Default 0.2. */
   priceWeight?: number;
+  /**
+   * What the current search query led this visitor to before (`queryAffinities`):
+   * adds `queryWeight x (share(category) + brandWeight x share(brand))`.
+   */
+  query?: QueryAffinities;
+  /** Weight of the query's affinities. Default 2: for a search, what it led to before beats the general profile. */
+  queryWeight?: number;
 }
 
 /**
@@ -46,6 +54,12 @@ export function rerank(
     if (item) {
       if (item.category) score += cw * (cats.get(item.category) ?? 0);
       if (item.brand) score += bw * (brands.get(item.brand) ?? 0);
+      const q = options.query;
+      if (q)
+        score +=
+          (options.queryWeight ?? 2) *
+          ((q.categories.get(item.category as string) ?? 0) +
+            bw * (q.brands.get(item.brand as string) ?? 0));
       if (
         range &&
         typeof item.price === 'number' &&

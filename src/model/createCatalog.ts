@@ -1,127 +1,126 @@
 /**
- * The shop's catalogue as the SDK sees it: entries from `options.catalog`
- * (an array or a URL of a JSON array) plus items found in the page's
- * JSON-LD. Catalogue data is untrusted: an entry whose id, title or link is
- * unusable is dropped (one `INVALID_INPUT` report per load), never rendered.
+ * The shop's catalogue as the SDK sees it, from one of four sources:
+ * an array of entries or the URL of a JSON array (small shops: loaded
+ * whole), the catalogue shards beside the model (`likewise train
+ * --catalog`: only the shards of the items a page shows), a URL template
+ * (`/api/products?ids={ids}`) or a function from ids to entries (a product
+ * API, asked in batches). Items found in the page's JSON-LD join it.
+ * Catalogue data is untrusted: an entry whose id, title or link is unusable
+ * is dropped (one `INVALID_INPUT` report per file or answer), never
+ * rendered.
  */
-import { LikewiseError } from '../errors';
-import { isAmount, isCurrency, isText } from '../track/validateEvent';
+import type { RecommendRules, ScoredItem } from '../engine/recommend';
+import type { LikewiseError } from '../errors';
 import type { CatalogItem } from '../types';
-import { safeUrl } from '../widgets/safeUrl';
+import { cleanItem } from './cleanItem';
+
+export { cleanItem };
+
+/**
+ * A product API in the npm API: the entries of `ids` (ids it does not know
+ * are left out). Called with at most 50 ids at a time, each id once.
+ */
+export type CatalogLookup = (ids: string[]) => Promise<readonly unknown[]> | readonly unknown[];
+
+/** Where a catalogue comes from; see {@link createCatalog}. */
+export type CatalogSource = string | readonly unknown[] | CatalogLookup;
+
+/** Scores candidates under the given rules (a scenario of the engine). */
+export type ScoreCandidates = (rules: RecommendRules) => ScoredItem[];
 
 /** What {@link createCatalog} returns. */
 export interface Catalog {
-  /** The loaded entries by id; resolves once the URL (if any) is loaded. Never rejects. */
+  /**
+   * Every entry of a whole catalogue (an array or the URL of one), once
+   * loaded; for shards and lookups, the entries loaded so far (and their
+   * part and manifest start loading). Never rejects.
+   */
   load(): Promise<ReadonlyMap<string, CatalogItem>>;
+  /**
+   * Loads the entries of `ids` where they come by id (shards, lookups) and
+   * resolves to every entry known so far. Never rejects.
+   */
+  entries(ids: readonly string[]): Promise<ReadonlyMap<string, CatalogItem>>;
+  /**
+   * Scores with the catalogue's entries as `rules.catalog`: a whole
+   * catalogue once loaded; one served by id ranks the candidates first, then
+   * loads the entries of the best and scores again (more only when too few
+   * pass the rules). Resolves to the entries and the scored items.
+   */
+  rank(
+    score: ScoreCandidates,
+    rules: RecommendRules,
+  ): Promise<[ReadonlyMap<string, CatalogItem>, ScoredItem[]]>;
   /** Adds or completes an entry (e.g. from JSON-LD); invalid entries are ignored. */
   add(item: unknown): void;
   /** The entry, if loaded. */
   get(id: string): CatalogItem | undefined;
 }
 
-type Check = (v: unknown, base?: string) => unknown;
-const text =
-  (max: number): Check =>
-  (v) =>
-    isText(v, max) ? v : undefined;
-/** Each field's check, in the order of the entry: the clean value, or `undefined` to drop it. */
-const FIELDS: Record<string, Check> = {
-  id: text(256),
-  title: text(512),
-  url: safeUrl,
-  image: safeUrl,
-  price: (v) => (isAmount(v) ? v : undefined),
-  currency: (v) => (isCurrency(v) ? v.toUpperCase() : undefined),
-  category: text(256),
-  brand: text(256),
-  inStock: (v) => (typeof v === 'boolean' ? v : undefined),
-};
+/** What the catalogue part (`createCatalogPart`) shares with the page's catalogue. */
+export interface CatalogCore {
+  /** The entries known, by id: the shop's and the page's. */
+  items: Map<string, CatalogItem>;
+  report(e: LikewiseError): void;
+  deps: CatalogDeps;
+}
 
-/**
- * Checks one untrusted catalogue entry: `id` (1 to 256 characters), `title`
- * (at most 512) and `url` (http, https or relative) are required; `image`
- * is dropped unless it is a safe URL; `price` must be finite and >= 0;
- * `currency` a 3-letter code; other fields are dropped. An entry whose
- * fields cannot be read (a throwing getter) is dropped too.
- *
- * @returns the clean entry, or `undefined` when it cannot be shown.
- */
-export function cleanItem(raw: unknown, base?: string): CatalogItem | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const item: Record<string, unknown> = {};
-  try {
-    // Own keys only: a page may have added enumerable properties to Object.prototype.
-    for (const k of Object.keys(FIELDS)) {
-      const v = FIELDS[k]((raw as Record<string, unknown>)[k], base);
-      if (v !== undefined) item[k] = v;
-    }
-  } catch {
-    // A getter or a proxy that throws: an entry that cannot be read is dropped.
-    return undefined;
-  }
-  return item.id && item.title && item.url ? (item as unknown as CatalogItem) : undefined;
+/** What the catalogue part does: loading and ranking (see {@link Catalog}). */
+export type CatalogPart = Pick<Catalog, 'load' | 'entries' | 'rank'>;
+
+/** Injected dependencies and context of {@link createCatalog}. */
+export interface CatalogDeps {
+  /** Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Base URL for relative links and URLs. Default `location.href`. */
+  base?: string;
+  /** Absolute URL of the model manifest: its catalogue shards serve when there is no `source`. */
+  model?: string;
+  /**
+   * Loads the catalogue part (`likewise.catalog.mjs` beside the script-tag
+   * build): only pages that recommend load it. Without it, only page items are known.
+   */
+  loadPart?: () => Promise<{
+    createCatalogPart(source: CatalogSource | undefined, core: CatalogCore): CatalogPart;
+  }>;
 }
 
 /**
- * Creates the catalogue of one instance. A URL is fetched on the first
- * `load()`, once; a failed or invalid fetch is reported and leaves the
- * catalogue with what the page itself declared.
+ * Creates the catalogue of one instance. Its loading part is fetched on the
+ * first `load()`, `entries()` or `rank()`, and the catalogue on demand; a
+ * failed fetch is reported and leaves the catalogue with what it had (the
+ * page's JSON-LD at least).
  *
- * @param source - an array of entries, or the URL of a JSON array of them.
- * @param report - receives load failures and the count of dropped entries.
- * @param deps - `fetch` and the base URL for relative links (tests).
- * @example const catalog = createCatalog('/catalog.json', console.warn)
+ * @param source - An array of entries, the URL of a JSON array, a URL
+ *   template with `{ids}` (replaced by the comma-joined, URL-encoded ids;
+ *   it must answer a JSON array of entries), or a {@link CatalogLookup}.
+ *   None: the shards of the model's catalogue, when `deps.model` has one.
+ * @param report - Receives load failures and the count of dropped entries.
+ * @param deps - See {@link CatalogDeps}.
+ * @example const catalog = createCatalog('/api/products?ids={ids}', console.warn, { loadPart })
  */
 export function createCatalog(
-  source: string | readonly unknown[] | undefined,
+  source: CatalogSource | undefined,
   report: (e: LikewiseError) => void,
-  deps: { fetch?: typeof fetch; base?: string } = {},
+  deps: CatalogDeps = {},
 ): Catalog {
   const items = new Map<string, CatalogItem>();
-  let loading: Promise<ReadonlyMap<string, CatalogItem>> | undefined;
-
-  const addAll = (list: unknown, from: string) => {
-    if (!Array.isArray(list)) {
-      report(new LikewiseError('INVALID_INPUT', `Catalog ${from} is not a JSON array.`));
-      return;
-    }
-    let dropped = 0;
-    for (const raw of list) {
-      const item = cleanItem(raw, deps.base);
-      if (item) items.set(item.id, { ...items.get(item.id), ...item });
-      else dropped++;
-    }
-    if (dropped)
-      report(
-        new LikewiseError(
-          'INVALID_INPUT',
-          `Catalog ${from}: dropped ${dropped} entries without a valid id, title or http(s) url.`,
-        ),
-      );
-  };
-
+  let loading: Promise<CatalogPart | undefined> | undefined;
+  const part = () =>
+    (loading ??= Promise.resolve()
+      .then(deps.loadPart)
+      .then((m) => m!.createCatalogPart(source, { items, report, deps }))
+      .catch((e: unknown) => {
+        // A part that failed to load (offline for a moment) is tried again next call.
+        loading = undefined;
+        report(e as LikewiseError);
+        return undefined;
+      }));
   return {
-    load() {
-      loading ??= (async () => {
-        if (typeof source === 'string') {
-          try {
-            const response = await (deps.fetch ?? fetch)(source);
-            if (!response.ok) throw new Error(`HTTP ${response.status}`);
-            addAll(await response.json(), source);
-          } catch (e) {
-            report(
-              new LikewiseError(
-                'NETWORK',
-                `Cannot load catalog ${source}: ${(e as Error).message}`,
-                e,
-              ),
-            );
-          }
-        } else if (source) addAll(source, 'option');
-        return items;
-      })();
-      return loading;
-    },
+    load: async () => (await part())?.load() ?? items,
+    entries: async (ids) => (await part())?.entries(ids) ?? items,
+    rank: async (score, rules) =>
+      (await part())?.rank(score, rules) ?? [items, score({ ...rules, catalog: items })],
     add(raw) {
       const item = cleanItem(raw, deps.base);
       // Page data completes an entry but never overrides the shop's catalogue.

@@ -22,7 +22,7 @@ import type { ModelConfig } from '../engine/tune';
 import { DEFAULT_WEIGHTS } from '../engine/userItemMatrix';
 import { LikewiseError } from '../errors';
 import { SCENARIOS as SCENARIO_LIST } from '../shared/eventSchema';
-import type { CatalogItem, LikewiseEvent, Recommendation, Scenario } from '../types';
+import type { LikewiseEvent, Recommendation, Scenario } from '../types';
 import type { Catalog } from './createCatalog';
 import type { ModelService, WireLists } from './createModelService';
 
@@ -270,7 +270,8 @@ export function createRecommender(
   ): Promise<Recommendation[]> => {
     const { type, itemId } = request;
     const read = host.events();
-    const [items, events, pop, near, config] = await Promise.all([
+    const [, events, pop, near, config] = await Promise.all([
+      // A whole catalogue loads beside the rest; one served by id starts its part and manifest.
       catalog.load(),
       read,
       popular(),
@@ -284,7 +285,6 @@ export function createRecommender(
       ...request.rules,
       limit: request.limit ?? 8,
       events,
-      catalog: items as ReadonlyMap<string, CatalogItem>,
       trending: pop,
       // The page's own item is never recommended on its page, whatever the scenario.
       exclude: [
@@ -294,17 +294,16 @@ export function createRecommender(
       ],
       currentItemId: request.itemId,
     };
-    let scored: ScoredItem[];
-    if (!near) scored = type === 'trending' ? trending(pop, rules) : recentlyViewed(events, rules);
-    else {
+    const score = (rules: RecommendRules): ScoredItem[] => {
+      if (!near) return type === 'trending' ? trending(pop, rules) : recentlyViewed(events, rules);
       const [anchors, source] = near;
-      scored =
-        type === 'similar'
-          ? similar(source, itemId!, rules)
-          : type === 'bought-together'
-            ? boughtTogether(source, anchors, rules)
-            : forYou(source, events, { ...config, ...rules });
-    }
+      return type === 'similar'
+        ? similar(source, itemId!, rules)
+        : type === 'bought-together'
+          ? boughtTogether(source, anchors, rules)
+          : forYou(source, events, { ...config, ...rules });
+    };
+    const [items, scored] = await catalog.rank(score, rules);
     const out: Recommendation[] = [];
     // A custom `isKnown` rule could admit an id the catalogue cannot show: never return it.
     for (const s of scored) {

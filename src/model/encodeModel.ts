@@ -30,6 +30,8 @@ import { fnv1a, fnv1aUtf8 } from '../shared/fnv1a';
 /** FNV-1a 32 of bytes, unsigned (the one in `src/shared/fnv1a.ts`). */
 export { fnv1a };
 
+import type { ManifestCatalog } from './encodeCatalog';
+
 /** The manifest's `format` value. */
 export const MODEL_FORMAT = 'likewise-model';
 /** The model file version this code writes and reads. */
@@ -74,6 +76,8 @@ export interface Manifest {
   /** Bought-together lists (from these event types only), stored in the shards beside `similar`. */
   together: { k: number; types: string[] };
   popularity: ManifestPopularity;
+  /** The catalogue shards beside the model (`likewise train --catalog`, `likewise catalog`). */
+  catalog?: ManifestCatalog;
   /** Free-form build facts (events, users, pairs...). */
   stats?: Record<string, number>;
   /**
@@ -180,7 +184,8 @@ export function shardOf(itemId: string, shards: number): number {
   return fnv1aUtf8(itemId) % shards;
 }
 
-function hex8(n: number): string {
+/** `n` as 8 lowercase hex digits (how checksums are written). */
+export function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
 

@@ -20,6 +20,9 @@ export interface Tracks {
 type Json = any;
 
 const VIEW = 'data-likewise-view';
+const PURCHASE = 'data-likewise-purchase';
+/** The query field of a search form. */
+const SEARCH = 'input[type="search"],input[name="q"],input[name="query"],input[name="s"]';
 
 /** A non-negative finite number (also from a string like `"49.90"`), else `undefined`. */
 const num = (v: unknown): number | undefined => {
@@ -47,9 +50,19 @@ const one = (v: unknown): Json => [v].flat()[0];
  *   item and page URL; markup added later (SPA) is scanned too;
  * - a click on a link inside `data-likewise-item="ID"` is a `click` on that item,
  *   with `rec` and `pos` from `data-likewise-rec` / `data-likewise-pos` on an ancestor;
- * - a click on (or inside) `data-likewise-cart="ID"` is an `add_to_cart`, with
+ * - a click on (or inside) `data-likewise-cart="ID"` is an `add_to_cart`, and
+ *   on `data-likewise-remove="ID"` a `remove_from_cart`, with
  *   `data-likewise-price`, `data-likewise-currency` and `data-likewise-quantity`
- *   (on that element or an ancestor) when well-formed.
+ *   (on that element or an ancestor) when well-formed;
+ * - an order confirmation, `data-likewise-purchase="ORDER-ID"` around
+ *   `data-likewise-item="ID"` lines (each with `data-likewise-price` and
+ *   `data-likewise-quantity`; `data-likewise-currency` on the confirmation),
+ *   is one `purchase` per order id and page;
+ * - submitting a search form (an `input[type=search]`, or a query field
+ *   named `q`, `query` or `s` inside `<search>` or `role="search"`) is a
+ *   `search` with its query;
+ * - products listed in a schema.org `ItemList` (`itemListElement`) feed the
+ *   catalogue but are not viewed: a listing page records no view.
  *
  * Bad JSON-LD, refused events and a throwing `onItem` go to `onError`; nothing
  * throws into the page. If the document is still loading, the first scan waits
@@ -85,16 +98,37 @@ export function autoTrack(
     viewed.add(key);
   };
 
+  /** Order ids whose purchase was sent from this page. */
+  const bought = new Set<string>();
+  const purchase = (el: Element) => {
+    const order = el.getAttribute(PURCHASE) as string;
+    if (bought.has(order)) return;
+    const attr = (e: Element, name: string) =>
+      e.closest(`[data-likewise-${name}]`)?.getAttribute(`data-likewise-${name}`);
+    const items = [...el.querySelectorAll('[data-likewise-item]')].map((line) => ({
+      itemId: line.getAttribute('data-likewise-item') as string,
+      price: num(attr(line, 'price')),
+      quantity: int(attr(line, 'quantity')) || undefined,
+    }));
+    // An empty confirmation (lines still loading) is read again when they appear.
+    if (!items.length) return;
+    bought.add(order);
+    send({ type: 'purchase', items, currency: cur(attr(el, 'currency')) });
+  };
+
   const scan = () => {
+    for (const el of root.querySelectorAll(`[${PURCHASE}]`)) purchase(el);
     for (const el of root.querySelectorAll(`[${VIEW}],script[type="application/ld+json"]`)) {
       const id = el.getAttribute(VIEW);
       if (seen.get(el) === id) continue;
       seen.set(el, id);
       if (id != null) view(id);
       else {
-        // Only the page's main (first) product is a view; the others only feed the catalogue.
+        // Only the page's main (first) product is a view; the others only feed
+        // the catalogue, and so do products listed in an ItemList (a listing
+        // page views none of them).
         let main = true;
-        const walk = (n: Json) => {
+        const walk = (n: Json, listed = false) => {
           if (!n || typeof n !== 'object') return;
           const id = str(n.sku) ?? str(n.productID);
           if (id && [n['@type']].flat().some((t) => /(^|[/:])Product$/.test(t))) {
@@ -110,11 +144,11 @@ export function autoTrack(
               brand: str(n.brand?.name ?? n.brand),
               inStock: offer.availability && /InStock$/.test(offer.availability),
             };
-            if (main) view(id, item.price, item.currency);
+            if (main && !listed) view(id, item.price, item.currency);
             main = false;
             if (item.title) onItem?.(item);
           }
-          for (const k in n) walk(n[k]);
+          for (const k in n) walk(n[k], listed || k === 'itemListElement');
         };
         try {
           walk(JSON.parse(el.textContent as string));
@@ -131,13 +165,13 @@ export function autoTrack(
       const n = `data-likewise-${name}`;
       return t.closest?.(`[${n}]`)?.getAttribute(n) ?? undefined;
     };
-    const cart = a('cart');
+    const cart = a('cart') ?? a('remove');
     const itemId = cart ?? (t.closest?.('a[href]') && a('item'));
     if (itemId)
       send(
         cart
           ? {
-              type: 'add_to_cart',
+              type: a('cart') ? 'add_to_cart' : 'remove_from_cart',
               itemId,
               price: num(a('price')),
               currency: cur(a('currency')),
@@ -147,22 +181,65 @@ export function autoTrack(
       );
   };
 
+  const onSubmit = (ev: Event) => {
+    const form = ev.target as HTMLFormElement;
+    const input = form.querySelector?.<HTMLInputElement>(SEARCH);
+    const query = input?.value.trim().slice(0, 256);
+    if (query && (input!.type === 'search' || form.closest('search,[role="search"]')))
+      send({ type: 'search', query });
+  };
+
   let observer: MutationObserver | undefined;
   const start = () => {
     scan();
     // attributeFilter implies `attributes: true`.
     if (observe) {
       observer = new MutationObserver(scan);
-      observer.observe(root, { childList: true, subtree: true, attributeFilter: [VIEW] });
+      observer.observe(root, {
+        childList: true,
+        subtree: true,
+        attributeFilter: [VIEW, PURCHASE],
+      });
     }
   };
   root.addEventListener('click', onClick, true);
+  root.addEventListener('submit', onSubmit, true);
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', start);
   else start();
 
   return () => {
     root.removeEventListener('click', onClick, true);
+    root.removeEventListener('submit', onSubmit, true);
     doc.removeEventListener('DOMContentLoaded', start);
     observer?.disconnect();
   };
+}
+
+/**
+ * The item the page is about, as auto-tracking reads it: the first
+ * `data-likewise-view`, else the first schema.org `Product` in JSON-LD that is
+ * not listed in an `ItemList`; `undefined` on other pages. Never throws.
+ *
+ * @example pageItemId(document) // 'sku-1' on that product's page
+ */
+export function pageItemId(doc: Document | undefined): string | undefined {
+  const marked = doc?.querySelector(`[${VIEW}]`)?.getAttribute(VIEW);
+  if (marked) return marked;
+  let found: string | undefined;
+  const walk = (n: Json, listed: boolean): void => {
+    if (found || !n || typeof n !== 'object') return;
+    const id = str(n.sku) ?? str(n.productID);
+    if (id && [n['@type']].flat().some((t) => /(^|[/:])Product$/.test(t))) {
+      if (!listed) found = id;
+      // Only the first product can be the page's: see autoTrack.
+      found ??= '';
+      return;
+    }
+    for (const k in n) walk(n[k], listed || k === 'itemListElement');
+  };
+  for (const el of doc?.querySelectorAll('script[type="application/ld+json"]') ?? [])
+    try {
+      walk(JSON.parse(el.textContent as string), false);
+    } catch {}
+  return found || undefined;
 }

@@ -13,6 +13,16 @@ export const attempt = <T>(onError: (error: unknown) => void, fn?: () => T): T |
   }
 };
 
+/** Business-rule attributes, read into `options.rules`. */
+const RULE_ATTRIBUTES = [
+  'category',
+  'min-price',
+  'max-price',
+  'exclude',
+  'max-per-category',
+  'in-stock',
+];
+
 /** The option attributes shared by containers (with `data-`) and `<likewise-recs>` (without). */
 export const WIDGET_ATTRIBUTES = [
   'item-id',
@@ -21,13 +31,17 @@ export const WIDGET_ATTRIBUTES = [
   'lazy',
   'show-reason',
   'dismissible',
+  ...RULE_ATTRIBUTES,
 ];
 
 /**
  * Reads {@link RenderOptions} from an element's attributes: `<prefix>item-id`,
  * `<prefix>limit`, `<prefix>collapse-empty`, `<prefix>lazy`,
  * `<prefix>show-reason`, `<prefix>dismissible` (booleans: present and not
- * `"false"`), the type from `typeAttr` and the heading from `titleAttr`.
+ * `"false"`), the type from `typeAttr` and the heading from `titleAttr`;
+ * and business rules into `rules`: `<prefix>category` (comma-separated),
+ * `<prefix>min-price`, `<prefix>max-price`, `<prefix>exclude` (ids separated
+ * by spaces or commas), `<prefix>max-per-category`, `<prefix>in-stock` (flag).
  * Absent attributes leave their option out. Values are passed on unchecked:
  * `render` validates them.
  *
@@ -45,12 +59,25 @@ export function optionsFromAttributes(
   };
   const title = el.getAttribute(titleAttr);
   if (title !== null) options.title = title;
+  const rules: Record<string, unknown> = {};
+  const list = (v: string) => v.split(/[\s,]+/).filter(Boolean);
   WIDGET_ATTRIBUTES.forEach((name, i) => {
     const value = el.getAttribute(prefix + name);
+    if (value === null) return;
+    const key = name.replace(/-(.)/g, (_, c) => c.toUpperCase());
+    // Rules: lists, numbers (a bad one is refused by recommend()), and the in-stock flag.
+    if (i > 5)
+      rules[key] =
+        key === 'category'
+          ? value.split(',').map((c) => c.trim())
+          : key === 'exclude'
+            ? list(value)
+            : key === 'inStock'
+              ? value !== 'false' || undefined
+              : Number(value);
     // item-id is a string, limit a number (empty: the default), the rest are flags.
-    if (value !== null)
-      options[name.replace(/-(.)/, (_, c) => c.toUpperCase())] =
-        i > 1 ? value !== 'false' : i ? (value ? Number(value) : undefined) : value;
+    else options[key] = i > 1 ? value !== 'false' : i ? (value ? Number(value) : undefined) : value;
   });
+  if (Object.keys(rules).length) options.rules = rules;
   return options as unknown as RenderOptions;
 }

@@ -2,6 +2,7 @@ import { LikewiseError } from '../errors';
 import type { ConsentState } from '../track/createTracker';
 import type { EventType } from '../types';
 import { onPrivacyLink } from './onPrivacyLink';
+import { languageOf, pageTexts } from './pageTexts';
 import { adoptStyles } from './styles';
 
 /** What the SDK holds about the shopper, as {@link PrivacyPanelDeps.describe} resolves it. */
@@ -22,7 +23,7 @@ export interface PrivacySummary {
 }
 
 /**
- * Texts of the privacy panel (English defaults). Event type keys label the
+ * Texts of the privacy panel (English defaults shown; built in for de, en, fr, it, es, nl). Event type keys label the
  * activity list (`view`: `Viewed`, ...). `{name}` placeholders are filled as text.
  */
 export interface PrivacyTranslations extends Partial<Record<EventType, string>> {
@@ -74,7 +75,11 @@ export interface PrivacyPanelDeps {
   clear: () => Promise<void>;
   /** Denies consent and erases the history. */
   optOut: () => Promise<void>;
-  /** See {@link PrivacyTranslations}. */
+  /**
+   * See {@link PrivacyTranslations}. Built in for German, English, French,
+   * Italian, Spanish and Dutch (from `locale`); the `privacy` object of the
+   * page's `data-likewise-texts` block overrides them, and these override both.
+   */
   translations?: PrivacyTranslations;
   /** Locale for dates. Default `<html lang>`, else the browser's. */
   locale?: string;
@@ -84,36 +89,63 @@ export interface PrivacyPanelDeps {
   onError?: (error: unknown) => void;
 }
 
-const TEXT: Required<PrivacyTranslations> = {
-  title: 'Your data on this device',
-  intro:
-    'Recommendations are computed in this browser from what you do in this shop. Nothing here leaves the device for personalisation.',
-  loading: 'Loading…',
-  summary: 'Stored events: {events} (visits: {sessions})',
-  since: 'Oldest: {date}',
-  nothing: 'Nothing is stored about you on this device.',
-  interests: 'Interests: {list}',
-  indexeddb: "Kept in this browser's storage until you clear it.",
-  memory: 'Kept in memory only: gone when you close the page.',
-  granted: 'Personalisation is on.',
-  pending: 'Personalisation waits for your consent.',
-  denied: 'Personalisation is off.',
-  recent: 'Recent activity',
-  clear: 'Clear my history',
-  cleared: 'Your history on this device was erased.',
-  optOut: 'Stop personalisation',
-  optedOut: 'Personalisation is off and your history on this device was erased.',
-  close: 'Close',
-  failed: 'Something went wrong. Please try again.',
-  view: 'Viewed',
-  click: 'Clicked',
-  add_to_cart: 'Added to basket',
-  remove_from_cart: 'Removed from basket',
-  purchase: 'Bought',
-  search: 'Searched',
-  impression: 'Shown',
-  dismiss: 'Not interested',
+const PRIVACY_KEYS = [
+  'title',
+  'intro',
+  'loading',
+  'summary',
+  'since',
+  'nothing',
+  'interests',
+  'indexeddb',
+  'memory',
+  'granted',
+  'pending',
+  'denied',
+  'recent',
+  'clear',
+  'cleared',
+  'optOut',
+  'optedOut',
+  'close',
+  'failed',
+  'view',
+  'click',
+  'add_to_cart',
+  'remove_from_cart',
+  'purchase',
+  'search',
+  'impression',
+  'dismiss',
+] as const;
+
+// One string per language, `|`-separated in PRIVACY_KEYS order (see widgetTexts).
+const PRIVACY_TABLE: Record<string, string> = {
+  en: "Your data on this device|Recommendations are computed in this browser from what you do in this shop. Nothing here leaves the device for personalisation.|Loading…|Stored events: {events} (visits: {sessions})|Oldest: {date}|Nothing is stored about you on this device.|Interests: {list}|Kept in this browser's storage until you clear it.|Kept in memory only: gone when you close the page.|Personalisation is on.|Personalisation waits for your consent.|Personalisation is off.|Recent activity|Clear my history|Your history on this device was erased.|Stop personalisation|Personalisation is off and your history on this device was erased.|Close|Something went wrong. Please try again.|Viewed|Clicked|Added to basket|Removed from basket|Bought|Searched|Shown|Not interested",
+  de: 'Ihre Daten auf diesem Gerät|Empfehlungen werden in diesem Browser aus dem berechnet, was Sie in diesem Shop tun. Für die Personalisierung verlässt nichts davon das Gerät.|Wird geladen…|Gespeicherte Ereignisse: {events} (Besuche: {sessions})|Ältestes: {date}|Auf diesem Gerät ist nichts über Sie gespeichert.|Interessen: {list}|Im Speicher dieses Browsers, bis Sie ihn löschen.|Nur im Arbeitsspeicher: weg, sobald Sie die Seite schließen.|Personalisierung ist an.|Personalisierung wartet auf Ihre Einwilligung.|Personalisierung ist aus.|Letzte Aktivität|Meinen Verlauf löschen|Ihr Verlauf auf diesem Gerät wurde gelöscht.|Personalisierung beenden|Personalisierung ist aus und Ihr Verlauf auf diesem Gerät wurde gelöscht.|Schließen|Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.|Angesehen|Angeklickt|In den Warenkorb gelegt|Aus dem Warenkorb entfernt|Gekauft|Gesucht|Angezeigt|Kein Interesse',
+  fr: "Vos données sur cet appareil|Les recommandations sont calculées dans ce navigateur à partir de ce que vous faites dans cette boutique. Rien ne quitte l'appareil pour la personnalisation.|Chargement…|Événements enregistrés : {events} (visites : {sessions})|Le plus ancien : {date}|Rien n'est enregistré à votre sujet sur cet appareil.|Centres d'intérêt : {list}|Conservé dans le stockage de ce navigateur jusqu'à ce que vous l'effaciez.|Conservé en mémoire seulement : effacé à la fermeture de la page.|La personnalisation est activée.|La personnalisation attend votre consentement.|La personnalisation est désactivée.|Activité récente|Effacer mon historique|Votre historique sur cet appareil a été effacé.|Arrêter la personnalisation|La personnalisation est désactivée et votre historique sur cet appareil a été effacé.|Fermer|Une erreur s'est produite. Veuillez réessayer.|Consulté|Cliqué|Ajouté au panier|Retiré du panier|Acheté|Recherché|Affiché|Pas intéressé",
+  it: 'I tuoi dati su questo dispositivo|I consigli sono calcolati in questo browser da ciò che fai in questo negozio. Per la personalizzazione nulla lascia il dispositivo.|Caricamento…|Eventi salvati: {events} (visite: {sessions})|Il più vecchio: {date}|Su questo dispositivo non è salvato nulla su di te.|Interessi: {list}|Conservato nella memoria di questo browser finché non lo cancelli.|Solo in memoria: sparisce quando chiudi la pagina.|La personalizzazione è attiva.|La personalizzazione attende il tuo consenso.|La personalizzazione è disattivata.|Attività recente|Cancella la mia cronologia|La tua cronologia su questo dispositivo è stata cancellata.|Interrompi la personalizzazione|La personalizzazione è disattivata e la tua cronologia su questo dispositivo è stata cancellata.|Chiudi|Qualcosa è andato storto. Riprova.|Visto|Cliccato|Aggiunto al carrello|Rimosso dal carrello|Acquistato|Cercato|Mostrato|Non mi interessa',
+  es: 'Tus datos en este dispositivo|Las recomendaciones se calculan en este navegador a partir de lo que haces en esta tienda. Nada sale del dispositivo para la personalización.|Cargando…|Eventos guardados: {events} (visitas: {sessions})|El más antiguo: {date}|No hay nada guardado sobre ti en este dispositivo.|Intereses: {list}|Guardado en el almacenamiento de este navegador hasta que lo borres.|Solo en memoria: desaparece al cerrar la página.|La personalización está activada.|La personalización espera tu consentimiento.|La personalización está desactivada.|Actividad reciente|Borrar mi historial|Tu historial en este dispositivo se ha borrado.|Detener la personalización|La personalización está desactivada y tu historial en este dispositivo se ha borrado.|Cerrar|Algo salió mal. Inténtalo de nuevo.|Visto|Clic|Añadido a la cesta|Quitado de la cesta|Comprado|Buscado|Mostrado|No me interesa',
+  nl: 'Jouw gegevens op dit apparaat|Aanbevelingen worden in deze browser berekend uit wat je in deze winkel doet. Voor personalisatie verlaat niets het apparaat.|Laden…|Opgeslagen gebeurtenissen: {events} (bezoeken: {sessions})|Oudste: {date}|Er is niets over jou opgeslagen op dit apparaat.|Interesses: {list}|Bewaard in de opslag van deze browser tot je die wist.|Alleen in het geheugen: weg zodra je de pagina sluit.|Personalisatie staat aan.|Personalisatie wacht op je toestemming.|Personalisatie staat uit.|Recente activiteit|Mijn geschiedenis wissen|Je geschiedenis op dit apparaat is gewist.|Personalisatie stoppen|Personalisatie staat uit en je geschiedenis op dit apparaat is gewist.|Sluiten|Er ging iets mis. Probeer het opnieuw.|Bekeken|Aangeklikt|In winkelwagen gelegd|Uit winkelwagen gehaald|Gekocht|Gezocht|Getoond|Niet interessant',
 };
+
+/**
+ * The privacy panel's texts for `locale` (German, English, French, Italian,
+ * Spanish and Dutch built in; others get English), with `own` on top.
+ *
+ * @example privacyTexts('de').clear // 'Meinen Verlauf löschen'
+ */
+export function privacyTexts(
+  locale: string | undefined,
+  own?: PrivacyTranslations,
+): Required<PrivacyTranslations> {
+  const words = PRIVACY_TABLE[languageOf(locale)].split('|');
+  const out = {} as Record<string, string>;
+  PRIVACY_KEYS.forEach((k, i) => {
+    out[k] = typeof own?.[k] === 'string' ? (own[k] as string) : words[i];
+  });
+  return out as Required<PrivacyTranslations>;
+}
 
 let current: (() => void) | undefined;
 let currentHost: Element | undefined;
@@ -146,10 +178,13 @@ export function openPrivacyPanel(deps: PrivacyPanelDeps): () => void {
     // The page removed the panel (e.g. a single-page app re-rendered <body>): clean up.
     current();
   }
-  const t = { ...TEXT, ...deps.translations } as Record<string, string>;
   const onError = deps.onError ?? console.error;
   const doc = document;
   const locale = deps.locale || doc.documentElement.lang || undefined;
+  const t = privacyTexts(locale || navigator.language, {
+    ...(pageTexts(doc, onError).privacy as PrivacyTranslations),
+    ...deps.translations,
+  }) as Record<string, string>;
   const returnTo = deps.returnFocus ?? (doc.activeElement as HTMLElement | null);
   const host = doc.createElement('div');
   host.className = 'likewise-privacy-host';

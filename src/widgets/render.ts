@@ -5,6 +5,9 @@ import { formatPrice } from './formatPrice';
 import { observeImpressions } from './observeImpressions';
 import { safeUrl } from './safeUrl';
 import { adoptSheet } from './styles';
+import { type RenderTranslations, TEXT_KEYS, widgetTexts } from './widgetTexts';
+
+export type { RenderTranslations } from './widgetTexts';
 
 /** Names of the widget's elements: keys of `classNames` and `::part()` names. */
 export type RenderPart =
@@ -19,19 +22,6 @@ export type RenderPart =
   | 'reason'
   | 'dismiss'
   | 'empty';
-
-/**
- * Texts of the widget. Scenario keys are the headings (overridden by
- * `options.title`).
- */
-export interface RenderTranslations extends Partial<Record<Scenario, string>> {
-  /** Reason line; `{title}` is replaced by the item's title. Default `Because you viewed {title}`. */
-  reason?: string;
-  /** Accessible name of the dismiss button. Default `Not interested`. */
-  dismiss?: string;
-  /** Shown when nothing is recommended and `collapseEmpty` is false. Default `Nothing to show yet`. */
-  empty?: string;
-}
 
 /** Options of {@link render}. Callbacks never throw into the page: their errors go to `onError`. */
 export interface RenderOptions {
@@ -53,15 +43,22 @@ export interface RenderOptions {
   template?: ((rec: Recommendation, index: number) => Node) | HTMLTemplateElement;
   /** Extra classes added next to the stable `likewise__*` classes. */
   classNames?: Partial<Record<RenderPart, string>>;
-  /** Texts; see {@link RenderTranslations}. */
+  /**
+   * Texts; see {@link RenderTranslations}. Built in for German, English,
+   * French, Italian, Spanish and Dutch (chosen from `deps.locale`, else
+   * `<html lang>`); a `<script type="application/json" data-likewise-texts>`
+   * block on the page overrides them, and these override both.
+   */
   translations?: RenderTranslations;
+  /** Business rules passed to the getter (category, price range, exclusions, per-category cap, in stock). */
+  rules?: RenderRequest['rules'];
   /** Hide the widget when there is nothing to show (or the getter failed). Default true. */
   collapseEmpty?: boolean;
   /** Fetch only when the widget is within 200px of the viewport. Default true. */
   lazy?: boolean;
-  /** Show "Because you viewed X" under items whose reason names an item. Default false. */
+  /** Show why an item is there ("Because you viewed X", "... is in your basket", "Because you bought X") under items whose reason names an item. Default false. */
   showReason?: boolean;
-  /** Show a "not interested" button per item, which removes it and calls `onDismiss`. Default false. */
+  /** Show a "not interested" button per item, which removes it, calls `onDismiss` and refills the slot with the next recommendation. Default false. */
   dismissible?: boolean;
   /**
    * Render inside an open shadow root with the default styles. Default true
@@ -83,6 +80,16 @@ export interface RenderRequest {
   type: Scenario;
   itemId?: string;
   limit: number;
+  /** `options.rules`, when given. */
+  rules?: {
+    category?: string | readonly string[];
+    minPrice?: number;
+    maxPrice?: number;
+    exclude?: Iterable<string>;
+    maxPerCategory?: number;
+    /** `true` (from markup): only items whose catalogue entry is not `inStock: false`. */
+    inStock?: ((id: string) => boolean) | true;
+  };
 }
 
 /** Where {@link render} gets its data and platform from (injected; fakes in tests). */
@@ -97,17 +104,6 @@ export interface RenderDeps {
   IntersectionObserver?: typeof IntersectionObserver;
 }
 
-// One table for every default text.
-const TEXTS: Required<RenderTranslations> = {
-  similar: 'Similar items',
-  'for-you': 'Recommended for you',
-  'bought-together': 'Frequently bought together',
-  'recently-viewed': 'Recently viewed',
-  trending: 'Trending now',
-  reason: 'Because you viewed {title}',
-  dismiss: 'Not interested',
-  empty: 'Nothing to show yet',
-};
 const mounted = new WeakMap<Element, () => void>();
 
 /**
@@ -137,7 +133,9 @@ export function render(
   };
   if (container?.nodeType !== 1) misuse('container must be an element');
   const { type, itemId, template, showReason, classNames: cn = {}, limit = 8 } = options;
-  const tr = { ...TEXTS, ...options.translations };
+  const doc = container.ownerDocument;
+  const locale = deps?.locale || doc.documentElement.lang || navigator.language;
+  const tr = widgetTexts(locale, doc, options.translations, options.onError);
   if (!SCENARIOS.includes(type))
     misuse(`unknown type ${JSON.stringify(type)}; expected one of ${SCENARIOS.join(', ')}`);
   if (type === 'similar' && !(typeof itemId === 'string' && itemId))
@@ -151,7 +149,6 @@ export function render(
     misuse('deps.getRecommendations must be a function');
 
   mounted.get(container)?.();
-  const doc = container.ownerDocument;
   const classes = container.classList;
   // li -> [safe recommendation, position]; cleared on cleanup, which silences late clicks and impressions.
   const recs = new Map<Element, [Recommendation, number]>();
@@ -226,53 +223,92 @@ export function render(
       classes.add('likewise--empty');
     }
   };
-  const paint = (list: Recommendation[]) => {
-    const base = doc.baseURI;
-    const locale = deps.locale || doc.documentElement.lang || navigator.language;
-    const ul = h('ul', 'list', frame({ 'data-likewise-rec': listId }), undefined, { role: 'list' });
-    // A non-iterable result throws here and ends as onError + empty state.
-    for (const rec of list) {
-      const item = rec?.item;
-      const url = typeof item?.title === 'string' && safeUrl(item.url, base);
-      if (recs.size >= limit) break;
-      if (!url || typeof rec.id !== 'string') continue;
-      const image = safeUrl(item.image, base);
-      const safe = { ...rec, item: { ...item, url, image } };
-      const li = h('li', 'item', ul, undefined, { role: 'listitem', 'data-likewise-item': rec.id });
-      const price = formatPrice(item.price, item.currency, locale);
-      const anchor = rec.reason?.itemId;
-      const anchorTitle = showReason && anchor && deps.catalogTitle?.(anchor);
-      const reason = anchorTitle ? tr.reason.replace('{title}', () => anchorTitle) : '';
-      if (typeof template === 'function') li.append(template(safe, recs.size));
-      else if (template) {
-        const clone = doc.importNode(template.content, true);
-        const fields: Record<string, unknown> = { title: item.title, price, reason, url, image };
-        for (const el of clone.querySelectorAll('[data-field]')) {
-          const field = el.getAttribute('data-field') as string;
-          const value = fields[field];
-          const attr = field === 'url' ? 'href' : field === 'image' && 'src';
-          // Slots are filled as text or as a checked URL, never as markup.
-          if (typeof value !== 'string' || !value) el.remove();
-          else if (attr) el.setAttribute(attr, value);
-          else el.textContent = value;
-        }
-        li.append(clone);
-      } else card(li, item.title, url, image, price, reason);
-      if (options.dismissible)
-        h('button', 'dismiss', li, '×', {
-          type: 'button',
-          'aria-label': tr.dismiss + ': ' + item.title,
-        });
-      recs.set(li, [safe, recs.size]);
-    }
-    if (!recs.size) return empty();
-    classes.remove('likewise--loading');
-    stopImpressions = observeImpressions(
-      recs.keys(),
+  const base = doc.baseURI;
+  // Ids shown or dismissed in this widget: a refill never brings one back.
+  const used = new Set<string>();
+  /** Appends `rec` as a card to `ul` unless it is unusable or already used; the new item, if any. */
+  const add = (ul: Element, rec: Recommendation): HTMLElement | undefined => {
+    const item = rec?.item;
+    const url = typeof item?.title === 'string' && safeUrl(item.url, base);
+    if (!url || typeof rec.id !== 'string' || used.has(rec.id)) return;
+    used.add(rec.id);
+    const image = safeUrl(item.image, base);
+    const safe = { ...rec, item: { ...item, url, image } };
+    const li = h('li', 'item', ul, undefined, { role: 'listitem', 'data-likewise-item': rec.id });
+    const price = formatPrice(item.price, item.currency, locale);
+    const anchor = rec.reason?.itemId;
+    const anchorTitle = showReason && anchor && deps.catalogTitle?.(anchor);
+    // Say what the shopper did with the item the reason names.
+    const via = rec.reason?.via;
+    const line =
+      via === 'purchase' ? tr.reasonBought : via === 'add_to_cart' ? tr.reasonCart : tr.reason;
+    const reason = anchorTitle ? line.replace('{title}', () => anchorTitle) : '';
+    if (typeof template === 'function') li.append(template(safe, recs.size));
+    else if (template) {
+      const clone = doc.importNode(template.content, true);
+      const fields: Record<string, unknown> = { title: item.title, price, reason, url, image };
+      for (const el of clone.querySelectorAll('[data-field]')) {
+        const field = el.getAttribute('data-field') as string;
+        const value = fields[field];
+        const attr = field === 'url' ? 'href' : field === 'image' && 'src';
+        // Slots are filled as text or as a checked URL, never as markup.
+        if (typeof value !== 'string' || !value) el.remove();
+        else if (attr) el.setAttribute(attr, value);
+        else el.textContent = value;
+      }
+      li.append(clone);
+    } else card(li, item.title, url, image, price, reason);
+    if (options.dismissible)
+      h('button', 'dismiss', li, '×', {
+        type: 'button',
+        title: tr.dismiss,
+        'aria-label': tr.dismiss + ': ' + item.title,
+      });
+    recs.set(li, [safe, recs.size]);
+    return li;
+  };
+  const watch = (lis: Iterable<Element>) => {
+    const stop = observeImpressions(
+      lis,
       (li) => recs.has(li) && call(options.onImpression, ...recs.get(li)!, listId),
       deps,
     );
+    const before = stopImpressions;
+    stopImpressions = () => {
+      before?.();
+      stop();
+    };
   };
+  const paint = (list: Recommendation[]) => {
+    const ul = h('ul', 'list', frame({ 'data-likewise-rec': listId }), undefined, { role: 'list' });
+    // A non-iterable result throws here and ends as onError + empty state.
+    for (const rec of list) {
+      if (recs.size >= limit) break;
+      add(ul, rec);
+    }
+    if (!recs.size) return empty();
+    classes.remove('likewise--loading');
+    watch(recs.keys());
+  };
+  /** After a dismissal: asks again and appends the first recommendation not yet used. */
+  const refill = (ul: Element) =>
+    Promise.resolve()
+      .then(() =>
+        deps.getRecommendations({
+          type,
+          itemId,
+          limit: Math.min(50, used.size + 1),
+          ...(options.rules && { rules: options.rules }),
+        }),
+      )
+      .then((list) => {
+        if (!alive || recs.size >= limit || !ul.isConnected) return;
+        for (const rec of list) {
+          const li = add(ul, rec);
+          if (li) return watch([li]);
+        }
+      })
+      .catch((e) => alive && call(options.onError, e));
   const onClick = (event: Event) => {
     const target = event.target as Element;
     const li = target.closest?.('[data-likewise-item]');
@@ -281,12 +317,15 @@ export function render(
     if (target.closest('.likewise__dismiss')) {
       if (event.type !== 'click') return;
       const next = li.nextElementSibling ?? li.previousElementSibling;
+      const ul = li.parentElement as Element;
       li.remove();
       recs.delete(li);
       call(options.onDismiss, hit[0]);
       // Keep keyboard users in the list instead of dropping focus to <body>.
-      if (recs.size) next?.querySelector<HTMLElement>('a,button')?.focus();
-      else empty();
+      if (recs.size) {
+        next?.querySelector<HTMLElement>('a,button')?.focus();
+        void refill(ul);
+      } else empty();
     } else if (
       target.closest('a[href]') &&
       // Middle-click opens the link in a new tab without a click event.
@@ -297,7 +336,16 @@ export function render(
   const load = () => {
     lazy?.disconnect();
     Promise.resolve()
-      .then((): unknown => alive && deps.getRecommendations({ type, itemId, limit }))
+      .then(
+        (): unknown =>
+          alive &&
+          deps.getRecommendations({
+            type,
+            itemId,
+            limit,
+            ...(options.rules && { rules: options.rules }),
+          }),
+      )
       .then((list) => alive && paint(list as Recommendation[]))
       .catch((error) => {
         if (!alive) return;
@@ -312,7 +360,9 @@ export function render(
   };
 
   // Skeleton: the same card markup, empty, so the real cards take the space it reserved.
-  const ul = h('ul', 'list', frame({ 'aria-busy': 'true' }), undefined, { 'aria-hidden': 'true' });
+  const ul = h('ul', 'list', frame({ 'aria-busy': 'true', 'aria-label': tr.loading }), undefined, {
+    'aria-hidden': 'true',
+  });
   for (let i = 0; i < limit; i++) card(h('li', 'item', ul));
   classes.add('likewise--loading');
   container.append(host);

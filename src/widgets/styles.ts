@@ -10,7 +10,8 @@
  * | `--likewise-gap` | `1rem` | gap between cards and under the heading |
  * | `--likewise-min-width` | `10rem` | narrowest card; the grid fits as many columns as it can |
  * | `--likewise-radius` | `.5rem` | corner radius of cards and images |
- * | `--likewise-card-bg` | `none` | card background (the dismiss button's too, default `Canvas`) |
+ * | `--likewise-card-bg` | `none` | card background |
+ * | `--likewise-dismiss-bg` / `--likewise-dismiss-text` | `#fff` / `#222` | the "not interested" button |
  * | `--likewise-accent` | `#1a73e8` | focus ring colour |
  * | `--likewise-skeleton` | `#8882` | placeholder colour while loading and for missing images |
  *
@@ -37,10 +38,12 @@ export const styles =
   '.likewise__image,[aria-busy] span{background:var(--likewise-skeleton,#8882)}' +
   'p,span{line-height:1.3;min-height:1.3em;margin:0}' +
   // Two lines for every name, so cards line up and the skeleton reserves the right height.
-  '.likewise__name{height:2.6em;overflow:hidden}' +
+  // Clamped with an ellipsis: a cut title reads as a different title.
+  '.likewise__name{height:2.6em;overflow:hidden;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2;overflow-wrap:anywhere}' +
   '.likewise__price{font-weight:600}' +
-  '.likewise__reason{font-size:.85em;opacity:.75}' +
-  '.likewise__dismiss{position:absolute;top:.25rem;right:.25rem;width:2rem;height:2rem;border:0;border-radius:50%;background:var(--likewise-card-bg,Canvas);color:inherit;cursor:pointer}';
+  '.likewise__reason{font-size:.85em;opacity:.75;overflow-wrap:anywhere}' +
+  // Its own opaque disc and a shadow: visible over any cover, light or dark.
+  '.likewise__dismiss{position:absolute;top:.35rem;right:.35rem;width:2rem;height:2rem;border:0;border-radius:50%;background:var(--likewise-dismiss-bg,#fff);color:var(--likewise-dismiss-text,#222);box-shadow:0 1px 4px #0009;font-size:1.1rem;line-height:1;cursor:pointer}';
 
 /**
  * The privacy panel's stylesheet (see `privacyPanel`), kept apart from

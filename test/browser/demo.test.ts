@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRICT_CSP } from '../../examples/serve.mjs';
 import {
+  agreeToConsent,
   describeProblems,
   imagesSettled,
   launchBrowser,
@@ -29,6 +30,7 @@ afterAll(async () => {
 
 async function openShop() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await agreeToConsent(context);
   const problems = await watchProblems(context);
   const page = await context.newPage();
   return { context, page, problems };

@@ -244,7 +244,14 @@ export interface LikewiseLike {
   instance?: {
     track(input: Record<string, unknown>): Promise<void>;
     events(): Promise<
-      { type: string; itemId?: string; query?: string; group?: string; visitor?: string }[]
+      {
+        type: string;
+        itemId?: string;
+        items?: { itemId: string }[];
+        query?: string;
+        group?: string;
+        visitor?: string;
+      }[]
     >;
     setConsent(state: 'granted' | 'pending' | 'denied'): Promise<void>;
     forget(): Promise<void>;
@@ -411,9 +418,23 @@ export async function openShop(
   browser: Browser,
 ): Promise<{ context: BrowserContext; page: Page; problems: Problems }> {
   const context = await browser.newContext({ viewport: VIEWPORT });
+  await agreeToConsent(context);
   const problems = await watchProblems(context);
   const page = await context.newPage();
   return { context, page, problems };
+}
+
+/**
+ * The demo's tags start with `data-consent="pending"`; this answers its
+ * banner with "Accept" before any page loads (shop.js then grants consent),
+ * as a returning shopper who agreed. Tests of the banner itself skip it.
+ */
+export async function agreeToConsent(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    try {
+      localStorage.setItem('folio-consent', 'granted');
+    } catch {}
+  });
 }
 
 /** Opens a product page of the demo at `base` and waits until its view is recorded. */

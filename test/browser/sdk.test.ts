@@ -4,6 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  agreeToConsent,
   type Book,
   databaseNames,
   describeProblems,
@@ -345,6 +346,7 @@ describe('a full origin (RELIABILITY 10, 11)', () => {
   async function fullOrigin() {
     const persistent = await launchPersistent({ viewport: VIEWPORT });
     const { context } = persistent;
+    await agreeToConsent(context);
     const problems = await watchProblems(context);
     const page = context.pages()[0] ?? (await context.newPage());
     const requests: string[] = [];

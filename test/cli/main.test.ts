@@ -19,10 +19,17 @@ describe('likewise (dispatcher)', () => {
   it('lists every command in --help', async () => {
     const cli = io();
     expect(await main(['--help'], cli)).toBe(0);
-    for (const name of ['train', 'eval', 'report', 'collect', 'recommend']) {
+    for (const name of ['train', 'catalog', 'eval', 'report', 'collect', 'recommend']) {
       expect(cli.out()).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     }
-    expect(Object.keys(COMMANDS)).toEqual(['train', 'eval', 'report', 'collect', 'recommend']);
+    expect(Object.keys(COMMANDS)).toEqual([
+      'train',
+      'catalog',
+      'eval',
+      'report',
+      'collect',
+      'recommend',
+    ]);
   });
 
   it('prints the package version', async () => {
@@ -41,7 +48,7 @@ describe('likewise (dispatcher)', () => {
     const unknown = io();
     expect(await main(['trian', '--events', 'x'], unknown)).toBe(2);
     expect(unknown.err()).toBe(
-      "likewise: unknown command 'trian'. Commands: train, eval, report, collect, recommend.\nRun `likewise --help` for usage.\n",
+      "likewise: unknown command 'trian'. Commands: train, catalog, eval, report, collect, recommend.\nRun `likewise --help` for usage.\n",
     );
   });
 

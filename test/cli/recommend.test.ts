@@ -72,7 +72,9 @@ function browser(model: string, events: LikewiseEvent[]) {
   const items = log.itemIds.map((id) => ({ id, title: id, url: `https://shop.test/p/${id}` }));
   const recommend = createRecommender(
     { events: async () => events, report: (e) => errors.push(e) },
-    createCatalog(items, (e) => errors.push(e)),
+    createCatalog(items, (e) => errors.push(e), {
+      loadPart: () => import('../../src/model/createCatalogPart'),
+    }),
     service,
   );
   return { recommend, errors };

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { LikewiseError } from '../../src/errors';
 import { createCatalog } from '../../src/model/createCatalog';
+import { catalogShardFile, encodeCatalog } from '../../src/model/encodeCatalog';
+import { encodeModel, shardOf } from '../../src/model/encodeModel';
 import { failOnUnhandled } from '../support/fakeStores';
 import { serve } from './fixtures';
+
+/** The catalogue's loading part, as the builds load it on demand. */
+const loadPart = () => import('../../src/model/createCatalogPart');
 
 failOnUnhandled();
 
@@ -14,6 +19,7 @@ function setup(source: Parameters<typeof createCatalog>[0], routes = {}) {
   const catalog = createCatalog(source, (e) => errors.push(e), {
     fetch: server.fetch,
     base: BASE,
+    loadPart,
   });
   return { catalog, errors, server };
 }
@@ -194,5 +200,187 @@ describe('createCatalog', () => {
     expect([...(await catalog.load()).keys()]).toEqual(['a']);
     expect(server.calls).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  describe('shards beside the model', () => {
+    const M = 'https://shop.test/model/';
+    const entries = Array.from({ length: 100 }, (_, i) => good(`sku-${i}`, { price: i }));
+    const catalogFiles = encodeCatalog(entries, { entriesPerShard: 10 });
+    const model = encodeModel({
+      neighbours: {
+        itemIds: ['sku-0'],
+        offsets: new Uint32Array([0, 0]),
+        indices: new Uint32Array(0),
+        scores: new Float32Array(0),
+      },
+      k: 1,
+      similarity: 'cosine',
+    });
+    const manifest = { ...model.manifest, catalog: catalogFiles.section };
+    const setupShards = (files = catalogFiles.files) => {
+      const errors: LikewiseError[] = [];
+      const server = serve({ [M]: files, [`${M}manifest.json`]: manifest });
+      const catalog = createCatalog(undefined, (e) => errors.push(e), {
+        fetch: server.fetch,
+        base: BASE,
+        loadPart,
+        model: `${M}manifest.json`,
+      });
+      return { catalog, errors, server };
+    };
+
+    it('fetches only the shards of the ids asked for, each once', async () => {
+      const { catalog, errors, server } = setupShards();
+      const ids = ['sku-3', 'sku-42', 'sku-77'];
+      const [items] = await Promise.all([catalog.entries(ids), catalog.entries(['sku-3'])]);
+      for (const id of ids) expect(items.get(id)).toEqual(good(id, { price: Number(id.slice(4)) }));
+      const shards = new Set(ids.map((id) => shardOf(id, catalogFiles.section.shards)));
+      expect(server.calls.filter((u) => u.endsWith('manifest.json'))).toHaveLength(1);
+      expect(server.calls.filter((u) => u.includes('/catalog-')).sort()).toEqual(
+        [...shards].map((s) => `${M}${catalogFiles.section.dir}${s}.json`).sort(),
+      );
+      // Entries that came with those shards are known too; others are not loaded.
+      expect(items.size).toBeLessThan(entries.length);
+      await catalog.entries(ids);
+      expect(server.calls.filter((u) => u.includes('/catalog-'))).toHaveLength(shards.size);
+      expect(errors).toEqual([]);
+    });
+
+    it('reports a corrupt shard as INVALID_MODEL and still serves the other shards and page items', async () => {
+      const bad = catalogShardFile(catalogFiles.section, 'sku-3');
+      const files = catalogFiles.files.map((f) =>
+        f.name === bad ? { ...f, bytes: f.bytes.subarray(0, f.bytes.length - 3) } : f,
+      );
+      const { catalog, errors } = setupShards(files);
+      catalog.add(good('sku-3', { title: 'From the page' }));
+      const other = entries.find((e) => catalogShardFile(catalogFiles.section, e.id) !== bad)!;
+      const items = await catalog.entries(['sku-3', other.id]);
+      expect(items.get('sku-3')?.title).toBe('From the page');
+      expect(items.get(other.id)).toEqual(other);
+      expect(errors.map((e) => e.code)).toEqual(['INVALID_MODEL']);
+      expect(errors[0].message).toMatch(
+        /^Catalog file https:\/\/shop\.test\/model\/catalog-[0-9a-f]{8}\/\d+\.json is truncated: \d+ of \d+ bytes\.$/,
+      );
+    });
+
+    it('a shard that cannot be fetched is reported and fetched again next time', async () => {
+      const { catalog, errors, server } = setupShards();
+      const url = `${M}${catalogShardFile(catalogFiles.section, 'sku-5')}`;
+      server.offline.add(url);
+      expect((await catalog.entries(['sku-5'])).get('sku-5')).toBeUndefined();
+      expect(errors.map((e) => [e.code, e.message])).toEqual([
+        ['MODEL_FETCH', `Cannot fetch catalog file ${url}.`],
+      ]);
+      server.offline.clear();
+      expect((await catalog.entries(['sku-5'])).get('sku-5')?.title).toBe('Item sku-5');
+    });
+
+    it('a model without a catalogue leaves the page items only, silently', async () => {
+      const errors: LikewiseError[] = [];
+      const server = serve({ [`${M}manifest.json`]: model.manifest });
+      const catalog = createCatalog(undefined, (e) => errors.push(e), {
+        fetch: server.fetch,
+        base: BASE,
+        loadPart,
+        model: `${M}manifest.json`,
+      });
+      catalog.add(good('a'));
+      expect([...(await catalog.entries(['a', 'b'])).keys()]).toEqual(['a']);
+      expect(errors).toEqual([]);
+    });
+  });
+
+  describe('a product API', () => {
+    /** The ids of a lookup URL: split on the commas, then decoded. */
+    const idsOf = (url: string) =>
+      new URL(url).search.replace('?ids=', '').split(',').map(decodeURIComponent);
+    /** A fake API answering `?ids=` from `known`, recording each URL. */
+    function api(known: string[], status = 200) {
+      const calls: string[] = [];
+      const fetch = (async (input: string | URL) => {
+        const url = new URL(String(input));
+        calls.push(url.href);
+        await new Promise((r) => setTimeout(r, 1));
+        if (status !== 200) return new Response('down', { status });
+        const ids = idsOf(url.href);
+        return Response.json(ids.filter((id) => known.includes(id)).map((id) => good(id)));
+      }) as unknown as typeof globalThis.fetch;
+      return { calls, fetch };
+    }
+
+    it('asks a URL template for the ids in batches of 50, comma-joined and URL-encoded, each id once', async () => {
+      const known = [...Array.from({ length: 60 }, (_, i) => `p${i}`), 'a,b', 'ü/x'];
+      const server = api(known);
+      const errors: LikewiseError[] = [];
+      const catalog = createCatalog('/api/products?ids={ids}', (e) => errors.push(e), {
+        fetch: server.fetch,
+        base: BASE,
+        loadPart,
+      });
+      const first = known.slice(0, 30);
+      const [items] = await Promise.all([
+        catalog.entries([...first, 'a,b', 'missing']),
+        catalog.entries([...known.slice(20), 'missing']),
+      ]);
+      expect(server.calls).toHaveLength(2);
+      expect(server.calls[0]).toMatch(/^https:\/\/shop\.test\/api\/products\?ids=p0,p1,/);
+      expect(server.calls.join(' ')).toContain('a%2Cb');
+      expect(server.calls.join(' ')).toContain('%C3%BC%2Fx');
+      const asked = server.calls.flatMap(idsOf);
+      expect(asked.length).toBe(new Set(asked).size);
+      expect(asked.length).toBe(known.length + 1);
+      for (const id of known) expect(items.get(id)?.title).toBe(`Item ${id}`);
+      // Known and unknown ids are not asked again.
+      await catalog.entries(['p1', 'missing', 'a,b']);
+      expect(server.calls).toHaveLength(2);
+      expect(errors).toEqual([]);
+    });
+
+    it('reports a failing API to onError, keeps the page items, and asks again later', async () => {
+      const server = api(['a'], 503);
+      const errors: LikewiseError[] = [];
+      const catalog = createCatalog('https://api.test/p?ids={ids}', (e) => errors.push(e), {
+        fetch: server.fetch,
+        base: BASE,
+        loadPart,
+      });
+      catalog.add(good('page'));
+      const items = await catalog.entries(['a', 'page']);
+      expect([...items.keys()]).toEqual(['page']);
+      expect(errors.map((e) => [e.code, e.message])).toEqual([
+        ['NETWORK', 'Cannot load catalog https://api.test/p?ids={ids}: HTTP 503'],
+      ]);
+      await catalog.entries(['a']);
+      expect(server.calls).toEqual(['https://api.test/p?ids=a,page', 'https://api.test/p?ids=a']);
+    });
+
+    it('calls a lookup function with the ids, checks what it answers, and reports its failures', async () => {
+      const asked: string[][] = [];
+      const errors: LikewiseError[] = [];
+      let fail = false;
+      const catalog = createCatalog(
+        async (ids) => {
+          asked.push(ids);
+          if (fail) throw new Error('api down');
+          return [...ids.map((id) => good(id)), { id: 'evil', title: 'x', url: 'javascript:1' }];
+        },
+        (e) => errors.push(e),
+        { base: BASE, loadPart },
+      );
+      const items = await catalog.entries(['a', 'b', 'a']);
+      expect(asked).toEqual([['a', 'b']]);
+      expect(items.get('a')).toEqual(good('a'));
+      expect(items.has('evil')).toBe(false);
+      expect(errors.map((e) => e.message)).toEqual([
+        'Catalog lookup: dropped 1 entries without a valid id, title or http(s) url.',
+      ]);
+      fail = true;
+      await catalog.entries(['c']);
+      expect(errors.map((e) => [e.code, e.message])[1]).toEqual([
+        'NETWORK',
+        'Cannot load catalog lookup: api down',
+      ]);
+      expect(catalog.get('c')).toBeUndefined();
+    });
   });
 });

@@ -16,6 +16,9 @@ import type { CatalogItem, LikewiseEvent, Recommendation } from '../../src/types
 import { failOnUnhandled } from '../support/fakeStores';
 import { catalogItems, csr, event, serve, tinyModel } from './fixtures';
 
+/** The catalogue's loading part, as the builds load it on demand. */
+const loadPart = () => import('../../src/model/createCatalogPart');
+
 failOnUnhandled();
 
 const M = 'https://cdn.test/m/';
@@ -32,7 +35,7 @@ function setup(
   const report = (e: unknown) => errors.push(e as LikewiseError);
   const recommend = createRecommender(
     { events: async () => events, report },
-    createCatalog(catalogItems(catalog), report),
+    createCatalog(catalogItems(catalog), report, { loadPart }),
     service,
     options,
   );
@@ -71,7 +74,7 @@ function longShop() {
     const report = (e: unknown) => errors.push(e);
     const recommend = createRecommender(
       { events: async () => events, report },
-      createCatalog(items, report),
+      createCatalog(items, report, { loadPart }),
       service,
     );
     return { recommend, lists, train, errors };
@@ -231,7 +234,7 @@ describe('createRecommender', () => {
     const popularity = service.popularity;
     service.popularity = () => held.then(popularity);
     const lists = vi.spyOn(service, 'lists');
-    const catalog = createCatalog(catalogItems(), () => {});
+    const catalog = createCatalog(catalogItems(), () => {}, { loadPart });
     const load = catalog.load;
     catalog.load = () => held.then(load);
     const recommend = createRecommender(
@@ -359,6 +362,7 @@ describe('createRecommender', () => {
       createCatalog(
         [...catalogItems(), ...names.map((id) => ({ id, title: id, url: `/p/${id}` }))],
         (e) => errors.push(e),
+        { loadPart },
       ),
       {
         lists: (x) => service.lists(x).then((l) => structuredClone(l)),
@@ -387,7 +391,13 @@ describe('createRecommender', () => {
     const boom = new Error('boom');
     const recommend = createRecommender(
       { events: async () => [], report: (e) => errors.push(e) },
-      { load: () => Promise.reject(boom), add() {}, get: () => undefined },
+      {
+        load: () => Promise.reject(boom),
+        entries: () => Promise.reject(boom),
+        rank: () => Promise.reject(boom),
+        add() {},
+        get: () => undefined,
+      },
       createModelService(`${M}manifest.json`, { fetch: server.fetch }),
     );
     recommend.warm();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { autoTrack } from '../../src/track/autoTrack';
+import { autoTrack, pageItemId } from '../../src/track/autoTrack';
 import { validateEvent } from '../../src/track/validateEvent';
 import type { CatalogItem, TrackInput } from '../../src/types';
 import { failOnUnhandled, setHtml } from '../support/fakeStores';
@@ -272,5 +272,81 @@ describe('autoTrack: clicks and cart', () => {
     document.body.append(main);
     await flush();
     expect(r.events).toEqual([]);
+  });
+});
+
+describe('autoTrack: listings, orders, searches, removals', () => {
+  it('a schema.org ItemList page records no view, and its products still feed the catalogue', () => {
+    document.head.append(
+      ld({
+        '@type': 'ItemList',
+        itemListElement: [
+          { '@type': 'ListItem', position: 1, item: { ...product, sku: 'l-1' } },
+          { '@type': 'ListItem', position: 2, item: { ...product, sku: 'l-2' } },
+        ],
+      }),
+    );
+    const r = recorder();
+    const items: CatalogItem[] = [];
+    start(r, document, { onItem: (i) => items.push(i) });
+    expect(r.events).toEqual([]);
+    expect(items.map((i) => i.id)).toEqual(['l-1', 'l-2']);
+    expect(pageItemId(document)).toBeUndefined();
+  });
+
+  it("pageItemId names the product page's item from data-likewise-view or JSON-LD", () => {
+    document.head.append(ld({ '@graph': [{ '@type': 'Organization' }, product] }));
+    expect(pageItemId(document)).toBe('sku-1');
+    setHtml(document.body, '<main data-likewise-view="sku-9"></main>');
+    expect(pageItemId(document)).toBe('sku-9');
+  });
+
+  it('an order confirmation with data-likewise-purchase is one purchase, however often it is scanned', async () => {
+    const r = recorder();
+    start(r, document);
+    setHtml(
+      document.body,
+      `<section data-likewise-purchase="order-7" data-likewise-currency="EUR">
+        <p data-likewise-item="a" data-likewise-price="9.99" data-likewise-quantity="2">A</p>
+        <p data-likewise-item="b" data-likewise-price="oops">B</p>
+      </section>`,
+    );
+    await flush();
+    document.body.append(document.createElement('div'));
+    await flush();
+    expect(r.events).toEqual([
+      {
+        type: 'purchase',
+        currency: 'EUR',
+        items: [{ itemId: 'a', price: 9.99, quantity: 2 }, { itemId: 'b' }],
+      },
+    ]);
+  });
+
+  it('submitting a search form is a search with its query; other forms are not', () => {
+    setHtml(
+      document.body,
+      `<form role="search" id="s"><input name="q" value="  dragons  "><button>Go</button></form>
+       <form id="login"><input name="user" value="me"></form>
+       <form id="empty"><input type="search" value=" "></form>`,
+    );
+    const r = recorder();
+    start(r, document);
+    for (const id of ['s', 'login', 'empty'])
+      document
+        .getElementById(id)!
+        .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    expect(r.events).toEqual([{ type: 'search', query: 'dragons' }]);
+  });
+
+  it('a click on data-likewise-remove is a remove_from_cart with its quantity', () => {
+    setHtml(
+      document.body,
+      '<div data-likewise-quantity="3"><button data-likewise-remove="sku-4">Remove</button></div>',
+    );
+    const r = recorder();
+    start(r, document);
+    (document.querySelector('button') as HTMLButtonElement).click();
+    expect(r.events).toEqual([{ type: 'remove_from_cart', itemId: 'sku-4', quantity: 3 }]);
   });
 });

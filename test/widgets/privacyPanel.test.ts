@@ -132,6 +132,19 @@ describe('openPrivacyPanel', () => {
     expect(status()).toBe('');
   });
 
+  it("speaks German on a German page (from locale), with the shop's own texts on top", async () => {
+    close = openPrivacyPanel(fakeDeps({ locale: 'de-DE', translations: { close: 'Fertig' } }));
+    await flush();
+    expect(panel()?.querySelector('h2')?.textContent).toBe('Ihre Daten auf diesem Gerät');
+    const facts = [...(panel()?.querySelectorAll('ul li') ?? [])].map((li) => li.textContent);
+    expect(facts[0]).toBe('Gespeicherte Ereignisse: 12 (Besuche: 3)');
+    expect(facts).toContain('Personalisierung ist an.');
+    expect(panel()?.querySelector('ol li')?.textContent).toContain(`Angesehen: ${XSS}`);
+    expect(buttonNamed('Meinen Verlauf löschen')).toBeDefined();
+    expect(buttonNamed('Personalisierung beenden')).toBeDefined();
+    expect(buttonNamed('Fertig')).toBeDefined();
+  });
+
   it('says when nothing is stored, and shows at most 20 items', async () => {
     const many = Array.from({ length: 30 }, (_, i) => ({ title: `t${i}`, type: 'view', ts: i }));
     close = openPrivacyPanel(

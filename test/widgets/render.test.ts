@@ -166,6 +166,71 @@ describe('render: the default widget', () => {
     ).toBe('Hot');
   });
 
+  it('speaks the page language: German, French, Italian, Spanish, Dutch built in, English otherwise', async () => {
+    const titleIn = async (lang: string) => {
+      document.documentElement.lang = lang;
+      show([rec('a')], { type: 'recently-viewed', dismissible: true });
+      await flush();
+      return [
+        text(widget().querySelector('h2')),
+        items()[0].querySelector('button')?.getAttribute('aria-label'),
+      ];
+    };
+    expect(await titleIn('de-DE')).toEqual(['Zuletzt angesehen', 'Kein Interesse: Item a']);
+    expect(await titleIn('fr')).toEqual(['Vus récemment', 'Pas intéressé: Item a']);
+    expect(await titleIn('it-CH')).toEqual(['Visti di recente', 'Non mi interessa: Item a']);
+    expect(await titleIn('es')).toEqual(['Vistos recientemente', 'No me interesa: Item a']);
+    expect(await titleIn('nl-BE')).toEqual(['Recent bekeken', 'Niet interessant: Item a']);
+    expect(await titleIn('pl')).toEqual(['Recently viewed', 'Not interested: Item a']);
+    // deps.locale wins over the page.
+    document.documentElement.lang = 'en';
+    show([rec('a')], { type: 'trending' }, { locale: 'de-AT' });
+    await flush();
+    expect(text(widget().querySelector('h2'))).toBe('Gerade beliebt');
+  });
+
+  it("takes the page's data-likewise-texts block over the built-in texts, and translations over both", async () => {
+    document.documentElement.lang = 'de';
+    // A fresh document: the block is read once per document.
+    const doc = document.implementation.createHTMLDocument('x');
+    doc.documentElement.lang = 'de';
+    const block = doc.createElement('script');
+    block.type = 'application/json';
+    block.setAttribute('data-likewise-texts', '');
+    block.textContent = JSON.stringify({ trending: 'Bestseller', empty: 'Leer <b>hier</b>' });
+    doc.head.append(block);
+    const el = doc.createElement('div');
+    doc.body.append(el);
+    const getRecommendations = () => Promise.resolve([]);
+    cleanups.push(
+      render(el, { type: 'trending', lazy: false, collapseEmpty: false }, { getRecommendations }),
+    );
+    await flush();
+    expect(text(widget(el).querySelector('h2'))).toBe('Bestseller');
+    expect(text(widget(el).querySelector('.likewise__empty'))).toBe('Leer <b>hier</b>');
+    cleanups.push(
+      render(
+        el,
+        { type: 'trending', lazy: false, collapseEmpty: false, translations: { trending: 'Top' } },
+        { getRecommendations },
+      ),
+    );
+    await flush();
+    expect(text(widget(el).querySelector('h2'))).toBe('Top');
+  });
+
+  it('passes business rules to the getter', async () => {
+    const rules = { category: 'Fantasy', maxPrice: 20, maxPerCategory: 2 };
+    const { getRecommendations } = show([rec('a')], { type: 'trending', rules });
+    await flush();
+    expect(getRecommendations).toHaveBeenCalledWith({
+      type: 'trending',
+      limit: 8,
+      rules,
+      itemId: 'sku-0',
+    });
+  });
+
   it('shows at most `limit` items and asks the getter for that many', async () => {
     const many = Array.from({ length: 12 }, (_, i) => rec(`i${i}`));
     const { getRecommendations } = show(many, { limit: 3 });
@@ -678,6 +743,47 @@ describe('render: clicks, impressions, dismiss', () => {
     await flush();
     const reasons = items().map((li) => text(li.querySelector('.likewise__reason')));
     expect(reasons).toEqual(['Weil du Mug $& $1 angesehen hast', '', '']);
+  });
+
+  it('says what happened with the reason item: viewed, in the basket, bought', async () => {
+    show(
+      [
+        rec('a', {}, { kind: 'history', itemId: 'x', via: 'view' }),
+        rec('b', {}, { kind: 'history', itemId: 'x', via: 'add_to_cart' }),
+        rec('c', {}, { kind: 'history', itemId: 'x', via: 'purchase' }),
+      ],
+      { showReason: true },
+      { catalogTitle: () => 'The Drift of Kyoto (Distant Mysteries, #4)' },
+    );
+    await flush();
+    expect(items().map((li) => text(li.querySelector('.likewise__reason')))).toEqual([
+      'Because you viewed The Drift of Kyoto (Distant Mysteries, #4)',
+      'Because The Drift of Kyoto (Distant Mysteries, #4) is in your basket',
+      'Because you bought The Drift of Kyoto (Distant Mysteries, #4)',
+    ]);
+  });
+
+  it('refills the slot of a dismissed item with the next recommendation, never one shown or dismissed', async () => {
+    const all = [rec('a'), rec('b'), rec('c'), rec('d'), rec('e')];
+    const { getRecommendations } = show(
+      all,
+      { dismissible: true, limit: 3 },
+      { IntersectionObserver: FakeIO },
+    );
+    await flush();
+    items()[0].querySelector('button')!.click();
+    await flush();
+    expect(items().map((li) => li.dataset.likewiseItem)).toEqual(['b', 'c', 'd']);
+    expect(getRecommendations).toHaveBeenLastCalledWith({
+      type: 'similar',
+      itemId: 'sku-0',
+      limit: 4,
+    });
+    items()[0].querySelector('button')!.click();
+    await flush();
+    expect(items().map((li) => li.dataset.likewiseItem)).toEqual(['c', 'd', 'e']);
+    // The refilled card is watched for impressions like the others.
+    expect(FakeIntersectionObserver.impressions()?.targets.has(items()[2])).toBe(true);
   });
 
   it('has no reason line unless showReason', async () => {

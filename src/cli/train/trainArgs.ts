@@ -110,6 +110,11 @@ export const TRAIN = defineCommand({
       default: `${TRAIN_MAX_ITEMS_PER_USER}, as in \`likewise eval\``,
     },
     threads: { type: 'string', value: 'N', help: 'threads to use', default: 'up to 2' },
+    catalog: {
+      type: 'string',
+      value: 'FILE',
+      help: 'also write this catalogue (JSON array or NDJSON of entries) as\nshards beside the model, as `likewise catalog` does',
+    },
   },
 });
 
@@ -126,6 +131,8 @@ export interface TrainArgs {
   format?: EventFileFormat;
   threads: number;
   maxItemsPerUser: number;
+  /** A catalogue file to write as shards beside the model. */
+  catalog?: string;
   /** `sequence`: the window and the backward weight. */
   window: number;
   backward: number;
@@ -204,5 +211,6 @@ export function trainArgs(values: OptionValues<(typeof TRAIN)['options']>): Trai
       TRAIN_MAX_ITEMS_PER_USER,
       1,
     ),
+    catalog: values.catalog,
   };
 }

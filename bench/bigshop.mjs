@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// A 100,000-item shop (bench/generateBigShop.mjs: catalogue, 2 M events,
+// model and catalogue shards) served on localhost, measured in headless
+// Chromium (issue #11 targets) on two pages:
+// - product: a product page (JSON-LD of its item) with one `similar` widget;
+// - home: a home page with `for-you`, for a visitor with 200 stored events.
+// Each page is measured with the catalogue shards beside the model (the tag
+// has data-site and data-model only) and, for comparison, with the whole
+// catalogue as one JSON file (data-catalog="catalog.json", as before #11).
+//
+//   npm run build && node bench/bigshop.mjs [--runs 3] [--dist DIR] [--mode shards|whole|both] [--waterfall]
+//
+// Figures per page, median (worst) of the runs:
+// - bytes: what likewise transfers, uncompressed (its scripts, the model's
+//   and the catalogue's files), counted by the server, Worker requests
+//   included, and the same files gzipped (what a CDN would send);
+// - longest task: the longest main-thread task (trace `RunTask`) from
+//   navigation start until 1 s after the first widget (the page runs no
+//   other script);
+// - first widget: ms from navigation start to the first frame showing the
+//   widget's items (test/browser/workload.mjs firstWidgetProbe);
+// - the waterfall of the last run: each request's start and end, ms from
+//   navigation start, as the server saw them.
+// Targets: 300 KB, no task over 50 ms, first widget within 250 ms.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { findChromium } from '../test/browser/chromium.mjs';
+import { firstWidgetProbe, seedHistory } from '../test/browser/workload.mjs';
+import { generateBigShop } from './generateBigShop.mjs';
+import { startShopServer } from './serveBigShop.mjs';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i < 0 ? fallback : args[i + 1];
+};
+const runs = Number(arg('runs', 3));
+const dist = resolve(arg('dist', 'dist'));
+const mode = arg('mode', 'both');
+const items = Number(arg('items', 100_000));
+const events = Number(arg('events', 2_000_000));
+const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+const TARGETS = { bytes: 300 * 1024, task: 50, widget: 250 };
+
+const isLikewise = (path) => path.startsWith('/dist/') || path.startsWith('/shop/');
+
+async function measure(browser, server, kind, whole, catalog, productId) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const tab = await context.newPage();
+  const q = whole ? '&catalog=whole' : '';
+  const target =
+    kind === 'product'
+      ? `${server.url}/product.html?id=${productId}${q}`
+      : `${server.url}/home.html?x=1${q}`;
+  if (kind === 'home') {
+    // A visitor with 200 stored events: written through the SDK on another page first.
+    await tab.goto(`${server.url}/home.html?x=0${q}`);
+    await tab.waitForFunction(() => !!window.Likewise?.instance, undefined, { timeout: 30_000 });
+    await tab.evaluate(() => window.Likewise.instance.ready);
+    const shelf = catalog.filter((e) => /Range (1|2|3)\d?$/.test(e.category)).slice(0, 400);
+    const held = await seedHistory(tab, { count: 200, items: shelf });
+    if (held < 200) throw new Error(`seeded ${held} of 200 events`);
+    await tab.goto('about:blank');
+  }
+  await context.addInitScript(firstWidgetProbe);
+  await browser.startTracing(tab, {
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
+  });
+  server.mark();
+  await tab.goto(target);
+  await tab.waitForFunction(() => !!window.__lwFirstWidget, undefined, { timeout: 30_000 });
+  const first = await tab.evaluate(() => window.__lwFirstWidget);
+  await tab.waitForTimeout(1000);
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8')).traceEvents;
+  const nav = trace.find((e) => e.name === 'navigationStart' || e.name === 'NavigationStartToEnd');
+  const main = trace.find(
+    (e) => e.name === 'EvaluateScript' && /likewise\.iife\.js/.test(e.args?.data?.url ?? ''),
+  );
+  const begin = nav?.ts ?? main?.ts ?? 0;
+  const until = begin + (first.at + 1000) * 1000;
+  const tasks = trace.filter(
+    (e) =>
+      e.name === 'RunTask' &&
+      e.ph === 'X' &&
+      main &&
+      e.pid === main.pid &&
+      e.tid === main.tid &&
+      e.ts >= begin &&
+      e.ts <= until,
+  );
+  const requests = server.log.filter((r) => isLikewise(r.path)).sort((a, b) => a.start - b.start);
+  await context.close();
+  return {
+    bytes: requests.reduce((a, r) => a + r.bytes, 0),
+    gzip: requests.reduce((a, r) => a + gzipSync(r.body).length, 0),
+    requests: requests.length,
+    task: Math.max(0, ...tasks.map((t) => t.dur / 1000)),
+    widget: first.at,
+    shown: first.ids.length,
+    waterfall: requests.map(({ path, start, end, bytes }) => ({ path, start, end, bytes })),
+  };
+}
+
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const executablePath = findChromium();
+if (!executablePath) {
+  console.log('bigshop bench SKIPPED: no Chromium (install Debian chromium or set CHROME_PATH)');
+  process.exit(0);
+}
+const shop = await generateBigShop({
+  items,
+  events,
+  out: `.bench/bigshop-${items}`,
+  log: console.log,
+});
+const catalog = JSON.parse(readFileSync(join(shop.dir, 'catalog.json'), 'utf8'));
+// A popular item with a full similar list: the first of the popularity file.
+const manifest = JSON.parse(readFileSync(join(shop.dir, 'model', 'manifest.json'), 'utf8'));
+const productId = JSON.parse(
+  readFileSync(join(shop.dir, 'model', manifest.popularity.file), 'utf8'),
+).ids[10];
+const server = await startShopServer(shop.dir, catalog, dist);
+const browser = await chromium.launch({ executablePath, headless: true, args: CHROME_ARGS });
+try {
+  console.log(
+    `${items} items, ${events} events; scripts from ${dist}; headless ${executablePath}; ${runs} runs, median (worst)`,
+  );
+  console.log(
+    `targets: at most ${TARGETS.bytes / 1024} KB, no task over ${TARGETS.task} ms, first widget within ${TARGETS.widget} ms of navigation start`,
+  );
+  const modes = mode === 'both' ? ['whole', 'shards'] : [mode];
+  for (const m of modes)
+    for (const kind of ['product', 'home']) {
+      const results = [];
+      for (let i = 0; i < runs; i++)
+        results.push(await measure(browser, server, kind, m === 'whole', catalog, productId));
+      const col = (key, unit = '', scale = 1) => {
+        const v = results.map((r) => r[key] / scale);
+        return `${median(v).toFixed(1)}${unit} (${Math.max(...v).toFixed(1)})`;
+      };
+      console.log(
+        `${`${kind} (${m === 'whole' ? 'data-catalog: whole JSON' : 'catalogue shards'})`.padEnd(40)} bytes ${col('bytes', ' KB', 1024)}, gzip ${col('gzip', ' KB', 1024)}, ${results[0].requests} requests; longest task ${col('task', ' ms')}; first widget ${col('widget', ' ms')} (${results[0].shown} items)`,
+      );
+      if (args.includes('--waterfall')) {
+        const last = results[results.length - 1];
+        for (const r of last.waterfall)
+          console.log(
+            `    ${r.start.toFixed(0).padStart(5)} - ${r.end.toFixed(0).padStart(5)} ms ${String(r.bytes).padStart(9)} B  ${r.path}`,
+          );
+      }
+    }
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,100 @@
+// The generated big shop (bench/generateBigShop.mjs) on a local server, for
+// bench/bigshop.mjs and the browser test of the catalogue shards.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+
+const TYPES = {
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.html': 'text/html',
+};
+
+/** The product page of item `id`, or the home page, with the likewise tag. */
+function page(kind, id, entry, catalog) {
+  const tag = `<script src="/dist/likewise.iife.js" data-site="bigshop" data-model="/shop/model/manifest.json"${
+    catalog ? ' data-catalog="/shop/catalog.json"' : ''
+  }></script>`;
+  const ld = entry
+    ? `<script type="application/ld+json">${JSON.stringify({
+        '@context': 'https://schema.org',
+        '@type': 'Product',
+        sku: entry.id,
+        name: entry.title,
+        url: entry.url,
+        image: entry.image,
+        offers: { '@type': 'Offer', price: entry.price, priceCurrency: entry.currency },
+      }).replace(/</g, '\\u003c')}</script>`
+    : '';
+  const widget =
+    kind === 'product'
+      ? `<h1>${entry.title}</h1><div data-likewise="similar" data-item-id="${id}"></div>`
+      : '<h1>Home</h1><div data-likewise="for-you"></div>';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${kind}</title>${ld}</head><body>${widget}${tag}</body></html>`;
+}
+
+/**
+ * Serves the shop on 127.0.0.1: `/product.html?id=ID` (a product page with
+ * its JSON-LD and a `similar` widget), `/home.html` (a `for-you` widget),
+ * both with the likewise tag (`data-model` only, or also
+ * `data-catalog="/shop/catalog.json"` with `&catalog=whole`), the build at
+ * `/dist/` and the shop's files at `/shop/`, with `no-store`. Every request
+ * is recorded (path, start and end in ms since `mark()`, bytes, body).
+ *
+ * @param {string} shopDir - generateBigShop's folder
+ * @param {{ id: string }[]} catalog - its catalogue entries
+ * @param {string} dist - the build's folder
+ */
+export function startShopServer(shopDir, catalog, dist) {
+  const byId = new Map(catalog.map((e) => [e.id, e]));
+  const log = [];
+  let t0 = performance.now();
+  const server = createServer(async (req, res) => {
+    const start = performance.now() - t0;
+    const url = new URL(req.url, 'http://localhost');
+    const path = decodeURIComponent(url.pathname);
+    let body;
+    let type = 'text/html';
+    if (path === '/product.html' || path === '/home.html') {
+      const id = url.searchParams.get('id') ?? '';
+      const whole = url.searchParams.get('catalog') === 'whole';
+      body = Buffer.from(
+        page(path === '/product.html' ? 'product' : 'home', id, byId.get(id), whole),
+      );
+    } else {
+      const [root, rest] = path.startsWith('/dist/')
+        ? [dist, path.slice(6)]
+        : path.startsWith('/shop/')
+          ? [shopDir, path.slice(6)]
+          : [];
+      const file = root && normalize(join(root, rest));
+      try {
+        if (!file?.startsWith(root)) throw new Error('outside');
+        body = readFileSync(file);
+        type = TYPES[extname(file)] ?? 'application/octet-stream';
+      } catch {
+        res.writeHead(404).end();
+        return;
+      }
+    }
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+    res.end(body, () =>
+      log.push({ path, start, end: performance.now() - t0, bytes: body.length, body }),
+    );
+  });
+  return new Promise((ok) =>
+    server.listen(0, '127.0.0.1', () =>
+      ok({
+        url: `http://127.0.0.1:${server.address().port}`,
+        log,
+        mark() {
+          log.length = 0;
+          t0 = performance.now();
+        },
+        close: () => new Promise((r) => server.close(r)),
+      }),
+    ),
+  );
+}

@@ -1,0 +1,307 @@
+/**
+ * How a catalogue loads, an on-demand part of the SDK (`likewise.catalog.mjs`
+ * beside the script-tag build, loaded by pages that recommend, never by a
+ * cart or checkout page without widgets): a whole catalogue (an array or the
+ * URL of one, for small shops), the model's catalogue shards, fetched for
+ * the items a page shows, or a product API (a URL template or a function)
+ * asked in batches. Entries are untrusted and checked (`cleanItem`).
+ */
+import type { RecommendRules, ScoredItem } from '../engine/recommend';
+import { LikewiseError } from '../errors';
+import { nextTask } from '../nextTask';
+import { cleanItem } from './cleanItem';
+import type { CatalogCore, CatalogLookup, CatalogPart, CatalogSource } from './createCatalog';
+import { decodeCatalogShard, type ManifestCatalog, validateCatalogSection } from './encodeCatalog';
+import { shardOf } from './encodeModel';
+
+/** Entries checked per task when a whole catalogue is loaded. */
+const SLICE = 2000;
+/** Ids per lookup request, at most. */
+const BATCH = 50;
+/** A lookup URL stays under this length (older proxies refuse longer ones). */
+const MAX_URL = 2000;
+/** Candidates ranked before their entries are asked for (the most a request returns). */
+const CANDIDATES = 50;
+/** Entries asked for beyond the limit at first, for the few the rules turn away. */
+const SPARE = 4;
+/** The rules that read catalogue entries. */
+const ENTRY_RULES = [
+  'category',
+  'minPrice',
+  'maxPrice',
+  'filter',
+  'boost',
+  'maxPerCategory',
+] as const;
+/** The rules without those, for ranking candidates before their entries are known. */
+const WITHOUT_ENTRIES = Object.fromEntries(ENTRY_RULES.map((k) => [k, undefined]));
+
+/** Loads the entries of `ids` (none: starts what any id needs). Never rejects. */
+type Load = (ids?: readonly string[]) => Promise<void>;
+
+/** What the loaders share: checks, counts and fetches. */
+interface Sink extends CatalogCore {
+  /** Ids the shop's own data answered for (page data never overrides them). */
+  fromShop: Set<string>;
+  /** Checks and keeps the shop's entries; the count dropped. */
+  keepSome(list: readonly unknown[]): number;
+  /** Reports entries dropped from `from`. */
+  dropped(n: number, from: string): void;
+  /** Checks and keeps entries from `from`, reporting a list that is none and the count dropped. */
+  keep(list: unknown, from: string): void;
+  /** Fetches JSON (rejects on an HTTP error). */
+  json(url: string): Promise<unknown>;
+}
+
+function tools(core: CatalogCore): Sink {
+  const { items, deps, report } = core;
+  const fromShop = new Set<string>();
+  const sink: Sink = {
+    ...core,
+    fromShop,
+    keepSome(list) {
+      let n = 0;
+      for (const raw of list) {
+        const item = cleanItem(raw, deps.base);
+        if (!item) n++;
+        else {
+          items.set(item.id, { ...items.get(item.id), ...item });
+          fromShop.add(item.id);
+        }
+      }
+      return n;
+    },
+    dropped(n, from) {
+      if (n)
+        report(
+          new LikewiseError(
+            'INVALID_INPUT',
+            `Catalog ${from}: dropped ${n} entries without a valid id, title or http(s) url.`,
+          ),
+        );
+    },
+    keep(list, from) {
+      if (Array.isArray(list)) sink.dropped(sink.keepSome(list), from);
+      else report(new LikewiseError('INVALID_INPUT', `Catalog ${from} is not a JSON array.`));
+    },
+    async json(url) {
+      const response = await (deps.fetch ?? fetch)(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.json();
+    },
+  };
+  return sink;
+}
+
+/** The model's catalogue shards: each fetched once, when an id in it is asked for. */
+function byShards(core: Sink, model: string): Load {
+  const { fromShop } = core;
+  let section: Promise<ManifestCatalog | undefined> | undefined;
+  const shards = new Map<number, Promise<void>>();
+  const manifest = () => {
+    section ??= core
+      .json(model)
+      .then((value) => {
+        // The model's own fields are the model loader's to check (and report).
+        const c = (value as { catalog?: unknown } | null)?.catalog;
+        return c === undefined ? undefined : validateCatalogSection(c, model);
+      })
+      .catch((e: unknown) => {
+        // The model path reports a manifest it cannot fetch; here it is tried again next time.
+        section = undefined;
+        if ((e as LikewiseError)?.code === 'INVALID_MODEL') core.report(e as LikewiseError);
+        return undefined;
+      });
+    return section;
+  };
+  const shard = (c: ManifestCatalog, s: number) => {
+    let p = shards.get(s);
+    if (!p) {
+      const url = new URL(`${c.dir}${s}.json`, model).href;
+      p = (async () => {
+        let bytes: Uint8Array;
+        try {
+          const response = await (core.deps.fetch ?? fetch)(url);
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          bytes = new Uint8Array(await response.arrayBuffer());
+        } catch (e) {
+          shards.delete(s);
+          core.report(new LikewiseError('MODEL_FETCH', `Cannot fetch catalog file ${url}.`, e));
+          return;
+        }
+        try {
+          core.keep(decodeCatalogShard(bytes, c, s, url), url);
+        } catch (e) {
+          core.report(e as LikewiseError);
+        }
+      })();
+      shards.set(s, p);
+    }
+    return p;
+  };
+  return async (ids) => {
+    const c = await manifest();
+    if (!c || !ids) return;
+    const wanted = new Set<number>();
+    for (const id of ids) if (!fromShop.has(id)) wanted.add(shardOf(id, c.shards));
+    await Promise.all([...wanted].map((s) => shard(c, s)));
+  };
+}
+
+/**
+ * A product API: the ids asked for in one task go out together, in
+ * batches; each id is asked at most once while it answers, and an id it did
+ * not know is not asked again.
+ */
+function byLookup(core: Sink, source: string | CatalogLookup): Load {
+  const { fromShop } = core;
+  const template = typeof source === 'string' ? source : undefined;
+  const ask = async (ids: string[]): Promise<unknown> =>
+    template === undefined
+      ? (source as CatalogLookup)(ids)
+      : core.json(
+          new URL(
+            template.replace('{ids}', ids.map(encodeURIComponent).join(',')),
+            core.deps.base ?? globalThis.location?.href,
+          ).href,
+        );
+  const what = template ?? 'lookup';
+  const missing = new Set<string>();
+  const asking = new Map<string, Promise<void>>();
+  let queue: string[] = [];
+  let round: Promise<void> | undefined;
+  const flush = () => {
+    round = undefined;
+    const batches: string[][] = [];
+    let batch: string[] = [];
+    let length = 0;
+    for (const id of queue) {
+      const part = template === undefined ? 0 : encodeURIComponent(id).length + 1;
+      if (batch.length >= BATCH || (batch.length && length + part > MAX_URL)) {
+        batches.push(batch);
+        batch = [];
+        length = 0;
+      }
+      batch.push(id);
+      length += part;
+    }
+    if (batch.length) batches.push(batch);
+    queue = [];
+    return Promise.all(
+      batches.map(async (ids) => {
+        try {
+          core.keep(await ask(ids), what);
+          for (const id of ids) if (!fromShop.has(id)) missing.add(id);
+        } catch (e) {
+          // Not kept as missing: asked again next time.
+          core.report(
+            new LikewiseError(
+              'NETWORK',
+              `Cannot load catalog ${what}: ${(e as Error)?.message}`,
+              e,
+            ),
+          );
+        } finally {
+          for (const id of ids) asking.delete(id);
+        }
+      }),
+    ).then(() => undefined);
+  };
+  return async (ids) => {
+    const waits = new Set<Promise<void>>();
+    for (const id of ids ?? []) {
+      if (fromShop.has(id) || missing.has(id)) continue;
+      let p = asking.get(id);
+      if (!p) {
+        round ??= Promise.resolve().then(flush);
+        queue.push(id);
+        p = round;
+        asking.set(id, p);
+      }
+      waits.add(p);
+    }
+    await Promise.all(waits);
+  };
+}
+
+/**
+ * Creates the loading part of a catalogue (see `createCatalog`): a whole
+ * catalogue (an array, or the URL of one), a product API (a URL template
+ * or a function), or the shards of the model at `core.deps.model`.
+ *
+ * @param source - The catalogue option; none: the model's shards.
+ * @param core - The page catalogue's entries, report and dependencies.
+ * @example const part = createCatalogPart('/catalog.json', { items, report, deps })
+ */
+export function createCatalogPart(
+  source: CatalogSource | undefined,
+  core: CatalogCore,
+): CatalogPart {
+  const { items, deps, report } = core;
+  const whole =
+    typeof source === 'string'
+      ? !source.includes('{ids}')
+      : source
+        ? typeof source !== 'function'
+        : !deps.model;
+  const sink = tools(core);
+  let loaded: Promise<unknown> | undefined;
+  const load: Load = whole
+    ? async () => {
+        loaded ??= (async () => {
+          if (!source) return;
+          const from = typeof source === 'string' ? source : 'option';
+          try {
+            const list = typeof source === 'string' ? await sink.json(source) : source;
+            if (!Array.isArray(list)) return sink.keep(list, from);
+            // Checked in slices, so no task runs long.
+            let dropped = 0;
+            for (let i = 0; i < list.length; i += SLICE) {
+              if (i) await nextTask();
+              dropped += sink.keepSome(list.slice(i, i + SLICE));
+            }
+            sink.dropped(dropped, from);
+          } catch (e) {
+            report(
+              new LikewiseError(
+                'NETWORK',
+                `Cannot load catalog ${from}: ${(e as Error)?.message}`,
+                e,
+              ),
+            );
+          }
+        })();
+        await loaded;
+      }
+    : typeof source === 'string' || typeof source === 'function'
+      ? byLookup(sink, source)
+      : byShards(sink, deps.model!);
+  const part: CatalogPart = {
+    load: () => load().then(() => items),
+    entries: (ids) => load(ids).then(() => items),
+    async rank(score, rules) {
+      if (whole) {
+        await load();
+        return [items, score({ ...rules, catalog: items })];
+      }
+      const limit = rules.limit ?? 8;
+      // The candidates in order, ranked without their entries.
+      const loose = score({ ...rules, ...WITHOUT_ENTRIES, limit: CANDIDATES });
+      const reads = ENTRY_RULES.some((k) => rules[k] !== undefined);
+      let n = reads ? loose.length : limit + SPARE;
+      for (;;) {
+        const ids: string[] = [];
+        for (const s of loose.slice(0, n)) {
+          ids.push(s.id);
+          // The item a reason names ("because you viewed X") is shown by title.
+          if (s.reason.itemId) ids.push(s.reason.itemId);
+        }
+        await load(ids);
+        const scored: ScoredItem[] = score({ ...rules, catalog: items } as RecommendRules);
+        if (scored.length >= limit || n >= loose.length) return [items, scored];
+        n += limit + SPARE;
+      }
+    },
+  };
+  return part;
+}
