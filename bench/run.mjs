@@ -20,11 +20,19 @@ const steps = [
     'property tests at 10,000 cases each (fast-check)',
     ['bench/fuzz.mjs', quick ? '1000' : '10000'],
   ],
-  ['recommendation quality and speed vs the reference (ml-100k, Ta-Feng)', ['bench/eval.mjs']],
+  [
+    'recommendation quality and speed vs the reference, and the tuner (ml-100k, Ta-Feng, Diginetica sample, the demo log)',
+    ['bench/eval.mjs'],
+  ],
+  ['the sequence similarity build per pair against cosine', ['bench/sequence.mjs']],
   ['dense algebra (ml-matrix) against the sparse build, visitor-sized blocks', ['bench/dense.mjs']],
   [
     'likewise train at scale (synthetic power-law log) and for-you query latency',
     ['bench/train.mjs', ...(quick ? ['--events', '1000000'] : [])],
+  ],
+  [
+    'likewise recommend batch throughput on that model',
+    ['bench/recommend.mjs', ...(quick ? ['--events', '1000000'] : [])],
   ],
 ];
 for (const [title, args] of steps) {

@@ -14,6 +14,8 @@ import { LikewiseError } from '../errors';
 import { CUSTOMER_HASH, checkIdentifyLink, type IdentifyLink } from '../metrics/identifyLink';
 import { validateEvent } from '../metrics/validateEvent';
 import type { LikewiseEvent } from '../types';
+import { COLLECT_CLICKHOUSE_OPTIONS, clickHouseSinkOf } from './clickhouse/clickHouseOptions';
+import type { EventSink } from './clickhouse/clickHouseSink';
 import { loadProfileIndex, readProfile } from './profileIndex';
 import { defineCommand, integerOption, numberOption, runCommand, UsageError } from './runCommand';
 import type { CliCommand } from './types';
@@ -65,6 +67,11 @@ export interface CollectorOptions {
   profiles?: boolean;
   /** Write and server errors. Default: ignored. */
   onError?: (error: unknown) => void;
+  /**
+   * Also stores each batch's new events there (e.g. ClickHouse), before the
+   * file; a batch it refuses is not written and not acknowledged (500).
+   */
+  sink?: EventSink;
   /**
    * A batch held invalid events: how many for each reason (`validateEvent`'s
    * message), and the batch size. Default: ignored.
@@ -382,6 +389,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
         fresh.push(e);
       }
       if (fresh.length > 0) {
+        await options.sink?.write(fresh);
         const text =
           (pendingNewline ? '\n' : '') + fresh.map((e) => JSON.stringify(e)).join('\n') + '\n';
         // Until the whole text is written, the file may end mid-line: the
@@ -653,6 +661,7 @@ export const COLLECT = defineCommand({
       type: 'boolean',
       help: "behind a reverse proxy: the client is the last address in\nX-Forwarded-For (else every visitor shares the proxy's limit)",
     },
+    ...COLLECT_CLICKHOUSE_OPTIONS,
   },
 });
 
@@ -675,6 +684,7 @@ export const run: CliCommand = (argv, io) =>
       }
     }
     const out = resolve(io.cwd, values.out);
+    const sink = await clickHouseSinkOf(values);
     let collector: Collector;
     try {
       collector = await createCollector({
@@ -685,6 +695,7 @@ export const run: CliCommand = (argv, io) =>
         rate,
         trustProxy: values['trust-proxy'],
         maxIds,
+        sink,
         profiles: values.profiles,
         onError: (e) =>
           io.stderr.write(`likewise collect: ${(e as Error)?.message ?? String(e)}\n`),
@@ -693,6 +704,7 @@ export const run: CliCommand = (argv, io) =>
       });
     } catch (e) {
       io.stderr.write(`likewise collect: cannot start: ${(e as Error).message}\n`);
+      await sink?.close();
       return 1;
     }
     io.stdout.write(
@@ -722,6 +734,7 @@ export const run: CliCommand = (argv, io) =>
       process.on('SIGTERM', stop);
     });
     await collector.close();
+    await sink?.close();
     io.stdout.write('likewise collect: stopped.\n');
     return 0;
   });

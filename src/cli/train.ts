@@ -20,6 +20,7 @@ import {
   readManifest,
   writeCatalogFiles,
 } from './catalog';
+import { printSql, trainClickHouse } from './clickhouse/trainClickHouse';
 import { explainSkips } from './describeSkips';
 import { formatBytes, formatDuration } from './formatDuration';
 import { garbageCollector } from './garbageCollector';
@@ -53,9 +54,14 @@ export const run: CliCommand = (argv, io) =>
   runCommand(TRAIN, argv, io, (values) => train(trainArgs(values), io));
 
 async function train(given: TrainArgs, io: CliIo): Promise<number> {
+  if (given.emitSql) return printSql(given.emitSql, given.table, given, io);
+  if (given.clickhouse) return trainClickHouse(given.clickhouse, given, io);
+  // trainArgs made sure one source is given.
+  const events = given.events;
+  if (events === undefined) return 2;
   let args = given;
   const t0 = performance.now();
-  const eventsPath = resolve(io.cwd, args.events);
+  const eventsPath = resolve(io.cwd, events);
   let size = 0;
   try {
     size = statSync(eventsPath).size;
@@ -104,12 +110,12 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
           : (task) => runWorkerTask<ParsedEventRange>(entry, 'readEventsRange', task),
     });
   } catch (error) {
-    return fail(`cannot read ${args.events}: ${messageOf(error)}`);
+    return fail(`cannot read ${events}: ${messageOf(error)}`);
   }
   const t1 = performance.now();
   // The readers' id tables and the parse buffers go before the build.
   collect();
-  if (!explainSkips(progress.note, 'train', args.events, log)) {
+  if (!explainSkips(progress.note, 'train', events, log)) {
     progress.done();
     return 1;
   }

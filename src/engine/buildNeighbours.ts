@@ -15,7 +15,7 @@ import {
   type UserItemMatrixOptions,
   type UserRows,
 } from './userItemMatrix';
-import { type UserSequences, userSequences } from './userSequences';
+import { sequenceMatrix, type UserSequences, userSequences } from './userSequences';
 
 /** The item-item similarity measures. */
 export type Similarity = 'cosine' | 'jaccard' | 'conditional' | 'sequence';
@@ -179,9 +179,13 @@ export interface SequencePlan {
   /** First and one-past-last position each occurrence pairs with. */
   lo: Uint32Array;
   hi: Uint32Array;
-  /** Weight of a pair d steps apart, by d: after i, and before i. */
+  /**
+   * Weight of a pair d steps apart, by d: after i, and before i. When every
+   * value is the same (`uniform`), its square is in them already.
+   */
   forward: Float64Array;
   before: Float64Array;
+  uniform: boolean;
 }
 
 /**
@@ -296,7 +300,9 @@ export function buildNeighbours(
   const sequences =
     options.similarity === 'sequence' ? userSequences(log, options, rows) : undefined;
   const plan = planNeighbours(
-    buildUserItemMatrix(log, options, rows),
+    sequences
+      ? sequenceMatrix(sequences, log.itemIds.length)
+      : buildUserItemMatrix(log, options, rows),
     log.itemIds,
     options,
     false,
@@ -352,7 +358,7 @@ export function buildNeighbourRows(
     offsets[i] = listed;
     if (i < start || i >= end) continue;
     const nt = plan.sequence
-      ? accumulateSequence(plan.sequence, i, acc, hits, touched)
+      ? accumulateSequence(plan.sequence, i, acc, hits, touched, plan.shrinkage > 0)
       : packed
         ? accumulateCodes(plan, i, dots, touched)
         : accumulateValues(plan, i, acc, hits, touched);
@@ -457,10 +463,35 @@ function accumulateSequence(
   acc: Float64Array,
   hits: Int32Array,
   touched: Uint32Array,
+  counts: boolean,
 ): number {
   const { codes, values, at, lo, hi, forward, before } = seq;
   let nt = 0;
   const o1 = seq.occurs[i + 1];
+  // Weights are > 0, so an accumulator at 0 is a column not touched yet:
+  // without shrinkage no count is kept (one store less per pair).
+  if (!counts && seq.uniform) {
+    for (let o = seq.occurs[i]; o < o1; o++) {
+      const q = at[o];
+      const a = lo[o];
+      for (let x = q - 1; x >= a; x--) {
+        const j = codes[x];
+        const h = acc[j];
+        acc[j] = h + before[q - x];
+        touched[nt] = j;
+        nt += h === 0 ? 1 : 0;
+      }
+      const b = hi[o];
+      for (let x = q + 1; x < b; x++) {
+        const j = codes[x];
+        const h = acc[j];
+        acc[j] = h + forward[x - q];
+        touched[nt] = j;
+        nt += h === 0 ? 1 : 0;
+      }
+    }
+    return nt;
+  }
   for (let o = seq.occurs[i]; o < o1; o++) {
     const q = at[o];
     const v = values[q];
@@ -522,13 +553,16 @@ function planSequence(
       hi[o] = Math.min(q1, q + window + 1);
     }
   }
+  let uniform = true;
+  for (let q = 1; q < n && uniform; q++) uniform = values[q] === values[0];
+  const vv = uniform && n > 0 ? values[0] * values[0] : 1;
   const forward = new Float64Array(window + 1);
   const before = new Float64Array(window + 1);
   for (let d = 1; d <= window; d++) {
-    forward[d] = 1 / d;
-    before[d] = back / d;
+    forward[d] = vv / d;
+    before[d] = (vv * back) / d;
   }
-  return { codes, values, occurs, at, lo, hi, forward, before };
+  return { codes, values, occurs, at, lo, hi, forward, before, uniform };
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   DEFAULT_MAX_ITEMS_PER_USER,
   typeWeights,
 } from './userItemMatrix';
-import { userSequences, windowedPairs } from './userSequences';
+import { sequenceMatrix, userSequences, windowedPairs } from './userSequences';
 
 /** How a model turns a user's training history into scores. */
 export interface ScoreOptions {
@@ -323,9 +323,11 @@ export function scoreModel(
     let made = built?.get(key);
     if (!made || made.k < k) {
       // buildNeighbours' steps, so the pairs are counted on the same matrix.
-      const matrix = buildUserItemMatrix(split.train, model.build);
       const sequences =
         model.build.similarity === 'sequence' ? userSequences(split.train, model.build) : undefined;
+      const matrix = sequences
+        ? sequenceMatrix(sequences, split.train.itemIds.length)
+        : buildUserItemMatrix(split.train, model.build);
       const plan = planNeighbours(matrix, split.train.itemIds, model.build, false, rank, sequences);
       made = {
         neighbours: { itemIds: split.train.itemIds, ...buildNeighbourRows(plan, model.build.rows) },

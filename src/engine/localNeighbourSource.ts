@@ -25,8 +25,9 @@ export interface LocalOptions {
  * to blend with the shop's model through `blendSources`. The score of j
  * for i is the strength of the evidence, `s / (s + prior)` with s the
  * number of sessions in which the visitor met both: from 0 towards 1, so a
- * blend can weigh it in proportion. Cheap enough to redo on every new
- * event: no incremental bookkeeping is needed.
+ * blend can weigh it in proportion. An item's list is counted when it is
+ * first asked for (a page asks about a few items, a visitor may have met
+ * hundreds), then kept.
  *
  * @example const source = blendSources(shop, localNeighbourSource(events));
  */
@@ -44,26 +45,35 @@ export function localNeighbourSource(
       `prior must be a finite number > 0, got ${String(prior)}`,
     );
   const log = eventsToLog(events);
-  // Each session's distinct items, then each pair counted once per session.
+  // Each session's distinct items, and the sessions of each item.
   const sessions: Set<number>[] = Array.from({ length: log.userCount }, () => new Set());
   for (let r = 0; r < log.length; r++) sessions[log.users[r]].add(log.items[r]);
-  const counts = new Map<number, Map<number, number>>();
-  for (const session of sessions) {
-    for (const i of session) {
-      const row = counts.get(i) ?? new Map<number, number>();
-      counts.set(i, row);
-      for (const j of session) if (j !== i) row.set(j, (row.get(j) ?? 0) + 1);
-    }
-  }
-  const lists = new Map<string, RankedList>();
-  for (const [i, row] of counts) {
-    const kept = [...row]
-      .sort((p, q) => q[1] - p[1] || compareIds(log.itemIds[p[0]], log.itemIds[q[0]]))
-      .slice(0, k);
-    lists.set(log.itemIds[i], {
-      ids: kept.map(([j]) => log.itemIds[j]),
-      scores: Float64Array.from(kept, ([, s]) => s / (s + prior)),
-    });
-  }
-  return { neighbours: (itemId) => lists.get(itemId) };
+  const index = new Map<string, number>();
+  for (const [i, id] of log.itemIds.entries()) index.set(id, i);
+  const met: number[][] = log.itemIds.map(() => []);
+  sessions.forEach((items, s) => {
+    for (const i of items) met[i].push(s);
+  });
+  const lists = new Map<number, RankedList>();
+  return {
+    neighbours(itemId) {
+      const i = index.get(itemId);
+      if (i === undefined) return undefined;
+      let list = lists.get(i);
+      if (!list) {
+        const counts = new Map<number, number>();
+        for (const s of met[i])
+          for (const j of sessions[s]) if (j !== i) counts.set(j, (counts.get(j) ?? 0) + 1);
+        const kept = [...counts]
+          .sort((p, q) => q[1] - p[1] || compareIds(log.itemIds[p[0]], log.itemIds[q[0]]))
+          .slice(0, k);
+        list = {
+          ids: kept.map(([j]) => log.itemIds[j]),
+          scores: Float64Array.from(kept, ([, s]) => s / (s + prior)),
+        };
+        lists.set(i, list);
+      }
+      return list;
+    },
+  };
 }

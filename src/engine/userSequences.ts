@@ -8,6 +8,7 @@ import {
   countedTypesOf,
   groupRowsByUser,
   typeWeights,
+  type UserItemMatrix,
   type UserItemMatrixOptions,
   type UserRows,
 } from './userItemMatrix';
@@ -116,4 +117,37 @@ export function windowedPairs(s: UserSequences, window: number): number {
     if (w > 0) pairs += 2 * (w * n - (w * (w + 1)) / 2);
   }
   return pairs;
+}
+
+/**
+ * The user x item matrix of the same pairs, for a sequence build's norms
+ * and popularity order: the sequences are its user side already (one entry
+ * per distinct user and item, valued by the strongest event), so only the
+ * item side is counted out, with no second pass over the log.
+ */
+export function sequenceMatrix(s: UserSequences, itemCount: number): UserItemMatrix {
+  const n = s.items.length;
+  const itemOffsets = new Uint32Array(itemCount + 1);
+  for (let q = 0; q < n; q++) itemOffsets[s.items[q] + 1]++;
+  for (let i = 0; i < itemCount; i++) itemOffsets[i + 1] += itemOffsets[i];
+  const next = itemOffsets.slice(0, itemCount);
+  const itemUsers = new Uint32Array(n);
+  const itemValues = new Float32Array(n);
+  const users = s.offsets.length - 1;
+  for (let u = 0; u < users; u++)
+    for (let q = s.offsets[u]; q < s.offsets[u + 1]; q++) {
+      const p = next[s.items[q]]++;
+      itemUsers[p] = u;
+      itemValues[p] = s.values[q];
+    }
+  return {
+    userCount: users,
+    itemCount,
+    userOffsets: s.offsets,
+    userItems: s.items,
+    userValues: s.values,
+    itemOffsets,
+    itemUsers,
+    itemValues,
+  };
 }

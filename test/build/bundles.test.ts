@@ -82,7 +82,7 @@ describe('built bundles', () => {
       join(dir, 'model'),
     ]);
     const pkg = JSON.parse(readFileSync(resolve(dist, '../package.json'), 'utf8'));
-    expect(pkg.exports['./node'].import).toBe('./dist/node.mjs');
+    expect(pkg.exports['./node'].import.default).toBe('./dist/node.mjs');
     const node = await import(pathToFileURL(resolve(dist, 'node.mjs')).href);
     const model = await node.openModel(join(dir, 'model'));
     rmSync(dir, { recursive: true });

@@ -15,6 +15,12 @@ import { DEFAULT_MODEL } from '../../engine/evaluate';
 import type { ModelConfig } from '../../engine/tune';
 import { DEFAULT_MAX_ITEMS_PER_USER } from '../../engine/userItemMatrix';
 import type { EventType } from '../../types';
+import {
+  CLICKHOUSE_OPTIONS,
+  type ClickHouseSource,
+  clickHouseOptions,
+} from '../clickhouse/clickHouseOptions';
+import type { SqlDialect } from '../clickhouse/emitSql';
 import type { EventFileFormat } from '../readEvents';
 import {
   choiceOption,
@@ -45,13 +51,12 @@ const TRAIN_MAX_ITEMS_PER_USER = DEFAULT_BUILD.maxItemsPerUser ?? DEFAULT_MAX_IT
 export const TRAIN = defineCommand({
   name: 'train',
   summary: 'build model files (manifest + shards) from an event log',
-  usage: '--events FILE [options]',
+  usage: '--events FILE [options]\n       likewise train --clickhouse URL --table NAME [options]',
   description: 'Builds model files (manifest.json + shards) from an event log.',
   options: {
     events: {
       type: 'string',
       value: 'FILE',
-      required: true,
       help: 'CSV (user,item,timestamp,type; unix seconds) or NDJSON',
     },
     out: { type: 'string', value: 'DIR', help: 'output directory', default: 'model' },
@@ -115,12 +120,20 @@ export const TRAIN = defineCommand({
       value: 'FILE',
       help: 'also write this catalogue (JSON array or NDJSON of entries) as\nshards beside the model, as `likewise catalog` does',
     },
+    ...CLICKHOUSE_OPTIONS,
   },
 });
 
 /** Checked `likewise train` arguments. */
 export interface TrainArgs {
-  events: string;
+  /** The event log; absent when the build reads ClickHouse or only prints SQL. */
+  events?: string;
+  /** Build inside ClickHouse, from this table. */
+  clickhouse?: ClickHouseSource;
+  /** Print the build's SQL in this dialect instead. */
+  emitSql?: SqlDialect;
+  /** `--table`, for `--emit-sql`. */
+  table?: string;
   out: string;
   k: number;
   similarity: Similarity;
@@ -177,6 +190,8 @@ export function trainArgs(values: OptionValues<(typeof TRAIN)['options']>): Trai
     backward: unitOption('backward', values.backward, DEFAULT_BACKWARD),
     tune: values.tune ?? false,
     events: values.events,
+    ...clickHouseOptions(values),
+    table: values.table,
     out: values.out ?? 'model',
     k: integerOption('k', values.k, TRAIN_K, 1),
     similarity: choiceOption(

@@ -1,0 +1,124 @@
+// The sequence similarity's build cost per pair against today's cosine
+// build, measured in the same run on the same logs: the data sets in
+// ../shared/data (when present) and a seeded synthetic session log.
+//
+//   node bench/sequence.mjs [--runs 5] [--events 2000000]
+//
+// A pair is what each build visits: for cosine the co-occurring pairs (the
+// sum over users of their item count squared), for sequence the pairs
+// within the window (both directions). Builds alternate, and each figure is
+// the median of the runs. Builds src/engine into .bench/ first (rollup).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .map((a, i, all) => (a.startsWith('--') ? [a.slice(2), all[i + 1]] : null))
+    .filter(Boolean),
+);
+const runs = Number(args.runs ?? 5);
+const events = Number(args.events ?? 2_000_000);
+const data = join(root, '..', 'shared', 'data');
+
+async function bundle() {
+  const { rollup } = await import('rollup');
+  const { default: esbuild } = await import('rollup-plugin-esbuild');
+  const { default: resolve } = await import('@rollup/plugin-node-resolve');
+  const entry = join(root, '.bench', 'sequence-entry.ts');
+  const out = join(root, '.bench', 'sequence.mjs');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(
+    entry,
+    [
+      `export { buildNeighbours } from '../src/engine/buildNeighbours';`,
+      `export { buildUserItemMatrix, coOccurringPairs, DEFAULT_MAX_ITEMS_PER_USER } from '../src/engine/userItemMatrix';`,
+      `export { userSequences, windowedPairs } from '../src/engine/userSequences';`,
+      `export { readEvents } from '../src/cli/readEvents';`,
+    ].join('\n'),
+  );
+  const b = await rollup({
+    input: entry,
+    external: (id) => id.startsWith('node:'),
+    plugins: [
+      resolve({ preferBuiltins: true }),
+      esbuild({ include: /\.ts$/, target: 'es2020', tsconfig: join(root, 'tsconfig.json') }),
+    ],
+    onwarn: () => {},
+  });
+  await b.write({ file: out, format: 'es' });
+  await b.close();
+  return import(pathToFileURL(out).href);
+}
+
+const e = await bundle();
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A seeded session log: users browse runs of neighbouring items. */
+function sessions(n) {
+  let a = 7;
+  const random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const items = 50_000;
+  const users = Math.round(n / 12);
+  const log = {
+    itemIds: Array.from({ length: items }, (_, i) => `i${i}`),
+    userCount: users,
+    users: new Uint32Array(n),
+    items: new Uint32Array(n),
+    types: new Uint8Array(n),
+    times: new Float64Array(n),
+    length: n,
+  };
+  for (let r = 0; r < n; r++) {
+    const u = Math.floor(random() * users);
+    const base = Math.floor(items * random() ** 3);
+    log.users[r] = u;
+    log.items[r] = Math.min(items - 1, base + Math.floor(random() * 20));
+    log.times[r] = 1_700_000_000_000 + r * 1000;
+  }
+  return log;
+}
+
+const logs = [];
+for (const name of ['ml-100k', 'tafeng', 'diginetica-sample']) {
+  const file = join(data, name, 'events.csv');
+  if (existsSync(file)) logs.push([name, await e.readEvents(file)]);
+  else console.log(`${name}: MISSING ${file} (see docs/evaluation.md): not measured`);
+}
+logs.push([`synthetic sessions (${events} events)`, sessions(events)]);
+
+console.log(
+  `${'log'.padEnd(36)}${'cosine ns/pair'.padStart(16)}${'sequence ns/pair'.padStart(18)}${'ratio'.padStart(8)}`,
+);
+const cap = { maxItemsPerUser: e.DEFAULT_MAX_ITEMS_PER_USER };
+const sequence = { ...cap, similarity: 'sequence', window: 10, backward: 0.5 };
+for (const [name, log] of logs) {
+  const cosinePairs = e.coOccurringPairs(e.buildUserItemMatrix(log, cap));
+  const sequencePairs = e.windowedPairs(e.userSequences(log, cap), 10);
+  const cos = [];
+  const seq = [];
+  for (let r = 0; r < runs; r++) {
+    let t = performance.now();
+    e.buildNeighbours(log, cap);
+    cos.push(((performance.now() - t) * 1e6) / cosinePairs);
+    t = performance.now();
+    e.buildNeighbours(log, sequence);
+    seq.push(((performance.now() - t) * 1e6) / sequencePairs);
+  }
+  const c = median(cos);
+  const s = median(seq);
+  console.log(
+    `${name.padEnd(36)}${c.toFixed(1).padStart(16)}${s.toFixed(1).padStart(18)}${(s / c).toFixed(2).padStart(8)}`,
+  );
+}
+console.log(
+  `(median of ${runs} alternating builds each, one thread; window 10, K 50; goal: ratio <= 1.5)`,
+);

@@ -1,0 +1,238 @@
+/**
+ * The SQL that builds a likewise model inside ClickHouse (18.16 and later):
+ * per-user pair generation, pair counts, item norms, similarity and top-K
+ * per item, and popularity, so only the lists and the item table come back.
+ *
+ * Cluster shape. A `Distributed` table sends to its shards only the SELECT
+ * that reads it directly, and a GROUP BY there is finished on the initiator:
+ * a per-user grouping written that way would ship every event to one node.
+ * So each per-user step reads the shard's local table in the right side of
+ * a JOIN whose left side is the Distributed table with `PREWHERE 0` (no
+ * rows): a non-GLOBAL JOIN's subquery runs on each shard over its own rows,
+ * an `ALL RIGHT JOIN` keeps every right row, and the pairs expanded and
+ * summed after the join are partial sums per shard, merged across shards by
+ * the initiator's GROUP BY. Events sharded by user make each shard's users
+ * complete, so per-user caps and pairs are exact. On one node the
+ * Distributed table and the local table are the same table and the query is
+ * the same. `PREWHERE` needs a MergeTree-family table.
+ */
+import type { BuildOptions, Similarity } from '../../engine/buildNeighbours';
+import { EVENT_TYPE_CODES } from '../../engine/types';
+import { typeWeights } from '../../engine/userItemMatrix';
+import { LikewiseError } from '../../errors';
+
+/** Where the events are: the table queried, and the table each shard reads (the same on one node). */
+export interface EventTables {
+  /** The table named by `--table` (a Distributed table or a local one), quoted. */
+  scan: string;
+  /** The shards' local table behind it (or `scan` itself), quoted. */
+  local: string;
+}
+
+/** Longest id in bytes, as `likewise train --events` skips longer ones. */
+const MAX_ID_BYTES = 1024;
+/** `MAX_TS` (2100-01-01) in seconds: a later time is no plausible date. */
+const MAX_SECONDS = 4_102_444_800;
+
+/**
+ * Extra candidates per list fetched beyond K: ClickHouse's double arithmetic
+ * may round a score to a neighbouring float32 where V8 does not, so the
+ * final K are chosen in Node from K + this many, by the engine's own
+ * arithmetic and order.
+ */
+export const LIST_MARGIN = 8;
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Quotes a table name (`table` or `db.table`) for ClickHouse.
+ *
+ * @throws LikewiseError `INVALID_OPTION` when it is not one or two plain identifiers.
+ * @example quoteTable('shop.events') // '`shop`.`events`'
+ */
+export function quoteTable(name: string): string {
+  const parts = name.split('.');
+  if (parts.length > 2 || !parts.every((p) => IDENT.test(p)))
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      `table must be a name like events or shop.events (letters, digits, _), got ${JSON.stringify(name)}`,
+    );
+  return parts.map((p) => `\`${p}\``).join('.');
+}
+
+/** A ClickHouse string literal. */
+export function stringLiteral(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** The rows `likewise train --events` would read: ids present and short, a known type, a plausible time. */
+export function validRows(): string {
+  const types = EVENT_TYPE_CODES.map(stringLiteral).join(', ');
+  return `user != '' AND item != '' AND length(user) <= ${MAX_ID_BYTES} AND length(item) <= ${MAX_ID_BYTES} AND type IN (${types}) AND toUInt32(timestamp) < ${MAX_SECONDS}`;
+}
+
+/** The counted types of a build and the value of each (1 when binary). */
+function countedWeights(options: BuildOptions): { types: string[]; weights: number[] } {
+  const w = typeWeights(options);
+  const types: string[] = [];
+  const weights: number[] = [];
+  EVENT_TYPE_CODES.forEach((type, c) => {
+    if (w[c] > 0) {
+      types.push(type);
+      weights.push(w[c]);
+    }
+  });
+  return { types, weights };
+}
+
+function checkSupported(options: BuildOptions): void {
+  if (options.similarity === 'sequence')
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      'the ClickHouse build supports cosine, jaccard and conditional, not sequence',
+    );
+  if (options.halfLifeDays !== undefined || (options.shrinkage ?? 0) > 0)
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      'the ClickHouse build supports neither halfLifeDays nor shrinkage in the similarity build',
+    );
+}
+
+/**
+ * Per user of the shard's local table: `top`, the (latest time, item hash,
+ * value) of each distinct item with a counted event, the value being the
+ * strongest signal (the largest weight), capped to the user's most recent
+ * `maxItemsPerUser` items. Items are keyed by `cityHash64(item)`: pair
+ * counts on 64-bit keys, not strings (the item table checks that no two ids
+ * share a hash).
+ */
+export function userItemsSql(local: string, options: BuildOptions): string {
+  checkSupported(options);
+  const { types, weights } = countedWeights(options);
+  const value = `transform(type, [${types.map(stringLiteral).join(', ')}], [${weights.join(', ')}], 0)`;
+  const cap = options.maxItemsPerUser;
+  const grouped = `groupArray((t, h, v))`;
+  // A user's most recent items first: latest time, then the larger hash on a tie.
+  const top = cap === undefined ? grouped : `arraySlice(arrayReverseSort(${grouped}), 1, ${cap})`;
+  return `SELECT user, ${top} AS top FROM (SELECT user, cityHash64(item) AS h, max(${value}) AS v, max(toUInt32(timestamp)) AS t FROM ${local} WHERE ${validRows()} AND type IN (${types.map(stringLiteral).join(', ')}) GROUP BY user, h) GROUP BY user`;
+}
+
+/** `FROM` of a shard-local step: the scanned table with no rows, right-joined to a per-user subquery over the local table. */
+function shardLocal({ scan }: EventTables, perUser: string): string {
+  return `FROM ${scan} ALL RIGHT JOIN (${perUser}) USING user PREWHERE 0`;
+}
+
+/**
+ * Pair counts `(a, b, c)`: over the users who have both items, the sum of
+ * the products of their values (the dot product of the two items' user
+ * vectors); `(a, a)` is item a's squared norm. Each shard expands its own
+ * users' pairs; the sums merge across shards.
+ */
+export function pairCountsSql(tables: EventTables, options: BuildOptions): string {
+  // Two arrayJoin() calls on different expressions give every ordered pair
+  // (18.16 has no second ARRAY JOIN clause, and an ARRAY JOIN clause would run
+  // before the JOIN that brings `top`).
+  return `SELECT tupleElement(arrayJoin(top) AS x, 2) AS a, tupleElement(arrayJoin(arrayMap(z -> z, top)) AS y, 2) AS b, sum(tupleElement(x, 3) * tupleElement(y, 3)) AS c ${shardLocal(tables, userItemsSql(tables.local, options))} GROUP BY a, b`;
+}
+
+/** Squared norm `sq` of every item's (capped) user vector: the diagonal of the pair counts. */
+export function itemNormsSql(tables: EventTables, options: BuildOptions): string {
+  return `SELECT tupleElement(arrayJoin(top) AS x, 2) AS h, sum(tupleElement(x, 3) * tupleElement(x, 3)) AS sq ${shardLocal(tables, userItemsSql(tables.local, options))} GROUP BY h`;
+}
+
+const NUMERIC_ID = "'^(0|[1-9][0-9]*)$'";
+
+/** Every item's id hash `h`, its `id`, and `r`: its rank in `compareIds` order (numeric ids first, by value). */
+export function idRanksSql({ scan }: EventTables): string {
+  const numeric = `match(id, ${NUMERIC_ID})`;
+  return `SELECT tupleElement(s[r], 4) AS h, tupleElement(s[r], 3) AS id, r FROM (SELECT arraySort(groupArray((NOT ${numeric}, if(${numeric}, length(id), 0), id, h))) AS s FROM (SELECT cityHash64(item) AS h, any(item) AS id FROM ${scan} WHERE ${validRows()} GROUP BY h)) ARRAY JOIN arrayEnumerate(s) AS r`;
+}
+
+/**
+ * The engine's score of a pair (see `BuildOptions.similarity`) as
+ * ClickHouse doubles, from `c`, `sa` (the row's norm) and `sb`.
+ */
+export function scoreSql(
+  similarity: Similarity,
+  alpha?: number,
+  c = 'c',
+  sa = 'sa',
+  sb = 'sb',
+): string {
+  if (similarity === 'jaccard') return `${c} / (${sa} + ${sb} - ${c})`;
+  const pow = (x: string, e: number) =>
+    e === 0.5 ? `sqrt(${x})` : e === 1 ? x : e === 0 ? '1' : `pow(${x}, ${e})`;
+  if (similarity === 'conditional') return `${c} / (${sa} * ${pow(sb, alpha ?? 0)})`;
+  const a = alpha ?? 0.5;
+  return `${c} / (${pow(sa, a)} * ${pow(sb, 1 - a)})`;
+}
+
+/**
+ * Each item's best K + `margin` neighbours, one row per item: `a` (its
+ * hash), `sa` (its squared norm), `bs` (neighbour hashes), `cs` (their pair
+ * counts) and `ss` (their scores as ClickHouse computes them), chosen by
+ * float32 score, ties by id as `compareIds` orders them. The pair counts
+ * are joined to the column's norm and id rank once, and each item's list is
+ * sorted on its own (no global sort of every pair).
+ */
+export function neighboursSql(
+  tables: EventTables,
+  options: BuildOptions,
+  margin = LIST_MARGIN,
+): string {
+  const k = (options.k ?? 50) + margin;
+  const items = `SELECT h AS b, sq AS sb, toUInt32(r) AS rb FROM (${itemNormsSql(tables, options)}) ANY INNER JOIN (${idRanksSql(tables)}) USING h`;
+  const withColumn = `SELECT a, b, c, sb, rb FROM (${pairCountsSql(tables, options)}) ANY INNER JOIN (${items}) USING b`;
+  const perItem = `SELECT a, groupArray((b, c, sb, rb)) AS l FROM (${withColumn}) GROUP BY a`;
+  const score = scoreSql(
+    options.similarity ?? 'cosine',
+    options.alpha,
+    'tupleElement(x, 2)',
+    'sa',
+    'tupleElement(x, 3)',
+  );
+  const top = `arraySlice(arraySort(x -> (-toFloat32(${score}), tupleElement(x, 4)), arrayFilter(x -> tupleElement(x, 1) != a, l)), 1, ${k})`;
+  // The scores are computed beside `sa`, in the SELECT that defines it: a
+  // level up, 18.16 drops a column that only a lambda reads when the outer
+  // query does not select it, then cannot find it.
+  return `SELECT a, sa, arrayMap(x -> tupleElement(x, 1), top) AS bs, arrayMap(x -> tupleElement(x, 2), top) AS cs, ss FROM (SELECT a, tupleElement(arrayFirst(x -> tupleElement(x, 1) = a, l), 2) AS sa, ${top} AS top, arrayMap(x -> ${score}, top) AS ss FROM (${perItem}))`;
+}
+
+/** The facts of the log: usable events, skipped rows, distinct users, latest time (seconds). */
+export function factsSql({ scan }: EventTables): string {
+  return `SELECT countIf(${validRows()}) AS events, countIf(NOT (${validRows()})) AS skipped, uniqExactIf(user, ${validRows()}) AS users, maxIf(toUInt32(timestamp), ${validRows()}) AS latest FROM ${scan}`;
+}
+
+/**
+ * Every item of the usable events: its hash, its id, and how many distinct
+ * ids share that hash (more than 1 is a collision the build refuses).
+ */
+export function itemsSql({ scan }: EventTables): string {
+  return `SELECT cityHash64(item) AS h, any(item) AS id, uniqExact(item) AS ids FROM ${scan} WHERE ${validRows()} GROUP BY h`;
+}
+
+/**
+ * Popularity per item hash: the distinct users with a counted event (of
+ * `options`' counted types) or, with a half-life, the sum over those users
+ * of `0.5 ^ (age of their latest such event / halfLifeDays)` at `latestMs`
+ * (a number, or a scalar subquery giving one).
+ */
+export function popularitySql(
+  tables: EventTables,
+  options: BuildOptions,
+  halfLifeDays: number,
+  latestMs: number | string,
+): string {
+  const { types } = countedWeights(options);
+  const perUser = `SELECT user, cityHash64(item) AS h, max(toUInt32(timestamp)) AS t FROM ${tables.local} WHERE ${validRows()} AND type IN (${types.map(stringLiteral).join(', ')}) GROUP BY user, h`;
+  // A scalar subquery goes in WITH: written inline, 18.16 names the
+  // aggregate differently on the shards and on the initiator, and fails.
+  const head = typeof latestMs === 'string' ? `WITH ${latestMs} AS latest_ms ` : '';
+  const latest = typeof latestMs === 'string' ? 'latest_ms' : String(latestMs);
+  // The engine's arithmetic: exp(-(LN2 / (days · 86 400 000)) · age in ms).
+  const value =
+    halfLifeDays > 0
+      ? `exp(-(log(2) / (${halfLifeDays} * 86400000)) * greatest(0, ${latest} - toFloat64(t) * 1000))`
+      : '1';
+  return `${head}SELECT h, sum(${value}) AS popularity ${shardLocal(tables, perUser)} GROUP BY h`;
+}

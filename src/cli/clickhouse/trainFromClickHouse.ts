@@ -1,0 +1,227 @@
+/**
+ * Builds the model's lists inside ClickHouse (see `clickHouseSql.ts`) and
+ * streams back only the item table, the norms and each item's top K + a
+ * margin; the final lists are scored and ordered here with the engine's own
+ * arithmetic and tie order, so they are the lists `train --events` builds
+ * from the same log.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { BuildOptions } from '../../engine/buildNeighbours';
+import { idRanks } from '../../engine/compareIds';
+import type { Neighbours } from '../../engine/types';
+import { LikewiseError } from '../../errors';
+import {
+  type EventTables,
+  factsSql,
+  itemsSql,
+  neighboursSql,
+  popularitySql,
+  quoteTable,
+} from './clickHouseSql';
+import { queryNumbers, streamRows } from './connectClickHouse';
+
+/** What to build. */
+export interface ClickHouseBuild {
+  /** `--table`: the events (a Distributed table or a local MergeTree one). */
+  table: string;
+  /** The similar-item build (k, similarity, maxItemsPerUser...). */
+  similar: BuildOptions;
+  /** The bought-together build, or none. */
+  together?: BuildOptions;
+  /** Popularity half-life in days (0: distinct users). */
+  halfLifeDays: number;
+}
+
+/** What comes back: the model's parts and the facts of the build. */
+export interface ClickHouseBuilt {
+  neighbours: Neighbours;
+  together?: Neighbours;
+  popularity: Float32Array;
+  events: number;
+  skipped: number;
+  users: number;
+  /** Rows streamed back from ClickHouse. */
+  rows: number;
+  /** The tables read: the named one, and each shard's local one. */
+  tables: EventTables;
+}
+
+/**
+ * The table to scan and the local table each shard reads: for a
+ * `Distributed` table, the one named in its engine (`Distributed(cluster,
+ * db, table, ...)`); for any other table, itself.
+ */
+export async function resolveTables(client: ClickHouseClient, table: string): Promise<EventTables> {
+  const scan = quoteTable(table);
+  const [db, name] = table.includes('.') ? table.split('.') : [undefined, table];
+  const query = `SELECT engine, engine_full FROM system.tables WHERE database = ${db ? `'${db}'` : 'currentDatabase()'} AND name = '${name}'`;
+  const found: string[][] = [];
+  await streamRows(client, query, (f) => found.push(f));
+  if (found.length === 0)
+    throw new LikewiseError('INVALID_OPTION', `table ${table} does not exist in ClickHouse`);
+  const [engine, full] = found[0];
+  if (engine !== 'Distributed') return { scan, local: scan };
+  const args = /^Distributed\(([^)]*)/.exec(full)?.[1].split(',') ?? [];
+  const clean = (s: string | undefined) => (s ?? '').trim().replace(/^['`"]|['`"]$/g, '');
+  const localDb = clean(args[1]);
+  const localTable = clean(args[2]);
+  if (!localTable) throw new Error(`cannot read the local table of ${table} from ${full}`);
+  return { scan, local: quoteTable(localDb ? `${localDb}.${localTable}` : localTable) };
+}
+
+/** Per-item factors of the engine's denominator (`buildNeighbours`' `denominatorFactors`). */
+function scorer(
+  options: BuildOptions,
+  sq: Float64Array,
+): (a: number, b: number, c: number) => number {
+  const similarity = options.similarity ?? 'cosine';
+  if (similarity === 'jaccard') return (a, b, c) => c / (sq[a] + sq[b] - c);
+  const alpha = options.alpha ?? (similarity === 'conditional' ? 0 : 0.5);
+  const rowPow = new Float64Array(sq.length);
+  const colPow = new Float64Array(sq.length);
+  for (let i = 0; i < sq.length; i++) {
+    rowPow[i] = similarity === 'cosine' ? sq[i] ** alpha : sq[i];
+    colPow[i] = similarity === 'cosine' ? sq[i] ** (1 - alpha) : sq[i] ** alpha;
+  }
+  return (a, b, c) => c / (rowPow[a] * colPow[b]);
+}
+
+/** Parses `[1,2,3]` (a ClickHouse array of numbers in TabSeparated). */
+function numbers(field: string): string[] {
+  return field.length > 2 ? field.slice(1, -1).split(',') : [];
+}
+
+/**
+ * One build's lists: each item's candidates with its own squared norm (so
+ * every item that has a list brings its norm: the pairs are symmetric),
+ * then scored as float32 and ordered by score descending, ties by id, K kept.
+ */
+async function buildLists(
+  client: ClickHouseClient,
+  tables: EventTables,
+  options: BuildOptions,
+  index: Map<string, number>,
+  itemIds: string[],
+  rank: Uint32Array,
+  count: (rows: number) => void,
+): Promise<Neighbours> {
+  const n = itemIds.length;
+  const sq = new Float64Array(n);
+  const candidates: (Uint32Array | undefined)[] = new Array(n);
+  const counts: (Float64Array | undefined)[] = new Array(n);
+  count(
+    await streamRows(client, neighboursSql(tables, options), ([h, sa, bs, cs]) => {
+      const a = index.get(h);
+      if (a === undefined) return;
+      sq[a] = Number(sa);
+      const bl = numbers(bs);
+      const cl = numbers(cs);
+      const b = new Uint32Array(bl.length);
+      for (let x = 0; x < bl.length; x++) b[x] = index.get(bl[x]) ?? a;
+      candidates[a] = b;
+      counts[a] = Float64Array.from(cl, Number);
+    }),
+  );
+  const score = scorer(options, sq);
+  const k = options.k ?? 50;
+  const offsets = new Uint32Array(n + 1);
+  const lists: { b: number; s: number }[][] = new Array(n);
+  const scratch = new Float32Array(1);
+  for (let a = 0; a < n; a++) {
+    const b = candidates[a];
+    const c = counts[a];
+    const cand: { b: number; s: number }[] = [];
+    if (b && c)
+      for (let x = 0; x < b.length; x++) {
+        if (b[x] === a) continue;
+        // Stored precision, as the engine keeps its candidates.
+        scratch[0] = score(a, b[x], c[x]);
+        if (!Number.isNaN(scratch[0])) cand.push({ b: b[x], s: scratch[0] });
+      }
+    cand.sort((p, q) => q.s - p.s || rank[p.b] - rank[q.b]);
+    cand.length = Math.min(cand.length, k);
+    lists[a] = cand;
+    offsets[a + 1] = offsets[a] + cand.length;
+  }
+  const indices = new Uint32Array(offsets[n]);
+  const scores = new Float32Array(offsets[n]);
+  for (let a = 0; a < n; a++)
+    lists[a].forEach((c, x) => {
+      indices[offsets[a] + x] = c.b;
+      scores[offsets[a] + x] = c.s;
+    });
+  return { itemIds, offsets, indices, scores };
+}
+
+/**
+ * Builds the similar and bought-together lists and popularity of the events
+ * in `build.table` inside ClickHouse.
+ *
+ * @throws LikewiseError `INVALID_INPUT` when the table has no usable event
+ *   or two item ids share a 64-bit hash; `INVALID_OPTION` for a bad table.
+ * @example const built = await trainFromClickHouse(client, { table: 'events', similar: { k: 50 }, halfLifeDays: 7 });
+ */
+export async function trainFromClickHouse(
+  client: ClickHouseClient,
+  build: ClickHouseBuild,
+): Promise<ClickHouseBuilt> {
+  const tables = await resolveTables(client, build.table);
+  let rows = 0;
+  const count = (r: number) => {
+    rows += r;
+  };
+  const facts = await queryNumbers(client, factsSql(tables));
+  rows++;
+  if (!(facts.events > 0))
+    throw new LikewiseError(
+      'INVALID_INPUT',
+      `no usable events in ${build.table} (${facts.skipped} rows skipped)`,
+    );
+  const hashes: string[] = [];
+  const itemIds: string[] = [];
+  count(
+    await streamRows(client, itemsSql(tables), ([h, id, ids]) => {
+      if (ids !== '1')
+        throw new LikewiseError(
+          'INVALID_INPUT',
+          `${ids} item ids share the 64-bit hash ${h} (one is ${JSON.stringify(id)}); the ClickHouse build cannot tell them apart`,
+        );
+      hashes.push(h);
+      itemIds.push(id);
+    }),
+  );
+  // Items in id order: the same input gives the same arrays whatever order ClickHouse streams.
+  const order = Array.from(idRanks(itemIds));
+  const sortedIds: string[] = new Array(itemIds.length);
+  const index = new Map<string, number>();
+  for (let i = 0; i < itemIds.length; i++) {
+    sortedIds[order[i]] = itemIds[i];
+    index.set(hashes[i], order[i]);
+  }
+  const rank = idRanks(sortedIds);
+  const popularity = new Float32Array(sortedIds.length);
+  count(
+    await streamRows(
+      client,
+      popularitySql(tables, build.similar, build.halfLifeDays, facts.latest * 1000),
+      ([h, p]) => {
+        const i = index.get(h);
+        if (i !== undefined) popularity[i] = Number(p);
+      },
+    ),
+  );
+  const neighbours = await buildLists(client, tables, build.similar, index, sortedIds, rank, count);
+  const together = build.together
+    ? await buildLists(client, tables, build.together, index, sortedIds, rank, count)
+    : undefined;
+  return {
+    neighbours,
+    together,
+    popularity,
+    events: facts.events,
+    skipped: facts.skipped,
+    users: facts.users,
+    rows,
+    tables,
+  };
+}
