@@ -15,6 +15,11 @@ const steps = [
     ['bench/bigshop.mjs', '--waterfall', ...(quick ? ['--runs', '1'] : [])],
   ],
   ['tracking throughput', ['bench/track.mjs', '5000']],
+  ['collector under a concurrent flood and kill -9 (loopback)', ['bench/collect.mjs']],
+  [
+    'property tests at 10,000 cases each (fast-check)',
+    ['bench/fuzz.mjs', quick ? '1000' : '10000'],
+  ],
   [
     'recommendation quality and speed vs the reference, and the tuner (ml-100k, Ta-Feng, Diginetica sample, the demo log)',
     ['bench/eval.mjs'],

@@ -47,6 +47,13 @@ export interface CollectorOptions {
   maxBodyBytes?: number;
   /** Most events per batch. Default 2000 (more than fit in 64 KB as the SDK writes them). */
   maxEvents?: number;
+  /**
+   * Most event ids remembered to drop duplicates, at least 2. Default
+   * 1,000,000 (about 100 MB of ids). The newest `maxIds / 2` accepted ids are
+   * always remembered; an id older than that may be stored again when it is
+   * sent again (see the README's duplicate guarantee).
+   */
+  maxIds?: number;
   /** How long `close()` lets open requests finish before it cuts them, in ms. Default 2000. */
   closeGraceMs?: number;
   /** Clock in ms (tests). Default `Date.now`. */
@@ -79,8 +86,17 @@ export interface Collector {
   port: number;
   /** `http://host:port`. */
   url: string;
-  /** Number of distinct event ids in the file. */
+  /** Number of events in the file (lines with an id, counted at start, then each one appended). */
   size(): number;
+  /** Requests whose client went away before its body was read (not errors: nothing was acknowledged). */
+  aborted(): number;
+  /**
+   * Closes the output and opens it again by name, after the writes under
+   * way (log rotation: `likewise collect` does this on SIGHUP). A new file
+   * is created when the old one was moved away; ids already seen are still
+   * remembered.
+   */
+  reopen(): Promise<void>;
   /** Stops accepting, waits for pending writes, closes the file. */
   close(): Promise<void>;
 }
@@ -130,45 +146,105 @@ function clientOf(req: IncomingMessage, trustProxy?: boolean): string {
   return groups.slice(0, 4).join(':');
 }
 
-/** Reads the ids already in `path`, and whether the file ends in a newline. */
-async function loadIds(path: string): Promise<{ ids: Set<string>; needsNewline: boolean }> {
-  const ids = new Set<string>();
+/**
+ * The ids of the latest accepted events, bounded: two generations, the
+ * current one taking new ids until it holds `max / 2`, then becoming the
+ * previous one (the older generation is forgotten). So the newest `max / 2`
+ * ids are always remembered, and never more than `max`: constant-time checks
+ * and a memory bound, where one unbounded set grew with every event.
+ */
+export class RecentIds {
+  private current = new Set<string>();
+  private previous = new Set<string>();
+  private readonly half: number;
+  constructor(max: number) {
+    this.half = Math.max(1, Math.floor(max / 2));
+  }
+  has(id: string): boolean {
+    return this.current.has(id) || this.previous.has(id);
+  }
+  add(id: string): void {
+    if (this.current.size >= this.half) {
+      this.previous = this.current;
+      this.current = new Set();
+    }
+    this.current.add(id);
+  }
+  /** Ids remembered now. */
+  get size(): number {
+    return this.current.size + this.previous.size;
+  }
+}
+
+/** Whether `path` exists and does not end in a newline (a crash mid-write can leave a partial last line). */
+async function endsMidLine(path: string): Promise<boolean> {
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
   } catch {
-    return { ids, needsNewline: false };
+    return false;
   }
-  let needsNewline = false;
   try {
     const { size } = await fh.stat();
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      await fh.read(last, 0, 1, size - 1);
-      // A crash mid-write can leave a partial last line: start ours on a fresh one.
-      needsNewline = last[0] !== 0x0a;
-    }
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await fh.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
   } finally {
     await fh.close();
   }
+}
+
+/** Reads the ids already in `path` into `ids`; resolves the number of lines with an id. */
+async function loadIds(path: string, ids: RecentIds): Promise<number> {
+  if (!existsSync(path)) return 0;
   const lines = createInterface({
     input: createReadStream(path),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
+  let n = 0;
   for await (const line of lines) {
     if (line.trim() === '') continue;
     try {
       const id = (JSON.parse(line) as { id?: unknown }).id;
-      if (typeof id === 'string') ids.add(id);
+      if (typeof id === 'string') {
+        ids.add(id);
+        n++;
+      }
     } catch {
       // A torn line from a crash: skipped (readers skip it too).
     }
   }
-  return { ids, needsNewline };
+  return n;
 }
 
-/** Reads a body up to `max` bytes; resolves `null` (and drains the rest) when it is bigger. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
+/** Opens `path` for appending; a new file's directory entry is made durable too. */
+async function openOut(path: string): Promise<{ file: FileHandle; needsNewline: boolean }> {
+  const needsNewline = await endsMidLine(path);
+  const created = !existsSync(path);
+  const file = await open(path, 'a');
+  if (created) {
+    // Make the new file's directory entry durable too (a power cut, not only kill -9).
+    try {
+      const dir = await open(dirname(path), 'r');
+      await dir.sync();
+      await dir.close();
+    } catch {
+      // Not supported on every platform (Windows); the data itself is still fsynced.
+    }
+  }
+  return { file, needsNewline };
+}
+
+/** What {@link readBody} resolves when the client went away mid-body. */
+const GONE = Symbol('client gone');
+
+/**
+ * Reads a body up to `max` bytes; resolves `null` (and drains the rest) when
+ * it is bigger, {@link GONE} when the client aborts (a closed tab, a lost
+ * network: routine, not an error).
+ */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | null | typeof GONE> {
   return new Promise((done, fail) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -192,7 +268,9 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
     req.on('end', () => {
       if (!over) done(Buffer.concat(chunks));
     });
-    req.on('error', fail);
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      e.code === 'ECONNRESET' || e.message === 'aborted' ? done(GONE) : fail(e),
+    );
   });
 }
 
@@ -266,21 +344,14 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   const now = options.now ?? Date.now;
   const onError = options.onError ?? (() => {});
 
-  const { ids, needsNewline } = await loadIds(out);
-  const created = !existsSync(out);
-  const file = await open(out, 'a');
-  if (created) {
-    // Make the new file's directory entry durable too (a power cut, not only kill -9).
-    try {
-      const dir = await open(dirname(out), 'r');
-      await dir.sync();
-      await dir.close();
-    } catch {
-      // Not supported on every platform (Windows); the data itself is still fsynced.
-    }
-  }
+  const maxIds = options.maxIds ?? 1_000_000;
+  if (!(Number.isInteger(maxIds) && maxIds >= 2))
+    throw new LikewiseError('INVALID_OPTION', `maxIds must be an integer >= 2, got ${maxIds}`);
+  const ids = new RecentIds(maxIds);
+  let stored = await loadIds(out, ids);
+  let aborted = 0;
+  let { file, needsNewline: pendingNewline } = await openOut(out);
   const profiles = options.profiles ? await loadProfileIndex(out) : undefined;
-  let pendingNewline = needsNewline;
   let chain: Promise<unknown> = Promise.resolve();
   const buckets = new Map<string, Bucket>();
 
@@ -329,6 +400,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
         await file.sync();
         pendingNewline = false;
         for (const e of fresh) ids.add(e.id);
+        stored += fresh.length;
       }
       return { accepted: fresh.length, duplicates: events.length - fresh.length };
     });
@@ -386,7 +458,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     if (path === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return send(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
-      return send(res, 200, { ok: true, events: ids.size });
+      return send(res, 200, { ok: true, events: stored });
     }
     if (path === PROFILE_PATH && profiles) return answerProfile(req, res, query, allowed, cors);
     if (!PATHS.has(path)) return send(res, 404, { error: 'not found' });
@@ -420,6 +492,11 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       return send(res, 415, { error: 'send application/json or text/plain' }, cors);
     }
     const raw = await readBody(req, maxBody);
+    if (raw === GONE) {
+      // Nothing to answer and nothing to log: the client will retry what it still has.
+      aborted++;
+      return;
+    }
     if (raw === null) {
       return send(
         res,
@@ -504,7 +581,19 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     server,
     port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    size: () => ids.size,
+    size: () => stored,
+    aborted: () => aborted,
+    reopen() {
+      const run = chain.then(async () => {
+        const next = await openOut(out);
+        const old = file;
+        file = next.file;
+        pendingNewline = next.needsNewline;
+        await old.close();
+      });
+      chain = run.catch(() => {});
+      return run;
+    },
     close() {
       closing ??= (async () => {
         await new Promise<void>((ok) => {
@@ -558,6 +647,12 @@ export const COLLECT = defineCommand({
       help: 'requests per second per client IP (burst 2 x N)',
       default: '10',
     },
+    'max-ids': {
+      type: 'string',
+      value: 'N',
+      help: 'event ids remembered to drop duplicates (the newest N/2 always)',
+      default: '1000000',
+    },
     profiles: {
       type: 'boolean',
       help: "answer the SDK's profileEndpoint at GET /profile?customer=HASH with the\nevents of the visitors identify() linked to that customer; anyone who\nknows a customer's hash gets them: only behind your shop's login check",
@@ -572,13 +667,15 @@ export const COLLECT = defineCommand({
 
 /**
  * `likewise collect`: runs {@link createCollector} until SIGINT or SIGTERM,
- * then closes cleanly and resolves 0. Usage errors resolve 2, start failures
+ * then closes cleanly and resolves 0. SIGHUP reopens the output file (after
+ * a log rotation moved it away). Usage errors resolve 2, start failures
  * (port in use, file not writable) 1.
  */
 export const run: CliCommand = (argv, io) =>
   runCommand(COLLECT, argv, io, async (values) => {
     const port = integerOption('port', values.port, 8787, 0, 65535);
     const rate = numberOption('rate', values.rate, 10, { min: 0, exclusive: true });
+    const maxIds = integerOption('max-ids', values['max-ids'], 1_000_000, 2);
     for (const o of values.origin ?? []) {
       try {
         originOf(o);
@@ -597,6 +694,7 @@ export const run: CliCommand = (argv, io) =>
         origins: values.origin,
         rate,
         trustProxy: values['trust-proxy'],
+        maxIds,
         sink,
         profiles: values.profiles,
         onError: (e) =>
@@ -618,10 +716,18 @@ export const run: CliCommand = (argv, io) =>
         'likewise collect: no --origin given: browsers on other origins are refused.\n',
       );
     }
+    const hup = () => {
+      collector.reopen().then(
+        () => io.stdout.write(`likewise collect: reopened ${out}\n`),
+        (e) => io.stderr.write(`likewise collect: cannot reopen ${out}: ${(e as Error).message}\n`),
+      );
+    };
+    process.on('SIGHUP', hup);
     await new Promise<void>((done) => {
       const stop = () => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        process.off('SIGHUP', hup);
         done();
       };
       process.on('SIGINT', stop);

@@ -2,6 +2,7 @@
  * The engine's data contract. The engine is pure: no DOM, no storage, no
  * globals; the same code runs on the main thread, in a Worker and in Node.
  */
+import { EVENT_TYPES } from '../shared/eventSchema';
 import type { EventType } from '../types';
 
 /**
@@ -24,17 +25,8 @@ export interface InteractionLog {
   length: number;
 }
 
-/** Stable numeric codes for event types in typed arrays and model files. */
-export const EVENT_TYPE_CODES: readonly EventType[] = [
-  'view',
-  'click',
-  'add_to_cart',
-  'remove_from_cart',
-  'purchase',
-  'search',
-  'impression',
-  'dismiss',
-];
+/** Stable numeric codes for event types in typed arrays and model files: the one schema's list. */
+export const EVENT_TYPE_CODES: readonly EventType[] = EVENT_TYPES;
 
 /**
  * Top-K neighbour lists for every item, in CSR form: the neighbours of item

@@ -1,4 +1,5 @@
 import { LikewiseError } from '../errors';
+import { fnv1aUtf16 } from '../shared/fnv1a';
 import type { Scenario } from '../types';
 
 /** A visitor's experiment group. */
@@ -26,8 +27,7 @@ export interface ExperimentOptions {
  * character still land far apart. Not cryptographic: only for splitting.
  */
 export function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  let h = fnv1aUtf16(text);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -1,4 +1,5 @@
 import { LikewiseError } from '../errors';
+import { utf8Length } from '../shared/utf8Length';
 import type { StateStore } from '../store/types';
 import type { LikewiseEvent } from '../types';
 import type { IdentifyLink } from './identifyLink';
@@ -88,21 +89,6 @@ interface Entry {
 interface Stored {
   event: OutboxRecord;
   tries: number;
-}
-
-/** UTF-8 length of a string without allocating. */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }
 
 /**

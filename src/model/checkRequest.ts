@@ -4,6 +4,7 @@
  */
 import type { RecommendRules } from '../engine/recommend';
 import { LikewiseError } from '../errors';
+import { SCENARIOS as SCENARIO_LIST } from '../shared/eventSchema';
 import type { Scenario } from '../types';
 
 /** What `lw.recommend()` takes. */
@@ -17,14 +18,8 @@ export interface RecommendRequest {
   rules?: Omit<RecommendRules, 'limit' | 'events' | 'catalog' | 'trending'>;
 }
 
-/** Every scenario `recommend()` accepts, in the order misuse messages list them. */
-export const SCENARIOS: readonly Scenario[] = [
-  'similar',
-  'bought-together',
-  'for-you',
-  'recently-viewed',
-  'trending',
-];
+/** Every scenario `recommend()` accepts, in the order misuse messages list them: the one schema's list. */
+export const SCENARIOS: readonly Scenario[] = SCENARIO_LIST;
 
 const isFunction = (v: unknown) => typeof v === 'function';
 /** Each rule's names, check and what it must be (in `recommend: rules.<name> must be <what>`). */

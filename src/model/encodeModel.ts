@@ -25,9 +25,12 @@
  */
 import type { ModelConfig } from '../engine/tune';
 import { LikewiseError } from '../errors';
+import { fnv1a } from '../shared/fnv1a';
 import { shardOf } from './shardOf';
 
 export { shardOf } from './shardOf';
+/** FNV-1a 32 of bytes, unsigned (the one in `src/shared/fnv1a.ts`). */
+export { fnv1a };
 
 import type { ManifestCatalog } from './encodeCatalog';
 
@@ -171,13 +174,6 @@ export interface ModelFile {
 export interface EncodedModel {
   manifest: Manifest;
   files: ModelFile[];
-}
-
-/** FNV-1a 32 of bytes, unsigned. */
-export function fnv1a(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return h >>> 0;
 }
 
 /** `n` as 8 lowercase hex digits (how checksums are written). */

@@ -1,6 +1,7 @@
 import { promisifyRequest as request } from 'idb-keyval';
 import { LikewiseError } from '../errors';
 import { nextTask } from '../nextTask';
+import { utf8Length } from '../shared/utf8Length';
 import type { LikewiseEvent } from '../types';
 import {
   createConnection,
@@ -48,6 +49,13 @@ const commit = (s: IDBObjectStore) => {
 };
 /** Most entries the unload backup holds (it is written synchronously while the page goes). */
 const BACKUP_MAX = 200;
+/**
+ * Largest unload backup, in bytes of UTF-8 JSON: a synchronous write while
+ * the page goes stays within the 64 KB a page may send at unload anyway
+ * (200 events of 2 KB would be about 400 KB).
+ */
+export const BACKUP_MAX_BYTES = 65_536;
+
 /** Records checked per task when reading the log back. */
 const READ_SLICE = 500;
 
@@ -65,6 +73,8 @@ const READ_SLICE = 500;
  * land. The next store of the site takes them back at its first use, under
  * the same keys (so an event that did land is not doubled), and removes the
  * copy once they are in IndexedDB. `clear()` and `deleteSiteData` remove it.
+ * The copy holds the newest events that fit in 64 KB of JSON (at most 200):
+ * older ones still go to IndexedDB, without the copy's second chance.
  *
  * @param options - See {@link EventStoreOptions}.
  * @param deps - Injected `indexedDB` and `localStorage` (tests pass broken ones).
@@ -101,7 +111,13 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
         return /^e:\d+:\d+:\d+:/.test(k) && isValidEvent(e) && k.endsWith(':' + e.id);
       });
       if (edit) {
-        const kept = edit(entries).slice(-BACKUP_MAX);
+        let kept = edit(entries).slice(-BACKUP_MAX);
+        // Too big: drop the oldest share that is over, until the newest fit.
+        let size = utf8Length(JSON.stringify(kept));
+        while (size > BACKUP_MAX_BYTES) {
+          kept = kept.slice(Math.max(1, Math.ceil(kept.length * (1 - BACKUP_MAX_BYTES / size))));
+          size = utf8Length(JSON.stringify(kept));
+        }
         if (kept.length) ls?.setItem(c.name, JSON.stringify(kept));
         else ls?.removeItem(c.name);
       }

@@ -1,6 +1,14 @@
 /** Default inactivity after which a new session starts: 30 minutes. */
 export const DEFAULT_SESSION_TIMEOUT = 30 * 60 * 1000;
 
+/**
+ * An event this much older than the session's last one means the clock was
+ * set back (a wrong clock corrected, a time zone or device change), not a
+ * replayed call: it starts a new session, or one wrong page view would hold
+ * every later event in its session until the clock caught up, days later.
+ */
+export const CLOCK_SET_BACK = 12 * 60 * 60 * 1000;
+
 /** What is persisted (state store key `session`) so that a reload continues the session. */
 export interface SessionState {
   /** Session id. */
@@ -14,7 +22,9 @@ export interface Session {
   /**
    * The session id for an event at `ts`: the current one, or a new one when
    * more than `timeout` ms passed since the last event. An event older than
-   * the last one (a replayed queued call) stays in the current session.
+   * the last one (a replayed queued call) stays in the current session,
+   * unless it is older by more than {@link CLOCK_SET_BACK} (the clock went
+   * back): then it starts a new one.
    */
   touch(ts: number): string;
   /**
@@ -54,7 +64,7 @@ export function createSession(
     touch(ts) {
       const s = this.state;
       this.state =
-        !s || ts - s.last > timeout
+        !s || ts - s.last > timeout || s.last - ts > CLOCK_SET_BACK
           ? { id: newId(), last: ts }
           : { id: s.id, last: Math.max(ts, s.last) };
       return this.state.id;

@@ -1,4 +1,5 @@
 import { LikewiseError } from '../errors';
+import { SCENARIOS } from '../shared/eventSchema';
 import type { Recommendation, Scenario } from '../types';
 import { checkRender } from './checkRender';
 import { formatPrice } from './formatPrice';
@@ -104,7 +105,6 @@ export interface RenderDeps {
   IntersectionObserver?: typeof IntersectionObserver;
 }
 
-const SCENARIOS: readonly string[] = TEXT_KEYS.slice(0, 5);
 const mounted = new WeakMap<Element, () => void>();
 
 /**

@@ -1,7 +1,7 @@
 // Smoke tests against the built output (npm test builds first): what a shop
 // actually loads, not the sources.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -105,14 +105,45 @@ describe('built bundles', () => {
     expect(ns?.instance).toBeUndefined();
   });
 
-  it('the bundles contain no eval, Function constructor or HTML sinks (RELIABILITY 21)', () => {
+  /** Every script the package ships (dist/**, source maps aside); the named ones must exist. */
+  const shipped = (): string[] => {
+    const required = [
+      'likewise.mjs',
+      'likewise.cjs',
+      'likewise.iife.js',
+      'likewise.worker.js',
+      'likewise.extras.mjs',
+      'cli.mjs',
+    ];
+    const all = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      /\.(m|c)?js$/.test(f),
+    );
+    for (const f of required) expect(all, `dist/${f} is missing`).toContain(f);
+    expect(
+      all.filter((f) => f.startsWith('chunks')),
+      'dist/chunks/* is missing',
+    ).not.toEqual([]);
+    return all;
+  };
+
+  it('no shipped file contains eval, the Function constructor or an HTML sink (RELIABILITY 21)', () => {
     const forbidden =
       /\beval\(|new Function|innerHTML|outerHTML|insertAdjacentHTML|document\.write|setAttribute\(["']style/;
-    for (const f of ['likewise.mjs', 'likewise.cjs', 'likewise.iife.js', 'likewise.worker.js']) {
-      const path = resolve(dist, f);
-      if (!existsSync(path)) continue;
-      const hit = readFileSync(path, 'utf8').match(forbidden);
+    const files = shipped();
+    expect(files.length).toBeGreaterThanOrEqual(8);
+    for (const f of files) {
+      const hit = readFileSync(resolve(dist, f), 'utf8').match(forbidden);
       expect(hit?.[0], `${f} contains a forbidden sink`).toBeUndefined();
+    }
+  });
+
+  it('no browser file names a fingerprinting surface (RELIABILITY 24, static)', () => {
+    const surface =
+      /\b(plugins|mimeTypes|hardwareConcurrency|deviceMemory|devicePixelRatio|getContext|toDataURL|toBlob|AudioContext|OfflineAudioContext|webkitAudioContext|colorDepth|pixelDepth|availWidth|availHeight|getBattery|enumerateDevices)\b|\bscreen\.(width|height|orientation)/;
+    // The CLI runs in Node, not in a shopper's browser.
+    for (const f of shipped().filter((f) => f !== 'cli.mjs')) {
+      const hit = readFileSync(resolve(dist, f), 'utf8').match(surface);
+      expect(hit?.[0], `${f} reads a fingerprinting surface`).toBeUndefined();
     }
   });
 });

@@ -162,6 +162,9 @@ createLikewise({ site: 'shop' }).render(document.querySelector('#recs'), { type:
     const r = await run(process.execPath, [attw, tarball, '--format', 'json']).catch(
       (e: { stdout: string }) => e,
     );
+    // Every entry point is checked, `likewise/node` included (it ships a
+    // CommonJS build and a .d.cts beside its ESM).
+    expect(JSON.parse(r.stdout).analysis.entrypoints).toHaveProperty(['./node']);
     const { analysis } = JSON.parse(r.stdout);
     expect(analysis.problems).toEqual([]);
   }, 60_000);

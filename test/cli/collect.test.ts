@@ -7,7 +7,13 @@ import { dirname, join, resolve } from 'node:path';
 import { rollup } from 'rollup';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Collector, createCollector, invalidLine, run } from '../../src/cli/collect';
+import {
+  type Collector,
+  createCollector,
+  invalidLine,
+  RecentIds,
+  run,
+} from '../../src/cli/collect';
 import type { LikewiseEvent } from '../../src/types';
 
 interface Answer {
@@ -292,15 +298,16 @@ describe('createCollector', () => {
 
   it('takes a 64 KB batch as the SDK splits it: over 500 small events', async () => {
     const { c, out } = await start();
-    const batch = Array.from({ length: 900 }, (_, i) => ({
+    const batch = Array.from({ length: 800 }, (_, i) => ({
       id: `e${i}`,
       type: 'view',
       ts: 1_700_000_000_000,
       session: 's',
+      itemId: 'a',
     }));
     expect(JSON.stringify(batch).length).toBeLessThan(65_536);
-    expect(JSON.parse((await post(c, batch)).body).accepted).toBe(900);
-    expect(lines(out)).toHaveLength(900);
+    expect(JSON.parse((await post(c, batch)).body).accepted).toBe(800);
+    expect(lines(out)).toHaveLength(800);
   });
 
   it('a failed write answers 500, records no id, and the retry is stored on a line of its own', async () => {
@@ -394,6 +401,86 @@ describe('createCollector', () => {
     socket.destroy();
   });
 
+  it('remembers a bounded number of ids: the newest maxIds / 2 always, never more than maxIds', async () => {
+    const ids = new RecentIds(10);
+    for (let i = 0; i < 1000; i++) {
+      ids.add(`e${i}`);
+      expect(ids.size).toBeLessThanOrEqual(10);
+      for (let j = Math.max(0, i - 4); j <= i; j++) expect(ids.has(`e${j}`)).toBe(true);
+    }
+    expect(ids.has('e0')).toBe(false);
+    // Through the server: a resend within the window is a duplicate; one far older is stored again.
+    const { c, out } = await start({ maxIds: 4 });
+    const batch = Array.from({ length: 6 }, () => event());
+    for (const e of batch) await post(c, [e]);
+    expect(JSON.parse((await post(c, [batch[5]])).body).duplicates).toBe(1);
+    expect(JSON.parse((await post(c, [batch[0]])).body).accepted).toBe(1);
+    expect(lines(out)).toHaveLength(7);
+    expect(c.size()).toBe(7);
+  });
+
+  it('a flood of concurrent clients sending the same ids at once: every acknowledged event stored exactly once', async () => {
+    const { c, out } = await start({ rate: 1e6 });
+    const clients = 12;
+    const acked = new Set<string>();
+    await Promise.all(
+      Array.from({ length: clients }, async (_, k) => {
+        for (let b = 0; b < 5; b++) {
+          // Half of each batch: ids every client sends in the same moment.
+          const batch = Array.from({ length: 20 }, (_, i) =>
+            event({ id: i < 10 ? `shared-${b}-${i}` : `c${k}-${b}-${i}` }),
+          );
+          const r = await post(c, batch);
+          expect(r.status).toBe(200);
+          for (const e of batch) acked.add(e.id);
+        }
+      }),
+    );
+    const stored = lines(out).map((l) => (JSON.parse(l) as LikewiseEvent).id);
+    expect(new Set(stored).size).toBe(stored.length);
+    expect(new Set(stored)).toEqual(acked);
+    expect(stored).toHaveLength(5 * 10 + clients * 5 * 10);
+  });
+
+  it('a client that goes away mid-body is counted, not reported as an error, and nothing is stored', async () => {
+    const errors: unknown[] = [];
+    const { c, out } = await start({ onError: (e) => errors.push(e) });
+    const { connect } = await import('node:net');
+    for (let i = 0; i < 3; i++) {
+      const socket = connect(c.port, '127.0.0.1');
+      await new Promise((ok) => socket.once('connect', ok));
+      socket.write('POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n[{"id":');
+      await new Promise((r) => setTimeout(r, 20));
+      socket.destroy();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(c.aborted()).toBe(3);
+    expect(errors).toEqual([]);
+    expect(lines(out)).toEqual([]);
+    expect((await post(c, [event()])).status).toBe(200);
+  });
+
+  it('reopen() after a rotation: later events go to a new file by the same name, none lost, ids still remembered', async () => {
+    const { c, out } = await start();
+    const before = [event(), event()];
+    await post(c, before);
+    const { renameSync } = await import('node:fs');
+    renameSync(out, `${out}.1`);
+    // Until the reopen, writes still reach the moved file.
+    const during = event();
+    await post(c, [during]);
+    await c.reopen();
+    const after = event();
+    expect(JSON.parse((await post(c, [after, before[0]])).body)).toMatchObject({
+      accepted: 1,
+      duplicates: 1,
+    });
+    expect(lines(`${out}.1`).map((l) => JSON.parse(l).id)).toEqual(
+      [...before, during].map((e) => e.id),
+    );
+    expect(lines(out).map((l) => JSON.parse(l).id)).toEqual([after.id]);
+  });
+
   it('429 with Retry-After when a client exceeds its rate', async () => {
     let now = 1_000_000;
     const { c } = await start({ rate: 1, burst: 2, now: () => now });
@@ -452,8 +539,9 @@ describe('likewise collect (child process)', () => {
   function spawnCollector(
     harness: string,
     out: string,
+    extra: string[] = [],
   ): Promise<{ proc: ChildProcess; url: string }> {
-    const proc = spawn(process.execPath, [harness, '--port', '0', '--out', out], {
+    const proc = spawn(process.execPath, [harness, '--port', '0', '--out', out, ...extra], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
@@ -500,6 +588,75 @@ describe('likewise collect (child process)', () => {
     expect(await exited(second.proc)).toEqual({ code: 0, signal: null });
     expect(lines(out)).toHaveLength(2);
   });
+
+  it('kill -9 in the middle of writes, twice: nothing acknowledged lost, no torn line read as an event; SIGHUP reopens the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lw-collect-crash-'));
+    const harness = await buildHarness(dir);
+    const out = join(dir, 'events.ndjson');
+    const acked = new Set<string>();
+    const sent: LikewiseEvent[][] = [];
+    for (let round = 0; round < 2; round++) {
+      const s = await spawnCollector(harness, out, ['--rate', '100000']);
+      let stop = false;
+      // Eight clients posting as fast as they can while the process is killed.
+      const clients = Array.from({ length: 8 }, async (_, k) => {
+        for (let b = 0; !stop && b < 200; b++) {
+          const batch = Array.from({ length: 20 }, (_, i) =>
+            event({ id: `r${round}-c${k}-b${b}-${i}`, query: 'q'.repeat(200) }),
+          );
+          sent.push(batch);
+          const r = await post(s, batch).catch(() => null);
+          if (r?.status === 200) for (const e of batch) acked.add(e.id);
+          else if (!r) return;
+        }
+      });
+      await new Promise((r) => setTimeout(r, 150));
+      s.proc.kill('SIGKILL');
+      await exited(s.proc);
+      stop = true;
+      await Promise.all(clients);
+    }
+    expect(acked.size).toBeGreaterThan(0);
+    const parsed: LikewiseEvent[] = [];
+    for (const line of lines(out)) {
+      try {
+        parsed.push(JSON.parse(line));
+      } catch {
+        // torn: skipped by every reader
+      }
+    }
+    // Every line that parses is a whole, valid event; every acknowledged event is there.
+    for (const e of parsed) expect(e).toMatchObject({ type: 'view', session: 's1' });
+    const stored = new Set(parsed.map((e) => e.id));
+    for (const id of acked) expect(stored.has(id)).toBe(true);
+
+    // The SDK retries what was not acknowledged: after that, each event exactly once.
+    const s = await spawnCollector(harness, out, ['--rate', '100000']);
+    for (const batch of sent) expect((await post(s, batch)).status).toBe(200);
+    const ids = lines(out).flatMap((l) => {
+      try {
+        return [(JSON.parse(l) as LikewiseEvent).id];
+      } catch {
+        return [];
+      }
+    });
+    expect(ids).toHaveLength(new Set(ids).size);
+    expect(new Set(ids).size).toBe(sent.flat().length);
+
+    // Log rotation: SIGHUP after the file was moved away starts a new one.
+    const { renameSync } = await import('node:fs');
+    renameSync(out, `${out}.1`);
+    s.proc.kill('SIGHUP');
+    await new Promise<void>((ok) => {
+      const check = (d: Buffer) => String(d).includes('reopened') && ok();
+      s.proc.stdout!.on('data', check);
+    });
+    const late = event();
+    expect((await post(s, [late])).status).toBe(200);
+    expect(lines(out).map((l) => JSON.parse(l).id)).toEqual([late.id]);
+    s.proc.kill('SIGTERM');
+    expect(await exited(s.proc)).toEqual({ code: 0, signal: null });
+  }, 60_000);
 
   it('usage errors resolve 2', async () => {
     const out = { stdout: '', stderr: '' };

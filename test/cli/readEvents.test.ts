@@ -213,6 +213,35 @@ describe('readEvents: CSV', () => {
     expect(json.skipped).toBe(2);
   });
 
+  it('ids that are not UTF-8 are refused and counted, never merged into one text', async () => {
+    // Two item ids differing only in an invalid byte (0xff vs 0xfe): decoded
+    // leniently both become "a\uFFFD", one item.
+    const line = (item: Buffer, user: string) =>
+      Buffer.concat([Buffer.from(`${user},`), item, Buffer.from(',1,view\n')]);
+    const csv = Buffer.concat([
+      Buffer.from('user,item,timestamp,type\n'),
+      line(Buffer.from([0x61, 0xff]), 'u1'),
+      line(Buffer.from([0x61, 0xfe]), 'u2'),
+      line(Buffer.from('ok'), 'u3'),
+    ]);
+    const log = await readEvents(await file('bad-utf8.csv', csv));
+    expect(log.itemIds.filter((id) => id.includes('\uFFFD'))).toEqual([]);
+    expect(rows(log).map((r) => r[1])).toContain('ok');
+    expect(log.skipped).toBe(2);
+    const nd = Buffer.concat([
+      Buffer.from('{"user":"u1","item":"a'),
+      Buffer.from([0xff]),
+      Buffer.from('","timestamp":1,"type":"view"}\n{"user":"u2","item":"a'),
+      Buffer.from([0xfe]),
+      Buffer.from(
+        '","timestamp":1,"type":"view"}\n{"user":"u3","item":"ok","timestamp":1,"type":"view"}\n',
+      ),
+    ]);
+    const json = await readEvents(await file('bad-utf8.ndjson', nd));
+    expect(json.itemIds.filter((id) => id.includes('\uFFFD'))).toEqual([]);
+    expect(json.skipped).toBe(2);
+  });
+
   it('skips and counts ids over 1 KiB of UTF-8, and keeps one of exactly 1 KiB', async () => {
     const long = 'x'.repeat(1025);
     const edge = 'é'.repeat(512);

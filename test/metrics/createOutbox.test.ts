@@ -147,6 +147,29 @@ describe('createOutbox', () => {
     outbox.close();
   });
 
+  it('holds at most 1,000 events: past the cap the oldest go, from the store too, reported; the newest are sent', async () => {
+    const { outbox, clock, net, kv, errors } = setup(ok);
+    const first = Array.from({ length: 1000 }, () => event());
+    await outbox.add(first);
+    expect(outbox.pending()).toBe(1000);
+    expect(errors).toEqual([]);
+    const more = Array.from({ length: 250 }, () => event());
+    await outbox.add(more);
+    await settle();
+    expect(outbox.pending()).toBe(1000);
+    expect(outboxKeys(kv)).toHaveLength(1000);
+    expect(errors.map((e) => e.message)).toEqual([
+      'Outbox holds more than 1000 events; dropped the 250 oldest.',
+    ]);
+    while (await clock.tick()) {
+      /* send everything */
+    }
+    const kept = [...first.slice(250), ...more].map((e) => e.id);
+    expect(net.ids().sort()).toEqual([...kept].sort());
+    expect(outboxKeys(kv)).toEqual([]);
+    outbox.close();
+  });
+
   it('retries with exponential backoff (1 s doubling, 60 s cap, equal jitter) and gives up after 10 tries', async () => {
     const { outbox, clock, net, kv, errors } = setup(() => status(503));
     await outbox.add([event()]);

@@ -300,6 +300,30 @@ describe('createEventStore: RELIABILITY.md', () => {
     expect(ids(await store.events())).toEqual(ids(events(0, 5)));
   });
 
+  it('6: the other connection succeeds within the 100 ms limit: on the versionchange itself, no timer needed', async () => {
+    const idb = faultyIndexedDB();
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    await store.append(events(0, 3));
+    // Timers and the clock stand still; IndexedDB (setImmediate) still runs.
+    // So the upgrade cannot wait on any timeout of ours: it takes 0 ms of timer time.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval'] });
+    try {
+      let outcome = 'pending';
+      const r = idb.real.open('likewise-s.events', 2);
+      r.onblocked = () => (outcome = 'blocked');
+      r.onerror = () => (outcome = 'error');
+      r.onsuccess = () => {
+        r.result.close();
+        outcome = 'success';
+      };
+      for (let i = 0; i < 500 && outcome === 'pending'; i++)
+        await new Promise((ok) => setImmediate(ok));
+      expect(outcome).toBe('success');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('7: two tabs x 1,000 concurrent appends: exactly 2,000 stored, 0 duplicates', async () => {
     const idb = faultyIndexedDB();
     const tabA = createEventStore({ site: 's' }, { indexedDB: idb.factory });
@@ -474,6 +498,33 @@ describe('createEventStore: RELIABILITY.md', () => {
 });
 
 describe('createEventStore: bounds', () => {
+  it('clock skew: times jumping days back and forth across pages and compactions lose nothing', async () => {
+    const idb = faultyIndexedDB();
+    const DAY = 86_400_000;
+    const jumps = [0, 3, -2, 5, -6, 1, 0, -1, 4, -3];
+    let n = 0;
+    const all: LikewiseEvent[] = [];
+    for (const [page, days] of jumps.entries()) {
+      // A new page (a new store on the same origin) with the clock `days` off.
+      const store = createEventStore({ site: 'k', maxEvents: 20 }, { indexedDB: idb.factory });
+      const batch = Array.from({ length: 6 }, (_, i) =>
+        event(n++, { ts: 1_700_000_000_000 + days * DAY + page * 60_000 + i }),
+      );
+      all.push(...batch);
+      await store.append(batch);
+    }
+    const store = createEventStore({ site: 'k', maxEvents: 20 }, { indexedDB: idb.factory });
+    const kept = await store.events();
+    // The newest 20 by time are kept, oldest first; the others are counted in the aggregates.
+    const byTime = [...all].sort((a, b) => a.ts - b.ts);
+    expect(ids(kept)).toEqual(ids(byTime.slice(-20)));
+    const counted = (await store.aggregates()).reduce(
+      (s, a) => s + Object.values(a.counts).reduce((x, y) => x + (y ?? 0), 0),
+      0,
+    );
+    expect(counted + kept.length).toBe(all.length);
+  });
+
   it('compacts by bytes when events are large', async () => {
     const store = createEventStore(
       { site: 's', maxBytes: 1000 },
@@ -665,6 +716,36 @@ describe('createEventStore: unload backup (RELIABILITY 17)', () => {
     const saved = JSON.parse(ls.m.get(BACKUP)!) as [string, LikewiseEvent][];
     expect(saved).toHaveLength(200);
     expect(saved[0][1].id).toBe('ev-50');
+  });
+
+  it('17: the unload copy is at most 64 KB of JSON, however large the events: the newest that fit', () => {
+    const ls = webStorage();
+    const idb = faultyIndexedDB();
+    idb.open = 'hang';
+    const writes: number[] = [];
+    const setItem = ls.setItem.bind(ls);
+    ls.setItem = (k: string, v: string) => {
+      writes.push(new TextEncoder().encode(v).length);
+      setItem(k, v);
+    };
+    // 200 events of about 2 KB (the tracker's limit): about 400 KB unbounded.
+    const big = events(0, 200).map((e) => ({
+      ...e,
+      query: '€'.repeat(250),
+      rec: 'r'.repeat(256),
+      widget: 'w'.repeat(64),
+    }));
+    createEventStore(
+      { site: 'shop', openTimeout: 10 },
+      { indexedDB: idb.factory, localStorage: ls },
+    ).flushNow?.(big);
+    expect(writes.length).toBeGreaterThan(0);
+    for (const bytes of writes) expect(bytes).toBeLessThanOrEqual(65_536);
+    const saved = JSON.parse(ls.m.get(BACKUP)!) as [string, LikewiseEvent][];
+    // The newest ones, in order, as many as fit.
+    expect(saved.map(([, e]) => e.id)).toEqual(big.slice(-saved.length).map((e) => e.id));
+    expect(saved.length).toBeGreaterThan(40);
+    expect(writes.at(-1)).toBeGreaterThan(60_000);
   });
 
   it('clear() removes the backup with the database', async () => {

@@ -30,6 +30,24 @@ describe('createSession', () => {
     expect(s.state?.last).toBe(100 * MIN);
   });
 
+  it('clock skew: the clock set forward or back by days starts a new session each time, and the next events follow it', () => {
+    const DAY = 24 * 60 * MIN;
+    const s = createSession(DEFAULT_SESSION_TIMEOUT, counterIds('s'));
+    const t = 1_700_000_000_000;
+    expect(s.touch(t)).toBe('s1');
+    // A page view with the clock 3 days ahead, then corrected: without the
+    // rule, every event for 3 days would stay in s2.
+    expect(s.touch(t + 3 * DAY)).toBe('s2');
+    expect(s.touch(t + MIN)).toBe('s3');
+    expect(s.touch(t + 2 * MIN)).toBe('s3');
+    expect(s.state).toEqual({ id: 's3', last: t + 2 * MIN });
+    // Set back 2 days: a new session, and it continues normally.
+    expect(s.touch(t - 2 * DAY)).toBe('s4');
+    expect(s.touch(t - 2 * DAY + 10 * MIN)).toBe('s4');
+    // Back within the hours a replay can lag: the current session.
+    expect(s.touch(t - 2 * DAY - 2 * 60 * MIN)).toBe('s4');
+  });
+
   it('continues a restored session, ignores malformed state, and forgets', () => {
     const s = createSession(DEFAULT_SESSION_TIMEOUT, counterIds('s'));
     s.restore({ id: 42 });

@@ -146,23 +146,23 @@ describe('validateEvent', () => {
       );
     for (const quantity of [0, 1.5, -2])
       expect(message({ type: 'add_to_cart', itemId: 'a', quantity })).toBe(
-        `quantity must be an integer >= 1, got ${quantity}.`,
+        `quantity must be an integer from 1 to 1000000, got ${quantity}.`,
       );
     expect(message({ type: 'purchase', items: [{ itemId: 'a', price: -3 }] })).toBe(
       'items[0].price must be a finite number >= 0, got -3.',
     );
     expect(message({ type: 'purchase', items: [{ itemId: 'a', quantity: 0 }] })).toBe(
-      'items[0].quantity must be an integer >= 1, got 0.',
+      'items[0].quantity must be an integer from 1 to 1000000, got 0.',
     );
   });
 
   it('refuses a purchase without items', () => {
     expect(message({ type: 'purchase' })).toBe('Event "purchase" needs an itemId or items.');
     expect(message({ type: 'purchase', items: [] })).toBe(
-      'items must be a non-empty array, got [].',
+      'items must be an array of 1 to 100 lines, got [].',
     );
     expect(message({ type: 'purchase', items: 'a' })).toBe(
-      'items must be a non-empty array, got "a".',
+      'items must be an array of 1 to 100 lines, got "a".',
     );
     expect(message({ type: 'purchase', items: [null] })).toBe(
       'items[0] must be an object, got null.',
@@ -191,7 +191,7 @@ describe('validateEvent', () => {
 
   it('refuses bad decorations', () => {
     expect(message({ type: 'click', itemId: 'a', pos: -1 })).toBe(
-      'pos must be an integer >= 0, got -1.',
+      'pos must be an integer from 0 to 10000, got -1.',
     );
     expect(message({ type: 'click', itemId: 'a', rec: 5 })).toBe(
       'rec must be a string of 1 to 256 characters, got 5.',

@@ -282,7 +282,7 @@ describe('render: misuse throws at once', () => {
     [
       'unknown type',
       () => render(container, { type: 'simlar' as never }, { getRecommendations }),
-      'render: unknown type "simlar"; expected one of similar, for-you, bought-together, recently-viewed, trending',
+      'render: unknown type "simlar"; expected one of similar, bought-together, for-you, recently-viewed, trending',
     ],
     [
       'similar without an itemId',

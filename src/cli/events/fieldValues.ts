@@ -3,7 +3,7 @@
  * bytes, and the limits a row must meet.
  */
 import { EVENT_TYPE_CODES } from '../../engine/types';
-import { MAX_TS } from '../../track/validateEvent';
+import { MAX_TS } from '../../shared/eventSchema';
 import { ROLE_TIME_MS } from './logLayout';
 
 /** Type names by code: the engine's own codes, so a row's type is the code the model files use. */

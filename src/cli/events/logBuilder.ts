@@ -3,6 +3,7 @@
  * `ndjsonLine`): every good line becomes a row, its ids interned from the
  * bytes in batches; every bad one is counted.
  */
+import { isUtf8 } from 'node:buffer';
 import { BATCH, ByteInterner } from './byteInterner';
 import { MAX_ID_BYTES, plausibleTime } from './fieldValues';
 import { type LogLayout, ROLE_ITEM, ROLE_TIME_S, ROLE_TYPE, ROLE_USER } from './logLayout';
@@ -38,6 +39,12 @@ export const SKIP_JSON = 8;
 const USER_RESERVE_MAX = 1 << 20;
 
 /** The rows of a log, fed one parsed line at a time by the CSV and NDJSON line parsers. */
+/** Whether `buf[start, end)` is UTF-8; the ASCII ids of most logs cost one scan. */
+function isUtf8Id(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] >= 0x80) return isUtf8(buf.subarray(start, end));
+  return true;
+}
+
 export class LogBuilder {
   readonly users = new ByteInterner();
   readonly items = new ByteInterner();
@@ -71,7 +78,9 @@ export class LogBuilder {
    * user, item, type and time were found in `buf` becomes a row, ids
    * interned straight from the bytes; a line missing any of them is counted
    * as skipped, and so is a time that is no plausible date (see
-   * {@link plausibleTime}) or an id over {@link MAX_ID_BYTES}. Ids are
+   * {@link plausibleTime}), an id over {@link MAX_ID_BYTES} or an id that is
+   * not UTF-8 (decoded, two ids differing only in invalid bytes would become
+   * one text, U+FFFD in place of each; the slow paths refuse U+FFFD). Ids are
    * interned only here, once the whole line is known to be good, so a
    * malformed line never adds a user or an item without rows.
    */
@@ -94,7 +103,9 @@ export class LogBuilder {
       userE - userS > MAX_ID_BYTES ||
       itemE - itemS > MAX_ID_BYTES ||
       type < 0 ||
-      !plausibleTime(time)
+      !plausibleTime(time) ||
+      !isUtf8Id(buf, userS, userE) ||
+      !isUtf8Id(buf, itemS, itemE)
     ) {
       this.skip(
         userS < 0 || userE <= userS
@@ -177,7 +188,10 @@ export class LogBuilder {
       type < 0 ||
       !plausibleTime(time) ||
       Buffer.byteLength(user) > MAX_ID_BYTES ||
-      Buffer.byteLength(item) > MAX_ID_BYTES
+      Buffer.byteLength(item) > MAX_ID_BYTES ||
+      // Decoded already: an invalid byte became U+FFFD, and two ids one.
+      user.includes('\uFFFD') ||
+      item.includes('\uFFFD')
     ) {
       this.skip(
         user === ''
