@@ -1,9 +1,6 @@
 import { LikewiseError } from '../errors';
-import type { Scenario } from '../types';
+import { SCENARIOS } from '../shared/eventSchema';
 import type { RenderOptions } from './render';
-
-/** The scenarios in the order `render`'s misuse message lists them. */
-const TYPES: Scenario[] = ['similar', 'for-you', 'bought-together', 'recently-viewed', 'trending'];
 
 /**
  * The checks `render` makes at once, apart from the renderer: the
@@ -22,8 +19,8 @@ export function checkRender(container: unknown, options: RenderOptions | undefin
   };
   if ((container as Node | null)?.nodeType !== 1) misuse('container must be an element');
   const { type, itemId, template, title, limit = 8 } = options ?? ({} as RenderOptions);
-  if (!TYPES.includes(type))
-    misuse(`unknown type ${JSON.stringify(type)}; expected one of ${TYPES.join(', ')}`);
+  if (!SCENARIOS.includes(type))
+    misuse(`unknown type ${JSON.stringify(type)}; expected one of ${SCENARIOS.join(', ')}`);
   if (type === 'similar' && !(typeof itemId === 'string' && itemId))
     misuse('"similar" needs an itemId');
   if (title != null && typeof title !== 'string') misuse('title must be a string');
