@@ -365,8 +365,8 @@ export async function readEvents(
     const parallel = split < size ? options.parallel : undefined;
     // In shared memory the other half is parsed straight into this thread's
     // columns, after room for this half's rows: merging then moves rows
-    // within memory already written, instead of filling new pages (over
-    // 10 us each, a quarter of a second for ten million rows).
+    // within memory already written, instead of filling new pages (a page
+    // fault each: `npm run bench` shows the read phase's time).
     let capacity = rowsIn(size, 1.02);
     let theirs = rowsIn(size - split, 1.02);
     let region: RowRegion | undefined;

@@ -67,7 +67,7 @@ const BUCKET_SHIFT = 16;
  * Candidate filtering: rows with more than FILTER_FACTOR · K candidates take
  * as threshold the SAMPLE_RANK-th best of a sample sized so that about
  * FILTER_MARGIN · K candidates reach it (fewer than K, so a second look at
- * all of them, well under 1 % of the time).
+ * all of them, which the margin makes rare).
  */
 const FILTER_FACTOR = 8;
 const SAMPLE_RANK = 8;

@@ -123,11 +123,12 @@ interface ConnectionOptions {
  *
  * @param options - `site`; `openTimeout` in ms (Safari's `open` can hang
  *   forever), default 1000: past it the store works in memory, and if the
- *   open still succeeds later (a busy disk: measured over 1 s in Chromium
- *   under heavy fsync load) that connection is taken and memory written
- *   back; `retryDelay` in ms, default 5000: after a quota failure, memory
- *   mode lasts this long, then IndexedDB is tried again (what memory holds
- *   is written back first); the wait doubles on each failure, up to 16 times; `onError` receives every failure (`STORAGE`, or `QUOTA`).
+ *   open still succeeds later (a busy disk can take longer than the
+ *   timeout) that connection is taken and memory written back;
+ *   `retryDelay` in ms, default 5000: after a quota failure, memory mode
+ *   lasts this long, then IndexedDB is tried again (what memory holds is
+ *   written back first); the wait doubles on each failure, up to 16 times;
+ *   `onError` receives every failure (`STORAGE`, or `QUOTA`).
  * @param deps - Injected `indexedDB`.
  * @param part - Database name suffix.
  * @param disposable - When true, the first quota error of an operation

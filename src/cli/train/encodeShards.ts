@@ -24,7 +24,8 @@ export async function encodeShards(
   { shards, scoreBits }: ShardLayout,
   entry: string | undefined,
 ): Promise<Uint8Array[]> {
-  // The worker starts some 170 ms late: this thread takes the bigger share.
+  // The worker starts late (it loads its script and receives the input
+  // first): this thread takes the bigger share.
   const half = entry && shards > 1 ? Math.ceil(shards * MAIN_SHARE) : shards;
   const payload: ShardsPayload = { input, layout: { shards, scoreBits }, from: half, to: shards };
   const remote =
