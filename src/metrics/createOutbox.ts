@@ -349,6 +349,8 @@ export function createOutbox(options: OutboxOptions, deps: OutboxDeps = {}): Out
       const ready = [...queue.values()].filter((e) => !inFlight.has(e.event.id));
       if (ready.length === 0) return;
       for (const chunk of chunks(ready)) {
+        // Closed meanwhile (consent withdrawn, forget(), destroy()): send no more.
+        if (closed) return;
         if (!(await sendChunk(chunk))) {
           // A refused (4xx) chunk does not stop the others; a failure does.
           if (now() < retryAt) return;

@@ -262,6 +262,37 @@ describe('createOutbox', () => {
     third.outbox.close();
   });
 
+  it('sends no further request after close() (consent withdrawn in the middle of a flush)', async () => {
+    let release: (r: OutboxResponse) => void = () => {};
+    const calls: string[] = [];
+    const kv = memoryKv();
+    const outbox = createOutbox(
+      // One event per request: two events make two chunks.
+      { endpoint: 'https://collector.example/events', store: kv, maxBodyBytes: 120 },
+      {
+        fetch: (_u, init) => {
+          calls.push(init.body as string);
+          return new Promise<OutboxResponse>((r) => {
+            release = r;
+          });
+        },
+        setTimeout: fakeClock().setTimeout,
+        window: null,
+        document: null,
+      },
+    );
+    await outbox.add([event(), event()]);
+    const flushed = outbox.flush();
+    await settle();
+    expect(calls).toHaveLength(1);
+    outbox.close();
+    release(ok());
+    await settle();
+    expect(calls).toHaveLength(1);
+    release(ok());
+    await flushed;
+  });
+
   it('concurrent flushes send each event once; events added during a send go in the next request', async () => {
     let release: (r: OutboxResponse) => void = () => {};
     // A fetch that waits for the test to answer.
