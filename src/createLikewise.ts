@@ -11,6 +11,7 @@ import type { CatalogDeps, CatalogLookup } from './model/createCatalog';
 import type { Manifest } from './model/encodeModel';
 import { shardOf } from './model/shardOf';
 import type * as Learn from './model/trainLocally';
+import { safeUrl } from './shared/safeUrl';
 import type * as Widgets from './startWidgets';
 import type { WidgetPart } from './startWidgets';
 import { createEventStore } from './store/createEventStore';
@@ -39,7 +40,6 @@ import { defineLikewiseElement } from './widgets/defineElement';
 import { observeContainers } from './widgets/observeContainers';
 import { onPrivacyLink } from './widgets/onPrivacyLink';
 import type { RenderOptions } from './widgets/render';
-import { safeUrl } from './widgets/safeUrl';
 
 /**
  * The parts of likewise that load on demand, by name: `widgets` (catalogue,

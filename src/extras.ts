@@ -15,10 +15,10 @@ import { hashId } from './metrics/hashId';
 import { mergeRemoteHistory } from './metrics/mergeRemoteHistory';
 import { currentQuery, queryAffinities } from './metrics/queryAffinities';
 import { rerank } from './metrics/rerank';
+import { safeUrl } from './shared/safeUrl';
 import { applySegments } from './widgets/applySegments';
 import { openPrivacyPanel } from './widgets/privacyPanel';
 import { rerankGrid } from './widgets/rerankGrid';
-import { safeUrl } from './widgets/safeUrl';
 
 /** `lw.profile()`: the visitor's affinities from their history and the catalogue. Rejects on failure (the instance reports it). */
 export async function profileOf(core: LikewiseCore): Promise<Profile> {

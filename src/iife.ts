@@ -5,7 +5,7 @@
 // `import()`, which Trusted Types does not police (a Worker URL it does).
 import type { LikewiseParts } from './createLikewise';
 import type * as CatalogPart from './model/createCatalogPart';
-import { startScriptTag } from './track/startScriptTag';
+import { startScriptTag } from './startScriptTag';
 
 const start = () => {
   const src = (document.currentScript as HTMLScriptElement | null)?.src || location.href;

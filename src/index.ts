@@ -79,6 +79,7 @@ export type {
 export type { GroupTotals, Report, ReportGroup, WidgetStats } from './metrics/computeReport';
 export type { CatalogLookup } from './model/createCatalog';
 export type { RecommendRequest } from './model/createRecommender';
+export { safeUrl } from './shared/safeUrl';
 export type { StorageMode } from './store/types';
 export type { AutoTrackOptions, Tracks } from './track/autoTrack';
 export { autoTrack } from './track/autoTrack';
@@ -101,4 +102,3 @@ export type {
   RenderTranslations,
 } from './widgets/render';
 export { render } from './widgets/render';
-export { safeUrl } from './widgets/safeUrl';

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LikewiseGlobal } from '../src/track/startScriptTag';
+import type { LikewiseGlobal } from '../src/startScriptTag';
 import { failOnUnhandled } from './support/fakeStores';
 
 failOnUnhandled();

@@ -2,9 +2,10 @@
  * The check every catalogue entry passes before the SDK keeps it: entries
  * are untrusted data (a shop's feed, its API, JSON-LD on the page).
  */
+
+import { safeUrl } from '../shared/safeUrl';
 import { isAmount, isCurrency, isText } from '../track/validateEvent';
 import type { CatalogItem } from '../types';
-import { safeUrl } from '../widgets/safeUrl';
 
 type Check = (v: unknown, base?: string) => unknown;
 const text =

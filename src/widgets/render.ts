@@ -1,10 +1,10 @@
 import { LikewiseError } from '../errors';
 import { SCENARIOS } from '../shared/eventSchema';
+import { safeUrl } from '../shared/safeUrl';
 import type { Recommendation, Scenario } from '../types';
 import { checkRender } from './checkRender';
 import { formatPrice } from './formatPrice';
 import { observeImpressions } from './observeImpressions';
-import { safeUrl } from './safeUrl';
 import { adoptSheet } from './styles';
 import { type RenderTranslations, TEXT_KEYS, widgetTexts } from './widgetTexts';
 

@@ -5,8 +5,8 @@
 // fingerprinting surface), across everything the tracking core runs.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLikewise } from '../../src/createLikewise';
+import { startScriptTag } from '../../src/startScriptTag';
 import { autoTrack } from '../../src/track/autoTrack';
-import { startScriptTag } from '../../src/track/startScriptTag';
 import { createFakeDisk, failOnUnhandled, setHtml } from '../support/fakeStores';
 
 failOnUnhandled();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LikewiseDeps } from '../../src/createLikewise';
-import { startScriptTag } from '../../src/track/startScriptTag';
-import { createFakeDisk, failOnUnhandled, setHtml } from '../support/fakeStores';
+import type { LikewiseDeps } from '../src/createLikewise';
+import { startScriptTag } from '../src/startScriptTag';
+import { createFakeDisk, failOnUnhandled, setHtml } from './support/fakeStores';
 
 failOnUnhandled();
 
@@ -79,7 +79,7 @@ describe('startScriptTag', () => {
     const container = () => document.body.querySelector('[data-likewise]')!;
     const loaded: string[] = [];
     const load = ((name: 'widgets') =>
-      import('../../src/startWidgets').then((m) => {
+      import('../src/startWidgets').then((m) => {
         loaded.push(name);
         return m;
       })) as LikewiseDeps['load'];

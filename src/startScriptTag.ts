@@ -3,11 +3,11 @@ import {
   type Likewise,
   type LikewiseDeps,
   type LikewiseOptions,
-} from '../createLikewise';
-import { isLikewiseError, LikewiseError } from '../errors';
-import { nextTask } from '../nextTask';
+} from './createLikewise';
+import { isLikewiseError, LikewiseError } from './errors';
+import { nextTask } from './nextTask';
 import { isOff, readScriptConfig } from './readScriptConfig';
-import { type CallQueue, type QueuedCall, replayQueue } from './replayQueue';
+import { type CallQueue, type QueuedCall, replayQueue } from './track/replayQueue';
 
 /** `window.Likewise` once the script-tag build has loaded. */
 export interface LikewiseGlobal extends CallQueue {

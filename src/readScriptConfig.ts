@@ -1,4 +1,4 @@
-import type { LikewiseOptions } from '../createLikewise';
+import type { LikewiseOptions } from './createLikewise';
 
 /** `"false"`, `"off"` or `"0"` (any case): an attribute value that turns a feature off. */
 export const isOff = (v?: string): boolean => /^(false|off|0)$/i.test(v as string);

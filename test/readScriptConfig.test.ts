@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readScriptConfig } from '../../src/track/readScriptConfig';
+import { readScriptConfig } from '../src/readScriptConfig';
 
 const tag = (attrs: Record<string, string>) => {
   const s = document.createElement('script');

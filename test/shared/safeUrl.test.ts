@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeUrl } from '../../src/widgets/safeUrl';
+import { safeUrl } from '../../src/shared/safeUrl';
 
 const base = 'https://shop.example/cat/page.html';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { safeUrl } from '../../src/widgets/safeUrl';
+import { safeUrl } from '../../src/shared/safeUrl';
 import { fuzzRuns } from '../support/fuzzRuns';
 
 /** Pieces of hostile URLs: schemes in any case, control and space characters, encodings. */
