@@ -6,6 +6,9 @@ import {
   type LikewiseOptions,
   type LikewiseParts,
 } from './createLikewise';
+import { type BuildOptions, buildNeighbours as neighbours } from './engine/buildNeighbours';
+import { type PopularityOptions, buildPopularity as popularity } from './engine/buildPopularity';
+import type { InteractionLog, Neighbours } from './engine/types';
 
 // Each part a chunk of its own that the shop's bundler splits off: a page
 // loads only the parts it uses.
@@ -37,9 +40,9 @@ export function createLikewise(options: LikewiseOptions): Likewise {
 
 export type { ConsentState, Likewise, LikewiseOptions } from './createLikewise';
 export type { BuildOptions, Similarity } from './engine/buildNeighbours';
-export { buildNeighbours, mergeNeighbours } from './engine/buildNeighbours';
+export { mergeNeighbours } from './engine/buildNeighbours';
 export type { PopularityOptions } from './engine/buildPopularity';
-export { buildPopularity } from './engine/buildPopularity';
+
 export type { DenseSimilarityOptions } from './engine/denseSimilarity';
 export { denseSimilarity } from './engine/denseSimilarity';
 export type {
@@ -51,6 +54,7 @@ export type {
 } from './engine/evaluate';
 export { evaluate } from './engine/evaluate';
 export { eventsToLog } from './engine/eventsToLog';
+export type { LocalOptions } from './engine/localNeighbourSource';
 export { localNeighbourSource } from './engine/localNeighbourSource';
 export type { NeighbourSource, RankedList } from './engine/neighbourSource';
 export { blendSources, neighbourSource } from './engine/neighbourSource';
@@ -94,6 +98,7 @@ export type {
   Scenario,
   TrackInput,
 } from './types';
+export type { PrivacyTranslations } from './widgets/privacyPanel';
 export type {
   RenderDeps,
   RenderOptions,
@@ -102,3 +107,33 @@ export type {
   RenderTranslations,
 } from './widgets/render';
 export { render } from './widgets/render';
+
+// The engine's builds take a third argument, a grouping of the log's rows that
+// the CLI shares between builds; shops have no way to make one, so the public
+// signatures leave it out.
+
+/**
+ * Builds the top-K neighbour lists of every item (or of `options.rows`).
+ * Lists are sorted by score descending, ties by item id ascending; an item is
+ * never its own neighbour. `itemIds` of the result is `log.itemIds` itself.
+ *
+ * @param log - interactions, e.g. from {@link eventsToLog}.
+ * @param options - similarity, neighbourhood size and interaction weighting;
+ *   defaults: cosine, K = 50, type weights view 1 / click 2 / add_to_cart 4 /
+ *   purchase 8, no shrinkage, no recency decay.
+ * @example
+ * const source = neighbourSource(buildNeighbours(eventsToLog(events), { k: 100 }));
+ */
+export const buildNeighbours: (log: InteractionLog, options?: BuildOptions) => Neighbours =
+  neighbours;
+
+/**
+ * Popularity of every item (by item index of `log.itemIds`): the number of
+ * distinct users with a counted event (view, click, add_to_cart, purchase), or
+ * with `halfLifeDays`, each user's latest event with the item halved every
+ * `halfLifeDays` (trending).
+ *
+ * @example const pop = buildPopularity(log, { halfLifeDays: 7 });
+ */
+export const buildPopularity: (log: InteractionLog, options?: PopularityOptions) => Float32Array =
+  popularity;
