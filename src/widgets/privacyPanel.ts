@@ -1,4 +1,5 @@
 import { LikewiseError } from '../errors';
+import { EVENT_TYPES } from '../shared/eventSchema';
 import type { ConsentState } from '../track/createTracker';
 import type { EventType } from '../types';
 import { onPrivacyLink } from './onPrivacyLink';
@@ -109,14 +110,8 @@ const PRIVACY_KEYS = [
   'optedOut',
   'close',
   'failed',
-  'view',
-  'click',
-  'add_to_cart',
-  'remove_from_cart',
-  'purchase',
-  'search',
-  'impression',
-  'dismiss',
+  // One label per event type, in the schema's order (the table below follows it).
+  ...EVENT_TYPES,
 ] as const;
 
 // One string per language, `|`-separated in PRIVACY_KEYS order (see widgetTexts).
