@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/catalog';
 import { run as train } from '../../src/cli/train';
-import type { CliIo } from '../../src/cli/types';
 import { createCatalog } from '../../src/model/createCatalog';
-
 import { decodeCatalogShard } from '../../src/model/encodeCatalog';
+import { recordingIo } from '../support/recordingIo';
 
 /** The catalogue's loading part, as the builds load it on demand. */
 const loadPart = () => import('../../src/model/createCatalogPart');
@@ -44,17 +43,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function io(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    cwd: dir,
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s) },
-  };
-}
+const io = () => recordingIo(dir);
 
 /** Every file of a folder (one level of subfolders) with its bytes and modification time. */
 async function snapshot(folder: string) {

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Collector, createCollector } from '../../src/cli/collect';
 import { run as report } from '../../src/cli/report';
 import { run as train } from '../../src/cli/train';
-import type { CliIo } from '../../src/cli/types';
 import { createLikewise } from '../../src/createLikewise';
 import type { CatalogItem, LikewiseEvent } from '../../src/types';
+import { recordingIo } from '../support/recordingIo';
 import { withExtras } from '../support/withExtras';
 
 let dir: string;
@@ -30,17 +30,7 @@ const catalog: CatalogItem[] = ITEMS.map((id) => ({
   currency: 'EUR',
 }));
 
-function io(cwd: string): CliIo & { out: string[]; err: string[] } {
-  const o: string[] = [];
-  const e: string[] = [];
-  return {
-    out: o,
-    err: e,
-    cwd,
-    stdout: { write: (t: string) => o.push(t) },
-    stderr: { write: (t: string) => e.push(t) },
-  };
-}
+const io = recordingIo;
 
 /** One simulated browser: its own IndexedDB, Node's real fetch to the collector. */
 function browser(errors: unknown[]) {

@@ -10,12 +10,12 @@ import { run as evaluate } from '../../src/cli/eval';
 import { readEvents } from '../../src/cli/readEvents';
 import { run } from '../../src/cli/train';
 import { splitRows } from '../../src/cli/train/buildModel';
-import type { CliIo } from '../../src/cli/types';
 import { buildNeighbours } from '../../src/engine/buildNeighbours';
 import { EVENT_TYPE_CODES } from '../../src/engine/types';
 import { buildUserItemMatrix } from '../../src/engine/userItemMatrix';
 import { createModelLoader } from '../../src/model/createModelLoader';
 import { syntheticLog } from '../engine/synthetic';
+import { recordingIo } from '../support/recordingIo';
 
 let dir: string;
 let events: string;
@@ -40,17 +40,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function io(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    cwd: dir,
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s) },
-  };
-}
+const io = () => recordingIo(dir);
 
 /** fetch over the files of a directory, counting requests. */
 function fileFetch(root: string, calls: string[]) {

@@ -12,9 +12,9 @@ import { clickHouseSink, eventRows } from '../../../src/cli/clickhouse/clickHous
 import { connectClickHouse } from '../../../src/cli/clickhouse/connectClickHouse';
 import { createCollector } from '../../../src/cli/collect';
 import { run as train } from '../../../src/cli/train';
-import type { CliIo } from '../../../src/cli/types';
 import type { LikewiseEvent } from '../../../src/types';
 import { rng } from '../../engine/synthetic';
+import { recordingIo } from '../../support/recordingIo';
 
 const server = findClickHouseServer();
 if (!server)
@@ -24,17 +24,7 @@ let cluster: Awaited<ReturnType<typeof startClickHouseCluster>>;
 let client: ClickHouseClient;
 let dir: string;
 
-function io(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    cwd: dir,
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s) },
-  };
-}
+const io = () => recordingIo(dir);
 
 /** Seeded shoppers as the SDK sends them: whole-second times (the table keeps seconds). */
 function shoppers(): LikewiseEvent[] {

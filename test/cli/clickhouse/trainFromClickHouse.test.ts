@@ -13,12 +13,12 @@ import { emitSql, emitSqlScript } from '../../../src/cli/clickhouse/emitSql';
 import { trainFromClickHouse } from '../../../src/cli/clickhouse/trainFromClickHouse';
 import { readEvents } from '../../../src/cli/readEvents';
 import { run as train } from '../../../src/cli/train';
-import type { CliIo } from '../../../src/cli/types';
 import { type BuildOptions, buildNeighbours } from '../../../src/engine/buildNeighbours';
 import { buildPopularity } from '../../../src/engine/buildPopularity';
 import { REFERENCE_MODEL } from '../../../src/engine/evaluate';
 import { BOUGHT_TOGETHER_TYPES } from '../../../src/engine/recommend';
 import type { Neighbours } from '../../../src/engine/types';
+import { recordingIo } from '../../support/recordingIo';
 import { clickHouseLog, loadCluster, toCsv } from './clickHouseLog';
 
 const server = findClickHouseServer();
@@ -32,17 +32,7 @@ const rows = clickHouseLog();
 
 const PASSWORD = 'not on argv';
 
-function io(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    cwd: dir,
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s) },
-  };
-}
+const io = () => recordingIo(dir);
 
 /** The files of a model directory, the manifest without its build time. */
 async function modelFiles(path: string): Promise<Record<string, string>> {
