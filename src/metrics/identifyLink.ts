@@ -20,7 +20,7 @@ export interface IdentifyLink {
 }
 
 /** A customer hash as `hashId` writes it. */
-export const CUSTOMER_HASH = /^[0-9a-f]{64}$/;
+export const CUSTOMER_HASH: RegExp = /^[0-9a-f]{64}$/;
 
 /** A time within the year 2100 either side of 1970, in ms. */
 const MAX_TS = 4_102_444_800_000;

@@ -29,7 +29,7 @@ const norm = (q: string) => q.trim().toLowerCase().replace(/\s+/g, ' ');
 export function currentQuery(
   events: readonly LikewiseEvent[],
   now: number,
-  maxAgeMs = 30 * 60_000,
+  maxAgeMs: number = 30 * 60_000,
 ): string | undefined {
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i];

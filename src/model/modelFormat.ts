@@ -33,7 +33,7 @@ export const MODEL_FORMAT = 'likewise-model';
 export const MODEL_VERSION = 1;
 
 /** The first four bytes of every shard. */
-export const SHARD_MAGIC = [0x4c, 0x57, 0x53, 0x48]; // "LWSH"
+export const SHARD_MAGIC: readonly number[] = [0x4c, 0x57, 0x53, 0x48]; // "LWSH"
 /** Bytes of a shard's fixed header (the table's first nine rows). */
 export const HEADER_BYTES = 28;
 

@@ -15,7 +15,7 @@ export const FNV_PRIME = 0x01000193;
  *
  * @example fnv1a(new TextEncoder().encode('a')) // 0xe40c292c
  */
-export function fnv1a(bytes: Uint8Array, start = 0, end = bytes.length): number {
+export function fnv1a(bytes: Uint8Array, start = 0, end: number = bytes.length): number {
   let h = FNV_OFFSET;
   for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], FNV_PRIME);
   return h >>> 0;

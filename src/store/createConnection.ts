@@ -40,7 +40,7 @@ export interface Connection {
 }
 
 /** Every connection created in this page, so erasing a site's data can stop its stores first. */
-export const connections = new Set<Connection>();
+export const connections: Set<Connection> = new Set();
 
 /**
  * Wraps a user `onError` so that a throwing callback cannot break storage.

@@ -1,5 +1,5 @@
 /** Default inactivity after which a new session starts: 30 minutes. */
-export const DEFAULT_SESSION_TIMEOUT = 30 * 60 * 1000;
+export const DEFAULT_SESSION_TIMEOUT: number = 30 * 60 * 1000;
 
 /**
  * An event this much older than the session's last one means the clock was
@@ -7,7 +7,7 @@ export const DEFAULT_SESSION_TIMEOUT = 30 * 60 * 1000;
  * replayed call: it starts a new session, or one wrong page view would hold
  * every later event in its session until the clock caught up, days later.
  */
-export const CLOCK_SET_BACK = 12 * 60 * 60 * 1000;
+export const CLOCK_SET_BACK: number = 12 * 60 * 60 * 1000;
 
 /** What is persisted (state store key `session`) so that a reload continues the session. */
 export interface SessionState {

@@ -24,7 +24,7 @@ const RULE_ATTRIBUTES = [
 ];
 
 /** The option attributes shared by containers (with `data-`) and `<likewise-recs>` (without). */
-export const WIDGET_ATTRIBUTES = [
+export const WIDGET_ATTRIBUTES: string[] = [
   'item-id',
   'limit',
   'collapse-empty',

@@ -1,5 +1,5 @@
 /** The languages whose texts are built in (widgets and privacy panel). */
-export const LANGUAGES = ['de', 'en', 'fr', 'it', 'es', 'nl'];
+export const LANGUAGES: string[] = ['de', 'en', 'fr', 'it', 'es', 'nl'];
 
 /**
  * The language of a BCP 47 tag (`de-AT` → `de`, `en_US` → `en`), lower case,

@@ -25,7 +25,7 @@
  * (the dialog), `privacy-status` and `privacy-button`
  * (`.likewise-privacy-host::part(privacy) { ... }`).
  */
-export const styles =
+export const styles: string =
   '.likewise{font-family:var(--likewise-font,inherit)}' +
   '.likewise__title{font-size:1.25em;margin:0 0 var(--likewise-gap,1rem)}' +
   '.likewise__list{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(var(--likewise-min-width,10rem),100%),1fr));gap:var(--likewise-gap,1rem);margin:0;padding:0;list-style:none}' +
@@ -49,7 +49,7 @@ export const styles =
  * The privacy panel's stylesheet (see `privacyPanel`), kept apart from
  * {@link styles} so that the recommendation widgets' bundle does not carry it.
  */
-export const privacyStyles =
+export const privacyStyles: string =
   // The privacy panel (privacyPanel.ts); the div fallback has no top layer, hence fixed + z-index.
   '.likewise-privacy{box-sizing:border-box;width:min(32rem,calc(100% - 2rem));max-height:calc(100% - 2rem);overflow:auto;padding:1.5rem;border:0;border-radius:var(--likewise-radius,.5rem);background:var(--likewise-panel-bg,Canvas);color:var(--likewise-panel-text,CanvasText);font-family:var(--likewise-font,inherit);box-shadow:0 0 0 100vmax #0006}' +
   'div.likewise-privacy{position:fixed;inset:0;margin:auto;height:fit-content;z-index:2147483647}' +
