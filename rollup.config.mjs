@@ -1,11 +1,15 @@
 // Builds: the library (ESM + CJS + one bundled .d.ts), the script-tag IIFE
 // and the parts it loads on demand, the opt-in Worker, and the Node CLI.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import dts from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
+import { writeDeclarations } from './scripts/declarations.mjs';
 
 // esbuild only strips types (tsconfig has isolatedModules and
 // verbatimModuleSyntax, so that is safe); `npm test` type-checks once with
@@ -24,6 +28,22 @@ const onwarn = (warning, warn) => {
     return;
   warn(warning);
 };
+// The published .d.ts files: each source file's declarations on its own
+// (scripts/declarations.mjs), then bundled; no type checker runs here. They
+// are written outside node_modules (rollup-plugin-dts keeps what resolves
+// there external), in a temporary folder of this checkout's own.
+const DECLARATIONS = join(
+  tmpdir(),
+  `likewise-declarations-${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12)}`,
+);
+const declarations = (entry, files) => ({
+  input: `${DECLARATIONS}/${entry.replace(/^src\//, '').replace(/\.ts$/, '.d.ts')}`,
+  output: files.map((file) => ({ file, format: 'es' })),
+  plugins: [
+    { name: 'declarations', buildStart: () => void writeDeclarations(entry, 'src', DECLARATIONS) },
+    dts(),
+  ],
+});
 // The browser bundles keep ES2022 syntax (`??=`, class fields) as written: the
 // code already needs ES2022 (`Object.hasOwn`), and the downlevelled forms are longer.
 const browser = [resolve({ browser: true }), commonjs(), ts('es2022')];
@@ -67,14 +87,7 @@ const configs = [
   },
   // The same declarations twice: TypeScript reads a `.d.ts` beside an ESM
   // package as ESM, so `require` consumers (module node16) need a `.d.cts`.
-  {
-    input: 'src/index.ts',
-    output: [
-      { file: 'dist/likewise.d.ts', format: 'es' },
-      { file: 'dist/likewise.d.cts', format: 'es' },
-    ],
-    plugins: [dts()],
-  },
+  declarations('src/index.ts', ['dist/likewise.d.ts', 'dist/likewise.d.cts']),
   // The script-tag core, and beside it what it loads on demand.
   {
     input: 'src/iife.ts',
@@ -126,14 +139,7 @@ if (existsSync('src/node.ts')) {
       plugins: [ts()],
       onwarn,
     },
-    {
-      input: 'src/node.ts',
-      output: [
-        { file: 'dist/node.d.ts', format: 'es' },
-        { file: 'dist/node.d.cts', format: 'es' },
-      ],
-      plugins: [dts()],
-    },
+    declarations('src/node.ts', ['dist/node.d.ts', 'dist/node.d.cts']),
   );
 }
 
