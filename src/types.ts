@@ -46,38 +46,10 @@ export interface TrackInput {
   pos?: number;
   /** Milliseconds since the epoch; default now. Only for replaying queued calls. */
   ts?: number;
-  /** The widget slot's configured scenario (`impression`, `click` recorded by widgets). */
-  scenario?: Scenario;
-  /** The widget slot's name, at most 64 characters (`impression`, `click` recorded by widgets). */
-  widget?: string;
-}
-
-/**
- * An event as stored and as sent to a collector. Only these documented
- * fields are ever stored: no personal data, no device fingerprint.
- */
-export interface LikewiseEvent {
-  /** Unique event id (random), so delivery to a collector is idempotent. */
-  id: string;
-  type: EventType;
-  /** Milliseconds since the epoch. */
-  ts: number;
-  /** Session id: a new one after `sessionTimeout` ms without events. */
-  session: string;
-  itemId?: string;
-  items?: LineItem[];
-  quantity?: number;
-  price?: number;
-  currency?: string;
-  query?: string;
-  rec?: string;
-  pos?: number;
-  /** Experiment group at the time of the event (measurement). */
-  group?: 'treatment' | 'holdout';
   /**
-   * The scenario the widget slot was configured with (`impression`, `click`),
-   * even when a holdout visitor was shown the control instead, so that
-   * treatment and holdout compare the same slot.
+   * The scenario the widget slot was configured with (`impression`, `click`
+   * recorded by widgets), even when a holdout visitor was shown the control
+   * instead, so that treatment and holdout compare the same slot.
    */
   scenario?: Scenario;
   /**
@@ -86,6 +58,21 @@ export interface LikewiseEvent {
    * scenario apart. At most 64 characters.
    */
   widget?: string;
+}
+
+/**
+ * An event as stored and as sent to a collector. Only these documented
+ * fields are ever stored: no personal data, no device fingerprint.
+ */
+export interface LikewiseEvent extends TrackInput {
+  /** Unique event id (random), so delivery to a collector is idempotent. */
+  id: string;
+  /** Milliseconds since the epoch. */
+  ts: number;
+  /** Session id: a new one after `sessionTimeout` ms without events. */
+  session: string;
+  /** Experiment group at the time of the event (measurement). */
+  group?: 'treatment' | 'holdout';
   /**
    * The random anonymous visitor id (never a customer id, never derived from
    * the device), so a collector can count visitors and attribute conversions
