@@ -16,23 +16,15 @@ import {
   type ScoredItem,
   similar,
   trending,
-  visitorState,
 } from '../engine/recommend';
 import type { ModelConfig } from '../engine/tune';
-import { DEFAULT_WEIGHTS } from '../engine/userItemMatrix';
-import type { CatalogItem, LikewiseEvent, Recommendation, Scenario } from '../types';
+import type { LikewiseEvent, Recommendation, Scenario } from '../types';
+import { anchorIds } from './anchorIds';
 import { checkRequest, type RecommendRequest } from './checkRequest';
 import type { Catalog } from './createCatalog';
 import type { ModelService, WireLists } from './createModelService';
 
 export { checkRequest, type RecommendRequest, SCENARIOS } from './checkRequest';
-
-/**
- * Recent items whose shop neighbours for-you fetches. History weight halves
- * per step back (the engine's default), so items further back add under
- * 0.1 % while each would cost a shard download.
- */
-export const FOR_YOU_ANCHORS = 12;
 
 const EMPTY: RankedList = { ids: [], scores: [] };
 
@@ -56,19 +48,6 @@ const sourceOf = (
 ): NeighbourSource => ({
   neighbours: (id) => got.get(id) ?? got.set(id, ranked(lists, id)).get(id),
 });
-
-/** The visitor's distinct items, latest first. */
-export function historyIds(events: readonly LikewiseEvent[], max = 50): string[] {
-  const out = new Set<string>();
-  for (let i = events.length - 1; i >= 0 && out.size < max; i--) {
-    const e = events[i];
-    // The types for-you gives no weight: their neighbours would cost a shard for nothing.
-    if (!DEFAULT_WEIGHTS[e.type]) continue;
-    if (e.itemId) out.add(e.itemId);
-    for (const l of e.items ?? []) out.add(l.itemId);
-  }
-  return [...out];
-}
 
 /** What the recommender needs from the instance. */
 export interface RecommenderHost {
@@ -171,12 +150,7 @@ export function createRecommender(
     itemId: string | undefined,
     events: LikewiseEvent[],
   ) => {
-    const anchors =
-      type === 'for-you'
-        ? historyIds(events, FOR_YOU_ANCHORS)
-        : itemId
-          ? [itemId]
-          : [...visitorState(events).cart];
+    const anchors = anchorIds(type, itemId, events);
     const [, trainedMine, shop, sources] = local(events);
     const lacking = anchors.filter((id) => !shop.has(id));
     const [mine] = await Promise.all([

@@ -13,12 +13,11 @@ import {
   type RecommendRules,
   type ScoredItem,
   similar,
-  visitorState,
 } from '../engine/recommend';
 import type { ModelConfig } from '../engine/tune';
 import { LikewiseError } from '../errors';
 import type { CatalogItem, LikewiseEvent } from '../types';
-import { FOR_YOU_ANCHORS, historyIds } from './createRecommender';
+import { anchorIds } from './anchorIds';
 
 /** The parts of a loaded model that scoring reads. */
 export interface LoadedModel {
@@ -69,12 +68,7 @@ export function recommendWith(model: LoadedModel, request: ModelRequest): Scored
   if (type === 'similar' && (typeof itemId !== 'string' || !itemId))
     throw new LikewiseError('INVALID_OPTION', 'recommend: "similar" needs an itemId');
   const events = request.events ?? [];
-  const anchors =
-    type === 'for-you'
-      ? historyIds(events, FOR_YOU_ANCHORS)
-      : itemId
-        ? [itemId]
-        : [...visitorState(events).cart];
+  const anchors = anchorIds(type, itemId, events);
   const rules: RecommendRules & { currentItemId?: string } = {
     excludePurchased: request.excludePurchased,
     ...request.rules,

@@ -6,11 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { isLikewiseError, type LikewiseError } from '../../src/errors';
 import { createCatalog } from '../../src/model/createCatalog';
 import { createModelService } from '../../src/model/createModelService';
-import {
-  createRecommender,
-  historyIds,
-  type RecommenderOptions,
-} from '../../src/model/createRecommender';
+import { createRecommender, type RecommenderOptions } from '../../src/model/createRecommender';
 import { encodeModel } from '../../src/model/encodeModel';
 import type { CatalogItem, LikewiseEvent, Recommendation } from '../../src/types';
 import { failOnUnhandled } from '../support/fakeStores';
@@ -403,19 +399,6 @@ describe('createRecommender', () => {
     recommend.warm();
     await vi.waitFor(() => expect(errors).toEqual([boom]));
     expect(server.calls.some((u) => u.includes('popularity'))).toBe(true);
-  });
-
-  it('historyIds: distinct items latest first, without types that carry no interest', () => {
-    expect(
-      historyIds([
-        event('view', 'a', 1),
-        event('purchase', undefined, 2, { items: [{ itemId: 'b' }, { itemId: 'c' }] }),
-        event('impression', 'x', 3),
-        event('dismiss', 'y', 4),
-        event('remove_from_cart', 'w', 5),
-        event('view', 'a', 6),
-      ]),
-    ).toEqual(['a', 'b', 'c']);
   });
 
   describe('keeps what it learnt across requests', () => {
