@@ -1,5 +1,6 @@
 import type { Profile } from '../metrics/computeProfile';
 import { matchesSegment } from '../metrics/matchesSegment';
+import { eachWithAttribute } from './eachWithAttribute';
 
 /** Injectable dependencies of {@link applySegments}. */
 export interface ApplySegmentsDeps {
@@ -63,10 +64,7 @@ export function applySegments(
     el.toggleAttribute(MATCH, show);
     el.toggleAttribute('hidden', !show);
   };
-  const scan = (node: Node | ParentNode) => {
-    if ((node as Element).hasAttribute?.(ATTR)) decide(node as Element);
-    (node as ParentNode).querySelectorAll?.(`[${ATTR}]`).forEach(decide);
-  };
+  const scan = (node: Node | ParentNode) => eachWithAttribute(node, ATTR, decide);
   const MO = deps.MutationObserver ?? globalThis.MutationObserver;
   const observer =
     MO &&

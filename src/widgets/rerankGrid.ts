@@ -1,3 +1,5 @@
+import { eachWithAttribute } from './eachWithAttribute';
+
 /** Injectable dependencies of {@link rerankGrid}. */
 export interface RerankGridDeps {
   /** Default `globalThis.MutationObserver`; without one, only the grids present at start are reordered. */
@@ -77,10 +79,8 @@ export function rerankGrid(
       focused.focus({ preventScroll: true });
   };
   /** Calls `fn` with `node` and every grid inside it. */
-  const grids = (node: Node | ParentNode, fn: (grid: Element) => void) => {
-    if ((node as Element).hasAttribute?.(ATTR)) fn(node as Element);
-    (node as ParentNode).querySelectorAll?.(`[${ATTR}]`).forEach(fn);
-  };
+  const grids = (node: Node | ParentNode, fn: (grid: Element) => void) =>
+    eachWithAttribute(node, ATTR, fn);
   const MO = deps.MutationObserver ?? globalThis.MutationObserver;
   const observer =
     MO &&
