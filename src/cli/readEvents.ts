@@ -171,14 +171,19 @@ async function parseRange(
   }
 }
 
+/** The log's columns as read (user and item indexes, type codes, times) and its length. */
+const columnsOf = ({ users, items, types, times, length }: LogBuilder['rows']) => ({
+  users,
+  items,
+  types,
+  times,
+  length,
+});
+
 function rangeResult(builder: LogBuilder): ParsedEventRange {
   const rows = builder.rows;
   return {
-    users: rows.users,
-    items: rows.items,
-    types: rows.types,
-    times: rows.times,
-    length: rows.length,
+    ...columnsOf(rows),
     skipped: builder.skipped,
     skipCounts: builder.skipCounts,
     skipFirst: builder.skipFirst,
@@ -435,11 +440,7 @@ export async function readEvents(
       itemIds: builder.items.ids,
       userIds: builder.users.ids,
       userCount: builder.users.count,
-      users: rows.users,
-      items: rows.items,
-      types: rows.types,
-      times: rows.times,
-      length: rows.length,
+      ...columnsOf(rows),
       skipped: builder.skipped,
       skips: skippedLines(builder.skipCounts, builder.skipFirst),
       semicolons,

@@ -6,12 +6,11 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BOUGHT_TOGETHER_TYPES } from '../engine/recommend';
 import { describeConfig } from '../engine/tune';
 import type { InteractionLog } from '../engine/types';
 import { isLikewiseError } from '../errors';
 import { type EncodedCatalog, encodeCatalog } from '../model/encodeCatalog';
-import { encodeModel, type ModelInput, shardLayout } from '../model/encodeModel';
+import { encodeModel, shardLayout } from '../model/encodeModel';
 import {
   describeCatalog,
   manifestBytes,
@@ -31,6 +30,7 @@ import { runTuner } from './runTuner';
 import { runWorkerTask, workerEntry } from './runWorkerTask';
 import { type Built, buildModel } from './train/buildModel';
 import { encodeShards } from './train/encodeShards';
+import { modelInput } from './train/modelInput';
 import { TRAIN, type TrainArgs, trainArgs, withConfig } from './train/trainArgs';
 import { listedFiles, writeModel } from './train/writeModel';
 import type { CliCommand, CliIo } from './types';
@@ -142,24 +142,7 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
   let catalogBuilt: EncodedCatalog | undefined;
   const outDir = resolve(io.cwd, args.out);
   try {
-    const input: ModelInput = {
-      neighbours,
-      together,
-      popularity,
-      k: args.k,
-      similarity: args.similarity,
-      togetherK: args.togetherK,
-      togetherTypes: [...BOUGHT_TOGETHER_TYPES],
-      popularityHalfLifeDays: args.halfLifeDays > 0 ? args.halfLifeDays : undefined,
-      config: args.config,
-      stats: {
-        events: facts.events,
-        skipped: facts.skipped,
-        users: facts.users,
-        pairs: neighbours.indices.length,
-        togetherPairs: together?.indices.length ?? 0,
-      },
-    };
+    const input = modelInput({ neighbours, together, popularity }, args, facts);
     const layout = shardLayout(input, { shards: args.shards, scoreBits: args.scoreBits });
     encoded = encodeModel(input, {
       ...layout,

@@ -4,10 +4,11 @@
  * writer as `train --events`, so the browser reads the same files.
  */
 import { resolve } from 'node:path';
-import type { BuildOptions, Similarity } from '../../engine/buildNeighbours';
+import type { BuildOptions } from '../../engine/buildNeighbours';
 import { BOUGHT_TOGETHER_TYPES } from '../../engine/recommend';
 import { isLikewiseError } from '../../errors';
-import { encodeModel, type ModelInput, shardLayout } from '../../model/encodeModel';
+import { encodeModel, shardLayout } from '../../model/encodeModel';
+import { type ModelSettings, modelInput } from '../train/modelInput';
 import { listedFiles, writeModel } from '../train/writeModel';
 import type { CliIo } from '../types';
 import type { ClickHouseSource } from './clickHouseOptions';
@@ -15,18 +16,6 @@ import { quoteTable } from './clickHouseSql';
 import { connectClickHouse } from './connectClickHouse';
 import { emitSqlScript, type SqlDialect } from './emitSql';
 import { type ClickHouseBuilt, trainFromClickHouse } from './trainFromClickHouse';
-
-/** The `train` settings both builds share, as `trainArgs` checked them. */
-export interface ModelSettings {
-  out: string;
-  k: number;
-  similarity: Similarity;
-  togetherK: number;
-  halfLifeDays: number;
-  shards?: number;
-  scoreBits: 8 | 16;
-  maxItemsPerUser: number;
-}
 
 /** The similar and bought-together builds of `train` (as `train --events` makes them). */
 export function trainBuilds(settings: ModelSettings): {
@@ -101,23 +90,7 @@ export async function trainClickHouse(
   const { neighbours, together, popularity } = built;
   let encoded: ReturnType<typeof encodeModel>;
   try {
-    const input: ModelInput = {
-      neighbours,
-      together,
-      popularity,
-      k: settings.k,
-      similarity: settings.similarity,
-      togetherK: settings.togetherK,
-      togetherTypes: [...BOUGHT_TOGETHER_TYPES],
-      popularityHalfLifeDays: settings.halfLifeDays > 0 ? settings.halfLifeDays : undefined,
-      stats: {
-        events: built.events,
-        skipped: built.skipped,
-        users: built.users,
-        pairs: neighbours.indices.length,
-        togetherPairs: together?.indices.length ?? 0,
-      },
-    };
+    const input = modelInput({ neighbours, together, popularity }, settings, built);
     encoded = encodeModel(
       input,
       shardLayout(input, { shards: settings.shards, scoreBits: settings.scoreBits }),
