@@ -98,23 +98,43 @@ function checkSupported(options: BuildOptions): void {
     );
 }
 
+const NUMERIC_ID = "'^(0|[1-9][0-9]*)$'";
+
+/**
+ * The sort key of `compareIds` for the id column `id`, as a ClickHouse
+ * tuple's elements: numeric ids first, by length then digits (by value),
+ * every other id after them by its bytes. ClickHouse compares UTF-8 bytes
+ * where `compareIds` compares UTF-16 code units: the two orders differ only
+ * between a character of U+E000..U+FFFF and one above U+FFFF.
+ */
+function idKey(id: string): [string, string, string] {
+  const numeric = `match(${id}, ${NUMERIC_ID})`;
+  return [`NOT ${numeric}`, `if(${numeric}, length(${id}), 0)`, id];
+}
+
 /**
  * Per user of the shard's local table: `top`, the (latest time, item hash,
  * value) of each distinct item with a counted event, the value being the
  * strongest signal (the largest weight), capped to the user's most recent
- * `maxItemsPerUser` items. Items are keyed by `cityHash64(item)`: pair
- * counts on 64-bit keys, not strings (the item table checks that no two ids
- * share a hash).
+ * `maxItemsPerUser` items: latest time first, then, on equal times, the id
+ * first in `compareIds` order, as `train --events` keeps them (a table has
+ * no line order to break the tie). Items are keyed by `cityHash64(item)`:
+ * pair counts on 64-bit keys, not strings (the item table checks that no two
+ * ids share a hash).
  */
 export function userItemsSql(local: string, options: BuildOptions): string {
   checkSupported(options);
   const { types, weights } = countedWeights(options);
   const value = `transform(type, [${types.map(stringLiteral).join(', ')}], [${weights.join(', ')}], 0)`;
   const cap = options.maxItemsPerUser;
-  const grouped = `groupArray((t, h, v))`;
-  // A user's most recent items first: latest time, then the larger hash on a tie.
-  const top = cap === undefined ? grouped : `arraySlice(arrayReverseSort(${grouped}), 1, ${cap})`;
-  return `SELECT user, ${top} AS top FROM (SELECT user, cityHash64(item) AS h, max(${value}) AS v, max(toUInt32(timestamp)) AS t FROM ${local} WHERE ${validRows()} AND type IN (${types.map(stringLiteral).join(', ')}) GROUP BY user, h) GROUP BY user`;
+  const where = `WHERE ${validRows()} AND type IN (${types.map(stringLiteral).join(', ')}) GROUP BY user, h`;
+  if (cap === undefined)
+    return `SELECT user, groupArray((t, h, v)) AS top FROM (SELECT user, cityHash64(item) AS h, max(${value}) AS v, max(toUInt32(timestamp)) AS t FROM ${local} ${where}) GROUP BY user`;
+  const x = (n: number) => `tupleElement(x, ${n})`;
+  const sorted = `arraySort(x -> (-toInt64(${x(1)}), ${x(4)}, ${x(5)}, ${x(6)}), groupArray((t, h, v, k1, k2, id)))`;
+  const top = `arrayMap(x -> (${x(1)}, ${x(2)}, ${x(3)}), arraySlice(${sorted}, 1, ${cap}))`;
+  const [k1, k2] = idKey('id');
+  return `SELECT user, ${top} AS top FROM (SELECT user, h, v, t, id, ${k1} AS k1, ${k2} AS k2 FROM (SELECT user, cityHash64(item) AS h, any(item) AS id, max(${value}) AS v, max(toUInt32(timestamp)) AS t FROM ${local} ${where})) GROUP BY user`;
 }
 
 /** `FROM` of a shard-local step: the scanned table with no rows, right-joined to a per-user subquery over the local table. */
@@ -140,12 +160,9 @@ export function itemNormsSql(tables: EventTables, options: BuildOptions): string
   return `SELECT tupleElement(arrayJoin(top) AS x, 2) AS h, sum(tupleElement(x, 3) * tupleElement(x, 3)) AS sq ${shardLocal(tables, userItemsSql(tables.local, options))} GROUP BY h`;
 }
 
-const NUMERIC_ID = "'^(0|[1-9][0-9]*)$'";
-
 /** Every item's id hash `h`, its `id`, and `r`: its rank in `compareIds` order (numeric ids first, by value). */
 export function idRanksSql({ scan }: EventTables): string {
-  const numeric = `match(id, ${NUMERIC_ID})`;
-  return `SELECT tupleElement(s[r], 4) AS h, tupleElement(s[r], 3) AS id, r FROM (SELECT arraySort(groupArray((NOT ${numeric}, if(${numeric}, length(id), 0), id, h))) AS s FROM (SELECT cityHash64(item) AS h, any(item) AS id FROM ${scan} WHERE ${validRows()} GROUP BY h)) ARRAY JOIN arrayEnumerate(s) AS r`;
+  return `SELECT tupleElement(s[r], 4) AS h, tupleElement(s[r], 3) AS id, r FROM (SELECT arraySort(groupArray((${idKey('id').join(', ')}, h))) AS s FROM (SELECT cityHash64(item) AS h, any(item) AS id FROM ${scan} WHERE ${validRows()} GROUP BY h)) ARRAY JOIN arrayEnumerate(s) AS r`;
 }
 
 /**
