@@ -29,6 +29,19 @@ export interface EventTables {
   local: string;
 }
 
+/**
+ * Settings of the build's heavy queries, for 18.16 and later: GROUP BY and
+ * ORDER BY spill to disk past 2 GB each instead of failing at the server's
+ * per-query memory limit (the pair counts of a large log outgrow it), and
+ * the initiator merges the shards' two-level aggregation states one bucket
+ * at a time. Threads stay the server's default.
+ */
+export const BUILD_SETTINGS = {
+  max_bytes_before_external_group_by: '2000000000',
+  max_bytes_before_external_sort: '2000000000',
+  distributed_aggregation_memory_efficient: 1,
+} as const;
+
 /** Longest id in bytes, as `likewise train --events` skips longer ones. */
 const MAX_ID_BYTES = 1024;
 /** `MAX_TS` (2100-01-01) in seconds: a later time is no plausible date. */
@@ -143,16 +156,37 @@ function shardLocal({ scan }: EventTables, perUser: string): string {
 }
 
 /**
+ * One share of the items: the items whose hash is `index` modulo `count`.
+ * The lists of a share need only its rows' pair counts, so a build split
+ * into shares holds `1 / count` of the pairs in each query, and the shares
+ * can run on different nodes at once (each node then merges and ranks its
+ * own items: the pairs are re-sharded by item).
+ */
+export interface ItemShare {
+  index: number;
+  count: number;
+}
+
+/**
  * Pair counts `(a, b, c)`: over the users who have both items, the sum of
  * the products of their values (the dot product of the two items' user
  * vectors); `(a, a)` is item a's squared norm. Each shard expands its own
- * users' pairs; the sums merge across shards.
+ * users' pairs; the sums merge across shards. With `share`, only the rows
+ * `a` of that share are expanded.
  */
-export function pairCountsSql(tables: EventTables, options: BuildOptions): string {
+export function pairCountsSql(
+  tables: EventTables,
+  options: BuildOptions,
+  share?: ItemShare,
+): string {
   // Two arrayJoin() calls on different expressions give every ordered pair
   // (18.16 has no second ARRAY JOIN clause, and an ARRAY JOIN clause would run
   // before the JOIN that brings `top`).
-  return `SELECT tupleElement(arrayJoin(top) AS x, 2) AS a, tupleElement(arrayJoin(arrayMap(z -> z, top)) AS y, 2) AS b, sum(tupleElement(x, 3) * tupleElement(y, 3)) AS c ${shardLocal(tables, userItemsSql(tables.local, options))} GROUP BY a, b`;
+  const rows =
+    share && share.count > 1
+      ? `arrayFilter(z -> tupleElement(z, 2) % ${share.count} = ${share.index}, top)`
+      : 'top';
+  return `SELECT tupleElement(arrayJoin(${rows}) AS x, 2) AS a, tupleElement(arrayJoin(arrayMap(z -> z, top)) AS y, 2) AS b, sum(tupleElement(x, 3) * tupleElement(y, 3)) AS c ${shardLocal(tables, userItemsSql(tables.local, options))} GROUP BY a, b`;
 }
 
 /** Squared norm `sq` of every item's (capped) user vector: the diagonal of the pair counts. */
@@ -190,16 +224,18 @@ export function scoreSql(
  * counts) and `ss` (their scores as ClickHouse computes them), chosen by
  * float32 score, ties by id as `compareIds` orders them. The pair counts
  * are joined to the column's norm and id rank once, and each item's list is
- * sorted on its own (no global sort of every pair).
+ * sorted on its own (no global sort of every pair). With `share`, the
+ * lists of that share of the items only.
  */
 export function neighboursSql(
   tables: EventTables,
   options: BuildOptions,
   margin = LIST_MARGIN,
+  share?: ItemShare,
 ): string {
   const k = (options.k ?? 50) + margin;
   const items = `SELECT h AS b, sq AS sb, toUInt32(r) AS rb FROM (${itemNormsSql(tables, options)}) ANY INNER JOIN (${idRanksSql(tables)}) USING h`;
-  const withColumn = `SELECT a, b, c, sb, rb FROM (${pairCountsSql(tables, options)}) ANY INNER JOIN (${items}) USING b`;
+  const withColumn = `SELECT a, b, c, sb, rb FROM (${pairCountsSql(tables, options, share)}) ANY INNER JOIN (${items}) USING b`;
   const perItem = `SELECT a, groupArray((b, c, sb, rb)) AS l FROM (${withColumn}) GROUP BY a`;
   const score = scoreSql(
     options.similarity ?? 'cosine',
