@@ -144,10 +144,22 @@ export function userItemsSql(local: string, options: BuildOptions): string {
   if (cap === undefined)
     return `SELECT user, groupArray((t, h, v)) AS top FROM (SELECT user, cityHash64(item) AS h, max(${value}) AS v, max(toUInt32(timestamp)) AS t FROM ${local} ${where}) GROUP BY user`;
   const x = (n: number) => `tupleElement(x, ${n})`;
-  const sorted = `arraySort(x -> (-toInt64(${x(1)}), ${x(4)}, ${x(5)}, ${x(6)}), groupArray((t, h, v, k1, k2, id)))`;
+  // Sorted by time, then by the item's rank among the shard's own items:
+  // that keeps the ids' order (a user's items are all on the shard) with a
+  // number to compare, not a string.
+  const sorted = `arraySort(x -> (-toInt64(${x(1)}), ${x(4)}), groupArray((t, h, v, r)))`;
   const top = `arrayMap(x -> (${x(1)}, ${x(2)}, ${x(3)}), arraySlice(${sorted}, 1, ${cap}))`;
-  const [k1, k2] = idKey('id');
-  return `SELECT user, ${top} AS top FROM (SELECT user, h, v, t, id, ${k1} AS k1, ${k2} AS k2 FROM (SELECT user, cityHash64(item) AS h, any(item) AS id, max(${value}) AS v, max(toUInt32(timestamp)) AS t FROM ${local} ${where})) GROUP BY user`;
+  return `SELECT user, ${top} AS top FROM (SELECT user, cityHash64(item) AS h, max(${value}) AS v, max(toUInt32(timestamp)) AS t FROM ${local} ${where}) ANY LEFT JOIN (${rankedSql(local)}) USING h GROUP BY user`;
+}
+
+/**
+ * Every item of `table` (any row) by hash `h`, with its id and `r`, its
+ * rank in `compareIds` order among them. One ARRAY JOIN of the sorted array
+ * and its indices: indexing the array per row instead (`s[r]`) would copy
+ * the whole array into every row, items squared (16 GB at 100,000 items).
+ */
+function rankedSql(table: string, where = ''): string {
+  return `SELECT tupleElement(e, 4) AS h, tupleElement(e, 3) AS id, r FROM (SELECT arraySort(groupArray((${idKey('id').join(', ')}, h))) AS s FROM (SELECT cityHash64(item) AS h, any(item) AS id FROM ${table} ${where} GROUP BY h)) ARRAY JOIN s AS e, arrayEnumerate(s) AS r`;
 }
 
 /** `FROM` of a shard-local step: the scanned table with no rows, right-joined to a per-user subquery over the local table. */
@@ -196,7 +208,7 @@ export function itemNormsSql(tables: EventTables, options: BuildOptions): string
 
 /** Every item's id hash `h`, its `id`, and `r`: its rank in `compareIds` order (numeric ids first, by value). */
 export function idRanksSql({ scan }: EventTables): string {
-  return `SELECT tupleElement(s[r], 4) AS h, tupleElement(s[r], 3) AS id, r FROM (SELECT arraySort(groupArray((${idKey('id').join(', ')}, h))) AS s FROM (SELECT cityHash64(item) AS h, any(item) AS id FROM ${scan} WHERE ${validRows()} GROUP BY h)) ARRAY JOIN arrayEnumerate(s) AS r`;
+  return rankedSql(scan, `WHERE ${validRows()}`);
 }
 
 /**
