@@ -11,10 +11,11 @@
  * rows): a non-GLOBAL JOIN's subquery runs on each shard over its own rows,
  * an `ALL RIGHT JOIN` keeps every right row, and the pairs expanded and
  * summed after the join are partial sums per shard, merged across shards by
- * the initiator's GROUP BY. Events sharded by user make each shard's users
- * complete, so per-user caps and pairs are exact. On one node the
- * Distributed table and the local table are the same table and the query is
- * the same. `PREWHERE` needs a MergeTree-family table.
+ * the initiator's GROUP BY (or, with item shares on several nodes, each
+ * node merges its share's: see `ItemShare`). Events sharded by user make
+ * each shard's users complete, so per-user caps and pairs are exact. On one
+ * node (a table that is not Distributed) the per-user subquery is read
+ * directly. `PREWHERE` needs a MergeTree-family table.
  */
 import type { BuildOptions, Similarity } from '../../engine/buildNeighbours';
 import { EVENT_TYPE_CODES } from '../../engine/types';
@@ -162,8 +163,14 @@ function rankedSql(table: string, where = ''): string {
   return `SELECT tupleElement(e, 4) AS h, tupleElement(e, 3) AS id, r FROM (SELECT arraySort(groupArray((${idKey('id').join(', ')}, h))) AS s FROM (SELECT cityHash64(item) AS h, any(item) AS id FROM ${table} ${where} GROUP BY h)) ARRAY JOIN s AS e, arrayEnumerate(s) AS r`;
 }
 
-/** `FROM` of a shard-local step: the scanned table with no rows, right-joined to a per-user subquery over the local table. */
-function shardLocal({ scan }: EventTables, perUser: string): string {
+/**
+ * `FROM` of a shard-local step: the scanned table with no rows, right-joined
+ * to a per-user subquery over the local table. On one node (no Distributed
+ * table) the subquery alone: the join would only cost a hash table of its
+ * rows.
+ */
+function shardLocal({ scan, local }: EventTables, perUser: string): string {
+  if (scan === local) return `FROM (${perUser})`;
   return `FROM ${scan} ALL RIGHT JOIN (${perUser}) USING user PREWHERE 0`;
 }
 
