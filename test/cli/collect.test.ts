@@ -610,7 +610,12 @@ describe('likewise collect (child process)', () => {
           else if (!r) return;
         }
       });
-      await new Promise((r) => setTimeout(r, 150));
+      // Killed once this round has writes acknowledged (a fixed delay saw
+      // none on a loaded machine), while the clients are still posting.
+      const before = acked.size;
+      for (let t = 0; acked.size === before && t < 200; t++)
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 50));
       s.proc.kill('SIGKILL');
       await exited(s.proc);
       stop = true;
