@@ -1,6 +1,6 @@
 import type { LikewiseEvent } from '../types';
 import { baseOf } from './baseOf';
-import type { Manifest } from './encodeModel';
+import type { Manifest } from './modelFormat';
 import { shardOf } from './shardOf';
 
 /** What {@link prefetchModel} needs. */
