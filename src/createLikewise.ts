@@ -1,21 +1,21 @@
 import { checkOptions } from './checkOptions';
 import { createCore } from './createCore';
+import { createExtrasMethods } from './createExtrasMethods';
 import type { PartLoader } from './createPartLoader';
-import { isLikewiseError, LikewiseError } from './errors';
+import { createRender, renderNamed } from './createRender';
+import { createReporter } from './createReporter';
+import { createStoredTracker } from './createStoredTracker';
+import type { LikewiseError } from './errors';
 import type { ExperimentOptions } from './metrics/assignGroup';
 import type { Profile } from './metrics/computeProfile';
 import type { Report } from './metrics/computeReport';
 import { checkRequest, type RecommendRequest } from './model/checkRequest';
 import type { CatalogDeps, CatalogLookup } from './model/createCatalog';
 import { observePage } from './observePage';
-import { createEventStore } from './store/createEventStore';
-import { createStateStore } from './store/createStateStore';
-import { deleteSiteData } from './store/deleteSiteData';
-import type { EventStore, StorageMode } from './store/types';
+import type { StorageMode } from './store/types';
 import { type AutoTrackOptions, autoTrack } from './track/autoTrack';
-import { DEFAULT_SESSION_TIMEOUT, randomId } from './track/createSession';
-import { type ConsentState, createTracker, type TrackerOptions } from './track/createTracker';
-import { show } from './track/validateEvent';
+import { randomId } from './track/createSession';
+import type { ConsentState, TrackerOptions } from './track/createTracker';
 import type {
   CatalogItem,
   ItemAggregate,
@@ -23,7 +23,6 @@ import type {
   Recommendation,
   TrackInput,
 } from './types';
-import { checkRender } from './widgets/checkRender';
 import type { RenderOptions } from './widgets/render';
 
 export type { LikewiseParts } from './createPartLoader';
@@ -221,102 +220,20 @@ export interface Likewise {
  */
 export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}): Likewise {
   checkOptions(options);
-  const { site, onError } = options;
   const win = deps.window ?? (typeof window === 'undefined' ? undefined : window);
   const doc = deps.document ?? win?.document;
-  const now = deps.now ?? Date.now;
-  const newId = deps.randomId ?? randomId;
-  const report = (e: unknown) => {
-    try {
-      (onError ?? ((x: LikewiseError) => console.warn('[likewise]', x.message)))(
-        isLikewiseError(e)
-          ? e
-          : new LikewiseError('STORAGE', `Storage failed: ${(e as Error)?.message ?? e}`, e),
-      );
-    } catch {
-      // A throwing onError must not turn a handled failure into a page error.
-    }
-  };
-  let indexedDB = deps.indexedDB;
-  try {
-    // Reading `indexedDB` itself can throw in sandboxed frames. Without a
-    // window (server-side rendering) memory is the expected mode, not a failure.
-    indexedDB ??= win ? win.indexedDB : null;
-  } catch {}
-  const store = { indexedDB };
-  const makeEventStore = deps.createEventStore ?? ((o) => createEventStore(o, store));
-  // The latest event store the tracker made, so measurement can store stamped events again.
-  let eventStore: EventStore | undefined;
-  const tracker = createTracker({
-    site,
-    consent: options.consent ?? 'granted',
-    sessionTimeout: options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT,
-    maxEvents: options.maxEvents,
-    report,
-    now,
-    randomId: newId,
-    createEventStore: (o) => (eventStore = makeEventStore(o)),
-    createStateStore: deps.createStateStore ?? ((o) => createStateStore(o, store)),
-    deleteSiteData: deps.deleteSiteData ?? ((s, d) => deleteSiteData(s, { ...d, ...store })),
-    hasIndexedDB: !!indexedDB,
-  });
-  const core = createCore({
-    options,
-    deps,
-    document: doc,
+  const platform = {
     window: win,
-    now,
-    randomId: newId,
-    report,
-    tracker,
-    rewrite(events) {
-      if (tracker.consent === 'granted' && events.length) void eventStore?.append(events);
-    },
-    instance: () => lw,
-  });
-  const { extras } = core;
-  // Counted so an identify() called before a forget() stores nothing after it.
-  let forgets = 0;
-  core.onForget.push(() => forgets++);
+    document: doc,
+    now: deps.now ?? Date.now,
+    randomId: deps.randomId ?? randomId,
+    report: createReporter(options.onError),
+  };
+  const { report } = platform;
+  const { tracker, rewrite } = createStoredTracker(options, deps, platform);
+  const core = createCore({ ...platform, options, deps, tracker, rewrite, instance: () => lw });
   let destroyed = false;
-  const soft = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      report(e);
-    }
-  };
-
-  const render = (element: HTMLElement, o: RenderOptions & { widget?: string }): (() => void) => {
-    const widget = o?.widget ?? o?.type;
-    if (o?.widget !== undefined && !(typeof widget === 'string' && widget && widget.length <= 64))
-      throw new LikewiseError(
-        'INVALID_OPTION',
-        `render: widget must be a string of 1 to 64 characters, got ${show(o.widget)}`,
-      );
-    checkRender(element, { ...options.widgets, ...o });
-    // Until the widget part has loaded, a cleanup only keeps the widget from starting.
-    let stop: (() => void) | undefined;
-    let alive = true;
-    core.widgets().then((w) => {
-      if (alive && !destroyed) stop = w.render(element, o);
-    }, report);
-    return () => {
-      alive = false;
-      stop?.();
-    };
-  };
-  // The slot's name tells two widgets of one scenario apart in report().
-  const named = (el: HTMLElement, o: RenderOptions) =>
-    render(el, {
-      ...o,
-      widget:
-        el.getAttribute('data-likewise-widget') ??
-        el.getAttribute('data-widget') ??
-        el.getAttribute('widget') ??
-        undefined,
-    });
-
+  const render = createRender(core, () => destroyed);
   if (options.autoTrack && doc)
     core.cleanups.push(
       autoTrack(core, doc, {
@@ -356,50 +273,20 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     observe(root = doc as Document) {
       // A destroyed instance fills nothing (the script tag observes a task after its start).
       if (destroyed) return () => {};
-      const stop = observePage(core, root, named);
+      const stop = observePage(core, root, renderNamed(render));
       core.cleanups.push(stop);
       return stop;
     },
-    report: () =>
-      extras((x) => x.reportOf(core), {
-        windowDays: options.windowDays ?? 7,
-        currency: null,
-        widgets: [],
-        groups: [],
-        events: 0,
-        otherCurrencyLines: 0,
-      }),
-    profile: () =>
-      extras((x) => x.profileOf(core), {
-        categories: [],
-        brands: [],
-        price: null,
-        segment: 'new',
-        pace: null,
-        cart: [],
-        minutesToCart: null,
-        viewsPerCart: null,
-        sessions: 0,
-      }),
-    rerank(itemIds) {
-      if (!Array.isArray(itemIds))
-        throw new LikewiseError('INVALID_INPUT', 'rerank needs an array of item ids.');
-      return extras((x) => x.rerankOf(core, [...itemIds]), [...itemIds]);
-    },
-    identify(customerId) {
-      // Misuse throws at once (not as a rejection); the work after it never rejects.
-      if (typeof customerId !== 'string' || !customerId || customerId.length > 256)
-        throw new LikewiseError(
-          'INVALID_INPUT',
-          'identify needs a customer id of 1 to 256 characters.',
-        );
-      const n = forgets;
-      return extras((x) => x.identify(core, customerId, () => forgets !== n));
-    },
+    ...createExtrasMethods(core),
     destroy() {
       if (destroyed) return;
       destroyed = true;
-      for (const c of core.cleanups.splice(0)) soft(c);
+      for (const c of core.cleanups.splice(0))
+        try {
+          c();
+        } catch (e) {
+          report(e);
+        }
       tracker.destroy();
     },
   };
