@@ -2,8 +2,9 @@
 // (`ts.transpileDeclaration`, TypeScript's isolated declarations): no type
 // checker, so no whole-program analysis per entry. rollup-plugin-dts then
 // bundles them as plain .d.ts files. `npm test` type-checks the sources
-// (`tsc --noEmit`); this build refuses an exported value whose type would
-// have to be inferred (annotate it: `export const x: number = ...`).
+// (`tsc --noEmit`). An exported value whose type would have to be inferred
+// cannot be declared this way (annotate it: `export const x: number = ...`):
+// writeDeclarations throws, naming each one.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
