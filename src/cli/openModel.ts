@@ -46,6 +46,22 @@ export async function openModel(
   location: string,
   options: OpenModelOptions = {},
 ): Promise<OpenModel> {
+  return modelOf(await readModel(location, options));
+}
+
+/** A model's files, read and decoded (see {@link readModel}). */
+export interface ModelFiles {
+  manifest: Manifest;
+  /** By shard index. */
+  shards: DecodedShard[];
+  popularity: RankedList;
+}
+
+/** Reads and checks every file of the model at `location` (see {@link openModel}). */
+export async function readModel(
+  location: string,
+  options: OpenModelOptions = {},
+): Promise<ModelFiles> {
   const read = await reader(location, options);
   const bytes = await read('manifest.json');
   let value: unknown;
@@ -65,6 +81,11 @@ export async function openModel(
     shards.push(...decoded);
   }
   const popularity = decodePopularity(await read(manifest.popularity.file), manifest);
+  return { manifest, shards, popularity };
+}
+
+/** The {@link OpenModel} of files already read. */
+export function modelOf({ manifest, shards, popularity }: ModelFiles): OpenModel {
   const where = new Map<string, number>();
   for (const shard of shards)
     for (let x = 0; x < shard.items; x++) where.set(shard.ids[x], shard.index * 2 ** 26 + x);

@@ -74,11 +74,7 @@ export function blendSources(
   local: NeighbourSource,
   weight = 0.5,
 ): NeighbourSource {
-  if (!(weight >= 0 && Number.isFinite(weight)))
-    throw new LikewiseError(
-      'INVALID_OPTION',
-      `weight must be a finite number >= 0, got ${String(weight)}`,
-    );
+  checkLocalWeight(weight);
   const blends = new Map<string, [RankedList | undefined, RankedList, RankedList]>();
   return {
     neighbours(itemId) {
@@ -105,4 +101,13 @@ export function blendSources(
       return list;
     },
   };
+}
+
+/** Throws `INVALID_OPTION` unless `weight` is a weight {@link blendSources} takes. */
+export function checkLocalWeight(weight: number): void {
+  if (!(weight >= 0 && Number.isFinite(weight)))
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      `weight must be a finite number >= 0, got ${String(weight)}`,
+    );
 }
