@@ -1,23 +1,23 @@
 /**
  * `likewise recommend` over every user of a log: the model as flat arrays
  * numbered once, each user's history read from the log's columns, and the
- * browser's scoring (`recommendWith`) replayed with integers, so a user
- * costs a few hundred additions and one output line. A user whose sessions
- * teach the on-device learning something (a session with two items) goes
- * through `recommendWith` itself: that path is the reference, and a test
- * holds both to the same lists, scores and reasons.
+ * browser's scoring (`recommendWith`: for-you, similar, bought-together,
+ * the on-device learning from the user's sessions and its blend, the
+ * rules, the fill from popularity) replayed with integers, so a user costs
+ * a few hundred additions and one output line. `recommendWith` is the
+ * reference: a test holds both to the same lists, scores and reasons for
+ * users who learn and users who do not.
  */
 import { compareIds, idRanks } from '../engine/compareIds';
 import { DEFAULT_RECENCY_HALF_LIFE } from '../engine/historyWeights';
-import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
+import { DEFAULT_LOCAL_K, LOCAL_PRIOR } from '../engine/localNeighbourSource';
+import { DEFAULT_LOCAL_WEIGHT } from '../engine/neighbourSource';
 import type { ModelConfig } from '../engine/tune';
 import { EVENT_TYPE_CODES } from '../engine/types';
 import { DEFAULT_WEIGHTS } from '../engine/userItemMatrix';
 import { FOR_YOU_ANCHORS } from '../model/createRecommender';
 import type { ModelScenario } from '../model/recommendWith';
-import { type LoadedModel, recommendWith } from '../model/recommendWith';
 import { DEFAULT_SESSION_TIMEOUT } from '../track/createSession';
-import type { LikewiseEvent } from '../types';
 import type { ModelFiles } from './openModel';
 import type { ReadEventsResult } from './readEvents';
 
@@ -63,30 +63,6 @@ export function groupRows(
     if (!sorted) mine.sort((a, b) => log.times[a] - log.times[b] || a - b);
   }
   return { offsets, rows };
-}
-
-/**
- * User u's events as the SDK stores them: a new session after 30 minutes
- * without events, as the tracker starts one.
- */
-export function historyOf(log: BatchLog, u: number): LikewiseEvent[] {
-  const events: LikewiseEvent[] = [];
-  let session = 0;
-  let last = Number.NEGATIVE_INFINITY;
-  for (let p = log.offsets[u]; p < log.offsets[u + 1]; p++) {
-    const r = log.rows[p];
-    const ts = log.times[r];
-    if (ts - last > DEFAULT_SESSION_TIMEOUT) session++;
-    last = ts;
-    events.push({
-      id: String(r),
-      type: EVENT_TYPE_CODES[log.types[r]],
-      ts,
-      session: String(session),
-      itemId: log.itemIds[log.items[r]],
-    });
-  }
-  return events;
 }
 
 /** One kind of lists over the batch's item numbers, CSR. */
@@ -181,36 +157,6 @@ export function flattenModel(files: ModelFiles, shared = false): FlatModel {
   };
 }
 
-/** The {@link LoadedModel} of a flat model, for `recommendWith`. */
-function loadedModel(flat: FlatModel, index: Map<string, number>): LoadedModel {
-  const source = (lists: FlatLists): NeighbourSource => {
-    const cache = new Map<number, RankedList>();
-    return {
-      neighbours(id) {
-        const g = index.get(id);
-        if (g === undefined) return undefined;
-        let list = cache.get(g);
-        if (!list) {
-          const a = lists.offsets[g];
-          const b = lists.offsets[g + 1];
-          list = {
-            ids: Array.from(lists.indices.subarray(a, b), (j) => flat.ids[j]),
-            scores: lists.scores.subarray(a, b),
-          };
-          cache.set(g, list);
-        }
-        return list;
-      },
-    };
-  };
-  return {
-    similar: source(flat.similar),
-    together: source(flat.together),
-    popularity: flat.popularity,
-    config: flat.config,
-  };
-}
-
 const code = (type: string): number => EVENT_TYPE_CODES.indexOf(type as never);
 
 /**
@@ -227,18 +173,26 @@ export function batchScorer(
 ): { line(u: number): string } {
   const index = new Map<string, number>();
   for (let g = 0; g < flat.ids.length; g++) index.set(flat.ids[g], g);
-  const model = loadedModel(flat, index);
   const trending = popularityOrder(flat, index);
   const M = flat.ids.length;
   const L = log.itemIds.length;
   const toModel = Int32Array.from(log.itemIds, (id) => index.get(id) ?? -1);
-  const toLog = new Int32Array(M).fill(-1);
-  for (let l = 0; l < L; l++) if (toModel[l] >= 0) toLog[toModel[l]] = l;
-  const modelRank = idRanks(flat.ids);
+  // Candidates: the model's items, then the log's items it does not know
+  // (a visitor's own co-views can name those).
+  const extra: number[] = [];
+  const candOf = Int32Array.from(toModel, (g, l) => (g >= 0 ? g : M + extra.push(l) - 1));
+  const C = M + extra.length;
+  const logOf = new Int32Array(C).fill(-1);
+  for (let l = 0; l < L; l++) logOf[candOf[l]] = l;
+  const rank = idRanks([...flat.ids, ...extra.map((l) => log.itemIds[l])]);
   const logRank = idRanks(log.itemIds as string[]);
   const json = flat.ids.map((id) => JSON.stringify(id));
+  const jsonOf = (j: number): string => (j < M ? json[j] : JSON.stringify(log.itemIds[logOf[j]]));
   const { type, limit } = request;
-  const banned = request.item === undefined ? -1 : (index.get(request.item) ?? -1);
+  const itemLog = request.item === undefined ? -1 : log.itemIds.indexOf(request.item);
+  const itemModel = request.item === undefined ? -1 : (index.get(request.item) ?? -1);
+  const banned = itemModel >= 0 ? itemModel : itemLog >= 0 ? candOf[itemLog] : -1;
+  const itemJson = JSON.stringify(request.item);
   const config = flat.config;
   const typeWeight = EVENT_TYPE_CODES.map(
     (t) => (config?.weights as Record<string, number> | undefined)?.[t] ?? DEFAULT_WEIGHTS[t],
@@ -253,6 +207,7 @@ export function batchScorer(
     'dismiss',
   ].map(code);
   const lists = type === 'bought-together' ? flat.together : flat.similar;
+  const learning = type !== 'bought-together';
 
   // Marks by log item: the query that last put the item in a set.
   let q = 0;
@@ -264,50 +219,183 @@ export function batchScorer(
   const lastTs = new Float64Array(L);
   const weightOf = new Float64Array(L);
   const typeOf = new Uint8Array(L);
-  // By model item: the sums.
-  const touched = new Int32Array(M);
-  const sum = new Float64Array(M);
-  const best = new Float64Array(M);
-  const from = new Int32Array(M);
-  const taken = new Int32Array(M);
+  // By candidate: the sums.
+  const touched = new Int32Array(C);
+  const sum = new Float64Array(C);
+  const best = new Float64Array(C);
+  const from = new Int32Array(C);
+  const taken = new Int32Array(C);
   let candidates = new Int32Array(1024);
+  let n = 0;
   let history = new Int32Array(64);
-  // One entry per contributing anchor: its log item and weight.
+  // Per contributing anchor: its log item (for-you, the cart) and its
+  // compareIds rank.
   const anchorItem = new Int32Array(64);
-  const anchorW = new Float64Array(64);
+  const anchorRank = new Float64Array(64);
   const outItem = new Int32Array(50);
   const outScore = new Float64Array(50);
   const outFrom = new Int32Array(50);
+  // On-device learning (localNeighbourSource + blendSources), by log item
+  // and by candidate, marked per list.
+  let lq = 0;
+  let sessionMark = 0;
+  const inSession = new Int32Array(L);
+  const countAt = new Int32Array(L);
+  const count = new Int32Array(L);
+  const mergedAt = new Int32Array(C);
+  const merged = new Float64Array(C);
+  let sessions = new Int32Array(64);
+  let sessionItems = new Int32Array(256);
+  let sessionCount = 0;
+  let counted = new Int32Array(64);
+  let mergedItems = new Int32Array(256);
 
   const excluded = (j: number): boolean => {
     if (j === banned) return true;
-    const l = toLog[j];
+    const l = logOf[j];
     return (
       l >= 0 && (seenAt[l] === q || cartAt[l] === q || dismissedAt[l] === q || boughtAt[l] === q)
     );
   };
 
-  /** True when some session of u has two distinct items: on-device learning applies. */
-  const learns = (u: number): boolean => {
+  /** Adds `c` to candidate j's sum from anchor a (Scratch.sum). */
+  const add = (j: number, c: number, a: number): void => {
+    if (touched[j] !== q) {
+      touched[j] = q;
+      sum[j] = c;
+      best[j] = c;
+      from[j] = a;
+      if (n === candidates.length) {
+        const grown = new Int32Array(2 * n);
+        grown.set(candidates);
+        candidates = grown;
+      }
+      candidates[n++] = j;
+    } else {
+      sum[j] += c;
+      if (c > best[j] || (c === best[j] && anchorRank[a] < anchorRank[from[j]])) {
+        best[j] = c;
+        from[j] = a;
+      }
+    }
+  };
+
+  /**
+   * User u's sessions (a new one after 30 minutes, as the tracker starts
+   * them), each as its distinct items; false when none has two, when
+   * on-device learning has nothing to add.
+   */
+  const readSessions = (u: number): boolean => {
     let last = Number.NEGATIVE_INFINITY;
-    let first = -1;
+    let at = 0;
+    let pairs = false;
+    sessionCount = 0;
     for (let p = log.offsets[u]; p < log.offsets[u + 1]; p++) {
       const r = log.rows[p];
       const ts = log.times[r];
-      if (ts - last > DEFAULT_SESSION_TIMEOUT) first = log.items[r];
-      else if (log.items[r] !== first) return true;
+      if (ts - last > DEFAULT_SESSION_TIMEOUT) {
+        if (sessionCount + 2 > sessions.length) sessions = grow(sessions);
+        sessions[sessionCount++] = at;
+        sessions[sessionCount] = at;
+        sessionMark++;
+      }
       last = ts;
+      const l = log.items[r];
+      if (inSession[l] === sessionMark) continue;
+      inSession[l] = sessionMark;
+      if (at === sessionItems.length) sessionItems = grow(sessionItems);
+      sessionItems[at++] = l;
+      sessions[sessionCount] = at;
+      if (at - sessions[sessionCount - 1] > 1) pairs = true;
     }
-    return false;
+    return pairs;
+  };
+
+  /**
+   * Log item i's local list in `counted` (its first `k` entries): the items
+   * met in the most sessions with i, ties by id (localNeighbourSource).
+   */
+  const localList = (i: number): number => {
+    lq++;
+    let m = 0;
+    for (let s = 0; s < sessionCount; s++) {
+      const s0 = sessions[s];
+      const s1 = sessions[s + 1];
+      let has = false;
+      for (let x = s0; x < s1 && !has; x++) has = sessionItems[x] === i;
+      if (!has) continue;
+      for (let x = s0; x < s1; x++) {
+        const j = sessionItems[x];
+        if (j === i) continue;
+        if (countAt[j] !== lq) {
+          countAt[j] = lq;
+          count[j] = 1;
+          if (m === counted.length) counted = grow(counted);
+          counted[m++] = j;
+        } else count[j]++;
+      }
+    }
+    const kept = counted.subarray(0, m);
+    if (m > 1) kept.sort((x, y) => count[y] - count[x] || logRank[x] - logRank[y]);
+    return Math.min(m, DEFAULT_LOCAL_K);
+  };
+
+  /**
+   * Adds anchor a's list, weighted `w`: the shop's list of model item g
+   * (-1: none) blended with log item i's local list (-1: none) as
+   * blendSources blends them, without `self`.
+   */
+  const addAnchor = (a: number, w: number, g: number, i: number, self: number): void => {
+    const y0 = g < 0 ? 0 : lists.offsets[g];
+    const y1 = g < 0 ? 0 : lists.offsets[g + 1];
+    const k = i < 0 ? 0 : localList(i);
+    if (k === 0) {
+      for (let y = y0; y < y1; y++) {
+        const c = w * lists.scores[y];
+        if (c > 0) add(lists.indices[y], c, a);
+      }
+      return;
+    }
+    lq++;
+    let m = 0;
+    if (mergedItems.length < y1 - y0 + k) mergedItems = new Int32Array(2 * (y1 - y0 + k));
+    for (let y = y0; y < y1; y++) {
+      const j = lists.indices[y];
+      // (merged.get(id) ?? 0) + 1 * score, as the blend sums.
+      merged[j] = (mergedAt[j] === lq ? merged[j] : 0) + lists.scores[y];
+      if (mergedAt[j] !== lq) {
+        mergedAt[j] = lq;
+        mergedItems[m++] = j;
+      }
+    }
+    // In the shop's units: its best score (1 when it has no list).
+    const local = DEFAULT_LOCAL_WEIGHT * ((y1 > y0 ? lists.scores[y0] : 0) || 1);
+    for (let x = 0; x < k; x++) {
+      const l = counted[x];
+      const j = candOf[l];
+      const c = count[l];
+      merged[j] = (mergedAt[j] === lq ? merged[j] : 0) + local * (c / (c + LOCAL_PRIOR));
+      if (mergedAt[j] !== lq) {
+        mergedAt[j] = lq;
+        mergedItems[m++] = j;
+      }
+    }
+    if (self >= 0) mergedAt[self] = 0;
+    for (let x = 0; x < m; x++) {
+      const j = mergedItems[x];
+      if (mergedAt[j] !== lq) continue;
+      const c = w * merged[j];
+      if (c > 0) add(j, c, a);
+    }
   };
 
   const line = (u: number): string => {
     const user = log.userIds[u];
-    if (type !== 'bought-together' && learns(u)) return fallback(u);
     if (++q > 2e9) {
       for (const a of [seenAt, cartAt, boughtAt, dismissedAt, anchorAt, touched, taken]) a.fill(0);
       q = 1;
     }
+    const learns = learning && readSessions(u);
     const a0 = log.offsets[u];
     const a1 = log.offsets[u + 1];
     // The visitor's state, in time order (visitorState).
@@ -322,17 +410,17 @@ export function batchScorer(
         cartAt[l] = 0;
       } else if (t === DISMISS) dismissedAt[l] = q;
     }
-    // The anchors: their log items, weights and order.
+    n = 0;
     let anchors = 0;
     if (type === 'for-you') {
       // for-you's anchors (historyIds): the latest distinct items of weighted types.
-      for (let p = a1, n = 0; p-- > a0 && n < FOR_YOU_ANCHORS; ) {
+      for (let p = a1, c = 0; p-- > a0 && c < FOR_YOU_ANCHORS; ) {
         const r = log.rows[p];
         if (!anchorWeight[log.types[r]]) continue;
         const l = log.items[r];
         if (anchorAt[l] !== q) {
           anchorAt[l] = q;
-          n++;
+          c++;
         }
       }
       // The history (forYou): distinct items, latest first, each with its
@@ -348,11 +436,7 @@ export function batchScorer(
           seenAt[l] = q;
           lastTs[l] = Number.NEGATIVE_INFINITY;
           weightOf[l] = 0;
-          if (h === history.length) {
-            const grown = new Int32Array(2 * h);
-            grown.set(history);
-            history = grown;
-          }
+          if (h === history.length) history = grow(history);
           history[h++] = l;
         }
         lastTs[l] = Math.max(lastTs[l], log.times[r]);
@@ -361,23 +445,39 @@ export function batchScorer(
           typeOf[l] = t;
         }
       }
-      const items = history.subarray(0, h);
-      items.sort((x, y) => lastTs[y] - lastTs[x] || logRank[x] - logRank[y]);
+      // Rows are in time order, so the items came latest first already:
+      // only runs of equal times need their order by id (the first 50 read).
+      const items = history;
+      for (let x = 1; x < h && x < 50; x++) {
+        if (lastTs[items[x]] !== lastTs[items[x - 1]]) continue;
+        let y = x + 1;
+        while (y < h && lastTs[items[y]] === lastTs[items[x]]) y++;
+        for (let z = x - 1; z < y; z++) {
+          const l = items[z];
+          let v = z;
+          for (; v > x - 1 && logRank[items[v - 1]] > logRank[l]; v--) items[v] = items[v - 1];
+          items[v] = l;
+        }
+        x = y - 1;
+      }
       let step = 0;
       for (let x = 0; x < Math.min(h, 50); x++) {
         const l = items[x];
         if (x > 0 && lastTs[l] !== lastTs[items[x - 1]]) step = x;
-        // Only the anchors' shop lists are read, as in the browser.
-        if (anchorAt[l] !== q || toModel[l] < 0) continue;
+        // Only the anchors' shop lists are read, as in the browser; every
+        // history item's own co-views are.
+        const g = anchorAt[l] === q ? toModel[l] : -1;
+        if (g < 0 && !learns) continue;
         anchorItem[anchors] = l;
-        anchorW[anchors++] = Math.exp(-rate * step) * weightOf[l];
+        anchorRank[anchors] = logRank[l];
+        addAnchor(anchors, Math.exp(-rate * step) * weightOf[l], g, learns ? l : -1, candOf[l]);
+        anchors++;
       }
     } else if (request.item !== undefined) {
-      const g = index.get(request.item);
-      if (g !== undefined) {
-        anchorItem[anchors] = -1 - g;
-        anchorW[anchors++] = 1;
-      }
+      anchorItem[0] = itemLog;
+      anchorRank[0] = 0;
+      addAnchor(0, 1, itemModel, learns ? itemLog : -1, banned);
+      anchors = 1;
     } else {
       // bought-together with the cart: the cart's items, by id.
       const cart: number[] = [];
@@ -390,43 +490,10 @@ export function batchScorer(
       }
       cart.sort((x, y) => logRank[x] - logRank[y]);
       for (const l of cart) {
-        if (toModel[l] < 0) continue;
-        if (anchors === anchorItem.length) break;
+        if (toModel[l] < 0 || anchors === anchorItem.length) continue;
         anchorItem[anchors] = l;
-        anchorW[anchors++] = 1;
-      }
-    }
-    // The sums (Scratch.sum), the biggest contributor first by anchor order.
-    let n = 0;
-    for (let a = 0; a < anchors; a++) {
-      const l = anchorItem[a];
-      const g = l < 0 ? -1 - l : toModel[l];
-      const w = anchorW[a];
-      for (let y = lists.offsets[g]; y < lists.offsets[g + 1]; y++) {
-        const c = w * lists.scores[y];
-        if (!(c > 0)) continue;
-        const j = lists.indices[y];
-        if (touched[j] !== q) {
-          touched[j] = q;
-          sum[j] = c;
-          best[j] = c;
-          from[j] = a;
-          if (n === candidates.length) {
-            const grown = new Int32Array(2 * n);
-            grown.set(candidates);
-            candidates = grown;
-          }
-          candidates[n++] = j;
-        } else {
-          sum[j] += c;
-          if (
-            c > best[j] ||
-            (c === best[j] && rankOf(anchorItem[a]) < rankOf(anchorItem[from[j]]))
-          ) {
-            best[j] = c;
-            from[j] = a;
-          }
-        }
+        anchorRank[anchors] = logRank[l];
+        addAnchor(anchors++, 1, toModel[l], -1, -1);
       }
     }
     // The best `limit` admitted candidates, by score then id.
@@ -437,18 +504,13 @@ export function batchScorer(
       const s = sum[j];
       if (
         k === limit &&
-        !(
-          s > outScore[k - 1] ||
-          (s === outScore[k - 1] && modelRank[j] < modelRank[outItem[k - 1]])
-        )
+        !(s > outScore[k - 1] || (s === outScore[k - 1] && rank[j] < rank[outItem[k - 1]]))
       )
         continue;
       let i = Math.min(k, limit - 1);
       for (
         ;
-        i > 0 &&
-        (s > outScore[i - 1] ||
-          (s === outScore[i - 1] && modelRank[j] < modelRank[outItem[i - 1]]));
+        i > 0 && (s > outScore[i - 1] || (s === outScore[i - 1] && rank[j] < rank[outItem[i - 1]]));
         i--
       ) {
         outItem[i] = outItem[i - 1];
@@ -474,39 +536,22 @@ export function batchScorer(
     }
     if (!request.json) {
       let text = `${user}\t`;
-      for (let x = 0; x < k; x++) text += x ? ` ${flat.ids[outItem[x]]}` : flat.ids[outItem[x]];
+      for (let x = 0; x < k; x++) text += `${x ? ' ' : ''}${JSON.parse(jsonOf(outItem[x]))}`;
       return `${text}\n`;
     }
     let text = `{"user":${JSON.stringify(user)},"items":[`;
     for (let x = 0; x < k; x++) {
       const a = outFrom[x];
-      text += `${x ? ',' : ''}{"id":${json[outItem[x]]},"score":${outScore[x]},"reason":`;
+      text += `${x ? ',' : ''}{"id":${jsonOf(outItem[x])},"score":${outScore[x]},"reason":`;
       if (a < 0) text += '{"kind":"trending"}}';
-      else {
+      else if (type === 'for-you') {
         const l = anchorItem[a];
-        const id = json[l < 0 ? -1 - l : toModel[l]];
-        if (type === 'for-you')
-          text += `{"kind":"history","itemId":${id},"via":"${EVENT_TYPE_CODES[typeOf[l]]}"}}`;
-        else text += `{"kind":"${type === 'similar' ? 'similar' : 'together'}","itemId":${id}}}`;
-      }
+        text += `{"kind":"history","itemId":${jsonOf(candOf[l])},"via":"${EVENT_TYPE_CODES[typeOf[l]]}"}}`;
+      } else if (request.item !== undefined)
+        text += `{"kind":"${type === 'similar' ? 'similar' : 'together'}","itemId":${itemJson}}}`;
+      else text += `{"kind":"together","itemId":${jsonOf(candOf[anchorItem[a]])}}}`;
     }
     return `${text}]}\n`;
-  };
-
-  /** compareIds order of an anchor (a log item, or -1 - model item). */
-  const rankOf = (l: number): number => (l < 0 ? -1 : logRank[l]);
-
-  const fallback = (u: number): string => {
-    const items = recommendWith(model, {
-      type,
-      itemId: request.item,
-      limit,
-      events: historyOf(log, u),
-    });
-    const user = log.userIds[u];
-    if (request.json)
-      return `${JSON.stringify({ user, items: items.map(({ id, score, reason }) => ({ id, score, reason })) })}\n`;
-    return `${user}\t${items.map((s) => s.id).join(' ')}\n`;
   };
 
   return { line };
@@ -518,4 +563,11 @@ function popularityOrder(flat: FlatModel, index: Map<string, number>): Int32Arra
   const order = Array.from(ids.keys()).filter((x) => scores[x] > 0);
   order.sort((a, b) => scores[b] - scores[a] || compareIds(ids[a], ids[b]));
   return Int32Array.from(order, (x) => index.get(ids[x])!);
+}
+
+/** The array, twice as long. */
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(2 * a.length);
+  grown.set(a);
+  return grown;
 }

@@ -54,6 +54,9 @@ export function neighbourSource(n: Neighbours): NeighbourSource {
   };
 }
 
+/** How much full-strength local evidence counts against the shop's best neighbour (see {@link blendSources}). */
+export const DEFAULT_LOCAL_WEIGHT = 0.5;
+
 /**
  * Blends the shop's model with one learned from the visitor's own events,
  * in proportion to the strength of the local evidence: score = shop +
@@ -72,7 +75,7 @@ export function neighbourSource(n: Neighbours): NeighbourSource {
 export function blendSources(
   shop: NeighbourSource,
   local: NeighbourSource,
-  weight = 0.5,
+  weight = DEFAULT_LOCAL_WEIGHT,
 ): NeighbourSource {
   checkLocalWeight(weight);
   const blends = new Map<string, [RankedList | undefined, RankedList, RankedList]>();
