@@ -4,7 +4,6 @@ import type { LikewiseEvent } from '../types';
 import { compareIds } from './compareIds';
 import { eventsToLog } from './eventsToLog';
 import type { NeighbourSource, RankedList } from './neighbourSource';
-import { EVENT_TYPE_CODES } from './types';
 
 /**
  * How many sessions of co-views local evidence is worth half its full
@@ -80,34 +79,4 @@ export function localNeighbourSource(
       return list;
     },
   };
-}
-
-/**
- * Whether some session of `events` met two distinct items (the rows
- * {@link localNeighbourSource} counts: events of a known type, their item
- * and their lines' items). Without one, every list it gives is empty and a
- * blend gives the shop's lists unchanged, so a caller scoring many users
- * can skip learning for those.
- *
- * @example if (!coViewed(events)) source = shop;
- */
-export function coViewed(events: readonly LikewiseEvent[]): boolean {
-  // Each earlier session's one item.
-  const first = new Map<string, string>();
-  let session: string | undefined;
-  let item: string | undefined;
-  const meets = (s: string, id: string): boolean => {
-    if (s === session) return id !== item;
-    if (session !== undefined) first.set(session, item!);
-    session = s;
-    const had = first.get(s);
-    item = had ?? id;
-    return had !== undefined && had !== id;
-  };
-  for (const e of events) {
-    if (!EVENT_TYPE_CODES.includes(e.type)) continue;
-    if (e.itemId !== undefined && meets(e.session, e.itemId)) return true;
-    if (e.items) for (const line of e.items) if (meets(e.session, line.itemId)) return true;
-  }
-  return false;
 }

@@ -5,7 +5,7 @@
  * with the business rules), but synchronous: for Node, where the whole
  * model is loaded once and many users are scored in a row.
  */
-import { coViewed, localNeighbourSource } from '../engine/localNeighbourSource';
+import { localNeighbourSource } from '../engine/localNeighbourSource';
 import {
   blendSources,
   checkLocalWeight,
@@ -24,6 +24,7 @@ import type { ModelConfig } from '../engine/tune';
 import { LikewiseError } from '../errors';
 import type { CatalogItem, LikewiseEvent } from '../types';
 import { FOR_YOU_ANCHORS, historyIds } from './createRecommender';
+import { hasCoViews } from './hasCoViews';
 
 /** The parts of a loaded model that scoring reads. */
 export interface LoadedModel {
@@ -101,7 +102,7 @@ export function recommendWith(model: LoadedModel, request: ModelRequest): Scored
       let source = state.shop;
       // A history where no session met two items teaches nothing: every
       // local list is empty and the blend is the shop's lists.
-      if (request.localWeight !== 0 && coViewed(events)) {
+      if (request.localWeight !== 0 && hasCoViews(events)) {
         // The browser learns only from events that name one item (see the model service).
         const mine = localNeighbourSource(events);
         const named = new Set<string>();

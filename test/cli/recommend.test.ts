@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModel } from '../../src/cli/openModel';
 import { run } from '../../src/cli/recommend';
 import { run as train } from '../../src/cli/train';
-import { coViewed } from '../../src/engine/localNeighbourSource';
 import { EVENT_TYPE_CODES } from '../../src/engine/types';
 import { createCatalog } from '../../src/model/createCatalog';
 import { createModelService } from '../../src/model/createModelService';
 import { createRecommender } from '../../src/model/createRecommender';
 import { encodeModel } from '../../src/model/encodeModel';
+import { hasCoViews } from '../../src/model/hasCoViews';
 import type { Manifest } from '../../src/model/modelFormat';
 import type { LikewiseEvent, Recommendation } from '../../src/types';
 import { syntheticLog } from '../engine/synthetic';
@@ -121,8 +121,8 @@ describe('openModel (the Node API)', () => {
     let nonEmpty = 0;
     // Users whose sessions teach the on-device learning something, and users whose do not.
     const some = [0, 7, 19, 33, 58, 91, 3, 6, 9, 12, 16];
-    expect(some.filter((u) => coViewed(eventsOf(u))).length).toBeGreaterThan(3);
-    expect(some.filter((u) => !coViewed(eventsOf(u))).length).toBeGreaterThan(3);
+    expect(some.filter((u) => hasCoViews(eventsOf(u))).length).toBeGreaterThan(3);
+    expect(some.filter((u) => !hasCoViews(eventsOf(u))).length).toBeGreaterThan(3);
     for (const u of some) {
       const events = eventsOf(u);
       const { recommend, errors } = browser(join(dir, 'model'), events);
@@ -230,7 +230,7 @@ describe('likewise recommend', () => {
 
   it('gives every user, in every scenario, the Node API’s answer (learning or not)', async () => {
     const model = await openModel(join(dir, 'model'));
-    const learners = users.filter((_, u) => coViewed(eventsOf(u))).length;
+    const learners = users.filter((_, u) => hasCoViews(eventsOf(u))).length;
     expect(learners).toBeGreaterThan(20);
     expect(learners).toBeLessThan(users.length - 20);
     const reasons = new Set<string>();

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { buildPopularity } from '../../src/engine/buildPopularity';
 import { compareIds, idRanks } from '../../src/engine/compareIds';
 import { eventsToLog } from '../../src/engine/eventsToLog';
-import { coViewed, localNeighbourSource } from '../../src/engine/localNeighbourSource';
+import { localNeighbourSource } from '../../src/engine/localNeighbourSource';
 import { blendSources, type NeighbourSource } from '../../src/engine/neighbourSource';
 import { createCatalog } from '../../src/model/createCatalog';
 import { createModelService } from '../../src/model/createModelService';
 import { createRecommender } from '../../src/model/createRecommender';
 import { encodeModel } from '../../src/model/encodeModel';
+import { hasCoViews } from '../../src/model/hasCoViews';
 import type { LikewiseEvent } from '../../src/types';
 import { csr, serve } from '../model/fixtures';
 import { logOf } from './fixtures';
@@ -166,7 +167,7 @@ describe('buildPopularity', () => {
   });
 });
 
-describe('coViewed', () => {
+describe('hasCoViews', () => {
   it('is false exactly when on-device learning has nothing to say (every local list empty)', () => {
     const random = rng(11);
     let learned = 0;
@@ -192,7 +193,7 @@ describe('coViewed', () => {
       const local = localNeighbourSource(events);
       const ids = ['i0', 'i1', 'i2', 'i3'];
       const heard = ids.some((id) => (local.neighbours(id)?.ids.length ?? 0) > 0);
-      expect(coViewed(events)).toBe(heard);
+      expect(hasCoViews(events)).toBe(heard);
       if (heard) learned++;
       else {
         nothing++;
