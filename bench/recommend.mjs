@@ -2,7 +2,7 @@
 // --type) on the 10 M-event log's model: the log and the model
 // bench/train.mjs writes under .bench/ (run it first).
 //
-//   npm run build && node bench/train.mjs && node bench/recommend.mjs [--events 10000000] [--runs 3] [--type for-you,similar,bought-together] [--threads N]
+//   npm run build && node bench/train.mjs && node bench/recommend.mjs [--events 10000000] [--runs 3] [--type for-you,similar,bought-together] [--threads N] [--cli FILE]
 //
 // The CLI prints its own figures on stderr (users per second over the
 // scoring, wall and per CPU second of the whole process, the model's load
@@ -25,7 +25,8 @@ const events = Number(args.events ?? 10_000_000);
 const runs = Number(args.runs ?? 3);
 const log = join(root, '.bench', `events-${events}.csv`);
 const model = join(root, '.bench', `model-${events}`);
-const cli = join(root, 'dist', 'cli.mjs');
+// Another build of the CLI (e.g. a copy of dist/) can be measured with --cli.
+const cli = resolve(args.cli ?? join(root, 'dist', 'cli.mjs'));
 for (const [path, how] of [
   [cli, 'npm run build'],
   [log, `node bench/train.mjs --events ${events}`],
