@@ -462,13 +462,15 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
   // Requests started before the widget part has loaded, answered to its first
   // request of the same URL: the manifest and the catalogue come in parallel
   // with the part's code instead of after it.
-  const early = new Map<string, Promise<Response>>();
+  // A URL once asked for keeps an entry (0), so a prefetch that comes late
+  // never fetches again what the widget part has fetched already.
+  const early = new Map<string, Promise<Response> | 0>();
   const fetchOf: typeof fetch = deps.fetch ?? ((input, init) => fetch(input, init));
   const fetcher: typeof fetch = (input, init) => {
     const key = String(input);
     const got = early.get(key);
-    early.delete(key);
-    return got ?? fetchOf(input, init);
+    early.set(key, 0);
+    return got || fetchOf(input, init);
   };
   const prefetch = (url: unknown): Promise<Response> | undefined => {
     if (typeof url === 'string' && !early.has(url)) {
@@ -494,14 +496,25 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     const onPage = [...(doc?.querySelectorAll?.('[data-likewise][data-item-id]') ?? [])].map(
       (el) => el.getAttribute('data-item-id') as string,
     );
-    Promise.all([manifest, tracker.events()])
-      .then(([m, events]) => {
-        if (!m || !Number.isInteger(m.shards) || m.shards < 1) return;
-        const file = (f: unknown) => typeof f === 'string' && prefetch(dir + f);
-        file(m.popularity?.file);
-        const recent = events.slice(-12).map((e) => e.itemId);
-        for (const id of new Set([...onPage, ...recent]))
-          if (id) file(m.files?.[shardOf(id, m.shards)]);
+    // Popularity and the page's items' shards once the manifest is here,
+    // the visitor's latest distinct items' once the events are read too.
+    const shards = (ids: unknown[]) =>
+      manifest
+        .then((m) => {
+          const file = (f: unknown) => typeof f === 'string' && prefetch(dir + f);
+          if ((m?.shards as number) > 0) {
+            file(m!.popularity?.file);
+            for (const id of ids) if (id) file(m!.files?.[shardOf(id as string, m!.shards)]);
+          }
+        })
+        .catch(() => {});
+    shards(onPage);
+    tracker
+      .events()
+      .then((events) => {
+        const recent = new Set<unknown>();
+        for (let i = events.length; i-- && recent.size < 12; ) recent.add(events[i].itemId);
+        shards([...recent]);
         // A visitor with a history learns on the device: its code comes now too.
         if (events.length) load('learn').catch(() => {});
       })
@@ -513,6 +526,8 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
       // A Worker fetches the model itself.
       if (!options.worker && modelUrl) prefetchModel(modelUrl);
       prefetch(options.catalog);
+      // The catalogue part too, beside the widget part rather than after it.
+      deps.loadCatalog?.().catch(() => {});
       widgetPart = load('widgets')
         .then((w) => w.startWidgets(core, deps, { model: modelUrl, worker: abs(options.worker) }))
         .catch((e) => {

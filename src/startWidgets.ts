@@ -40,17 +40,19 @@ export function startWidgets(
 ): WidgetPart {
   const { options, report } = core;
   // No catalogue given: the model's own shards (`likewise train --catalog`), if it has them.
+  const reader = createModelReader(urls.model, { fetch: core.fetch });
   const catalog = createCatalog(options.catalog, report, {
     fetch: core.fetch,
     base: core.document?.baseURI,
     model: urls.model,
+    // The model's manifest, read once for the model and its catalogue.
+    manifest: reader.manifest,
     loadPart: deps.loadCatalog,
   });
   // Items the page's JSON-LD named before this part loaded, and those after.
   for (const item of core.found.splice(0)) catalog.add(item);
   core.onItem[0] = catalog.add;
 
-  const reader = createModelReader(urls.model, { fetch: core.fetch });
   /** Learning loads only for a visitor with events: a new visitor never downloads it. */
   const train: ModelService['train'] = async (events) =>
     events.length ? (await core.load('learn')).trainLocally(events) : {};

@@ -136,28 +136,23 @@ export function createModelLoader(
     return p;
   }
 
-  function lookup(kind: 'similar' | 'together'): NeighbourSource {
-    const cache = new Map<string, RankedList>();
-    return {
-      neighbours(itemId) {
-        const hit = cache.get(itemId);
-        if (hit || !known) return hit;
-        const entry = loaded.get(shardOf(itemId, known.shards));
-        const x = entry?.index.get(itemId);
-        if (x === undefined) return undefined;
-        const { ids } = entry!.shard;
-        const lists: ShardLists = entry!.shard[kind];
-        const a = lists.offsets[x];
-        const b = lists.offsets[x + 1];
-        const list = {
-          ids: Array.from(lists.indices.subarray(a, b), (j) => ids[j]),
-          scores: lists.scores.subarray(a, b),
-        };
-        cache.set(itemId, list);
-        return list;
-      },
-    };
-  }
+  // Not cached: the model service copies each list out once per request.
+  const lookup = (kind: 'similar' | 'together'): NeighbourSource => ({
+    neighbours(itemId) {
+      if (!known) return;
+      const entry = loaded.get(shardOf(itemId, known.shards));
+      const x = entry?.index.get(itemId);
+      if (x === undefined) return;
+      const { ids } = entry!.shard;
+      const lists: ShardLists = entry!.shard[kind];
+      const a = lists.offsets[x];
+      const b = lists.offsets[x + 1];
+      return {
+        ids: Array.from(lists.indices.subarray(a, b), (j) => ids[j]),
+        scores: lists.scores.subarray(a, b),
+      };
+    },
+  });
 
   const source: ModelSource = Object.assign(lookup('similar'), { together: lookup('together') });
 
