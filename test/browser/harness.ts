@@ -15,7 +15,7 @@ import {
   type Frame,
   type Page,
 } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { type DemoServer, startDemoServer } from '../../examples/serve.mjs';
 
 /** Flags that keep headless Chromium quiet and deterministic on a CI box. */
@@ -447,4 +447,51 @@ export async function viewProduct(page: Page, base: string, id: string): Promise
       { ...POLL, message: `view of ${id} recorded` },
     )
     .toBe(true);
+}
+
+/** The demo shop and a browser shared by one test file (see {@link useDemoShop}). */
+export interface DemoShop {
+  browser: Browser;
+  demo: DemoServer;
+  catalog: Book[];
+  /** An absolute URL on the demo's origin. */
+  url(path: string): string;
+}
+
+/**
+ * Starts the demo server and Chromium before the file's tests and stops them
+ * after; the returned object is filled in by then.
+ */
+export function useDemoShop(): DemoShop {
+  const shop = {
+    url: (path: string) => new URL(path, shop.demo.url).href,
+  } as DemoShop;
+  beforeAll(async () => {
+    shop.demo = await startDemo();
+    shop.browser = await launchBrowser();
+    shop.catalog = (await (await fetch(shop.url('catalog.json'))).json()) as Book[];
+  });
+  afterAll(async () => {
+    await shop.browser?.close();
+    await shop.demo?.close();
+  });
+  return shop;
+}
+
+/** Serves `body` as an HTML page at `path` of the demo's origin, in `context` only. */
+export async function servePage(
+  context: BrowserContext,
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  await context.route(
+    (u) => u.pathname === path,
+    (route) =>
+      route.fulfill({
+        status: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8', ...headers },
+        body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>likewise test</title></head><body>${body}</body></html>`,
+      }),
+  );
 }
