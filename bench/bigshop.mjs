@@ -10,6 +10,9 @@
 //
 //   npm run build && node bench/bigshop.mjs [--runs 3] [--dist DIR] [--mode shards|whole|both] [--waterfall] [--no-preload] [--rtt MS]
 //
+// BIGSHOP_TRACE=PREFIX writes each page's last DevTools trace to
+// PREFIX-product.json and PREFIX-home.json.
+//
 // The pages carry the preloads the README documents (the manifest, the
 // widget and catalogue parts); `--no-preload` measures them without.
 //
@@ -117,7 +120,8 @@ async function measure(browser, server, kind, whole, catalog, productId, latency
   const first = await tab.evaluate(() => window.__lwFirstWidget);
   await tab.waitForTimeout(1000);
   const trace = JSON.parse((await browser.stopTracing()).toString('utf8')).traceEvents;
-  if (process.env.BIGSHOP_TRACE) writeFileSync(`${process.env.BIGSHOP_TRACE}-${kind}.json`, JSON.stringify(trace));
+  if (process.env.BIGSHOP_TRACE)
+    writeFileSync(`${process.env.BIGSHOP_TRACE}-${kind}.json`, JSON.stringify(trace));
   const nav = trace.find((e) => e.name === 'navigationStart' || e.name === 'NavigationStartToEnd');
   const main = trace.find(
     (e) => e.name === 'EvaluateScript' && /likewise\.iife\.js/.test(e.args?.data?.url ?? ''),
