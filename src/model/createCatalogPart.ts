@@ -98,7 +98,7 @@ function byShards(core: Sink, model: string): Load {
   const { fromShop } = core;
   let section: Promise<ManifestCatalog | undefined> | undefined;
   const shards = new Map<number, Promise<void>>();
-  const forget = () => {
+  const forget = (): undefined => {
     section = undefined;
   };
   const manifest = () => {
