@@ -81,7 +81,7 @@ async function likewise(argv) {
 /** The model decoder, bundled from the source (the bench runs without a TS loader). */
 async function decoder() {
   const out = await build({
-    entryPoints: [join(root, 'src/model/encodeModel.ts')],
+    entryPoints: [join(root, 'src/model/decodeModel.ts')],
     bundle: true,
     write: false,
     format: 'esm',

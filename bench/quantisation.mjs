@@ -27,7 +27,8 @@ writeFileSync(
   `export { readEvents } from ${src('cli/readEvents.ts')};\n` +
     `export { splitLeaveLastOut } from ${src('engine/evaluate.ts')};\n` +
     `export { buildNeighbours } from ${src('engine/buildNeighbours.ts')};\n` +
-    `export { encodeModel, decodeShard } from ${src('model/encodeModel.ts')};\n`,
+    `export { encodeModel } from ${src('model/encodeModel.ts')};\n` +
+    `export { decodeShard } from ${src('model/decodeModel.ts')};\n`,
 );
 const bundle = join(bench, 'quantisation-entry.mjs');
 const { build } = await import('rolldown');

@@ -8,7 +8,7 @@ import type { Metrics } from './metrics/startMetrics';
 import { baseOf } from './model/baseOf';
 import { checkRequest, type RecommendRequest } from './model/checkRequest';
 import type { CatalogDeps, CatalogLookup } from './model/createCatalog';
-import type { Manifest } from './model/encodeModel';
+import type { Manifest } from './model/modelFormat';
 import { shardOf } from './model/shardOf';
 import type * as Learn from './model/trainLocally';
 import { safeUrl } from './shared/safeUrl';

@@ -12,9 +12,9 @@ import {
   type DecodedShard,
   decodePopularity,
   decodeShard,
-  type Manifest,
   validateManifest,
-} from '../model/encodeModel';
+} from '../model/decodeModel';
+import type { Manifest } from '../model/modelFormat';
 import { type LoadedModel, type ModelRequest, recommendWith } from '../model/recommendWith';
 
 /** A model in memory (see {@link openModel}). */

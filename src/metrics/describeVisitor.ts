@@ -1,8 +1,24 @@
 import type { StorageMode } from '../store/types';
 import type { ConsentState } from '../track/createTracker';
-import type { LikewiseEvent } from '../types';
-import type { PrivacySummary } from '../widgets/privacyPanel';
+import type { EventType, LikewiseEvent } from '../types';
 import type { Profile } from './computeProfile';
+
+/** What the SDK holds about the shopper, as the privacy panel shows it. */
+export interface PrivacySummary {
+  /** Stored events. */
+  events: number;
+  /** Distinct sessions among them. */
+  sessions: number;
+  /** Time (ms) of the oldest stored event. */
+  oldest?: number;
+  /** The categories the profile leans to, best first. */
+  topCategories: string[];
+  /** The latest events, newest first (the panel shows at most 20). */
+  items: { title: string; type: EventType | string; ts: number }[];
+  /** Where events are kept. */
+  storage: StorageMode;
+  consent: ConsentState;
+}
 
 /**
  * What the privacy panel shows a shopper about themselves: how many events

@@ -12,7 +12,7 @@ import { nextTask } from '../nextTask';
 import { cleanItem } from './cleanItem';
 import type { CatalogCore, CatalogLookup, CatalogPart, CatalogSource } from './createCatalog';
 import { decodeCatalogShard, type ManifestCatalog, validateCatalogSection } from './encodeCatalog';
-import { shardOf } from './encodeModel';
+import { shardOf } from './shardOf';
 
 /** Entries checked per task when a whole catalogue is loaded. */
 const SLICE = 2000;

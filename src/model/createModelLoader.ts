@@ -11,11 +11,11 @@ import {
   type DecodedShard,
   decodePopularity,
   decodeShard,
-  type Manifest,
   type ShardLists,
-  shardOf,
   validateManifest,
-} from './encodeModel';
+} from './decodeModel';
+import type { Manifest } from './modelFormat';
+import { shardOf } from './shardOf';
 
 /** Options of {@link createModelLoader}. */
 export interface ModelLoaderOptions {

@@ -29,8 +29,10 @@
  * without the prefixes, `null` for a missing field, trailing nulls left out.
  */
 import { LikewiseError } from '../errors';
+import { fnv1a } from '../shared/fnv1a';
 import { cleanItem } from './cleanItem';
-import { fnv1a, hex8, type ModelFile, shardOf } from './encodeModel';
+import { hex8, type ModelFile } from './modelFormat';
+import { shardOf } from './shardOf';
 
 /** The `format` of a catalogue section and of its shards. */
 export const CATALOG_FORMAT = 'likewise-catalog';

@@ -222,3 +222,22 @@ export function checkEvent(value: unknown, wire = false): SchemaResult {
     return refuse('event', `event is larger than ${MAX_EVENT_BYTES} bytes (${bytes})`, bytes);
   return { ok: true, event: out };
 }
+
+/**
+ * True when a record that {@link checkEvent} accepts in its wire form may
+ * stay in storage as it is: fields this version does not know (a newer
+ * tab's) are kept, so they must be scalars (in the item lines too), and the
+ * record is at most twice {@link MAX_EVENT_BYTES} characters of JSON.
+ *
+ * @example isStoredShape({ id: 'e1', type: 'view', ts: 1, session: 's', itemId: 'a', extra: 1 }) // true
+ */
+export function isStoredShape(record: object): boolean {
+  const o = record as { items?: object[] };
+  const flat = (x: object, list?: unknown) =>
+    Object.values(x).every((v) => v === list || !v || typeof v !== 'object');
+  return (
+    flat(o, o.items) &&
+    !o.items?.some((l) => !flat(l)) &&
+    JSON.stringify(o).length <= 2 * MAX_EVENT_BYTES
+  );
+}

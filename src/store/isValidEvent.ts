@@ -1,5 +1,5 @@
 import { EVENT_TYPE_CODES } from '../engine/types';
-import { validateEvent } from '../track/validateEvent';
+import { checkEvent, isStoredShape } from '../shared/eventSchema';
 import type { ItemAggregate, LikewiseEvent } from '../types';
 
 // biome-ignore lint/suspicious/noExplicitAny: shape checks of untrusted records
@@ -7,8 +7,8 @@ type Any = any;
 
 /**
  * True when `value` is a well-formed {@link LikewiseEvent} as read back from
- * storage, by the same schema `track()` checks (`validateEvent` with
- * `stored`): a string `id`, `session` and `visitor` of at most 64
+ * storage, by the same schema `track()` checks (`checkEvent` in its wire
+ * form, then {@link isStoredShape}): a string `id`, `session` and `visitor` of at most 64
  * characters, a known `type`, a finite `ts`, every documented field of its
  * type; other fields (a newer tab's) are kept, the record at most 4096
  * characters of JSON. Never throws.
@@ -17,7 +17,7 @@ type Any = any;
  */
 export const isValidEvent = (value: unknown): value is LikewiseEvent => {
   try {
-    return !!validateEvent(value, true);
+    return checkEvent(value, true).ok && isStoredShape(value as object);
   } catch {
     return false;
   }

@@ -1,5 +1,5 @@
 import { isLikewiseError, LikewiseError } from '../errors';
-import { checkEvent, EVENT_TYPES, MAX_EVENT_BYTES } from '../shared/eventSchema';
+import { checkEvent, EVENT_TYPES, isStoredShape } from '../shared/eventSchema';
 import type { TrackInput } from '../types';
 
 export {
@@ -98,17 +98,7 @@ function check(input: unknown, stored?: boolean): TrackInput {
     );
   }
   const out = r.event as unknown as TrackInput & Record<string, unknown>;
-  if (stored) {
-    const o = input as { items?: object[] };
-    // Unknown fields (a newer tab's) are kept by the store: scalars only, the record bounded.
-    const flat = (x: object, list?: unknown) =>
-      Object.values(x).every((v) => v === list || !v || typeof v !== 'object');
-    if (
-      !flat(o, o.items) ||
-      o.items?.some((l) => !flat(l)) ||
-      JSON.stringify(o).length > 2 * MAX_EVENT_BYTES
-    )
-      fail('Not a stored event.');
-  }
+  // Unknown fields (a newer tab's) are kept by the store: see isStoredShape.
+  if (stored && !isStoredShape(input as object)) fail('Not a stored event.');
   return out;
 }

@@ -1,27 +1,10 @@
 import { LikewiseError } from '../errors';
+import type { PrivacySummary } from '../metrics/describeVisitor';
 import { EVENT_TYPES } from '../shared/eventSchema';
-import type { ConsentState } from '../track/createTracker';
 import type { EventType } from '../types';
 import { onPrivacyLink } from './onPrivacyLink';
 import { languageOf, pageTexts } from './pageTexts';
 import { adoptStyles } from './styles';
-
-/** What the SDK holds about the shopper, as {@link PrivacyPanelDeps.describe} resolves it. */
-export interface PrivacySummary {
-  /** Stored events. */
-  events: number;
-  /** Distinct sessions among them. */
-  sessions: number;
-  /** Time (ms) of the oldest stored event. */
-  oldest?: number;
-  /** The categories the profile leans to, best first. */
-  topCategories: string[];
-  /** The latest events, newest first (the panel shows at most 20). */
-  items: { title: string; type: EventType | string; ts: number }[];
-  /** Where events are kept. */
-  storage: 'indexeddb' | 'memory';
-  consent: ConsentState;
-}
 
 /**
  * Texts of the privacy panel (English defaults shown; built in for de, en, fr, it, es, nl). Event type keys label the

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { LikewiseError } from '../../src/errors';
 import { createCatalog } from '../../src/model/createCatalog';
 import { catalogShardFile, encodeCatalog } from '../../src/model/encodeCatalog';
-import { encodeModel, shardOf } from '../../src/model/encodeModel';
+import { encodeModel } from '../../src/model/encodeModel';
+import { shardOf } from '../../src/model/shardOf';
 import { failOnUnhandled } from '../support/fakeStores';
 import { serve } from './fixtures';
 

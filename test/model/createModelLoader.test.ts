@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isLikewiseError } from '../../src/errors';
 import { createModelLoader } from '../../src/model/createModelLoader';
-import { encodeModel, type ModelNeighbours, shardOf } from '../../src/model/encodeModel';
+import { encodeModel, type ModelNeighbours } from '../../src/model/encodeModel';
+import { shardOf } from '../../src/model/shardOf';
 
 const N = 200;
 const ids = Array.from({ length: N }, (_, i) => `sku-${i}`);

@@ -6,7 +6,7 @@ import {
   encodeCatalog,
   validateCatalogSection,
 } from '../../src/model/encodeCatalog';
-import { shardOf } from '../../src/model/encodeModel';
+import { shardOf } from '../../src/model/shardOf';
 
 const entry = (i: number, extra: Record<string, unknown> = {}) => ({
   id: `sku-${i}`,

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { isLikewiseError, type LikewiseError } from '../../src/errors';
+import { decodePopularity, decodeShard, validateManifest } from '../../src/model/decodeModel';
 import {
-  decodePopularity,
-  decodeShard,
   encodeModel,
   encodeShardRange,
-  fnv1a,
   type ModelInput,
   type ModelNeighbours,
   shardLayout,
-  shardOf,
-  validateManifest,
 } from '../../src/model/encodeModel';
+import { shardOf } from '../../src/model/shardOf';
+import { fnv1a } from '../../src/shared/fnv1a';
+import { SAMPLE_IDS as ids, SAMPLE_INPUT as input } from './fixtures';
 
 /** CSR neighbours from plain lists: `lists[i]` = [[j, score], ...] best first. */
 function csr(itemIds: string[], lists: [number, number][][]): ModelNeighbours {
@@ -33,42 +31,7 @@ function csr(itemIds: string[], lists: [number, number][][]): ModelNeighbours {
   };
 }
 
-const ids = ['a', 'b', 'c', 'd', 'é-☕', '😀'];
-const similar = csr(ids, [
-  [
-    [1, 0.9],
-    [2, 0.3],
-  ],
-  [[0, 0.9]],
-  [
-    [0, 0.3],
-    [3, 0.2],
-    [5, 0.01],
-  ],
-  [],
-  [[5, 1.5]],
-  [[4, 1.5]],
-]);
-const together = csr(ids, [[[3, 2]], [], [], [[0, 2]], [], []]);
-const input: ModelInput = {
-  neighbours: similar,
-  together,
-  popularity: Float32Array.from([5, 1, 0, 7, 2, 2]),
-  k: 3,
-  similarity: 'cosine',
-  togetherK: 1,
-  togetherTypes: ['add_to_cart', 'purchase'],
-};
-
-function fails(fn: () => unknown): LikewiseError {
-  try {
-    fn();
-  } catch (error) {
-    expect(isLikewiseError(error, 'INVALID_MODEL')).toBe(true);
-    return error as LikewiseError;
-  }
-  throw new Error('expected an INVALID_MODEL error');
-}
+const similar = input.neighbours;
 
 /** Every item's decoded similar/together list, by id. */
 function decodeAll(model: ReturnType<typeof encodeModel>) {
@@ -92,16 +55,6 @@ function decodeAll(model: ReturnType<typeof encodeModel>) {
   });
   return out;
 }
-
-describe('shardOf', () => {
-  it('hashes the UTF-8 bytes of the id (FNV-1a), including non-BMP and lone surrogates', () => {
-    for (const id of ['sku-1', 'é-☕', '😀', 'a\uD800b', '']) {
-      const expected = fnv1a(new TextEncoder().encode(id)) % 97;
-      expect(shardOf(id, 97)).toBe(expected);
-    }
-  });
-});
-
 describe('encodeModel / decodeShard', () => {
   it('round-trips every list in order, with 8-bit scores within 1/255 of the row max', () => {
     const model = encodeModel(input, { shards: 3 });
@@ -240,101 +193,6 @@ describe('encodeModel / decodeShard', () => {
   it('refuses a bad shard count', () => {
     expect(() => encodeModel(input, { shards: 0 })).toThrow(
       'shards must be an integer from 1 to 65536, got 0',
-    );
-  });
-});
-
-describe('validation', () => {
-  const model = encodeModel(input, { shards: 2 });
-  const { manifest } = model;
-  const shard0 = model.files.find((f) => f.name === manifest.files[0])!.bytes;
-  const name = manifest.files[0];
-
-  it('refuses foreign and wrong-version manifests with exact messages', () => {
-    expect(fails(() => validateManifest('hello', 'm.json')).message).toBe(
-      'Not a likewise model manifest: m.json.',
-    );
-    expect(fails(() => validateManifest({ format: 'other', version: 1 }, 'm.json')).message).toBe(
-      'Not a likewise model manifest: m.json.',
-    );
-    expect(fails(() => validateManifest({ ...manifest, version: 2 }, 'm.json')).message).toBe(
-      'Unsupported model version 2 in m.json: this likewise reads version 1.',
-    );
-    expect(fails(() => validateManifest({ ...manifest, shards: 0 }, 'm.json')).message).toBe(
-      'Invalid model manifest m.json: shards must be an integer from 1 to 65536.',
-    );
-    expect(
-      fails(() => validateManifest({ ...manifest, files: manifest.files.slice(1) }, 'm.json'))
-        .message,
-    ).toBe('Invalid model manifest m.json: files must list one file name per shard.');
-    expect(
-      fails(() => validateManifest({ ...manifest, checksums: ['nothex!!', 'x'] }, 'm.json'))
-        .message,
-    ).toBe(
-      'Invalid model manifest m.json: checksums must list one 8-digit hex checksum per shard.',
-    );
-  });
-
-  it('refuses a foreign shard file', () => {
-    const html = new TextEncoder().encode('<!doctype html><title>404</title>');
-    expect(fails(() => decodeShard(html, manifest, 0)).message).toBe(
-      `Model file ${name} is not a likewise shard.`,
-    );
-  });
-
-  it('refuses a shard of another version', () => {
-    const v2 = shard0.slice();
-    v2[4] = 2;
-    expect(fails(() => decodeShard(v2, manifest, 0)).message).toBe(
-      `Model file ${name} has version 2: this likewise reads version 1.`,
-    );
-  });
-
-  it('refuses a truncated shard', () => {
-    const cut = shard0.slice(0, shard0.length - 3);
-    expect(fails(() => decodeShard(cut, manifest, 0)).message).toBe(
-      `Model file ${name} is truncated: ${shard0.length - 3} of ${shard0.length} bytes.`,
-    );
-    expect(fails(() => decodeShard(new Uint8Array(0), manifest, 0)).message).toBe(
-      `Model file ${name} is truncated: 0 of ${shard0.length} bytes.`,
-    );
-  });
-
-  it('refuses a corrupt shard', () => {
-    const flipped = shard0.slice();
-    flipped[flipped.length - 1] ^= 0xff;
-    expect(fails(() => decodeShard(flipped, manifest, 0)).message).toBe(
-      `Model file ${name} is corrupt: checksum mismatch.`,
-    );
-  });
-
-  it('refuses a valid shard served under another shard index', () => {
-    const other = { ...manifest, sizes: [...manifest.sizes], checksums: [...manifest.checksums] };
-    other.sizes[1] = manifest.sizes[0];
-    other.checksums[1] = manifest.checksums[0];
-    expect(fails(() => decodeShard(shard0, other, 1)).message).toBe(
-      `Model file ${manifest.files[1]} is corrupt: shard index or count differs from the manifest.`,
-    );
-  });
-
-  it('refuses a corrupt or foreign popularity file', () => {
-    const pop = model.files.find((f) => f.name === manifest.popularity.file)!.bytes;
-    const bad = pop.slice();
-    bad[3] ^= 1;
-    expect(fails(() => decodePopularity(bad, manifest)).message).toBe(
-      `Model file ${manifest.popularity.file} is corrupt: checksum mismatch.`,
-    );
-    const foreign = new TextEncoder().encode('{"format":"x"}');
-    const m2 = {
-      ...manifest,
-      popularity: {
-        ...manifest.popularity,
-        bytes: foreign.length,
-        checksum: fnv1a(foreign).toString(16).padStart(8, '0'),
-      },
-    };
-    expect(fails(() => decodePopularity(foreign, m2)).message).toBe(
-      `Model file ${manifest.popularity.file} is not a likewise popularity file.`,
     );
   });
 });

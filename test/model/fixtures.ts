@@ -1,7 +1,10 @@
 // A tiny shop, small enough to check by hand: a catalogue of eight items, a
 // real model (encodeModel) over them plus one item the catalogue does not
 // know (`z`), and a fake fetch that serves both.
-import { encodeModel, type ModelFile, type ModelNeighbours } from '../../src/model/encodeModel';
+import { expect } from 'vitest';
+import { isLikewiseError, type LikewiseError } from '../../src/errors';
+import { encodeModel, type ModelInput, type ModelNeighbours } from '../../src/model/encodeModel';
+import type { ModelFile } from '../../src/model/modelFormat';
 import type { CatalogItem, EventType, LikewiseEvent } from '../../src/types';
 
 /** Every id the model knows; `z` is unknown to the catalogue. */
@@ -81,6 +84,44 @@ export function csr(ids: string[], lists: Record<string, [string, number][]>): M
     indices: Uint32Array.from(indices),
     scores: Float32Array.from(scores),
   };
+}
+
+/** A sample for the encoder and decoder tests: ids with shared prefixes, non-ASCII and non-BMP. */
+export const SAMPLE_IDS = ['a', 'b', 'c', 'd', 'é-☕', '😀'];
+
+/** The sample model's input: lists of every length, a row max above 1, a zero popularity. */
+export const SAMPLE_INPUT: ModelInput = {
+  neighbours: csr(SAMPLE_IDS, {
+    a: [
+      ['b', 0.9],
+      ['c', 0.3],
+    ],
+    b: [['a', 0.9]],
+    c: [
+      ['a', 0.3],
+      ['d', 0.2],
+      ['😀', 0.01],
+    ],
+    'é-☕': [['😀', 1.5]],
+    '😀': [['é-☕', 1.5]],
+  }),
+  together: csr(SAMPLE_IDS, { a: [['d', 2]], d: [['a', 2]] }),
+  popularity: Float32Array.from([5, 1, 0, 7, 2, 2]),
+  k: 3,
+  similarity: 'cosine',
+  togetherK: 1,
+  togetherTypes: ['add_to_cart', 'purchase'],
+};
+
+/** Runs `fn`, expects an `INVALID_MODEL` error and returns it (for its message). */
+export function invalidModel(fn: () => unknown): LikewiseError {
+  try {
+    fn();
+  } catch (error) {
+    expect(isLikewiseError(error, 'INVALID_MODEL')).toBe(true);
+    return error as LikewiseError;
+  }
+  throw new Error('expected an INVALID_MODEL error');
 }
 
 /** The tiny model's files (16-bit scores, so neighbour order is exact). */

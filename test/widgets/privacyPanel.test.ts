@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isLikewiseError } from '../../src/errors';
+import type { PrivacySummary } from '../../src/metrics/describeVisitor';
 import {
   bindPrivacyLinks,
   openPrivacyPanel,
   type PrivacyPanelDeps,
-  type PrivacySummary,
 } from '../../src/widgets/privacyPanel';
 import { flush } from '../support/widgetFakes';
 

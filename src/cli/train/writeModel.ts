@@ -5,7 +5,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Manifest, MODEL_FORMAT } from '../../model/encodeModel';
+import { type Manifest, MODEL_FORMAT } from '../../model/modelFormat';
 
 /** The names of the files `likewise train` writes (`shard-<n>-<checksum>.bin`, `popularity-<checksum>.json`). */
 const MODEL_FILE = /^(shard-\d+-[0-9a-f]{8}\.bin|popularity-[0-9a-f]{8}\.json)$/;

@@ -1,12 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isLikewiseError } from '../../src/errors';
-import {
-  decodePopularity,
-  decodeShard,
-  encodeModel,
-  type Manifest,
-} from '../../src/model/encodeModel';
+import { decodePopularity, decodeShard } from '../../src/model/decodeModel';
+import { encodeModel } from '../../src/model/encodeModel';
+import type { Manifest } from '../../src/model/modelFormat';
 import { fnv1a } from '../../src/shared/fnv1a';
 import { fuzzRuns } from '../support/fuzzRuns';
 import { csr } from './fixtures';
