@@ -5,7 +5,7 @@
  */
 import type { ModelConfig } from '../engine/tune';
 import { createModelLoader } from './createModelLoader';
-import type { Manifest } from './encodeModel';
+import type { Manifest } from './modelFormat';
 
 /** Neighbour lists by item id: `[neighbour ids, scores]`, best first. */
 export type WireLists = Record<string, [string[], number[]]>;
