@@ -504,7 +504,8 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
           const file = (f: unknown) => typeof f === 'string' && prefetch(dir + f);
           if ((m?.shards as number) > 0) {
             file(m!.popularity?.file);
-            for (const id of ids) if (id) file(m!.files?.[shardOf(id as string, m!.shards)]);
+            for (const id of ids)
+              if (id) file(m!.dir && `${m!.dir}${shardOf(id as string, m!.shards)}.bin`);
           }
         })
         .catch(() => {});
@@ -512,8 +513,12 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     tracker
       .events()
       .then((events) => {
+        // The items for-you starts from: those of views, clicks, carts and
+        // purchases (the types with a weight; no impression, dismissal,
+        // search or removal, whose first letters are none of these).
         const recent = new Set<unknown>();
-        for (let i = events.length; i-- && recent.size < 12; ) recent.add(events[i].itemId);
+        for (let i = events.length; i-- && recent.size < 12; )
+          if ('vcap'.includes(events[i].type[0])) recent.add(events[i].itemId);
         shards([...recent]);
         // A visitor with a history learns on the device: its code comes now too.
         if (events.length) load('learn').catch(() => {});

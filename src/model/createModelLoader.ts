@@ -14,7 +14,7 @@ import {
   type ShardLists,
   validateManifest,
 } from './decodeModel';
-import type { Manifest } from './modelFormat';
+import { type Manifest, shardFile } from './modelFormat';
 import { shardOf } from './shardOf';
 
 /** Options of {@link createModelLoader}. */
@@ -102,12 +102,8 @@ export function createModelLoader(
         let value: unknown;
         try {
           value = JSON.parse(new TextDecoder().decode(bytes));
-        } catch {
-          throw new LikewiseError(
-            'INVALID_MODEL',
-            `Not a likewise model manifest: ${manifestUrl}.`,
-          );
-        }
+        } catch {}
+        // Not JSON: refused as any foreign file (`Not a likewise model manifest`).
         known = validateManifest(value, manifestUrl);
         return known;
       })(),
@@ -122,7 +118,7 @@ export function createModelLoader(
     let p = pending.get(s);
     if (!p) {
       p = retryable(
-        bytesOf(base + m.files[s]).then((bytes) => {
+        bytesOf(base + shardFile(m, s)).then((bytes) => {
           const decoded = decodeShard(bytes, m, s);
           const index = new Map<string, number>();
           for (let x = 0; x < decoded.items; x++) index.set(decoded.ids[x], x);
