@@ -28,9 +28,10 @@ const onwarn = (warning, warn) => {
 // code already needs ES2022 (`Object.hasOwn`), and the downlevelled forms are longer.
 const browser = [resolve({ browser: true }), commonjs(), ts('es2022')];
 
-/** The script-tag core's on-demand parts (`LikewiseParts`), loaded as `likewise.<name>.mjs`. */
-const PARTS = {
+/** The script-tag core's on-demand parts (`LikewiseParts`, and `catalog`), loaded as `likewise.<name>.mjs`. */
+export const PARTS = {
   widgets: 'src/startWidgets.ts',
+  containers: 'src/observeWidgets.ts',
   learn: 'src/model/trainLocally.ts',
   measure: 'src/metrics/startMetrics.ts',
   extras: 'src/extras.ts',

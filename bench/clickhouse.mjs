@@ -7,14 +7,21 @@
 // back, and whether the model files are byte-identical to `train --events`'
 // (manifest compared without its createdAt); where they differ, the largest
 // score difference and whether every list holds the same ids in the same order.
+// Runs: `one` (a MergeTree table on one node), `cluster1` (the Distributed
+// table, every list merged on the node asked) and `cluster` (the Distributed
+// table, each node merging and ranking its share of the items: --clickhouse
+// URL,URL). Load averages (uptime) are printed before and after: on a shared
+// machine the wall times are upper bounds.
 //
 //   node bench/clickhouse.mjs [--events 10000000]   the synthetic log of bench/train.mjs
 //   node bench/clickhouse.mjs --data ../shared/data/ml-100k/events.csv [--cli dist/cli.mjs] [--nodes 2]
+//        [--item-shares N] [--runs one,cluster1,cluster] [--train "--max-items-per-user 1000"]
 //
 // Needs clickhouse-server (Debian: apt-get install clickhouse-server) and
 // `npm run build`. Nothing of --data is written into the repo (.bench/ only).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -53,6 +60,14 @@ if (!log) {
       out: log,
     });
 }
+
+const runs = (args.runs ?? 'one,cluster1,cluster').split(',');
+const shares = args['item-shares'] ?? '1';
+const extra = args.train ? args.train.split(' ').filter(Boolean) : [];
+const loadAverage = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(', ');
 
 const peak =
   'data:text/javascript,process.on("exit",()=>{process.stderr.write("maxrss "+process.resourceUsage().maxRSS+"\\n")})';
@@ -184,48 +199,71 @@ try {
   await load(cluster.urls[0], 'events_one', log);
   await load(cluster.urls[0], 'events', log, '&insert_distributed_sync=1');
   console.log(
-    `loaded ${log} into events_one and the ${cluster.urls.length}-shard events in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `loaded ${log} into events_one and the ${cluster.urls.length}-shard events in ${((performance.now() - t0) / 1000).toFixed(1)} s (load average ${loadAverage()})`,
   );
 
-  const outs = {
-    file: join(bench, 'ch-model-file'),
-    one: join(bench, 'ch-model-one'),
-    cluster: join(bench, 'ch-model-cluster'),
+  const file = join(bench, 'ch-model-file');
+  rmSync(file, { recursive: true, force: true });
+  const base = await likewise(['train', '--events', log, '--out', file, ...extra]);
+  rows.push({
+    run: 'train --events (baseline)',
+    ...base,
+    streamed: '-',
+    equal: '-',
+    load: loadAverage(),
+  });
+  const n = cluster.urls.length;
+  const shapes = {
+    one: ['events_one', cluster.urls[0], 'train --clickhouse, one node'],
+    cluster1: [
+      'events',
+      cluster.urls[0],
+      `train --clickhouse, ${n}-shard Distributed, lists merged on 1 node`,
+    ],
+    cluster: [
+      'events',
+      cluster.urls.join(','),
+      `train --clickhouse, ${n}-shard Distributed, lists merged on ${n} nodes`,
+    ],
   };
-  for (const dir of Object.values(outs)) rmSync(dir, { recursive: true, force: true });
-  const file = await likewise(['train', '--events', log, '--out', outs.file]);
-  rows.push({ run: 'train --events (baseline)', ...file, streamed: '-', equal: '-' });
-  for (const [name, table] of [
-    ['one', 'events_one'],
-    ['cluster', 'events'],
-  ]) {
+  for (const name of runs) {
+    const [table, urls, title] = shapes[name];
+    const out = join(bench, `ch-model-${name}`);
+    rmSync(out, { recursive: true, force: true });
     const r = await likewise([
       'train',
       '--clickhouse',
-      cluster.urls[0],
+      urls,
       '--table',
       table,
+      '--item-shares',
+      shares,
       '--out',
-      outs[name],
+      out,
+      ...extra,
     ]);
     const streamed = /rows streamed back: (\d+)/.exec(r.stdout)?.[1] ?? '?';
-    rows.push({
-      run:
-        name === 'one'
-          ? 'train --clickhouse, one node'
-          : `train --clickhouse, ${cluster.urls.length}-shard Distributed`,
+    const row = {
+      run: title,
       ...r,
       streamed,
-      equal: await compare(outs.file, outs[name]),
-    });
+      equal: await compare(file, out),
+      load: loadAverage(),
+    };
+    rows.push(row);
+    console.log(
+      `${title}: ${r.seconds.toFixed(1)} s, ${r.rss.toFixed(0)} MB, ${row.equal} (load average ${row.load})`,
+    );
   }
 } finally {
   await cluster.stop();
 }
-console.log(`\n${log}\n`);
-console.log('| run | wall s | peak RSS MB | rows streamed back | model vs train --events |');
-console.log('|---|---|---|---|---|');
+console.log(`\n${log} (--item-shares ${shares}${extra.length ? `, ${extra.join(' ')}` : ''})\n`);
+console.log(
+  '| run | wall s | peak RSS MB | rows streamed back | model vs train --events | load average after (1, 5, 15 min) |',
+);
+console.log('|---|---|---|---|---|---|');
 for (const r of rows)
   console.log(
-    `| ${r.run} | ${r.seconds.toFixed(1)} | ${r.rss.toFixed(0)} | ${r.streamed} | ${r.equal} |`,
+    `| ${r.run} | ${r.seconds.toFixed(1)} | ${r.rss.toFixed(0)} | ${r.streamed} | ${r.equal} | ${r.load} |`,
   );

@@ -7,20 +7,33 @@
 // A page counts every file it loads from likewise: the script-tag core and
 // the parts it imports (`likewise.<part>.mjs`), or, in the Vite build, the
 // chunks its entry imports and the likewise parts it loads on demand. The
-// `learn` part is counted on widget pages: a returning visitor loads it (a
-// new visitor does not).
+// `learn` part is counted on widget pages: a returning visitor whose session
+// pairs two items loads it (a new visitor does not). The script tag's widget
+// pages use markup (`data-likewise` containers: the `containers` part); the
+// Vite storefront renders from code (`lw.render()`), which needs no
+// containers part. A model that carries its catalogue (`likewise train
+// --catalog`) adds the `catalog` part: a page kind of its own.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-/** Page kinds: the budget's key, the parts loaded, and the options of the npm storefront. */
+const WIDGETS = { tag: ['widgets', 'containers', 'learn'], vite: ['widgets', 'learn'] };
+/** Page kinds: the budget's key, the parts loaded (script tag, Vite) and the storefront's options. */
 export const PAGE_KINDS = [
-  { kind: 'no widget', parts: [], options: {}, render: false },
-  { kind: 'widgets', parts: ['widgets', 'learn'], options: {}, render: true },
+  { kind: 'no widget', tag: [], vite: [], options: {}, render: false },
+  { kind: 'widgets', ...WIDGETS, options: {}, render: true },
+  {
+    kind: 'widgets, catalogue from the model',
+    tag: [...WIDGETS.tag, 'catalog'],
+    vite: [...WIDGETS.vite, 'catalog'],
+    options: { catalog: undefined },
+    render: true,
+  },
   {
     kind: 'widgets + endpoint + experiment',
-    parts: ['widgets', 'learn', 'measure'],
+    tag: [...WIDGETS.tag, 'measure'],
+    vite: [...WIDGETS.vite, 'measure'],
     options: { endpoint: '/collect', experiment: { holdout: 0.1 } },
     render: true,
   },
@@ -31,8 +44,8 @@ const gzip = (code) => gzipSync(code, { level: 9 }).length;
 /** @returns {{kind: string, files: {file: string, gzip: number}[], gzip: number, budget: number}[]} */
 export function scriptTagSizes(root = '.') {
   const budgets = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).sizeBudgets;
-  return PAGE_KINDS.map(({ kind, parts }) => {
-    const files = ['likewise.iife.js', ...parts.map((p) => `likewise.${p}.mjs`)].map((f) => ({
+  return PAGE_KINDS.map(({ kind, tag }) => {
+    const files = ['likewise.iife.js', ...tag.map((p) => `likewise.${p}.mjs`)].map((f) => ({
       file: `dist/${f}`,
       gzip: gzip(readFileSync(join(root, 'dist', f))),
     }));
@@ -48,6 +61,8 @@ export function scriptTagSizes(root = '.') {
 /** Which likewise part a built chunk holds, from its source module, if any. */
 const PART_OF = [
   ['widgets', /startWidgets/],
+  ['containers', /observeWidgets/],
+  ['catalog', /createCatalogPart/],
   ['learn', /trainLocally/],
   ['measure', /startMetrics/],
   ['extras', /extras/],
@@ -95,7 +110,7 @@ export async function viteSizes(root = '.') {
     });
     const manifest = JSON.parse(readFileSync(join(out, '.vite/manifest.json'), 'utf8'));
     const partOf = (key) => PART_OF.find(([, re]) => re.test(key))?.[0];
-    return PAGE_KINDS.map(({ kind, parts }, i) => {
+    return PAGE_KINDS.map(({ kind, vite: parts }, i) => {
       const seen = new Set();
       const visit = (key) => {
         if (seen.has(key)) return;

@@ -6,7 +6,7 @@
  * targeted content. `createLikewise` loads it on the first call that
  * needs it; measurement is a part of its own (`measure`).
  */
-import type { LikewiseCore } from './createLikewise';
+import type { LikewiseCore } from './createCore';
 import { LikewiseError } from './errors';
 import { computeProfile, type Profile } from './metrics/computeProfile';
 import { computeReport, type Report } from './metrics/computeReport';

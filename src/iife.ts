@@ -3,7 +3,7 @@
 // `window.Likewise` (rollup assigns the default export to it as well).
 // On-demand parts load from `likewise.<part>.mjs` beside this script with
 // `import()`, which Trusted Types does not police (a Worker URL it does).
-import type { LikewiseParts } from './createLikewise';
+import type { LikewiseParts } from './createPartLoader';
 import type * as CatalogPart from './model/createCatalogPart';
 import { startScriptTag } from './startScriptTag';
 

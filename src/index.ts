@@ -1,11 +1,7 @@
 // The public API of the npm package: everything a shop imports is listed
 // here, by name. Nothing runs at import.
-import {
-  createLikewise as create,
-  type Likewise,
-  type LikewiseOptions,
-  type LikewiseParts,
-} from './createLikewise';
+import { createLikewise as create, type Likewise, type LikewiseOptions } from './createLikewise';
+import type { LikewiseParts } from './createPartLoader';
 import { type BuildOptions, buildNeighbours as neighbours } from './engine/buildNeighbours';
 import { type PopularityOptions, buildPopularity as popularity } from './engine/buildPopularity';
 import type { InteractionLog, Neighbours } from './engine/types';
@@ -14,6 +10,7 @@ import type { InteractionLog, Neighbours } from './engine/types';
 // loads only the parts it uses.
 const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
   widgets: () => import('./startWidgets'),
+  containers: () => import('./observeWidgets'),
   learn: () => import('./model/trainLocally'),
   measure: () => import('./metrics/startMetrics'),
   extras: () => import('./extras'),

@@ -5,15 +5,18 @@
  * learning loads apart (`likewise.learn.mjs`), only for a visitor with a
  * history; the Worker only when the shop opts in (`worker`).
  */
-import type { LikewiseCore, LikewiseDeps } from './createLikewise';
+import type { LikewiseCore } from './createCore';
+import type { LikewiseDeps } from './createLikewise';
 import { type Catalog, createCatalog } from './model/createCatalog';
 import { createModelClient } from './model/createModelClient';
 import { createModelReader } from './model/createModelReader';
 import type { ModelService } from './model/createModelService';
 import { createRecommender, type RecommendRequest } from './model/createRecommender';
+import { hasCoViews } from './model/hasCoViews';
+import { prefetchModel } from './model/prefetchModel';
 import { pageItemId } from './track/autoTrack';
-import type { Recommendation } from './types';
-import { type RenderOptions, type RenderRequest, render as renderWidget } from './widgets/render';
+import type { LikewiseEvent, Recommendation } from './types';
+import { type RenderOptions, type RenderRequest, renderChecked } from './widgets/render';
 
 /** What {@link startWidgets} gives the instance. */
 export interface WidgetPart {
@@ -31,16 +34,27 @@ export interface WidgetPart {
  *
  * @param core - the instance's shared state
  * @param deps - the instance's injected platform pieces (`fetch`, `Worker`, `IntersectionObserver`)
- * @param urls - the model and Worker URLs, absolute
+ * @param urls - the model and Worker URLs, absolute, and the manifest's response when the core prefetched it
  */
 export function startWidgets(
   core: LikewiseCore,
   deps: LikewiseDeps,
-  urls: { model?: string; worker?: string },
+  urls: { model?: string; worker?: string; manifest?: Promise<Response> },
 ): WidgetPart {
   const { options, report } = core;
-  // No catalogue given: the model's own shards (`likewise train --catalog`), if it has them.
+  /** Learning loads only when the visitor's sessions pair two items: else it learns nothing. */
+  const learn = (events: LikewiseEvent[]) => (hasCoViews(events) ? core.load('learn') : undefined);
+  if (urls.model && urls.manifest)
+    prefetchModel(urls.model, urls.manifest, {
+      prefetch: core.prefetch,
+      events: core.events,
+      onPage: [...(core.document?.querySelectorAll('[data-likewise][data-item-id]') ?? [])].map(
+        (el) => el.getAttribute('data-item-id') as string,
+      ),
+      learn: (events) => learn(events)?.catch(() => {}),
+    });
   const reader = createModelReader(urls.model, { fetch: core.fetch });
+  // No catalogue given: the model's own shards (`likewise train --catalog`), if it has them.
   const catalog = createCatalog(options.catalog, report, {
     fetch: core.fetch,
     base: core.document?.baseURI,
@@ -53,9 +67,8 @@ export function startWidgets(
   for (const item of core.found.splice(0)) catalog.add(item);
   core.onItem[0] = catalog.add;
 
-  /** Learning loads only for a visitor with events: a new visitor never downloads it. */
   const train: ModelService['train'] = async (events) =>
-    events.length ? (await core.load('learn')).trainLocally(events) : {};
+    (await learn(events))?.trainLocally(events) ?? {};
   const model: ModelService = urls.worker
     ? createModelClient({
         model: urls.model,
@@ -122,7 +135,7 @@ export function startWidgets(
         }
         then?.(rec, pos as number, listId as string);
       };
-    const stop = renderWidget(
+    const stop = renderChecked(
       element,
       {
         ...own,

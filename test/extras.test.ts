@@ -2,7 +2,7 @@
 // fake-indexeddb; and the seam createLikewise uses to hand them its state.
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LikewiseCore } from '../src/createLikewise';
+import type { LikewiseCore } from '../src/createCore';
 import { createLikewise, type Likewise, type LikewiseOptions } from '../src/createLikewise';
 import type { LikewiseError } from '../src/errors';
 import { identify } from '../src/extras';

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LikewiseDeps } from '../src/createLikewise';
 import { startScriptTag } from '../src/startScriptTag';
 import { createFakeDisk, failOnUnhandled, setHtml } from './support/fakeStores';
+import { loadPart } from './support/parts';
 
 failOnUnhandled();
 
@@ -78,11 +79,11 @@ describe('startScriptTag', () => {
   it('fills the page\'s widgets in the task after its own start (the start stays short); data-widgets="false" leaves them', async () => {
     const container = () => document.body.querySelector('[data-likewise]')!;
     const loaded: string[] = [];
-    const load = ((name: 'widgets') =>
-      import('../src/startWidgets').then((m) => {
+    const load: LikewiseDeps['load'] = (name) =>
+      loadPart(name).then((m) => {
         loaded.push(name);
         return m;
-      })) as LikewiseDeps['load'];
+      });
     for (const widgets of [undefined, 'false']) {
       scriptTag({
         src: 'https://cdn.example/likewise.iife.js',

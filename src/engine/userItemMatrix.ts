@@ -8,6 +8,7 @@
  */
 import { LikewiseError } from '../errors';
 import type { EventType } from '../types';
+import { compareIds } from './compareIds';
 import { EVENT_TYPE_CODES, type InteractionLog } from './types';
 
 /** How much one event of each type says about interest. */
@@ -507,21 +508,17 @@ function collapseRange(
 
   // One pass per user: a slot per item (reset through the user's own pairs).
   // Only users with more rows than the cap can need it, so only they track
-  // each pair's latest time and row.
+  // each pair's latest time.
   const cap = options.maxItemsPerUser ?? Number.POSITIVE_INFINITY;
   const slot = new Int32Array(draft.itemCount).fill(-1);
   let capTimes = new Float64Array(0);
-  let capRows = new Uint32Array(0);
   let out = rowStart[from];
   for (let u = from; u < to; u++) {
     const start = out;
     const p0 = rowStart[u];
     const p1 = rowStart[u + 1];
     const capped = p1 - p0 > cap;
-    if (capped && capTimes.length < p1 - p0) {
-      capTimes = new Float64Array(p1 - p0);
-      capRows = new Uint32Array(p1 - p0);
-    }
+    if (capped && capTimes.length < p1 - p0) capTimes = new Float64Array(p1 - p0);
     for (let p = p0; p < p1; p++) {
       const r = gathered ? p : byUser[p];
       const it = items[r];
@@ -533,23 +530,16 @@ function collapseRange(
         slot[it] = out;
         pairItems[out] = it;
         pairValues[out] = v;
-        if (capped) {
-          capTimes[out - start] = time;
-          capRows[out - start] = r;
-        }
+        if (capped) capTimes[out - start] = time;
         out++;
       } else {
         if (v > pairValues[s]) pairValues[s] = v;
-        // Rows come in file order: on equal times this is the later row.
-        if (capped && time >= capTimes[s - start]) {
-          capTimes[s - start] = time;
-          capRows[s - start] = r;
-        }
+        if (capped && time > capTimes[s - start]) capTimes[s - start] = time;
       }
     }
     for (let s = start; s < out; s++) slot[pairItems[s]] = -1;
     if (out - start > cap)
-      out = start + keepMostRecent(start, out, cap, pairItems, pairValues, capTimes, capRows);
+      out = start + keepMostRecent(start, out, cap, pairItems, pairValues, capTimes, log.itemIds);
     userOffsets[u + 1] = out;
   }
 }
@@ -674,10 +664,11 @@ export function itemTotals(
 }
 
 /**
- * Keeps the `cap` most recent pairs of one user (latest time first, later
- * row first on ties: deterministic, no randomness), compacted in place in
- * their original order. `times` and `rows` are indexed from `start`.
- * Returns how many were kept.
+ * Keeps the `cap` most recent pairs of one user (latest time first; on equal
+ * times the item id first in {@link compareIds} order), compacted in place in
+ * their original order. The tie-break reads no line order, so a table with
+ * none (`train --clickhouse`) keeps the same items. `times` is indexed from
+ * `start`. Returns how many were kept.
  */
 function keepMostRecent(
   start: number,
@@ -686,11 +677,13 @@ function keepMostRecent(
   items: Uint32Array,
   values: MatrixValues,
   times: Float64Array,
-  rows: Uint32Array,
+  ids: readonly string[],
 ): number {
   const idx: number[] = [];
   for (let s = 0; s < end - start; s++) idx.push(s);
-  idx.sort((a, b) => times[b] - times[a] || rows[b] - rows[a]);
+  idx.sort(
+    (a, b) => times[b] - times[a] || compareIds(ids[items[start + a]], ids[items[start + b]]),
+  );
   const keep = idx.slice(0, cap).sort((a, b) => a - b);
   for (let k = 0; k < keep.length; k++) {
     const s = start + keep[k];

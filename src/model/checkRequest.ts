@@ -56,19 +56,46 @@ const RULE_CHECKS: [names: string[], ok: (v: unknown) => boolean, what: string][
  * `boost`: `an object or a function`; `maxPerCategory`: `a positive integer`.
  */
 export function checkRequest(r: RecommendRequest): void {
-  const bad = (m: string) => new LikewiseError('INVALID_OPTION', `recommend: ${m}`);
-  if (typeof r !== 'object' || r === null || !SCENARIOS.includes(r.type))
-    throw bad(`unknown type ${JSON.stringify(r?.type)}; expected one of ${SCENARIOS.join(', ')}`);
-  if (r.type === 'similar' && (typeof r.itemId !== 'string' || !r.itemId))
-    throw bad('"similar" needs an itemId');
-  if (r.limit !== undefined && !(Number.isInteger(r.limit) && r.limit >= 1 && r.limit <= 50))
-    throw bad('limit must be an integer from 1 to 50');
-  const { rules } = r;
+  checkScenario('recommend', r);
+  checkRules('recommend', r.rules);
+}
+
+/**
+ * Checks business rules (`<what>: rules must be an object`, `<what>:
+ * rules.<name> must be <rule>`, `INVALID_OPTION`); `undefined` passes.
+ */
+export function checkRules(what: string, rules: unknown): void {
   if (rules === undefined) return;
+  const bad = (m: string) => new LikewiseError('INVALID_OPTION', `${what}: ${m}`);
   if (typeof rules !== 'object' || rules === null) throw bad('rules must be an object');
   for (const [names, ok, what] of RULE_CHECKS)
     for (const name of names) {
-      const v = rules[name as keyof typeof rules];
+      const v = (rules as Record<string, unknown>)[name];
       if (v !== undefined && !ok(v)) throw bad(`rules.${name} must be ${what}`);
     }
+}
+
+/**
+ * The checks `recommend` and `render` share, as `<what>: <message>`
+ * (`INVALID_OPTION`): the type, the item of `similar`, the limit (1 to 50
+ * when given).
+ */
+export function checkScenario(
+  what: string,
+  r: { type?: unknown; itemId?: unknown; limit?: unknown } | undefined,
+): void {
+  const bad = (m: string) => {
+    throw new LikewiseError('INVALID_OPTION', `${what}: ${m}`);
+  };
+  const type = r?.type;
+  if (!SCENARIOS.includes(type as Scenario))
+    bad(`unknown type ${JSON.stringify(type)}; expected one of ${SCENARIOS.join(', ')}`);
+  if (type === 'similar' && !(typeof r?.itemId === 'string' && r.itemId))
+    bad('"similar" needs an itemId');
+  const limit = r?.limit;
+  if (
+    limit !== undefined &&
+    !(Number.isInteger(limit) && (limit as number) >= 1 && (limit as number) <= 50)
+  )
+    bad('limit must be an integer from 1 to 50');
 }

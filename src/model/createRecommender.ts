@@ -21,7 +21,7 @@ import {
 import type { ModelConfig } from '../engine/tune';
 import { DEFAULT_WEIGHTS } from '../engine/userItemMatrix';
 import type { CatalogItem, LikewiseEvent, Recommendation, Scenario } from '../types';
-import { checkRequest, type RecommendRequest } from './checkRequest';
+import type { RecommendRequest } from './checkRequest';
 import type { Catalog } from './createCatalog';
 import type { ModelService, WireLists } from './createModelService';
 
@@ -247,11 +247,9 @@ export function createRecommender(
     }
     return out;
   };
-  const recommend: Recommender = (request, exclude) => {
-    // Misuse throws at once, not as a rejection.
-    checkRequest(request);
-    return run(request, exclude);
-  };
+  // Requests come checked (`checkRequest` by `lw.recommend`, `checkRender` by
+  // `lw.render`): the check stays in the core, not in each part too.
+  const recommend = run as Recommender;
   // Neither rejects: failures are reported, and the next request tries again.
   recommend.warm = () => void Promise.all([catalog.load(), popular()]).catch(host.report);
   return recommend;

@@ -1,5 +1,5 @@
 import { LikewiseError } from '../errors';
-import { SCENARIOS } from '../shared/eventSchema';
+import { checkRules, checkScenario } from '../model/checkRequest';
 import type { RenderOptions } from './render';
 
 /**
@@ -8,8 +8,10 @@ import type { RenderOptions } from './render';
  * still throws at the call. Throws `INVALID_OPTION` with `render: container
  * must be an element`, `render: unknown type "x"; expected one of ...`,
  * `render: "similar" needs an itemId`, `render: title must be a string`,
- * `render: limit must be an integer from 1 to 50` or `render: template must
- * be a function or a <template> element`.
+ * `render: limit must be an integer from 1 to 50`, `render: template must
+ * be a function or a <template> element`, or a rule's message as
+ * `recommend` words it (`render: rules.maxPrice must be a number`; `inStock`
+ * may also be `true`, as markup gives it).
  *
  * @example checkRender(el, { type: 'similar', itemId: 'sku-1' })
  */
@@ -18,14 +20,12 @@ export function checkRender(container: unknown, options: RenderOptions | undefin
     throw new LikewiseError('INVALID_OPTION', 'render: ' + message);
   };
   if ((container as Node | null)?.nodeType !== 1) misuse('container must be an element');
-  const { type, itemId, template, title, limit = 8 } = options ?? ({} as RenderOptions);
-  if (!SCENARIOS.includes(type))
-    misuse(`unknown type ${JSON.stringify(type)}; expected one of ${SCENARIOS.join(', ')}`);
-  if (type === 'similar' && !(typeof itemId === 'string' && itemId))
-    misuse('"similar" needs an itemId');
+  checkScenario('render', options);
+  const title = options?.title;
   if (title != null && typeof title !== 'string') misuse('title must be a string');
-  if (!Number.isInteger(limit) || limit < 1 || limit > 50)
-    misuse('limit must be an integer from 1 to 50');
+  const template = options?.template;
   if (template && typeof template !== 'function' && template.nodeName !== 'TEMPLATE')
     misuse('template must be a function or a <template> element');
+  const rules = options?.rules;
+  checkRules('render', rules?.inStock === true ? { ...rules, inStock: undefined } : rules);
 }

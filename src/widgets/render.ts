@@ -118,7 +118,7 @@ const mounted = new WeakMap<Element, () => void>();
  * @param options - see {@link RenderOptions}
  * @param deps - the data getter and platform objects
  * @returns a cleanup that removes the widget, its listeners and observers (idempotent)
- * @throws LikewiseError `INVALID_OPTION` on a missing container, unknown type, `similar` without `itemId`, a title that is not a string, bad limit or template
+ * @throws LikewiseError `INVALID_OPTION` on a missing container, unknown type, `similar` without `itemId`, a title that is not a string, bad limit, template or rules (see `checkRender`)
  * @example
  * const stop = render(document.querySelector('#recs')!, { type: 'similar', itemId: 'sku-1' }, {
  *   getRecommendations: (req) => lw.recommend(req),
@@ -130,6 +130,19 @@ export function render(
   deps: RenderDeps,
 ): () => void {
   checkRender(container, options);
+  return renderChecked(container, options, deps);
+}
+
+/**
+ * {@link render} for options `checkRender` has passed already (the instance
+ * checks in the core, before the widget part loads): the widget part does
+ * not carry the checks a second time.
+ */
+export function renderChecked(
+  container: HTMLElement,
+  options: RenderOptions,
+  deps: RenderDeps,
+): () => void {
   if (typeof deps?.getRecommendations !== 'function')
     throw new LikewiseError('INVALID_OPTION', 'render: deps.getRecommendations must be a function');
   const { type, itemId, template, showReason, classNames: cn = {}, limit = 8 } = options;

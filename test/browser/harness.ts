@@ -495,3 +495,61 @@ export async function servePage(
       }),
   );
 }
+
+/**
+ * Fills the origin's remaining quota from the page with a database of the
+ * host's own (`host-app-cache`), as an app cache would: 16 KB pieces until
+ * one fails, then smaller ones down to 64 bytes, so no room is left even for
+ * one small event (Chromium's check is coarse: with only 16 KB pieces a small
+ * write still got through now and then). Random bytes, so compression cannot
+ * make room. Runs in the page; resolves with the last write's error name
+ * (`QuotaExceededError` once full) and the pieces written.
+ */
+export async function fillOrigin(): Promise<{ chunks: number; error: string }> {
+  const db = await new Promise<IDBDatabase>((ok, fail) => {
+    const r = indexedDB.open('host-app-cache');
+    r.onupgradeneeded = () => r.result.createObjectStore('blobs');
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => fail(r.error);
+  });
+  let chunks = 0;
+  let error = '';
+  for (const size of [16 * 1024, 1024, 64]) {
+    error = '';
+    for (let n = 0; n < 400 && !error; n++) {
+      const bytes = crypto.getRandomValues(new Uint8Array(size));
+      error = await new Promise<string>((ok) => {
+        const tx = db.transaction('blobs', 'readwrite');
+        tx.objectStore('blobs').put(bytes, chunks);
+        tx.oncomplete = () => ok('');
+        tx.onabort = () => ok(tx.error?.name ?? 'AbortError');
+      });
+      if (!error) chunks++;
+    }
+    if (error !== 'QuotaExceededError') break;
+  }
+  db.close();
+  return { chunks, error };
+}
+
+/**
+ * Records, in the page, the body (or URL) of everything it sends with
+ * `fetch` or `sendBeacon` from now on, in `window.__sent`. In the page
+ * because Playwright's request events can arrive late on a loaded machine
+ * (a batch sent just before a withdrawal was once counted after it).
+ */
+export function recordSends(): void {
+  const w = window as Window & { __sent?: string[] };
+  const sent: string[] = [];
+  w.__sent = sent;
+  const fetch = w.fetch.bind(w);
+  w.fetch = (input, init) => {
+    sent.push(typeof init?.body === 'string' ? init.body : String(input));
+    return fetch(input, init);
+  };
+  const beacon = navigator.sendBeacon.bind(navigator);
+  navigator.sendBeacon = (url, data) => {
+    sent.push(typeof data === 'string' ? data : String(url));
+    return beacon(url, data);
+  };
+}

@@ -391,3 +391,79 @@ describe('hostile catalogue entries in Chromium (RELIABILITY 18, 19)', () => {
     await context.close();
   });
 });
+
+describe('calls before the script, or with the script blocked (RELIABILITY 16)', () => {
+  /** The page's window with the stub: an array until the script replaces its push. */
+  type Stubbed = { Likewise: unknown[] };
+  /** The stub a shop puts in its page, three calls queued before the script, and the tag. */
+  const STUBBED = `<script>
+window.Likewise = window.Likewise || [];
+Likewise.push(['track', { type: 'view', itemId: 'bk-0001' }]);
+Likewise.push(['track', { type: 'search', query: 'queued' }]);
+Likewise.push(['track', { type: 'view', itemId: 'bk-0002' }]);
+</script>
+${TAG}
+<script>window.__pageRanOn = true;</script>`;
+
+  it('blocked (an ad blocker): the page runs on, the queued calls stay queued, 0 errors', async () => {
+    const context = await shop.browser.newContext({ viewport: VIEWPORT });
+    const problems = await watchProblems(context);
+    await context.route('**/dist/likewise.iife.js', (route) => route.abort('blockedbyclient'));
+    await servePage(context, '/stubbed.html', STUBBED);
+    const page = await context.newPage();
+    await page.goto(url('stubbed.html'));
+    await page.waitForTimeout(500);
+    const state = await page.evaluate(() => ({
+      ran: (window as unknown as { __pageRanOn?: boolean }).__pageRanOn,
+      queued: Array.isArray((window as unknown as Stubbed).Likewise)
+        ? (window as unknown as Stubbed).Likewise.length
+        : -1,
+      push: (() => {
+        try {
+          (window as unknown as Stubbed).Likewise.push(['track', { type: 'view', itemId: 'x' }]);
+          return 'ok';
+        } catch (e) {
+          return String(e);
+        }
+      })(),
+    }));
+    expect(state).toEqual({ ran: true, queued: 3, push: 'ok' });
+    expectClean(problems);
+    await context.close();
+  });
+
+  it('late (a slow network): the queued calls replay in order, later calls run at once', async () => {
+    const context = await shop.browser.newContext({ viewport: VIEWPORT });
+    const problems = await watchProblems(context);
+    await context.route('**/dist/likewise.iife.js', async (route) => {
+      await new Promise((r) => setTimeout(r, 500));
+      await route.continue();
+    });
+    await servePage(context, '/stubbed.html', STUBBED);
+    const page = await context.newPage();
+    await page.goto(url('stubbed.html'));
+    // Before the script arrives: more calls, queued the same way.
+    await page.evaluate(() =>
+      (window as unknown as Stubbed).Likewise.push(['track', { type: 'click', itemId: 'bk-0003' }]),
+    );
+    await page.waitForFunction(() => !!(window as W).Likewise?.instance, undefined, {
+      timeout: 10_000,
+    });
+    await page.evaluate(() =>
+      (window as unknown as Stubbed).Likewise.push(['track', { type: 'view', itemId: 'bk-0004' }]),
+    );
+    await expect
+      .poll(
+        () =>
+          page.evaluate(async () =>
+            ((await (window as W).Likewise?.instance?.events()) ?? []).map(
+              (e) => e.itemId ?? e.query,
+            ),
+          ),
+        { timeout: 10_000 },
+      )
+      .toEqual(['bk-0001', 'queued', 'bk-0002', 'bk-0003', 'bk-0004']);
+    expectClean(problems);
+    await context.close();
+  });
+});

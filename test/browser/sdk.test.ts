@@ -10,6 +10,7 @@ import {
   describeProblems,
   EVENTS_DB,
   expectClean,
+  fillOrigin,
   imagesSettled,
   launchBrowser,
   launchPersistent,
@@ -415,36 +416,7 @@ describe('a full origin (RELIABILITY 10, 11)', () => {
         POLL,
       )
       .toBe(300);
-    const filled = await page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((ok, fail) => {
-        const r = indexedDB.open('host-app-cache');
-        r.onupgradeneeded = () => r.result.createObjectStore('blobs');
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => fail(r.error);
-      });
-      let chunks = 0;
-      let error = '';
-      // 16 KB pieces until one fails, then smaller ones down to 64 bytes: no
-      // room is left even for one small event (Chromium's check is coarse, so
-      // with only 16 KB pieces a small write still got through now and then).
-      for (const size of [16 * 1024, 1024, 64]) {
-        error = '';
-        for (let n = 0; n < 400 && !error; n++) {
-          // Random bytes: incompressible, so they really take the space.
-          const bytes = crypto.getRandomValues(new Uint8Array(size));
-          error = await new Promise<string>((ok) => {
-            const tx = db.transaction('blobs', 'readwrite');
-            tx.objectStore('blobs').put(bytes, chunks);
-            tx.oncomplete = () => ok('');
-            tx.onabort = () => ok(tx.error?.name ?? 'AbortError');
-          });
-          if (!error) chunks++;
-        }
-        if (error !== 'QuotaExceededError') break;
-      }
-      db.close();
-      return { chunks, error, estimate: await navigator.storage.estimate() };
-    });
+    const filled = await page.evaluate(fillOrigin);
     expect(filled.error, JSON.stringify(filled)).toBe('QuotaExceededError');
     /** Lifts the cap: the origin has room again. */
     const makeRoom = () => cdp.send('Storage.overrideQuotaForOrigin', { origin });
@@ -530,44 +502,5 @@ describe('a full origin (RELIABILITY 10, 11)', () => {
     }
   });
 
-  it('consent withdrawn while full: nothing recorded or sent afterwards, events database gone', async () => {
-    const { page, problems, close } = await fullOrigin();
-    try {
-      // What the page itself sends from the denial on. (Playwright's request
-      // events can arrive late on a loaded machine: a batch sent just before
-      // the denial was once counted as sent after it.)
-      await page.evaluate(() => {
-        const w = window as W & { sentAfterDenial?: string[] };
-        const sent: string[] = [];
-        w.sentAfterDenial = sent;
-        const fetch = w.fetch.bind(w);
-        w.fetch = (input, init) => {
-          sent.push(input instanceof Request ? input.url : String(input));
-          return fetch(input, init);
-        };
-        const beacon = navigator.sendBeacon.bind(navigator);
-        navigator.sendBeacon = (url, data) => {
-          sent.push(String(url));
-          return beacon(url, data);
-        };
-        return w.Likewise?.instance?.setConsent('denied');
-      });
-      await page.evaluate(() =>
-        (window as W).Likewise?.instance?.track({ type: 'search', query: 'after-denied' }),
-      );
-      const queries = await page.evaluate(async () =>
-        ((await (window as W).Likewise?.instance?.events()) ?? []).map((e) => e.query),
-      );
-      expect(queries).not.toContain('after-denied');
-      await expect.poll(() => databaseNames(page), POLL).not.toContain(EVENTS_DB);
-      await page.waitForTimeout(300);
-      expect(await databaseNames(page)).not.toContain(EVENTS_DB);
-      expect(
-        await page.evaluate(() => (window as W & { sentAfterDenial?: string[] }).sentAfterDenial),
-      ).toEqual([]);
-      expectClean(problems);
-    } finally {
-      await close();
-    }
-  });
+  // Consent withdrawn while full (RELIABILITY 11): quota.test.ts, at the plan's 256 KB.
 });

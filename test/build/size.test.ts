@@ -23,6 +23,11 @@ describe('JavaScript per page kind, within budget', () => {
     for (const r of tag) expect(r.files.map((f) => f.file).join()).not.toContain('worker');
   });
 
+  it('a widget page whose model carries its catalogue counts the catalogue part', () => {
+    const row = tag.find((r) => r.kind === 'widgets, catalogue from the model');
+    expect(row?.files.map((f) => f.file)).toContain('dist/likewise.catalog.mjs');
+  });
+
   it('the Worker and the parts the script tag loads are exported by the package', () => {
     // The package resolves itself by name through its own "exports".
     const require = createRequire(resolve(root, 'package.json'));
@@ -38,5 +43,11 @@ describe('JavaScript per page kind, within budget', () => {
       expect(r.gzip, r.kind).toBeLessThanOrEqual(r.budget);
       expect(r.files.map((f) => f.file).join(), r.kind).not.toContain('(extras)');
     }
+    expect(
+      rows
+        .find((r) => r.kind.includes('catalogue'))
+        ?.files.map((f) => f.file)
+        .join(),
+    ).toContain('(catalog)');
   }, 120_000);
 });

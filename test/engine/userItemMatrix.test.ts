@@ -142,7 +142,7 @@ describe('buildUserItemMatrix on the worked example', () => {
     ]);
   });
 
-  it('keeps the most recent pairs of a user over the cap, the later row first on equal times', () => {
+  it('keeps the most recent pairs of a user over the cap, the id first in compareIds order on equal times', () => {
     // Pairs a (latest 5), b (3), c (2), d (3, a later row than b).
     const heavy = logOf([
       ['u', 'a', 'view', 1],
@@ -153,10 +153,30 @@ describe('buildUserItemMatrix on the worked example', () => {
       ['v', 'c', 'view', 1],
     ]);
     const m = buildUserItemMatrix(heavy, { maxItemsPerUser: 2 });
-    expect(byUser(heavy, m)).toEqual({ u: { a: 1, d: 1 }, v: { c: 1 } });
+    expect(byUser(heavy, m)).toEqual({ u: { a: 1, b: 1 }, v: { c: 1 } });
     // Kept in their original order on the user side; the item side agrees.
-    expect(Array.from(m.userItems)).toEqual([0, 3, 2]);
-    expect(Array.from(m.itemOffsets)).toEqual([0, 1, 1, 2, 3]);
+    expect(Array.from(m.userItems)).toEqual([0, 1, 2]);
+    expect(Array.from(m.itemOffsets)).toEqual([0, 1, 2, 3, 3]);
+  });
+
+  it('keeps the same items over the cap whatever the line order (a table has none)', () => {
+    // '9' and '10' tie at time 3 with 'x': numeric ids first, 9 before 10.
+    const rows: Row[] = [
+      ['u', 'x', 'view', 3],
+      ['u', '10', 'view', 3],
+      ['u', 'y', 'view', 1],
+      ['u', '9', 'view', 3],
+      ['u', 'z', 'view', 4],
+    ];
+    for (const order of [
+      rows,
+      [...rows].reverse(),
+      [rows[3], rows[0], rows[4], rows[1], rows[2]],
+    ]) {
+      const heavy = logOf(order);
+      const kept = byUser(heavy, buildUserItemMatrix(heavy, { maxItemsPerUser: 3 }));
+      expect(kept).toEqual({ u: { z: 1, '9': 1, '10': 1 } });
+    }
   });
 
   it('refuses bad options with exact messages', () => {

@@ -3,7 +3,7 @@
  * --password P`, `--emit-sql DIALECT`), checked: which source the build
  * reads, and where.
  */
-import { UsageError } from '../runCommand';
+import { integerOption, UsageError } from '../runCommand';
 import { clickHouseSink, type EventSink } from './clickHouseSink';
 import { quoteTable } from './clickHouseSql';
 import { connectClickHouse, credentials } from './connectClickHouse';
@@ -14,7 +14,13 @@ export const CLICKHOUSE_OPTIONS = {
   clickhouse: {
     type: 'string',
     value: 'URL',
-    help: 'build inside ClickHouse (its HTTP interface, e.g. http://127.0.0.1:8123)\ninstead of from --events; needs --table',
+    help: 'build inside ClickHouse (its HTTP interface, e.g. http://127.0.0.1:8123)\ninstead of from --events; needs --table. Several nodes of a cluster,\ncomma-separated: each merges and ranks its share of the items',
+  },
+  'item-shares': {
+    type: 'string',
+    value: 'N',
+    help: "with --clickhouse: split the similar-item lists into N queries per\nnode, each holding 1/N of the pair counts (for a log whose pairs\noutgrow a query's memory)",
+    default: '1',
   },
   table: {
     type: 'string',
@@ -41,8 +47,13 @@ export const CLICKHOUSE_OPTIONS = {
 
 /** Where a ClickHouse build reads. */
 export interface ClickHouseSource {
+  /** `--clickhouse` as given (one URL, or several comma-separated). */
   url: string;
+  /** Each node's URL: the first runs the small queries, all share the lists. */
+  urls: string[];
   table: string;
+  /** Queries per node for the lists (`--item-shares`). */
+  itemShares: number;
   user?: string;
   password?: string;
 }
@@ -61,6 +72,7 @@ export function clickHouseOptions(values: {
   user?: string;
   password?: string;
   'emit-sql'?: string;
+  'item-shares'?: string;
 }): { clickhouse?: ClickHouseSource; emitSql?: SqlDialect } {
   const emit = values['emit-sql'];
   if (emit !== undefined && emit !== 'clickhouse' && emit !== 'bigquery' && emit !== 'spark')
@@ -90,21 +102,30 @@ export function clickHouseOptions(values: {
       );
   }
   if (values.clickhouse === undefined) {
-    for (const flag of ['user', 'password'] as const)
+    for (const flag of ['user', 'password', 'item-shares'] as const)
       if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --clickhouse URL`);
     return { emitSql: emit };
   }
   if (values.table === undefined) throw new UsageError('--clickhouse needs --table NAME');
-  let url: URL | undefined;
-  try {
-    url = new URL(values.clickhouse);
-  } catch {}
-  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
-    throw new UsageError(
-      `--clickhouse must be the http(s) URL of ClickHouse's HTTP interface, got ${values.clickhouse}`,
-    );
+  const urls = values.clickhouse.split(',').map((u) => u.trim());
+  for (const raw of urls) {
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {}
+    if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+      throw new UsageError(
+        `--clickhouse must be the http(s) URL of ClickHouse's HTTP interface (or several, comma-separated), got ${values.clickhouse}`,
+      );
+  }
   return {
-    clickhouse: { url: values.clickhouse, table: values.table, ...credentials(values) },
+    clickhouse: {
+      url: values.clickhouse,
+      urls,
+      table: values.table,
+      itemShares: integerOption('item-shares', values['item-shares'], 1, 1, 1024),
+      ...credentials(values),
+    },
   };
 }
 
@@ -141,5 +162,9 @@ export function clickHouseSinkOf(values: {
   }
   const source = clickHouseOptions({ ...values, events: undefined }).clickhouse;
   if (!source) return undefined;
+  if (source.urls.length > 1)
+    throw new UsageError(
+      `collect --clickhouse takes one URL (a Distributed table spreads the rows), got ${source.url}`,
+    );
   return connectClickHouse(source).then((client) => clickHouseSink(client, source.table));
 }

@@ -11,10 +11,11 @@
  * rows): a non-GLOBAL JOIN's subquery runs on each shard over its own rows,
  * an `ALL RIGHT JOIN` keeps every right row, and the pairs expanded and
  * summed after the join are partial sums per shard, merged across shards by
- * the initiator's GROUP BY. Events sharded by user make each shard's users
- * complete, so per-user caps and pairs are exact. On one node the
- * Distributed table and the local table are the same table and the query is
- * the same. `PREWHERE` needs a MergeTree-family table.
+ * the initiator's GROUP BY (or, with item shares on several nodes, each
+ * node merges its share's: see `ItemShare`). Events sharded by user make
+ * each shard's users complete, so per-user caps and pairs are exact. On one
+ * node (a table that is not Distributed) the per-user subquery is read
+ * directly. `PREWHERE` needs a MergeTree-family table.
  */
 import type { BuildOptions, Similarity } from '../../engine/buildNeighbours';
 import { EVENT_TYPE_CODES } from '../../engine/types';
@@ -28,6 +29,19 @@ export interface EventTables {
   /** The shards' local table behind it (or `scan` itself), quoted. */
   local: string;
 }
+
+/**
+ * Settings of the build's heavy queries, for 18.16 and later: GROUP BY and
+ * ORDER BY spill to disk past 2 GB each instead of failing at the server's
+ * per-query memory limit (the pair counts of a large log outgrow it), and
+ * the initiator merges the shards' two-level aggregation states one bucket
+ * at a time. Threads stay the server's default.
+ */
+export const BUILD_SETTINGS = {
+  max_bytes_before_external_group_by: '2000000000',
+  max_bytes_before_external_sort: '2000000000',
+  distributed_aggregation_memory_efficient: 1,
+} as const;
 
 /** Longest id in bytes, as `likewise train --events` skips longer ones. */
 const MAX_ID_BYTES = 1024;
@@ -98,41 +112,100 @@ function checkSupported(options: BuildOptions): void {
     );
 }
 
+const NUMERIC_ID = "'^(0|[1-9][0-9]*)$'";
+
+/**
+ * The sort key of `compareIds` for the id column `id`, as a ClickHouse
+ * tuple's elements: numeric ids first, by length then digits (by value),
+ * every other id after them by its bytes. ClickHouse compares UTF-8 bytes
+ * where `compareIds` compares UTF-16 code units: the two orders differ only
+ * between a character of U+E000..U+FFFF and one above U+FFFF.
+ */
+function idKey(id: string): [string, string, string] {
+  const numeric = `match(${id}, ${NUMERIC_ID})`;
+  return [`NOT ${numeric}`, `if(${numeric}, length(${id}), 0)`, id];
+}
+
 /**
  * Per user of the shard's local table: `top`, the (latest time, item hash,
  * value) of each distinct item with a counted event, the value being the
  * strongest signal (the largest weight), capped to the user's most recent
- * `maxItemsPerUser` items. Items are keyed by `cityHash64(item)`: pair
- * counts on 64-bit keys, not strings (the item table checks that no two ids
- * share a hash).
+ * `maxItemsPerUser` items: latest time first, then, on equal times, the id
+ * first in `compareIds` order, as `train --events` keeps them (a table has
+ * no line order to break the tie). Items are keyed by `cityHash64(item)`:
+ * pair counts on 64-bit keys, not strings (the item table checks that no two
+ * ids share a hash).
  */
 export function userItemsSql(local: string, options: BuildOptions): string {
   checkSupported(options);
   const { types, weights } = countedWeights(options);
   const value = `transform(type, [${types.map(stringLiteral).join(', ')}], [${weights.join(', ')}], 0)`;
   const cap = options.maxItemsPerUser;
-  const grouped = `groupArray((t, h, v))`;
-  // A user's most recent items first: latest time, then the larger hash on a tie.
-  const top = cap === undefined ? grouped : `arraySlice(arrayReverseSort(${grouped}), 1, ${cap})`;
-  return `SELECT user, ${top} AS top FROM (SELECT user, cityHash64(item) AS h, max(${value}) AS v, max(toUInt32(timestamp)) AS t FROM ${local} WHERE ${validRows()} AND type IN (${types.map(stringLiteral).join(', ')}) GROUP BY user, h) GROUP BY user`;
+  const where = `WHERE ${validRows()} AND type IN (${types.map(stringLiteral).join(', ')}) GROUP BY user, h`;
+  if (cap === undefined)
+    return `SELECT user, groupArray((t, h, v)) AS top FROM (SELECT user, cityHash64(item) AS h, max(${value}) AS v, max(toUInt32(timestamp)) AS t FROM ${local} ${where}) GROUP BY user`;
+  const x = (n: number) => `tupleElement(x, ${n})`;
+  // Sorted by time, then by the item's rank among the shard's own items:
+  // that keeps the ids' order (a user's items are all on the shard) with a
+  // number to compare, not a string.
+  const sorted = `arraySort(x -> (-toInt64(${x(1)}), ${x(4)}), groupArray((t, h, v, r)))`;
+  const top = `arrayMap(x -> (${x(1)}, ${x(2)}, ${x(3)}), arraySlice(${sorted}, 1, ${cap}))`;
+  return `SELECT user, ${top} AS top FROM (SELECT user, cityHash64(item) AS h, max(${value}) AS v, max(toUInt32(timestamp)) AS t FROM ${local} ${where}) ANY LEFT JOIN (${rankedSql(local)}) USING h GROUP BY user`;
 }
 
-/** `FROM` of a shard-local step: the scanned table with no rows, right-joined to a per-user subquery over the local table. */
-function shardLocal({ scan }: EventTables, perUser: string): string {
+/**
+ * Every item of `table` (any row) by hash `h`, with its id and `r`, its
+ * rank in `compareIds` order among them. One ARRAY JOIN of the sorted array
+ * and its indices: indexing the array per row instead (`s[r]`) would copy
+ * the whole array into every row, items squared (16 GB at 100,000 items).
+ */
+function rankedSql(table: string, where = ''): string {
+  return `SELECT tupleElement(e, 4) AS h, tupleElement(e, 3) AS id, r FROM (SELECT arraySort(groupArray((${idKey('id').join(', ')}, h))) AS s FROM (SELECT cityHash64(item) AS h, any(item) AS id FROM ${table} ${where} GROUP BY h)) ARRAY JOIN s AS e, arrayEnumerate(s) AS r`;
+}
+
+/**
+ * `FROM` of a shard-local step: the scanned table with no rows, right-joined
+ * to a per-user subquery over the local table. On one node (no Distributed
+ * table) the subquery alone: the join would only cost a hash table of its
+ * rows.
+ */
+function shardLocal({ scan, local }: EventTables, perUser: string): string {
+  if (scan === local) return `FROM (${perUser})`;
   return `FROM ${scan} ALL RIGHT JOIN (${perUser}) USING user PREWHERE 0`;
+}
+
+/**
+ * One share of the items: the items whose hash is `index` modulo `count`.
+ * The lists of a share need only its rows' pair counts, so a build split
+ * into shares holds `1 / count` of the pairs in each query, and the shares
+ * can run on different nodes at once (each node then merges and ranks its
+ * own items: the pairs are re-sharded by item).
+ */
+export interface ItemShare {
+  index: number;
+  count: number;
 }
 
 /**
  * Pair counts `(a, b, c)`: over the users who have both items, the sum of
  * the products of their values (the dot product of the two items' user
  * vectors); `(a, a)` is item a's squared norm. Each shard expands its own
- * users' pairs; the sums merge across shards.
+ * users' pairs; the sums merge across shards. With `share`, only the rows
+ * `a` of that share are expanded.
  */
-export function pairCountsSql(tables: EventTables, options: BuildOptions): string {
+export function pairCountsSql(
+  tables: EventTables,
+  options: BuildOptions,
+  share?: ItemShare,
+): string {
   // Two arrayJoin() calls on different expressions give every ordered pair
   // (18.16 has no second ARRAY JOIN clause, and an ARRAY JOIN clause would run
   // before the JOIN that brings `top`).
-  return `SELECT tupleElement(arrayJoin(top) AS x, 2) AS a, tupleElement(arrayJoin(arrayMap(z -> z, top)) AS y, 2) AS b, sum(tupleElement(x, 3) * tupleElement(y, 3)) AS c ${shardLocal(tables, userItemsSql(tables.local, options))} GROUP BY a, b`;
+  const rows =
+    share && share.count > 1
+      ? `arrayFilter(z -> tupleElement(z, 2) % ${share.count} = ${share.index}, top)`
+      : 'top';
+  return `SELECT tupleElement(arrayJoin(${rows}) AS x, 2) AS a, tupleElement(arrayJoin(arrayMap(z -> z, top)) AS y, 2) AS b, sum(tupleElement(x, 3) * tupleElement(y, 3)) AS c ${shardLocal(tables, userItemsSql(tables.local, options))} GROUP BY a, b`;
 }
 
 /** Squared norm `sq` of every item's (capped) user vector: the diagonal of the pair counts. */
@@ -140,12 +213,9 @@ export function itemNormsSql(tables: EventTables, options: BuildOptions): string
   return `SELECT tupleElement(arrayJoin(top) AS x, 2) AS h, sum(tupleElement(x, 3) * tupleElement(x, 3)) AS sq ${shardLocal(tables, userItemsSql(tables.local, options))} GROUP BY h`;
 }
 
-const NUMERIC_ID = "'^(0|[1-9][0-9]*)$'";
-
 /** Every item's id hash `h`, its `id`, and `r`: its rank in `compareIds` order (numeric ids first, by value). */
 export function idRanksSql({ scan }: EventTables): string {
-  const numeric = `match(id, ${NUMERIC_ID})`;
-  return `SELECT tupleElement(s[r], 4) AS h, tupleElement(s[r], 3) AS id, r FROM (SELECT arraySort(groupArray((NOT ${numeric}, if(${numeric}, length(id), 0), id, h))) AS s FROM (SELECT cityHash64(item) AS h, any(item) AS id FROM ${scan} WHERE ${validRows()} GROUP BY h)) ARRAY JOIN arrayEnumerate(s) AS r`;
+  return rankedSql(scan, `WHERE ${validRows()}`);
 }
 
 /**
@@ -173,16 +243,18 @@ export function scoreSql(
  * counts) and `ss` (their scores as ClickHouse computes them), chosen by
  * float32 score, ties by id as `compareIds` orders them. The pair counts
  * are joined to the column's norm and id rank once, and each item's list is
- * sorted on its own (no global sort of every pair).
+ * sorted on its own (no global sort of every pair). With `share`, the
+ * lists of that share of the items only.
  */
 export function neighboursSql(
   tables: EventTables,
   options: BuildOptions,
   margin = LIST_MARGIN,
+  share?: ItemShare,
 ): string {
   const k = (options.k ?? 50) + margin;
   const items = `SELECT h AS b, sq AS sb, toUInt32(r) AS rb FROM (${itemNormsSql(tables, options)}) ANY INNER JOIN (${idRanksSql(tables)}) USING h`;
-  const withColumn = `SELECT a, b, c, sb, rb FROM (${pairCountsSql(tables, options)}) ANY INNER JOIN (${items}) USING b`;
+  const withColumn = `SELECT a, b, c, sb, rb FROM (${pairCountsSql(tables, options, share)}) ANY INNER JOIN (${items}) USING b`;
   const perItem = `SELECT a, groupArray((b, c, sb, rb)) AS l FROM (${withColumn}) GROUP BY a`;
   const score = scoreSql(
     options.similarity ?? 'cosine',

@@ -4,7 +4,7 @@
  * queries, streamed results and JSONEachRow inserts; its query parameters
  * do not, so this code inlines quoted literals instead).
  */
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 
 /** Environment variables read for the credentials. */
 export const USER_ENV = 'LIKEWISE_CLICKHOUSE_USER';
@@ -65,8 +65,13 @@ export async function streamRows(
   client: ClickHouseClient,
   query: string,
   onRow: (fields: string[]) => void,
+  settings?: ClickHouseSettings,
 ): Promise<number> {
-  const result = await client.query({ query, format: 'TabSeparated' });
+  const result = await client.query({
+    query,
+    format: 'TabSeparated',
+    clickhouse_settings: settings,
+  });
   let rows = 0;
   for await (const batch of result.stream()) {
     for (const row of batch as { text: string }[]) {

@@ -59,8 +59,14 @@ function standardList(d: SqlDialect, table: string, name: string, options: Build
   const cap = options.maxItemsPerUser;
   const k = options.k ?? 50;
   const bytes = d === 'bigquery' ? 'BYTE_LENGTH' : 'OCTET_LENGTH';
-  const numeric =
-    d === 'bigquery' ? `REGEXP_CONTAINS(b, r'${NUMERIC_ID}')` : `b RLIKE '${NUMERIC_ID}'`;
+  // compareIds order of an id column: numeric ids first, by value, then the rest.
+  const idOrder = (col: string) => {
+    const numeric =
+      d === 'bigquery'
+        ? `REGEXP_CONTAINS(${col}, r'${NUMERIC_ID}')`
+        : `${col} RLIKE '${NUMERIC_ID}'`;
+    return `CASE WHEN ${numeric} THEN 0 ELSE 1 END, CASE WHEN ${numeric} THEN LENGTH(${col}) ELSE 0 END, ${col}`;
+  };
   const sq = (x: string) => `SQRT(${x})`;
   const similarity = options.similarity ?? 'cosine';
   const score =
@@ -81,7 +87,7 @@ function standardList(d: SqlDialect, table: string, name: string, options: Build
     GROUP BY user, item),
   capped AS (
     SELECT user, item, v FROM (
-      SELECT user, item, v, ROW_NUMBER() OVER (PARTITION BY user ORDER BY t DESC, item DESC) AS n
+      SELECT user, item, v, ROW_NUMBER() OVER (PARTITION BY user ORDER BY t DESC, ${idOrder('item')}) AS n
       FROM user_items)
     ${cap === undefined ? '' : `WHERE n <= ${cap}`}),
   norms AS (SELECT item, SUM(v * v) AS sq FROM capped GROUP BY item),
@@ -96,8 +102,7 @@ function standardList(d: SqlDialect, table: string, name: string, options: Build
   ranked AS (
     SELECT a, b, score, ROW_NUMBER() OVER (
       PARTITION BY a
-      ORDER BY CAST(score AS FLOAT) DESC, CASE WHEN ${numeric} THEN 0 ELSE 1 END,
-        CASE WHEN ${numeric} THEN LENGTH(b) ELSE 0 END, b) AS rank
+      ORDER BY CAST(score AS FLOAT) DESC, ${idOrder('b')}) AS rank
     FROM scored)
 SELECT '${name}' AS list, a AS item, rank, b AS neighbour, score FROM ranked WHERE rank <= ${k}
 ORDER BY item, rank`;

@@ -81,13 +81,16 @@ export async function trainClickHouse(
     );
     return 1;
   }
-  const client = await connectClickHouse(target);
+  const clients = await Promise.all(
+    target.urls.map((url) => connectClickHouse({ ...target, url })),
+  );
   let built: ClickHouseBuilt;
   try {
-    built = await trainFromClickHouse(client, {
+    built = await trainFromClickHouse(clients, {
       table: target.table,
       ...trainBuilds(settings),
       halfLifeDays: settings.halfLifeDays,
+      itemShares: target.itemShares,
     });
   } catch (error) {
     io.stderr.write(
@@ -95,7 +98,7 @@ export async function trainClickHouse(
     );
     return 1;
   } finally {
-    await client.close();
+    await Promise.all(clients.map((c) => c.close()));
   }
   const t1 = performance.now();
   const { neighbours, together, popularity } = built;
@@ -133,7 +136,8 @@ export async function trainClickHouse(
   const m = encoded.manifest;
   const s = (ms: number) => (ms / 1000).toFixed(2);
   const cluster =
-    built.tables.local !== built.tables.scan ? ` (shards read ${built.tables.local})` : '';
+    (built.tables.local !== built.tables.scan ? ` (shards read ${built.tables.local})` : '') +
+    (target.urls.length > 1 ? `, lists ranked on ${target.urls.length} nodes` : '');
   io.stdout.write(
     [
       `likewise train: ${built.events} events (${built.skipped} skipped), ${built.users} users, ${m.items} items, from ClickHouse ${built.tables.scan}${cluster}`,

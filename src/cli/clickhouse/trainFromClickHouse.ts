@@ -11,9 +11,11 @@ import { idRanks } from '../../engine/compareIds';
 import type { Neighbours } from '../../engine/types';
 import { LikewiseError } from '../../errors';
 import {
+  BUILD_SETTINGS,
   type EventTables,
   factsSql,
   itemsSql,
+  LIST_MARGIN,
   neighboursSql,
   popularitySql,
   quoteTable,
@@ -30,6 +32,11 @@ export interface ClickHouseBuild {
   together?: BuildOptions;
   /** Popularity half-life in days (0: distinct users). */
   halfLifeDays: number;
+  /**
+   * Queries per node for each build's lists, each over a share of the items
+   * (default 1): a query holds only its share's pair counts.
+   */
+  itemShares?: number;
 }
 
 /** What comes back: the model's parts and the facts of the build. */
@@ -95,9 +102,12 @@ function numbers(field: string): string[] {
  * One build's lists: each item's candidates with its own squared norm (so
  * every item that has a list brings its norm: the pairs are symmetric),
  * then scored as float32 and ordered by score descending, ties by id, K kept.
+ * The items are split into `shares` per node; each node runs one share's
+ * query at a time, so every node merges and ranks its own items at once.
  */
 async function buildLists(
-  client: ClickHouseClient,
+  clients: readonly ClickHouseClient[],
+  shares: number,
   tables: EventTables,
   options: BuildOptions,
   index: Map<string, number>,
@@ -109,17 +119,26 @@ async function buildLists(
   const sq = new Float64Array(n);
   const candidates: (Uint32Array | undefined)[] = new Array(n);
   const counts: (Float64Array | undefined)[] = new Array(n);
-  count(
-    await streamRows(client, neighboursSql(tables, options), ([h, sa, bs, cs]) => {
-      const a = index.get(h);
-      if (a === undefined) return;
-      sq[a] = Number(sa);
-      const bl = numbers(bs);
-      const cl = numbers(cs);
-      const b = new Uint32Array(bl.length);
-      for (let x = 0; x < bl.length; x++) b[x] = index.get(bl[x]) ?? a;
-      candidates[a] = b;
-      counts[a] = Float64Array.from(cl, Number);
+  const onRow = ([h, sa, bs, cs]: string[]) => {
+    const a = index.get(h);
+    if (a === undefined) return;
+    sq[a] = Number(sa);
+    const bl = numbers(bs);
+    const cl = numbers(cs);
+    const b = new Uint32Array(bl.length);
+    for (let x = 0; x < bl.length; x++) b[x] = index.get(bl[x]) ?? a;
+    candidates[a] = b;
+    counts[a] = Float64Array.from(cl, Number);
+  };
+  const total = clients.length * shares;
+  let next = 0;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (next < total) {
+        const share = { index: next++, count: total };
+        const sql = neighboursSql(tables, options, LIST_MARGIN, share);
+        count(await streamRows(client, sql, onRow, BUILD_SETTINGS));
+      }
     }),
   );
   const score = scorer(options, sq);
@@ -155,16 +174,21 @@ async function buildLists(
 
 /**
  * Builds the similar and bought-together lists and popularity of the events
- * in `build.table` inside ClickHouse.
+ * in `build.table` inside ClickHouse. With several clients (nodes of one
+ * cluster, each with the same tables), the first runs the small queries and
+ * all of them share the lists' queries.
  *
  * @throws LikewiseError `INVALID_INPUT` when the table has no usable event
  *   or two item ids share a 64-bit hash; `INVALID_OPTION` for a bad table.
  * @example const built = await trainFromClickHouse(client, { table: 'events', similar: { k: 50 }, halfLifeDays: 7 });
  */
 export async function trainFromClickHouse(
-  client: ClickHouseClient,
+  nodes: ClickHouseClient | readonly ClickHouseClient[],
   build: ClickHouseBuild,
 ): Promise<ClickHouseBuilt> {
+  const clients = Array.isArray(nodes) ? nodes : [nodes as ClickHouseClient];
+  const client = clients[0];
+  const shares = build.itemShares ?? 1;
   const tables = await resolveTables(client, build.table);
   let rows = 0;
   const count = (r: number) => {
@@ -208,12 +232,13 @@ export async function trainFromClickHouse(
         const i = index.get(h);
         if (i !== undefined) popularity[i] = Number(p);
       },
+      BUILD_SETTINGS,
     ),
   );
-  const neighbours = await buildLists(client, tables, build.similar, index, sortedIds, rank, count);
-  const together = build.together
-    ? await buildLists(client, tables, build.together, index, sortedIds, rank, count)
-    : undefined;
+  const lists = (options: BuildOptions) =>
+    buildLists(clients, shares, tables, options, index, sortedIds, rank, count);
+  const neighbours = await lists(build.similar);
+  const together = build.together ? await lists(build.together) : undefined;
   return {
     neighbours,
     together,

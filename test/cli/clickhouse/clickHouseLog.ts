@@ -21,9 +21,10 @@ const TYPES = ['view', 'view', 'view', 'click', 'add_to_cart', 'purchase', 'impr
 
 /**
  * A seeded log: users browse a favourite category, some cart and buy, one
- * "bot" views more items than the test's per-user cap (at distinct times:
- * on equal times `train --events` keeps the later line, and a table has no
- * line order), and a few rows `train` skips (unknown type, empty item).
+ * "bot" views more items than the test's per-user cap, four items a second,
+ * so the cap falls inside a tie (both builds keep the ids first in
+ * `compareIds` order there: a table has no line order), and a few rows
+ * `train` skips (unknown type, empty item).
  */
 export function clickHouseLog(seed = 7, users = 400, items = 300): EventRow[] {
   const random = rng(seed);
@@ -48,7 +49,7 @@ export function clickHouseLog(seed = 7, users = 400, items = 300): EventRow[] {
     }
   }
   for (let i = 0; i < 120; i++)
-    rows.push({ user: 'bot', item: String(i * 2), timestamp: t + i, type: 'view' });
+    rows.push({ user: 'bot', item: String(i * 2), timestamp: t + Math.floor(i / 4), type: 'view' });
   rows.push({ user: 'u1', item: '5', timestamp: t, type: 'wishlist' });
   rows.push({ user: 'u2', item: '', timestamp: t, type: 'view' });
   return rows;

@@ -95,14 +95,19 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
   const similar: BuildOptions = { k: 10, maxItemsPerUser: 50 };
   const together: BuildOptions = { k: 5, types: BOUGHT_TOGETHER_TYPES, maxItemsPerUser: 50 };
 
-  for (const table of ['events_one', 'events']) {
-    it(`builds the engine's lists and popularity from ${table}`, async () => {
+  for (const [table, nodes, itemShares] of [
+    ['events_one', 1, 1],
+    ['events', 1, 1],
+    ['events', 2, 3],
+  ] as const) {
+    it(`builds the engine's lists and popularity from ${table}, lists on ${nodes} node(s) in ${itemShares} share(s) each`, async () => {
       const log = await readEvents(csv);
-      const built = await trainFromClickHouse(clients[0], {
+      const built = await trainFromClickHouse(clients.slice(0, nodes), {
         table,
         similar,
         together,
         halfLifeDays: 7,
+        itemShares,
       });
       expect(built.events).toBe(log.length);
       expect(built.skipped).toBe(log.skipped);
@@ -199,16 +204,22 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
     process.env.LIKEWISE_CLICKHOUSE_USER = 'shop';
     process.env.LIKEWISE_CLICKHOUSE_PASSWORD = PASSWORD;
     try {
-      for (const table of ['events_one', 'events']) {
+      for (const [table, urls, shares] of [
+        ['events_one', cluster.urls[0], '1'],
+        ['events', cluster.urls[0], '1'],
+        ['events', cluster.urls.join(','), '2'],
+      ]) {
         const out = io();
         const code = await train(
           [
             '--clickhouse',
-            cluster.urls[0],
+            urls,
             '--table',
             table,
+            '--item-shares',
+            shares,
             '--out',
-            table,
+            `${table}-${shares}`,
             '--max-items-per-user',
             '50',
           ],
@@ -217,7 +228,8 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
         expect(out.err.join('')).toBe('');
         expect(code).toBe(0);
         expect(out.out.join('')).toMatch(/rows streamed back: \d+/);
-        expect(await modelFiles(join(dir, table))).toEqual(want);
+        if (shares === '2') expect(out.out.join('')).toContain('lists ranked on 2 nodes');
+        expect(await modelFiles(join(dir, `${table}-${shares}`))).toEqual(want);
       }
       process.env.LIKEWISE_CLICKHOUSE_PASSWORD = 'wrong';
       const refused = io();
@@ -239,6 +251,15 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
       [['--table', 'events', '--events', 'events.csv'], '--table needs --clickhouse URL'],
       [['--clickhouse', cluster.urls[0], '--table', 'a;b'], 'table must be a name like events'],
       [['--emit-sql', 'oracle'], '--emit-sql must be clickhouse, bigquery or spark'],
+      [['--events', 'events.csv', '--item-shares', '2'], '--item-shares needs --clickhouse URL'],
+      [
+        ['--clickhouse', `${cluster.urls[0]},ftp://x`, '--table', 't'],
+        '--clickhouse must be the http(s) URL',
+      ],
+      [
+        ['--clickhouse', cluster.urls[0], '--table', 't', '--item-shares', '0'],
+        '--item-shares must be an integer from 1 to 1024, got 0',
+      ],
     ] as const) {
       const out = io();
       const code = await train([...argv], out);

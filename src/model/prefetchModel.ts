@@ -1,0 +1,63 @@
+import type { LikewiseEvent } from '../types';
+import { baseOf } from './baseOf';
+import type { Manifest } from './modelFormat';
+import { shardOf } from './shardOf';
+
+/** What {@link prefetchModel} needs. */
+export interface PrefetchModelDeps {
+  /** Starts a request now for the reader to take later (see `createPrefetcher`). */
+  prefetch(url: string): unknown;
+  /** The visitor's events, oldest first. */
+  events(): Promise<LikewiseEvent[]>;
+  /** Item ids of the page's widget containers (`data-item-id`). */
+  onPage: string[];
+  /** Called when the visitor's events can teach the device something (see `hasCoViews`). */
+  learn(events: LikewiseEvent[]): void;
+}
+
+/**
+ * Once the manifest is here, starts the popularity list and the shards of
+ * the page's items, and once the events are read too, those of the
+ * visitor's latest 12 distinct items (those for-you starts from), before
+ * the reader asks for them: the first widget waits one round trip less.
+ * The manifest is read loosely here (the loader checks it): a file name
+ * that is not a string is left alone. Never rejects, never throws.
+ *
+ * @param url - the manifest's URL, absolute
+ * @param manifest - its response, already on its way (read from a clone)
+ */
+export function prefetchModel(
+  url: string,
+  manifest: Promise<Response>,
+  deps: PrefetchModelDeps,
+): void {
+  const dir = baseOf(url);
+  const read = manifest.then((r) => (r.ok ? (r.clone().json() as Promise<Manifest>) : undefined));
+  const shards = (ids: unknown[]) =>
+    read
+      .then((m) => {
+        const file = (f: unknown) => typeof f === 'string' && deps.prefetch(dir + f);
+        if ((m?.shards as number) > 0) {
+          file(m!.popularity?.file);
+          for (const id of ids)
+            if (id) file(m!.dir && `${m!.dir}${shardOf(id as string, m!.shards)}.bin`);
+        }
+      })
+      .catch(() => {});
+  // Popularity and the page's items' shards as soon as the manifest is here,
+  // without waiting for the events.
+  shards(deps.onPage);
+  deps
+    .events()
+    .then((events) => {
+      // The items for-you starts from: those of views, clicks, carts and
+      // purchases (the types with a weight; no impression, dismissal,
+      // search or removal, whose first letters are none of these).
+      const recent = new Set<unknown>();
+      for (let i = events.length; i-- && recent.size < 12; )
+        if ('vcap'.includes(events[i].type[0])) recent.add(events[i].itemId);
+      shards([...recent]);
+      deps.learn(events);
+    })
+    .catch(() => {});
+}
