@@ -112,7 +112,7 @@ describe('browser -> collector -> model -> browser', () => {
     const modelFetch = (async (input: RequestInfo | URL) => {
       const url = new URL(String(input));
       try {
-        const body = await readFile(join(modelDir, basename(url.pathname)));
+        const body = await readFile(join(modelDir, url.pathname.replace(/^\/model\//, '')));
         return new Response(body, { status: 200 });
       } catch {
         return new Response('not found', { status: 404 });

@@ -248,7 +248,11 @@ describe('likewise train on worker threads (the built CLI)', () => {
             cwd: dir,
           },
         );
-        const names = (await readdir(out)).sort();
+        // The shard folder's files too.
+        const names = (await readdir(out, { recursive: true, withFileTypes: true }))
+          .filter((entry) => entry.isFile())
+          .map((entry) => join(entry.parentPath, entry.name).slice(out.length + 1))
+          .sort();
         return Promise.all(
           names.map(async (name) => {
             const text = (await readFile(join(out, name))).toString('latin1');
