@@ -86,6 +86,8 @@ function watchers(report: (hit: { what: string; file: string }) => void, all: bo
       'hardwareConcurrency',
       'deviceMemory',
       'languages',
+      // Read only as the locale fallback of a page without <html lang> (these pages have one).
+      'language',
       'platform',
       'userAgent',
       'userAgentData',
