@@ -24,6 +24,24 @@ const onwarn = (warning, warn) => {
     return;
   warn(warning);
 };
+/**
+ * The script tag's parts take `LikewiseError` from the core that loaded
+ * them (`window.Likewise`, the one global the tag sets, before any part
+ * loads) instead of a copy each: one class on the page, so `instanceof
+ * Likewise.LikewiseError` holds for every error, and fewer bytes per part.
+ */
+const coreErrors = {
+  name: 'core-errors',
+  async resolveId(id, importer) {
+    if (!importer || !/\/errors$/.test(id)) return null;
+    const r = await this.resolve(id, importer, { skipSelf: true });
+    return r?.id.endsWith('/src/errors.ts') ? '\0likewise-errors' : null;
+  },
+  load: (id) =>
+    id === '\0likewise-errors'
+      ? 'export const { LikewiseError, isLikewiseError } = globalThis.Likewise;'
+      : null,
+};
 // The browser bundles keep ES2022 syntax (`??=`, class fields) as written: the
 // code already needs ES2022 (`Object.hasOwn`), and the downlevelled forms are longer.
 const browser = [resolve({ browser: true }), commonjs(), ts('es2022')];
@@ -88,13 +106,13 @@ const configs = [
   ...Object.entries(PARTS).map(([name, input]) => ({
     input,
     output: { file: `dist/likewise.${name}.mjs`, format: 'es', sourcemap: true },
-    plugins: [...browser, min(true)],
+    plugins: [coreErrors, ...browser, min(true)],
     onwarn,
   })),
   {
     input: 'src/model/createCatalogPart.ts',
     output: { file: 'dist/likewise.catalog.mjs', format: 'es', sourcemap: true },
-    plugins: [...browser, min(true)],
+    plugins: [coreErrors, ...browser, min(true)],
     onwarn,
   },
   {

@@ -47,7 +47,8 @@ export function startScriptTag(win: Window, deps?: LikewiseDeps): LikewiseGlobal
   // Calls queued before load wait in the stub array until an instance exists.
   let queue: CallQueue = Array.isArray(old) ? old : [];
   const ns: LikewiseGlobal = {
-    createLikewise,
+    // With the tag's part loaders: an instance made from code loads its parts too.
+    createLikewise: (options, more) => createLikewise(options, { ...deps, ...more }),
     isLikewiseError,
     LikewiseError,
     push: (...calls) => queue.push(...calls),

@@ -259,6 +259,30 @@ describe('strict Trusted Types with the plain tag (issue #11)', () => {
     await page.waitForTimeout(300);
     expect(problems.cspViolations(), describeProblems(problems.cspViolations())).toEqual([]);
     expect(problems.consoleErrors(), describeProblems(problems.consoleErrors())).toEqual([]);
+
+    // Another instance from the namespace loads its parts beside the script
+    // too, and an error raised in a part is the core's own LikewiseError.
+    const seen = await page.evaluate(async () => {
+      type L = {
+        createLikewise(o: object): { recommend(r: object): Promise<unknown[]> };
+        LikewiseError: new (...a: never[]) => Error;
+      };
+      const ns = (window as unknown as { Likewise: L }).Likewise;
+      const errors: Error[] = [];
+      const lw = ns.createLikewise({
+        site: 'other',
+        model: '/no-such-model/manifest.json',
+        catalog: '/catalog.json',
+        onError: (e: Error) => errors.push(e),
+      });
+      await lw.recommend({ type: 'trending' });
+      return errors.map((e) => [
+        (e as Error & { code: string }).code,
+        e instanceof ns.LikewiseError,
+      ]);
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every(([code, same]) => code === 'MODEL_FETCH' && same)).toBe(true);
     expectClean(problems);
     await context.close();
   });

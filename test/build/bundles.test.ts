@@ -105,6 +105,21 @@ describe('built bundles', () => {
     expect(ns?.instance).toBeUndefined();
   });
 
+  it("the script tag's parts use the core's LikewiseError (one class on the page), not a copy", () => {
+    for (const part of ['widgets', 'learn', 'measure', 'catalog', 'extras']) {
+      const code = readFileSync(resolve(dist, `likewise.${part}.mjs`), 'utf8');
+      expect(code, part).toContain('globalThis.Likewise');
+      expect(code, part).not.toMatch(/["']LikewiseError["']/);
+    }
+    // The core defines it, and the Worker (no core there) keeps its own.
+    expect(readFileSync(resolve(dist, 'likewise.iife.js'), 'utf8')).toMatch(
+      /["']LikewiseError["']/,
+    );
+    expect(readFileSync(resolve(dist, 'likewise.worker.js'), 'utf8')).not.toContain(
+      'globalThis.Likewise',
+    );
+  });
+
   /** Every script the package ships (dist/**, source maps aside); the named ones must exist. */
   const shipped = (): string[] => {
     const required = [
