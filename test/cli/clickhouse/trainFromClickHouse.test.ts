@@ -98,7 +98,7 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
   for (const [table, nodes, itemShares] of [
     ['events_one', 1, 1],
     ['events', 1, 1],
-    ['events', 2, 3],
+    ['events', 2, 2],
   ] as const) {
     it(`builds the engine's lists and popularity from ${table}, lists on ${nodes} node(s) in ${itemShares} share(s) each`, async () => {
       const log = await readEvents(csv);
@@ -126,7 +126,7 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
         got[id] = built.popularity[i];
       });
       expect(got).toEqual(want);
-    });
+    }, 120_000); // a loaded machine runs a dozen cluster queries slowly
   }
 
   it('builds the reference configuration (binary, every type, no cap) on the cluster', async () => {
@@ -242,7 +242,7 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
     } finally {
       process.env = env;
     }
-  });
+  }, 120_000);
 
   it('train refuses ClickHouse options without what they need', async () => {
     for (const [argv, message] of [
