@@ -14,7 +14,7 @@ import {
   decodeShard,
   validateManifest,
 } from '../model/decodeModel';
-import type { Manifest } from '../model/modelFormat';
+import { type Manifest, shardFile } from '../model/modelFormat';
 import { type LoadedModel, type ModelRequest, recommendWith } from '../model/recommendWith';
 
 /** A model in memory (see {@link openModel}). */
@@ -74,9 +74,9 @@ export async function readModel(
   const shards: DecodedShard[] = [];
   // A few at a time: a big model has a thousand shards.
   for (let s = 0; s < manifest.shards; s += 32) {
-    const batch = manifest.files.slice(s, s + 32);
+    const batch = Array.from({ length: Math.min(32, manifest.shards - s) }, (_, x) => s + x);
     const decoded = await Promise.all(
-      batch.map(async (file, x) => decodeShard(await read(file), manifest, s + x)),
+      batch.map(async (x) => decodeShard(await read(shardFile(manifest, x)), manifest, x)),
     );
     shards.push(...decoded);
   }

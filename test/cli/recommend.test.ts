@@ -2,9 +2,17 @@
 // `likewise recommend` and the Node API (`openModel`) against the browser's
 // `recommend()` over the same model files and the same history.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModel } from '../../src/cli/openModel';
@@ -87,10 +95,12 @@ function eventsOf(u: number): LikewiseEvent[] {
 
 /** The browser's `recommend()` over the model files in `model`, for one visitor. */
 function browser(model: string, events: LikewiseEvent[]) {
-  const files = readdirSync(model).map((name) => ({
-    name,
-    bytes: new Uint8Array(readFileSync(join(model, name))),
-  }));
+  const files = readdirSync(model, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return { name: path.slice(model.length + 1), bytes: new Uint8Array(readFileSync(path)) };
+    });
   const M = 'https://cdn.test/model/';
   const service = createModelService(`${M}manifest.json`, { fetch: serve({ [M]: files }).fetch });
   const errors: unknown[] = [];
@@ -199,12 +209,13 @@ describe('openModel (the Node API)', () => {
     });
     const broken = join(dir, 'broken');
     rmSync(broken, { recursive: true, force: true });
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(broken);
-    for (const f of files)
-      writeFileSync(join(broken, f.name), f.name.startsWith('shard') ? 'xx' : f.bytes);
+    for (const f of files) {
+      mkdirSync(dirname(join(broken, f.name)), { recursive: true });
+      writeFileSync(join(broken, f.name), f.name.endsWith('.bin') ? 'LWSH\x02' : f.bytes);
+    }
     await expect(openModel(broken)).rejects.toThrow(
-      /Model file shard-0-[0-9a-f]{8}\.bin is (truncated|corrupt)/,
+      /Model file model-[0-9a-f]{8}\/0\.bin is truncated: 5 of 40 bytes\./,
     );
   });
 });

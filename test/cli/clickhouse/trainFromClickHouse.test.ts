@@ -34,10 +34,12 @@ const PASSWORD = 'not on argv';
 
 const io = () => recordingIo(dir);
 
-/** The files of a model directory, the manifest without its build time. */
+/** The files of a model directory (its shard folder's included), the manifest without its build time. */
 async function modelFiles(path: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const name of (await readdir(path)).sort()) {
+  for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const name = join(entry.parentPath, entry.name).slice(path.length + 1);
     const bytes = await readFile(join(path, name));
     if (name !== 'manifest.json') out[name] = bytes.toString('base64');
     else {
