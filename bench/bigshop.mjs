@@ -8,7 +8,13 @@
 // has data-site and data-model only) and, for comparison, with the whole
 // catalogue as one JSON file (data-catalog="catalog.json", as before #11).
 //
-//   npm run build && node bench/bigshop.mjs [--runs 3] [--dist DIR] [--mode shards|whole|both] [--waterfall]
+//   npm run build && node bench/bigshop.mjs [--runs 3] [--dist DIR] [--mode shards|whole|both] [--waterfall] [--no-preload] [--rtt MS]
+//
+// BIGSHOP_TRACE=PREFIX writes each page's last DevTools trace to
+// PREFIX-product.json and PREFIX-home.json.
+//
+// The pages carry the preloads the README documents (the manifest, the
+// widget and catalogue parts); `--no-preload` measures them without.
 //
 // Figures per page, median (worst) of the runs:
 // - bytes: what likewise transfers, uncompressed (its scripts, the model's
@@ -20,9 +26,18 @@
 // - first widget: ms from navigation start to the first frame showing the
 //   widget's items (test/browser/workload.mjs firstWidgetProbe);
 // - the waterfall of the last run: each request's start and end, ms from
-//   navigation start, as the server saw them.
+//   navigation start, as the server saw them;
+// - round trips in a row (with --rtt MS): each page is loaded again with
+//   that round-trip time emulated (CDP Network.emulateNetworkConditions, no
+//   bandwidth limit), and the first widget's delay over the run without,
+//   divided by MS, counts the round trips the first widget waits for one
+//   after another, the page's own included: a figure the machine's load
+//   hardly moves;
+// - a calibration task, measured in the same browser before each page: a
+//   fixed amount of JavaScript (a seeded loop), so the longest task can be
+//   read against what this machine's load makes of a known task.
 // Targets: 300 KB, no task over 50 ms, first widget within 250 ms.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
@@ -41,15 +56,35 @@ const dist = resolve(arg('dist', 'dist'));
 const mode = arg('mode', 'both');
 const items = Number(arg('items', 100_000));
 const events = Number(arg('events', 2_000_000));
+const preload = !args.includes('--no-preload');
+const rtt = Number(arg('rtt', 0));
 const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const TARGETS = { bytes: 300 * 1024, task: 50, widget: 250 };
 
 const isLikewise = (path) => path.startsWith('/dist/') || path.startsWith('/shop/');
 
-async function measure(browser, server, kind, whole, catalog, productId) {
+/** Ms of a fixed JavaScript task in a fresh page of `browser` (the same work every time). */
+async function calibrate(browser) {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  const ms = await tab.evaluate(() => {
+    const t0 = performance.now();
+    let x = 1;
+    const a = new Float64Array(4096);
+    for (let i = 0; i < 4_000_000; i++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      a[i & 4095] += x;
+    }
+    return a[7] === -1 ? 0 : performance.now() - t0;
+  });
+  await context.close();
+  return ms;
+}
+
+async function measure(browser, server, kind, whole, catalog, productId, latency = 0) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const tab = await context.newPage();
-  const q = whole ? '&catalog=whole' : '';
+  const q = (whole ? '&catalog=whole' : '') + (preload ? '' : '&preload=no');
   const target =
     kind === 'product'
       ? `${server.url}/product.html?id=${productId}${q}`
@@ -64,7 +99,18 @@ async function measure(browser, server, kind, whole, catalog, productId) {
     if (held < 200) throw new Error(`seeded ${held} of 200 events`);
     await tab.goto('about:blank');
   }
+  const calibration = await calibrate(browser);
   await context.addInitScript(firstWidgetProbe);
+  if (latency) {
+    const cdp = await context.newCDPSession(tab);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+  }
   await browser.startTracing(tab, {
     categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
   });
@@ -74,6 +120,8 @@ async function measure(browser, server, kind, whole, catalog, productId) {
   const first = await tab.evaluate(() => window.__lwFirstWidget);
   await tab.waitForTimeout(1000);
   const trace = JSON.parse((await browser.stopTracing()).toString('utf8')).traceEvents;
+  if (process.env.BIGSHOP_TRACE)
+    writeFileSync(`${process.env.BIGSHOP_TRACE}-${kind}.json`, JSON.stringify(trace));
   const nav = trace.find((e) => e.name === 'navigationStart' || e.name === 'NavigationStartToEnd');
   const main = trace.find(
     (e) => e.name === 'EvaluateScript' && /likewise\.iife\.js/.test(e.args?.data?.url ?? ''),
@@ -93,6 +141,7 @@ async function measure(browser, server, kind, whole, catalog, productId) {
   const requests = server.log.filter((r) => isLikewise(r.path)).sort((a, b) => a.start - b.start);
   await context.close();
   return {
+    calibration,
     bytes: requests.reduce((a, r) => a + r.bytes, 0),
     gzip: requests.reduce((a, r) => a + gzipSync(r.body).length, 0),
     requests: requests.length,
@@ -130,6 +179,7 @@ try {
   console.log(
     `targets: at most ${TARGETS.bytes / 1024} KB, no task over ${TARGETS.task} ms, first widget within ${TARGETS.widget} ms of navigation start`,
   );
+  console.log(`pages ${preload ? 'with' : 'without'} the documented preloads`);
   const modes = mode === 'both' ? ['whole', 'shards'] : [mode];
   for (const m of modes)
     for (const kind of ['product', 'home']) {
@@ -143,6 +193,18 @@ try {
       console.log(
         `${`${kind} (${m === 'whole' ? 'data-catalog: whole JSON' : 'catalogue shards'})`.padEnd(40)} bytes ${col('bytes', ' KB', 1024)}, gzip ${col('gzip', ' KB', 1024)}, ${results[0].requests} requests; longest task ${col('task', ' ms')}; first widget ${col('widget', ' ms')} (${results[0].shown} items)`,
       );
+      console.log(
+        `    calibration task ${col('calibration', ' ms')}; longest task / calibration ${median(results.map((r) => r.task / r.calibration)).toFixed(2)}`,
+      );
+      if (rtt) {
+        const slow = [];
+        for (let i = 0; i < runs; i++)
+          slow.push(await measure(browser, server, kind, m === 'whole', catalog, productId, rtt));
+        const at = (list) => median(list.map((r) => r.widget));
+        console.log(
+          `    at ${rtt} ms round-trip time: first widget ${at(slow).toFixed(0)} ms (${Math.min(...slow.map((r) => r.widget)).toFixed(0)}-${Math.max(...slow.map((r) => r.widget)).toFixed(0)}): ${((at(slow) - at(results)) / rtt).toFixed(1)} round trips in a row, the page's included`,
+        );
+      }
       if (args.includes('--waterfall')) {
         const last = results[results.length - 1];
         for (const r of last.waterfall)

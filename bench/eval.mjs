@@ -3,7 +3,7 @@
 // item-kNN script (when Debian's python3 with scipy is there). See
 // docs/evaluation.md for the protocol and where the data comes from.
 //
-//   node bench/eval.mjs [--data DIR] [--no-tune] [--only NAME]
+//   node bench/eval.mjs [--data DIR] [--reference FILE] [--no-tune] [--only NAME]
 //
 // A data set that is missing is named as MISSING and the script exits 1 at
 // the end, so a figure that was not measured is never taken for one that was.
@@ -23,7 +23,8 @@ const option = (name) => {
 const data = resolve(option('--data') ?? join(root, '..', 'shared', 'data'));
 const tune = !argv.includes('--no-tune');
 const only = option('--only');
-const reference = join(root, '..', 'shared', 'reference', 'itemknn.py');
+// The reference script beside the data (../shared/reference), or --reference FILE.
+const reference = resolve(option('--reference') ?? join(data, '..', 'reference', 'itemknn.py'));
 const python = '/usr/bin/python3';
 
 async function buildEval() {

@@ -51,18 +51,21 @@ function roundTrip(scoreBits) {
   );
   const index = new Map(log.itemIds.map((id, i) => [id, i]));
   const scores = new Float32Array(nb.scores.length);
-  manifest.files.forEach((name, s) => {
-    const shard = decodeShard(files.find((f) => f.name === name).bytes, manifest, s);
-    for (let x = 0; x < shard.items; x++) {
-      const i = index.get(shard.ids[x]);
-      const { offsets, indices, scores: q } = shard.similar;
-      for (let p = offsets[x]; p < offsets[x + 1]; p++) {
-        const at = nb.offsets[i] + (p - offsets[x]);
-        if (log.itemIds[nb.indices[at]] !== shard.ids[indices[p]]) throw new Error('order changed');
-        scores[at] = q[p];
+  Array.from({ length: manifest.shards }, (_, s) => `${manifest.dir}${s}.bin`).forEach(
+    (name, s) => {
+      const shard = decodeShard(files.find((f) => f.name === name).bytes, manifest, s);
+      for (let x = 0; x < shard.items; x++) {
+        const i = index.get(shard.ids[x]);
+        const { offsets, indices, scores: q } = shard.similar;
+        for (let p = offsets[x]; p < offsets[x + 1]; p++) {
+          const at = nb.offsets[i] + (p - offsets[x]);
+          if (log.itemIds[nb.indices[at]] !== shard.ids[indices[p]])
+            throw new Error('order changed');
+          scores[at] = q[p];
+        }
       }
-    }
-  });
+    },
+  );
   return { ...nb, scores };
 }
 

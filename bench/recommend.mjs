@@ -1,14 +1,16 @@
-// Batch throughput of `likewise recommend` (for-you, one NDJSON line per
-// user) on the 10 M-event log's model: the log and the model bench/train.mjs
-// writes under .bench/ (run it first).
+// Batch throughput of `likewise recommend` (one NDJSON line per user, each
+// --type) on the 10 M-event log's model: the log and the model
+// bench/train.mjs writes under .bench/ (run it first).
 //
-//   npm run build && node bench/train.mjs && node bench/recommend.mjs [--events 10000000] [--runs 3]
+//   npm run build && node bench/train.mjs && node bench/recommend.mjs [--events 10000000] [--runs 3] [--type for-you,similar,bought-together] [--threads N] [--cli FILE]
 //
 // The CLI prints its own figures on stderr (users per second over the
-// scoring, the model's load and the log's read apart); this script runs it
-// with stdout to /dev/null and repeats it.
+// scoring, wall and per CPU second of the whole process, the model's load
+// and the log's read apart); this script runs it with stdout to /dev/null
+// and repeats it. On a loaded machine the wall figure swings with the
+// load; the CPU figure shows the work.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,7 +25,8 @@ const events = Number(args.events ?? 10_000_000);
 const runs = Number(args.runs ?? 3);
 const log = join(root, '.bench', `events-${events}.csv`);
 const model = join(root, '.bench', `model-${events}`);
-const cli = join(root, 'dist', 'cli.mjs');
+// Another build of the CLI (e.g. a copy of dist/) can be measured with --cli.
+const cli = resolve(args.cli ?? join(root, 'dist', 'cli.mjs'));
 for (const [path, how] of [
   [cli, 'npm run build'],
   [log, `node bench/train.mjs --events ${events}`],
@@ -34,25 +37,57 @@ for (const [path, how] of [
     process.exit(1);
   }
 }
-const rates = [];
-for (let r = 0; r < runs; r++) {
-  const t0 = performance.now();
-  const child = spawnSync(
-    process.execPath,
-    [cli, 'recommend', '--model', model, '--events', log, '--json', '--limit', '10'],
-    { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 24 },
-  );
-  const wall = (performance.now() - t0) / 1000;
-  if (child.status !== 0) {
-    console.error(child.stderr);
-    process.exit(1);
+// similar and bought-together ask about the most popular item, with each
+// user's history for the exclusions (and, for similar, on-device learning).
+const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8'));
+const top = JSON.parse(readFileSync(join(model, manifest.popularity.file), 'utf8')).ids[0];
+const types = String(args.type ?? 'for-you,similar,bought-together').split(',');
+const summary = [];
+for (const type of types) {
+  const rates = [];
+  const cpuRates = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    const argv = [
+      cli,
+      'recommend',
+      '--model',
+      model,
+      '--events',
+      log,
+      '--json',
+      '--limit',
+      '10',
+      '--type',
+      type,
+    ];
+    if (type !== 'for-you') argv.push('--item', top);
+    if (args.threads) argv.push('--threads', args.threads);
+    const child = spawnSync(process.execPath, argv, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
+    const wall = (performance.now() - t0) / 1000;
+    if (child.status !== 0) {
+      console.error(child.stderr);
+      process.exit(1);
+    }
+    const line = child.stderr.trim().split('\n').pop();
+    console.log(`${type} run ${r + 1}: ${line} (process ${wall.toFixed(1)} s)`);
+    const m = /\((\d+) users\/s; CPU [\d.]+ s, (\d+) users per CPU second\)/.exec(line);
+    if (m) {
+      rates.push(Number(m[1]));
+      cpuRates.push(Number(m[2]));
+    }
   }
-  const line = child.stderr.trim().split('\n').pop();
-  console.log(`run ${r + 1}: ${line} (process ${wall.toFixed(1)} s)`);
-  const m = /\((\d+) users\/s\)/.exec(line);
-  if (m) rates.push(Number(m[1]));
+  const range = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return `${s[0]}–${s[s.length - 1]}`;
+  };
+  summary.push(
+    `${type}: ${range(rates)} users/s (${range(cpuRates)} users per CPU second) over ${runs} runs`,
+  );
 }
-rates.sort((a, b) => a - b);
-console.log(
-  `for-you, 10 items, NDJSON: ${rates[0]}–${rates[rates.length - 1]} users/s over ${runs} runs (goal: >= 50,000)`,
-);
+console.log(`\n10 items per user, NDJSON to /dev/null (goal: >= 50,000 users/s):`);
+for (const line of summary) console.log(`  ${line}`);

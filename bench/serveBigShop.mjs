@@ -12,8 +12,16 @@ const TYPES = {
   '.html': 'text/html',
 };
 
-/** The product page of item `id`, or the home page, with the likewise tag. */
-function page(kind, id, entry, catalog) {
+/**
+ * The product page of item `id`, or the home page, with the likewise tag
+ * and, unless `preload` is false, the preloads the README documents.
+ */
+function page(kind, id, entry, catalog, preload) {
+  const links = preload
+    ? '<link rel="preload" href="/shop/model/manifest.json" as="fetch" crossorigin>' +
+      '<link rel="modulepreload" href="/dist/likewise.widgets.mjs">' +
+      '<link rel="modulepreload" href="/dist/likewise.catalog.mjs">'
+    : '';
   const tag = `<script src="/dist/likewise.iife.js" data-site="bigshop" data-model="/shop/model/manifest.json"${
     catalog ? ' data-catalog="/shop/catalog.json"' : ''
   }></script>`;
@@ -32,14 +40,15 @@ function page(kind, id, entry, catalog) {
     kind === 'product'
       ? `<h1>${entry.title}</h1><div data-likewise="similar" data-item-id="${id}"></div>`
       : '<h1>Home</h1><div data-likewise="for-you"></div>';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${kind}</title>${ld}</head><body>${widget}${tag}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${kind}</title>${links}${ld}</head><body>${widget}${tag}</body></html>`;
 }
 
 /**
  * Serves the shop on 127.0.0.1: `/product.html?id=ID` (a product page with
  * its JSON-LD and a `similar` widget), `/home.html` (a `for-you` widget),
  * both with the likewise tag (`data-model` only, or also
- * `data-catalog="/shop/catalog.json"` with `&catalog=whole`), the build at
+ * `data-catalog="/shop/catalog.json"` with `&catalog=whole`) and the
+ * documented preloads (none with `&preload=no`), the build at
  * `/dist/` and the shop's files at `/shop/`, with `no-store`. Every request
  * is recorded (path, start and end in ms since `mark()`, bytes, body).
  *
@@ -60,8 +69,9 @@ export function startShopServer(shopDir, catalog, dist) {
     if (path === '/product.html' || path === '/home.html') {
       const id = url.searchParams.get('id') ?? '';
       const whole = url.searchParams.get('catalog') === 'whole';
+      const preload = url.searchParams.get('preload') !== 'no';
       body = Buffer.from(
-        page(path === '/product.html' ? 'product' : 'home', id, byId.get(id), whole),
+        page(path === '/product.html' ? 'product' : 'home', id, byId.get(id), whole, preload),
       );
     } else {
       const [root, rest] = path.startsWith('/dist/')

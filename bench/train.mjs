@@ -86,10 +86,11 @@ if (!usage.length) {
 const [maxRssKb, userUs, systemUs] = [0, 1, 2].map((f) => Math.max(...usage.map((u) => u[f])));
 process.stdout.write(stdout);
 const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
-const shardBytes = manifest.sizes.reduce((a, b) => a + b, 0);
+const shardBytes = manifest.bytes;
 // What a CDN would send with gzip.
 let gzipBytes = 0;
-for (const name of manifest.files) gzipBytes += gzipSync(await readFile(join(out, name))).length;
+for (let s = 0; s < manifest.shards; s++)
+  gzipBytes += gzipSync(await readFile(join(out, `${manifest.dir}${s}.bin`))).length;
 console.log(
   `train: ${events} events in ${seconds.toFixed(2)} s (${Math.round(events / seconds)} events/s), ` +
     `peak RSS ${Math.round(maxRssKb / 1024)} MB, ${(shardBytes / manifest.items).toFixed(1)} bytes per item, ` +

@@ -2,7 +2,7 @@
 export interface Prefetcher {
   /** `fetch`, answered from a prefetch of the same URL when there is one (each prefetch answers once). */
   fetch: typeof fetch;
-  /** Starts a GET of `url` now, unless one is waiting already; its failure is the later request's to report. */
+  /** Starts a GET of `url` now, unless one was started or asked for already; its failure is the later request's to report. */
   prefetch(url: unknown): Promise<Response> | undefined;
 }
 
@@ -16,13 +16,15 @@ export interface Prefetcher {
 export function createPrefetcher(
   fetchOf: typeof fetch = (input, init) => fetch(input, init),
 ): Prefetcher {
-  const early = new Map<string, Promise<Response>>();
+  // A URL once asked for keeps an entry (0), so a prefetch that comes late
+  // never fetches again what a reader has fetched already.
+  const early = new Map<string, Promise<Response> | 0>();
   const prefetcher: Prefetcher = {
     fetch: (input, init) => {
       const key = String(input);
       const got = early.get(key);
-      early.delete(key);
-      return got ?? fetchOf(input, init);
+      early.set(key, 0);
+      return got || fetchOf(input, init);
     },
     prefetch(url) {
       if (typeof url === 'string' && !early.has(url)) {

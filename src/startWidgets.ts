@@ -53,18 +53,20 @@ export function startWidgets(
       ),
       learn: (events) => learn(events)?.catch(() => {}),
     });
+  const reader = createModelReader(urls.model, { fetch: core.fetch });
   // No catalogue given: the model's own shards (`likewise train --catalog`), if it has them.
   const catalog = createCatalog(options.catalog, report, {
     fetch: core.fetch,
     base: core.document?.baseURI,
     model: urls.model,
+    // The model's manifest, read once for the model and its catalogue.
+    manifest: reader.manifest,
     loadPart: deps.loadCatalog,
   });
   // Items the page's JSON-LD named before this part loaded, and those after.
   for (const item of core.found.splice(0)) catalog.add(item);
   core.onItem[0] = catalog.add;
 
-  const reader = createModelReader(urls.model, { fetch: core.fetch });
   const train: ModelService['train'] = async (events) =>
     (await learn(events))?.trainLocally(events) ?? {};
   const model: ModelService = urls.worker

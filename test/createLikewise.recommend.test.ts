@@ -7,6 +7,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLikewise, type Likewise, type LikewiseOptions } from '../src/createLikewise';
 import type { LikewiseError } from '../src/errors';
+import { encodeCatalog } from '../src/model/encodeCatalog';
 import type { LikewiseEvent, Recommendation } from '../src/types';
 import { catalogItems, serve, tinyModel } from './model/fixtures';
 import { failOnUnhandled, setHtml } from './support/fakeStores';
@@ -428,6 +429,27 @@ describe('createLikewise: catalogue', () => {
     } finally {
       script.remove();
     }
+  });
+  it('a model that carries its catalogue: the model and the catalogue read one manifest request, and a failed one is asked again', async () => {
+    const files = tinyModel();
+    const section = encodeCatalog(catalogItems(), { entriesPerShard: 2 });
+    const manifest = {
+      ...JSON.parse(new TextDecoder().decode(files.find((f) => f.name === 'manifest.json')!.bytes)),
+      catalog: section.section,
+    };
+    const { lw, errors, server } = setup(
+      { catalog: undefined },
+      { [M]: [...files, ...section.files], [`${M}manifest.json`]: manifest },
+    );
+    const manifests = () => server.calls.filter((u) => u === `${M}manifest.json`).length;
+    server.offline.add(`${M}manifest.json`);
+    expect(await lw.recommend({ type: 'similar', itemId: 'b' })).toEqual([]);
+    expect(errors.map((e) => e.code)).toContain('MODEL_FETCH');
+    const failed = manifests();
+    server.offline.clear();
+    const recs = await lw.recommend({ type: 'similar', itemId: 'b', limit: 2 });
+    expect(recs.map((r) => r.item)).toEqual([catalogItems()[0], catalogItems()[2]]);
+    expect(manifests()).toBe(failed + 1);
   });
 });
 

@@ -14,7 +14,7 @@ import {
   decodeShard,
   validateManifest,
 } from '../model/decodeModel';
-import type { Manifest } from '../model/modelFormat';
+import { type Manifest, shardFile } from '../model/modelFormat';
 import { type LoadedModel, type ModelRequest, recommendWith } from '../model/recommendWith';
 
 /** A model in memory (see {@link openModel}). */
@@ -46,6 +46,22 @@ export async function openModel(
   location: string,
   options: OpenModelOptions = {},
 ): Promise<OpenModel> {
+  return modelOf(await readModel(location, options));
+}
+
+/** A model's files, read and decoded (see {@link readModel}). */
+export interface ModelFiles {
+  manifest: Manifest;
+  /** By shard index. */
+  shards: DecodedShard[];
+  popularity: RankedList;
+}
+
+/** Reads and checks every file of the model at `location` (see {@link openModel}). */
+export async function readModel(
+  location: string,
+  options: OpenModelOptions = {},
+): Promise<ModelFiles> {
   const read = await reader(location, options);
   const bytes = await read('manifest.json');
   let value: unknown;
@@ -58,13 +74,18 @@ export async function openModel(
   const shards: DecodedShard[] = [];
   // A few at a time: a big model has a thousand shards.
   for (let s = 0; s < manifest.shards; s += 32) {
-    const batch = manifest.files.slice(s, s + 32);
+    const batch = Array.from({ length: Math.min(32, manifest.shards - s) }, (_, x) => s + x);
     const decoded = await Promise.all(
-      batch.map(async (file, x) => decodeShard(await read(file), manifest, s + x)),
+      batch.map(async (x) => decodeShard(await read(shardFile(manifest, x)), manifest, x)),
     );
     shards.push(...decoded);
   }
   const popularity = decodePopularity(await read(manifest.popularity.file), manifest);
+  return { manifest, shards, popularity };
+}
+
+/** The {@link OpenModel} of files already read. */
+export function modelOf({ manifest, shards, popularity }: ModelFiles): OpenModel {
   const where = new Map<string, number>();
   for (const shard of shards)
     for (let x = 0; x < shard.items; x++) where.set(shard.ids[x], shard.index * 2 ** 26 + x);

@@ -3,15 +3,15 @@
  * campaigns, push, server-rendered pages) from the model files a shop
  * already serves, scored exactly as the browser scores them.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { ScoredItem } from '../engine/recommend';
-import { EVENT_TYPE_CODES } from '../engine/types';
 import { isLikewiseError } from '../errors';
 import type { ModelScenario } from '../model/recommendWith';
-import { DEFAULT_SESSION_TIMEOUT } from '../track/createSession';
-import type { LikewiseEvent } from '../types';
-import { type OpenModel, openModel } from './openModel';
-import { readEvents } from './readEvents';
+import { type ModelFiles, modelOf, readModel } from './openModel';
+import { type ParsedEventRange, readEvents } from './readEvents';
+import { batchScorer, flattenModel, groupRows } from './recommendBatch';
+import { recommendInWorkers } from './recommendWorkers';
 import {
   choiceOption,
   defineCommand,
@@ -20,6 +20,7 @@ import {
   runCommand,
   UsageError,
 } from './runCommand';
+import { runWorkerTask, workerEntry } from './runWorkerTask';
 import type { CliCommand, CliIo } from './types';
 
 const TYPES: readonly ModelScenario[] = ['for-you', 'similar', 'bought-together'];
@@ -58,6 +59,12 @@ export const RECOMMEND = defineCommand({
       default: 'for-you',
     },
     limit: { type: 'string', value: 'N', help: 'items per answer, 1 to 50', default: '10' },
+    threads: {
+      type: 'string',
+      value: 'N',
+      help: 'threads scoring users',
+      default: 'up to 2 from 10,000 users on',
+    },
     json: {
       type: 'boolean',
       help: 'NDJSON: one line per user, {"user","items":[{"id","score","reason"}]}',
@@ -73,6 +80,8 @@ interface RecommendArgs {
   item?: string;
   type: ModelScenario;
   limit: number;
+  /** Undefined: chosen by the number of users. */
+  threads?: number;
   json: boolean;
 }
 
@@ -95,6 +104,8 @@ function recommendArgs(values: OptionValues<(typeof RECOMMEND)['options']>): Rec
     item: values.item,
     type,
     limit,
+    threads:
+      values.threads === undefined ? undefined : integerOption('threads', values.threads, 1, 1, 64),
     json: values.json ?? false,
   };
 }
@@ -131,9 +142,9 @@ export const run: CliCommand = (argv, io) =>
   runCommand(RECOMMEND, argv, io, async (values) => {
     const args = recommendArgs(values);
     const t0 = performance.now();
-    let model: OpenModel;
+    let files: ModelFiles;
     try {
-      model = await openModel(args.model, { cwd: io.cwd });
+      files = await readModel(args.model, { cwd: io.cwd });
     } catch (e) {
       io.stderr.write(
         `likewise recommend: cannot load the model ${args.model}: ${isLikewiseError(e) || e instanceof Error ? e.message : String(e)}\n`,
@@ -143,14 +154,21 @@ export const run: CliCommand = (argv, io) =>
     const out = buffered(io);
     const request = { type: args.type, itemId: args.item, limit: args.limit };
     if (args.events === undefined) {
-      out.write(line(undefined, model.recommend(request), args.json));
+      out.write(line(undefined, modelOf(files).recommend(request), args.json));
       out.flush();
       return 0;
     }
     const t1 = performance.now();
+    const entry = workerEntry();
     let log: Log;
     try {
-      log = await readEvents(resolve(io.cwd, args.events));
+      log = await readEvents(resolve(io.cwd, args.events), {
+        shared: true,
+        parallel:
+          entry === undefined
+            ? undefined
+            : (task) => runWorkerTask<ParsedEventRange>(entry, 'readEventsRange', task),
+      });
     } catch (e) {
       io.stderr.write(
         `likewise recommend: cannot read ${args.events}: ${isLikewiseError(e) || e instanceof Error ? e.message : String(e)}\n`,
@@ -165,68 +183,43 @@ export const run: CliCommand = (argv, io) =>
         return 1;
       }
     }
+    const users = only === undefined ? log.userCount : 1;
+    const threads = Math.min(
+      args.threads ?? (users >= 10_000 ? Math.min(2, availableParallelism()) : 1),
+      Math.ceil(users / 64),
+    );
+    const shared = threads > 1 && entry !== undefined;
+    const { itemIds, userIds, items, types, times } = log;
+    const batch = { itemIds, userIds, items, types, times, ...groupRows(log, shared) };
+    const flat = flattenModel(files, shared);
+    const asked = { type: args.type, item: args.item, limit: args.limit, json: args.json };
     const t2 = performance.now();
-    const histories = byUser(log);
-    const from = only ?? 0;
-    const to = only === undefined ? log.userCount : only + 1;
-    for (let u = from; u < to; u++) {
-      const events = historyOf(log, histories, u);
-      out.write(line(log.userIds[u], model.recommend({ ...request, events }), args.json));
+    const cpu = process.cpuUsage();
+    if (shared) {
+      // Chunks small enough to keep both threads busy to the end.
+      const chunk = Math.max(64, Math.min(4096, Math.ceil(users / (threads * 8))));
+      await recommendInWorkers(
+        entry,
+        threads,
+        { flat, log: batch, request: asked, chunk, users },
+        (text) => io.stdout.write(text),
+      );
+    } else {
+      const scorer = batchScorer(flat, batch, asked);
+      const from = only ?? 0;
+      for (let u = from; u < from + users; u++) out.write(scorer.line(u));
     }
     out.flush();
     const t3 = performance.now();
+    const used = process.cpuUsage(cpu);
     const s = (ms: number) => (ms / 1000).toFixed(2);
+    const rate = (ms: number) => Math.round((users * 1000) / Math.max(1e-3, ms));
+    const cpuMs = (used.user + used.system) / 1000;
     // On stderr: stdout stays the answers only.
     io.stderr.write(
-      `likewise recommend: ${to - from} users in ${s(t3 - t2)} s (${Math.round(((to - from) * 1000) / Math.max(1e-3, t3 - t2))} users/s); model loaded in ${s(t1 - t0)} s, events read in ${s(t2 - t1)} s\n`,
+      `likewise recommend: ${users} users in ${s(t3 - t2)} s on ${shared ? threads : 1} thread${shared && threads > 1 ? 's' : ''} (${rate(t3 - t2)} users/s; CPU ${s(cpuMs)} s, ${rate(cpuMs)} users per CPU second); model loaded in ${s(t1 - t0)} s, events read and grouped, model arrays made in ${s(t2 - t1)} s\n`,
     );
     return 0;
   });
 
 type Log = Awaited<ReturnType<typeof readEvents>>;
-
-/** Each user's rows (CSR), in time order, file order on equal times. */
-function byUser(log: Log): { offsets: Uint32Array; rows: Uint32Array } {
-  const offsets = new Uint32Array(log.userCount + 1);
-  for (let r = 0; r < log.length; r++) offsets[log.users[r] + 1]++;
-  for (let u = 0; u < log.userCount; u++) offsets[u + 1] += offsets[u];
-  const next = offsets.slice(0, log.userCount);
-  const rows = new Uint32Array(log.length);
-  for (let r = 0; r < log.length; r++) rows[next[log.users[r]]++] = r;
-  for (let u = 0; u < log.userCount; u++) {
-    const mine = rows.subarray(offsets[u], offsets[u + 1]);
-    let sorted = true;
-    for (let x = 1; x < mine.length && sorted; x++)
-      if (log.times[mine[x]] < log.times[mine[x - 1]]) sorted = false;
-    if (!sorted) mine.sort((a, b) => log.times[a] - log.times[b] || a - b);
-  }
-  return { offsets, rows };
-}
-
-/**
- * User u's events as the SDK stores them: a new session after 30 minutes
- * without events, as the tracker starts one.
- */
-function historyOf(
-  log: Log,
-  h: { offsets: Uint32Array; rows: Uint32Array },
-  u: number,
-): LikewiseEvent[] {
-  const events: LikewiseEvent[] = [];
-  let session = 0;
-  let last = Number.NEGATIVE_INFINITY;
-  for (let p = h.offsets[u]; p < h.offsets[u + 1]; p++) {
-    const r = h.rows[p];
-    const ts = log.times[r];
-    if (ts - last > DEFAULT_SESSION_TIMEOUT) session++;
-    last = ts;
-    events.push({
-      id: String(r),
-      type: EVENT_TYPE_CODES[log.types[r]],
-      ts,
-      session: String(session),
-      itemId: log.itemIds[log.items[r]],
-    });
-  }
-  return events;
-}

@@ -166,7 +166,7 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
   const t3 = performance.now();
   progress.done();
   const m = encoded.manifest;
-  const shardBytes = m.sizes.reduce((a, b) => a + b, 0);
+  const shardBytes = m.bytes;
   const allBytes = encoded.files.reduce((a, f) => a + f.bytes.length, 0);
   const d = formatDuration;
   io.stdout.write(

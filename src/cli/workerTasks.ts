@@ -6,6 +6,7 @@
 import { encodeShardRange } from '../model/encodeModel';
 import { garbageCollector } from './garbageCollector';
 import { type EventRangeTask, readEventsRange } from './readEvents';
+import { type RecommendPayload, serveRecommendUsers } from './recommendWorkers';
 import type { WorkerTask } from './runWorkerTask';
 import {
   buildChunks,
@@ -42,6 +43,7 @@ export const workerTasks: Record<string, WorkerTask> = {
     const result = encodeShardRange(input, layout.shards, layout.scoreBits, from, to);
     return { result, transfer: result.map((bytes) => bytes.buffer as ArrayBuffer) };
   },
+  recommendUsers: (payload: RecommendPayload) => serveRecommendUsers(payload),
   async neighbourRows(payload: RowsPayload) {
     const result = buildChunks(payload);
     return { result, transfer: result.flatMap(([, lists]) => listBuffers(lists)) };

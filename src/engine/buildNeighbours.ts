@@ -603,6 +603,22 @@ function scoreCandidates(
     }
     return nc;
   }
+  if (!packed && shrinkage === 0 && similarity !== 'jaccard') {
+    // Sums in doubles without shrinkage (the sequence similarity's case):
+    // the same arithmetic as below, with no per-pair test of the options.
+    for (let t = 0; t < nt; t++) {
+      const j = touched[t];
+      const c = acc[j];
+      acc[j] = 0;
+      hits[j] = 0;
+      const score = c / (ri * colL[j]);
+      if (j === li || Number.isNaN(score)) continue;
+      candScores[nc] = score;
+      candItems[nc] = j;
+      nc++;
+    }
+    return nc;
+  }
   for (let t = 0; t < nt; t++) {
     const j = touched[t];
     let c: number;

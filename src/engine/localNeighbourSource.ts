@@ -12,6 +12,9 @@ import type { NeighbourSource, RankedList } from './neighbourSource';
  */
 export const LOCAL_PRIOR = 4;
 
+/** Neighbours {@link localNeighbourSource} keeps per item by default. */
+export const DEFAULT_LOCAL_K = 20;
+
 /** Options of {@link localNeighbourSource}. */
 export interface LocalOptions {
   /** Neighbours kept per item. Default 20. */
@@ -35,7 +38,7 @@ export function localNeighbourSource(
   events: readonly LikewiseEvent[],
   options: LocalOptions = {},
 ): NeighbourSource {
-  const k = options.k ?? 20;
+  const k = options.k ?? DEFAULT_LOCAL_K;
   const prior = options.prior ?? LOCAL_PRIOR;
   if (!(Number.isInteger(k) && k >= 1))
     throw new LikewiseError('INVALID_OPTION', `k must be a positive integer, got ${String(k)}`);

@@ -54,6 +54,9 @@ export function neighbourSource(n: Neighbours): NeighbourSource {
   };
 }
 
+/** How much full-strength local evidence counts against the shop's best neighbour (see {@link blendSources}). */
+export const DEFAULT_LOCAL_WEIGHT = 0.5;
+
 /**
  * Blends the shop's model with one learned from the visitor's own events,
  * in proportion to the strength of the local evidence: score = shop +
@@ -72,13 +75,9 @@ export function neighbourSource(n: Neighbours): NeighbourSource {
 export function blendSources(
   shop: NeighbourSource,
   local: NeighbourSource,
-  weight = 0.5,
+  weight = DEFAULT_LOCAL_WEIGHT,
 ): NeighbourSource {
-  if (!(weight >= 0 && Number.isFinite(weight)))
-    throw new LikewiseError(
-      'INVALID_OPTION',
-      `weight must be a finite number >= 0, got ${String(weight)}`,
-    );
+  checkLocalWeight(weight);
   const blends = new Map<string, [RankedList | undefined, RankedList, RankedList]>();
   return {
     neighbours(itemId) {
@@ -105,4 +104,13 @@ export function blendSources(
       return list;
     },
   };
+}
+
+/** Throws `INVALID_OPTION` unless `weight` is a weight {@link blendSources} takes. */
+export function checkLocalWeight(weight: number): void {
+  if (!(weight >= 0 && Number.isFinite(weight)))
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      `weight must be a finite number >= 0, got ${String(weight)}`,
+    );
 }

@@ -55,6 +55,8 @@ export function userSequences(
   let pairRow = new Uint32Array(64);
   let pairValue = new Float32Array(64);
   let order = new Uint32Array(64);
+  let spare = new Uint32Array(64);
+  let key = new Float64Array(64);
   let out = 0;
   for (let u = 0; u < userCount; u++) {
     const p0 = rowStart[u];
@@ -63,6 +65,8 @@ export function userSequences(
       pairRow = new Uint32Array(2 * (p1 - p0));
       pairValue = new Float32Array(pairRow.length);
       order = new Uint32Array(pairRow.length);
+      spare = new Uint32Array(pairRow.length);
+      key = new Float64Array(pairRow.length);
     }
     let n = 0;
     for (let p = p0; p < p1; p++) {
@@ -88,7 +92,10 @@ export function userSequences(
       if (s > 0 && !before(log, pairRow[s - 1], pairRow[s])) sorted = false;
     }
     const ord = order.subarray(0, n);
-    if (!sorted) ord.sort((a, b) => (before(log, pairRow[a], pairRow[b]) ? -1 : 1));
+    if (!sorted) {
+      for (let x = 0; x < n; x++) key[x] = log.times[pairRow[x]];
+      sortByTime(ord, spare, key, pairRow, n);
+    }
     for (let x = Math.max(0, n - cap); x < n; x++) {
       items[out] = log.items[pairRow[ord[x]]];
       values[out++] = pairValue[ord[x]];
@@ -150,4 +157,62 @@ export function sequenceMatrix(s: UserSequences, itemCount: number): UserItemMat
     itemUsers,
     itemValues,
   };
+}
+
+/**
+ * Sorts `ord[0, n)` (indexes into `key` and `row`) by `key`, then `row`:
+ * a merge sort over typed arrays with the comparison written out, as a
+ * comparator callback per comparison costs more than the sort's own work.
+ */
+function sortByTime(
+  ord: Uint32Array,
+  spare: Uint32Array,
+  key: Float64Array,
+  row: Uint32Array,
+  n: number,
+): void {
+  // Runs of 16 by insertion, then merged pairwise.
+  const RUN = 16;
+  for (let a = 0; a < n; a += RUN) {
+    const b = Math.min(n, a + RUN);
+    for (let x = a + 1; x < b; x++) {
+      const v = ord[x];
+      const kv = key[v];
+      let y = x;
+      for (; y > a; y--) {
+        const w = ord[y - 1];
+        if (key[w] < kv || (key[w] === kv && row[w] < row[v])) break;
+        ord[y] = w;
+      }
+      ord[y] = v;
+    }
+  }
+  let src = ord;
+  let dst = spare;
+  for (let width = RUN; width < n; width *= 2) {
+    for (let a = 0; a < n; a += 2 * width) {
+      const m = Math.min(n, a + width);
+      const b = Math.min(n, a + 2 * width);
+      let i = a;
+      let j = m;
+      let o = a;
+      while (i < m && j < b) {
+        const p = src[i];
+        const q = src[j];
+        if (key[q] < key[p] || (key[q] === key[p] && row[q] < row[p])) {
+          dst[o++] = q;
+          j++;
+        } else {
+          dst[o++] = p;
+          i++;
+        }
+      }
+      while (i < m) dst[o++] = src[i++];
+      while (j < b) dst[o++] = src[j++];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== ord) ord.set(src.subarray(0, n));
 }

@@ -77,6 +77,11 @@ export interface CatalogDeps {
   /** Absolute URL of the model manifest: its catalogue shards serve when there is no `source`. */
   model?: string;
   /**
+   * The model's manifest as the model loader read it, so the page fetches
+   * it once. Default: fetched from `model`.
+   */
+  manifest?: () => Promise<unknown> | undefined;
+  /**
    * Loads the catalogue part (`likewise.catalog.mjs` beside the script-tag
    * build): only pages that recommend load it. Without it, only page items are known.
    */

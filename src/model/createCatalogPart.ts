@@ -98,20 +98,21 @@ function byShards(core: Sink, model: string): Load {
   const { fromShop } = core;
   let section: Promise<ManifestCatalog | undefined> | undefined;
   const shards = new Map<number, Promise<void>>();
+  const forget = (): undefined => {
+    section = undefined;
+  };
   const manifest = () => {
-    section ??= core
-      .json(model)
-      .then((value) => {
-        // The model's own fields are the model loader's to check (and report).
-        const c = (value as { catalog?: unknown } | null)?.catalog;
+    // The model path reports a manifest it cannot fetch or read (the page
+    // reads it once for both); here it is tried again next time.
+    section ??= (core.deps.manifest?.() ?? core.json(model)).then((value) => {
+      const c = (value as { catalog?: unknown } | null)?.catalog;
+      try {
         return c === undefined ? undefined : validateCatalogSection(c, model);
-      })
-      .catch((e: unknown) => {
-        // The model path reports a manifest it cannot fetch; here it is tried again next time.
-        section = undefined;
-        if ((e as LikewiseError)?.code === 'INVALID_MODEL') core.report(e as LikewiseError);
-        return undefined;
-      });
+      } catch (e) {
+        forget();
+        core.report(e as LikewiseError);
+      }
+    }, forget);
     return section;
   };
   const shard = (c: ManifestCatalog, s: number) => {

@@ -14,7 +14,7 @@ import {
   type ShardLists,
   validateManifest,
 } from './decodeModel';
-import type { Manifest } from './modelFormat';
+import { type Manifest, shardFile } from './modelFormat';
 import { shardOf } from './shardOf';
 
 /** Options of {@link createModelLoader}. */
@@ -102,12 +102,8 @@ export function createModelLoader(
         let value: unknown;
         try {
           value = JSON.parse(new TextDecoder().decode(bytes));
-        } catch {
-          throw new LikewiseError(
-            'INVALID_MODEL',
-            `Not a likewise model manifest: ${manifestUrl}.`,
-          );
-        }
+        } catch {}
+        // Not JSON: refused as any foreign file (`Not a likewise model manifest`).
         known = validateManifest(value, manifestUrl);
         return known;
       })(),
@@ -122,7 +118,7 @@ export function createModelLoader(
     let p = pending.get(s);
     if (!p) {
       p = retryable(
-        bytesOf(base + m.files[s]).then((bytes) => {
+        bytesOf(base + shardFile(m, s)).then((bytes) => {
           const decoded = decodeShard(bytes, m, s);
           const index = new Map<string, number>();
           for (let x = 0; x < decoded.items; x++) index.set(decoded.ids[x], x);
@@ -136,28 +132,23 @@ export function createModelLoader(
     return p;
   }
 
-  function lookup(kind: 'similar' | 'together'): NeighbourSource {
-    const cache = new Map<string, RankedList>();
-    return {
-      neighbours(itemId) {
-        const hit = cache.get(itemId);
-        if (hit || !known) return hit;
-        const entry = loaded.get(shardOf(itemId, known.shards));
-        const x = entry?.index.get(itemId);
-        if (x === undefined) return undefined;
-        const { ids } = entry!.shard;
-        const lists: ShardLists = entry!.shard[kind];
-        const a = lists.offsets[x];
-        const b = lists.offsets[x + 1];
-        const list = {
-          ids: Array.from(lists.indices.subarray(a, b), (j) => ids[j]),
-          scores: lists.scores.subarray(a, b),
-        };
-        cache.set(itemId, list);
-        return list;
-      },
-    };
-  }
+  // Not cached: the model service copies each list out once per request.
+  const lookup = (kind: 'similar' | 'together'): NeighbourSource => ({
+    neighbours(itemId) {
+      if (!known) return;
+      const entry = loaded.get(shardOf(itemId, known.shards));
+      const x = entry?.index.get(itemId);
+      if (x === undefined) return;
+      const { ids } = entry!.shard;
+      const lists: ShardLists = entry!.shard[kind];
+      const a = lists.offsets[x];
+      const b = lists.offsets[x + 1];
+      return {
+        ids: Array.from(lists.indices.subarray(a, b), (j) => ids[j]),
+        scores: lists.scores.subarray(a, b),
+      };
+    },
+  });
 
   const source: ModelSource = Object.assign(lookup('similar'), { together: lookup('together') });
 

@@ -5,6 +5,7 @@
  */
 import type { ModelConfig } from '../engine/tune';
 import { createModelLoader } from './createModelLoader';
+import type { Manifest } from './modelFormat';
 
 /** Neighbour lists by item id: `[neighbour ids, scores]`, best first. */
 export type WireLists = Record<string, [string[], number[]]>;
@@ -17,6 +18,12 @@ export interface ModelReader {
   popularity(): Promise<[string[], number[]]>;
   /** The configuration the model was tuned with (`train --tune`), if any. */
   config(): Promise<ModelConfig | undefined>;
+}
+
+/** The reader on the page: also the model's manifest, which the catalogue reads too. */
+export interface PageModelReader extends ModelReader {
+  /** The checked manifest, fetched once (none without a model); rejects as the model does. */
+  manifest(): Promise<Manifest> | undefined;
 }
 
 type List = { ids: readonly string[]; scores: ArrayLike<number> };
@@ -41,7 +48,7 @@ export const wire = (ids: readonly string[], get: (id: string) => List | undefin
 export function createModelReader(
   modelUrl?: string,
   deps: { fetch?: typeof fetch } = {},
-): ModelReader {
+): PageModelReader {
   const loader = modelUrl ? createModelLoader(modelUrl, {}, deps) : undefined;
   return {
     async lists(itemIds) {
@@ -52,6 +59,7 @@ export function createModelReader(
       };
     },
     popularity: async () => pair((await loader?.popularity()) ?? { ids: [], scores: [] }),
+    manifest: () => loader?.manifest(),
     config: async () => (await loader?.manifest())?.config,
   };
 }

@@ -7,12 +7,17 @@ import type { ModelConfig } from '../engine/tune';
 import { LikewiseError } from '../errors';
 import { fnv1a } from '../shared/fnv1a';
 import {
+  CHECKSUM_AT,
   HEADER_BYTES,
   hex8,
+  LENGTH_AT,
+  MAX_SHARDS,
   type Manifest,
   MODEL_FORMAT,
+  MODEL_ID_AT,
   MODEL_VERSION,
   SHARD_MAGIC,
+  shardFile,
 } from './modelFormat';
 
 /** An item's ranked neighbours (best first), the engine's `RankedList` shape. */
@@ -47,9 +52,6 @@ function invalid(message: string): LikewiseError {
 
 const isCount = (v: unknown, min = 0): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= min;
-const isStrings = (v: unknown, n: number): v is string[] =>
-  Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'string' && x !== '');
-
 /**
  * Checks a parsed `manifest.json` and returns it typed. Refuses a foreign
  * file, another version, or missing or inconsistent fields.
@@ -58,7 +60,7 @@ const isStrings = (v: unknown, n: number): v is string[] =>
  * @param source - Where it came from, for messages (a URL or path).
  * @throws LikewiseError `INVALID_MODEL`:
  *   `Not a likewise model manifest: <source>.`,
- *   `Unsupported model version <v> in <source>: this likewise reads version 1.`,
+ *   `Unsupported model version <v> in <source>: this likewise reads version 2.`,
  *   `Invalid model manifest <source>: <field> ...`.
  * @example const manifest = validateManifest(await response.json(), url);
  */
@@ -76,22 +78,15 @@ export function validateManifest(value: unknown, source: string): Manifest {
   const bad = (field: string, what: string) =>
     invalid(`Invalid model manifest ${source}: ${field} ${what}.`);
   if (!isCount(m.items)) throw bad('items', 'must be an integer >= 0');
-  if (!isCount(m.shards, 1) || m.shards > 65536) {
-    throw bad('shards', 'must be an integer from 1 to 65536');
+  if (!isCount(m.shards, 1) || m.shards > MAX_SHARDS) {
+    throw bad('shards', `must be an integer from 1 to ${MAX_SHARDS}`);
   }
   if (m.hash !== 'fnv1a') throw bad('hash', "must be 'fnv1a'");
   if (m.scoreBits !== 8 && m.scoreBits !== 16) throw bad('scoreBits', 'must be 8 or 16');
-  if (!isStrings(m.files, m.shards)) throw bad('files', 'must list one file name per shard');
-  if (!isStrings(m.checksums, m.shards) || !m.checksums.every((c) => /^[0-9a-f]{8}$/.test(c))) {
-    throw bad('checksums', 'must list one 8-digit hex checksum per shard');
-  }
-  if (
-    !Array.isArray(m.sizes) ||
-    m.sizes.length !== m.shards ||
-    !m.sizes.every((s) => isCount(s, HEADER_BYTES))
-  ) {
-    throw bad('sizes', 'must list one byte size per shard');
-  }
+  if (typeof m.id !== 'string' || !/^[0-9a-f]{8}$/.test(m.id))
+    throw bad('id', 'must be 8 hex digits');
+  // Exactly the folder its id names: a manifest never points shards elsewhere.
+  if (m.dir !== `model-${m.id}/`) throw bad('dir', `must be 'model-${m.id}/'`);
   const p = m.popularity as Record<string, unknown> | null | undefined;
   if (
     typeof p !== 'object' ||
@@ -139,38 +134,53 @@ function checkBytes(bytes: Uint8Array, name: string, size: number, checksum: str
  * Decodes and validates shard `index` of a model.
  *
  * @param bytes - The file's bytes.
- * @param manifest - The model's manifest (gives the name, size and checksum to check against).
+ * @param manifest - The model's manifest (its id, shard count and score width; the size and checksum are the shard's own).
  * @param index - Which shard this should be.
  * @throws LikewiseError `INVALID_MODEL`:
  *   `Model file <name> is not a likewise shard.`,
- *   `Model file <name> has version <v>: this likewise reads version 1.`,
- *   `Model file <name> is truncated: <got> of <size> bytes.`,
- *   `Model file <name> is corrupt: checksum mismatch.` (or another reason).
+ *   `Model file <name> has version <v>: this likewise reads version 2.`,
+ *   `Model file <name> is truncated: <got> of <size> bytes.` (`<size>` is
+ *   the 40-byte header for a file shorter than it),
+ *   `Model file <name> is corrupt: checksum mismatch.` (or another reason:
+ *   `it belongs to another model`, `shard index or count differs from the
+ *   manifest`...).
  * @example const shard = decodeShard(new Uint8Array(await res.arrayBuffer()), manifest, 3);
  */
 export function decodeShard(bytes: Uint8Array, manifest: Manifest, index: number): DecodedShard {
-  const name = manifest.files[index];
-  if (bytes.length < 5) checkBytes(bytes, name, manifest.sizes[index], manifest.checksums[index]);
-  for (let i = 0; i < 4; i++) {
+  const name = shardFile(manifest, index);
+  const size = bytes.length;
+  for (let i = 0; i < 4 && i < size; i++) {
     if (bytes[i] !== SHARD_MAGIC[i]) throw invalid(`Model file ${name} is not a likewise shard.`);
   }
-  if (bytes[4] !== MODEL_VERSION) {
+  if (size > 4 && bytes[4] !== MODEL_VERSION) {
     throw invalid(
       `Model file ${name} has version ${bytes[4]}: this likewise reads version ${MODEL_VERSION}.`,
     );
   }
-  checkBytes(bytes, name, manifest.sizes[index], manifest.checksums[index]);
-  const corrupt = (why: string) => invalid(`Model file ${name} is corrupt: ${why}.`);
-  if (bytes.length < HEADER_BYTES) throw corrupt('header too short');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Shorter than the header: as many bytes as it, at least, are missing.
+  const length = size < HEADER_BYTES ? HEADER_BYTES : view.getUint32(LENGTH_AT, true);
+  if (size < length) throw invalid(`Model file ${name} is truncated: ${size} of ${length} bytes.`);
+  const corrupt = (why: string) => invalid(`Model file ${name} is corrupt: ${why}.`);
+  if (size > length) throw corrupt(`${size} bytes, expected ${length}`);
+  if (fnv1a(bytes, CHECKSUM_AT + 4) !== view.getUint32(CHECKSUM_AT, true))
+    throw corrupt('checksum mismatch');
+  // The fields before the checksum, each against the manifest.
+  if (view.getUint32(MODEL_ID_AT, true) !== Number.parseInt(manifest.id, 16))
+    throw corrupt('it belongs to another model');
   const scoreBits = bytes[5];
-  if (scoreBits !== manifest.scoreBits) throw corrupt('score width differs from the manifest');
-  if (view.getUint32(8, true) !== index || view.getUint32(12, true) !== manifest.shards) {
+  // Version (checked above), score width and the reserved zeros at once.
+  if (
+    view.getUint32(4, true) !== MODEL_VERSION + scoreBits * 256 ||
+    scoreBits !== manifest.scoreBits
+  )
+    throw corrupt('score width differs from the manifest');
+  if (view.getUint32(12, true) !== index || view.getUint32(16, true) !== manifest.shards) {
     throw corrupt('shard index or count differs from the manifest');
   }
-  const n = view.getUint32(16, true);
-  const m = view.getUint32(20, true);
-  const blockBytes = view.getUint32(24, true);
+  const n = view.getUint32(28, true);
+  const m = view.getUint32(32, true);
+  const blockBytes = view.getUint32(36, true);
   if (n > m) throw corrupt('more items than ids');
   let pos = HEADER_BYTES;
   const end = bytes.length;
@@ -206,8 +216,10 @@ export function decodeShard(bytes: Uint8Array, manifest: Manifest, index: number
   const qmax = scoreBits === 8 ? 255 : 65535;
   const readLists = (): ShardLists => {
     const offsets = new Uint32Array(n + 1);
-    let indices = new Uint32Array(64);
-    let scores = new Float32Array(64);
+    // A neighbour takes two bytes at least (its index and its score): the
+    // rest of the file bounds how many there are.
+    const indices = new Uint32Array(end - pos);
+    const scores = new Float32Array(end - pos);
     let kept = 0;
     for (let x = 0; x < n; x++) {
       offsets[x] = kept;
@@ -216,15 +228,6 @@ export function decodeShard(bytes: Uint8Array, manifest: Manifest, index: number
       if (c > m || pos + 4 > end) throw corrupt('unexpected end of data');
       const max = view.getFloat32(pos, true);
       pos += 4;
-      if (kept + c > indices.length) {
-        const size = Math.max(indices.length * 2, kept + c);
-        const ni = new Uint32Array(size);
-        ni.set(indices);
-        indices = ni;
-        const ns = new Float32Array(size);
-        ns.set(scores);
-        scores = ns;
-      }
       for (let p = 0; p < c; p++) {
         const j = varint();
         if (j >= m) throw corrupt('neighbour index out of range');

@@ -7,12 +7,17 @@ import type { ModelConfig } from '../engine/tune';
 import { LikewiseError } from '../errors';
 import { fnv1a } from '../shared/fnv1a';
 import {
+  CHECKSUM_AT,
   hex8,
+  LENGTH_AT,
+  MAX_SHARDS,
   type Manifest,
   MODEL_FORMAT,
+  MODEL_ID_AT,
   MODEL_VERSION,
   type ModelFile,
   SHARD_MAGIC,
+  shardFile,
 } from './modelFormat';
 import { shardOf } from './shardOf';
 
@@ -45,11 +50,21 @@ export interface ModelInput {
   config?: ModelConfig;
 }
 
+/**
+ * The shard size aimed at by default, in bytes: a few items' lists each
+ * (about 400 bytes an item with K = 50), so the count follows the item count
+ * and the manifest, which lists no shard, stays the same size.
+ */
+export const DEFAULT_SHARD_BYTES = 4000;
+
 /** Options of {@link encodeModel}. */
 export interface EncodeModelOptions {
   /** Shard count. Default: chosen so shards are about `targetShardBytes`. */
   shards?: number;
-  /** Default 32 000: a visitor's for-you needs about one shard per recent item, so shards stay small. */
+  /**
+   * Default {@link DEFAULT_SHARD_BYTES}: for-you fetches one shard per recent
+   * item, a product page one, so a shard's size is what each costs.
+   */
   targetShardBytes?: number;
   /** 8 (default: no measurable ranking loss) or 16. */
   scoreBits?: 8 | 16;
@@ -242,8 +257,12 @@ function encodeShard(
   w.u8(MODEL_VERSION);
   w.u8(scoreBits);
   w.u16(0);
+  // The model id, the byte length and the checksum, filled in below and in encodeModel.
+  w.u32(0);
   w.u32(index);
   w.u32(shards);
+  w.u32(0);
+  w.u32(0);
   w.u32(own.length);
   w.u32(table.length);
   const blockAt = w.length;
@@ -311,7 +330,11 @@ function encodeShard(
     }
   }
   for (const i of table) local[i] = -1;
-  return w.result();
+  const out = w.result();
+  const view = new DataView(out.buffer);
+  view.setUint32(LENGTH_AT, out.length, true);
+  view.setUint32(CHECKSUM_AT, fnv1a(out.subarray(CHECKSUM_AT + 4)), true);
+  return out;
 }
 
 /** The shard count and score width a model will be encoded with. */
@@ -343,27 +366,30 @@ function layoutWith(input: ModelInput, options: EncodeModelOptions, order?: IdOr
   }
   if (
     options.shards !== undefined &&
-    !(Number.isInteger(options.shards) && options.shards >= 1 && options.shards <= 65536)
+    !(Number.isInteger(options.shards) && options.shards >= 1 && options.shards <= MAX_SHARDS)
   ) {
     throw new LikewiseError(
       'INVALID_OPTION',
-      `shards must be an integer from 1 to 65536, got ${String(options.shards)}`,
+      `shards must be an integer from 1 to ${MAX_SHARDS}, got ${String(options.shards)}`,
     );
   }
   if (options.shards !== undefined) return { shards: options.shards, scoreBits };
-  // Measure one shard at ~400 items per shard, then size shards to the target.
-  const target = options.targetShardBytes ?? 32_000;
-  const guess = Math.max(1, Math.ceil(itemCount / 400));
-  const sample = encodeRange(
+  // Size a first guess of the count from a few of its shards (small shards
+  // share fewer ids, so each item costs more in them), then size the
+  // shards to the target from it.
+  const target = options.targetShardBytes ?? DEFAULT_SHARD_BYTES;
+  const guess = Math.max(1, Math.ceil((itemCount * 400) / target));
+  const sample = Math.min(guess, 16);
+  const bytes = encodeRange(
     input,
     guess,
     scoreBits,
     0,
-    1,
+    sample,
     order ?? idOrder(input.neighbours.itemIds),
-  )[0];
-  const total = sample.length * guess;
-  return { shards: Math.max(1, Math.min(65536, Math.round(total / target))), scoreBits };
+  ).reduce((a, b) => a + b.length, 0);
+  const total = (bytes / sample) * guess;
+  return { shards: Math.max(1, Math.min(MAX_SHARDS, Math.round(total / target))), scoreBits };
 }
 
 /**
@@ -401,9 +427,10 @@ function encodeRange(
 }
 
 /**
- * Encodes a model into its files: `manifest.json`, one binary shard per
- * `shards` (named with their checksum, so a CDN can cache them forever) and
- * `popularity.json`.
+ * Encodes a model into its files: `manifest.json`, the shards in
+ * `model-<id>/` (named after their content, so a CDN can cache them
+ * forever) and `popularity-<checksum>.json`. Shards given in
+ * `options.shardBytes` get the model id written into their header.
  *
  * @param input - Neighbour lists (similar, together) and popularity over the same item ids.
  * @param options - See {@link EncodeModelOptions}.
@@ -424,18 +451,20 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
       'INVALID_OPTION',
       `shardBytes must hold ${shards} shards, got ${shardBytes.length}`,
     );
+  // The model's id (from the checksums, which skip it) goes into every
+  // shard's header, so a shard of another model is refused.
+  const checksums = shardBytes.map((b) =>
+    hex8(new DataView(b.buffer, b.byteOffset).getUint32(CHECKSUM_AT, true)),
+  );
+  const idNumber = fnv1a(new TextEncoder().encode(checksums.join('')));
+  const id = hex8(idNumber);
+  const dir = `model-${id}/`;
   const files: ModelFile[] = [];
-  const checksums: string[] = [];
-  const names: string[] = [];
-  const sizes: number[] = [];
-  const digits = String(shards - 1).length;
+  let shardTotal = 0;
   shardBytes.forEach((bytes, s) => {
-    const checksum = hex8(fnv1a(bytes));
-    const name = `shard-${String(s).padStart(digits, '0')}-${checksum}.bin`;
-    files.push({ name, bytes });
-    checksums.push(checksum);
-    names.push(name);
-    sizes.push(bytes.length);
+    new DataView(bytes.buffer, bytes.byteOffset).setUint32(MODEL_ID_AT, idNumber, true);
+    files.push({ name: shardFile({ dir }, s), bytes });
+    shardTotal += bytes.length;
   });
 
   const topN = options.popularityItems ?? 1000;
@@ -451,7 +480,10 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
     format: 'likewise-popularity',
     version: MODEL_VERSION,
     ids: order.map((i) => input.neighbours.itemIds[i]),
-    scores: order.map((i) => Math.fround(pop![i])),
+    // Four significant digits: the list's order is the ranking, and the
+    // scores, for blending, lose nothing that shows while taking a third
+    // of the bytes of float32 printed in full.
+    scores: order.map((i) => Number(pop![i].toPrecision(4))),
   });
   const popBytes = new TextEncoder().encode(popularityJson);
   const popChecksum = hex8(fnv1a(popBytes));
@@ -468,9 +500,9 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
     k: input.k,
     similarity: input.similarity,
     scoreBits,
-    files: names,
-    checksums,
-    sizes,
+    id,
+    dir,
+    bytes: shardTotal,
     together: {
       k: input.togetherK ?? 0,
       types: input.togetherTypes ?? [],

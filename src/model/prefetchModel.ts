@@ -17,10 +17,11 @@ export interface PrefetchModelDeps {
 
 /**
  * Once the manifest is here, starts the popularity list and the shards of
- * the page's items and of the visitor's latest 12 items, before the reader
- * asks for them: the first widget waits one round trip less. The manifest
- * is read loosely here (the loader checks it): a file name that is not a
- * string is left alone. Never rejects, never throws.
+ * the page's items, and once the events are read too, those of the
+ * visitor's latest 12 distinct items (those for-you starts from), before
+ * the reader asks for them: the first widget waits one round trip less.
+ * The manifest is read loosely here (the loader checks it): a file name
+ * that is not a string is left alone. Never rejects, never throws.
  *
  * @param url - the manifest's URL, absolute
  * @param manifest - its response, already on its way (read from a clone)
@@ -31,17 +32,31 @@ export function prefetchModel(
   deps: PrefetchModelDeps,
 ): void {
   const dir = baseOf(url);
-  Promise.all([
-    manifest.then((r) => (r.ok ? (r.clone().json() as Promise<Manifest>) : undefined)),
-    deps.events(),
-  ])
-    .then(([m, events]) => {
-      if (!m || !Number.isInteger(m.shards) || m.shards < 1) return;
-      const file = (f: unknown) => typeof f === 'string' && deps.prefetch(dir + f);
-      file(m.popularity?.file);
-      const recent = events.slice(-12).map((e) => e.itemId);
-      for (const id of new Set([...deps.onPage, ...recent]))
-        if (id) file(m.files?.[shardOf(id, m.shards)]);
+  const read = manifest.then((r) => (r.ok ? (r.clone().json() as Promise<Manifest>) : undefined));
+  const shards = (ids: unknown[]) =>
+    read
+      .then((m) => {
+        const file = (f: unknown) => typeof f === 'string' && deps.prefetch(dir + f);
+        if ((m?.shards as number) > 0) {
+          file(m!.popularity?.file);
+          for (const id of ids)
+            if (id) file(m!.dir && `${m!.dir}${shardOf(id as string, m!.shards)}.bin`);
+        }
+      })
+      .catch(() => {});
+  // Popularity and the page's items' shards as soon as the manifest is here,
+  // without waiting for the events.
+  shards(deps.onPage);
+  deps
+    .events()
+    .then((events) => {
+      // The items for-you starts from: those of views, clicks, carts and
+      // purchases (the types with a weight; no impression, dismissal,
+      // search or removal, whose first letters are none of these).
+      const recent = new Set<unknown>();
+      for (let i = events.length; i-- && recent.size < 12; )
+        if ('vcap'.includes(events[i].type[0])) recent.add(events[i].itemId);
+      shards([...recent]);
       deps.learn(events);
     })
     .catch(() => {});

@@ -6,7 +6,12 @@
  * model is loaded once and many users are scored in a row.
  */
 import { localNeighbourSource } from '../engine/localNeighbourSource';
-import { blendSources, type NeighbourSource, type RankedList } from '../engine/neighbourSource';
+import {
+  blendSources,
+  checkLocalWeight,
+  type NeighbourSource,
+  type RankedList,
+} from '../engine/neighbourSource';
 import {
   boughtTogether,
   forYou,
@@ -18,6 +23,7 @@ import type { ModelConfig } from '../engine/tune';
 import { LikewiseError } from '../errors';
 import type { CatalogItem, LikewiseEvent } from '../types';
 import { anchorIds } from './anchorIds';
+import { hasCoViews } from './hasCoViews';
 
 /** The parts of a loaded model that scoring reads. */
 export interface LoadedModel {
@@ -81,28 +87,78 @@ export function recommendWith(model: LoadedModel, request: ModelRequest): Scored
   let scored: ScoredItem[];
   if (type === 'bought-together') scored = boughtTogether(model.together, anchors, rules);
   else {
-    // The browser learns only from events that name one item (see the model service).
-    const mine = localNeighbourSource(events);
-    const named = new Set<string>();
-    for (const e of events) if (e.itemId) named.add(e.itemId);
-    const local: NeighbourSource = {
-      neighbours: (id) => (named.has(id) ? mine.neighbours(id) : undefined),
-    };
-    // for-you reads the shop's lists of its anchors only, as in the browser.
-    const only = type === 'for-you' ? new Set(anchors) : undefined;
-    const shop: NeighbourSource = {
-      neighbours: (id) => (only && !only.has(id) ? undefined : model.similar.neighbours(id)),
-    };
-    const source = blendSources(shop, local, request.localWeight);
-    const config = model.config;
-    scored =
-      type === 'similar'
-        ? similar(source, itemId!, rules)
-        : forYou(source, events, {
-            ...rules,
-            ...(config ? { recencyHalfLife: config.recencyHalfLife, weights: config.weights } : {}),
-          });
+    if (request.localWeight !== undefined) checkLocalWeight(request.localWeight);
+    const state = sources(model);
+    state.busy = true;
+    try {
+      // for-you reads the shop's lists of its anchors only, as in the browser.
+      state.only = type === 'for-you' ? new Set(anchors) : undefined;
+      let source = state.shop;
+      // A history where no session met two items teaches nothing: every
+      // local list is empty and the blend is the shop's lists.
+      if (request.localWeight !== 0 && hasCoViews(events)) {
+        // The browser learns only from events that name one item (see the model service).
+        const mine = localNeighbourSource(events);
+        const named = new Set<string>();
+        for (const e of events) if (e.itemId) named.add(e.itemId);
+        const local: NeighbourSource = {
+          neighbours: (id) => (named.has(id) ? mine.neighbours(id) : undefined),
+        };
+        state.blend = blendSources(state.shop, local, request.localWeight);
+        source = state.learned;
+      }
+      const config = model.config;
+      scored =
+        type === 'similar'
+          ? similar(source, itemId!, rules)
+          : forYou(source, events, {
+              ...rules,
+              ...(config
+                ? { recencyHalfLife: config.recencyHalfLife, weights: config.weights }
+                : {}),
+            });
+    } finally {
+      state.busy = false;
+      state.blend = undefined;
+    }
   }
   const catalog = request.catalog;
   return catalog ? scored.filter((s) => catalog.has(s.id)) : scored;
+}
+
+/**
+ * The sources one model scores through, kept from call to call: scenarios
+ * keep their scratch (list numbering, score arrays) per source object, so
+ * scoring many users in a row through the same objects allocates per user
+ * only what that user's history needs.
+ */
+interface Sources {
+  /** In a call (a rule's callback may score again: that call gets its own). */
+  busy: boolean;
+  /** The anchors whose shop lists for-you reads; undefined: every item's. */
+  only: Set<string> | undefined;
+  /** The current call's blend with the user's own co-views. */
+  blend: NeighbourSource | undefined;
+  shop: NeighbourSource;
+  learned: NeighbourSource;
+}
+
+let kept: WeakMap<LoadedModel, Sources> | undefined;
+
+function sources(model: LoadedModel): Sources {
+  kept ??= new WeakMap();
+  const hit = kept.get(model);
+  if (hit && !hit.busy) return hit;
+  const state: Sources = {
+    busy: false,
+    only: undefined,
+    blend: undefined,
+    shop: {
+      neighbours: (id) =>
+        state.only && !state.only.has(id) ? undefined : model.similar.neighbours(id),
+    },
+    learned: { neighbours: (id) => state.blend?.neighbours(id) },
+  };
+  if (!hit) kept.set(model, state);
+  return state;
 }

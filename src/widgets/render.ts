@@ -1,12 +1,11 @@
 import { LikewiseError } from '../errors';
-import { SCENARIOS } from '../shared/eventSchema';
 import { safeUrl } from '../shared/safeUrl';
 import type { Recommendation, Scenario } from '../types';
 import { checkRender } from './checkRender';
 import { formatPrice } from './formatPrice';
 import { observeImpressions } from './observeImpressions';
 import { adoptSheet } from './styles';
-import { type RenderTranslations, TEXT_KEYS, widgetTexts } from './widgetTexts';
+import { type RenderTranslations, widgetTexts } from './widgetTexts';
 
 export type { RenderTranslations } from './widgetTexts';
 

@@ -75,6 +75,8 @@ describe('catalogue shards beside the model', () => {
       .allTextContents();
     await context.close();
 
+    // One manifest request serves the model and the catalogue.
+    expect(server.log.filter((r) => r.path.endsWith('/manifest.json'))).toHaveLength(1);
     const fetched = server.log.map((r) => r.path).filter((p) => p.includes('/catalog-'));
     expect(server.log.some((r) => r.path.endsWith('/catalog.json'))).toBe(false);
     // Each shown item's shard was fetched, once; nothing else but shards of candidates.

@@ -5,7 +5,7 @@
 // reads the same file.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Collector, createCollector } from '../../src/cli/collect';
@@ -112,7 +112,7 @@ describe('browser -> collector -> model -> browser', () => {
     const modelFetch = (async (input: RequestInfo | URL) => {
       const url = new URL(String(input));
       try {
-        const body = await readFile(join(modelDir, basename(url.pathname)));
+        const body = await readFile(join(modelDir, url.pathname.replace(/^\/model\//, '')));
         return new Response(body, { status: 200 });
       } catch {
         return new Response('not found', { status: 404 });

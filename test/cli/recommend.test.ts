@@ -1,9 +1,19 @@
 // @vitest-environment node
 // `likewise recommend` and the Node API (`openModel`) against the browser's
 // `recommend()` over the same model files and the same history.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModel } from '../../src/cli/openModel';
 import { run } from '../../src/cli/recommend';
@@ -13,6 +23,7 @@ import { createCatalog } from '../../src/model/createCatalog';
 import { createModelService } from '../../src/model/createModelService';
 import { createRecommender } from '../../src/model/createRecommender';
 import { encodeModel } from '../../src/model/encodeModel';
+import { hasCoViews } from '../../src/model/hasCoViews';
 import type { Manifest } from '../../src/model/modelFormat';
 import type { LikewiseEvent, Recommendation } from '../../src/types';
 import { syntheticLog } from '../engine/synthetic';
@@ -34,15 +45,36 @@ function io() {
 }
 
 const log = syntheticLog({ users: 120, items: 80, seed: 3 });
+// Every third user's events lie more than 30 minutes apart (one item per
+// session: nothing to learn on the device), every fifth has events at equal
+// times, and a few events are dismissals or cart removals.
+{
+  const count = new Map<number, number>();
+  for (let r = 0; r < log.length; r++) {
+    const u = log.users[r];
+    const n = count.get(u) ?? 0;
+    count.set(u, n + 1);
+    if (u % 3 === 0) log.times[r] = 1_600_000_000_000 + u * 1000 + n * 31 * 60_000;
+    if (u % 5 === 1 && n % 2 === 1) log.times[r] = log.times[r - 1];
+    if (r % 13 === 7) log.types[r] = EVENT_TYPE_CODES.indexOf('dismiss');
+    if (r % 17 === 9) log.types[r] = EVENT_TYPE_CODES.indexOf('remove_from_cart');
+  }
+}
 const lines = ['user,item,timestamp,type'];
 for (let r = 0; r < log.length; r++)
   lines.push(
     `${log.userIds[log.users[r]]},${log.itemIds[log.items[r]]},${log.times[r] / 1000},${EVENT_TYPE_CODES[log.types[r]]}`,
   );
+// A user whose one item has no neighbours: every list is filled from popularity.
+const solo = { user: 'u-solo', item: 'sku-solo', ts: 1_600_000_000_000 };
+lines.push(`${solo.user},${solo.item},${solo.ts / 1000},view`);
+const users = [...log.userIds, solo.user];
 writeFileSync(join(dir, 'events.csv'), `${lines.join('\n')}\n`);
 
 /** User u's events as the tracker stores them: a new session after 30 minutes. */
 function eventsOf(u: number): LikewiseEvent[] {
+  if (u === log.userCount)
+    return [{ id: 's', type: 'view', ts: solo.ts, session: '1', itemId: solo.item }];
   const out: LikewiseEvent[] = [];
   let session = 0;
   let last = Number.NEGATIVE_INFINITY;
@@ -63,10 +95,12 @@ function eventsOf(u: number): LikewiseEvent[] {
 
 /** The browser's `recommend()` over the model files in `model`, for one visitor. */
 function browser(model: string, events: LikewiseEvent[]) {
-  const files = readdirSync(model).map((name) => ({
-    name,
-    bytes: new Uint8Array(readFileSync(join(model, name))),
-  }));
+  const files = readdirSync(model, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return { name: path.slice(model.length + 1), bytes: new Uint8Array(readFileSync(path)) };
+    });
   const M = 'https://cdn.test/model/';
   const service = createModelService(`${M}manifest.json`, { fetch: serve({ [M]: files }).fetch });
   const errors: unknown[] = [];
@@ -95,7 +129,11 @@ describe('openModel (the Node API)', () => {
   it('gives the browser’s lists, scores and reasons for the same history and model files', async () => {
     const model = await openModel(join(dir, 'model'));
     let nonEmpty = 0;
-    for (const u of [0, 7, 19, 33, 58, 91]) {
+    // Users whose sessions teach the on-device learning something, and users whose do not.
+    const some = [0, 7, 19, 33, 58, 91, 3, 6, 9, 12, 16];
+    expect(some.filter((u) => hasCoViews(eventsOf(u))).length).toBeGreaterThan(3);
+    expect(some.filter((u) => !hasCoViews(eventsOf(u))).length).toBeGreaterThan(3);
+    for (const u of some) {
       const events = eventsOf(u);
       const { recommend, errors } = browser(join(dir, 'model'), events);
       const item = events[events.length - 1].itemId!;
@@ -171,12 +209,13 @@ describe('openModel (the Node API)', () => {
     });
     const broken = join(dir, 'broken');
     rmSync(broken, { recursive: true, force: true });
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(broken);
-    for (const f of files)
-      writeFileSync(join(broken, f.name), f.name.startsWith('shard') ? 'xx' : f.bytes);
+    for (const f of files) {
+      mkdirSync(dirname(join(broken, f.name)), { recursive: true });
+      writeFileSync(join(broken, f.name), f.name.endsWith('.bin') ? 'LWSH\x02' : f.bytes);
+    }
     await expect(openModel(broken)).rejects.toThrow(
-      /Model file shard-0-[0-9a-f]{8}\.bin is (truncated|corrupt)/,
+      /Model file model-[0-9a-f]{8}\/0\.bin is truncated: 5 of 40 bytes\./,
     );
   });
 });
@@ -191,13 +230,56 @@ describe('likewise recommend', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(rows.map((r) => r.user)).toEqual(log.userIds);
+    expect(rows.map((r) => r.user)).toEqual(users);
     const model = await openModel(join(dir, 'model'));
     for (const u of [0, 5, 64, 119])
       expect(rows[u].items).toEqual(
         model.recommend({ type: 'for-you', events: eventsOf(u), limit: 5 }),
       );
     expect(rows.every((r) => r.items.length === 5)).toBe(true);
+  });
+
+  it('gives every user, in every scenario, the Node API’s answer (learning or not)', async () => {
+    const model = await openModel(join(dir, 'model'));
+    const learners = users.filter((_, u) => hasCoViews(eventsOf(u))).length;
+    expect(learners).toBeGreaterThan(20);
+    expect(learners).toBeLessThan(users.length - 20);
+    const reasons = new Set<string>();
+    for (const [type, item] of [
+      ['for-you', undefined],
+      ['for-you', 'sku-3'],
+      ['similar', 'sku-3'],
+      ['similar', 'sku-solo'],
+      ['bought-together', 'sku-3'],
+      ['bought-together', undefined],
+    ] as const) {
+      for (const json of [true, false]) {
+        const { out, io: cli } = io();
+        const argv = ['--model', 'model', '--events', 'events.csv', '--type', type, '--limit', '7'];
+        if (item) argv.push('--item', item);
+        if (json) argv.push('--json');
+        expect(await run(argv, cli)).toBe(0);
+        const got = out.stdout.split('\n').filter(Boolean);
+        expect(got).toHaveLength(users.length);
+        for (let u = 0; u < users.length; u++) {
+          const want = model.recommend({ type, itemId: item, events: eventsOf(u), limit: 7 });
+          if (json) {
+            const row = JSON.parse(got[u]);
+            expect(row).toEqual({ user: users[u], items: want });
+            for (const w of want) reasons.add(`${type} ${w.reason.kind}`);
+          } else expect(got[u]).toBe(`${users[u]}\t${want.map((w) => w.id).join(' ')}`);
+        }
+      }
+    }
+    // Lists from the model and lists filled up from popularity, in each scenario.
+    expect([...reasons].sort()).toEqual([
+      'bought-together together',
+      'bought-together trending',
+      'for-you history',
+      'for-you trending',
+      'similar similar',
+      'similar trending',
+    ]);
   });
 
   it('answers one user with --user, and an item without --events', async () => {
@@ -267,4 +349,51 @@ describe('likewise recommend', () => {
     ).toBe(1);
     expect(nobody.out.stderr).toContain('no events of user nobody');
   });
+});
+
+/** The built CLI: only it starts worker threads (the sources score on one thread). */
+const builtCli = resolve(__dirname, '../../dist/cli.mjs');
+
+describe('likewise recommend on worker threads (the built CLI)', () => {
+  it.skipIf(!existsSync(builtCli))(
+    'prints the same lines, in the same order, with 2 threads as with 1',
+    async () => {
+      const big = syntheticLog({ users: 1500, items: 200, seed: 5 });
+      const rows = ['user,item,timestamp,type'];
+      for (let r = 0; r < big.length; r++) {
+        const u = big.users[r];
+        // Half the users one item per session (no learning), half with sessions.
+        const ts = u % 2 ? big.times[r] : big.times[r] + r * 31 * 60_000;
+        rows.push(
+          `${big.userIds[u]},${big.itemIds[big.items[r]]},${ts / 1000},${EVENT_TYPE_CODES[big.types[r]]}`,
+        );
+      }
+      writeFileSync(join(dir, 'big.csv'), `${rows.join('\n')}\n`);
+      const { io: cli } = io();
+      expect(await train(['--events', 'big.csv', '--out', 'big', '--threads', '1'], cli)).toBe(0);
+      const answers = async (threads: number) => {
+        const { stdout, stderr } = await promisify(execFile)(
+          process.execPath,
+          [
+            builtCli,
+            'recommend',
+            '--model',
+            'big',
+            '--events',
+            'big.csv',
+            '--json',
+            '--threads',
+            String(threads),
+          ],
+          { cwd: dir, maxBuffer: 1 << 28 },
+        );
+        expect(stderr).toContain(`on ${threads} thread`);
+        return stdout;
+      };
+      const one = await answers(1);
+      expect(one.split('\n').filter(Boolean)).toHaveLength(1500);
+      expect(await answers(2)).toBe(one);
+    },
+    60_000,
+  );
 });

@@ -76,9 +76,16 @@ describe('likewise train', () => {
     expect(summary).not.toContain('per pair');
 
     const files = await readdir(join(dir, 'model'));
-    expect(files.filter((f) => f.startsWith('shard-')).length).toBe(4);
-    expect(files).toContain('manifest.json');
-    expect(files.some((f) => f.includes('.tmp-'))).toBe(false);
+    const written = JSON.parse(await readFile(join(dir, 'model', 'manifest.json'), 'utf8'));
+    expect(files.sort()).toEqual(
+      [written.dir.slice(0, -1), written.popularity.file, 'manifest.json'].sort(),
+    );
+    expect((await readdir(join(dir, 'model', written.dir))).sort()).toEqual([
+      '0.bin',
+      '1.bin',
+      '2.bin',
+      '3.bin',
+    ]);
 
     const calls: string[] = [];
     const loader = createModelLoader(
@@ -107,8 +114,11 @@ describe('likewise train', () => {
     await run(['--events', 'events.csv', '--out', 'replace', '--shards', '5'], io());
     const third = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     const files = await readdir(out);
-    for (const f of [...second.files, ...third.files]) expect(files).toContain(f);
-    for (const f of first.files) expect(files).not.toContain(f);
+    const folder = (m: { dir: string }) => m.dir.slice(0, -1);
+    for (const m of [second, third]) expect(files).toContain(folder(m));
+    expect(files).not.toContain(folder(first));
+    expect(files.filter((f) => f.startsWith('model-'))).toHaveLength(2);
+    expect(files.some((f) => f.includes('.tmp-'))).toBe(false);
     expect(third.shards).toBe(5);
   });
 
@@ -157,8 +167,8 @@ describe('likewise train', () => {
       [['--events'], '--events needs a value'],
       [['--events', 'e.csv', '--k', '0'], '--k must be an integer >= 1, got 0'],
       [
-        ['--events', 'e.csv', '--shards', '100000'],
-        '--shards must be an integer from 1 to 65536, got 100000',
+        ['--events', 'e.csv', '--shards', '20000000'],
+        '--shards must be an integer from 1 to 16777216, got 20000000',
       ],
       [
         ['--events', 'e.csv', '--similarity', 'pearson'],
@@ -238,7 +248,11 @@ describe('likewise train on worker threads (the built CLI)', () => {
             cwd: dir,
           },
         );
-        const names = (await readdir(out)).sort();
+        // The shard folder's files too.
+        const names = (await readdir(out, { recursive: true, withFileTypes: true }))
+          .filter((entry) => entry.isFile())
+          .map((entry) => join(entry.parentPath, entry.name).slice(out.length + 1))
+          .sort();
         return Promise.all(
           names.map(async (name) => {
             const text = (await readFile(join(out, name))).toString('latin1');

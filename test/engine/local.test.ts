@@ -8,9 +8,11 @@ import { createCatalog } from '../../src/model/createCatalog';
 import { createModelService } from '../../src/model/createModelService';
 import { createRecommender } from '../../src/model/createRecommender';
 import { encodeModel } from '../../src/model/encodeModel';
+import { hasCoViews } from '../../src/model/hasCoViews';
 import type { LikewiseEvent } from '../../src/types';
 import { csr, serve } from '../model/fixtures';
 import { logOf } from './fixtures';
+import { rng } from './synthetic';
 
 const ev = (
   session: string,
@@ -162,5 +164,47 @@ describe('buildPopularity', () => {
     const pop = buildPopularity(log, { halfLifeDays: 5 });
     expect(pop[0]).toBeCloseTo(2 * 0.25, 6);
     expect(pop[1]).toBeCloseTo(1, 6);
+  });
+});
+
+describe('hasCoViews', () => {
+  it('is false exactly when on-device learning has nothing to say (every local list empty)', () => {
+    const random = rng(11);
+    let learned = 0;
+    let nothing = 0;
+    for (let run = 0; run < 300; run++) {
+      const events: LikewiseEvent[] = [];
+      const n = 1 + Math.floor(random() * 6);
+      for (let e = 0; e < n; e++) {
+        const session = `s${Math.floor(random() * 3)}`;
+        const item = `i${Math.floor(random() * 4)}`;
+        if (random() < 0.15)
+          events.push({
+            id: `p${e}`,
+            type: 'purchase',
+            ts: e,
+            session,
+            items: [{ itemId: item }, { itemId: `i${Math.floor(random() * 4)}` }],
+          });
+        else if (random() < 0.1)
+          events.push({ id: `q${e}`, type: 'search', ts: e, session, query: 'x' });
+        else events.push(ev(session, item, e, random() < 0.5 ? 'view' : 'add_to_cart'));
+      }
+      const local = localNeighbourSource(events);
+      const ids = ['i0', 'i1', 'i2', 'i3'];
+      const heard = ids.some((id) => (local.neighbours(id)?.ids.length ?? 0) > 0);
+      expect(hasCoViews(events)).toBe(heard);
+      if (heard) learned++;
+      else {
+        nothing++;
+        // The blend then is the shop's lists themselves.
+        const lists = new Map(ids.map((id) => [id, { ids: [`${id}-n`], scores: [1] }]));
+        const shop = { neighbours: (id: string) => lists.get(id) };
+        const blend = blendSources(shop, local);
+        for (const id of ids) expect(blend.neighbours(id)).toBe(lists.get(id));
+      }
+    }
+    expect(learned).toBeGreaterThan(50);
+    expect(nothing).toBeGreaterThan(50);
   });
 });

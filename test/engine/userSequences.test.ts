@@ -3,7 +3,7 @@ import { buildNeighbours } from '../../src/engine/buildNeighbours';
 import { compareIds } from '../../src/engine/compareIds';
 import { userSequences, windowedPairs } from '../../src/engine/userSequences';
 import { listsOf, logOf } from './fixtures';
-import { syntheticLog } from './synthetic';
+import { rng, syntheticLog } from './synthetic';
 
 describe('userSequences', () => {
   it('orders each user’s distinct items by their latest event, later line on equal times', () => {
@@ -23,6 +23,28 @@ describe('userSequences', () => {
     // a keeps its strongest type's weight (purchase 8).
     expect([...s.values]).toEqual([1, 8, 1, 1]);
     expect(userSequences(log, { maxItemsPerUser: 1 }).items.length).toBe(2);
+  });
+
+  it('orders long histories out of file order too (hundreds of items, ties by line)', () => {
+    const random = rng(4);
+    const n = 300;
+    const users = new Uint32Array(n);
+    const items = Uint32Array.from({ length: n }, (_, r) => r);
+    // Few distinct times: many ties, broken by the line.
+    const times = Float64Array.from({ length: n }, () => Math.floor(random() * 40) * 1000);
+    const log = {
+      itemIds: Array.from({ length: n }, (_, r) => `i${r}`),
+      userCount: 1,
+      users,
+      items,
+      types: new Uint8Array(n),
+      times,
+      length: n,
+    };
+    const want = Array.from({ length: n }, (_, r) => r).sort(
+      (a, b) => times[a] - times[b] || a - b,
+    );
+    expect([...userSequences(log).items]).toEqual(want);
   });
 
   it('counts the pairs a window visits', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isLikewiseError } from '../../src/errors';
 import { createModelLoader } from '../../src/model/createModelLoader';
 import { encodeModel, type ModelNeighbours } from '../../src/model/encodeModel';
+import { shardFile } from '../../src/model/modelFormat';
 import { shardOf } from '../../src/model/shardOf';
 
 const N = 200;
@@ -72,7 +73,7 @@ describe('createModelLoader', () => {
     const shard = shardOf('sku-7', 8);
     expect(calls).toEqual([
       'https://cdn.test/m/manifest.json?v=3',
-      `https://cdn.test/m/${manifest.files[shard]}`,
+      `https://cdn.test/m/${shardFile(manifest, shard)}`,
     ]);
     const list = source.neighbours('sku-7')!;
     expect(list.ids).toEqual(['sku-8', 'sku-9', 'sku-10', 'sku-11', 'sku-12']);
@@ -104,7 +105,7 @@ describe('createModelLoader', () => {
       loader.popularity(),
     ]);
     expect(calls.filter((c) => c.endsWith('manifest.json')).length).toBe(1);
-    expect(calls.filter((c) => c.includes('shard-')).length).toBe(1);
+    expect(calls.filter((c) => c.endsWith('.bin')).length).toBe(1);
     expect(calls.filter((c) => c.includes('popularity-')).length).toBe(1);
   });
 
@@ -119,7 +120,7 @@ describe('createModelLoader', () => {
     const { files, manifest } = model(4);
     const { fetch, calls, body } = server(files);
     const shard = shardOf('sku-3', 4);
-    const url = `https://cdn.test/m/${manifest.files[shard]}`;
+    const url = `https://cdn.test/m/${shardFile(manifest, shard)}`;
     const bad = body.get(url)!.slice();
     bad[bad.length - 1] ^= 0xff;
     body.set(url, bad);
@@ -127,7 +128,7 @@ describe('createModelLoader', () => {
     const error = await loader.neighbours(['sku-3']).catch((e: unknown) => e);
     expect(isLikewiseError(error, 'INVALID_MODEL')).toBe(true);
     expect((error as Error).message).toBe(
-      `Model file ${manifest.files[shard]} is corrupt: checksum mismatch.`,
+      `Model file ${shardFile(manifest, shard)} is corrupt: checksum mismatch.`,
     );
     await loader.neighbours(['sku-3']).catch(() => {});
     expect(calls.filter((c) => c === url).length).toBe(1);
@@ -172,7 +173,7 @@ describe('createModelLoader', () => {
     await loader.neighbours(['sku-0']);
     expect(seen).toEqual([
       '/models/v1/manifest.json',
-      `/models/v1/${manifest.files[shardOf('sku-0', 2)]}`,
+      `/models/v1/${shardFile(manifest, shardOf('sku-0', 2))}`,
     ]);
   });
 });

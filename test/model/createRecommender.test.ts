@@ -213,7 +213,7 @@ describe('createRecommender', () => {
 
   it('a model whose shards fail is reported and the scenario serves trending', async () => {
     const { recommend, errors, server } = setup([event('view', 'c', 1)]);
-    server.broken.add(`${M}shard-`);
+    server.broken.add(`${M}model-`);
     const recs = await recommend({ type: 'similar', itemId: 'a', limit: 3 });
     expect(ids(recs)).toEqual(['h', 'g', 'f']);
     expect(recs.every((r) => r.reason.kind === 'trending')).toBe(true);
@@ -406,7 +406,7 @@ describe('createRecommender', () => {
 
     it('does not keep a failed answer: once the model is back, its lists are served', async () => {
       const { recommend, errors, server } = setup([event('view', 'c', 1)]);
-      server.broken.add(`${M}shard-`);
+      server.broken.add(`${M}model-`);
       expect(ids(await recommend({ type: 'similar', itemId: 'a', limit: 3 }))).toEqual([
         'h',
         'g',

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { decodePopularity, decodeShard, validateManifest } from '../../src/model/decodeModel';
 import {
+  DEFAULT_SHARD_BYTES,
   encodeModel,
   encodeShardRange,
   type ModelInput,
   type ModelNeighbours,
   shardLayout,
 } from '../../src/model/encodeModel';
+import { shardFile } from '../../src/model/modelFormat';
 import { shardOf } from '../../src/model/shardOf';
 import { fnv1a } from '../../src/shared/fnv1a';
 import { SAMPLE_IDS as ids, SAMPLE_INPUT as input } from './fixtures';
@@ -37,8 +39,8 @@ const similar = input.neighbours;
 function decodeAll(model: ReturnType<typeof encodeModel>) {
   const { manifest, files } = model;
   const out = new Map<string, { similar: [string, number][]; together: [string, number][] }>();
-  manifest.files.forEach((name, s) => {
-    const bytes = files.find((f) => f.name === name)!.bytes;
+  for (let s = 0; s < manifest.shards; s++) {
+    const bytes = files.find((f) => f.name === shardFile(manifest, s))!.bytes;
     const shard = decodeShard(bytes, manifest, s);
     for (let x = 0; x < shard.items; x++) {
       const list = (kind: 'similar' | 'together') => {
@@ -52,7 +54,7 @@ function decodeAll(model: ReturnType<typeof encodeModel>) {
       expect(shardOf(shard.ids[x], manifest.shards)).toBe(s);
       out.set(shard.ids[x], { similar: list('similar'), together: list('together') });
     }
-  });
+  }
   return out;
 }
 describe('encodeModel / decodeShard', () => {
@@ -90,11 +92,12 @@ describe('encodeModel / decodeShard', () => {
       { shards: 2 },
     );
     const seen = new Set<string>();
-    manifest.files.forEach((name, s) => {
-      const shard = decodeShard(files.find((f) => f.name === name)!.bytes, manifest, s);
+    for (let s = 0; s < manifest.shards; s++) {
+      const bytes = files.find((f) => f.name === shardFile(manifest, s))!.bytes;
+      const shard = decodeShard(bytes, manifest, s);
       expect([...shard.ids].sort()).toEqual([...tricky].sort());
       for (let x = 0; x < shard.items; x++) seen.add(shard.ids[x]);
-    });
+    }
     expect([...seen].sort()).toEqual([...tricky].sort());
   });
 
@@ -103,14 +106,14 @@ describe('encodeModel / decodeShard', () => {
     expect(lists.get('c')!.similar[2][1]).toBeCloseTo(0.01, 4);
   });
 
-  it('writes a manifest that lists every file with its size and checksum', () => {
+  it('writes a manifest of constant size: the shards in model-<id>/, each with its own size and checksum', () => {
     const { manifest, files } = encodeModel(input, {
       shards: 4,
       createdAt: new Date(Date.UTC(2024, 0, 1)),
     });
     expect(manifest).toMatchObject({
       format: 'likewise-model',
-      version: 1,
+      version: 2,
       createdAt: '2024-01-01T00:00:00.000Z',
       items: 6,
       shards: 4,
@@ -118,53 +121,67 @@ describe('encodeModel / decodeShard', () => {
       k: 3,
       similarity: 'cosine',
       scoreBits: 8,
+      dir: `model-${manifest.id}/`,
       together: { k: 1, types: ['add_to_cart', 'purchase'] },
     });
     expect(files.map((f) => f.name)).toEqual([
-      ...manifest.files,
+      ...[0, 1, 2, 3].map((s) => `model-${manifest.id}/${s}.bin`),
       manifest.popularity.file,
       'manifest.json',
     ]);
-    manifest.files.forEach((name, s) => {
-      const bytes = files.find((f) => f.name === name)!.bytes;
-      expect(bytes.length).toBe(manifest.sizes[s]);
-      expect(fnv1a(bytes).toString(16).padStart(8, '0')).toBe(manifest.checksums[s]);
-      expect(name).toContain(manifest.checksums[s]);
-    });
+    const checksums: string[] = [];
+    let total = 0;
+    for (const { bytes } of files.slice(0, 4)) {
+      const view = new DataView(bytes.buffer, bytes.byteOffset);
+      expect(view.getUint32(20, true)).toBe(bytes.length);
+      expect(view.getUint32(24, true)).toBe(fnv1a(bytes, 28));
+      expect(view.getUint32(8, true).toString(16).padStart(8, '0')).toBe(manifest.id);
+      checksums.push(view.getUint32(24, true).toString(16).padStart(8, '0'));
+      total += bytes.length;
+    }
+    expect(manifest.bytes).toBe(total);
+    expect(manifest.id).toBe(
+      fnv1a(new TextEncoder().encode(checksums.join('')))
+        .toString(16)
+        .padStart(8, '0'),
+    );
     const json = JSON.parse(new TextDecoder().decode(files.at(-1)!.bytes));
     expect(validateManifest(json, 'manifest.json')).toEqual(manifest);
   });
 
-  it('lists popularity best first, zero-popularity items left out', () => {
-    const { manifest, files } = encodeModel(input, { shards: 1 });
+  it('lists popularity best first, zero-popularity items left out, scores to 4 significant digits', () => {
+    const { manifest, files } = encodeModel(
+      { ...input, popularity: [5, 1, 0, 1234.5678, 2, 0.00123456] },
+      { shards: 1 },
+    );
     const pop = decodePopularity(
       files.find((f) => f.name === manifest.popularity.file)!.bytes,
       manifest,
     );
-    expect(pop.ids).toEqual(['d', 'a', 'é-☕', '😀', 'b']);
-    expect(Array.from(pop.scores)).toEqual([7, 5, 2, 2, 1]);
+    expect(pop.ids).toEqual(['d', 'a', 'é-☕', 'b', '😀']);
+    expect(Array.from(pop.scores)).toEqual([1235, 5, 2, 1, Math.fround(0.001235)]);
   });
 
-  it('chooses the shard count from the size of the model', () => {
+  it('chooses the shard count from the size of the model: small shards by default', () => {
     const n = 3000;
     const many = Array.from({ length: n }, (_, i) => `item-${i}`);
     const lists = many.map((_, i) =>
       Array.from({ length: 20 }, (_, x) => [(i + x + 1) % n, 1 / (x + 1)] as [number, number]),
     );
-    const small = encodeModel({
+    const model = {
       ...input,
       neighbours: csr(many, lists),
       together: undefined,
       popularity: undefined,
-    });
-    const big = encodeModel(
-      { ...input, neighbours: csr(many, lists), together: undefined, popularity: undefined },
-      { targetShardBytes: 10_000 },
-    );
-    expect(big.manifest.shards).toBeGreaterThan(small.manifest.shards);
-    const mean = big.manifest.sizes.reduce((a, b) => a + b, 0) / big.manifest.shards;
-    expect(mean).toBeGreaterThan(5_000);
-    expect(mean).toBeLessThan(20_000);
+    };
+    const small = encodeModel(model);
+    const big = encodeModel(model, { targetShardBytes: 20_000 });
+    expect(small.manifest.shards).toBeGreaterThan(big.manifest.shards);
+    const mean = (m: typeof small) => m.manifest.bytes / m.manifest.shards;
+    expect(mean(small)).toBeGreaterThan(DEFAULT_SHARD_BYTES / 2);
+    expect(mean(small)).toBeLessThan(DEFAULT_SHARD_BYTES * 2);
+    expect(mean(big)).toBeGreaterThan(10_000);
+    expect(mean(big)).toBeLessThan(40_000);
   });
 
   it('gives the same files when the shards are encoded in parts elsewhere', () => {
@@ -192,7 +209,7 @@ describe('encodeModel / decodeShard', () => {
 
   it('refuses a bad shard count', () => {
     expect(() => encodeModel(input, { shards: 0 })).toThrow(
-      'shards must be an integer from 1 to 65536, got 0',
+      'shards must be an integer from 1 to 16777216, got 0',
     );
   });
 });

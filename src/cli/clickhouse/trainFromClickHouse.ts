@@ -117,18 +117,25 @@ async function buildLists(
 ): Promise<Neighbours> {
   const n = itemIds.length;
   const sq = new Float64Array(n);
-  const candidates: (Uint32Array | undefined)[] = new Array(n);
-  const counts: (Float64Array | undefined)[] = new Array(n);
+  // Each item's candidates in flat arrays (K + margin slots an item), not
+  // an array or object per candidate: the process holds only these, and
+  // the item table, whatever the log size.
+  const width = (options.k ?? 50) + LIST_MARGIN;
+  const candB = new Uint32Array(n * width);
+  const candC = new Float64Array(n * width);
+  const candN = new Uint32Array(n);
   const onRow = ([h, sa, bs, cs]: string[]) => {
     const a = index.get(h);
     if (a === undefined) return;
     sq[a] = Number(sa);
     const bl = numbers(bs);
     const cl = numbers(cs);
-    const b = new Uint32Array(bl.length);
-    for (let x = 0; x < bl.length; x++) b[x] = index.get(bl[x]) ?? a;
-    candidates[a] = b;
-    counts[a] = Float64Array.from(cl, Number);
+    const m = Math.min(bl.length, width);
+    for (let x = 0; x < m; x++) {
+      candB[a * width + x] = index.get(bl[x]) ?? a;
+      candC[a * width + x] = Number(cl[x]);
+    }
+    candN[a] = m;
   };
   const total = clients.length * shares;
   let next = 0;
@@ -144,32 +151,36 @@ async function buildLists(
   const score = scorer(options, sq);
   const k = options.k ?? 50;
   const offsets = new Uint32Array(n + 1);
-  const lists: { b: number; s: number }[][] = new Array(n);
-  const scratch = new Float32Array(1);
+  const indices = new Uint32Array(n * k);
+  const scores = new Float32Array(n * k);
+  const b = new Uint32Array(width);
+  const s = new Float32Array(width);
   for (let a = 0; a < n; a++) {
-    const b = candidates[a];
-    const c = counts[a];
-    const cand: { b: number; s: number }[] = [];
-    if (b && c)
-      for (let x = 0; x < b.length; x++) {
-        if (b[x] === a) continue;
-        // Stored precision, as the engine keeps its candidates.
-        scratch[0] = score(a, b[x], c[x]);
-        if (!Number.isNaN(scratch[0])) cand.push({ b: b[x], s: scratch[0] });
-      }
-    cand.sort((p, q) => q.s - p.s || rank[p.b] - rank[q.b]);
-    cand.length = Math.min(cand.length, k);
-    lists[a] = cand;
-    offsets[a + 1] = offsets[a] + cand.length;
+    let len = 0;
+    for (let x = 0; x < candN[a]; x++) {
+      const col = candB[a * width + x];
+      if (col === a) continue;
+      // Stored precision, as the engine keeps its candidates.
+      const v = Math.fround(score(a, col, candC[a * width + x]));
+      if (Number.isNaN(v)) continue;
+      b[len] = col;
+      s[len++] = v;
+    }
+    const order = Array.from({ length: len }, (_, x) => x);
+    order.sort((p, q) => s[q] - s[p] || rank[b[p]] - rank[b[q]]);
+    const kept = Math.min(len, k);
+    for (let x = 0; x < kept; x++) {
+      indices[offsets[a] + x] = b[order[x]];
+      scores[offsets[a] + x] = s[order[x]];
+    }
+    offsets[a + 1] = offsets[a] + kept;
   }
-  const indices = new Uint32Array(offsets[n]);
-  const scores = new Float32Array(offsets[n]);
-  for (let a = 0; a < n; a++)
-    lists[a].forEach((c, x) => {
-      indices[offsets[a] + x] = c.b;
-      scores[offsets[a] + x] = c.s;
-    });
-  return { itemIds, offsets, indices, scores };
+  return {
+    itemIds,
+    offsets,
+    indices: indices.slice(0, offsets[n]),
+    scores: scores.slice(0, offsets[n]),
+  };
 }
 
 /**

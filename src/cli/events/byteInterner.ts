@@ -2,6 +2,7 @@
  * Interning of byte strings (user and item ids) to dense indexes, without a
  * JS string per lookup: the hash table behind the event reader.
  */
+import { FNV_OFFSET, FNV_PRIME } from '../../shared/fnv1a';
 
 /** The keys of a {@link ByteInterner} as bytes, to send to another thread. */
 export interface InternedKeys {
@@ -268,7 +269,7 @@ export class ByteInterner {
 
 /** 32-bit FNV-1a over bytes, as a signed int32 (unsigned values above 2^31 would be boxed as doubles). */
 export function fnv1a(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], FNV_PRIME);
   return h;
 }

@@ -3,6 +3,8 @@
  * `user,item,timestamp,type` lines, a general path for any column order,
  * quoting and time format.
  */
+
+import { FNV_OFFSET, FNV_PRIME } from '../../shared/fnv1a';
 import {
   MS_THRESHOLD,
   parseNumber,
@@ -23,11 +25,11 @@ let fieldHash = 0;
  * {@link fieldHash}.
  */
 function plainField(buf: Uint8Array, i: number, end: number): number {
-  let h = 0x811c9dc5;
+  let h = FNV_OFFSET;
   while (i < end) {
     const c = buf[i];
     if (c === 0x2c || c === 0x22) break;
-    h = Math.imul(h ^ c, 0x01000193);
+    h = Math.imul(h ^ c, FNV_PRIME);
     i++;
   }
   fieldHash = h;
@@ -98,7 +100,7 @@ function csvGeneral(b: LogBuilder, buf: Uint8Array, start: number, end: number):
   let col = 0;
   let i = start;
   let fieldStart = start;
-  let h = 0x811c9dc5;
+  let h = FNV_OFFSET;
   for (;;) {
     const c = i < end ? buf[i] : 0x2c;
     if (c === 0x2c) {
@@ -130,14 +132,14 @@ function csvGeneral(b: LogBuilder, buf: Uint8Array, start: number, end: number):
       if (i >= end) break;
       i++;
       fieldStart = i;
-      h = 0x811c9dc5;
+      h = FNV_OFFSET;
       continue;
     }
     if (c === 0x22) {
       csvQuotedLine(b, buf, start, end);
       return;
     }
-    h = Math.imul(h ^ c, 0x01000193);
+    h = Math.imul(h ^ c, FNV_PRIME);
     i++;
   }
   // A short line (missing columns) is refused for its column count.

@@ -3,6 +3,7 @@
  * place, anything else (escapes, purchase lines, arrays) through
  * `JSON.parse`.
  */
+import { FNV_OFFSET, FNV_PRIME } from '../../shared/fnv1a';
 import { fnv1a } from './byteInterner';
 import { isSpace, parseNumber, parseTimeText, TYPE_INDEX, toMs, typeCode } from './fieldValues';
 import { type LogBuilder, SKIP_JSON } from './logBuilder';
@@ -72,11 +73,11 @@ export function ndjsonLine(b: LogBuilder, buf: Uint8Array, start: number, end: n
     const c = buf[i];
     if (c === 0x22) {
       const valS = ++i;
-      let h = 0x811c9dc5;
+      let h = FNV_OFFSET;
       while (i < end) {
         const b = buf[i];
         if (b === 0x22 || b === 0x5c) break;
-        h = Math.imul(h ^ b, 0x01000193);
+        h = Math.imul(h ^ b, FNV_PRIME);
         i++;
       }
       if (i >= end || buf[i] !== 0x22) {

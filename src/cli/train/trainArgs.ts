@@ -98,8 +98,8 @@ export const TRAIN = defineCommand({
     shards: {
       type: 'string',
       value: 'N',
-      help: 'shard count, 1 to 65536',
-      default: 'chosen for ~32 KB shards',
+      help: 'shard count, 1 to 16777216',
+      default: 'chosen for ~4 KB shards',
     },
     'score-bits': { type: 'string', value: '8|16', help: 'stored score precision', default: '8' },
     format: {
@@ -209,7 +209,7 @@ export function trainArgs(values: OptionValues<(typeof TRAIN)['options']>): Trai
     shards:
       values.shards === undefined
         ? undefined
-        : integerOption('shards', values.shards, 0, 1, 65_536),
+        : integerOption('shards', values.shards, 0, 1, 2 ** 24),
     scoreBits: Number(
       choiceOption('score-bits', values['score-bits'], ['8', '16'] as const, '8'),
     ) as 8 | 16,

@@ -145,7 +145,9 @@ describe.skipIf(!server)('collect into ClickHouse, then train from it', () => {
     const files = async (name: string) => {
       const path = join(dir, name);
       const out: Record<string, string> = {};
-      for (const f of await readdir(path)) {
+      for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const f = join(entry.parentPath, entry.name).slice(path.length + 1);
         const text = await readFile(join(path, f), 'latin1');
         out[f] = f === 'manifest.json' ? text.replace(/"createdAt": "[^"]*"/, '') : text;
       }

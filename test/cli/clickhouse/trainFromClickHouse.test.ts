@@ -34,10 +34,12 @@ const PASSWORD = 'not on argv';
 
 const io = () => recordingIo(dir);
 
-/** The files of a model directory, the manifest without its build time. */
+/** The files of a model directory (its shard folder's included), the manifest without its build time. */
 async function modelFiles(path: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const name of (await readdir(path)).sort()) {
+  for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const name = join(entry.parentPath, entry.name).slice(path.length + 1);
     const bytes = await readFile(join(path, name));
     if (name !== 'manifest.json') out[name] = bytes.toString('base64');
     else {
@@ -96,7 +98,7 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
   for (const [table, nodes, itemShares] of [
     ['events_one', 1, 1],
     ['events', 1, 1],
-    ['events', 2, 3],
+    ['events', 2, 2],
   ] as const) {
     it(`builds the engine's lists and popularity from ${table}, lists on ${nodes} node(s) in ${itemShares} share(s) each`, async () => {
       const log = await readEvents(csv);
@@ -124,7 +126,7 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
         got[id] = built.popularity[i];
       });
       expect(got).toEqual(want);
-    });
+    }, 120_000); // a loaded machine runs a dozen cluster queries slowly
   }
 
   it('builds the reference configuration (binary, every type, no cap) on the cluster', async () => {
@@ -240,7 +242,7 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
     } finally {
       process.env = env;
     }
-  });
+  }, 120_000);
 
   it('train refuses ClickHouse options without what they need', async () => {
     for (const [argv, message] of [
