@@ -11,25 +11,22 @@
 // pairs two items loads it (a new visitor does not). The script tag's widget
 // pages use markup (`data-likewise` containers: the `containers` part); the
 // Vite storefront renders from code (`lw.render()`), which needs no
-// containers part. A model that carries its catalogue (`likewise train
-// --catalog`) adds the `catalog` part: a page kind of its own.
+// containers part. Every widget page loads the `catalog` part (it reads
+// whole-JSON catalogues, catalogue shards and lookups alike, and starts
+// beside the widget part), so every widget kind counts it.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const WIDGETS = { tag: ['widgets', 'containers', 'learn'], vite: ['widgets', 'learn'] };
+const WIDGETS = {
+  tag: ['widgets', 'containers', 'learn', 'catalog'],
+  vite: ['widgets', 'learn', 'catalog'],
+};
 /** Page kinds: the budget's key, the parts loaded (script tag, Vite) and the storefront's options. */
 export const PAGE_KINDS = [
   { kind: 'no widget', tag: [], vite: [], options: {}, render: false },
   { kind: 'widgets', ...WIDGETS, options: {}, render: true },
-  {
-    kind: 'widgets, catalogue from the model',
-    tag: [...WIDGETS.tag, 'catalog'],
-    vite: [...WIDGETS.vite, 'catalog'],
-    options: { catalog: undefined },
-    render: true,
-  },
   {
     kind: 'widgets + endpoint + experiment',
     tag: [...WIDGETS.tag, 'measure'],
