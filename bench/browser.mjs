@@ -141,7 +141,8 @@ function analyse(trace) {
   };
 }
 
-async function measure(browser, demo, catalog, history, warm) {
+/** A fresh context and page with the collector stubbed and, with `--rtt`, that round-trip time emulated. */
+async function openPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await stubCollector(context);
   const page = await context.newPage();
@@ -155,6 +156,11 @@ async function measure(browser, demo, catalog, history, warm) {
       uploadThroughput: -1,
     });
   }
+  return { context, page };
+}
+
+async function measure(browser, demo, catalog, history, warm) {
+  const { context, page } = await openPage(browser);
   const ready = async () => {
     await page.waitForFunction(() => !!window.Likewise?.instance, undefined, { timeout: 15_000 });
     await page.evaluate(() => window.Likewise.instance.ready);
@@ -222,19 +228,7 @@ async function measure(browser, demo, catalog, history, warm) {
  * script's request ended (start - end, and the file).
  */
 async function waterfallOf(browser, demo, path) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await stubCollector(context);
-  const page = await context.newPage();
-  if (rtt) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: rtt,
-      downloadThroughput: -1,
-      uploadThroughput: -1,
-    });
-  }
+  const { context, page } = await openPage(browser);
   await context.addInitScript(firstWidgetProbe);
   const rows = [];
   page.on('requestfinished', (r) => rows.push(r));
