@@ -93,8 +93,6 @@ describe('demo shop', () => {
     expect(preloaded).toEqual([
       '/model/manifest.json',
       '/dist/likewise.widgets.mjs',
-      '/dist/likewise.catalog.mjs',
-      '/dist/likewise.containers.mjs',
       '/dist/likewise.measure.mjs',
     ]);
     // One request each: a preload the SDK did not take (a crossorigin or URL
