@@ -165,16 +165,13 @@ if (existsSync('src/node.ts')) {
 // relative cost (measured CPU time; minifying dominates), so the groups end
 // together. Plain `rollup -c` builds everything.
 const COST = {
+  'src/scriptTagWidgets.ts': 12,
   'src/iife.ts': 9,
-  'src/startWidgets.ts': 9,
   'src/extras.ts': 6.5,
   'src/cli/main.ts': 4,
   'src/metrics/startMetrics.ts': 3.5,
   'src/index.ts': 2,
   'src/worker.ts': 2,
-  'src/model/trainLocally.ts': 1.8,
-  'src/model/createCatalogPart.ts': 1.5,
-  'src/observeWidgets.ts': 1.4,
 };
 const group = /^(\d+)\/(\d+)$/.exec(process.env.LIKEWISE_BUILD_GROUP ?? '');
 const share = (all, k, n) => {
