@@ -5,8 +5,8 @@
 // most of the work: two processes halve the wall time on two cores. Each
 // process prints what it builds as it goes; the end says how long it took.
 import { spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 const started = performance.now();
 rmSync('dist', { recursive: true, force: true });
