@@ -8,13 +8,9 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isLikewiseError } from '../errors';
+import { DEFAULT_ENTRIES_PER_SHARD, type ManifestCatalog } from '../model/catalogFormat';
 import { validateManifest } from '../model/decodeModel';
-import {
-  DEFAULT_ENTRIES_PER_SHARD,
-  type EncodedCatalog,
-  encodeCatalog,
-  type ManifestCatalog,
-} from '../model/encodeCatalog';
+import { type EncodedCatalog, encodeCatalog } from '../model/encodeCatalog';
 import type { Manifest } from '../model/modelFormat';
 import { defineCommand, integerOption, runCommand } from './runCommand';
 import type { CliCommand } from './types';

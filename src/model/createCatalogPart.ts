@@ -9,9 +9,10 @@
 import type { RecommendRules, ScoredItem } from '../engine/recommend';
 import { LikewiseError } from '../errors';
 import { nextTask } from '../nextTask';
+import type { ManifestCatalog } from './catalogFormat';
 import { cleanItem } from './cleanItem';
 import type { CatalogCore, CatalogLookup, CatalogPart, CatalogSource } from './createCatalog';
-import { decodeCatalogShard, type ManifestCatalog, validateCatalogSection } from './encodeCatalog';
+import { decodeCatalogShard, validateCatalogSection } from './decodeCatalog';
 import { shardOf } from './shardOf';
 
 /** Entries checked per task when a whole catalogue is loaded. */

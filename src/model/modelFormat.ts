@@ -35,7 +35,7 @@
  * | 2 x n lists | `similar` lists of the n items, then `together` lists: varint count c; if c > 0, float32 row max, c varint id-table indexes, c scores as uint8/uint16 fractions of the row max |
  */
 import type { ModelConfig } from '../engine/tune';
-import type { ManifestCatalog } from './encodeCatalog';
+import type { ManifestCatalog } from './catalogFormat';
 
 /** The manifest's `format` value. */
 export const MODEL_FORMAT = 'likewise-model';

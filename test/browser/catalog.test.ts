@@ -11,7 +11,7 @@ import { generateBigShop } from '../../bench/generateBigShop.mjs';
 // @ts-expect-error: plain ESM script without types
 import { startShopServer } from '../../bench/serveBigShop.mjs';
 import { createModelLoader } from '../../src/model/createModelLoader';
-import { catalogShardFile, type ManifestCatalog } from '../../src/model/encodeCatalog';
+import { catalogShardFile, type ManifestCatalog } from '../../src/model/catalogFormat';
 import { describeProblems, launchBrowser, watchProblems } from './harness';
 
 interface Logged {

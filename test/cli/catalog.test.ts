@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/catalog';
 import { run as train } from '../../src/cli/train';
 import { createCatalog } from '../../src/model/createCatalog';
-import { decodeCatalogShard } from '../../src/model/encodeCatalog';
+import { decodeCatalogShard } from '../../src/model/decodeCatalog';
 import { recordingIo } from '../support/recordingIo';
 
 /** The catalogue's loading part, as the builds load it on demand. */

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { LikewiseError } from '../../src/errors';
+import { catalogShardFile } from '../../src/model/catalogFormat';
 import { createCatalog } from '../../src/model/createCatalog';
-import { catalogShardFile, encodeCatalog } from '../../src/model/encodeCatalog';
+import { encodeCatalog } from '../../src/model/encodeCatalog';
 import { encodeModel } from '../../src/model/encodeModel';
 import { shardOf } from '../../src/model/shardOf';
 import { failOnUnhandled } from '../support/fakeStores';
