@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBigShop } from '../../bench/generateBigShop.mjs';
 // @ts-expect-error: plain ESM script without types
 import { startShopServer } from '../../bench/serveBigShop.mjs';
-import { createModelLoader } from '../../src/model/createModelLoader';
 import { catalogShardFile, type ManifestCatalog } from '../../src/model/catalogFormat';
+import { createModelLoader } from '../../src/model/createModelLoader';
 import { describeProblems, launchBrowser, watchProblems } from './harness';
 
 interface Logged {
