@@ -2,7 +2,7 @@ import { checkOptions } from './checkOptions';
 import { createCore } from './createCore';
 import { createExtrasMethods } from './createExtrasMethods';
 import type { PartLoader } from './createPartLoader';
-import { createRender, renderNamed } from './createRender';
+import { createRender } from './createRender';
 import { createReporter } from './createReporter';
 import { createStoredTracker } from './createStoredTracker';
 import type { LikewiseError } from './errors';
@@ -282,7 +282,7 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     observe(root = doc as Document) {
       // A destroyed instance fills nothing (the script tag observes a task after its start).
       if (destroyed) return () => {};
-      const stop = observePage(core, root, renderNamed(render));
+      const stop = observePage(core, root, render);
       core.cleanups.push(stop);
       return stop;
     },
