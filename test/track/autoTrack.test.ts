@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import { autoTrack } from '../../src/track/autoTrack';
 import { pageItemId } from '../../src/track/pageItemId';
