@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 // The npm entry: auto-tracking is a chunk of its own there (a storefront
 // that does not auto-track never loads it), so its public `autoTrack` and
 // the `autoTrack` option start once that chunk has loaded.
