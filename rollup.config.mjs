@@ -69,11 +69,10 @@ const coreErrors = {
 // code already needs ES2022 (`Object.hasOwn`), and the downlevelled forms are longer.
 const browser = [resolve({ browser: true }), commonjs(), ts('es2022')];
 
-/** The script-tag core's on-demand parts (`LikewiseParts`, and `catalog`), loaded as `likewise.<name>.mjs`. */
+/** The script-tag core's on-demand files, loaded as `likewise.<name>.mjs` (`LikewiseParts`; `widgets` holds four of them). */
 export const PARTS = {
-  widgets: 'src/startWidgets.ts',
-  containers: 'src/observeWidgets.ts',
-  learn: 'src/model/trainLocally.ts',
+  // With widget markup, learning and the catalogue's loading part: see src/scriptTagWidgets.ts.
+  widgets: 'src/scriptTagWidgets.ts',
   measure: 'src/metrics/startMetrics.ts',
   extras: 'src/extras.ts',
 };
@@ -125,12 +124,6 @@ const configs = [
     plugins: [coreErrors, ...browser, min(true)],
     onwarn,
   })),
-  {
-    input: 'src/model/createCatalogPart.ts',
-    output: { file: 'dist/likewise.catalog.mjs', format: 'es', sourcemap: true },
-    plugins: [coreErrors, ...browser, min(true)],
-    onwarn,
-  },
   {
     input: 'src/worker.ts',
     output: { file: 'dist/likewise.worker.js', format: 'iife', sourcemap: true },

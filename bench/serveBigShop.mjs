@@ -19,8 +19,7 @@ const TYPES = {
 function page(kind, id, entry, catalog, preload) {
   const links = preload
     ? '<link rel="preload" href="/shop/model/manifest.json" as="fetch" crossorigin>' +
-      '<link rel="modulepreload" href="/dist/likewise.widgets.mjs">' +
-      '<link rel="modulepreload" href="/dist/likewise.catalog.mjs">'
+      '<link rel="modulepreload" href="/dist/likewise.widgets.mjs">'
     : '';
   const tag = `<script src="/dist/likewise.iife.js" data-site="bigshop" data-model="/shop/model/manifest.json"${
     catalog ? ' data-catalog="/shop/catalog.json"' : ''

@@ -18,12 +18,11 @@ import { PARTS as BUILT_PARTS } from '../rollup.config.mjs';
 /**
  * What the script-tag build ships, by file: the core and each part it loads
  * on demand (rollup.config.mjs builds each one alone, so a part repeats the
- * few small modules it shares with the core).
+ * few small modules it shares with the core; the widget file holds four parts).
  */
 const PARTS = [
   ['likewise.iife.js (the core)', ['src/iife.ts']],
   ...Object.entries(BUILT_PARTS).map(([name, file]) => [`likewise.${name}.mjs`, [file]]),
-  ['likewise.catalog.mjs', ['src/model/createCatalogPart.ts']],
   ['likewise.worker.js (opt-in)', ['src/worker.ts']],
 ];
 

@@ -117,8 +117,6 @@ export function createCore(p: CoreParts): LikewiseCore {
       // A Worker fetches the model itself.
       const manifest = options.worker ? undefined : prefetch(model);
       prefetch(options.catalog);
-      // The catalogue part too, beside the widget part rather than after it.
-      deps.loadCatalog?.().catch(() => {});
       widgetPart = load('widgets')
         .then((w) => w.startWidgets(core, deps, { model, worker: abs(options.worker), manifest }))
         .catch((e) => {

@@ -10,7 +10,7 @@ import type { ExperimentOptions } from './metrics/assignGroup';
 import type { Profile } from './metrics/computeProfile';
 import type { Report } from './metrics/computeReport';
 import { checkRequest, type RecommendRequest } from './model/checkRequest';
-import type { CatalogDeps, CatalogLookup } from './model/createCatalog';
+import type { CatalogLookup } from './model/createCatalog';
 import { observePage } from './observePage';
 import type { StorageMode } from './store/types';
 import { type AutoTrackOptions, autoTrack } from './track/autoTrack';
@@ -107,8 +107,6 @@ export interface LikewiseDeps {
   window?: Window;
   /** Loads an on-demand part (see {@link LikewiseParts}); default: none (the entry points inject it). */
   load?: PartLoader;
-  /** Loads the catalogue's by-id part (shards beside the model, product API lookups). */
-  loadCatalog?: CatalogDeps['loadPart'];
   /** Default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Default `globalThis.Worker`. */

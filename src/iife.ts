@@ -4,21 +4,19 @@
 // On-demand parts load from `likewise.<part>.mjs` beside this script with
 // `import()`, which Trusted Types does not police (a Worker URL it does).
 import type { LikewiseParts } from './createPartLoader';
-import type * as CatalogPart from './model/createCatalogPart';
 import { startScriptTag } from './startScriptTag';
+
+/** Parts that a widget page loads together, in one file: `likewise.widgets.mjs` (src/scriptTagWidgets.ts). */
+const IN_WIDGETS = { containers: 0, learn: 0 };
 
 const start = () => {
   const src = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
   return startScriptTag(window, {
-    // Catalogue shards and product API lookups: a part of its own, not in every page's core.
-    loadCatalog: () =>
-      import(/* @vite-ignore */ new URL('likewise.catalog.mjs', src).href) as Promise<
-        typeof CatalogPart
-      >,
     load: <K extends keyof LikewiseParts>(name: K) =>
-      import(/* @vite-ignore */ new URL(`likewise.${name}.mjs`, src).href) as Promise<
-        LikewiseParts[K]
-      >,
+      import(
+        /* @vite-ignore */ new URL(`likewise.${name in IN_WIDGETS ? 'widgets' : name}.mjs`, src)
+          .href
+      ) as Promise<LikewiseParts[K]>,
   });
 };
 

@@ -9,9 +9,9 @@ import type { InteractionLog, Neighbours } from './engine/types';
 // Each part a chunk of its own that the shop's bundler splits off: a page
 // loads only the parts it uses.
 const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
-  widgets: () => import('./startWidgets'),
+  widgets: () => import('./widgetParts'),
   containers: () => import('./observeWidgets'),
-  learn: () => import('./model/trainLocally'),
+  learn: () => import('./widgetParts'),
   measure: () => import('./metrics/startMetrics'),
   extras: () => import('./extras'),
 };
@@ -32,7 +32,7 @@ const load = <K extends keyof LikewiseParts>(name: K) => PARTS[name]();
  * if (el) lw.render(el, { type: 'similar', itemId: 'sku-1' }); // returns its cleanup
  */
 export function createLikewise(options: LikewiseOptions): Likewise {
-  return create(options, { load, loadCatalog: () => import('./model/createCatalogPart') });
+  return create(options, { load });
 }
 
 export type { ConsentState, Likewise, LikewiseOptions } from './createLikewise';

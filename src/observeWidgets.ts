@@ -1,8 +1,8 @@
 /**
- * The declarative widgets of a page, an on-demand part of its own
- * (`likewise.containers.mjs`; a chunk of the npm build): loaded only when
- * the page holds widget markup, so a page that renders from code (or has no
- * widgets) never downloads it.
+ * The declarative widgets of a page, an on-demand part (in the script tag's
+ * `likewise.widgets.mjs`; a chunk of its own in the npm build): loaded only
+ * when the page holds widget markup, so an npm page that renders from code
+ * (or any page without widgets) never downloads it.
  */
 import { defineLikewiseElement } from './widgets/defineElement';
 import { observeContainers } from './widgets/observeContainers';

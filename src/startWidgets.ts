@@ -2,12 +2,14 @@
  * What a page with widgets (or a `recommend()` call) loads on demand beside
  * the script-tag core (`likewise.widgets.mjs`; a chunk of the npm build):
  * the catalogue, the model reader, scoring and the renderer. On-device
- * learning loads apart (`likewise.learn.mjs`), only for a visitor with a
- * history; the Worker only when the shop opts in (`worker`).
+ * learning and the catalogue's loading part come in the same file
+ * (src/widgetParts.ts) and run only when needed; the Worker only when the
+ * shop opts in (`worker`).
  */
 import type { LikewiseCore } from './createCore';
 import type { LikewiseDeps } from './createLikewise';
 import { type Catalog, createCatalog } from './model/createCatalog';
+import { createCatalogPart } from './model/createCatalogPart';
 import { createModelClient } from './model/createModelClient';
 import { createModelReader } from './model/createModelReader';
 import type { ModelService } from './model/createModelService';
@@ -61,7 +63,8 @@ export function startWidgets(
     model: urls.model,
     // The model's manifest, read once for the model and its catalogue.
     manifest: reader.manifest,
-    loadPart: deps.loadCatalog,
+    // In the same file or chunk (src/widgetParts.ts): no request of its own.
+    loadPart: async () => ({ createCatalogPart }),
   });
   // Items the page's JSON-LD named before this part loaded, and those after.
   for (const item of core.found.splice(0)) catalog.add(item);

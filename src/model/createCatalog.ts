@@ -82,7 +82,7 @@ export interface CatalogDeps {
    */
   manifest?: () => Promise<unknown> | undefined;
   /**
-   * Loads the catalogue part (`likewise.catalog.mjs` beside the script-tag
+   * Loads the catalogue part (in `likewise.widgets.mjs` beside the script-tag
    * build): only pages that recommend load it. Without it, only page items are known.
    */
   loadPart?: () => Promise<{

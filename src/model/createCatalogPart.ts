@@ -1,5 +1,5 @@
 /**
- * How a catalogue loads, an on-demand part of the SDK (`likewise.catalog.mjs`
+ * How a catalogue loads, an on-demand part of the SDK (in `likewise.widgets.mjs`
  * beside the script-tag build, loaded by pages that recommend, never by a
  * cart or checkout page without widgets): a whole catalogue (an array or the
  * URL of one, for small shops), the model's catalogue shards, fetched for

@@ -1,7 +1,8 @@
 /**
  * On-device learning as plain data: neighbours from the visitor's own
- * sessions, for every item in them. Its own chunk of the script-tag build
- * (`likewise.learn.mjs`): only a visitor with a history loads it.
+ * sessions, for every item in them. In the widget file of the script tag
+ * (`likewise.widgets.mjs`) and the npm build's widget chunk: only a visitor
+ * whose sessions pair two items runs it.
  */
 import { localNeighbourSource } from '../engine/localNeighbourSource';
 import { LikewiseError } from '../errors';

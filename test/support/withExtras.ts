@@ -6,6 +6,5 @@ import { loadPart } from './parts';
 /** `deps` for `createLikewise` from src/createLikewise.ts, with the part loaders src/index.ts gives it. */
 export const withExtras = (deps: LikewiseDeps = {}): LikewiseDeps => ({
   load: (name) => loadPart(name),
-  loadCatalog: () => import('../../src/model/createCatalogPart'),
   ...deps,
 });
