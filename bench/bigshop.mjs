@@ -42,7 +42,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { findChromium } from '../test/browser/chromium.mjs';
-import { firstWidgetProbe, seedHistory } from '../test/browser/workload.mjs';
+import { calibrate, firstWidgetProbe, seedHistory } from '../test/browser/workload.mjs';
 import { generateBigShop } from './generateBigShop.mjs';
 import { startShopServer } from './serveBigShop.mjs';
 
@@ -62,24 +62,6 @@ const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-netw
 const TARGETS = { bytes: 300 * 1024, task: 50, widget: 250 };
 
 const isLikewise = (path) => path.startsWith('/dist/') || path.startsWith('/shop/');
-
-/** Ms of a fixed JavaScript task in a fresh page of `browser` (the same work every time). */
-async function calibrate(browser) {
-  const context = await browser.newContext();
-  const tab = await context.newPage();
-  const ms = await tab.evaluate(() => {
-    const t0 = performance.now();
-    let x = 1;
-    const a = new Float64Array(4096);
-    for (let i = 0; i < 4_000_000; i++) {
-      x = (x * 1103515245 + 12345) % 2147483648;
-      a[i & 4095] += x;
-    }
-    return a[7] === -1 ? 0 : performance.now() - t0;
-  });
-  await context.close();
-  return ms;
-}
 
 async function measure(browser, server, kind, whole, catalog, productId, latency = 0) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

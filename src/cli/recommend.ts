@@ -21,7 +21,7 @@ import {
   UsageError,
 } from './runCommand';
 import { runWorkerTask, workerEntry } from './runWorkerTask';
-import type { CliCommand, CliIo } from './types';
+import type { CliCommand } from './types';
 
 const TYPES: readonly ModelScenario[] = ['for-you', 'similar', 'bought-together'];
 
@@ -117,21 +117,6 @@ function line(user: string | undefined, items: ScoredItem[], json: boolean): str
   return `${user === undefined ? '' : `${user}\t`}${items.map((s) => s.id).join(' ')}\n`;
 }
 
-/** Output in blocks: one write per thousand lines. */
-function buffered(io: CliIo): { write(text: string): void; flush(): void } {
-  let parts: string[] = [];
-  return {
-    write(text) {
-      parts.push(text);
-      if (parts.length >= 1000) this.flush();
-    },
-    flush() {
-      if (parts.length) io.stdout.write(parts.join(''));
-      parts = [];
-    },
-  };
-}
-
 /**
  * Runs `likewise recommend`. Resolves 0, 1 when the model or the log
  * cannot be read, 2 on a usage error.
@@ -151,11 +136,9 @@ export const run: CliCommand = (argv, io) =>
       );
       return 1;
     }
-    const out = buffered(io);
     const request = { type: args.type, itemId: args.item, limit: args.limit };
     if (args.events === undefined) {
-      out.write(line(undefined, modelOf(files).recommend(request), args.json));
-      out.flush();
+      io.stdout.write(line(undefined, modelOf(files).recommend(request), args.json));
       return 0;
     }
     const t1 = performance.now();
@@ -189,8 +172,7 @@ export const run: CliCommand = (argv, io) =>
       Math.ceil(users / 64),
     );
     const shared = threads > 1 && entry !== undefined;
-    const { itemIds, userIds, items, types, times } = log;
-    const batch = { itemIds, userIds, items, types, times, ...groupRows(log, shared) };
+    const batch = groupRows(log, shared);
     const flat = flattenModel(files, shared);
     const asked = { type: args.type, item: args.item, limit: args.limit, json: args.json };
     const t2 = performance.now();
@@ -202,14 +184,14 @@ export const run: CliCommand = (argv, io) =>
         entry,
         threads,
         { flat, log: batch, request: asked, chunk, users },
-        (text) => io.stdout.write(text),
+        (bytes) => io.stdout.write(bytes),
       );
     } else {
-      const scorer = batchScorer(flat, batch, asked);
+      const { lines } = batchScorer(flat, batch, asked);
       const from = only ?? 0;
-      for (let u = from; u < from + users; u++) out.write(scorer.line(u));
+      for (let u = from; u < from + users; u += 4096)
+        io.stdout.write(lines(u, Math.min(from + users, u + 4096)));
     }
-    out.flush();
     const t3 = performance.now();
     const used = process.cpuUsage(cpu);
     const s = (ms: number) => (ms / 1000).toFixed(2);

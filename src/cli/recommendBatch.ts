@@ -18,19 +18,23 @@ import { DEFAULT_WEIGHTS } from '../engine/userItemMatrix';
 import { FOR_YOU_ANCHORS } from '../model/anchorIds';
 import type { ModelScenario } from '../model/recommendWith';
 import { DEFAULT_SESSION_TIMEOUT } from '../track/createSession';
+import { createByteWriter, putAscii, putBytes, utf8Bytes } from './createByteWriter';
 import type { ModelFiles } from './openModel';
 import type { ReadEventsResult } from './readEvents';
 
-/** The columns of a log the batch reads, with its users' rows grouped. */
+/**
+ * The columns of a log the batch reads, grouped by user: user u's events
+ * are `[offsets[u], offsets[u+1])` of `items`, `types` and `times`, in time
+ * order (file order on equal times), so a user's history is read in one
+ * sweep of memory.
+ */
 export interface BatchLog {
   itemIds: readonly string[];
   userIds: readonly string[];
+  offsets: Uint32Array;
   items: Uint32Array;
   types: Uint8Array;
   times: Float64Array;
-  /** User u's rows are `rows[offsets[u] .. offsets[u+1])`, in time order (file order on ties). */
-  offsets: Uint32Array;
-  rows: Uint32Array;
 }
 
 /** What every user of a batch is asked. */
@@ -43,26 +47,39 @@ export interface BatchRequest {
   json: boolean;
 }
 
-/** Each user's rows (CSR), in time order, file order on equal times. */
-export function groupRows(
-  log: ReadEventsResult,
-  shared = false,
-): { offsets: Uint32Array; rows: Uint32Array } {
+/**
+ * The log's columns grouped by user (CSR), each user's events in time
+ * order, file order on equal times (see {@link BatchLog}).
+ *
+ * @param shared allocate the arrays in `SharedArrayBuffer`s.
+ */
+export function groupRows(log: ReadEventsResult, shared = false): BatchLog {
   const make = arrays(shared);
-  const offsets = make.u32(log.userCount + 1);
+  const U = log.userCount;
+  const offsets = make.u32(U + 1);
   for (let r = 0; r < log.length; r++) offsets[log.users[r] + 1]++;
-  for (let u = 0; u < log.userCount; u++) offsets[u + 1] += offsets[u];
-  const next = offsets.slice(0, log.userCount);
-  const rows = make.u32(log.length);
+  for (let u = 0; u < U; u++) offsets[u + 1] += offsets[u];
+  const next = offsets.slice(0, U);
+  const rows = new Uint32Array(log.length);
   for (let r = 0; r < log.length; r++) rows[next[log.users[r]]++] = r;
-  for (let u = 0; u < log.userCount; u++) {
+  const times = log.times;
+  for (let u = 0; u < U; u++) {
     const mine = rows.subarray(offsets[u], offsets[u + 1]);
     let sorted = true;
     for (let x = 1; x < mine.length && sorted; x++)
-      if (log.times[mine[x]] < log.times[mine[x - 1]]) sorted = false;
-    if (!sorted) mine.sort((a, b) => log.times[a] - log.times[b] || a - b);
+      if (times[mine[x]] < times[mine[x - 1]]) sorted = false;
+    if (!sorted) mine.sort((a, b) => times[a] - times[b] || a - b);
   }
-  return { offsets, rows };
+  const items = make.u32(log.length);
+  const types = make.u8(log.length);
+  const grouped = make.f64(log.length);
+  for (let p = 0; p < rows.length; p++) {
+    const r = rows[p];
+    items[p] = log.items[r];
+    types[p] = log.types[r];
+    grouped[p] = times[r];
+  }
+  return { itemIds: log.itemIds, userIds: log.userIds, offsets, items, types, times: grouped };
 }
 
 /** One kind of lists over the batch's item numbers, CSR. */
@@ -92,6 +109,9 @@ const arrays = (shared: boolean) => ({
     new Int32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n)),
   f32: (n: number) =>
     new Float32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n)),
+  f64: (n: number) =>
+    new Float64Array(shared ? new SharedArrayBuffer(8 * n) : new ArrayBuffer(8 * n)),
+  u8: (n: number) => new Uint8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n)),
 });
 
 /**
@@ -160,17 +180,17 @@ export function flattenModel(files: ModelFiles, shared = false): FlatModel {
 const code = (type: string): number => EVENT_TYPE_CODES.indexOf(type as never);
 
 /**
- * A scorer for the users of `log`: `line(u)` is user u's output line,
- * exactly what `likewise recommend` prints for `recommendWith` over that
- * user's history (see {@link historyOf}).
+ * A scorer for the users of `log`: `lines(from, to)` is the output of
+ * users `from` to `to` - 1 as UTF-8, one line each, exactly what `likewise
+ * recommend` prints for `recommendWith` over each user's history.
  *
- * @example const { line } = batchScorer(files, log, { type: 'for-you', limit: 10, json: true });
+ * @example const { lines } = batchScorer(flat, groupRows(log), { type: 'for-you', limit: 10, json: true }); process.stdout.write(lines(0, 1000));
  */
 export function batchScorer(
   flat: FlatModel,
   log: BatchLog,
   request: BatchRequest,
-): { line(u: number): string } {
+): { lines(from: number, to: number): Uint8Array<ArrayBuffer> } {
   const index = new Map<string, number>();
   for (let g = 0; g < flat.ids.length; g++) index.set(flat.ids[g], g);
   const trending = popularityOrder(flat, index);
@@ -186,8 +206,6 @@ export function batchScorer(
   for (let l = 0; l < L; l++) logOf[candOf[l]] = l;
   const rank = idRanks([...flat.ids, ...extra.map((l) => log.itemIds[l])]);
   const logRank = idRanks(log.itemIds as string[]);
-  const json = flat.ids.map((id) => JSON.stringify(id));
-  const jsonOf = (j: number): string => (j < M ? json[j] : JSON.stringify(log.itemIds[logOf[j]]));
   const { type, limit } = request;
   const itemLog = request.item === undefined ? -1 : log.itemIds.indexOf(request.item);
   const itemModel = request.item === undefined ? -1 : (index.get(request.item) ?? -1);
@@ -291,8 +309,7 @@ export function batchScorer(
     let pairs = false;
     sessionCount = 0;
     for (let p = log.offsets[u]; p < log.offsets[u + 1]; p++) {
-      const r = log.rows[p];
-      const ts = log.times[r];
+      const ts = log.times[p];
       if (ts - last > DEFAULT_SESSION_TIMEOUT) {
         if (sessionCount + 2 > sessions.length) sessions = grow(sessions);
         sessions[sessionCount++] = at;
@@ -300,7 +317,7 @@ export function batchScorer(
         sessionMark++;
       }
       last = ts;
-      const l = log.items[r];
+      const l = log.items[p];
       if (inSession[l] === sessionMark) continue;
       inSession[l] = sessionMark;
       if (at === sessionItems.length) sessionItems = grow(sessionItems);
@@ -389,8 +406,8 @@ export function batchScorer(
     }
   };
 
-  const line = (u: number): string => {
-    const user = log.userIds[u];
+  /** User u's list in `outItem`, `outScore` and `outFrom` (its anchor, -1: the fill); returns its length. */
+  const score = (u: number): number => {
     if (++q > 2e9) {
       for (const a of [seenAt, cartAt, boughtAt, dismissedAt, anchorAt, touched, taken]) a.fill(0);
       q = 1;
@@ -400,9 +417,8 @@ export function batchScorer(
     const a1 = log.offsets[u + 1];
     // The visitor's state, in time order (visitorState).
     for (let p = a0; p < a1; p++) {
-      const r = log.rows[p];
-      const t = log.types[r];
-      const l = log.items[r];
+      const t = log.types[p];
+      const l = log.items[p];
       if (t === ADD) cartAt[l] = q;
       else if (t === REMOVE) cartAt[l] = 0;
       else if (t === PURCHASE) {
@@ -415,9 +431,8 @@ export function batchScorer(
     if (type === 'for-you') {
       // for-you's anchors (historyIds): the latest distinct items of weighted types.
       for (let p = a1, c = 0; p-- > a0 && c < FOR_YOU_ANCHORS; ) {
-        const r = log.rows[p];
-        if (!anchorWeight[log.types[r]]) continue;
-        const l = log.items[r];
+        if (!anchorWeight[log.types[p]]) continue;
+        const l = log.items[p];
         if (anchorAt[l] !== q) {
           anchorAt[l] = q;
           c++;
@@ -427,11 +442,10 @@ export function batchScorer(
       // latest time and strongest type (the earliest such event's on a tie).
       let h = 0;
       for (let p = a1; p-- > a0; ) {
-        const r = log.rows[p];
-        const t = log.types[r];
+        const t = log.types[p];
         const w = typeWeight[t];
         if (!(w > 0)) continue;
-        const l = log.items[r];
+        const l = log.items[p];
         if (seenAt[l] !== q) {
           seenAt[l] = q;
           lastTs[l] = Number.NEGATIVE_INFINITY;
@@ -439,7 +453,7 @@ export function batchScorer(
           if (h === history.length) history = grow(history);
           history[h++] = l;
         }
-        lastTs[l] = Math.max(lastTs[l], log.times[r]);
+        lastTs[l] = Math.max(lastTs[l], log.times[p]);
         if (w >= weightOf[l]) {
           weightOf[l] = w;
           typeOf[l] = t;
@@ -482,7 +496,7 @@ export function batchScorer(
       // bought-together with the cart: the cart's items, by id.
       const cart: number[] = [];
       for (let p = a0; p < a1; p++) {
-        const l = log.items[log.rows[p]];
+        const l = log.items[p];
         if (cartAt[l] === q && seenAt[l] !== q) {
           seenAt[l] = q;
           cart.push(l);
@@ -496,17 +510,19 @@ export function batchScorer(
         addAnchor(anchors++, 1, toModel[l], -1, -1);
       }
     }
-    // The best `limit` admitted candidates, by score then id.
+    // The best `limit` admitted candidates, by score then id. The rank test
+    // comes first: most candidates fall below the list, and the exclusions
+    // (four reads by log item) are then asked only of the few that enter.
     let k = 0;
     for (let x = 0; x < n; x++) {
       const j = candidates[x];
-      if (excluded(j)) continue;
       const s = sum[j];
       if (
         k === limit &&
         !(s > outScore[k - 1] || (s === outScore[k - 1] && rank[j] < rank[outItem[k - 1]]))
       )
         continue;
+      if (excluded(j)) continue;
       let i = Math.min(k, limit - 1);
       for (
         ;
@@ -534,27 +550,114 @@ export function batchScorer(
       outFrom[k++] = -1;
       scale /= 2;
     }
-    if (!request.json) {
-      let text = `${user}\t`;
-      for (let x = 0; x < k; x++) text += `${x ? ' ' : ''}${JSON.parse(jsonOf(outItem[x]))}`;
-      return `${text}\n`;
-    }
-    let text = `{"user":${JSON.stringify(user)},"items":[`;
-    for (let x = 0; x < k; x++) {
-      const a = outFrom[x];
-      text += `${x ? ',' : ''}{"id":${jsonOf(outItem[x])},"score":${outScore[x]},"reason":`;
-      if (a < 0) text += '{"kind":"trending"}}';
-      else if (type === 'for-you') {
-        const l = anchorItem[a];
-        text += `{"kind":"history","itemId":${jsonOf(candOf[l])},"via":"${EVENT_TYPE_CODES[typeOf[l]]}"}}`;
-      } else if (request.item !== undefined)
-        text += `{"kind":"${type === 'similar' ? 'similar' : 'together'}","itemId":${itemJson}}}`;
-      else text += `{"kind":"together","itemId":${jsonOf(candOf[anchorItem[a]])}}}`;
-    }
-    return `${text}]}\n`;
+    return k;
   };
 
-  return { line };
+  // Output bytes: each candidate's id (as a JSON string, or as it is for
+  // text lines) and the fixed parts of the lines, encoded once.
+  const idBytes = encodeAll(C, (j) => {
+    const id = j < M ? flat.ids[j] : log.itemIds[logOf[j]];
+    return request.json ? JSON.stringify(id) : id;
+  });
+  let longest = 0;
+  for (let j = 0; j < C; j++) longest = Math.max(longest, idBytes.at[j + 1] - idBytes.at[j]);
+  const viaBytes = EVENT_TYPE_CODES.map((t) => utf8Bytes(`,"via":"${t}"}}`));
+  const kindBytes = utf8Bytes(
+    type === 'similar'
+      ? ',"reason":{"kind":"similar","itemId":'
+      : ',"reason":{"kind":"together","itemId":',
+  );
+  const itemBytes = utf8Bytes(`${itemJson}}}`);
+  const out = createByteWriter();
+
+  // Fixed parts of the JSON lines.
+  const ID = utf8Bytes('{"id":');
+  const NEXT_ID = utf8Bytes(',{"id":');
+  const SCORE = utf8Bytes(',"score":');
+  const TRENDING = utf8Bytes(',"reason":{"kind":"trending"}}');
+  const HISTORY = utf8Bytes(',"reason":{"kind":"history","itemId":');
+  const TOGETHER = utf8Bytes(',"reason":{"kind":"together","itemId":');
+  const CLOSE = utf8Bytes('}}');
+
+  /** Writes user u's line. */
+  const write = (u: number): void => {
+    const k = score(u);
+    const user = log.userIds[u];
+    const ids = idBytes.bytes;
+    const at = idBytes.at;
+    if (!request.json) {
+      out.utf8(user);
+      const buf = out.reserve(2 + k * (longest + 1));
+      let pos = out.pos;
+      buf[pos++] = 0x09;
+      for (let x = 0; x < k; x++) {
+        if (x) buf[pos++] = 0x20;
+        const j = outItem[x];
+        pos = putBytes(buf, pos, ids, at[j], at[j + 1]);
+      }
+      buf[pos++] = 0x0a;
+      out.pos = pos;
+      return;
+    }
+    out.reserve(8);
+    out.pos = putAscii(out.buf, out.pos, '{"user":');
+    out.json(user);
+    // Per item: the id and the reason's item (each `longest` at most), the
+    // score (at most 24 characters) and the fixed parts.
+    const buf = out.reserve(16 + k * (2 * longest + 128) + itemBytes.length);
+    let pos = putAscii(buf, out.pos, ',"items":[');
+    for (let x = 0; x < k; x++) {
+      const a = outFrom[x];
+      const j = outItem[x];
+      pos = x
+        ? putBytes(buf, pos, NEXT_ID, 0, NEXT_ID.length)
+        : putBytes(buf, pos, ID, 0, ID.length);
+      pos = putBytes(buf, pos, ids, at[j], at[j + 1]);
+      pos = putBytes(buf, pos, SCORE, 0, SCORE.length);
+      pos = putAscii(buf, pos, String(outScore[x]));
+      if (a < 0) pos = putBytes(buf, pos, TRENDING, 0, TRENDING.length);
+      else if (type === 'for-you') {
+        const l = anchorItem[a];
+        const c = candOf[l];
+        const via = viaBytes[typeOf[l]];
+        pos = putBytes(buf, pos, HISTORY, 0, HISTORY.length);
+        pos = putBytes(buf, pos, ids, at[c], at[c + 1]);
+        pos = putBytes(buf, pos, via, 0, via.length);
+      } else if (request.item !== undefined) {
+        pos = putBytes(buf, pos, kindBytes, 0, kindBytes.length);
+        pos = putBytes(buf, pos, itemBytes, 0, itemBytes.length);
+      } else {
+        const c = candOf[anchorItem[a]];
+        pos = putBytes(buf, pos, TOGETHER, 0, TOGETHER.length);
+        pos = putBytes(buf, pos, ids, at[c], at[c + 1]);
+        pos = putBytes(buf, pos, CLOSE, 0, CLOSE.length);
+      }
+    }
+    buf[pos++] = 0x5d; // ]
+    buf[pos++] = 0x7d; // }
+    buf[pos++] = 0x0a;
+    out.pos = pos;
+  };
+
+  return {
+    lines(from, to) {
+      for (let u = from; u < to; u++) write(u);
+      return out.take();
+    },
+  };
+}
+
+/** `text(0 .. count-1)` as UTF-8, end to end: item x is `bytes[at[x] .. at[x+1])`. */
+function encodeAll(
+  count: number,
+  text: (x: number) => string,
+): { bytes: Uint8Array; at: Uint32Array } {
+  const parts = Array.from({ length: count }, (_, x) => utf8Bytes(text(x)));
+  const at = new Uint32Array(count + 1);
+  for (let x = 0; x < count; x++) at[x + 1] = at[x] + parts[x].length;
+  const bytes = new Uint8Array(at[count]);
+  for (let x = 0; x < count; x++) bytes.set(parts[x], at[x]);
+  return { bytes, at };
 }
 
 /** Popularity's items (as numbers) in the order a fill takes them: score, then id. */

@@ -19,7 +19,7 @@ export interface RecommendPayload {
 /** Messages from the main thread: a chunk to score, or the end. */
 type ToWorker = { chunk: number } | { done: true };
 /** Messages to the main thread: a chunk's lines, or the task's end (runWorkerTask's shape). */
-type FromWorker = { chunk: number; text: string } | { ok: boolean; error?: string };
+type FromWorker = { chunk: number; bytes: Uint8Array } | { ok: boolean; error?: string };
 
 /**
  * The worker's side (the `recommendUsers` task): scores the chunks the main
@@ -27,7 +27,7 @@ type FromWorker = { chunk: number; text: string } | { ok: boolean; error?: strin
  */
 export function serveRecommendUsers(payload: RecommendPayload): Promise<{ result: null }> {
   const port = parentPort!;
-  const { line } = batchScorer(payload.flat, payload.log, payload.request);
+  const { lines } = batchScorer(payload.flat, payload.log, payload.request);
   return new Promise((resolve) => {
     port.on('message', (message: ToWorker) => {
       if ('done' in message) {
@@ -37,9 +37,8 @@ export function serveRecommendUsers(payload: RecommendPayload): Promise<{ result
       }
       const from = message.chunk * payload.chunk;
       const to = Math.min(payload.users, from + payload.chunk);
-      let text = '';
-      for (let u = from; u < to; u++) text += line(u);
-      port.postMessage({ chunk: message.chunk, text } satisfies FromWorker);
+      const bytes = lines(from, to);
+      port.postMessage({ chunk: message.chunk, bytes } satisfies FromWorker, [bytes.buffer]);
     });
   });
 }
@@ -54,12 +53,12 @@ export function recommendInWorkers(
   entry: string,
   threads: number,
   payload: RecommendPayload,
-  write: (text: string) => void,
+  write: (bytes: Uint8Array) => void,
 ): Promise<void> {
   const chunks = Math.ceil(payload.users / payload.chunk);
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
-    const held = new Map<number, string>();
+    const held = new Map<number, Uint8Array>();
     let next = 0;
     let written = 0;
     let failed = false;
@@ -90,10 +89,10 @@ export function recommendInWorkers(
           }
           return;
         }
-        held.set(message.chunk, message.text);
-        for (let text = held.get(written); text !== undefined; text = held.get(written)) {
+        held.set(message.chunk, message.bytes);
+        for (let bytes = held.get(written); bytes !== undefined; bytes = held.get(written)) {
           held.delete(written++);
-          write(text);
+          write(bytes);
         }
         feed(worker);
       });

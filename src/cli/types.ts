@@ -1,6 +1,7 @@
 /** What every CLI command gets: its arguments and where to write. */
 export interface CliIo {
-  stdout: { write(text: string): unknown; isTTY?: boolean };
+  /** Text, or UTF-8 bytes (`likewise recommend` writes its answers as bytes). */
+  stdout: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   /** Working directory for relative paths. */
   cwd: string;

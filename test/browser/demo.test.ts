@@ -74,6 +74,36 @@ describe('demo shop', () => {
     await context.close();
   });
 
+  it('widget pages start the manifest and the parts with the HTML, and the SDK takes the preloaded answers', async () => {
+    const { context, page, problems } = await openShop();
+    const asked = new Map<string, number>();
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      asked.set(path, (asked.get(path) ?? 0) + 1);
+    });
+    const warnings: string[] = [];
+    page.on('console', (m) => {
+      if (/preload/i.test(m.text())) warnings.push(m.text());
+    });
+    await page.goto(demo.url);
+    await page.waitForSelector('[data-likewise="for-you"] [data-likewise-item]');
+    const preloaded = await page.$$eval('link[rel=preload],link[rel=modulepreload]', (links) =>
+      links.map((l) => new URL((l as HTMLLinkElement).href).pathname),
+    );
+    expect(preloaded).toEqual([
+      '/model/manifest.json',
+      '/dist/likewise.widgets.mjs',
+      '/dist/likewise.measure.mjs',
+    ]);
+    // One request each: a preload the SDK did not take (a crossorigin or URL
+    // mismatch) would be fetched a second time.
+    for (const path of preloaded) expect(asked.get(path), path).toBe(1);
+    await page.waitForTimeout(3500);
+    expect(warnings).toEqual([]);
+    expect(problems.errors(), describeProblems(problems.errors())).toEqual([]);
+    await context.close();
+  });
+
   it('adding to the basket updates the count and the basket page', async () => {
     const { context, page, problems } = await openShop();
     await page.goto(new URL('category.html?c=Fantasy', demo.url).href);

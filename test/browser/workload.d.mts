@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 /** Answers the demo's `POST /collect` in the browser, so seeded events stay out of the collected log. */
 export function stubCollector(context: BrowserContext): Promise<void>;
@@ -18,3 +18,6 @@ export interface FirstWidget {
   at: number;
   ids: string[];
 }
+
+/** Ms of a fixed JavaScript task in a fresh page of `browser` (what the machine's load makes of known work). */
+export function calibrate(browser: Browser): Promise<number>;

@@ -96,3 +96,28 @@ export function firstWidgetProbe() {
   };
   requestAnimationFrame(frame);
 }
+
+/**
+ * Ms of a fixed JavaScript task (a seeded loop) in a fresh page of
+ * `browser`: the same work every time, so a benchmark can print what the
+ * machine's load made of a known task beside its own figures.
+ *
+ * @param {import('playwright-core').Browser} browser
+ * @returns {Promise<number>}
+ */
+export async function calibrate(browser) {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  const ms = await tab.evaluate(() => {
+    const t0 = performance.now();
+    let x = 1;
+    const a = new Float64Array(4096);
+    for (let i = 0; i < 4_000_000; i++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      a[i & 4095] += x;
+    }
+    return a[7] === -1 ? 0 : performance.now() - t0;
+  });
+  await context.close();
+  return ms;
+}

@@ -32,12 +32,18 @@ import { serve } from '../model/fixtures';
 const dir = mkdtempSync(join(tmpdir(), 'likewise-recommend-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const decoder = new TextDecoder();
+
 function io() {
   const out = { stdout: '', stderr: '' };
   return {
     out,
     io: {
-      stdout: { write: (t: string) => (out.stdout += t) },
+      // The answers come as UTF-8 bytes.
+      stdout: {
+        write: (t: string | Uint8Array) =>
+          (out.stdout += typeof t === 'string' ? t : decoder.decode(t)),
+      },
       stderr: { write: (t: string) => (out.stderr += t) },
       cwd: dir,
     },
@@ -314,6 +320,59 @@ describe('likewise recommend', () => {
     expect(JSON.parse(item.out.stdout).items).toEqual(
       model.recommend({ type: 'similar', itemId: 'sku-3', limit: 3 }),
     );
+  });
+
+  it('writes ids that need escaping or are not ASCII as JSON.stringify and UTF-8 do', async () => {
+    const who = ['u"quote', 'ü-ser', 'back\\slash', 'tab\tuser', 'u😀', 'plain'];
+    const what = ['é-1', 'i"2', 'i😀3', 'i\\4', 'i5', 'i6', '商品7'];
+    const rows: string[] = [];
+    who.forEach((user, u) => {
+      for (let x = 0; x < 4; x++) {
+        const itemId = what[(u + x * (u + 1)) % what.length];
+        const timestamp = 1_700_000_000 + u * 7 + x;
+        rows.push(
+          JSON.stringify({ user, item: itemId, timestamp, type: x === 3 ? 'add_to_cart' : 'view' }),
+        );
+      }
+    });
+    writeFileSync(join(dir, 'odd.ndjson'), `${rows.join('\n')}\n`);
+    const trained = io();
+    expect(
+      await train(['--events', 'odd.ndjson', '--out', 'odd', '--threads', '1'], trained.io),
+    ).toBe(0);
+    const model = await openModel(join(dir, 'odd'));
+    const events = (user: string): LikewiseEvent[] =>
+      rows
+        .map((r) => JSON.parse(r))
+        .filter((e) => e.user === user)
+        .map((e, x) => ({
+          id: String(x),
+          type: e.type,
+          ts: e.timestamp * 1000,
+          session: '1',
+          itemId: e.item,
+        }));
+    for (const [type, item] of [
+      ['for-you', undefined],
+      ['similar', 'i"2'],
+      ['bought-together', undefined],
+    ] as const) {
+      for (const json of [true, false]) {
+        const { out, io: cli } = io();
+        const argv = ['--model', 'odd', '--events', 'odd.ndjson', '--type', type, '--limit', '4'];
+        if (item) argv.push('--item', item);
+        if (json) argv.push('--json');
+        expect(await run(argv, cli)).toBe(0);
+        const want = who.map((user) => {
+          const items = model.recommend({ type, itemId: item, events: events(user), limit: 4 });
+          return json
+            ? JSON.stringify({ user, items })
+            : `${user}\t${items.map((w) => w.id).join(' ')}`;
+        });
+        // Byte for byte: the same escapes, the same key order.
+        expect(out.stdout).toBe(`${want.join('\n')}\n`);
+      }
+    }
   });
 
   it('resolves 2 with a clear message on usage errors, 1 when the model cannot be read', async () => {
