@@ -294,8 +294,11 @@ export function createCatalogPart(
         const ids: string[] = [];
         for (const s of loose.slice(0, n)) {
           ids.push(s.id);
-          // The item a reason names ("because you viewed X") is shown by title.
-          if (s.reason.itemId) ids.push(s.reason.itemId);
+          // The item a reason names ("because you viewed X") is shown by
+          // title only: an entry the page gave (JSON-LD) will do, with no
+          // request. (No reason item: the candidate again, which is free.)
+          const named = s.reason.itemId ?? s.id;
+          if (!items.has(named)) ids.push(named);
         }
         await load(ids);
         const scored: ScoredItem[] = score({ ...rules, catalog: items } as RecommendRules);

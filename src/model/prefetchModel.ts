@@ -1,4 +1,5 @@
 import type { LikewiseEvent } from '../types';
+import { anchorIds } from './anchorIds';
 import { baseOf } from './baseOf';
 import type { Manifest } from './modelFormat';
 import { shardOf } from './shardOf';
@@ -20,7 +21,8 @@ export interface PrefetchModelDeps {
  * the page's items, and once the events are read too, those of the
  * visitor's latest 12 distinct items (those for-you starts from), before
  * the reader asks for them: the first widget waits one round trip less.
- * The manifest is read loosely here (the loader checks it): a file name
+ * The manifest is read loosely here (the loader checks it and refuses it,
+ * so a broken one costs a wasted request at most): a popularity file name
  * that is not a string is left alone. Never rejects, never throws.
  *
  * @param url - the manifest's URL, absolute
@@ -39,8 +41,7 @@ export function prefetchModel(
         const file = (f: unknown) => typeof f === 'string' && deps.prefetch(dir + f);
         if ((m?.shards as number) > 0) {
           file(m!.popularity?.file);
-          for (const id of ids)
-            if (id) file(m!.dir && `${m!.dir}${shardOf(id as string, m!.shards)}.bin`);
+          for (const id of ids) file(`${m!.dir}${shardOf(id as string, m!.shards)}.bin`);
         }
       })
       .catch(() => {});
@@ -50,13 +51,8 @@ export function prefetchModel(
   deps
     .events()
     .then((events) => {
-      // The items for-you starts from: those of views, clicks, carts and
-      // purchases (the types with a weight; no impression, dismissal,
-      // search or removal, whose first letters are none of these).
-      const recent = new Set<unknown>();
-      for (let i = events.length; i-- && recent.size < 12; )
-        if ('vcap'.includes(events[i].type[0])) recent.add(events[i].itemId);
-      shards([...recent]);
+      // The items for-you starts from, exactly those it will ask for.
+      shards(anchorIds('for-you', undefined, events));
       deps.learn(events);
     })
     .catch(() => {});

@@ -276,6 +276,44 @@ describe('createCatalog', () => {
       expect((await catalog.entries(['sku-5'])).get('sku-5')?.title).toBe('Item sku-5');
     });
 
+    it("rank: loads the candidates' shards and the reason item's, unless the page gave the reason item", async () => {
+      // Candidates in shards of their own, none shared with the reason item.
+      const section = catalogFiles.section;
+      const reasonId = 'sku-0';
+      const picks = entries
+        .map((e) => e.id)
+        .filter((id) => catalogShardFile(section, id) !== catalogShardFile(section, reasonId))
+        .filter(
+          (id, i, all) =>
+            all.findIndex((o) => catalogShardFile(section, o) === catalogShardFile(section, id)) ===
+            i,
+        )
+        .slice(0, 3);
+      const score = () =>
+        picks.map((id, i) => ({
+          id,
+          score: 3 - i,
+          reason: { kind: 'similar' as const, itemId: reasonId },
+        }));
+      const shardsAsked = (calls: string[]) => calls.filter((u) => u.includes('/catalog-')).sort();
+      const wanted = (ids: string[]) =>
+        ids.map((id) => `${M}${catalogShardFile(section, id)}`).sort();
+
+      const cold = setupShards();
+      const [items, scored] = await cold.catalog.rank(score, { limit: 3 });
+      expect(scored.map((s) => s.id)).toEqual(picks);
+      expect(items.get(reasonId)?.title).toBe('Item sku-0');
+      expect(shardsAsked(cold.server.calls)).toEqual(wanted([...picks, reasonId]));
+
+      // The product page's own item, from its JSON-LD: its title will do for the reason line.
+      const page = setupShards();
+      page.catalog.add(good(reasonId, { title: 'From the page' }));
+      await page.catalog.rank(score, { limit: 3 });
+      expect(shardsAsked(page.server.calls)).toEqual(wanted(picks));
+      expect(page.catalog.get(reasonId)?.title).toBe('From the page');
+      expect([...cold.errors, ...page.errors]).toEqual([]);
+    });
+
     it('a model without a catalogue leaves the page items only, silently', async () => {
       const errors: LikewiseError[] = [];
       const server = serve({ [`${M}manifest.json`]: model.manifest });

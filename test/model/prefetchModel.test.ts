@@ -2,6 +2,7 @@
 // page's shards as soon as the manifest is here, then the shards of the
 // items for-you starts from, never those of impressions or dismissals.
 import { describe, expect, it } from 'vitest';
+import { anchorIds } from '../../src/model/anchorIds';
 import { prefetchModel } from '../../src/model/prefetchModel';
 import { shardOf } from '../../src/model/shardOf';
 import type { LikewiseEvent } from '../../src/types';
@@ -51,5 +52,22 @@ describe('prefetchModel', () => {
     expect(wanted.size).toBe(12);
     expect(new Set(asked.filter((u) => u.endsWith('.bin')))).toEqual(wanted);
     expect(learnt).toEqual([history.length]);
+  });
+
+  it("asks for exactly the anchors for-you reads, a purchase's line items included", async () => {
+    const history = [
+      event('view', 'seen', 1),
+      event('purchase', undefined, 2, {
+        items: [
+          { itemId: 'line-1', quantity: 1 },
+          { itemId: 'line-2', quantity: 2 },
+        ],
+      }),
+    ];
+    const { asked } = start(Promise.resolve(history));
+    await new Promise((r) => setTimeout(r, 10));
+    const wanted = anchorIds('for-you', undefined, history);
+    expect(new Set(wanted)).toEqual(new Set(['seen', 'line-1', 'line-2']));
+    expect(new Set(asked.filter((u) => u.endsWith('.bin')))).toEqual(new Set(wanted.map(shard)));
   });
 });
