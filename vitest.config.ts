@@ -4,7 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/browser/**', 'node_modules/**'],
-    environment: 'happy-dom',
+    // Most tests need no DOM; a file that does says so in its first line
+    // (`// @vitest-environment happy-dom`), so only those pay for setting one up.
+    environment: 'node',
     testTimeout: 20_000,
     pool: 'threads',
   },

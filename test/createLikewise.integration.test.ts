@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 // createLikewise with the real stores (src/store) on fake-indexeddb: what the
 // fakes cannot show, i.e. that "nothing is opened" holds for IndexedDB itself.
 import 'fake-indexeddb/auto';

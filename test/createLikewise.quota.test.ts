@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 // RELIABILITY 9 through the public API: a full origin, as each engine says it
 // (Chromium's QuotaExceededError, the same wrapped in an AbortError, Firefox's
 // NS_ERROR_DOM_QUOTA_REACHED): track() resolves, the event is kept, consent

@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 // The integration layer end to end, with the loader the public entry gives it
 // (test/support/withExtras.ts: the on-demand parts load through a real dynamic
 // import): fake-indexeddb, a fake fetch serving the tiny shop's catalogue and a

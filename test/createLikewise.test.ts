@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLikewise, type LikewiseDeps, type LikewiseOptions } from '../src/createLikewise';
 import { isLikewiseError, type LikewiseError } from '../src/errors';

@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 // The on-demand parts (src/extras.ts) loaded as the public entry loads them, over
 // fake-indexeddb; and the seam createLikewise uses to hand them its state.
 import { IDBFactory } from 'fake-indexeddb';

@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LikewiseDeps } from '../src/createLikewise';
 import { startScriptTag } from '../src/startScriptTag';
@@ -94,7 +95,7 @@ describe('startScriptTag', () => {
       const ns = startScriptTag(window, { ...createFakeDisk().deps, load });
       expect(container().querySelector('.likewise-host')).toBeNull();
       // The widget part loads on demand: wait until it could have rendered.
-      await vi.waitFor(() => expect(loaded).toContain('widgets'));
+      await vi.waitFor(() => expect(loaded).toContain('widgets'), { timeout: 10_000 });
       await new Promise((r) => setTimeout(r, 20));
       expect(!!container().querySelector('.likewise-host')).toBe(widgets === undefined);
       ns.instance!.destroy();

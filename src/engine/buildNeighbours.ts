@@ -170,8 +170,13 @@ export interface NeighbourPlan {
  * window around each occurrence (inside its user's sequence).
  */
 export interface SequencePlan {
-  /** Label at each position of the concatenated sequences, and its value. */
-  codes: Uint32Array;
+  /**
+   * Label at each position of the concatenated sequences, and its value.
+   * Labels fit 16 bits when there are at most 65,536 items: a window's
+   * labels then span half the cache lines (the row loop's reads of them
+   * around each occurrence are its cache misses).
+   */
+  codes: Uint16Array | Uint32Array;
   values: Float32Array;
   /** Item i's occurrences are `at[occurs[i] .. occurs[i+1])`: positions in `codes`. */
   occurs: Uint32Array;
@@ -528,7 +533,8 @@ function planSequence(
   const window = options.window ?? DEFAULT_WINDOW;
   const back = options.backward ?? DEFAULT_BACKWARD;
   const n = s.items.length;
-  const codes = new Uint32Array(alloc(4 * n));
+  const codes =
+    itemCount <= 1 << 16 ? new Uint16Array(alloc(2 * n)) : new Uint32Array(alloc(4 * n));
   const values = new Float32Array(alloc(4 * n));
   values.set(s.values);
   const occurs = new Uint32Array(alloc(4 * (itemCount + 1)));

@@ -75,7 +75,7 @@ export const DEFAULT_LOCAL_WEIGHT = 0.5;
 export function blendSources(
   shop: NeighbourSource,
   local: NeighbourSource,
-  weight = DEFAULT_LOCAL_WEIGHT,
+  weight: number = DEFAULT_LOCAL_WEIGHT,
 ): NeighbourSource {
   checkLocalWeight(weight);
   const blends = new Map<string, [RankedList | undefined, RankedList, RankedList]>();

@@ -53,7 +53,7 @@ export const MODEL_ID_AT = 8;
 /** Where a shard's byte length is. */
 export const LENGTH_AT = 20;
 /** Shards in a model at most. */
-export const MAX_SHARDS = 2 ** 24;
+export const MAX_SHARDS: number = 2 ** 24;
 
 /** Where the popularity (trending) list lives. */
 export interface ManifestPopularity {

@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 // Smoke tests against the built output (npm test builds first): what a shop
 // actually loads, not the sources.
 import { execFileSync } from 'node:child_process';

@@ -133,6 +133,16 @@ describe('buildNeighbours sequence', () => {
     }
   });
 
+  it('gives the same lists in a catalogue of over 65,536 items (labels in 32 bits)', () => {
+    const small = syntheticLog({ users: 80, items: 60, seed: 9 });
+    const options = { similarity: 'sequence' as const, window: 3, backward: 0.25, k: 10 };
+    const want = listsOf(buildNeighbours(small, options));
+    // The same events; 70,000 more items that nobody met.
+    const itemIds = [...small.itemIds, ...Array.from({ length: 70_000 }, (_, x) => `pad-${x}`)];
+    const got = listsOf(buildNeighbours({ ...small, itemIds }, options));
+    for (const id of small.itemIds) expect(got[id]).toEqual(want[id]);
+  });
+
   it('refuses a window or backward weight out of range with exact messages', () => {
     expect(() => buildNeighbours(log, { similarity: 'sequence', window: 0 })).toThrow(
       'window must be an integer from 1 to 1000, got 0',

@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { LikewiseError } from '../../src/errors';
 import { createCatalog } from '../../src/model/createCatalog';

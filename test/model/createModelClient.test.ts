@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 // The client against the real Worker entry (src/worker.ts, loaded with a fake
 // `self`) and the real service, behind a fake Worker class that passes
 // structured clones both ways, as a browser does.

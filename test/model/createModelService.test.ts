@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { isLikewiseError } from '../../src/errors';
 import { createModelService } from '../../src/model/createModelService';

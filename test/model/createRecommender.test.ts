@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 // recommend() over the tiny shop of ./fixtures.ts, worked out by hand:
 // similar a = b .9, z .85 (unknown to the catalogue), c .8, d .5;
 // together a = e 1, f .5; together b = g 1;

@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import { autoTrack, pageItemId } from '../../src/track/autoTrack';
 import { validateEvent } from '../../src/track/validateEvent';

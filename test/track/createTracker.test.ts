@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { StoreDeps } from '../../src/store/createConnection';
 import { createEventStore } from '../../src/store/createEventStore';

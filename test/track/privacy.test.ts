@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 // RELIABILITY 13 (localStorage throwing does not matter: the tracking core
 // reads it only for the consent denial record, the real event store for its
 // unload backup, and test/store/createEventStore.test.ts shows it works

@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { createLikewise } from '../../src/createLikewise';
 import { isLikewiseError } from '../../src/errors';

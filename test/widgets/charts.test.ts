@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { barChart, errorBar, figure } from '../../examples/charts.js';
 

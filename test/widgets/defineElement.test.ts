@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineLikewiseElement } from '../../src/widgets/defineElement';
 import type { RenderOptions } from '../../src/widgets/render';

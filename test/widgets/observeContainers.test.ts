@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { observeContainers } from '../../src/widgets/observeContainers';
 import type { RenderOptions } from '../../src/widgets/render';

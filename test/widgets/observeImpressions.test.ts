@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { observeImpressions } from '../../src/widgets/observeImpressions';
 import { FakeIntersectionObserver, FakeIO } from '../support/widgetFakes';

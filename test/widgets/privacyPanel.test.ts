@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isLikewiseError } from '../../src/errors';
 import type { PrivacySummary } from '../../src/metrics/describeVisitor';

@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isLikewiseError, LikewiseError } from '../../src/errors';
 import type { Recommendation } from '../../src/types';

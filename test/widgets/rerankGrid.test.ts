@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type RerankHandle, rerankGrid } from '../../src/widgets/rerankGrid';
 import { flush } from '../support/widgetFakes';
