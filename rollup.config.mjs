@@ -77,6 +77,8 @@ export const PARTS = {
   widgets: 'src/scriptTagWidgets.ts',
   measure: 'src/metrics/startMetrics.ts',
   extras: 'src/extras.ts',
+  // The opt-in Worker's client (`data-worker`): no other page loads it.
+  workerClient: 'src/model/createModelClient.ts',
 };
 
 const configs = [

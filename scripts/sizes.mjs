@@ -57,6 +57,8 @@ const PART_OF = [
   ['containers', /observeWidgets/],
   ['measure', /startMetrics/],
   ['extras', /extras/],
+  ['workerClient', /createModelClient/],
+  ['autoTrack', /autoTrack/],
 ];
 
 /**

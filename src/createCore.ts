@@ -137,7 +137,6 @@ export function createCore(p: CoreParts): LikewiseCore {
             .startMetrics(core, {
               endpoint: abs(options.endpoint),
               experiment: options.experiment,
-              windowDays: options.windowDays,
             })
             .ready(),
         )

@@ -2,7 +2,7 @@ import { checkOptions } from './checkOptions';
 import { createCore } from './createCore';
 import { createExtrasMethods } from './createExtrasMethods';
 import type { PartLoader } from './createPartLoader';
-import { createRender, renderNamed } from './createRender';
+import { createRender } from './createRender';
 import { createReporter } from './createReporter';
 import { createStoredTracker } from './createStoredTracker';
 import type { LikewiseError } from './errors';
@@ -13,7 +13,7 @@ import { checkRequest, type RecommendRequest } from './model/checkRequest';
 import type { CatalogLookup } from './model/createCatalog';
 import { observePage } from './observePage';
 import type { StorageMode } from './store/types';
-import { type AutoTrackOptions, autoTrack } from './track/autoTrack';
+import type { AutoTrackOptions, autoTrack } from './track/autoTrack';
 import { randomId } from './track/createSession';
 import type { ConsentState, TrackerOptions } from './track/createTracker';
 import type {
@@ -105,6 +105,8 @@ export interface LikewiseDeps {
   document?: Document;
   /** The page's window (for `indexedDB`); default the global `window`, if any. */
   window?: Window;
+  /** Auto-tracking, when the build holds it (the script tag); default: the `autoTrack` part, loaded with the option. */
+  autoTrack?: typeof autoTrack;
   /** Loads an on-demand part (see {@link LikewiseParts}); default: none (the entry points inject it). */
   load?: PartLoader;
   /** Default `globalThis.fetch`. */
@@ -232,16 +234,25 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
   const core = createCore({ ...platform, options, deps, tracker, rewrite, instance: () => lw });
   let destroyed = false;
   const render = createRender(core, () => destroyed);
-  if (options.autoTrack && doc)
+  const auto = options.autoTrack;
+  const startAutoTrack = (f: typeof autoTrack) =>
+    destroyed ||
     core.cleanups.push(
-      autoTrack(core, doc, {
-        ...(typeof options.autoTrack === 'object' ? options.autoTrack : {}),
+      // `true` spreads to nothing.
+      f(core, doc as Document, {
+        ...(auto as object),
         onItem: (item) => {
-          for (const f of core.onItem) f(item);
+          for (const g of core.onItem) g(item);
         },
         onError: report,
       }),
     );
+  // At once where the build holds it (the script tag), else an on-demand
+  // part (the npm build): `ready` waits for its start.
+  if (auto && doc)
+    if (deps.autoTrack) startAutoTrack(deps.autoTrack);
+    else
+      core.starting.push(core.load('autoTrack').then((m) => startAutoTrack(m.autoTrack), report));
 
   const lw: Likewise = {
     track: tracker.track,
@@ -271,7 +282,7 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     observe(root = doc as Document) {
       // A destroyed instance fills nothing (the script tag observes a task after its start).
       if (destroyed) return () => {};
-      const stop = observePage(core, root, renderNamed(render));
+      const stop = observePage(core, root, render);
       core.cleanups.push(stop);
       return stop;
     },

@@ -1,16 +1,21 @@
 import { LikewiseError } from './errors';
 import type * as Extras from './extras';
 import type * as Measure from './metrics/startMetrics';
+import type * as WorkerClient from './model/createModelClient';
 import type * as Learn from './model/trainLocally';
 import type * as Containers from './observeWidgets';
 import type * as Widgets from './startWidgets';
+import type * as AutoTrack from './track/autoTrack';
 
 /**
  * The parts of likewise that load on demand, by name: `widgets` (catalogue,
  * model reader, scoring, renderer), `containers` (widget markup:
  * `[data-likewise]` containers, `<likewise-recs>`), `learn` (on-device
  * learning), `measure` (measurement and the collector outbox) and `extras`
- * (report, profile, rerank, identify, the privacy panel, targeted content).
+ * (report, profile, rerank, identify, the privacy panel, targeted content),
+ * `autoTrack`, which the npm build loads only with the `autoTrack` option
+ * (the script tag auto-tracks every page: it is in its core), and
+ * `workerClient` (the opt-in Worker's client, only with `worker`).
  * The script-tag build loads `likewise.<name>.mjs` beside itself; the npm
  * build imports chunks the shop's bundler splits off.
  */
@@ -20,6 +25,8 @@ export interface LikewiseParts {
   learn: typeof Learn;
   measure: typeof Measure;
   extras: typeof Extras;
+  autoTrack: typeof AutoTrack;
+  workerClient: typeof WorkerClient;
 }
 
 /** Loads one on-demand part by name. */

@@ -38,20 +38,3 @@ export function createRender(
     };
   };
 }
-
-/**
- * Renders a container's widget under its slot name (`data-likewise-widget`,
- * `data-widget` or, on `<likewise-recs>`, `widget`): the name tells two
- * widgets of one scenario apart in `report()`.
- */
-export const renderNamed =
-  (render: (el: HTMLElement, o: InstanceRenderOptions) => () => void) =>
-  (el: HTMLElement, o: RenderOptions): (() => void) =>
-    render(el, {
-      ...o,
-      widget:
-        el.getAttribute('data-likewise-widget') ??
-        el.getAttribute('data-widget') ??
-        el.getAttribute('widget') ??
-        undefined,
-    });

@@ -26,14 +26,14 @@ export async function profileOf(core: LikewiseCore): Promise<Profile> {
   return computeProfile(list, items, { now: core.now() });
 }
 
-/** `lw.report()`: measurement's report when it runs, else one computed from the visitor's events. */
+/**
+ * `lw.report()`: the figures of the visitor's own events when measurement
+ * runs (they carry its groups), else of their history. Computed here, not in
+ * the measurement part, which every page with an experiment loads.
+ */
 export async function reportOf(core: LikewiseCore): Promise<Report> {
-  const m = await core.metrics;
-  if (m) return m.report();
-  return computeReport(await core.history(), {
-    windowDays: core.options.windowDays,
-    visitorKey: () => 'me',
-  });
+  const events = (await core.metrics) ? await core.events() : await core.history();
+  return computeReport(events, { windowDays: core.options.windowDays, visitorKey: () => 'me' });
 }
 
 /** `lw.rerank(ids)`: the ids reordered by the visitor's affinity. */

@@ -5,6 +5,7 @@ import type { LikewiseParts } from './createPartLoader';
 import { type BuildOptions, buildNeighbours as neighbours } from './engine/buildNeighbours';
 import { type PopularityOptions, buildPopularity as popularity } from './engine/buildPopularity';
 import type { InteractionLog, Neighbours } from './engine/types';
+import type { AutoTrackOptions, Tracks } from './track/autoTrack';
 
 // Each part a chunk of its own that the shop's bundler splits off: a page
 // loads only the parts it uses.
@@ -14,6 +15,9 @@ const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
   learn: () => import('./widgetParts'),
   measure: () => import('./metrics/startMetrics'),
   extras: () => import('./extras'),
+  // A storefront that does not auto-track (the default) never loads it.
+  autoTrack: () => import('./track/autoTrack'),
+  workerClient: () => import('./model/createModelClient'),
 };
 const load = <K extends keyof LikewiseParts>(name: K) => PARTS[name]();
 
@@ -83,7 +87,6 @@ export type { RecommendRequest } from './model/createRecommender';
 export { safeUrl } from './shared/safeUrl';
 export type { StorageMode } from './store/types';
 export type { AutoTrackOptions, Tracks } from './track/autoTrack';
-export { autoTrack } from './track/autoTrack';
 export type {
   CatalogItem,
   EventType,
@@ -134,3 +137,33 @@ export const buildNeighbours: (log: InteractionLog, options?: BuildOptions) => N
  */
 export const buildPopularity: (log: InteractionLog, options?: PopularityOptions) => Float32Array =
   popularity;
+
+/**
+ * Tracks what the page shows by itself into `lw` (product views from JSON-LD
+ * and `data-likewise-view`, item clicks, cart buttons, order confirmations,
+ * searches; see `autoTrack` in src/track/autoTrack.ts), as the `autoTrack`
+ * option of `createLikewise` does. Its code is a chunk of its own, which a
+ * storefront that does not auto-track never loads: it starts once that chunk
+ * has loaded (a failure to load goes to `onError`).
+ *
+ * @returns a cleanup, which also stops a start still on its way
+ * @example const stop = autoTrack(lw, document, { onItem: (item) => console.log(item) })
+ */
+export function autoTrack(
+  lw: Tracks,
+  root?: Document | Element,
+  options?: AutoTrackOptions,
+): () => void {
+  let stop: (() => void) | undefined;
+  let live = true;
+  PARTS.autoTrack().then(
+    (m) => {
+      if (live) stop = m.autoTrack(lw, root, options);
+    },
+    (e) => options?.onError?.(e),
+  );
+  return () => {
+    live = false;
+    stop?.();
+  };
+}

@@ -12,7 +12,7 @@ const WIDGET = '[data-likewise],likewise-recs';
  * without widgets never loads widget code.
  * Failures go to `core.report`.
  *
- * @param render - the instance's checked `render`, which names each slot
+ * @param render - the instance's checked `render` (the containers part names each slot)
  * @returns a cleanup
  */
 export function observePage(

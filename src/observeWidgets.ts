@@ -9,21 +9,40 @@ import { observeContainers } from './widgets/observeContainers';
 import type { RenderOptions } from './widgets/render';
 
 /**
+ * Renders a container's widget under its slot name (`data-likewise-widget`,
+ * `data-widget` or, on `<likewise-recs>`, `widget`): the name tells two
+ * widgets of one scenario apart in `report()`. Here, not in the core: only
+ * pages with widget markup need it.
+ */
+const renderNamed =
+  (render: (el: HTMLElement, o: RenderOptions & { widget?: string }) => () => void) =>
+  (el: HTMLElement, o: RenderOptions): (() => void) =>
+    render(el, {
+      ...o,
+      widget:
+        el.getAttribute('data-likewise-widget') ??
+        el.getAttribute('data-widget') ??
+        el.getAttribute('widget') ??
+        undefined,
+    });
+
+/**
  * Fills the `[data-likewise]` containers under `root` (now and later) with
- * `render` and defines `<likewise-recs>` (the first instance's `render`
- * serves it). Failures go to `report`.
+ * `render`, each under its slot name, and defines `<likewise-recs>` (the
+ * first instance's `render` serves it). Failures go to `report`.
  *
  * @returns a cleanup that stops observing and removes the widgets it rendered
  * @example const stop = observeWidgets(document, render, console.warn)
  */
 export function observeWidgets(
   root: ParentNode,
-  render: (el: HTMLElement, options: RenderOptions) => () => void,
+  render: (el: HTMLElement, options: RenderOptions & { widget?: string }) => () => void,
   report: (error: unknown) => void,
 ): () => void {
-  const stop = observeContainers(root, render, { onError: report });
+  const named = renderNamed(render);
+  const stop = observeContainers(root, named, { onError: report });
   try {
-    defineLikewiseElement(render, undefined, report);
+    defineLikewiseElement(named, undefined, report);
   } catch (e) {
     report(e);
   }

@@ -7,6 +7,7 @@ import {
 import { isLikewiseError, LikewiseError } from './errors';
 import { nextTask } from './nextTask';
 import { isOff, readScriptConfig } from './readScriptConfig';
+import { autoTrack } from './track/autoTrack';
 import { type CallQueue, type QueuedCall, replayQueue } from './track/replayQueue';
 
 /** `window.Likewise` once the script-tag build has loaded. */
@@ -40,7 +41,9 @@ const warn = (e: Error) => console.warn('[likewise]', e.message);
  * @param deps - passed to `createLikewise` (tests)
  * @returns the namespace now at `window.Likewise`
  */
-export function startScriptTag(win: Window, deps?: LikewiseDeps): LikewiseGlobal {
+export function startScriptTag(win: Window, tagDeps?: LikewiseDeps): LikewiseGlobal {
+  // The tag auto-tracks every page: auto-tracking is in its core, not a part.
+  const deps = { autoTrack, ...tagDeps };
   const w = win as Window & { Likewise?: LikewiseGlobal | QueuedCall[] };
   const old = w.Likewise;
   if (old && 'start' in old) return old;

@@ -10,13 +10,12 @@ import type { LikewiseCore } from './createCore';
 import type { LikewiseDeps } from './createLikewise';
 import { type Catalog, createCatalog } from './model/createCatalog';
 import { createCatalogPart } from './model/createCatalogPart';
-import { createModelClient } from './model/createModelClient';
 import { createModelReader } from './model/createModelReader';
 import type { ModelService } from './model/createModelService';
 import { createRecommender, type RecommendRequest } from './model/createRecommender';
 import { hasCoViews } from './model/hasCoViews';
 import { prefetchModel } from './model/prefetchModel';
-import { pageItemId } from './track/autoTrack';
+import { pageItemId } from './track/pageItemId';
 import type { LikewiseEvent, Recommendation } from './types';
 import { type RenderOptions, type RenderRequest, renderChecked } from './widgets/render';
 
@@ -72,13 +71,32 @@ export function startWidgets(
 
   const train: ModelService['train'] = async (events) =>
     (await learn(events))?.trainLocally(events) ?? {};
+  let client: Promise<ModelService> | undefined;
+  /** The Worker's client, an on-demand part: only a shop that opts in (`worker`) loads it. */
+  const viaWorker = () =>
+    (client ??= core
+      .load('workerClient')
+      .then((m) =>
+        m.createModelClient({
+          model: urls.model,
+          worker: urls.worker,
+          loadService: async () => () => ({ ...reader, train }),
+          Worker: deps.Worker,
+        }),
+      )
+      .catch((e) => {
+        // A part that failed to load is tried again on the next call.
+        client = undefined;
+        throw e;
+      }));
+  if (urls.worker) viaWorker().catch(() => {});
   const model: ModelService = urls.worker
-    ? createModelClient({
-        model: urls.model,
-        worker: urls.worker,
-        loadService: async () => () => ({ ...reader, train }),
-        Worker: deps.Worker,
-      })
+    ? {
+        lists: (ids) => viaWorker().then((c) => c.lists(ids)),
+        popularity: () => viaWorker().then((c) => c.popularity()),
+        config: () => viaWorker().then((c) => c.config()),
+        train: (events) => viaWorker().then((c) => c.train(events)),
+      }
     : { ...reader, train };
   const recommendFor = createRecommender({ events: core.history, report }, catalog, model, {
     excludePurchased: !options.includePurchased,

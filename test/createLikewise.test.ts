@@ -4,6 +4,7 @@ import { createLikewise, type LikewiseDeps, type LikewiseOptions } from '../src/
 import { isLikewiseError, type LikewiseError } from '../src/errors';
 import type { LikewiseEvent } from '../src/types';
 import { counterIds, createFakeDisk, type FakeDisk, failOnUnhandled } from './support/fakeStores';
+import { loadPart } from './support/parts';
 
 failOnUnhandled();
 // A denial is remembered in localStorage (one per site): each test starts as a new visitor.
@@ -34,6 +35,7 @@ function setup(
   options: Partial<LikewiseOptions> = {},
   disk: FakeDisk = createFakeDisk(),
   idPrefix = 'id-',
+  more: LikewiseDeps = {},
 ) {
   const errors: LikewiseError[] = [];
   let t = 1_000_000;
@@ -42,6 +44,7 @@ function setup(
     ...disk.deps,
     now: () => clock.now(),
     randomId: counterIds(idPrefix),
+    ...more,
   };
   const lw = createLikewise({ site: 'shop', onError: (e) => errors.push(e), ...options }, deps);
   const stored = (site = 'shop') => disk.dbs.get(`likewise-${site}.events`)?.events ?? [];
@@ -372,7 +375,11 @@ describe('createLikewise: isolation and lifecycle', () => {
 
   it('destroy stops auto-tracking, listeners and recording, and closes the stores', async () => {
     document.body.replaceChildren();
-    const { lw, disk, stored } = setup({ autoTrack: true });
+    // Auto-tracking is an on-demand part of the npm build: `ready` waits for its start.
+    const { lw, disk, stored } = setup({ autoTrack: true }, undefined, undefined, {
+      load: loadPart,
+    });
+    await lw.ready;
     const seen: string[] = [];
     lw.subscribe((e) => seen.push(e.itemId!));
     const link = document.createElement('a');

@@ -6,7 +6,6 @@ import {
   type ExperimentOptions,
   servedScenario,
 } from './assignGroup';
-import { computeReport, type Report } from './computeReport';
 import { checkEndpoint, createOutbox, type Outbox, type OutboxDeps } from './createOutbox';
 import type { IdentifyLink } from './identifyLink';
 
@@ -41,8 +40,6 @@ export interface MetricsOptions {
   endpoint?: string;
   /** Holdout experiment; see `ExperimentOptions`. */
   experiment?: ExperimentOptions;
-  /** Attribution window of `report()`, in days. Default 7. */
-  windowDays?: number;
 }
 
 /** What {@link startMetrics} returns to the instance. */
@@ -51,8 +48,6 @@ export interface Metrics {
   group(): ExperimentGroup;
   /** The scenario a widget configured as `scenario` should serve to this visitor (`null`: render nothing). */
   serve(scenario: Scenario): Scenario | null;
-  /** `lw.report()`: the figures for this visitor's own events. Never rejects. */
-  report(): Promise<Report>;
   /** Resolves (never rejects) once the visitor's id is read and the held events are stamped and handed on. */
   ready(): Promise<Metrics>;
   /**
@@ -163,15 +158,6 @@ export function startMetrics(
   const metrics: Metrics = {
     group: () => group,
     serve: (scenario) => servedScenario(scenario, group, experiment),
-    async report() {
-      let events: LikewiseEvent[] = [];
-      try {
-        events = await host.events();
-      } catch (e) {
-        host.report(e);
-      }
-      return computeReport(events, { windowDays: options.windowDays, visitorKey: () => 'me' });
-    },
     ready: () => ready,
     async link(customer) {
       if (!endpoint || host.consent() !== 'granted') return;

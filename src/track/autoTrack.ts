@@ -1,4 +1,5 @@
 import type { CatalogItem, TrackInput } from '../types';
+import { JSON_LD, type Json, productId, str, VIEW } from './pageItemId';
 import { isAmount, isCurrency } from './validateEvent';
 
 /** Options of {@link autoTrack}. */
@@ -16,10 +17,6 @@ export interface Tracks {
   track(input: TrackInput): unknown;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON-LD is untrusted input of any shape.
-type Json = any;
-
-const VIEW = 'data-likewise-view';
 const PURCHASE = 'data-likewise-purchase';
 /** The query field of a search form. */
 const SEARCH = 'input[type="search"],input[name="q"],input[name="query"],input[name="s"]';
@@ -35,9 +32,6 @@ const int = (v: unknown): number | undefined => {
   return Number.isInteger(n) ? n : undefined;
 };
 const cur = (v: unknown): string | undefined => (isCurrency(v) ? v : undefined);
-/** A non-empty string (numbers written as ids count), else `undefined`. */
-const str = (v: unknown): string | undefined =>
-  (typeof v === 'string' && v) || typeof v === 'number' ? `${v}` : undefined;
 const one = (v: unknown): Json => [v].flat()[0];
 
 /**
@@ -118,7 +112,7 @@ export function autoTrack(
 
   const scan = () => {
     for (const el of root.querySelectorAll(`[${PURCHASE}]`)) purchase(el);
-    for (const el of root.querySelectorAll(`[${VIEW}],script[type="application/ld+json"]`)) {
+    for (const el of root.querySelectorAll(`[${VIEW}],${JSON_LD}`)) {
       const id = el.getAttribute(VIEW);
       if (seen.get(el) === id) continue;
       seen.set(el, id);
@@ -130,8 +124,8 @@ export function autoTrack(
         let main = true;
         const walk = (n: Json, listed = false) => {
           if (!n || typeof n !== 'object') return;
-          const id = str(n.sku) ?? str(n.productID);
-          if (id && [n['@type']].flat().some((t) => /(^|[/:])Product$/.test(t))) {
+          const id = productId(n);
+          if (id) {
             const offer = one(n.offers) ?? {};
             const item = {
               id,
@@ -213,33 +207,4 @@ export function autoTrack(
     doc.removeEventListener('DOMContentLoaded', start);
     observer?.disconnect();
   };
-}
-
-/**
- * The item the page is about, as auto-tracking reads it: the first
- * `data-likewise-view`, else the first schema.org `Product` in JSON-LD that is
- * not listed in an `ItemList`; `undefined` on other pages. Never throws.
- *
- * @example pageItemId(document) // 'sku-1' on that product's page
- */
-export function pageItemId(doc: Document | undefined): string | undefined {
-  const marked = doc?.querySelector(`[${VIEW}]`)?.getAttribute(VIEW);
-  if (marked) return marked;
-  let found: string | undefined;
-  const walk = (n: Json, listed: boolean): void => {
-    if (found || !n || typeof n !== 'object') return;
-    const id = str(n.sku) ?? str(n.productID);
-    if (id && [n['@type']].flat().some((t) => /(^|[/:])Product$/.test(t))) {
-      if (!listed) found = id;
-      // Only the first product can be the page's: see autoTrack.
-      found ??= '';
-      return;
-    }
-    for (const k in n) walk(n[k], listed || k === 'itemListElement');
-  };
-  for (const el of doc?.querySelectorAll('script[type="application/ld+json"]') ?? [])
-    try {
-      walk(JSON.parse(el.textContent as string), false);
-    } catch {}
-  return found || undefined;
 }

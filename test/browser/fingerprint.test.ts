@@ -342,7 +342,7 @@ describe('no fingerprinting surface read at runtime (RELIABILITY 24)', () => {
     const inWorker = workerHits.filter((h) => h.file !== 'likewise.probe.js');
     expect(inWorker, JSON.stringify(inWorker.slice(0, 10))).toEqual([]);
     // Every part was loaded.
-    for (const part of ['iife.js', 'widgets', 'measure', 'extras', 'worker'])
+    for (const part of ['iife.js', 'widgets', 'measure', 'extras', 'workerClient', 'worker.js'])
       expect([...dist].join(), part).toContain(`/dist/likewise.${part}`);
     expect([...dist].join(), 'the npm build').toContain('/dist/esm/');
     expectClean(problems);

@@ -8,6 +8,8 @@ const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
   learn: () => import('../../src/model/trainLocally'),
   measure: () => import('../../src/metrics/startMetrics'),
   extras: () => import('../../src/extras'),
+  autoTrack: () => import('../../src/track/autoTrack'),
+  workerClient: () => import('../../src/model/createModelClient'),
 };
 
 /**

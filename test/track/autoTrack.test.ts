@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { autoTrack, pageItemId } from '../../src/track/autoTrack';
+import { autoTrack } from '../../src/track/autoTrack';
+import { pageItemId } from '../../src/track/pageItemId';
 import { validateEvent } from '../../src/track/validateEvent';
 import type { CatalogItem, TrackInput } from '../../src/types';
 import { failOnUnhandled, setHtml } from '../support/fakeStores';
