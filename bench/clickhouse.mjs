@@ -20,9 +20,9 @@
 // Needs clickhouse-server (Debian: apt-get install clickhouse-server) and
 // `npm run build`. Nothing of --data is written into the repo (.bench/ only).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { findClickHouseServer, startClickHouseCluster } from '../scripts/clickhouseCluster.mjs';
@@ -132,7 +132,12 @@ function lists(model, dir) {
 
 /** Byte equality of two model directories (the manifest without createdAt), else the differences. */
 async function compare(a, b) {
-  const names = (d) => readdirSync(d).sort();
+  // Every file, the shard folder's included.
+  const names = (d) =>
+    readdirSync(d, { recursive: true })
+      .map(String)
+      .filter((n) => statSync(join(d, n)).isFile())
+      .sort();
   const manifest = (d) => {
     const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
     delete m.createdAt;
@@ -202,7 +207,9 @@ try {
     `loaded ${log} into events_one and the ${cluster.urls.length}-shard events in ${((performance.now() - t0) / 1000).toFixed(1)} s (load average ${loadAverage()})`,
   );
 
-  const file = join(bench, 'ch-model-file');
+  // Named after the log, so runs over two logs at once do not share folders.
+  const tag = basename(log).replace(/\.[^.]*$/, '');
+  const file = join(bench, `ch-model-${tag}-file`);
   rmSync(file, { recursive: true, force: true });
   const base = await likewise(['train', '--events', log, '--out', file, ...extra]);
   rows.push({
@@ -228,7 +235,7 @@ try {
   };
   for (const name of runs) {
     const [table, urls, title] = shapes[name];
-    const out = join(bench, `ch-model-${name}`);
+    const out = join(bench, `ch-model-${tag}-${name}`);
     rmSync(out, { recursive: true, force: true });
     const r = await likewise([
       'train',

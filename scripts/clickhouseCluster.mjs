@@ -116,9 +116,19 @@ export async function startClickHouseCluster(options = {}) {
   const killAll = () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   };
+  // A bench stopped by a signal must not leave servers running: 'exit' does
+  // not fire on a signal's default action.
+  const onSignal = (signal) => {
+    killAll();
+    process.kill(process.pid, signal);
+  };
   process.once('exit', killAll);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const stop = async () => {
     process.removeListener('exit', killAll);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     await Promise.all(
       children.map(
         (child) =>

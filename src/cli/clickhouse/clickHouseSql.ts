@@ -16,6 +16,11 @@
  * each shard's users complete, so per-user caps and pairs are exact. On one
  * node (a table that is not Distributed) the per-user subquery is read
  * directly. `PREWHERE` needs a MergeTree-family table.
+ *
+ * A build run by `likewise train` computes the per-user step once instead
+ * ({@link usersTableSql}): into a table on each node (each shard's from its
+ * own users), read by every list query through a Distributed table over
+ * them; the list queries then only expand and count.
  */
 import type { BuildOptions, Similarity } from '../../engine/buildNeighbours';
 import { EVENT_TYPE_CODES } from '../../engine/types';
@@ -28,6 +33,8 @@ export interface EventTables {
   scan: string;
   /** The shards' local table behind it (or `scan` itself), quoted. */
   local: string;
+  /** The cluster named by the Distributed table (none on one node). */
+  cluster?: string;
 }
 
 /**
@@ -38,6 +45,10 @@ export interface EventTables {
  * at a time. Threads stay the server's default.
  */
 export const BUILD_SETTINGS = {
+  // Blocks of fewer users: each row of a users table expands into its
+  // items squared, so a default block (65,536 users) would expand into
+  // one column of gigabytes.
+  max_block_size: '8192',
   max_bytes_before_external_group_by: '2000000000',
   max_bytes_before_external_sort: '2000000000',
   distributed_aggregation_memory_efficient: 1,
@@ -175,6 +186,29 @@ function shardLocal({ scan, local }: EventTables, perUser: string): string {
 }
 
 /**
+ * Fills `table` (a new MergeTree table, quoted) with the per-user step of
+ * `local` ({@link userItemsSql}): one row per user, `n` its item count and
+ * `top` its capped items, so the list queries read it instead of grouping
+ * the events again (pairs and norms, in every share). Run on each shard:
+ * the users it holds are complete there, so the caps are exact, and a
+ * Distributed table over these tables gives every user once.
+ */
+export function usersTableSql(table: string, local: string, options: BuildOptions): string {
+  // `n`: 18.16 cannot read a MergeTree table whose only column is an array
+  // of tuples ("Could not find a column of minimum size").
+  return `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY tuple() AS SELECT length(\`top\`) AS n, \`top\` FROM (${userItemsSql(local, options)})`;
+}
+
+/**
+ * `FROM` of the per-user rows: `users` (a table of {@link usersTableSql}'s
+ * rows, or a Distributed table over them) when given, else the per-user
+ * step inline, per shard.
+ */
+function usersFrom(tables: EventTables, options: BuildOptions, users?: string): string {
+  return users ? `FROM ${users}` : shardLocal(tables, userItemsSql(tables.local, options));
+}
+
+/**
  * One share of the items: the items whose hash is `index` modulo `count`.
  * The lists of a share need only its rows' pair counts, so a build split
  * into shares holds `1 / count` of the pairs in each query, and the shares
@@ -197,6 +231,7 @@ export function pairCountsSql(
   tables: EventTables,
   options: BuildOptions,
   share?: ItemShare,
+  users?: string,
 ): string {
   // Two arrayJoin() calls on different expressions give every ordered pair
   // (18.16 has no second ARRAY JOIN clause, and an ARRAY JOIN clause would run
@@ -205,12 +240,12 @@ export function pairCountsSql(
     share && share.count > 1
       ? `arrayFilter(z -> tupleElement(z, 2) % ${share.count} = ${share.index}, top)`
       : 'top';
-  return `SELECT tupleElement(arrayJoin(${rows}) AS x, 2) AS a, tupleElement(arrayJoin(arrayMap(z -> z, top)) AS y, 2) AS b, sum(tupleElement(x, 3) * tupleElement(y, 3)) AS c ${shardLocal(tables, userItemsSql(tables.local, options))} GROUP BY a, b`;
+  return `SELECT tupleElement(arrayJoin(${rows}) AS x, 2) AS a, tupleElement(arrayJoin(arrayMap(z -> z, top)) AS y, 2) AS b, sum(tupleElement(x, 3) * tupleElement(y, 3)) AS c ${usersFrom(tables, options, users)} GROUP BY a, b`;
 }
 
 /** Squared norm `sq` of every item's (capped) user vector: the diagonal of the pair counts. */
-export function itemNormsSql(tables: EventTables, options: BuildOptions): string {
-  return `SELECT tupleElement(arrayJoin(top) AS x, 2) AS h, sum(tupleElement(x, 3) * tupleElement(x, 3)) AS sq ${shardLocal(tables, userItemsSql(tables.local, options))} GROUP BY h`;
+export function itemNormsSql(tables: EventTables, options: BuildOptions, users?: string): string {
+  return `SELECT tupleElement(arrayJoin(top) AS x, 2) AS h, sum(tupleElement(x, 3) * tupleElement(x, 3)) AS sq ${usersFrom(tables, options, users)} GROUP BY h`;
 }
 
 /** Every item's id hash `h`, its `id`, and `r`: its rank in `compareIds` order (numeric ids first, by value). */
@@ -244,17 +279,19 @@ export function scoreSql(
  * float32 score, ties by id as `compareIds` orders them. The pair counts
  * are joined to the column's norm and id rank once, and each item's list is
  * sorted on its own (no global sort of every pair). With `share`, the
- * lists of that share of the items only.
+ * lists of that share of the items only. With `users`, the per-user rows
+ * are read from that table (see {@link usersTableSql}).
  */
 export function neighboursSql(
   tables: EventTables,
   options: BuildOptions,
   margin = LIST_MARGIN,
   share?: ItemShare,
+  users?: string,
 ): string {
   const k = (options.k ?? 50) + margin;
-  const items = `SELECT h AS b, sq AS sb, toUInt32(r) AS rb FROM (${itemNormsSql(tables, options)}) ANY INNER JOIN (${idRanksSql(tables)}) USING h`;
-  const withColumn = `SELECT a, b, c, sb, rb FROM (${pairCountsSql(tables, options, share)}) ANY INNER JOIN (${items}) USING b`;
+  const items = `SELECT h AS b, sq AS sb, toUInt32(r) AS rb FROM (${itemNormsSql(tables, options, users)}) ANY INNER JOIN (${idRanksSql(tables)}) USING h`;
+  const withColumn = `SELECT a, b, c, sb, rb FROM (${pairCountsSql(tables, options, share, users)}) ANY INNER JOIN (${items}) USING b`;
   const perItem = `SELECT a, groupArray((b, c, sb, rb)) AS l FROM (${withColumn}) GROUP BY a`;
   const score = scoreSql(
     options.similarity ?? 'cosine',

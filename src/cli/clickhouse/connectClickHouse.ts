@@ -99,14 +99,25 @@ function unescapeField(field: string): string {
   return field.replace(/\\(.)/g, (_, c: string) => ESCAPES[c] ?? c);
 }
 
+/** A query's only row, its columns as text by name (JSON output; none when it has no row). */
+export async function queryRow(
+  client: ClickHouseClient,
+  query: string,
+): Promise<Record<string, string>> {
+  const result = await client.query({ query, format: 'JSONEachRow' });
+  const rows = (await result.json()) as Record<string, string | number>[];
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(rows[0] ?? {})) out[key] = String(value);
+  return out;
+}
+
 /** A query's only row, its columns as numbers by name (JSON output). */
 export async function queryNumbers(
   client: ClickHouseClient,
   query: string,
 ): Promise<Record<string, number>> {
-  const result = await client.query({ query, format: 'JSONEachRow' });
-  const rows = (await result.json()) as Record<string, string | number>[];
   const out: Record<string, number> = {};
-  for (const [key, value] of Object.entries(rows[0] ?? {})) out[key] = Number(value);
+  for (const [key, value] of Object.entries(await queryRow(client, query)))
+    out[key] = Number(value);
   return out;
 }

@@ -116,6 +116,9 @@ export async function trainClickHouse(
       `likewise train: ${built.events} events (${built.skipped} skipped), ${built.users} users, ${m.items} items, from ClickHouse ${built.tables.scan}${cluster}`,
       `  pairs: ${neighbours.indices.length} similar (k ${settings.k}, ${settings.similarity}), ${together?.indices.length ?? 0} bought together`,
       `  files: ${encoded.files.length} in ${settings.out} (${m.shards} shards)`,
+      built.usersTables > 0
+        ? `  per-user step: once per list, into a table on ${built.usersTables} node(s)`
+        : "  per-user step: inside every list query (give every shard's URL to run it once)",
       `  rows streamed back: ${built.rows}`,
       `  seconds: ${s(t2 - t0)} (in ClickHouse ${s(t1 - t0)}, write ${s(t2 - t1)})`,
       '',

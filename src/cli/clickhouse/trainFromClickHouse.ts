@@ -19,8 +19,10 @@ import {
   neighboursSql,
   popularitySql,
   quoteTable,
+  stringLiteral,
+  usersTableSql,
 } from './clickHouseSql';
-import { queryNumbers, streamRows } from './connectClickHouse';
+import { queryNumbers, queryRow, streamRows } from './connectClickHouse';
 
 /** What to build. */
 export interface ClickHouseBuild {
@@ -51,6 +53,11 @@ export interface ClickHouseBuilt {
   rows: number;
   /** The tables read: the named one, and each shard's local one. */
   tables: EventTables;
+  /**
+   * Nodes that computed the per-user step once per build into a table
+   * (0: every list query grouped the events itself, see {@link usersOnce}).
+   */
+  usersTables: number;
 }
 
 /**
@@ -73,7 +80,11 @@ export async function resolveTables(client: ClickHouseClient, table: string): Pr
   const localDb = clean(args[1]);
   const localTable = clean(args[2]);
   if (!localTable) throw new Error(`cannot read the local table of ${table} from ${full}`);
-  return { scan, local: quoteTable(localDb ? `${localDb}.${localTable}` : localTable) };
+  return {
+    scan,
+    local: quoteTable(localDb ? `${localDb}.${localTable}` : localTable),
+    cluster: clean(args[0]),
+  };
 }
 
 /** Per-item factors of the engine's denominator (`buildNeighbours`' `denominatorFactors`). */
@@ -114,6 +125,7 @@ async function buildLists(
   itemIds: string[],
   rank: Uint32Array,
   count: (rows: number) => void,
+  users?: string,
 ): Promise<Neighbours> {
   const n = itemIds.length;
   const sq = new Float64Array(n);
@@ -143,7 +155,7 @@ async function buildLists(
     clients.map(async (client) => {
       while (next < total) {
         const share = { index: next++, count: total };
-        const sql = neighboursSql(tables, options, LIST_MARGIN, share);
+        const sql = neighboursSql(tables, options, LIST_MARGIN, share, users);
         count(await streamRows(client, sql, onRow, BUILD_SETTINGS));
       }
     }),
@@ -181,6 +193,84 @@ async function buildLists(
     indices: indices.slice(0, offsets[n]),
     scores: scores.slice(0, offsets[n]),
   };
+}
+
+/**
+ * Whether the per-user step can be computed once per build on `clients`:
+ * yes for a table that is not Distributed (each node reads its own); for a
+ * Distributed table, only when the clients are every shard of its cluster
+ * once (one replica each, and their local rows add up to the table's), since
+ * each shard must write its own users' table.
+ */
+async function usersOnce(
+  clients: readonly ClickHouseClient[],
+  tables: EventTables,
+): Promise<boolean> {
+  if (tables.scan === tables.local) return true;
+  if (!tables.cluster) return false;
+  const shape = await queryNumbers(
+    clients[0],
+    `SELECT count() AS nodes, max(replica_num) AS replicas FROM system.clusters WHERE cluster = ${stringLiteral(tables.cluster)}`,
+  );
+  if (shape.nodes !== clients.length || shape.replicas !== 1) return false;
+  const total = await queryNumbers(clients[0], `SELECT count() AS n FROM ${tables.scan}`);
+  let sum = 0;
+  for (const client of clients)
+    sum += (await queryNumbers(client, `SELECT count() AS n FROM ${tables.local}`)).n;
+  return sum === total.n;
+}
+
+/**
+ * Runs `lists` with the per-user step of `options` computed once: each
+ * client writes its local rows' users into a new table (in parallel: on a
+ * cluster, every shard at once), and on a cluster each also gets a
+ * Distributed table over them; `lists` receives the table to read. The
+ * tables are dropped afterwards, whatever happens.
+ */
+async function withUsersTable<T>(
+  clients: readonly ClickHouseClient[],
+  tables: EventTables,
+  options: BuildOptions,
+  lists: (users: string) => Promise<T>,
+): Promise<T> {
+  const { db } = await queryRow(clients[0], 'SELECT currentDatabase() AS db');
+  const name = `likewise_users_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e9).toString(36)}`;
+  const local = quoteTable(`${db}.${name}_local`);
+  const dist = quoteTable(`${db}.${name}`);
+  const created: ClickHouseClient[] = [];
+  let failed = true;
+  try {
+    await Promise.all(
+      clients.map(async (client) => {
+        created.push(client);
+        await client.command({
+          query: usersTableSql(local, tables.local, options),
+          clickhouse_settings: BUILD_SETTINGS,
+        });
+      }),
+    );
+    if (tables.scan !== tables.local)
+      await Promise.all(
+        clients.map((client) =>
+          client.command({
+            query: `CREATE TABLE ${dist} AS ${local} ENGINE = Distributed(${stringLiteral(tables.cluster ?? '')}, ${stringLiteral(db)}, ${stringLiteral(`${name}_local`)})`,
+          }),
+        ),
+      );
+    const result = await lists(tables.scan === tables.local ? local : dist);
+    failed = false;
+    return result;
+  } finally {
+    const drops = Promise.all(
+      created.map(async (client) => {
+        await client.command({ query: `DROP TABLE IF EXISTS ${dist}` });
+        await client.command({ query: `DROP TABLE IF EXISTS ${local}` });
+      }),
+    );
+    // After a failure, its error is the one to report, not the clean-up's.
+    if (failed) await drops.catch(() => undefined);
+    else await drops;
+  }
 }
 
 /**
@@ -246,8 +336,12 @@ export async function trainFromClickHouse(
       BUILD_SETTINGS,
     ),
   );
-  const lists = (options: BuildOptions) =>
-    buildLists(clients, shares, tables, options, index, sortedIds, rank, count);
+  const once = await usersOnce(clients, tables);
+  const lists = (options: BuildOptions) => {
+    const run = (users?: string) =>
+      buildLists(clients, shares, tables, options, index, sortedIds, rank, count, users);
+    return once ? withUsersTable(clients, tables, options, run) : run();
+  };
   const neighbours = await lists(build.similar);
   const together = build.together ? await lists(build.together) : undefined;
   return {
@@ -259,5 +353,6 @@ export async function trainFromClickHouse(
     users: facts.users,
     rows,
     tables,
+    usersTables: once ? clients.length : 0,
   };
 }

@@ -95,10 +95,26 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
   const similar: BuildOptions = { k: 10, maxItemsPerUser: 50 };
   const together: BuildOptions = { k: 5, types: BOUGHT_TOGETHER_TYPES, maxItemsPerUser: 50 };
 
-  for (const [table, nodes, itemShares] of [
-    ['events_one', 1, 1],
-    ['events', 1, 1],
-    ['events', 2, 2],
+  /** The tables of the per-user step left on each node. */
+  async function usersTablesLeft(): Promise<number> {
+    let left = 0;
+    for (const client of clients) {
+      const result = await client.query({
+        query: "SELECT count() AS n FROM system.tables WHERE name LIKE 'likewise_users_%'",
+        format: 'JSONEachRow',
+      });
+      left += Number(((await result.json()) as { n: string }[])[0].n);
+    }
+    return left;
+  }
+
+  // The per-user step runs once per build in a table on each node when the
+  // nodes are the whole cluster (or the table is not Distributed), and
+  // inline in each list query when one node is asked for the cluster.
+  for (const [table, nodes, itemShares, usersTables] of [
+    ['events_one', 1, 1, 1],
+    ['events', 1, 1, 0],
+    ['events', 2, 2, 2],
   ] as const) {
     it(`builds the engine's lists and popularity from ${table}, lists on ${nodes} node(s) in ${itemShares} share(s) each`, async () => {
       const log = await readEvents(csv);
@@ -109,6 +125,8 @@ describe.skipIf(!server)('trainFromClickHouse on a 2-shard cluster', () => {
         halfLifeDays: 7,
         itemShares,
       });
+      expect(built.usersTables).toBe(usersTables);
+      expect(await usersTablesLeft()).toBe(0);
       expect(built.events).toBe(log.length);
       expect(built.skipped).toBe(log.skipped);
       expect(built.users).toBe(log.userCount);
