@@ -36,7 +36,11 @@ describe('createLikewise with the real store', () => {
 
     await lw.setConsent('granted');
     expect(open).toHaveBeenCalled();
-    expect(await names(factory)).toEqual(['likewise-int', 'likewise-int.events']);
+    expect(await names(factory)).toEqual([
+      'likewise-int',
+      'likewise-int.events',
+      'likewise-int.session',
+    ]);
     expect(lw.storage).toBe('indexeddb');
     lw.destroy();
 
@@ -66,7 +70,8 @@ describe('createLikewise with the real store', () => {
     localStorage.clear(); // another visitor
     const granted = setup(factory);
     await granted.lw.track({ type: 'view', itemId: 'a' });
-    expect(await names(factory)).toEqual(['likewise-int', 'likewise-int.events']);
+    // Consent is the default (granted), so only the log and the session are written.
+    expect(await names(factory)).toEqual(['likewise-int.events', 'likewise-int.session']);
     await granted.lw.forget();
     expect(await names(factory)).toEqual([]);
     expect(await granted.lw.events()).toEqual([]);

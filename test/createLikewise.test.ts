@@ -92,7 +92,8 @@ describe('createLikewise: options', () => {
     expect(disk.factoryCalls).toBe(0);
     expect(lw.consent).toBe('granted');
     await lw.track(view('a'));
-    expect(disk.created).toEqual(['likewise-shop', 'likewise-shop.events']);
+    // The session lives with the event log (both disposable), apart from consent.
+    expect(disk.created).toEqual(['likewise-shop.session', 'likewise-shop.events']);
   });
 });
 
@@ -369,7 +370,10 @@ describe('createLikewise: isolation and lifecycle', () => {
     expect((await a.lw.events()).map((e) => e.itemId)).toEqual(['from-a']);
     expect((await b.lw.events()).map((e) => e.itemId)).toEqual(['from-b']);
     await a.lw.forget();
-    expect([...disk.dbs.keys()].sort()).toEqual(['likewise-shop-b', 'likewise-shop-b.events']);
+    expect([...disk.dbs.keys()].sort()).toEqual([
+      'likewise-shop-b.events',
+      'likewise-shop-b.session',
+    ]);
     expect((await b.lw.events()).map((e) => e.itemId)).toEqual(['from-b']);
   });
 

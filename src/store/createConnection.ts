@@ -1,6 +1,6 @@
 import { promisifyRequest } from 'idb-keyval';
 import { LikewiseError } from '../errors';
-import { databaseName } from './databaseName';
+import { bucketName, databaseName } from './databaseName';
 import { deleteDatabase } from './deleteDatabase';
 import { isQuotaError } from './isQuotaError';
 import type { StorageMode } from './types';
@@ -37,7 +37,35 @@ export interface Connection {
   close(): void;
   /** Gives up IndexedDB for the page and empties memory (the site's data is being erased). */
   off(): void;
+  /**
+   * Deletes the database (the whole storage bucket when it has one of its
+   * own): resolves when done or after a bounded wait; never rejects.
+   */
+  drop(): Promise<void>;
 }
+
+/** The part of `navigator.storageBuckets` (Chromium 122+) the stores use. */
+export interface StorageBuckets {
+  open(name: string): Promise<{ indexedDB: IDBFactory }>;
+  delete(name: string): Promise<void>;
+}
+
+/**
+ * The browser's storage buckets, where there are any, for stores on the
+ * page's own IndexedDB (`factory` undefined or the global one). None where
+ * the page has no IndexedDB (missing, or denied: reading it throws), for
+ * `null` (no IndexedDB by nature) and for an injected factory, used as given.
+ */
+export const storageBuckets = (
+  factory: IDBFactory | null | undefined,
+): StorageBuckets | undefined => {
+  try {
+    if (factory !== null && (factory ?? indexedDB) === indexedDB && indexedDB)
+      return (navigator as { storageBuckets?: StorageBuckets }).storageBuckets;
+  } catch {
+    // No IndexedDB global (Node) or reading it throws (a sandboxed frame).
+  }
+};
 
 /** Every connection created in this page, so erasing a site's data can stop its stores first. */
 export const connections: Set<Connection> = new Set();
@@ -132,8 +160,13 @@ interface ConnectionOptions {
  * @param deps - Injected `indexedDB`.
  * @param part - Database name suffix.
  * @param disposable - When true, the first quota error of an operation
- *   deletes this whole database (the only thing measured to free space) and
- *   the operation is retried.
+ *   deletes this whole database and the operation is retried. Where the
+ *   browser has storage buckets (and `deps.indexedDB` is the page's own), the
+ *   database lives in a bucket of its own ({@link bucketName}) and that
+ *   bucket is what gets deleted: Chromium gives a deleted bucket's space
+ *   back at once, a deleted database's not while the origin's other
+ *   connections live. A bucket that will not open leaves the database in the
+ *   default one.
  * @throws LikewiseError `INVALID_OPTION` when `site` or `part` is invalid.
  */
 export function createConnection(
@@ -143,11 +176,15 @@ export function createConnection(
   disposable?: boolean,
 ): Connection {
   const name = databaseName(site, part);
+  const buckets = disposable ? storageBuckets(factory) : undefined;
+  const bucket = bucketName(site);
   let db: Promise<IDBDatabase> | undefined;
   const mem = new Map<string, unknown>();
   const report = reporter(onError);
+  /** The last close, done once the connection is closed. */
+  let closed: Promise<void> | undefined;
   const close = () => {
-    db?.then(
+    closed = db?.then(
       (d) => d.close(),
       () => {},
     );
@@ -156,31 +193,42 @@ export function createConnection(
   const open = () => {
     let late = false;
     const p = new Promise<IDBDatabase>((resolve, reject) => {
-      // A missing global or a denied open throws here and becomes a rejection.
-      const r = (factory || indexedDB).open(name);
       setTimeout(() => {
         late = true;
         reject(Error('timeout'));
       }, openTimeout);
-      r.onupgradeneeded = () => r.result.createObjectStore('kv');
-      r.onsuccess = () => {
-        const d = r.result;
-        // A slow open (a busy disk) that arrives after memory mode began: the
-        // connection is taken and what memory holds is written back, unless
-        // the site was erased meanwhile (or another connection is in use).
-        const q = late ? Promise.resolve(d) : p;
-        // idb-keyval ignores versionchange (blocking other tabs' upgrades and
-        // deletes) and a forced close: let go of the connection on both.
-        d.onclose = d.onversionchange = () => {
-          d.close();
-          if (db === q) db = undefined;
+      // A missing global or a denied open throws and becomes a rejection.
+      const start = (f: IDBFactory) => {
+        const r = f.open(name);
+        r.onupgradeneeded = () => r.result.createObjectStore('kv');
+        r.onsuccess = () => {
+          const d = r.result;
+          // A slow open (a busy disk) that arrives after memory mode began: the
+          // connection is taken and what memory holds is written back, unless
+          // the site was erased meanwhile (or another connection is in use).
+          const q = late ? Promise.resolve(d) : p;
+          // idb-keyval ignores versionchange (blocking other tabs' upgrades and
+          // deletes) and a forced close: let go of the connection on both.
+          d.onclose = d.onversionchange = () => {
+            d.close();
+            if (db === q) db = undefined;
+          };
+          if (!late) return resolve(d);
+          if (!wait || db) return d.close();
+          db = q;
+          heal();
         };
-        if (!late) return resolve(d);
-        if (!wait || db) return d.close();
-        db = q;
-        heal();
+        r.onerror = () => reject(r.error);
       };
-      r.onerror = () => reject(r.error);
+      if (!buckets) return start(factory || indexedDB);
+      buckets
+        .open(bucket)
+        .then(
+          (b) => b.indexedDB,
+          () => factory || indexedDB,
+        )
+        .then(start)
+        .catch(reject);
     });
     // Missing, denied or hanging IndexedDB does not get better by retrying.
     p.catch(() => {
@@ -229,7 +277,7 @@ export function createConnection(
           c.fail(error, disposable && full);
           // Quota recovery: once per operation, at its first quota error
           // (Chromium may fail the first attempt on a full origin with another error).
-          if (disposable && full && !quota) await deleteDatabase(factory, name, c.fail);
+          if (disposable && full && !quota) await c.drop();
           quota ||= full;
         }
       }
@@ -246,6 +294,13 @@ export function createConnection(
       return op(memoryStore(mem));
     },
     close,
+    drop: () =>
+      buckets
+        ? // Closed first: a bucket deleted under a live connection is not freed.
+          Promise.resolve(closed)
+            .then(() => buckets.delete(bucket))
+            .catch(c.fail)
+        : deleteDatabase(factory, name, c.fail),
     off() {
       wait = 0;
       c.mode = 'memory';

@@ -9,7 +9,6 @@ import {
   type StoreDeps,
   webStorage,
 } from './createConnection';
-import { deleteDatabase } from './deleteDatabase';
 import { isValidAggregate, isValidEvent } from './isValidEvent';
 import type { EventStore } from './types';
 
@@ -294,7 +293,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
       tail = tail.then(() => {
         c.close();
         c.mem.clear();
-        return deleteDatabase(deps.indexedDB, c.name, c.fail);
+        return c.drop();
       });
       return tail;
     },

@@ -8,6 +8,11 @@ export interface StateStoreOptions {
   site: string;
   /** Optional part name (same alphabet): the database becomes `likewise-<site>.<name>` (e.g. `outbox`). */
   name?: string;
+  /**
+   * Disposable state (the session): kept with the event log (in its storage
+   * bucket where the browser has buckets), and deleted whole at a quota error.
+   */
+  disposable?: boolean;
   /** Milliseconds to wait for IndexedDB to open before using memory. Default 1000. */
   openTimeout?: number;
   /** First wait (ms) before IndexedDB is tried again after a quota failure (doubles, up to 16x). Default 5000. */
@@ -31,7 +36,7 @@ export interface StateStoreOptions {
  * await state.set('consent', { granted: true })
  */
 export function createStateStore(options: StateStoreOptions, deps: StoreDeps = {}): StateStore {
-  const c = createConnection(options, deps, options.name);
+  const c = createConnection(options, deps, options.name, options.disposable);
   const m = c.mem;
   // Every value read or written is kept in `m` too: memory mode starts from it.
   return Object.assign(c, {

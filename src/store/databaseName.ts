@@ -25,3 +25,16 @@ const check = (value: unknown, label: string): string => {
 export function databaseName(site: unknown, part?: unknown): string {
   return 'likewise-' + check(site, 'site') + (part === undefined ? '' : '.' + check(part, 'name'));
 }
+
+/**
+ * The storage bucket of a site's disposable data (the event log and the
+ * session), where the browser has `navigator.storageBuckets`:
+ * `likewise-<site>`, in the bucket alphabet `[a-z0-9_-]`: each capital and
+ * `_` of the site becomes `_` and its lower case, so no two sites share a
+ * bucket.
+ *
+ * @param site - A valid site id (see {@link databaseName}).
+ * @example bucketName('Shop') // 'likewise-_shop'
+ */
+export const bucketName = (site: string): string =>
+  'likewise-' + site.replace(/[A-Z_]/g, (c) => '_' + c.toLowerCase());

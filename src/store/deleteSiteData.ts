@@ -4,9 +4,10 @@ import {
   failure,
   reporter,
   type StoreDeps,
+  storageBuckets,
   webStorage,
 } from './createConnection';
-import { databaseName } from './databaseName';
+import { bucketName, databaseName } from './databaseName';
 import { deleteDatabase } from './deleteDatabase';
 
 /** Dependencies of {@link deleteSiteData}. */
@@ -18,9 +19,9 @@ export interface DeleteSiteDataDeps extends StoreDeps {
 /**
  * Erases everything likewise stored for one site: the database
  * `likewise-<site>` and every `likewise-<site>.<part>` (never another site's,
- * such as `likewise-<site>-2`), and the event store's unload backup in
- * `localStorage`. Stores of that site in this page are closed
- * first and keep working in memory for the rest of the page, so a failing or
+ * such as `likewise-<site>-2`), the events' storage bucket where the browser
+ * has buckets, and the event store's unload backup in `localStorage`.
+ * Stores of that site in this page are closed first and keep working in memory for the rest of the page, so a failing or
  * retrying write cannot recreate what was erased. Resolves when done, or
  * after a bounded wait when another tab's connection blocks deletion (it
  * completes when that closes); never rejects.
@@ -42,16 +43,17 @@ export function deleteSiteData(site: string, deps: DeleteSiteDataDeps = {}): Pro
   } catch {
     // No usable localStorage: then there is no backup either.
   }
+  const fail = (name: string) => failure(reporter(deps.onError), name);
+  const bucket = bucketName(site);
   return (async () => {
     try {
       for (const d of await (factory || indexedDB).databases()) names.push(d.name!);
     } catch {
       // No databases() (older Firefox) or no IndexedDB: the known names suffice.
     }
-    await Promise.all(
-      [...new Set(names.filter(ours))].map((name) =>
-        deleteDatabase(factory, name, failure(reporter(deps.onError), name)),
-      ),
-    );
+    await Promise.all([
+      storageBuckets(factory)?.delete(bucket).catch(fail(bucket)),
+      ...[...new Set(names.filter(ours))].map((name) => deleteDatabase(factory, name, fail(name))),
+    ]);
   })();
 }

@@ -29,6 +29,9 @@ export interface TrackerOptions {
   }) => EventStore;
   createStateStore: (options: {
     site: string;
+    /** A part of its own (`session`), disposable: kept with the event log, not with consent. */
+    name?: string;
+    disposable?: boolean;
     onError?: (error: LikewiseError) => void;
   }) => StateStore;
   deleteSiteData: (
@@ -98,6 +101,7 @@ export function createTracker(o: TrackerOptions): Tracker {
   let memory: LikewiseEvent[] = [];
   let eventStore: EventStore | undefined;
   let stateStore: StateStore | undefined;
+  let sessionStore: StateStore | undefined;
   let loaded = false;
   let dead = false;
   let scheduled: Promise<unknown> | undefined;
@@ -121,6 +125,19 @@ export function createTracker(o: TrackerOptions): Tracker {
     if (!granted()) return null;
     stateStore ??= o.createStateStore({ site, onError: report });
     return stateStore;
+  };
+  // The session is written with every stored batch: it lives with the event
+  // log (disposable, in the log's storage bucket where there are buckets), so
+  // that freeing the log's space on a full origin frees its writes too.
+  const sessions = () => {
+    if (!granted()) return null;
+    sessionStore ??= o.createStateStore({
+      site,
+      name: 'session',
+      disposable: true,
+      onError: report,
+    });
+    return sessionStore;
   };
   /** Runs `step` after every earlier one; a failure is reported and gives `fallback`. */
   const run = <T>(step: () => T | Promise<T>, fallback?: T): Promise<T> => {
@@ -149,7 +166,8 @@ export function createTracker(o: TrackerOptions): Tracker {
   const close = () => {
     eventStore?.close();
     stateStore?.close();
-    eventStore = stateStore = undefined;
+    sessionStore?.close();
+    eventStore = stateStore = sessionStore = undefined;
   };
   const read = async <K extends 'events' | 'aggregates'>(k: K) =>
     ((granted() && (await events()[k]().catch(report))) || []) as Awaited<
@@ -166,7 +184,7 @@ export function createTracker(o: TrackerOptions): Tracker {
           // Events a page hide added meanwhile stay for the next write.
           memory = memory.filter((e) => !sent.includes(e));
         }, report);
-      await state()?.set('session', session.state).catch(report);
+      await sessions()?.set('session', session.state).catch(report);
     }
   };
 
@@ -175,7 +193,7 @@ export function createTracker(o: TrackerOptions): Tracker {
     flushing = batch;
     if (granted() && !loaded) {
       loaded = true;
-      session.restore(await (restoring ?? state()?.get('session').catch(report)));
+      session.restore(await (restoring ?? sessions()?.get('session').catch(report)));
     }
     restoring = undefined;
     // A page hide meanwhile has taken (and emptied) the batch.
@@ -191,7 +209,7 @@ export function createTracker(o: TrackerOptions): Tracker {
   // left right after track() may not live long enough for both in turn.
   const warm = () => {
     if (!granted() || loaded || restoring) return;
-    restoring = state()?.get('session').catch(report);
+    restoring = sessions()?.get('session').catch(report);
     events().open?.();
   };
   // A page being left (a link click right after track()) may be gone before

@@ -335,10 +335,26 @@ export function instanceEvents(
  * Every record of a database (all object stores), read with plain IndexedDB,
  * not through the SDK; null when the database does not exist. Runs in the
  * page. Never creates the database: an upgrade on open means it was missing.
+ * A site's disposable databases (`likewise-<site>.events`, `.session`) are
+ * read from its storage bucket (`likewise-<site>`) where the browser has buckets,
+ * as the SDK keeps it there; a missing bucket is a missing database.
  */
-export function readStoredRecords(name: string): Promise<unknown[] | null> {
+export async function readStoredRecords(name: string): Promise<unknown[] | null> {
+  type Buckets = {
+    keys(): Promise<string[]>;
+    open(name: string): Promise<{ indexedDB: IDBFactory }>;
+  };
+  const buckets = (navigator as Navigator & { storageBuckets?: Buckets }).storageBuckets;
+  const part = /^likewise-([\w-]+)\.(?:events|session)$/.exec(name);
+  let factory = indexedDB;
+  if (part && buckets) {
+    // The SDK's bucketName, inlined: this runs in the page.
+    const bucket = `likewise-${part[1].replace(/[A-Z_]/g, (c) => `_${c.toLowerCase()}`)}`;
+    if (!(await buckets.keys()).includes(bucket)) return null;
+    factory = (await buckets.open(bucket)).indexedDB;
+  }
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(name);
+    const request = factory.open(name);
     let missing = false;
     request.onupgradeneeded = () => {
       missing = true;
@@ -386,11 +402,21 @@ export async function storedQueries(page: Page, name: string): Promise<string[]>
     .filter((q): q is string => typeof q === 'string');
 }
 
-/** Names of the origin's IndexedDB databases. */
+/** Names of the origin's IndexedDB databases, those in its storage buckets included. */
 export function databaseNames(page: Page): Promise<string[]> {
-  return page.evaluate(async () =>
-    (await indexedDB.databases()).map((d) => d.name ?? '').filter(Boolean),
-  );
+  return page.evaluate(async () => {
+    type Buckets = {
+      keys(): Promise<string[]>;
+      open(name: string): Promise<{ indexedDB: IDBFactory }>;
+    };
+    const buckets = (navigator as Navigator & { storageBuckets?: Buckets }).storageBuckets;
+    const factories = [indexedDB];
+    for (const name of (await buckets?.keys()) ?? [])
+      factories.push((await buckets!.open(name)).indexedDB);
+    const names: string[] = [];
+    for (const f of factories) for (const d of await f.databases()) if (d.name) names.push(d.name);
+    return names;
+  });
 }
 
 /** The events database of the demo shop's site. */

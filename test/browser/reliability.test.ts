@@ -87,14 +87,27 @@ describe('IndexedDB missing, denied or never answering (RELIABILITY 1-2)', () =>
      */
     'blocked behind an upgrade': () => {
       if (location.protocol !== 'http:') return;
-      for (const name of ['likewise-shop', 'likewise-shop.events']) {
-        const first = indexedDB.open(name, 1);
+      const hold = (factory: IDBFactory, name: string) => {
+        const first = factory.open(name, 1);
         first.onsuccess = () => {
           (window as unknown as { __held: IDBDatabase[] }).__held ??= [];
           (window as unknown as { __held: IDBDatabase[] }).__held.push(first.result);
         };
-        indexedDB.open(name, 2);
-      }
+        factory.open(name, 2);
+      };
+      hold(indexedDB, 'likewise-shop');
+      // The event log and the session live in the site's storage bucket where there are buckets.
+      const buckets = (
+        navigator as Navigator & {
+          storageBuckets?: { open(name: string): Promise<{ indexedDB: IDBFactory }> };
+        }
+      ).storageBuckets;
+      if (!buckets) hold(indexedDB, 'likewise-shop.events');
+      else
+        void buckets.open('likewise-shop').then((b) => {
+          hold(b.indexedDB, 'likewise-shop.events');
+          hold(b.indexedDB, 'likewise-shop.session');
+        });
     },
   } as const;
 
