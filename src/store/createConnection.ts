@@ -162,8 +162,8 @@ interface ConnectionOptions {
  * @param disposable - When true, the first quota error of an operation
  *   deletes this whole database and the operation is retried. Where the
  *   browser has storage buckets (and `deps.indexedDB` is the page's own), the
- *   database lives in a bucket of its own ({@link bucketName}) and that
- *   bucket is what gets deleted: Chromium gives a deleted bucket's space
+ *   database lives in the site's bucket of disposable data ({@link bucketName})
+ *   and that bucket is what gets deleted: Chromium gives a deleted bucket's space
  *   back at once, a deleted database's not while the origin's other
  *   connections live. A bucket that will not open leaves the database in the
  *   default one.

@@ -19,9 +19,10 @@ export interface DeleteSiteDataDeps extends StoreDeps {
 /**
  * Erases everything likewise stored for one site: the database
  * `likewise-<site>` and every `likewise-<site>.<part>` (never another site's,
- * such as `likewise-<site>-2`), the events' storage bucket where the browser
- * has buckets, and the event store's unload backup in `localStorage`.
- * Stores of that site in this page are closed first and keep working in memory for the rest of the page, so a failing or
+ * such as `likewise-<site>-2`), the site's storage bucket (event log and
+ * session) where the browser has buckets, and the event store's unload
+ * backup in `localStorage`. Stores of that site in this page are closed
+ * first and keep working in memory for the rest of the page, so a failing or
  * retrying write cannot recreate what was erased. Resolves when done, or
  * after a bounded wait when another tab's connection blocks deletion (it
  * completes when that closes); never rejects.
