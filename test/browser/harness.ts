@@ -331,6 +331,12 @@ export function instanceEvents(
   return page.evaluate(async () => (await (window as W).Likewise?.instance?.events()) ?? []);
 }
 
+/** The part of `navigator.storageBuckets` the in-page readers use (a type only: nothing to pass to the page). */
+type PageBuckets = {
+  keys(): Promise<string[]>;
+  open(name: string): Promise<{ indexedDB: IDBFactory }>;
+};
+
 /**
  * Every record of a database (all object stores), read with plain IndexedDB,
  * not through the SDK; null when the database does not exist. Runs in the
@@ -340,11 +346,7 @@ export function instanceEvents(
  * as the SDK keeps it there; a missing bucket is a missing database.
  */
 export async function readStoredRecords(name: string): Promise<unknown[] | null> {
-  type Buckets = {
-    keys(): Promise<string[]>;
-    open(name: string): Promise<{ indexedDB: IDBFactory }>;
-  };
-  const buckets = (navigator as Navigator & { storageBuckets?: Buckets }).storageBuckets;
+  const buckets = (navigator as Navigator & { storageBuckets?: PageBuckets }).storageBuckets;
   const part = /^likewise-([\w-]+)\.(?:events|session)$/.exec(name);
   let factory = indexedDB;
   if (part && buckets) {
@@ -405,11 +407,7 @@ export async function storedQueries(page: Page, name: string): Promise<string[]>
 /** Names of the origin's IndexedDB databases, those in its storage buckets included. */
 export function databaseNames(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
-    type Buckets = {
-      keys(): Promise<string[]>;
-      open(name: string): Promise<{ indexedDB: IDBFactory }>;
-    };
-    const buckets = (navigator as Navigator & { storageBuckets?: Buckets }).storageBuckets;
+    const buckets = (navigator as Navigator & { storageBuckets?: PageBuckets }).storageBuckets;
     const factories = [indexedDB];
     for (const name of (await buckets?.keys()) ?? [])
       factories.push((await buckets!.open(name)).indexedDB);
