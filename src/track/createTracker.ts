@@ -1,9 +1,10 @@
-import { LikewiseError } from '../errors';
+import type { LikewiseError } from '../errors';
+import { checkValue, FUNCTION, type Rule } from '../shared/checkValue';
 import { type StoreDeps, webStorage } from '../store/createConnection';
 import type { EventStore, StateStore, StorageMode } from '../store/types';
 import type { ItemAggregate, LikewiseEvent } from '../types';
 import { createSession } from './createSession';
-import { show, validateEvent } from './validateEvent';
+import { validateEvent } from './validateEvent';
 
 /**
  * The visitor's storage consent. `granted`: events are stored on the device;
@@ -63,8 +64,11 @@ export interface Tracker {
   destroy(): void;
 }
 
-/** The valid consent states. */
-export const CONSENTS: ConsentState[] = ['granted', 'pending', 'denied'];
+/** A valid consent state. */
+export const CONSENT: Rule = [
+  (v) => ['granted', 'pending', 'denied'].includes(v),
+  '"granted", "pending" or "denied"',
+];
 
 /**
  * Creates the event pipeline: validate synchronously, then (one step at a
@@ -266,11 +270,7 @@ export function createTracker(o: TrackerOptions): Tracker {
       return consent;
     },
     setConsent(next) {
-      if (!CONSENTS.includes(next))
-        throw new LikewiseError(
-          'INVALID_INPUT',
-          `Consent must be "granted", "pending" or "denied", got ${show(next)}.`,
-        );
+      checkValue(next, CONSENT, 'consent', 'INVALID_INPUT');
       const grant = !granted() && next === 'granted';
       consent = next;
       // A refusal is remembered (the one thing kept without consent); an opt-in ends it.
@@ -289,8 +289,7 @@ export function createTracker(o: TrackerOptions): Tracker {
     },
     forget,
     subscribe: (listener) => {
-      if (typeof listener !== 'function')
-        throw new LikewiseError('INVALID_INPUT', 'subscribe needs a function.');
+      checkValue(listener, FUNCTION, 'subscribe: listener', 'INVALID_INPUT');
       listeners.add(listener);
       return () => listeners.delete(listener);
     },

@@ -1,5 +1,5 @@
 import { isLikewiseError, LikewiseError } from '../errors';
-import { show } from './validateEvent';
+import { show } from '../shared/checkValue';
 
 /** A queued call: `[method, ...args]`, e.g. `['track', { type: 'view', itemId: 'sku-1' }]`. */
 export type QueuedCall = [string, ...unknown[]];

@@ -89,6 +89,6 @@ describe('replayQueue', () => {
       ['a', 100],
       ['b', 200],
     ]);
-    expect(errors.map((e) => (e as Error).message)).toEqual(['Event "view" needs an itemId.']);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['event "view" needs an itemId.']);
   });
 });
