@@ -30,7 +30,6 @@ export interface StateStoreOptions {
  *
  * @param options - See {@link StateStoreOptions}.
  * @param deps - Injected `indexedDB`.
- * @throws LikewiseError `INVALID_OPTION` when `site` or `name` is invalid.
  * @example
  * const state = createStateStore({ site: 'shop' })
  * await state.set('consent', { granted: true })

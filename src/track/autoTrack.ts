@@ -33,6 +33,11 @@ const int = (v: unknown): number | undefined => {
 };
 const cur = (v: unknown): string | undefined => (isCurrency(v) ? v : undefined);
 const one = (v: unknown): Json => [v].flat()[0];
+/** `data-likewise-<name>` on `el` or its closest ancestor that has it. */
+const up = (el: Element, name: string): string | undefined => {
+  const n = `data-likewise-${name}`;
+  return el.closest?.(`[${n}]`)?.getAttribute(n) ?? undefined;
+};
 
 /**
  * Tracks what the page shows by itself, with one delegated `click` listener
@@ -97,17 +102,15 @@ export function autoTrack(
   const purchase = (el: Element) => {
     const order = el.getAttribute(PURCHASE) as string;
     if (bought.has(order)) return;
-    const attr = (e: Element, name: string) =>
-      e.closest(`[data-likewise-${name}]`)?.getAttribute(`data-likewise-${name}`);
     const items = [...el.querySelectorAll('[data-likewise-item]')].map((line) => ({
-      itemId: line.getAttribute('data-likewise-item') as string,
-      price: num(attr(line, 'price')),
-      quantity: int(attr(line, 'quantity')) || undefined,
+      itemId: up(line, 'item') as string,
+      price: num(up(line, 'price')),
+      quantity: int(up(line, 'quantity')) || undefined,
     }));
     // An empty confirmation (lines still loading) is read again when they appear.
     if (!items.length) return;
     bought.add(order);
-    send({ type: 'purchase', items, currency: cur(attr(el, 'currency')) });
+    send({ type: 'purchase', items, currency: cur(up(el, 'currency')) });
   };
 
   const scan = () => {
@@ -155,10 +158,7 @@ export function autoTrack(
 
   const onClick = (ev: Event) => {
     const t = ev.target as Element;
-    const a = (name: string) => {
-      const n = `data-likewise-${name}`;
-      return t.closest?.(`[${n}]`)?.getAttribute(n) ?? undefined;
-    };
+    const a = (name: string) => up(t, name);
     const cart = a('cart') ?? a('remove');
     const itemId = cart ?? (t.closest?.('a[href]') && a('item'));
     if (itemId)
