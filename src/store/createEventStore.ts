@@ -158,7 +158,9 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   // result comes back: a page being left may be gone before a transaction
   // that waits on a read could end. Resolves true when the log is over its bounds.
   const write = async (s: IDBObjectStore, batch: Map<string, LikewiseEvent>) => {
-    batch.forEach((v, k) => s.put(v, k));
+    batch.forEach((v, k) => {
+      s.put(v, k);
+    });
     const keys = rawKeys(s);
     commit(s);
     return excess(await keys) > 0;
@@ -255,11 +257,10 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
         events.map((e): Entry => {
           // An event appended again (after flushNow) keeps its key: written once.
           let key = known.get(e);
-          if (!key)
-            known.set(
-              e,
-              (key = `e:${1e15 + Math.floor(e.ts)}:${seq++}:${JSON.stringify(e).length}:${e.id}`),
-            );
+          if (!key) {
+            key = `e:${1e15 + Math.floor(e.ts)}:${seq++}:${JSON.stringify(e).length}:${e.id}`;
+            known.set(e, key);
+          }
           return [key, e];
         }),
       );

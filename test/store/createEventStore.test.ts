@@ -1,6 +1,6 @@
 import { IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isLikewiseError, type LikewiseError } from '../../src/errors';
+import type { LikewiseError } from '../../src/errors';
 import { createEventStore } from '../../src/store/createEventStore';
 import { createStateStore } from '../../src/store/createStateStore';
 import { deleteSiteData } from '../../src/store/deleteSiteData';

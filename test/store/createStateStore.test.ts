@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isLikewiseError, type LikewiseError } from '../../src/errors';
+import type { LikewiseError } from '../../src/errors';
 import { createStateStore } from '../../src/store/createStateStore';
 import {
   databaseNames,
