@@ -45,7 +45,12 @@ export function checkValue(
  * rules only), in their order, as `<at><field>`; a field left `undefined`
  * passes, except `required`.
  */
-export function checkFields(o: Any, rules: Record<string, Rule>, at: string, required?: string) {
+export function checkFields(
+  o: Any,
+  rules: Record<string, Rule>,
+  at: string,
+  required?: string,
+): void {
   for (const k of Object.keys(rules))
     if (o[k] !== undefined || k === required) checkValue(o[k], rules[k], at + k);
 }
