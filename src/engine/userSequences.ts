@@ -109,11 +109,11 @@ function userStarts(log: InteractionLog, byTime: Uint32Array): Uint32Array {
  * The counted rows of the log ordered by time, then line, and a spare array
  * of the same length: an LSD radix sort of each time's float64 bits (turned
  * so that they order as the numbers), over the bits that differ between rows
- * only, in digits of at most 16 bits. A log in time order already is not
- * sorted again.
+ * only, in digits of at most 16 bits. Not sorted when each user's rows are
+ * in time order already.
  */
 function rowsByTime(log: InteractionLog, counted: Uint8Array): [Uint32Array, Uint32Array] {
-  const { types, times, length } = log;
+  const { types, times, users, length } = log;
   let n = 0;
   for (let r = 0; r < length; r++) n += counted[types[r]];
   let order = new Uint32Array(n);
@@ -127,23 +127,28 @@ function rowsByTime(log: InteractionLog, counted: Uint8Array): [Uint32Array, Uin
   let x = 0;
   let diffLo = 0;
   let diffHi = 0;
+  // Is each user's rows' time order their file order already (a log sorted
+  // by time, or by user then time)? Then the grouping by user alone sorts.
   let inOrder = true;
-  let l = 0;
-  let h = 0;
+  const lastLo = new Uint32Array(log.userCount);
+  const lastHi = new Uint32Array(log.userCount);
   for (let r = 0; r < length; r++) {
     if (counted[types[r]] === 0) continue;
     // + 0: -0 is +0, equal times compare by line.
     f64[0] = times[r] + 0;
-    const pl = l;
-    const ph = h;
-    l = word[low];
-    h = word[1 - low];
+    let l = word[low];
+    let h = word[1 - low];
     // Negative numbers order backwards: all bits turned; others above them.
     if (h >>> 31) {
       l = ~l >>> 0;
       h = ~h >>> 0;
     } else h = (h | 0x80000000) >>> 0;
-    if (h < ph || (h === ph && l < pl)) inOrder = false;
+    if (inOrder) {
+      const u = users[r];
+      if (h < lastHi[u] || (h === lastHi[u] && l < lastLo[u])) inOrder = false;
+      lastLo[u] = l;
+      lastHi[u] = h;
+    }
     order[x] = r;
     lo[x] = l;
     hi[x] = h;
