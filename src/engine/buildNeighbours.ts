@@ -624,7 +624,7 @@ function scoreCandidates(
       const score = c / (ri * colL[j]);
       candScores[nc] = score;
       candItems[nc] = j;
-      nc += j !== li && score === score ? 1 : 0;
+      nc += j !== li && !Number.isNaN(score) ? 1 : 0;
     }
     return nc;
   }
