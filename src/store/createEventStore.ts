@@ -1,7 +1,6 @@
 import { promisifyRequest as request } from 'idb-keyval';
 import { LikewiseError } from '../errors';
 import { nextTask } from '../nextTask';
-import { utf8Length } from '../shared/utf8Length';
 import type { LikewiseEvent } from '../types';
 import {
   createConnection,
@@ -111,10 +110,11 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
       if (edit) {
         let kept = edit(entries).slice(-BACKUP_MAX);
         // Too big: drop the oldest share that is over, until the newest fit.
-        let size = utf8Length(JSON.stringify(kept));
+        const bytes = () => new TextEncoder().encode(JSON.stringify(kept)).length;
+        let size = bytes();
         while (size > BACKUP_MAX_BYTES) {
           kept = kept.slice(Math.max(1, Math.ceil(kept.length * (1 - BACKUP_MAX_BYTES / size))));
-          size = utf8Length(JSON.stringify(kept));
+          size = bytes();
         }
         if (kept.length) ls?.setItem(c.name, JSON.stringify(kept));
         else ls?.removeItem(c.name);

@@ -16,8 +16,10 @@ export type ConsentState = 'granted' | 'pending' | 'denied';
 /** Everything {@link createTracker} needs, already validated and defaulted by `createLikewise`. */
 export interface TrackerOptions {
   site: string;
-  consent: ConsentState;
-  sessionTimeout: number;
+  /** Default `granted`. */
+  consent?: ConsentState;
+  /** Default 30 minutes. */
+  sessionTimeout?: number;
   maxEvents?: number;
   /** Receives every background failure (never throws). */
   report: (error: unknown) => void;
@@ -98,7 +100,7 @@ export function createTracker(o: TrackerOptions): Tracker {
       return f(webStorage(o) as Storage);
     } catch {}
   };
-  let consent = record((s) => s.getItem(KEY)) === 'denied' ? 'denied' : o.consent;
+  let consent = record((s) => s.getItem(KEY)) === 'denied' ? 'denied' : o.consent || 'granted';
   /** Validated events waiting for their session (the batch of the next scheduled flush). */
   let queue: LikewiseEvent[] | undefined;
   /** Events not (yet) in the store: before consent, or after a failed write. */
