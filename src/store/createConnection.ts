@@ -112,7 +112,6 @@ const memoryStore = (m: Map<string, unknown>) => {
     get: (k: string) => done(m.get(k)),
     put: (v: unknown, k: string) => m.set(k, v),
     delete: (k: string) => m.delete(k),
-    clear: () => m.clear(),
   } as unknown as IDBObjectStore;
 };
 

@@ -56,9 +56,5 @@ export function createStateStore(options: StateStoreOptions, deps: StoreDeps = {
       return c.run((s) => void s.delete(key));
     },
     keys: () => c.run((s) => request(s.getAllKeys()) as Promise<string[]>),
-    clear: () => {
-      m.clear();
-      return c.run((s) => void s.clear());
-    },
   });
 }
