@@ -178,6 +178,8 @@ export function createConnection(
   const name = databaseName(site, part);
   const buckets = disposable ? storageBuckets(factory) : undefined;
   const bucket = bucketName(site);
+  /** The bucket would not open: the database lives in the default one, and that is what gets deleted. */
+  let refused = false;
   let db: Promise<IDBDatabase> | undefined;
   const mem = new Map<string, unknown>();
   const report = reporter(onError);
@@ -225,7 +227,10 @@ export function createConnection(
         .open(bucket)
         .then(
           (b) => b.indexedDB,
-          () => factory || indexedDB,
+          () => {
+            refused = true;
+            return factory || indexedDB;
+          },
         )
         .then(start)
         .catch(reject);
@@ -295,7 +300,7 @@ export function createConnection(
     },
     close,
     drop: () =>
-      buckets
+      buckets && !refused
         ? // Closed first: a bucket deleted under a live connection is not freed.
           Promise.resolve(closed)
             .then(() => buckets.delete(bucket))

@@ -127,6 +127,25 @@ describe('the events database in a storage bucket of its own', () => {
     expect(await stored(main, 'likewise-shop.events')).toEqual(ids(events(0, 2)));
   });
 
+  it('after a refused bucket, a quota error deletes the database in the default one', async () => {
+    const { main, buckets, deleted } = browserWithBuckets({ refuse: true });
+    const seen: LikewiseError[] = [];
+    const store = createEventStore({ site: 's', onError: (e) => seen.push(e) });
+    await store.append(events(0, 3));
+    main.fail({ kind: 'abort', error: () => new DOMException('full', 'QuotaExceededError') }, 1);
+    await store.append(events(3, 5));
+    // Deleting the (never opened) bucket would free nothing: the database itself goes.
+    expect(deleted).toEqual([]);
+    expect(main.deleted).toEqual(['likewise-s.events']);
+    expect(buckets.size).toBe(0);
+    expect(store.mode).toBe('indexeddb');
+    expect(await stored(main, 'likewise-s.events')).toEqual(ids(events(3, 5)));
+    expect(seen.map((e) => e.code)).toEqual(['QUOTA']);
+    await store.clear();
+    expect(deleted).toEqual([]);
+    expect(main.deleted).toEqual(['likewise-s.events', 'likewise-s.events']);
+  });
+
   it('the page\u2019s own indexedDB passed in (as createLikewise does) still gets the bucket', async () => {
     const { main, buckets } = browserWithBuckets();
     const store = createEventStore({ site: 'shop' }, { indexedDB: main.factory });
