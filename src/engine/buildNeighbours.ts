@@ -612,16 +612,19 @@ function scoreCandidates(
   if (!packed && shrinkage === 0 && similarity !== 'jaccard') {
     // Sums in doubles without shrinkage (the sequence similarity's case):
     // the same arithmetic as below, with no per-pair test of the options.
+    // Branch-free: each column is written, and kept (nc moves on) unless it
+    // is i itself or has no similarity (NaN: 0 / 0). The sequence sums of
+    // uniform values keep no counts here (see accumulateSequence): none to reset.
+    const counts = plan.sequence?.uniform ? null : hits;
     for (let t = 0; t < nt; t++) {
       const j = touched[t];
       const c = acc[j];
       acc[j] = 0;
-      hits[j] = 0;
+      if (counts) counts[j] = 0;
       const score = c / (ri * colL[j]);
-      if (j === li || Number.isNaN(score)) continue;
       candScores[nc] = score;
       candItems[nc] = j;
-      nc++;
+      nc += j !== li && !Number.isNaN(score) ? 1 : 0;
     }
     return nc;
   }
@@ -703,6 +706,16 @@ function selectRow(
   { rankL }: NeighbourPlan,
 ): number {
   if (nc === 0) return 0;
+  if (nc <= k) {
+    // Every candidate is kept: sorted, no histogram (whose walk over the
+    // buckets the scores span costs more than a short row's sort).
+    for (let t = 0; t < nc; t++) {
+      selScores[t] = scores[t];
+      selItems[t] = items[t];
+    }
+    selectBest(selScores, selItems, rankL, 0, nc, nc);
+    return nc;
+  }
   let lo = hist.length;
   let hi = 0;
   for (let t = 0; t < nc; t++) {

@@ -6,7 +6,6 @@
 import type { InteractionLog } from './types';
 import {
   countedTypesOf,
-  groupRowsByUser,
   typeWeights,
   type UserItemMatrix,
   type UserItemMatrixOptions,
@@ -28,7 +27,7 @@ export interface UserSequences {
  * recent ones. No time decay (`halfLifeDays` is not read): the order is the
  * signal here.
  *
- * @param rows - The log's rows grouped by user for the same counted types, to share that pass.
+ * @param rows - The log's rows grouped by user for the same counted types: their per-user counts are reused.
  * @example const s = userSequences(log, { maxItemsPerUser: 1000 });
  */
 export function userSequences(
@@ -38,76 +37,185 @@ export function userSequences(
 ): UserSequences {
   const weightOf = typeWeights(options);
   const counted = countedTypesOf(options);
-  const reusable =
-    rows !== undefined &&
-    rows.items === undefined &&
-    rows.counted.every((c, x) => c === counted[x]);
-  const grouped = reusable ? rows : groupRowsByUser(log, counted);
-  const { rowStart, byUser } = grouped;
-  const { userCount } = log;
+  const { userCount, users, items: itemOf, types } = log;
   const cap = options.maxItemsPerUser ?? Number.POSITIVE_INFINITY;
-  const total = rowStart[userCount];
+  // Every counted row by time, then line: one stable radix sort of the whole
+  // log instead of a comparison sort per user.
+  const [byTime, spare] = rowsByTime(log, counted);
+  const total = byTime.length;
+  const rowStart =
+    rows?.counted.every((c, x) => c === counted[x]) && rows.rowStart[userCount] === total
+      ? rows.rowStart
+      : userStarts(log, byTime);
+  // Then by user (a counting sort keeps the time order inside a user), with
+  // each row's item and value, read once here.
+  const next = rowStart.slice(0, userCount);
+  const groupedItem = spare;
+  const groupedValue = new Float32Array(total);
+  let longest = 0;
+  for (let u = 0; u < userCount; u++) longest = Math.max(longest, rowStart[u + 1] - rowStart[u]);
+  for (let x = 0; x < total; x++) {
+    const r = byTime[x];
+    const to = next[users[r]]++;
+    groupedItem[to] = itemOf[r];
+    groupedValue[to] = weightOf[types[r]];
+  }
   const offsets = new Uint32Array(userCount + 1);
-  const items = new Uint32Array(total);
+  const items = byTime;
   const values = new Float32Array(total);
-  // Per item: its slot in the current user's pairs (-1: none yet).
+  // Per item: its slot in the current user's kept items (-1: none yet).
   const slot = new Int32Array(log.itemIds.length).fill(-1);
-  let pairRow = new Uint32Array(64);
-  let pairValue = new Float32Array(64);
-  let order = new Uint32Array(64);
-  let spare = new Uint32Array(64);
-  let key = new Float64Array(64);
+  // The user's kept items, latest first.
+  const keptItem = new Uint32Array(longest);
+  const keptValue = new Float32Array(longest);
   let out = 0;
   for (let u = 0; u < userCount; u++) {
-    const p0 = rowStart[u];
-    const p1 = rowStart[u + 1];
-    if (pairRow.length < p1 - p0) {
-      pairRow = new Uint32Array(2 * (p1 - p0));
-      pairValue = new Float32Array(pairRow.length);
-      order = new Uint32Array(pairRow.length);
-      spare = new Uint32Array(pairRow.length);
-      key = new Float64Array(pairRow.length);
-    }
+    // Latest first: an item's first row met is its latest event, the rest
+    // only raise its value; past the cap no new item is kept.
     let n = 0;
-    for (let p = p0; p < p1; p++) {
-      const r = byUser[p];
-      const it = log.items[r];
-      const v = weightOf[log.types[r]];
+    for (let p = rowStart[u + 1]; p-- > rowStart[u]; ) {
+      const it = groupedItem[p];
+      const v = groupedValue[p];
       const s = slot[it];
-      if (s < 0) {
+      if (s >= 0) {
+        if (v > keptValue[s]) keptValue[s] = v;
+      } else if (n < cap) {
         slot[it] = n;
-        pairRow[n] = r;
-        pairValue[n++] = v;
-      } else {
-        // Rows come in file order: on equal times this is the later row.
-        if (log.times[r] >= log.times[pairRow[s]]) pairRow[s] = r;
-        if (v > pairValue[s]) pairValue[s] = v;
+        keptItem[n] = it;
+        keptValue[n++] = v;
       }
     }
-    // By time, then row; usually in order already (one pass checks).
-    let sorted = true;
-    for (let s = 0; s < n; s++) {
-      order[s] = s;
-      slot[log.items[pairRow[s]]] = -1;
-      if (s > 0 && !before(log, pairRow[s - 1], pairRow[s])) sorted = false;
-    }
-    const ord = order.subarray(0, n);
-    if (!sorted) {
-      for (let x = 0; x < n; x++) key[x] = log.times[pairRow[x]];
-      sortByTime(ord, spare, key, pairRow, n);
-    }
-    for (let x = Math.max(0, n - cap); x < n; x++) {
-      items[out] = log.items[pairRow[ord[x]]];
-      values[out++] = pairValue[ord[x]];
+    for (let x = n; x-- > 0; ) {
+      slot[keptItem[x]] = -1;
+      items[out] = keptItem[x];
+      values[out++] = keptValue[x];
     }
     offsets[u + 1] = out;
   }
-  return { offsets, items: items.slice(0, out), values: values.slice(0, out) };
+  return out === total
+    ? { offsets, items, values }
+    : { offsets, items: items.slice(0, out), values: values.slice(0, out) };
 }
 
-/** Is row a's event before row b's (time, then file order)? */
-function before(log: InteractionLog, a: number, b: number): boolean {
-  return log.times[a] < log.times[b] || (log.times[a] === log.times[b] && a < b);
+/** Each user's first row in `byTime` grouped by user, and the total last. */
+function userStarts(log: InteractionLog, byTime: Uint32Array): Uint32Array {
+  const start = new Uint32Array(log.userCount + 1);
+  for (let x = 0; x < byTime.length; x++) start[log.users[byTime[x]] + 1]++;
+  for (let u = 0; u < log.userCount; u++) start[u + 1] += start[u];
+  return start;
+}
+
+/**
+ * The counted rows of the log ordered by time, then line, and a spare array
+ * of the same length: an LSD radix sort of each time's float64 bits (turned
+ * so that they order as the numbers), over the bits that differ between rows
+ * only, in digits of at most 16 bits. Not sorted when each user's rows are
+ * in time order already.
+ */
+function rowsByTime(log: InteractionLog, counted: Uint8Array): [Uint32Array, Uint32Array] {
+  const { types, times, users, length } = log;
+  let n = 0;
+  for (let r = 0; r < length; r++) n += counted[types[r]];
+  let order = new Uint32Array(n);
+  let spareOrder = new Uint32Array(n);
+  let lo = new Uint32Array(n);
+  let hi = new Uint32Array(n);
+  const f64 = new Float64Array(1);
+  const word = new Uint32Array(f64.buffer);
+  // The low word first on little-endian machines (all that run JavaScript today).
+  const low = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+  let x = 0;
+  let diffLo = 0;
+  let diffHi = 0;
+  // Is each user's rows' time order their file order already (a log sorted
+  // by time, or by user then time)? Then the grouping by user alone sorts.
+  let inOrder = true;
+  const lastLo = new Uint32Array(log.userCount);
+  const lastHi = new Uint32Array(log.userCount);
+  for (let r = 0; r < length; r++) {
+    if (counted[types[r]] === 0) continue;
+    // + 0: -0 is +0, equal times compare by line.
+    f64[0] = times[r] + 0;
+    let l = word[low];
+    let h = word[1 - low];
+    // Negative numbers order backwards: all bits turned; others above them.
+    if (h >>> 31) {
+      l = ~l >>> 0;
+      h = ~h >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    if (inOrder) {
+      const u = users[r];
+      if (h < lastHi[u] || (h === lastHi[u] && l < lastLo[u])) inOrder = false;
+      lastLo[u] = l;
+      lastHi[u] = h;
+    }
+    order[x] = r;
+    lo[x] = l;
+    hi[x] = h;
+    diffLo |= l ^ lo[0];
+    diffHi |= h ^ hi[0];
+    x++;
+  }
+  if (inOrder || n < 2) return [order, spareOrder];
+  // The differing bits, shifted down to bit 0 of (hi, lo).
+  const first = diffLo !== 0 ? ctz(diffLo) : 32 + ctz(diffHi);
+  const span = (diffHi !== 0 ? 64 - Math.clz32(diffHi) : 32 - Math.clz32(diffLo)) - first;
+  for (let y = 0; y < n; y++) {
+    if (first >= 32) {
+      lo[y] = hi[y] >>> (first - 32);
+      hi[y] = 0;
+    } else if (first > 0) {
+      lo[y] = ((lo[y] >>> first) | (hi[y] << (32 - first))) >>> 0;
+      hi[y] >>>= first;
+    }
+  }
+  // Digits of at most `widest` bits, none across the two words: (in the high word, shift, width).
+  const widest = Math.max(8, Math.min(16, Math.ceil(Math.log2(n + 1))));
+  const digits: [boolean, number, number][] = [];
+  for (const [bits, ofHi] of [
+    [Math.min(span, 32), false],
+    [span - 32, true],
+  ] as const) {
+    const passes = Math.ceil(bits / widest);
+    for (let pass = 0; pass < passes; pass++) {
+      const width = Math.ceil(bits / passes);
+      digits.push([ofHi, pass * width, Math.min(width, bits - pass * width)]);
+    }
+  }
+  const count = new Uint32Array(1 << widest);
+  let spareLo = new Uint32Array(n);
+  let spareHi = new Uint32Array(span > 32 ? n : 0);
+  for (let d = 0; d < digits.length; d++) {
+    const [ofHi, shift, width] = digits[d];
+    const keys = ofHi ? hi : lo;
+    const mask = (1 << width) - 1;
+    count.fill(0, 0, mask + 1);
+    for (let y = 0; y < n; y++) count[(keys[y] >>> shift) & mask]++;
+    let sum = 0;
+    for (let c = 0; c <= mask; c++) {
+      const k = count[c];
+      count[c] = sum;
+      sum += k;
+    }
+    // Only the words later digits read move along.
+    const moveLo = d + 1 < digits.length && !digits[d + 1][0];
+    const moveHi = d + 1 < digits.length && span > 32;
+    for (let y = 0; y < n; y++) {
+      const to = count[(keys[y] >>> shift) & mask]++;
+      spareOrder[to] = order[y];
+      if (moveLo) spareLo[to] = lo[y];
+      if (moveHi) spareHi[to] = hi[y];
+    }
+    [order, spareOrder] = [spareOrder, order];
+    if (moveLo) [lo, spareLo] = [spareLo, lo];
+    if (moveHi) [hi, spareHi] = [spareHi, hi];
+  }
+  return [order, spareOrder];
+}
+
+/** The index of the lowest set bit of a nonzero 32-bit word. */
+function ctz(v: number): number {
+  return 31 - Math.clz32(v & -v);
 }
 
 /**
@@ -157,62 +265,4 @@ export function sequenceMatrix(s: UserSequences, itemCount: number): UserItemMat
     itemUsers,
     itemValues,
   };
-}
-
-/**
- * Sorts `ord[0, n)` (indexes into `key` and `row`) by `key`, then `row`:
- * a merge sort over typed arrays with the comparison written out, as a
- * comparator callback per comparison costs more than the sort's own work.
- */
-function sortByTime(
-  ord: Uint32Array,
-  spare: Uint32Array,
-  key: Float64Array,
-  row: Uint32Array,
-  n: number,
-): void {
-  // Runs of 16 by insertion, then merged pairwise.
-  const RUN = 16;
-  for (let a = 0; a < n; a += RUN) {
-    const b = Math.min(n, a + RUN);
-    for (let x = a + 1; x < b; x++) {
-      const v = ord[x];
-      const kv = key[v];
-      let y = x;
-      for (; y > a; y--) {
-        const w = ord[y - 1];
-        if (key[w] < kv || (key[w] === kv && row[w] < row[v])) break;
-        ord[y] = w;
-      }
-      ord[y] = v;
-    }
-  }
-  let src = ord;
-  let dst = spare;
-  for (let width = RUN; width < n; width *= 2) {
-    for (let a = 0; a < n; a += 2 * width) {
-      const m = Math.min(n, a + width);
-      const b = Math.min(n, a + 2 * width);
-      let i = a;
-      let j = m;
-      let o = a;
-      while (i < m && j < b) {
-        const p = src[i];
-        const q = src[j];
-        if (key[q] < key[p] || (key[q] === key[p] && row[q] < row[p])) {
-          dst[o++] = q;
-          j++;
-        } else {
-          dst[o++] = p;
-          i++;
-        }
-      }
-      while (i < m) dst[o++] = src[i++];
-      while (j < b) dst[o++] = src[j++];
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  if (src !== ord) ord.set(src.subarray(0, n));
 }

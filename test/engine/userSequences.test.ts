@@ -47,6 +47,36 @@ describe('userSequences', () => {
     expect([...userSequences(log).items]).toEqual(want);
   });
 
+  it('orders by time whatever the times are: negative, fractional, decades apart, or in file order', () => {
+    const random = rng(11);
+    const n = 2000;
+    const kinds: [string, (r: number) => number][] = [
+      ['negative and fractional', () => (random() - 0.5) * 1e6],
+      ['decades apart, with fractions', () => random() * 3e12 - 1e12 + random()],
+      ['whole seconds with ties', () => 1.7e12 + Math.floor(random() * 50) * 1000],
+      ['zero and minus zero', () => (random() < 0.5 ? -0 : 0)],
+      ['in file order', (r) => 1.7e12 + Math.floor(r / 3) * 1000],
+    ];
+    for (const [kind, timeOf] of kinds) {
+      // Four users, each item met once: the sequence is the user's rows by time.
+      const times = Float64Array.from({ length: n }, (_, r) => timeOf(r));
+      const users = Uint32Array.from({ length: n }, (_, r) => r % 4);
+      const log = {
+        itemIds: Array.from({ length: n }, (_, r) => `i${r}`),
+        userCount: 4,
+        users,
+        items: Uint32Array.from({ length: n }, (_, r) => r),
+        types: new Uint8Array(n),
+        times,
+        length: n,
+      };
+      const want = Array.from({ length: n }, (_, r) => r).sort(
+        (a, b) => users[a] - users[b] || times[a] - times[b] || a - b,
+      );
+      expect([...userSequences(log).items], kind).toEqual(want);
+    }
+  });
+
   it('counts the pairs a window visits', () => {
     const log = logOf([
       ['u', 'a'],
