@@ -3,7 +3,7 @@ import { createCore } from './createCore';
 import { createExtrasMethods } from './createExtrasMethods';
 import type { PartLoader } from './createPartLoader';
 import { createRender } from './createRender';
-import { createReporter } from './createReporter';
+import { createReporter, runEach } from './createReporter';
 import { createStoredTracker } from './createStoredTracker';
 import type { LikewiseError } from './errors';
 import type { ExperimentOptions } from './metrics/assignGroup';
@@ -290,12 +290,7 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     destroy() {
       if (destroyed) return;
       destroyed = true;
-      for (const c of core.cleanups.splice(0))
-        try {
-          c();
-        } catch (e) {
-          report(e);
-        }
+      runEach(core.cleanups, report);
       tracker.destroy();
     },
   };

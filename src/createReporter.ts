@@ -1,5 +1,18 @@
 import { isLikewiseError, LikewiseError } from './errors';
 
+/** Runs each of `fns` (emptying the list); what one throws goes to `report`, and the rest still run. */
+export const runEach = (fns: (() => void)[], report: (e: unknown) => void): void => {
+  for (const f of fns.splice(0))
+    try {
+      f();
+    } catch (e) {
+      report(e);
+    }
+};
+
+/** The default `onError`: `console.warn('[likewise]', message)`. */
+export const warn = (e: Error): void => console.warn('[likewise]', e.message);
+
 /**
  * Where an instance's background failures go: `onError` (default
  * `console.warn`), each as a `LikewiseError` (anything else is wrapped as
@@ -9,7 +22,7 @@ import { isLikewiseError, LikewiseError } from './errors';
  * @example const report = createReporter(options.onError); report(new Error('x'))
  */
 export function createReporter(onError?: (error: LikewiseError) => void): (e: unknown) => void {
-  const to = onError ?? ((x: LikewiseError) => console.warn('[likewise]', x.message));
+  const to = onError ?? warn;
   return (e) => {
     try {
       to(

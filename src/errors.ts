@@ -40,8 +40,7 @@ export class LikewiseError extends Error {
 
 /** True when `value` is a {@link LikewiseError} (optionally with the given code). */
 export function isLikewiseError(value: unknown, code?: LikewiseErrorCode): value is LikewiseError {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { name?: unknown; code?: unknown };
-  if (!(value instanceof LikewiseError) && v.name !== 'LikewiseError') return false;
-  return code === undefined || v.code === code;
+  const v = value as { name?: unknown; code?: unknown } | null;
+  // A copy from another realm or bundle counts by its name.
+  return typeof v === 'object' && v?.name === 'LikewiseError' && (!code || v.code === code);
 }

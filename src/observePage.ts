@@ -1,4 +1,5 @@
 import type { LikewiseCore } from './createCore';
+import { runEach } from './createReporter';
 import { onPrivacyLink } from './widgets/onPrivacyLink';
 import type { RenderOptions } from './widgets/render';
 
@@ -53,11 +54,6 @@ export function observePage(
   }
   return () => {
     alive = false;
-    for (const f of stops.splice(0))
-      try {
-        f();
-      } catch (e) {
-        core.report(e);
-      }
+    runEach(stops, core.report);
   };
 }

@@ -4,6 +4,7 @@ import {
   type LikewiseDeps,
   type LikewiseOptions,
 } from './createLikewise';
+import { warn } from './createReporter';
 import { isLikewiseError, LikewiseError } from './errors';
 import { nextTask } from './nextTask';
 import { isOff, readScriptConfig } from './readScriptConfig';
@@ -24,8 +25,6 @@ export interface LikewiseGlobal extends CallQueue {
    */
   start(options: LikewiseOptions): Likewise;
 }
-
-const warn = (e: Error) => console.warn('[likewise]', e.message);
 
 /**
  * What the script-tag build runs when it loads: sets `window.Likewise` to the

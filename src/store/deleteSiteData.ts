@@ -39,7 +39,7 @@ export function deleteSiteData(site: string, deps: DeleteSiteDataDeps = {}): Pro
   for (const c of connections) if (ours(c.name)) c.off();
   try {
     // The event store's unload backup is named after its database.
-    for (const name of names) webStorage(deps)?.removeItem(name);
+    webStorage(deps)?.removeItem(names[1]);
   } catch {
     // No usable localStorage: then there is no backup either.
   }
