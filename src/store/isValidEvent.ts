@@ -1,5 +1,7 @@
-import { EVENT_TYPE_CODES } from '../engine/types';
-import { checkEvent, isStoredShape } from '../shared/eventSchema';
+// The types from the schema itself, not through engine/types: the core importing
+// that engine module made Vite (Rolldown) split the schema into a chunk of its own
+// on every page, 1.3 KB gzip that compresses about 0.3 KB smaller inside the core.
+import { checkEvent, EVENT_TYPES, isStoredShape } from '../shared/eventSchema';
 import type { ItemAggregate, LikewiseEvent } from '../types';
 
 // biome-ignore lint/suspicious/noExplicitAny: shape checks of untrusted records
@@ -29,5 +31,5 @@ export const isValidAggregate = (v: Any): v is ItemAggregate =>
   Number.isFinite(v.lastTs) &&
   v.counts?.constructor === Object &&
   Object.entries(v.counts).every(
-    ([t, n]) => EVENT_TYPE_CODES.includes(t as Any) && Number.isFinite(n),
+    ([t, n]) => EVENT_TYPES.includes(t as Any) && Number.isFinite(n),
   );
