@@ -30,6 +30,4 @@ export const isValidAggregate = (v: Any): v is ItemAggregate =>
   typeof v?.itemId === 'string' &&
   Number.isFinite(v.lastTs) &&
   v.counts?.constructor === Object &&
-  Object.entries(v.counts).every(
-    ([t, n]) => EVENT_TYPES.includes(t as Any) && Number.isFinite(n),
-  );
+  Object.entries(v.counts).every(([t, n]) => EVENT_TYPES.includes(t as Any) && Number.isFinite(n));
