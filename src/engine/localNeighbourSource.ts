@@ -2,8 +2,8 @@
 import { LikewiseError } from '../errors';
 import type { LikewiseEvent } from '../types';
 import { compareIds } from './compareIds';
-import { eventsToLog } from './eventsToLog';
 import type { NeighbourSource, RankedList } from './neighbourSource';
+import { EVENT_TYPE_CODES } from './types';
 
 /**
  * How many sessions of co-views local evidence is worth half its full
@@ -47,34 +47,35 @@ export function localNeighbourSource(
       'INVALID_OPTION',
       `prior must be a finite number > 0, got ${String(prior)}`,
     );
-  const log = eventsToLog(events);
-  // Each session's distinct items, and the sessions of each item.
-  const sessions: Set<number>[] = Array.from({ length: log.userCount }, () => new Set());
-  for (let r = 0; r < log.length; r++) sessions[log.users[r]].add(log.items[r]);
-  const index = new Map<string, number>();
-  for (const [i, id] of log.itemIds.entries()) index.set(id, i);
-  const met: number[][] = log.itemIds.map(() => []);
-  sessions.forEach((items, s) => {
-    for (const i of items) met[i].push(s);
-  });
-  const lists = new Map<number, RankedList>();
+  // Each session's distinct items (a session is one shopping intent: the
+  // co-occurrence unit on the device), and the sessions each item is in.
+  const sessions = new Map<string, Set<string>>();
+  const met = new Map<string, Set<string>[]>();
+  for (const e of events)
+    if (EVENT_TYPE_CODES.includes(e.type))
+      for (const id of [e.itemId, ...(e.items ?? []).map((l) => l.itemId)]) {
+        const items = sessions.get(e.session) ?? new Set<string>();
+        sessions.set(e.session, items);
+        if (id === undefined || items.has(id)) continue;
+        items.add(id);
+        met.get(id)?.push(items) ?? met.set(id, [items]);
+      }
+  const lists = new Map<string, RankedList>();
   return {
     neighbours(itemId) {
-      const i = index.get(itemId);
-      if (i === undefined) return undefined;
-      let list = lists.get(i);
+      const inSessions = met.get(itemId);
+      if (!inSessions) return undefined;
+      let list = lists.get(itemId);
       if (!list) {
-        const counts = new Map<number, number>();
-        for (const s of met[i])
-          for (const j of sessions[s]) if (j !== i) counts.set(j, (counts.get(j) ?? 0) + 1);
-        const kept = [...counts]
-          .sort((p, q) => q[1] - p[1] || compareIds(log.itemIds[p[0]], log.itemIds[q[0]]))
-          .slice(0, k);
+        const counts = new Map<string, number>();
+        for (const items of inSessions)
+          for (const j of items) if (j !== itemId) counts.set(j, (counts.get(j) ?? 0) + 1);
+        const kept = [...counts].sort((p, q) => q[1] - p[1] || compareIds(p[0], q[0])).slice(0, k);
         list = {
-          ids: kept.map(([j]) => log.itemIds[j]),
+          ids: kept.map(([j]) => j),
           scores: Float64Array.from(kept, ([, s]) => s / (s + prior)),
         };
-        lists.set(i, list);
+        lists.set(itemId, list);
       }
       return list;
     },

@@ -11,6 +11,7 @@ import {
   CATALOG_VERSION,
   type ManifestCatalog,
 } from './catalogFormat';
+import { checkFile, fileError, otherVersion } from './decodeModel';
 import { hex8 } from './modelFormat';
 import { shardOf } from './shardOf';
 
@@ -64,7 +65,7 @@ export function validateCatalogSection(value: unknown, source: string): Manifest
  *   `Catalog file <name> is truncated: <got> of <size> bytes.`,
  *   `Catalog file <name> is corrupt: <why>.` (`checksum mismatch`, `it belongs
  *   to catalogue <id>`, `shard index or count differs from the manifest`,
- *   `trailing bytes`, `not JSON`, `rows are not arrays`).
+ *   `<got> bytes, expected <size>`, `not JSON`, `rows are not arrays`).
  * @example const entries = decodeCatalogShard(bytes, manifest.catalog, 3, url);
  */
 export function decodeCatalogShard(
@@ -73,8 +74,8 @@ export function decodeCatalogShard(
   index: number,
   name: string,
 ): Record<string, unknown>[] {
-  const foreign = () => invalid(`Catalog file ${name} is not a likewise catalogue shard.`);
-  const corrupt = (why: string) => invalid(`Catalog file ${name} is corrupt: ${why}.`);
+  const foreign = () => fileError('Catalog', name, 'is not a likewise catalogue shard');
+  const corrupt = (why: string) => fileError('Catalog', name, `is corrupt: ${why}`);
   const nl = bytes.indexOf(0x0a);
   if (nl < 0 || nl > 512) throw foreign();
   const decoder = new TextDecoder();
@@ -86,16 +87,11 @@ export function decodeCatalogShard(
   }
   if (!Array.isArray(head) || head[0] !== CATALOG_FORMAT) throw foreign();
   if (head[1] !== CATALOG_VERSION)
-    throw invalid(
-      `Catalog file ${name} has version ${String(head[1])}: this likewise reads version ${CATALOG_VERSION}.`,
-    );
+    throw fileError('Catalog', name, otherVersion(head[1], CATALOG_VERSION));
   const h = (head[2] ?? {}) as Record<string, unknown>;
   const body = bytes.subarray(nl + 1);
   if (typeof h.bytes !== 'number' || typeof h.checksum !== 'string') throw foreign();
-  if (body.length < h.bytes)
-    throw invalid(`Catalog file ${name} is truncated: ${body.length} of ${h.bytes} bytes.`);
-  if (body.length > h.bytes) throw corrupt('trailing bytes');
-  if (hex8(fnv1a(body)) !== h.checksum) throw corrupt('checksum mismatch');
+  checkFile('Catalog', name, body.length, h.bytes, () => hex8(fnv1a(body)) === h.checksum);
   if (h.catalog !== section.id) throw corrupt(`it belongs to catalogue ${String(h.catalog)}`);
   if (h.shard !== index || h.shards !== section.shards)
     throw corrupt('shard index or count differs from the manifest');

@@ -50,6 +50,32 @@ function invalid(message: string): LikewiseError {
   return new LikewiseError('INVALID_MODEL', message);
 }
 
+/** `<kind> file <name> <what>.`, an `INVALID_MODEL` error (the model's and the catalogue's files). */
+export const fileError = (kind: string, name: string, what: string): LikewiseError =>
+  invalid(`${kind} file ${name} ${what}.`);
+
+/** `has version <v>: this likewise reads version <version>`. */
+export const otherVersion = (v: unknown, version: number): string =>
+  `has version ${String(v)}: this likewise reads version ${version}`;
+
+/**
+ * Checks a file's size (`got` bytes of `size`) and then its checksum
+ * (`sum`), throwing {@link fileError}s: `is truncated: <got> of <size>
+ * bytes`, `is corrupt: <got> bytes, expected <size>`, `is corrupt: checksum
+ * mismatch`.
+ */
+export function checkFile(
+  kind: string,
+  name: string,
+  got: number,
+  size: number,
+  sum: () => boolean,
+): void {
+  if (got < size) throw fileError(kind, name, `is truncated: ${got} of ${size} bytes`);
+  if (got > size) throw fileError(kind, name, `is corrupt: ${got} bytes, expected ${size}`);
+  if (!sum()) throw fileError(kind, name, 'is corrupt: checksum mismatch');
+}
+
 const isCount = (v: unknown, min = 0): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= min;
 /**
@@ -117,19 +143,6 @@ export function validateManifest(value: unknown, source: string): Manifest {
   return value as Manifest;
 }
 
-/** Checks a downloaded file's size and checksum against the manifest. */
-function checkBytes(bytes: Uint8Array, name: string, size: number, checksum: string): void {
-  if (bytes.length < size) {
-    throw invalid(`Model file ${name} is truncated: ${bytes.length} of ${size} bytes.`);
-  }
-  if (bytes.length > size) {
-    throw invalid(`Model file ${name} is corrupt: ${bytes.length} bytes, expected ${size}.`);
-  }
-  if (hex8(fnv1a(bytes)) !== checksum) {
-    throw invalid(`Model file ${name} is corrupt: checksum mismatch.`);
-  }
-}
-
 /**
  * Decodes and validates shard `index` of a model.
  *
@@ -150,21 +163,20 @@ export function decodeShard(bytes: Uint8Array, manifest: Manifest, index: number
   const name = shardFile(manifest, index);
   const size = bytes.length;
   for (let i = 0; i < 4 && i < size; i++) {
-    if (bytes[i] !== SHARD_MAGIC[i]) throw invalid(`Model file ${name} is not a likewise shard.`);
+    if (bytes[i] !== SHARD_MAGIC[i]) throw fileError('Model', name, 'is not a likewise shard');
   }
-  if (size > 4 && bytes[4] !== MODEL_VERSION) {
-    throw invalid(
-      `Model file ${name} has version ${bytes[4]}: this likewise reads version ${MODEL_VERSION}.`,
-    );
-  }
+  if (size > 4 && bytes[4] !== MODEL_VERSION)
+    throw fileError('Model', name, otherVersion(bytes[4], MODEL_VERSION));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const corrupt = (why: string) => fileError('Model', name, `is corrupt: ${why}`);
   // Shorter than the header: as many bytes as it, at least, are missing.
-  const length = size < HEADER_BYTES ? HEADER_BYTES : view.getUint32(LENGTH_AT, true);
-  if (size < length) throw invalid(`Model file ${name} is truncated: ${size} of ${length} bytes.`);
-  const corrupt = (why: string) => invalid(`Model file ${name} is corrupt: ${why}.`);
-  if (size > length) throw corrupt(`${size} bytes, expected ${length}`);
-  if (fnv1a(bytes, CHECKSUM_AT + 4) !== view.getUint32(CHECKSUM_AT, true))
-    throw corrupt('checksum mismatch');
+  checkFile(
+    'Model',
+    name,
+    size,
+    size < HEADER_BYTES ? HEADER_BYTES : view.getUint32(LENGTH_AT, true),
+    () => fnv1a(bytes, CHECKSUM_AT + 4) === view.getUint32(CHECKSUM_AT, true),
+  );
   // The fields before the checksum, each against the manifest.
   if (view.getUint32(MODEL_ID_AT, true) !== Number.parseInt(manifest.id, 16))
     throw corrupt('it belongs to another model');
@@ -260,22 +272,18 @@ export function decodeShard(bytes: Uint8Array, manifest: Manifest, index: number
  */
 export function decodePopularity(bytes: Uint8Array, manifest: Manifest): ModelList {
   const { file, bytes: size, checksum } = manifest.popularity;
-  checkBytes(bytes, file, size, checksum);
+  checkFile('Model', file, bytes.length, size, () => hex8(fnv1a(bytes)) === checksum);
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw invalid(`Model file ${file} is corrupt: not JSON.`);
+    throw fileError('Model', file, 'is corrupt: not JSON');
   }
   const v = value as { format?: unknown; version?: unknown; ids?: unknown; scores?: unknown };
-  if (typeof value !== 'object' || value === null || v.format !== 'likewise-popularity') {
-    throw invalid(`Model file ${file} is not a likewise popularity file.`);
-  }
-  if (v.version !== MODEL_VERSION) {
-    throw invalid(
-      `Model file ${file} has version ${String(v.version)}: this likewise reads version ${MODEL_VERSION}.`,
-    );
-  }
+  if (typeof value !== 'object' || value === null || v.format !== 'likewise-popularity')
+    throw fileError('Model', file, 'is not a likewise popularity file');
+  if (v.version !== MODEL_VERSION)
+    throw fileError('Model', file, otherVersion(v.version, MODEL_VERSION));
   const { ids, scores } = v;
   if (
     !Array.isArray(ids) ||
@@ -284,7 +292,7 @@ export function decodePopularity(bytes: Uint8Array, manifest: Manifest): ModelLi
     !ids.every((id) => typeof id === 'string') ||
     !scores.every((s) => typeof s === 'number' && Number.isFinite(s))
   ) {
-    throw invalid(`Model file ${file} is corrupt: ids and scores do not match.`);
+    throw fileError('Model', file, 'is corrupt: ids and scores do not match');
   }
   return { ids: ids as string[], scores: Float32Array.from(scores as number[]) };
 }

@@ -129,24 +129,24 @@ export function render(
   deps: RenderDeps,
 ): () => void {
   checkRender(container, options);
+  if (typeof deps?.getRecommendations !== 'function')
+    throw new LikewiseError('INVALID_OPTION', 'render: deps.getRecommendations must be a function');
   return renderChecked(container, options, deps);
 }
 
 /**
  * {@link render} for options `checkRender` has passed already (the instance
- * checks in the core, before the widget part loads): the widget part does
- * not carry the checks a second time.
+ * checks in the core, before the widget part loads) and deps the instance
+ * made: the widget part does not carry the checks a second time.
  */
 export function renderChecked(
   container: HTMLElement,
   options: RenderOptions,
   deps: RenderDeps,
 ): () => void {
-  if (typeof deps?.getRecommendations !== 'function')
-    throw new LikewiseError('INVALID_OPTION', 'render: deps.getRecommendations must be a function');
   const { type, itemId, template, showReason, classNames: cn = {}, limit = 8 } = options;
   const doc = container.ownerDocument;
-  const locale = deps?.locale || doc.documentElement.lang || navigator.language;
+  const locale = deps.locale || doc.documentElement.lang || navigator.language;
   const tr = widgetTexts(locale, doc, options.translations, options.onError);
 
   mounted.get(container)?.();

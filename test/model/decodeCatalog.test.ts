@@ -46,7 +46,10 @@ describe('decodeCatalogShard', () => {
     expect(() => decode(flipped)).toThrow(`Catalog file ${name} is corrupt: checksum mismatch.`);
     const longer = new Uint8Array(file.bytes.length + 1);
     longer.set(file.bytes);
-    expect(() => decode(longer)).toThrow(`Catalog file ${name} is corrupt: trailing bytes.`);
+    const body = file.bytes.length - file.bytes.indexOf(0x0a) - 1;
+    expect(() => decode(longer)).toThrow(
+      `Catalog file ${name} is corrupt: ${body + 1} bytes, expected ${body}.`,
+    );
     expect(() => decode(file.bytes, 2)).toThrow(
       `Catalog file ${name} is corrupt: shard index or count differs from the manifest.`,
     );
