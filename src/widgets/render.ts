@@ -5,7 +5,7 @@ import { loadTexts } from './loadTexts';
 import { renderChecked } from './renderChecked';
 import { type LoadTexts, loadingTexts, type RenderTranslations } from './widgetTexts';
 
-export type { RenderTranslations } from './widgetTexts';
+export type { LoadTexts, RenderTranslations } from './widgetTexts';
 
 /** Names of the widget's elements: keys of `classNames` and `::part()` names. */
 export type RenderPart =
