@@ -7,6 +7,8 @@
 // page. Prints figures; never fails on a slow machine.
 //
 //   npm run build && node bench/browser.mjs [--runs 3] [--rtt 100] [--waterfall]
+//   LIKEWISE_DEMO_ROOT=/path/to/other/checkout node bench/browser.mjs ...   # that build's dist/ and pages
+//   node bench/browser.mjs --baseline /path/to/other/checkout ...   # both, run by run in turns
 //
 // --rtt MS emulates that round-trip time on the page's requests (CDP
 // Network.emulateNetworkConditions, no bandwidth limit); --waterfall prints,
@@ -44,12 +46,7 @@ import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { startDemoServer } from '../examples/serve.mjs';
 import { findChromium } from '../test/browser/chromium.mjs';
-import {
-  calibrate,
-  firstWidgetProbe,
-  seedHistory,
-  stubCollector,
-} from '../test/browser/workload.mjs';
+import { calibrate, firstWidgetProbe, seedHistory } from '../test/browser/workload.mjs';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
@@ -155,10 +152,9 @@ function analyse(trace) {
   };
 }
 
-/** A fresh context and page with the collector stubbed and, with `--rtt`, that round-trip time emulated. */
+/** A fresh context and page with, with `--rtt`, that round-trip time emulated. */
 async function openPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await stubCollector(context);
   const page = await context.newPage();
   if (rtt) {
     const cdp = await context.newCDPSession(page);
@@ -276,7 +272,29 @@ const median = (values) => {
 };
 const fmt = (v) => (v === undefined ? '-' : `${v.toFixed(1)}`);
 
-const demo = await startDemoServer({ port: 0, log: () => {} });
+// The demo's server answers `POST /collect` itself, so seeded histories never
+// reach the demo's collected log. Not Playwright routing (test/browser's
+// stubCollector): routing turns the browser's HTTP cache off, and a shopper's
+// browser takes the catalogue that shop.js fetched from it.
+const serve = (root) =>
+  startDemoServer({
+    port: 0,
+    root,
+    log: () => {},
+    collect: false,
+    routes: {
+      'POST /collect': (req, res) => {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"accepted":true}');
+      },
+    },
+  });
+// Another build's root (examples/, dist/) in place of this one: as in test/browser.
+const demo = await serve(process.env.LIKEWISE_DEMO_ROOT);
+// --baseline DIR: that root's pages and build, measured in turns with this one.
+const baseline = args.includes('--baseline')
+  ? await serve(args[args.indexOf('--baseline') + 1])
+  : undefined;
 const browser = await chromium.launch({ executablePath, headless: true, args: CHROME_ARGS });
 try {
   if (waterfall) {
@@ -305,34 +323,40 @@ try {
       'LoAF>50ms likewise',
   );
   for (const [name, history, items, warm] of cases) {
-    const results = [];
+    const servers = baseline ? [baseline, demo] : [demo];
+    const all = servers.map(() => []);
     const calibration = await calibrate(browser);
-    for (let i = 0; i < runs; i++) {
-      const r = await measure(browser, demo, items, history, warm);
-      if (r.firstWidgetMs !== undefined) results.push(r);
+    for (let i = 0; i < runs; i++)
+      for (const [k, server] of servers.entries()) {
+        const r = await measure(browser, server, items, history, warm);
+        if (r.firstWidgetMs !== undefined) all[k].push(r);
+      }
+    for (const [k, results] of all.entries()) {
+      const label = baseline ? `${name} (${k ? 'this build' : 'baseline'})` : name;
+      if (!results.length) {
+        console.log(`${label.padEnd(baseline ? 64 : 48)}no trace figures`);
+        continue;
+      }
+      const col = (key) => {
+        const values = results.map((r) => r[key]);
+        return `${fmt(median(values))} (${fmt(Math.max(...values))})`;
+      };
+      console.log(
+        label.padEnd(baseline ? 64 : 48) +
+          `${col('firstWidgetMs')} ${results[0].widget}/${results[0].reasons}`.padEnd(46) +
+          col('fromNavigationMs').padEnd(20) +
+          col('longestLikewiseTaskMs').padEnd(24) +
+          col('likewiseJsMs').padEnd(24) +
+          col('longestTaskMs').padEnd(22) +
+          col('longestWorkerTaskMs').padEnd(14) +
+          col('longestLoafLikewiseMs') +
+          `   calibration task ${fmt(calibration)} ms`,
+      );
     }
-    if (!results.length) {
-      console.log(`${name.padEnd(48)}no trace figures`);
-      continue;
-    }
-    const col = (key) => {
-      const values = results.map((r) => r[key]);
-      return `${fmt(median(values))} (${fmt(Math.max(...values))})`;
-    };
-    console.log(
-      name.padEnd(48) +
-        `${col('firstWidgetMs')} ${results[0].widget}/${results[0].reasons}`.padEnd(46) +
-        col('fromNavigationMs').padEnd(20) +
-        col('longestLikewiseTaskMs').padEnd(24) +
-        col('likewiseJsMs').padEnd(24) +
-        col('longestTaskMs').padEnd(22) +
-        col('longestWorkerTaskMs').padEnd(14) +
-        col('longestLoafLikewiseMs') +
-        `   calibration task ${fmt(calibration)} ms`,
-    );
   }
   console.log(`target: longest likewise main-thread task under ${BUDGET_MS} ms`);
 } finally {
   await browser.close();
   await demo.close();
+  await baseline?.close();
 }

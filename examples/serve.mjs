@@ -195,13 +195,34 @@ function inside(base, urlPath) {
  * Expands `<!--#include partials/NAME.html ...-->` lines of a page with the
  * partial's text: the parts of <head> every page shares live in one file.
  * Only files under examples/partials/ are included; an unknown one is an error.
+ * A `<!--#popularity ...-->` line becomes the preload of the model's popularity file.
  */
-async function expandIncludes(examples, html) {
+async function expandIncludes(examples, html, generated) {
   const pattern = /^[ \t]*<!--#include (partials\/[\w-]+\.html)[^>]*-->[ \t]*\n/gm;
   const names = [...new Set([...html.matchAll(pattern)].map((m) => m[1]))];
   const texts = new Map();
   for (const name of names) texts.set(name, await readFile(join(examples, name), 'utf8'));
-  return html.replace(pattern, (_, name) => texts.get(name));
+  const expanded = html.replace(pattern, (_, name) => texts.get(name));
+  const marker = /^([ \t]*)<!--#popularity[^>]*-->[ \t]*\n/m;
+  if (!marker.test(expanded)) return expanded;
+  const link = await popularityPreload(generated);
+  return expanded.replace(marker, (_, indent) => (link ? indent + link + '\n' : ''));
+}
+
+/**
+ * The `<link rel="preload">` of the model's popularity list, whose name
+ * changes with every training (`popularity-<checksum>.json`): read from the
+ * manifest at each request, as a shop's server-side template would. Empty
+ * when there is no model or the name is not a plain file name.
+ */
+async function popularityPreload(generated) {
+  try {
+    const manifest = JSON.parse(await readFile(join(generated, 'model', 'manifest.json'), 'utf8'));
+    const file = manifest?.popularity?.file;
+    if (typeof file === 'string' && /^[\w.-]+$/.test(file))
+      return `<link rel="preload" href="/model/${file}" as="fetch" crossorigin>`;
+  } catch {}
+  return '';
 }
 
 async function isFile(path) {
@@ -318,14 +339,17 @@ export async function startDemoServer(options = {}) {
       const raw = await readFile(file);
       const body =
         extname(file) === '.html'
-          ? Buffer.from(await expandIncludes(examples, raw.toString('utf8')))
+          ? Buffer.from(await expandIncludes(examples, raw.toString('utf8'), generated))
           : raw;
       const headers = {
         'content-type': MIME[extname(file)] ?? 'application/octet-stream',
         'content-length': body.length,
         'x-content-type-options': 'nosniff',
-        // The demo changes under you (rebuilds, retrains): never serve stale files.
-        'cache-control': 'no-store',
+        // The demo changes under you (rebuilds, retrains): never serve stale
+        // files. But the catalogue, which only a restart with new data changes,
+        // is cached for a minute, as a shop's CDN would: shop.js and the SDK
+        // both fetch it, and the page's preload answers one, the cache the other.
+        'cache-control': url.pathname === '/catalog.json' ? 'max-age=60' : 'no-store',
       };
       if (url.pathname === '/csp.html') headers['content-security-policy'] = STRICT_CSP;
       res.writeHead(200, headers);
