@@ -8,13 +8,15 @@
 // has data-site and data-model only) and, for comparison, with the whole
 // catalogue as one JSON file (data-catalog="catalog.json", as before #11).
 //
-//   npm run build && node bench/bigshop.mjs [--runs 3] [--dist DIR] [--mode shards|whole|both] [--waterfall] [--no-preload] [--rtt MS]
+//   npm run build && node bench/bigshop.mjs [--runs 3] [--dist DIR] [--mode shards|whole|both] [--waterfall] [--no-preload | --no-model-preload] [--rtt MS]
 //
 // BIGSHOP_TRACE=PREFIX writes each page's last DevTools trace to
 // PREFIX-product.json and PREFIX-home.json.
 //
 // The pages carry the preloads the README documents (the manifest, the
-// widget and catalogue parts); `--no-preload` measures them without.
+// widget file, popularity and, on the product page, its item's model shard:
+// likewise/node's `modelPreloads`); `--no-model-preload` leaves the model
+// files out, `--no-preload` every preload.
 //
 // Figures per page, median (worst) of the runs:
 // - bytes: what likewise transfers, uncompressed (its scripts, the model's
@@ -56,7 +58,11 @@ const dist = resolve(arg('dist', 'dist'));
 const mode = arg('mode', 'both');
 const items = Number(arg('items', 100_000));
 const events = Number(arg('events', 2_000_000));
-const preload = !args.includes('--no-preload');
+const preload = args.includes('--no-preload')
+  ? 'no'
+  : args.includes('--no-model-preload')
+    ? 'basic'
+    : 'all';
 const rtt = Number(arg('rtt', 0));
 const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const TARGETS = { bytes: 300 * 1024, task: 50, widget: 250 };
@@ -66,7 +72,7 @@ const isLikewise = (path) => path.startsWith('/dist/') || path.startsWith('/shop
 async function measure(browser, server, kind, whole, catalog, productId, latency = 0) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const tab = await context.newPage();
-  const q = (whole ? '&catalog=whole' : '') + (preload ? '' : '&preload=no');
+  const q = (whole ? '&catalog=whole' : '') + (preload === 'all' ? '' : `&preload=${preload}`);
   const target =
     kind === 'product'
       ? `${server.url}/product.html?id=${productId}${q}`
@@ -161,7 +167,9 @@ try {
   console.log(
     `targets: at most ${TARGETS.bytes / 1024} KB, no task over ${TARGETS.task} ms, first widget within ${TARGETS.widget} ms of navigation start`,
   );
-  console.log(`pages ${preload ? 'with' : 'without'} the documented preloads`);
+  console.log(
+    `pages ${{ all: 'with the documented preloads', basic: 'with the manifest and widget preloads only', no: 'without preloads' }[preload]}`,
+  );
   const modes = mode === 'both' ? ['whole', 'shards'] : [mode];
   for (const m of modes)
     for (const kind of ['product', 'home']) {

@@ -14,11 +14,16 @@ const TYPES = {
 
 /**
  * The product page of item `id`, or the home page, with the likewise tag
- * and, unless `preload` is false, the preloads the README documents.
+ * and, unless `preload` is false, the preloads the README documents: the
+ * manifest, the widget file and the model files `model` names (popularity,
+ * and on a product page its item's shard: `modelPreloads` of likewise/node).
  */
-function page(kind, id, entry, catalog, preload) {
+function page(kind, id, entry, catalog, preload, model) {
   const links = preload
     ? '<link rel="preload" href="/shop/model/manifest.json" as="fetch" crossorigin>' +
+      model
+        .map((f) => `<link rel="preload" href="/shop/model/${f}" as="fetch" crossorigin>`)
+        .join('') +
       '<link rel="modulepreload" href="/dist/likewise.widgets.mjs">'
     : '';
   const tag = `<script src="/dist/likewise.iife.js" data-site="bigshop" data-model="/shop/model/manifest.json"${
@@ -47,7 +52,8 @@ function page(kind, id, entry, catalog, preload) {
  * its JSON-LD and a `similar` widget), `/home.html` (a `for-you` widget),
  * both with the likewise tag (`data-model` only, or also
  * `data-catalog="/shop/catalog.json"` with `&catalog=whole`) and the
- * documented preloads (none with `&preload=no`), the build at
+ * documented preloads (none with `&preload=no`; the model files from
+ * `modelPreloads` unless `&preload=basic`), the build at
  * `/dist/` and the shop's files at `/shop/`, with `no-store`. Every request
  * is recorded (path, start and end in ms since `mark()`, bytes, body).
  *
@@ -55,8 +61,11 @@ function page(kind, id, entry, catalog, preload) {
  * @param {{ id: string }[]} catalog - its catalogue entries
  * @param {string} dist - the build's folder
  */
-export function startShopServer(shopDir, catalog, dist) {
+export async function startShopServer(shopDir, catalog, dist) {
   const byId = new Map(catalog.map((e) => [e.id, e]));
+  // This checkout's build, whatever `dist` the pages load (a baseline's may predate it).
+  const { modelPreloads } = await import('../dist/node.mjs');
+  const manifest = JSON.parse(readFileSync(join(shopDir, 'model', 'manifest.json'), 'utf8'));
   const log = [];
   let t0 = performance.now();
   const server = createServer(async (req, res) => {
@@ -68,10 +77,11 @@ export function startShopServer(shopDir, catalog, dist) {
     if (path === '/product.html' || path === '/home.html') {
       const id = url.searchParams.get('id') ?? '';
       const whole = url.searchParams.get('catalog') === 'whole';
-      const preload = url.searchParams.get('preload') !== 'no';
-      body = Buffer.from(
-        page(path === '/product.html' ? 'product' : 'home', id, byId.get(id), whole, preload),
-      );
+      const preload = url.searchParams.get('preload');
+      const kind = path === '/product.html' ? 'product' : 'home';
+      const files =
+        preload === 'basic' ? [] : modelPreloads(manifest, kind === 'product' ? [id] : []);
+      body = Buffer.from(page(kind, id, byId.get(id), whole, preload !== 'no', files));
     } else {
       const [root, rest] = path.startsWith('/dist/')
         ? [dist, path.slice(6)]

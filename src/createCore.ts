@@ -149,14 +149,10 @@ export function createCore(p: CoreParts): LikewiseCore {
         })
     : Promise.resolve(undefined);
 
+  // The platform, options and `rewrite` as given (the rest of `p` rides along unused).
   const core: LikewiseCore = {
+    ...p,
     site: options.site,
-    options,
-    document: p.document,
-    window: p.window,
-    now: p.now,
-    randomId: p.randomId,
-    report,
     consent: () => tracker.consent,
     state: tracker.state,
     track: tracker.track,
@@ -193,7 +189,6 @@ export function createCore(p: CoreParts): LikewiseCore {
       const { remote } = core;
       return remote.length ? [...remote, ...mine].sort((a, b) => a.ts - b.ts) : mine;
     },
-    rewrite: p.rewrite,
     // Until measurement has loaded and read the visitor's id, events are held
     // for it to stamp, send and store again: the page's first view carries the
     // visitor's group like every later event.

@@ -1,6 +1,7 @@
 import type { LikewiseCore } from './createCore';
 import type { Likewise } from './createLikewise';
-import { LikewiseError } from './errors';
+import { checkValue } from './shared/checkValue';
+import { isText } from './shared/eventSchema';
 
 /** The instance methods that run in the `extras` part. */
 export type ExtrasMethods = Pick<Likewise, 'report' | 'profile' | 'rerank' | 'identify'>;
@@ -39,17 +40,17 @@ export function createExtrasMethods(core: LikewiseCore): ExtrasMethods {
         sessions: 0,
       }),
     rerank(itemIds) {
-      if (!Array.isArray(itemIds))
-        throw new LikewiseError('INVALID_INPUT', 'rerank needs an array of item ids.');
+      checkValue(itemIds, [Array.isArray, 'an array'], 'rerank: itemIds', 'INVALID_INPUT');
       return extras((x) => x.rerankOf(core, [...itemIds]), [...itemIds]);
     },
     identify(customerId) {
       // Misuse throws at once (not as a rejection); the work after it never rejects.
-      if (typeof customerId !== 'string' || !customerId || customerId.length > 256)
-        throw new LikewiseError(
-          'INVALID_INPUT',
-          'identify needs a customer id of 1 to 256 characters.',
-        );
+      checkValue(
+        customerId,
+        [(v) => isText(v, 256), 'a string of 1 to 256 characters'],
+        'identify: customerId',
+        'INVALID_INPUT',
+      );
       const n = forgets;
       return extras((x) => x.identify(core, customerId, () => forgets !== n));
     },

@@ -132,7 +132,7 @@ export interface Likewise {
    * recorded. `pending`: new events stay in memory. `denied`: memory events
    * are dropped, every stored byte is erased (as `forget()`), and nothing is
    * recorded afterwards. Resolves when that work is done; never rejects.
-   * Throws `INVALID_INPUT` (`Consent must be "granted", "pending" or "denied", got <v>.`).
+   * Throws `INVALID_INPUT` (`consent must be "granted", "pending" or "denied", got <v>.`).
    */
   setConsent(state: ConsentState): Promise<void>;
   readonly consent: ConsentState;
@@ -192,8 +192,8 @@ export interface Likewise {
    * Links this device's history to a shop customer, stored only as a SHA-256
    * hash (after consent); with `profileEndpoint`, brings that customer's
    * history from other devices into personalisation (in memory, this page).
-   * Throws `INVALID_INPUT` at once (`identify needs a customer id of 1 to 256
-   * characters.`); failures after that go to `onError`: it never rejects.
+   * Throws `INVALID_INPUT` at once (`identify: customerId must be a string of
+   * 1 to 256 characters, got <v>.`); failures after that go to `onError`: it never rejects.
    * @example await lw.identify(customer.id)
    */
   identify(customerId: string): Promise<void>;
@@ -208,8 +208,8 @@ export interface Likewise {
  * `experiment` or `endpoint` is set, the rest on first use.
  *
  * Misuse throws `INVALID_OPTION` at once, with the messages listed at
- * `checkOptions` (`Option "site" must be 1 to 64 characters of A-Z, a-z,
- * 0-9, _ or -, got <v>.` and the like).
+ * `checkOptions` (`createLikewise: site must be 1 to 64 of A-Z a-z 0-9 _ -,
+ * got <v>.` and the like).
  *
  * @param options - see {@link LikewiseOptions}
  * @param deps - injectable stores, clock, ids and DOM (tests); browser defaults

@@ -3,7 +3,6 @@ import { createEventStore } from './store/createEventStore';
 import { createStateStore } from './store/createStateStore';
 import { deleteSiteData } from './store/deleteSiteData';
 import type { EventStore } from './store/types';
-import { DEFAULT_SESSION_TIMEOUT } from './track/createSession';
 import { createTracker, type Tracker } from './track/createTracker';
 import type { LikewiseEvent } from './types';
 
@@ -36,13 +35,8 @@ export function createStoredTracker(
   // The latest event store the tracker made.
   let eventStore: EventStore | undefined;
   const tracker = createTracker({
-    site: options.site,
-    consent: options.consent ?? 'granted',
-    sessionTimeout: options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT,
-    maxEvents: options.maxEvents,
-    report: platform.report,
-    now: platform.now,
-    randomId: platform.randomId,
+    ...options,
+    ...platform,
     createEventStore: (o) => (eventStore = makeEventStore(o)),
     createStateStore: deps.createStateStore ?? ((o) => createStateStore(o, store)),
     deleteSiteData: deps.deleteSiteData ?? ((s, d) => deleteSiteData(s, { ...d, ...store })),

@@ -153,11 +153,13 @@ describe('createLikewise: recommend', () => {
   it('throws misuse at once; a model that cannot load is reported and trending served', async () => {
     const { lw, errors } = setup({ model: 'https://cdn.test/gone/manifest.json' });
     expect(() => lw.recommend({ type: 'x' as never })).toThrow(
-      'recommend: unknown type "x"; expected one of similar, bought-together, for-you, recently-viewed, trending',
+      'recommend: type must be one of similar, bought-together, for-you, recently-viewed, trending, got "x".',
     );
-    expect(() => lw.recommend({ type: 'similar' })).toThrow('recommend: "similar" needs an itemId');
+    expect(() => lw.recommend({ type: 'similar' })).toThrow(
+      'recommend: itemId must be an item id, got undefined.',
+    );
     expect(() => lw.recommend({ type: 'trending', limit: 99 })).toThrow(
-      'recommend: limit must be an integer from 1 to 50',
+      'recommend: limit must be an integer from 1 to 50, got 99.',
     );
     expect(await lw.recommend({ type: 'similar', itemId: 'a' })).toEqual([]);
     expect(errors.length).toBeGreaterThan(0);
@@ -343,9 +345,9 @@ describe('createLikewise: render', () => {
   it('misuse of render throws at once', () => {
     const { lw } = setup();
     expect(() => lw.render(container(), { type: 'nope' as never })).toThrow(
-      'render: unknown type "nope"',
+      'render: type must be one of similar, bought-together, for-you, recently-viewed, trending, got "nope".',
     );
-    expect(() => lw.render(container(), undefined as never)).toThrow('render: unknown type');
+    expect(() => lw.render(container(), undefined as never)).toThrow('render: type must be one of');
     expect(() => lw.render(container(), { type: 'trending', widget: 'w'.repeat(65) })).toThrow(
       'render: widget must be a string of 1 to 64 characters',
     );
@@ -452,7 +454,9 @@ describe('createLikewise: rules from markup', () => {
     lw.observe(document);
     reveal();
     expect(itemIds(await rendered(document.getElementById('r')!))).toEqual(['f', 'e', 'd']);
-    expect(errors.map((e) => e.message)).toEqual(['render: rules.maxPrice must be a number']);
+    expect(errors.map((e) => e.message)).toEqual([
+      'render: rules.maxPrice must be a number, got NaN.',
+    ]);
     expect(document.getElementById('bad')!.childElementCount).toBe(0);
   });
 });
@@ -706,15 +710,19 @@ describe('createLikewise: identify', () => {
 
   it('throws misuse at once; a failing profile endpoint is reported, never rejected', async () => {
     const { lw, server, errors } = setup({ profileEndpoint: PROFILE });
-    expect(() => lw.identify('')).toThrow('identify needs a customer id of 1 to 256 characters.');
+    expect(() => lw.identify('')).toThrow(
+      'identify: customerId must be a string of 1 to 256 characters, got "".',
+    );
     expect(() => lw.identify('x'.repeat(257))).toThrow(
-      'identify needs a customer id of 1 to 256 characters.',
+      'identify: customerId must be a string of 1 to 256 characters, got "' +
+        'x'.repeat(40) +
+        '…".',
     );
     for (const ids of [5, 'a', null, new Set(['a'])])
       expect(() => lw.rerank(ids as never)).toThrow(
         expect.objectContaining({
           code: 'INVALID_INPUT',
-          message: 'rerank needs an array of item ids.',
+          message: expect.stringMatching(/^rerank: itemIds must be an array, got /),
         }),
       );
     server.broken.add(PROFILE);
@@ -728,38 +736,35 @@ describe('createLikewise: identify', () => {
 describe('createLikewise: options', () => {
   it('refuses misused options with exact messages', () => {
     const cases: [Partial<LikewiseOptions>, string][] = [
-      [{ model: 42 as never }, 'Option "model" must be a URL, got 42.'],
-      [{ model: '' }, 'Option "model" must be a URL, got "".'],
+      [{ model: 42 as never }, 'createLikewise: model must be a URL, got 42.'],
+      [{ model: '' }, 'createLikewise: model must be a URL, got "".'],
       [
         { model: 'javascript:alert(1)' },
-        'Option "model" must be a URL, got "javascript:alert(1)".',
+        'createLikewise: model must be a URL, got "javascript:alert(1)".',
       ],
       [
         { catalog: {} as never },
-        'Option "catalog" must be a URL, an array of items or a function, got object.',
+        'createLikewise: catalog must be a URL, an array or a function, got object.',
       ],
-      [{ worker: true as never }, 'Option "worker" must be a URL or false, got true.'],
-      [{ endpoint: 'ftp://x' }, 'Option "endpoint" must be a URL, got "ftp://x".'],
-      [{ profileEndpoint: 7 as never }, 'Option "profileEndpoint" must be a URL, got 7.'],
+      [{ worker: true as never }, 'createLikewise: worker must be a URL or false, got true.'],
+      [{ endpoint: 'ftp://x' }, 'createLikewise: endpoint must be a URL, got "ftp://x".'],
+      [{ profileEndpoint: 7 as never }, 'createLikewise: profileEndpoint must be a URL, got 7.'],
       [
         { experiment: { holdout: 2 } },
-        'Option "experiment" must be an object like { holdout: 0.1 } (a share from 0 to 1), got object.',
+        'createLikewise: experiment must be { holdout: 0 to 1 }, got object.',
       ],
       [
         { experiment: { holdout: 0.1, control: 'blank' as never } },
-        'Option "experiment" must be an object like { holdout: 0.1 } (a share from 0 to 1), got object.',
+        'createLikewise: experiment must be { holdout: 0 to 1 }, got object.',
       ],
-      [{ windowDays: 0 }, 'Option "windowDays" must be a positive number of days, got 0.'],
+      [{ windowDays: 0 }, 'createLikewise: windowDays must be a positive number, got 0.'],
       [
         { includePurchased: 'yes' as never },
-        'Option "includePurchased" must be true or false, got "yes".',
+        'createLikewise: includePurchased must be true or false, got "yes".',
       ],
-      [{ dedupe: 1 as never }, 'Option "dedupe" must be true or false, got 1.'],
-      [{ locale: '' }, 'Option "locale" must be a language tag like "de-DE", got "".'],
-      [
-        { widgets: 'big' as never },
-        'Option "widgets" must be an object of widget options, got "big".',
-      ],
+      [{ dedupe: 1 as never }, 'createLikewise: dedupe must be true or false, got 1.'],
+      [{ locale: '' }, 'createLikewise: locale must be a language tag, got "".'],
+      [{ widgets: 'big' as never }, 'createLikewise: widgets must be an object, got "big".'],
     ];
     for (const [options, message] of cases) {
       let thrown: unknown;

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLikewise, type LikewiseDeps, type LikewiseOptions } from '../src/createLikewise';
 import { isLikewiseError, type LikewiseError } from '../src/errors';
+import { show } from '../src/shared/checkValue';
 import type { LikewiseEvent } from '../src/types';
 import { counterIds, createFakeDisk, type FakeDisk, failOnUnhandled } from './support/fakeStores';
 import { loadPart } from './support/parts';
@@ -65,24 +66,22 @@ describe('createLikewise: options', () => {
       throw new Error('expected a throw');
     };
     expect(msg(undefined)).toBe('createLikewise needs an options object with a "site".');
-    expect(msg({})).toBe(
-      'Option "site" must be 1 to 64 characters of A-Z, a-z, 0-9, _ or -, got undefined.',
-    );
+    expect(msg({})).toBe('createLikewise: site must be 1 to 64 of A-Z a-z 0-9 _ -, got undefined.');
     expect(msg({ site: 'my shop' })).toBe(
-      'Option "site" must be 1 to 64 characters of A-Z, a-z, 0-9, _ or -, got "my shop".',
+      'createLikewise: site must be 1 to 64 of A-Z a-z 0-9 _ -, got "my shop".',
     );
-    expect(msg({ site: 'x'.repeat(65) })).toMatch(/^Option "site" must be 1 to 64 characters/);
+    expect(msg({ site: 'x'.repeat(65) })).toMatch(/^createLikewise: site must be 1 to 64 /);
     expect(msg({ site: 's', consent: 'yes' })).toBe(
-      'Option "consent" must be "granted", "pending" or "denied", got "yes".',
+      'createLikewise: consent must be "granted", "pending" or "denied", got "yes".',
     );
     expect(msg({ site: 's', sessionTimeout: -5 })).toBe(
-      'Option "sessionTimeout" must be a positive number of milliseconds, got -5.',
+      'createLikewise: sessionTimeout must be a positive number, got -5.',
     );
     expect(msg({ site: 's', maxEvents: 1.5 })).toBe(
-      'Option "maxEvents" must be a positive integer, got 1.5.',
+      'createLikewise: maxEvents must be a positive integer, got 1.5.',
     );
     expect(msg({ site: 's', onError: 'log' })).toBe(
-      'Option "onError" must be a function, got "log".',
+      'createLikewise: onError must be a function, got "log".',
     );
   });
 
@@ -124,7 +123,7 @@ describe('createLikewise: track', () => {
     const { lw, stored, errors } = setup();
     const first = lw.track(view('a'));
     expect(() => lw.track({ type: 'veiw', itemId: 'b' } as never)).toThrow(
-      'Unknown event type "veiw". Expected one of: view, click, add_to_cart, remove_from_cart, purchase, search.',
+      'type must be one of view, click, add_to_cart, remove_from_cart, purchase, search, impression, dismiss, got "veiw".',
     );
     const last = lw.track(view('c'));
     await Promise.all([first, last]);
@@ -183,7 +182,10 @@ describe('createLikewise: track', () => {
     const { lw } = setup();
     for (const listener of [42, null, 'f', {}])
       expect(() => lw.subscribe(listener as never)).toThrow(
-        expect.objectContaining({ code: 'INVALID_INPUT', message: 'subscribe needs a function.' }),
+        expect.objectContaining({
+          code: 'INVALID_INPUT',
+          message: `subscribe: listener must be a function, got ${show(listener)}.`,
+        }),
       );
   });
 
@@ -285,7 +287,7 @@ describe('createLikewise: consent', () => {
   it('refuses an unknown consent value', () => {
     const { lw } = setup();
     expect(() => lw.setConsent('yes' as never)).toThrow(
-      'Consent must be "granted", "pending" or "denied", got "yes".',
+      'consent must be "granted", "pending" or "denied", got "yes".',
     );
     expect(lw.consent).toBe('granted');
   });

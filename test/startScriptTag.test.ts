@@ -60,7 +60,7 @@ describe('startScriptTag', () => {
     expect((await lw.events()).map((e) => e.itemId)).toEqual(['a', 'b', 'c']);
     expect(warn).toHaveBeenCalledWith(
       '[likewise]',
-      'Unknown event type "nope". Expected one of: view, click, add_to_cart, remove_from_cart, purchase, search.',
+      'type must be one of view, click, add_to_cart, remove_from_cart, purchase, search, impression, dismiss, got "nope".',
     );
     expect(disk.factoryCalls).toBe(0);
     warn.mockRestore();
@@ -111,7 +111,7 @@ describe('startScriptTag', () => {
     expect(ns.instance).toBeUndefined();
     expect(warn).toHaveBeenCalledWith(
       '[likewise]',
-      'Option "site" must be 1 to 64 characters of A-Z, a-z, 0-9, _ or -, got "bad site!".',
+      'createLikewise: site must be 1 to 64 of A-Z a-z 0-9 _ -, got "bad site!".',
     );
     warn.mockRestore();
   });

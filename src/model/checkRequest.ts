@@ -3,7 +3,15 @@
  * stay in the script-tag core while scoring loads on demand.
  */
 import type { RecommendRules } from '../engine/recommend';
-import { LikewiseError } from '../errors';
+import {
+  BOOLEAN,
+  checkFields,
+  checkValue,
+  FUNCTION,
+  OBJECT,
+  POSITIVE_INTEGER,
+  type Rule,
+} from '../shared/checkValue';
 import { SCENARIOS as SCENARIO_LIST } from '../shared/eventSchema';
 import type { Scenario } from '../types';
 
@@ -21,62 +29,57 @@ export interface RecommendRequest {
 /** Every scenario `recommend()` accepts, in the order misuse messages list them: the one schema's list. */
 export const SCENARIOS: readonly Scenario[] = SCENARIO_LIST;
 
-const isFunction = (v: unknown) => typeof v === 'function';
-/** Each rule's names, check and what it must be (in `recommend: rules.<name> must be <what>`). */
-const RULE_CHECKS: [names: string[], ok: (v: unknown) => boolean, what: string][] = [
-  [
-    ['exclude', 'cart', 'purchased', 'dismissed'],
-    (v) => typeof v === 'object' && v !== null && Symbol.iterator in v,
-    'an array or a Set of item ids',
-  ],
-  [['excludePurchased'], (v) => typeof v === 'boolean', 'true or false'],
-  [['isKnown', 'inStock', 'filter'], isFunction, 'a function'],
-  [
-    ['category'],
-    (v) => typeof v === 'string' || (Array.isArray(v) && v.every((c) => typeof c === 'string')),
-    'a category or an array of them',
-  ],
-  [['minPrice', 'maxPrice'], (v) => typeof v === 'number' && !Number.isNaN(v), 'a number'],
-  [
-    ['boost'],
-    (v) => isFunction(v) || (typeof v === 'object' && v !== null),
-    'an object or a function',
-  ],
-  [['maxPerCategory'], (v) => Number.isInteger(v) && (v as number) > 0, 'a positive integer'],
-];
+const IDS: Rule = [(v) => typeof v === 'object' && v && Symbol.iterator in v, 'an array or a Set'];
+const NUMBER: Rule = [(v) => typeof v === 'number' && !Number.isNaN(v), 'a number'];
+/** Each business rule and what it must be (in `recommend: rules.<name> must be <what>`). */
+const RULES: Record<string, Rule> = {
+  exclude: IDS,
+  cart: IDS,
+  purchased: IDS,
+  dismissed: IDS,
+  excludePurchased: BOOLEAN,
+  isKnown: FUNCTION,
+  inStock: FUNCTION,
+  filter: FUNCTION,
+  category: [(v) => [v].flat().every((c) => typeof c === 'string'), 'a string or strings'],
+  minPrice: NUMBER,
+  maxPrice: NUMBER,
+  boost: [(v) => typeof v === 'function' || OBJECT[0](v), 'an object or a function'],
+  maxPerCategory: POSITIVE_INTEGER,
+};
+const REQUEST: Record<string, Rule> = {
+  type: [(v) => SCENARIOS.includes(v), `one of ${SCENARIOS.join(', ')}`],
+  limit: [(v) => Number.isInteger(v) && v > 0 && v <= 50, 'an integer from 1 to 50'],
+};
 
 /**
- * Checks a request at once (misuse throws `INVALID_OPTION`).
- * Messages: `recommend: unknown type "x"; expected one of similar, bought-together, for-you, recently-viewed, trending`,
- * `recommend: "similar" needs an itemId`, `recommend: limit must be an integer from 1 to 50`,
- * `recommend: rules must be an object`, and `recommend: rules.<name> must be <what>`:
- * `exclude`, `cart`, `purchased`, `dismissed`: `an array or a Set of item ids`;
- * `excludePurchased`: `true or false`; `isKnown`, `inStock`, `filter`: `a function`;
- * `category`: `a category or an array of them`; `minPrice`, `maxPrice`: `a number`;
- * `boost`: `an object or a function`; `maxPerCategory`: `a positive integer`.
+ * Checks a request at once (misuse throws `INVALID_OPTION`, worded
+ * `recommend: <field> must be <what>, got <v>.`): `type` one of similar,
+ * bought-together, for-you, recently-viewed, trending; `itemId` (for
+ * `similar`) an item id; `limit` an integer from 1 to 50; `rules` an object,
+ * and in it `exclude`, `cart`, `purchased`, `dismissed`: an array or a Set;
+ * `excludePurchased`: true or false; `isKnown`, `inStock`, `filter`: a
+ * function; `category`: a string or strings; `minPrice`, `maxPrice`: a
+ * number; `boost`: an object or a function; `maxPerCategory`: a positive
+ * integer.
  */
 export function checkRequest(r: RecommendRequest): void {
-  checkScenario('recommend', r);
-  checkRules('recommend', r.rules);
+  checkScenario('recommend: ', r);
+  checkRules('recommend: ', r.rules);
 }
 
 /**
- * Checks business rules (`<what>: rules must be an object`, `<what>:
- * rules.<name> must be <rule>`, `INVALID_OPTION`); `undefined` passes.
+ * Checks business rules (`<what>rules must be an object`,
+ * `<what>rules.<name> must be <rule>`, `INVALID_OPTION`); `undefined` passes.
  */
 export function checkRules(what: string, rules: unknown): void {
   if (rules === undefined) return;
-  const bad = (m: string) => new LikewiseError('INVALID_OPTION', `${what}: ${m}`);
-  if (typeof rules !== 'object' || rules === null) throw bad('rules must be an object');
-  for (const [names, ok, what] of RULE_CHECKS)
-    for (const name of names) {
-      const v = (rules as Record<string, unknown>)[name];
-      if (v !== undefined && !ok(v)) throw bad(`rules.${name} must be ${what}`);
-    }
+  checkValue(rules, OBJECT, what + 'rules');
+  checkFields(rules, RULES, what + 'rules.');
 }
 
 /**
- * The checks `recommend` and `render` share, as `<what>: <message>`
+ * The checks `recommend` and `render` share, as `<what><field> must be ...`
  * (`INVALID_OPTION`): the type, the item of `similar`, the limit (1 to 50
  * when given).
  */
@@ -84,18 +87,8 @@ export function checkScenario(
   what: string,
   r: { type?: unknown; itemId?: unknown; limit?: unknown } | undefined,
 ): void {
-  const bad = (m: string) => {
-    throw new LikewiseError('INVALID_OPTION', `${what}: ${m}`);
-  };
-  const type = r?.type;
-  if (!SCENARIOS.includes(type as Scenario))
-    bad(`unknown type ${JSON.stringify(type)}; expected one of ${SCENARIOS.join(', ')}`);
-  if (type === 'similar' && !(typeof r?.itemId === 'string' && r.itemId))
-    bad('"similar" needs an itemId');
-  const limit = r?.limit;
-  if (
-    limit !== undefined &&
-    !(Number.isInteger(limit) && (limit as number) >= 1 && (limit as number) <= 50)
-  )
-    bad('limit must be an integer from 1 to 50');
+  const o = r ?? {};
+  checkFields(o, REQUEST, what, 'type');
+  if (o.type === 'similar')
+    checkValue(o.itemId, [(v) => v && typeof v === 'string', 'an item id'], what + 'itemId');
 }

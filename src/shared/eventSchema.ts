@@ -5,7 +5,6 @@
  * Dependency-free on purpose: the lowest layer, importable from the browser,
  * the Worker and Node alike.
  */
-import { utf8Length } from './utf8Length';
 
 /**
  * Every event type, in the order of their numeric codes in typed arrays and
@@ -215,9 +214,9 @@ export function checkEvent(value: unknown, wire = false): SchemaResult {
     );
   // What the SDK sets does not count: the page cannot grow it (JSON leaves undefined out).
   const none = undefined;
-  const bytes = utf8Length(
+  const bytes = new TextEncoder().encode(
     JSON.stringify({ ...out, id: none, session: none, visitor: none, group: none, ts: none }),
-  );
+  ).length;
   if (bytes > MAX_EVENT_BYTES)
     return refuse('event', `event is larger than ${MAX_EVENT_BYTES} bytes (${bytes})`, bytes);
   return { ok: true, event: out };

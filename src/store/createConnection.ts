@@ -112,7 +112,6 @@ const memoryStore = (m: Map<string, unknown>) => {
     get: (k: string) => done(m.get(k)),
     put: (v: unknown, k: string) => m.set(k, v),
     delete: (k: string) => m.delete(k),
-    clear: () => m.clear(),
   } as unknown as IDBObjectStore;
 };
 
@@ -167,7 +166,6 @@ interface ConnectionOptions {
  *   back at once, a deleted database's not while the origin's other
  *   connections live. A bucket that will not open leaves the database in the
  *   default one.
- * @throws LikewiseError `INVALID_OPTION` when `site` or `part` is invalid.
  */
 export function createConnection(
   { site, openTimeout = 1000, retryDelay = 5000, onError }: ConnectionOptions,

@@ -1,7 +1,6 @@
 import { promisifyRequest as request } from 'idb-keyval';
 import { LikewiseError } from '../errors';
 import { nextTask } from '../nextTask';
-import { utf8Length } from '../shared/utf8Length';
 import type { LikewiseEvent } from '../types';
 import {
   createConnection,
@@ -77,7 +76,6 @@ const READ_SLICE = 500;
  *
  * @param options - See {@link EventStoreOptions}.
  * @param deps - Injected `indexedDB` and `localStorage` (tests pass broken ones).
- * @throws LikewiseError `INVALID_OPTION` when `site` is invalid.
  * @example
  * const store = createEventStore({ site: 'shop', onError: console.warn })
  * await store.append([{ id: 'e1', type: 'view', ts: Date.now(), session: 's1', itemId: 'sku-1' }])
@@ -91,14 +89,14 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   let backedUp = false;
   /** The event read on its way, while nothing was appended or cleared since it began. */
   let shared: Promise<unknown[]> | undefined;
-  /** Appended, not yet handed to a write. */
-  let pending: Entry[] = [];
+  /** Appended, not yet handed to a write, by key. */
+  let pending = new Map<string, LikewiseEvent>();
   /** Being written: what a read may not see yet. */
-  let inflight: Entry[] = [];
+  let inflight = new Map<string, LikewiseEvent>();
   let next: Promise<void> | undefined;
   let tail: Promise<void> = Promise.resolve();
-  // Keys of the events appended in this page, by id (the latest maxEvents).
-  const known = new Map<string, string>();
+  // Keys of the events appended in this page (the tracker appends the same objects again).
+  const known = new WeakMap<LikewiseEvent, string>();
 
   /** Reads the unload backup (valid entries only) and replaces it with `edit(entries)`. */
   const backup = (edit?: (entries: Entry[]) => Entry[]): Entry[] => {
@@ -112,10 +110,11 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
       if (edit) {
         let kept = edit(entries).slice(-BACKUP_MAX);
         // Too big: drop the oldest share that is over, until the newest fit.
-        let size = utf8Length(JSON.stringify(kept));
+        const bytes = () => new TextEncoder().encode(JSON.stringify(kept)).length;
+        let size = bytes();
         while (size > BACKUP_MAX_BYTES) {
           kept = kept.slice(Math.max(1, Math.ceil(kept.length * (1 - BACKUP_MAX_BYTES / size))));
-          size = utf8Length(JSON.stringify(kept));
+          size = bytes();
         }
         if (kept.length) ls?.setItem(c.name, JSON.stringify(kept));
         else ls?.removeItem(c.name);
@@ -128,7 +127,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   };
 
   const schedule = (entries: Entry[]) => {
-    for (const x of entries) if (!pending.some(([k]) => k === x[0])) pending.push(x);
+    for (const [k, e] of entries) pending.set(k, e);
     next ||= tail = tail.then(flush).catch(c.fail);
     return next;
   };
@@ -139,7 +138,6 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
     const saved = backup();
     if (saved.length) {
       backedUp = true;
-      for (const [k, e] of saved) known.set(e.id, k);
       void schedule(saved);
     }
   };
@@ -159,8 +157,10 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   // Writes a batch in a transaction that is committed at once, before any
   // result comes back: a page being left may be gone before a transaction
   // that waits on a read could end. Resolves true when the log is over its bounds.
-  const write = async (s: IDBObjectStore, batch: Entry[]) => {
-    for (const [k, v] of batch) s.put(v, k);
+  const write = async (s: IDBObjectStore, batch: Map<string, LikewiseEvent>) => {
+    batch.forEach((v, k) => {
+      s.put(v, k);
+    });
     const keys = rawKeys(s);
     commit(s);
     return excess(await keys) > 0;
@@ -193,21 +193,21 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
 
   const flush = () => {
     const batch = pending;
-    pending = [];
+    pending = new Map();
     next = undefined;
     inflight = batch;
     // Memory mode, or the batch in flight when IndexedDB is given up: never lost.
-    return batch.length
+    return batch.size
       ? c
           .run((s) => write(s, batch))
           .then((over) => {
             // In IndexedDB now: the backup no longer needs them (in memory mode it keeps them).
             if (backedUp && c.mode !== 'memory')
-              backup((saved) => saved.filter((x) => !batch.some(([k]) => k === x[0])));
+              backup((saved) => saved.filter(([k]) => !batch.has(k)));
             return over ? c.run(compact) : undefined;
           })
           .finally(() => {
-            if (inflight === batch) inflight = [];
+            if (inflight === batch) inflight = new Map();
           })
       : undefined;
   };
@@ -221,15 +221,12 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   const read = <T>(valid: (v: unknown) => v is T, key?: string): Promise<T[]> => {
     start();
     if (!key && shared) return shared.then((v) => v.slice() as T[]);
-    const unsaved = key ? [] : [...inflight, ...pending];
+    const unsaved = key ? [] : [...inflight.values(), ...pending.values()];
     const out = c
       .run((s) => request(key ? s.get(key) : s.getAll()))
       .then(async (values) => {
         const have = new Set(list(values).map((v) => (v as LikewiseEvent)?.id));
-        const all = [
-          ...list(values),
-          ...unsaved.filter(([, e]) => !have.has(e.id)).map(([, e]) => e),
-        ];
+        const all = [...list(values), ...unsaved.filter((e) => !have.has(e.id))];
         const kept: T[] = [];
         for (let i = 0; i < all.length; i++) {
           if (i && i % READ_SLICE === 0) await nextTask();
@@ -259,11 +256,10 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
       return schedule(
         events.map((e): Entry => {
           // An event appended again (after flushNow) keeps its key: written once.
-          let key = known.get(e.id);
+          let key = known.get(e);
           if (!key) {
             key = `e:${1e15 + Math.floor(e.ts)}:${seq++}:${JSON.stringify(e).length}:${e.id}`;
-            known.set(e.id, key);
-            if (known.size > maxEvents) known.delete(known.keys().next().value as string);
+            known.set(e, key);
           }
           return [key, e];
         }),
@@ -276,10 +272,10 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
     },
     flushNow(events: LikewiseEvent[] = []) {
       if (events.length) void this.append(events);
-      const batch = [...inflight, ...pending];
-      if (!batch.length) return;
+      const batch = new Map([...inflight, ...pending]);
+      if (!batch.size) return;
       backedUp = true;
-      backup((saved) => [...saved.filter((x) => !batch.some(([k]) => k === x[0])), ...batch]);
+      backup((saved) => [...saved.filter(([k]) => !batch.has(k)), ...batch]);
       c.run((s) => write(s, batch)).catch(c.fail);
     },
     events: () => read(isValidEvent),
@@ -287,7 +283,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
     clear() {
       shared = undefined;
       // Appends not yet written are cleared too (their promises still resolve).
-      pending = [];
+      pending = new Map();
       next = undefined;
       backup(() => []);
       tail = tail.then(() => {

@@ -30,7 +30,6 @@ export interface StateStoreOptions {
  *
  * @param options - See {@link StateStoreOptions}.
  * @param deps - Injected `indexedDB`.
- * @throws LikewiseError `INVALID_OPTION` when `site` or `name` is invalid.
  * @example
  * const state = createStateStore({ site: 'shop' })
  * await state.set('consent', { granted: true })
@@ -57,9 +56,5 @@ export function createStateStore(options: StateStoreOptions, deps: StoreDeps = {
       return c.run((s) => void s.delete(key));
     },
     keys: () => c.run((s) => request(s.getAllKeys()) as Promise<string[]>),
-    clear: () => {
-      m.clear();
-      return c.run((s) => void s.clear());
-    },
   });
 }

@@ -29,7 +29,6 @@ export interface DeleteSiteDataDeps extends StoreDeps {
  *
  * @param site - The site id.
  * @param deps - Injected `indexedDB` and `onError`.
- * @throws LikewiseError `INVALID_OPTION` when `site` is invalid.
  * @example await deleteSiteData('shop')
  */
 export function deleteSiteData(site: string, deps: DeleteSiteDataDeps = {}): Promise<void> {

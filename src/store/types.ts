@@ -38,6 +38,5 @@ export interface StateStore {
   del(key: string): Promise<void>;
   /** Every key currently stored. */
   keys(): Promise<string[]>;
-  clear(): Promise<void>;
   close(): void;
 }

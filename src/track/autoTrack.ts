@@ -33,6 +33,11 @@ const int = (v: unknown): number | undefined => {
 };
 const cur = (v: unknown): string | undefined => (isCurrency(v) ? v : undefined);
 const one = (v: unknown): Json => [v].flat()[0];
+/** `data-likewise-<name>` on `el` or its closest ancestor that has it. */
+const up = (el: Element, name: string): string | undefined => {
+  const n = `data-likewise-${name}`;
+  return el.closest?.(`[${n}]`)?.getAttribute(n) ?? undefined;
+};
 
 /**
  * Tracks what the page shows by itself, with one delegated `click` listener
@@ -77,37 +82,32 @@ export function autoTrack(
   const doc = root.ownerDocument ?? (root as Document);
   /** Elements already read, with the `data-likewise-view` they had (`null`: JSON-LD). */
   const seen = new WeakMap<Element, string | null>();
-  /** `<page URL> <item id>` of the views sent. */
-  const viewed = new Set<string>();
-  const send = (input: TrackInput) => {
+  /** What was sent once already: views as `<page URL> <item id>`, purchases as ` <order id>`. */
+  const sent = new Set<string>();
+  const send = (input: TrackInput, once?: string) => {
+    if (once) {
+      if (sent.has(once)) return;
+      sent.add(once);
+    }
     try {
       lw.track(input);
     } catch (e) {
       onError(e);
     }
   };
-  const view = (itemId: string, price?: number, currency?: string) => {
-    const key = `${doc.URL} ${itemId}`;
-    if (!viewed.has(key)) send({ type: 'view', itemId, price, currency });
-    viewed.add(key);
-  };
+  const view = (itemId: string, price?: number, currency?: string) =>
+    send({ type: 'view', itemId, price, currency }, `${doc.URL} ${itemId}`);
 
-  /** Order ids whose purchase was sent from this page. */
-  const bought = new Set<string>();
   const purchase = (el: Element) => {
-    const order = el.getAttribute(PURCHASE) as string;
-    if (bought.has(order)) return;
-    const attr = (e: Element, name: string) =>
-      e.closest(`[data-likewise-${name}]`)?.getAttribute(`data-likewise-${name}`);
+    const order = ` ${el.getAttribute(PURCHASE)}`;
+    if (sent.has(order)) return;
     const items = [...el.querySelectorAll('[data-likewise-item]')].map((line) => ({
-      itemId: line.getAttribute('data-likewise-item') as string,
-      price: num(attr(line, 'price')),
-      quantity: int(attr(line, 'quantity')) || undefined,
+      itemId: up(line, 'item') as string,
+      price: num(up(line, 'price')),
+      quantity: int(up(line, 'quantity')) || undefined,
     }));
     // An empty confirmation (lines still loading) is read again when they appear.
-    if (!items.length) return;
-    bought.add(order);
-    send({ type: 'purchase', items, currency: cur(attr(el, 'currency')) });
+    if (items.length) send({ type: 'purchase', items, currency: cur(up(el, 'currency')) }, order);
   };
 
   const scan = () => {
@@ -155,10 +155,7 @@ export function autoTrack(
 
   const onClick = (ev: Event) => {
     const t = ev.target as Element;
-    const a = (name: string) => {
-      const n = `data-likewise-${name}`;
-      return t.closest?.(`[${n}]`)?.getAttribute(n) ?? undefined;
-    };
+    const a = (name: string) => up(t, name);
     const cart = a('cart') ?? a('remove');
     const itemId = cart ?? (t.closest?.('a[href]') && a('item'));
     if (itemId)

@@ -1,9 +1,10 @@
-import { LikewiseError } from '../errors';
+import type { LikewiseError } from '../errors';
+import { checkValue, FUNCTION, type Rule } from '../shared/checkValue';
 import { type StoreDeps, webStorage } from '../store/createConnection';
 import type { EventStore, StateStore, StorageMode } from '../store/types';
 import type { ItemAggregate, LikewiseEvent } from '../types';
 import { createSession } from './createSession';
-import { show, validateEvent } from './validateEvent';
+import { validateEvent } from './validateEvent';
 
 /**
  * The visitor's storage consent. `granted`: events are stored on the device;
@@ -15,8 +16,10 @@ export type ConsentState = 'granted' | 'pending' | 'denied';
 /** Everything {@link createTracker} needs, already validated and defaulted by `createLikewise`. */
 export interface TrackerOptions {
   site: string;
-  consent: ConsentState;
-  sessionTimeout: number;
+  /** Default `granted`. */
+  consent?: ConsentState;
+  /** Default 30 minutes. */
+  sessionTimeout?: number;
   maxEvents?: number;
   /** Receives every background failure (never throws). */
   report: (error: unknown) => void;
@@ -63,8 +66,11 @@ export interface Tracker {
   destroy(): void;
 }
 
-/** The valid consent states. */
-export const CONSENTS: ConsentState[] = ['granted', 'pending', 'denied'];
+/** A valid consent state. */
+export const CONSENT: Rule = [
+  (v) => ['granted', 'pending', 'denied'].includes(v),
+  '"granted", "pending" or "denied"',
+];
 
 /**
  * Creates the event pipeline: validate synchronously, then (one step at a
@@ -94,7 +100,7 @@ export function createTracker(o: TrackerOptions): Tracker {
       return f(webStorage(o) as Storage);
     } catch {}
   };
-  let consent = record((s) => s.getItem(KEY)) === 'denied' ? 'denied' : o.consent;
+  let consent = record((s) => s.getItem(KEY)) === 'denied' ? 'denied' : o.consent || 'granted';
   /** Validated events waiting for their session (the batch of the next scheduled flush). */
   let queue: LikewiseEvent[] | undefined;
   /** Events not (yet) in the store: before consent, or after a failed write. */
@@ -266,11 +272,7 @@ export function createTracker(o: TrackerOptions): Tracker {
       return consent;
     },
     setConsent(next) {
-      if (!CONSENTS.includes(next))
-        throw new LikewiseError(
-          'INVALID_INPUT',
-          `Consent must be "granted", "pending" or "denied", got ${show(next)}.`,
-        );
+      checkValue(next, CONSENT, 'consent', 'INVALID_INPUT');
       const grant = !granted() && next === 'granted';
       consent = next;
       // A refusal is remembered (the one thing kept without consent); an opt-in ends it.
@@ -289,8 +291,7 @@ export function createTracker(o: TrackerOptions): Tracker {
     },
     forget,
     subscribe: (listener) => {
-      if (typeof listener !== 'function')
-        throw new LikewiseError('INVALID_INPUT', 'subscribe needs a function.');
+      checkValue(listener, FUNCTION, 'subscribe: listener', 'INVALID_INPUT');
       listeners.add(listener);
       return () => listeners.delete(listener);
     },

@@ -1,5 +1,5 @@
 import { isLikewiseError, LikewiseError } from '../errors';
-import { show } from './validateEvent';
+import { checkValue } from '../shared/checkValue';
 
 /** A queued call: `[method, ...args]`, e.g. `['track', { type: 'view', itemId: 'sku-1' }]`. */
 export type QueuedCall = [string, ...unknown[]];
@@ -15,12 +15,12 @@ export interface CallQueue {
  * against `target`, and returns a `push`-compatible object so later
  * `Likewise.push([...])` calls run immediately. A bad call (not an array,
  * unknown method, a method that throws or rejects) goes to `onError` with a
- * `LikewiseError`; the other calls still run. Exact messages (code `INVALID_INPUT`,
- * `<v>` as `validateEvent`'s `show` renders it):
- * - `Queued call must be an array, got <v>.`
- * - `Unknown method <v> in queued call.` (only the target's own methods count)
- * A method's own LikewiseErrors (e.g. `INVALID_EVENT`) are passed on as they are;
- * anything else it throws becomes `Queued call failed: <message>` (`INVALID_INPUT`).
+ * `LikewiseError`; the other calls still run. A call that is not an array
+ * naming one of the target's own methods is `queued call must be [method,
+ * ...args], got <v>.` (code `INVALID_INPUT`, `<v>` the call's method, or the
+ * call, as `show` renders it). A method's own LikewiseErrors (e.g.
+ * `INVALID_EVENT`) are passed on as they are; anything else it throws
+ * becomes `queued call failed: <message>` (`INVALID_INPUT`).
  *
  * @param queue - the stub array (`window.Likewise` before load); anything else counts as empty
  * @param target - the instance whose methods are called
@@ -35,21 +35,24 @@ export function replayQueue(
   target: object,
   onError: (error: LikewiseError) => void,
 ): CallQueue {
-  const bad = (message: string, cause?: unknown) =>
-    onError(new LikewiseError('INVALID_INPUT', message, cause));
   const fail = (e: unknown) =>
-    isLikewiseError(e) ? onError(e) : bad(`Queued call failed: ${(e as Error)?.message ?? e}`, e);
+    onError(
+      isLikewiseError(e)
+        ? e
+        : new LikewiseError(
+            'INVALID_INPUT',
+            `queued call failed: ${(e as Error)?.message ?? e}`,
+            e,
+          ),
+    );
   const call = (c: unknown) => {
     try {
-      if (!Array.isArray(c)) bad(`Queued call must be an array, got ${show(c)}.`);
-      else {
-        const [name, ...args] = c;
-        const f = (target as Record<string, unknown>)[name];
-        // Only the instance's own API: nothing from Object.prototype (`constructor`, `__proto__`).
-        if (Object.hasOwn(target, name) && typeof f === 'function')
-          Promise.resolve(f.apply(target, args)).catch(fail);
-        else bad(`Unknown method ${show(name)} in queued call.`);
-      }
+      const name = Array.isArray(c) ? c[0] : c;
+      const f = (target as Record<string, unknown>)[name];
+      // Only the instance's own API: nothing from Object.prototype (`constructor`, `__proto__`).
+      if (c !== name && Object.hasOwn(target, name) && typeof f === 'function')
+        Promise.resolve(f.apply(target, (c as unknown[]).slice(1))).catch(fail);
+      else checkValue(name, [() => 0, '[method, ...args]'], 'queued call', 'INVALID_INPUT');
     } catch (e) {
       fail(e);
     }

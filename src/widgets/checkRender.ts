@@ -1,31 +1,36 @@
-import { LikewiseError } from '../errors';
 import { checkRules, checkScenario } from '../model/checkRequest';
+import { checkFields, checkValue, FUNCTION, type Rule } from '../shared/checkValue';
+import { isText } from '../shared/eventSchema';
 import type { RenderOptions } from './render';
+
+const RENDER: Record<string, Rule> = {
+  title: [(v) => v === null || typeof v === 'string', 'a string'],
+  template: [
+    (v) => !v || FUNCTION[0](v) || v.nodeName === 'TEMPLATE',
+    'a function or a <template>',
+  ],
+  widget: [(v) => isText(v, 64), 'a string of 1 to 64 characters'],
+};
 
 /**
  * The checks `render` makes at once, apart from the renderer: the
  * script-tag core makes them before the widget code has loaded, so misuse
- * still throws at the call. Throws `INVALID_OPTION` with `render: container
- * must be an element`, `render: unknown type "x"; expected one of ...`,
- * `render: "similar" needs an itemId`, `render: title must be a string`,
- * `render: limit must be an integer from 1 to 50`, `render: template must
- * be a function or a <template> element`, or a rule's message as
- * `recommend` words it (`render: rules.maxPrice must be a number`; `inStock`
- * may also be `true`, as markup gives it).
+ * still throws at the call. Throws `INVALID_OPTION`, worded `render:
+ * <field> must be <what>, got <v>.`: `container` an element; `type`,
+ * `itemId`, `limit` and `rules` as `recommend` checks them (`inStock` may
+ * also be `true`, as markup gives it); `title` a string; `template` a
+ * function or a `<template>`; `widget` (the slot's name) a string of 1 to
+ * 64 characters.
  *
  * @example checkRender(el, { type: 'similar', itemId: 'sku-1' })
  */
-export function checkRender(container: unknown, options: RenderOptions | undefined): void {
-  const misuse = (message: string): never => {
-    throw new LikewiseError('INVALID_OPTION', 'render: ' + message);
-  };
-  if ((container as Node | null)?.nodeType !== 1) misuse('container must be an element');
-  checkScenario('render', options);
-  const title = options?.title;
-  if (title != null && typeof title !== 'string') misuse('title must be a string');
-  const template = options?.template;
-  if (template && typeof template !== 'function' && template.nodeName !== 'TEMPLATE')
-    misuse('template must be a function or a <template> element');
+export function checkRender(
+  container: unknown,
+  options: (RenderOptions & { widget?: string }) | undefined,
+): void {
+  checkValue(container, [(v) => v?.nodeType === 1, 'an element'], 'render: container');
+  checkScenario('render: ', options);
+  checkFields(options, RENDER, 'render: ');
   const rules = options?.rules;
-  checkRules('render', rules?.inStock === true ? { ...rules, inStock: undefined } : rules);
+  checkRules('render: ', rules?.inStock === true ? { ...rules, inStock: undefined } : rules);
 }

@@ -12,10 +12,13 @@ import { generateBigShop } from '../../bench/generateBigShop.mjs';
 import { startShopServer } from '../../bench/serveBigShop.mjs';
 import { catalogShardFile, type ManifestCatalog } from '../../src/model/catalogFormat';
 import { createModelLoader } from '../../src/model/createModelLoader';
+import { shardFile } from '../../src/model/modelFormat';
+import { shardOf } from '../../src/model/shardOf';
 import { describeProblems, launchBrowser, watchProblems } from './harness';
 
 interface Logged {
   path: string;
+  start: number;
 }
 let browser: Browser;
 let server: { url: string; log: Logged[]; mark(): void; close(): Promise<void> };
@@ -77,6 +80,17 @@ describe('catalogue shards beside the model', () => {
 
     // One manifest request serves the model and the catalogue.
     expect(server.log.filter((r) => r.path.endsWith('/manifest.json'))).toHaveLength(1);
+    // Popularity and the item's model shard come with the HTML (the page's
+    // preloads, from modelPreloads), not after the script: one request each.
+    const script = server.log.find((r) => r.path === '/dist/likewise.iife.js')!;
+    const modelFiles = server.log.filter((r) => /\/popularity-|\.bin$/.test(r.path));
+    expect(modelFiles.map((r) => r.path).sort()).toEqual(
+      [
+        `/shop/model/${manifest.popularity.file}`,
+        `/shop/model/${shardFile(manifest, shardOf(itemId, manifest.shards))}`,
+      ].sort(),
+    );
+    for (const r of modelFiles) expect(r.start, r.path).toBeLessThanOrEqual(script.start);
     const fetched = server.log.map((r) => r.path).filter((p) => p.includes('/catalog-'));
     expect(server.log.some((r) => r.path.endsWith('/catalog.json'))).toBe(false);
     // Each shown item's shard was fetched, once; nothing else but shards of candidates.

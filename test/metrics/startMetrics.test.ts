@@ -19,7 +19,6 @@ function memoryState(): StateStore & { data: Map<string, unknown> } {
       data.delete(k);
     },
     keys: async () => [...data.keys()],
-    clear: async () => data.clear(),
     close: () => {},
   };
 }

@@ -96,9 +96,6 @@ export function createFakeDisk(): FakeDisk {
       async keys() {
         return [...open(name).state.keys()];
       },
-      async clear() {
-        open(name).state.clear();
-      },
       close() {
         disk.closed++;
       },

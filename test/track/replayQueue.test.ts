@@ -56,11 +56,11 @@ describe('replayQueue', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(calls).toEqual([['track', 'last']]);
     expect(errors.map((e) => (e as Error).message)).toEqual([
-      'Queued call must be an array, got "track".',
-      'Unknown method "trak" in queued call.',
-      'Unknown method "constructor" in queued call.',
-      'Unknown method 42 in queued call.',
-      'Queued call failed: async failure',
+      'queued call must be [method, ...args], got "track".',
+      'queued call must be [method, ...args], got "trak".',
+      'queued call must be [method, ...args], got "constructor".',
+      'queued call must be [method, ...args], got 42.',
+      'queued call failed: async failure',
     ]);
     expect(errors.every((e) => isLikewiseError(e, 'INVALID_INPUT'))).toBe(true);
   });
@@ -89,6 +89,6 @@ describe('replayQueue', () => {
       ['a', 100],
       ['b', 200],
     ]);
-    expect(errors.map((e) => (e as Error).message)).toEqual(['Event "view" needs an itemId.']);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['event "view" needs an itemId.']);
   });
 });

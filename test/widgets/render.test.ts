@@ -341,7 +341,7 @@ describe('render: the default widget', () => {
     const getRecommendations = async () => [];
     expect(() =>
       render(container, { type: 'trending', title: 5 as never }, { getRecommendations }),
-    ).toThrow('render: title must be a string');
+    ).toThrow('render: title must be a string, got 5.');
     expect(items().map((li) => li.dataset.likewiseItem)).toEqual(['a']);
   });
 });
@@ -352,37 +352,37 @@ describe('render: misuse throws at once', () => {
     [
       'no element',
       () => render(null as never, { type: 'similar' }, { getRecommendations }),
-      'render: container must be an element',
+      'render: container must be an element, got null.',
     ],
     [
       'unknown type',
       () => render(container, { type: 'simlar' as never }, { getRecommendations }),
-      'render: unknown type "simlar"; expected one of similar, bought-together, for-you, recently-viewed, trending',
+      'render: type must be one of similar, bought-together, for-you, recently-viewed, trending, got "simlar".',
     ],
     [
       'similar without an itemId',
       () => render(container, { type: 'similar', itemId: '' }, { getRecommendations }),
-      'render: "similar" needs an itemId',
+      'render: itemId must be an item id, got "".',
     ],
     [
       'a title that is not a string',
       () => render(container, { type: 'trending', title: {} as never }, { getRecommendations }),
-      'render: title must be a string',
+      'render: title must be a string, got object.',
     ],
     [
       'limit 0',
       () => render(container, { type: 'trending', limit: 0 }, { getRecommendations }),
-      'render: limit must be an integer from 1 to 50',
+      'render: limit must be an integer from 1 to 50, got 0.',
     ],
     [
       'limit 51',
       () => render(container, { type: 'trending', limit: 51 }, { getRecommendations }),
-      'render: limit must be an integer from 1 to 50',
+      'render: limit must be an integer from 1 to 50, got 51.',
     ],
     [
       'limit 2.5',
       () => render(container, { type: 'trending', limit: 2.5 }, { getRecommendations }),
-      'render: limit must be an integer from 1 to 50',
+      'render: limit must be an integer from 1 to 50, got 2.5.',
     ],
     [
       'bad template',
@@ -392,7 +392,7 @@ describe('render: misuse throws at once', () => {
           { type: 'trending', template: document.createElement('div') as never },
           { getRecommendations },
         ),
-      'render: template must be a function or a <template> element',
+      'render: template must be a function or a <template>, got object.',
     ],
     [
       'no getter',
