@@ -474,7 +474,9 @@ function accumulateSequence(
   let nt = 0;
   const o1 = seq.occurs[i + 1];
   // Weights are > 0, so an accumulator at 0 is a column not touched yet:
-  // without shrinkage no count is kept (one store less per pair).
+  // without shrinkage no count is kept (one store less per pair). Number()
+  // of the test, not `? 1 : 0`: the optimiser makes the latter a branch, and
+  // whether a column is new is as good as random.
   if (!counts && seq.uniform) {
     for (let o = seq.occurs[i]; o < o1; o++) {
       const q = at[o];
@@ -484,7 +486,7 @@ function accumulateSequence(
         const h = acc[j];
         acc[j] = h + before[q - x];
         touched[nt] = j;
-        nt += h === 0 ? 1 : 0;
+        nt += Number(h === 0);
       }
       const b = hi[o];
       for (let x = q + 1; x < b; x++) {
@@ -492,7 +494,7 @@ function accumulateSequence(
         const h = acc[j];
         acc[j] = h + forward[x - q];
         touched[nt] = j;
-        nt += h === 0 ? 1 : 0;
+        nt += Number(h === 0);
       }
     }
     return nt;
@@ -624,7 +626,7 @@ function scoreCandidates(
       const score = c / (ri * colL[j]);
       candScores[nc] = score;
       candItems[nc] = j;
-      nc += j !== li && !Number.isNaN(score) ? 1 : 0;
+      nc += Number(j !== li) & Number(!Number.isNaN(score));
     }
     return nc;
   }

@@ -114,76 +114,79 @@ function userStarts(log: InteractionLog, byTime: Uint32Array): Uint32Array {
  */
 function rowsByTime(log: InteractionLog, counted: Uint8Array): [Uint32Array, Uint32Array] {
   const { types, times, users, length } = log;
-  let n = 0;
-  for (let r = 0; r < length; r++) n += counted[types[r]];
-  let order = new Uint32Array(n);
-  let spareOrder = new Uint32Array(n);
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
-  const f64 = new Float64Array(1);
-  const word = new Uint32Array(f64.buffer);
+  const bits = new Float64Array(1);
+  const word = new Uint32Array(bits.buffer);
   // The low word first on little-endian machines (all that run JavaScript today).
   const low = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
-  let x = 0;
+  // A first pass keeps no key: only which bits differ, and whether each
+  // user's rows' time order is their file order already (a log sorted by
+  // time, or by user then time), when the grouping by user alone sorts.
+  let n = 0;
+  let firstLo = 0;
+  let firstHi = 0;
   let diffLo = 0;
   let diffHi = 0;
-  // Is each user's rows' time order their file order already (a log sorted
-  // by time, or by user then time)? Then the grouping by user alone sorts.
   let inOrder = true;
   const lastLo = new Uint32Array(log.userCount);
   const lastHi = new Uint32Array(log.userCount);
   for (let r = 0; r < length; r++) {
     if (counted[types[r]] === 0) continue;
-    // + 0: -0 is +0, equal times compare by line.
-    f64[0] = times[r] + 0;
-    let l = word[low];
-    let h = word[1 - low];
-    // Negative numbers order backwards: all bits turned; others above them.
-    if (h >>> 31) {
-      l = ~l >>> 0;
-      h = ~h >>> 0;
-    } else h = (h | 0x80000000) >>> 0;
+    turnedBits(times[r], bits, word, low);
+    const l = word[low];
+    const h = word[1 - low];
+    if (n++ === 0) {
+      firstLo = l;
+      firstHi = h;
+    }
+    diffLo |= l ^ firstLo;
+    diffHi |= h ^ firstHi;
     if (inOrder) {
       const u = users[r];
       if (h < lastHi[u] || (h === lastHi[u] && l < lastLo[u])) inOrder = false;
       lastLo[u] = l;
       lastHi[u] = h;
     }
-    order[x] = r;
-    lo[x] = l;
-    hi[x] = h;
-    diffLo |= l ^ lo[0];
-    diffHi |= h ^ hi[0];
-    x++;
   }
-  if (inOrder || n < 2) return [order, spareOrder];
-  // The differing bits, shifted down to bit 0 of (hi, lo).
+  let order = new Uint32Array(n);
+  let spareOrder = new Uint32Array(n);
+  if (inOrder || n < 2) {
+    for (let r = 0, x = 0; r < length; r++) if (counted[types[r]] !== 0) order[x++] = r;
+    return [order, spareOrder];
+  }
+  // The keys: the differing bits only, shifted down to bit 0 of (hi, lo).
   const first = diffLo !== 0 ? ctz(diffLo) : 32 + ctz(diffHi);
   const span = (diffHi !== 0 ? 64 - Math.clz32(diffHi) : 32 - Math.clz32(diffLo)) - first;
-  for (let y = 0; y < n; y++) {
-    if (first >= 32) {
-      lo[y] = hi[y] >>> (first - 32);
-      hi[y] = 0;
-    } else if (first > 0) {
-      lo[y] = ((lo[y] >>> first) | (hi[y] << (32 - first))) >>> 0;
-      hi[y] >>>= first;
-    }
+  let lo = new Uint32Array(n);
+  let hi = new Uint32Array(span > 32 ? n : 0);
+  for (let r = 0, x = 0; r < length; r++) {
+    if (counted[types[r]] === 0) continue;
+    turnedBits(times[r], bits, word, low);
+    const l = word[low];
+    const h = word[1 - low];
+    order[x] = r;
+    if (first >= 32) lo[x] = h >>> (first - 32);
+    else if (first > 0) lo[x] = ((l >>> first) | (h << (32 - first))) >>> 0;
+    else lo[x] = l;
+    if (span > 32) hi[x] = first > 0 ? h >>> first : h;
+    x++;
   }
   // Digits of at most `widest` bits, none across the two words: (in the high word, shift, width).
   const widest = Math.max(8, Math.min(16, Math.ceil(Math.log2(n + 1))));
   const digits: [boolean, number, number][] = [];
-  for (const [bits, ofHi] of [
+  for (const [size, ofHi] of [
     [Math.min(span, 32), false],
     [span - 32, true],
   ] as const) {
-    const passes = Math.ceil(bits / widest);
+    const passes = Math.ceil(size / widest);
     for (let pass = 0; pass < passes; pass++) {
-      const width = Math.ceil(bits / passes);
-      digits.push([ofHi, pass * width, Math.min(width, bits - pass * width)]);
+      const width = Math.ceil(size / passes);
+      digits.push([ofHi, pass * width, Math.min(width, size - pass * width)]);
     }
   }
   const count = new Uint32Array(1 << widest);
-  let spareLo = new Uint32Array(n);
+  // Only the words later digits read move along.
+  const lowDigits = digits.filter(([ofHi]) => !ofHi).length;
+  let spareLo = new Uint32Array(lowDigits > 1 ? n : 0);
   let spareHi = new Uint32Array(span > 32 ? n : 0);
   for (let d = 0; d < digits.length; d++) {
     const [ofHi, shift, width] = digits[d];
@@ -197,8 +200,7 @@ function rowsByTime(log: InteractionLog, counted: Uint8Array): [Uint32Array, Uin
       count[c] = sum;
       sum += k;
     }
-    // Only the words later digits read move along.
-    const moveLo = d + 1 < digits.length && !digits[d + 1][0];
+    const moveLo = d + 1 < lowDigits;
     const moveHi = d + 1 < digits.length && span > 32;
     for (let y = 0; y < n; y++) {
       const to = count[(keys[y] >>> shift) & mask]++;
@@ -211,6 +213,20 @@ function rowsByTime(log: InteractionLog, counted: Uint8Array): [Uint32Array, Uin
     if (moveHi) [hi, spareHi] = [spareHi, hi];
   }
   return [order, spareOrder];
+}
+
+/**
+ * A time's float64 bits into `word` (through `bits`, which shares its
+ * memory), turned so that as unsigned (high, low) words they order as the
+ * numbers: negative numbers order backwards (all bits turned), the others
+ * above them (sign bit set). -0 counts as +0.
+ */
+function turnedBits(t: number, bits: Float64Array, word: Uint32Array, low: number): void {
+  bits[0] = t + 0;
+  if (word[1 - low] >>> 31) {
+    word[0] = ~word[0];
+    word[1] = ~word[1];
+  } else word[1 - low] |= 0x80000000;
 }
 
 /** The index of the lowest set bit of a nonzero 32-bit word. */

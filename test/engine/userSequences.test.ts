@@ -54,6 +54,7 @@ describe('userSequences', () => {
       ['negative and fractional', () => (random() - 0.5) * 1e6],
       ['decades apart, with fractions', () => random() * 3e12 - 1e12 + random()],
       ['whole seconds with ties', () => 1.7e12 + Math.floor(random() * 50) * 1000],
+      ['a year apart, to the millisecond', () => 1.7e12 + Math.floor(random() * 2 ** 35)],
       ['zero and minus zero', () => (random() < 0.5 ? -0 : 0)],
       ['in file order', (r) => 1.7e12 + Math.floor(r / 3) * 1000],
     ];
