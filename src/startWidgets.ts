@@ -9,7 +9,6 @@
 import type { LikewiseCore } from './createCore';
 import type { LikewiseDeps } from './createLikewise';
 import { type Catalog, createCatalog } from './model/createCatalog';
-import { createCatalogPart } from './model/createCatalogPart';
 import { createModelReader } from './model/createModelReader';
 import type { ModelService } from './model/createModelService';
 import { createRecommender, type RecommendRequest } from './model/createRecommender';
@@ -73,8 +72,6 @@ export function startWidgets(
     model: urls.model,
     // The model's manifest, read once for the model and its catalogue.
     manifest: reader.manifest,
-    // In the same file or chunk (src/widgetParts.ts): no request of its own.
-    loadPart: async () => ({ createCatalogPart }),
   });
   // Items the page's JSON-LD named before this part loaded, and those after.
   for (const item of core.found.splice(0)) catalog.add(item);
