@@ -128,6 +128,17 @@ const configs = [
     plugins: [coreErrors, ...browser, min(true)],
     onwarn,
   })),
+  // The widget texts of each built-in language but English, a file each
+  // (`likewise.texts.<lang>.mjs`, loaded by src/scriptTagWidgets.ts): a page
+  // loads its own language's only, an English page none.
+  {
+    input: Object.fromEntries(
+      ['de', 'fr', 'it', 'es', 'nl'].map((l) => [l, `src/widgets/texts/${l}.ts`]),
+    ),
+    output: { dir: 'dist', format: 'es', entryFileNames: 'likewise.texts.[name].mjs' },
+    plugins: [...browser, min(true)],
+    onwarn,
+  },
   {
     input: 'src/worker.ts',
     output: { file: 'dist/likewise.worker.js', format: 'iife', sourcemap: true },

@@ -23,6 +23,15 @@ const WIDGETS = { tag: ['widgets'], vite: ['widgets'] };
 export const PAGE_KINDS = [
   { kind: 'no widget', tag: [], vite: [], options: {}, render: false },
   { kind: 'widgets', ...WIDGETS, options: {}, render: true },
+  // A page in a built-in language other than English loads that language's
+  // texts beside the widget file (German's are the largest).
+  {
+    kind: 'widgets, German page',
+    tag: [...WIDGETS.tag, 'texts.de'],
+    vite: [...WIDGETS.vite, 'texts.de'],
+    options: { locale: 'de-DE' },
+    render: true,
+  },
   {
     kind: 'widgets + endpoint + experiment',
     tag: [...WIDGETS.tag, 'measure'],
@@ -59,6 +68,8 @@ const PART_OF = [
   ['extras', /extras/],
   ['workerClient', /createModelClient/],
   ['autoTrack', /autoTrack/],
+  // The widget texts of each language but English (src/widgets/texts/).
+  ...['de', 'fr', 'it', 'es', 'nl'].map((l) => [`texts.${l}`, new RegExp(`texts/${l}\\.`)]),
 ];
 
 /**

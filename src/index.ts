@@ -100,6 +100,7 @@ export type {
 } from './types';
 export type { PrivacyTranslations } from './widgets/privacyPanel';
 export type {
+  LoadTexts,
   RenderDeps,
   RenderOptions,
   RenderPart,

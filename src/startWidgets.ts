@@ -9,7 +9,6 @@
 import type { LikewiseCore } from './createCore';
 import type { LikewiseDeps } from './createLikewise';
 import { type Catalog, createCatalog } from './model/createCatalog';
-import { createCatalogPart } from './model/createCatalogPart';
 import { createModelReader } from './model/createModelReader';
 import type { ModelService } from './model/createModelService';
 import { createRecommender, type RecommendRequest } from './model/createRecommender';
@@ -17,7 +16,9 @@ import { hasCoViews } from './model/hasCoViews';
 import { prefetchModel } from './model/prefetchModel';
 import { pageItemId } from './track/pageItemId';
 import type { LikewiseEvent, Recommendation } from './types';
-import { type RenderOptions, type RenderRequest, renderChecked } from './widgets/render';
+import type { RenderOptions, RenderRequest } from './widgets/render';
+import { renderChecked } from './widgets/renderChecked';
+import { type LoadTexts, loadingTexts } from './widgets/widgetTexts';
 
 /** What {@link startWidgets} gives the instance. */
 export interface WidgetPart {
@@ -36,13 +37,22 @@ export interface WidgetPart {
  * @param core - the instance's shared state
  * @param deps - the instance's injected platform pieces (`fetch`, `Worker`, `IntersectionObserver`)
  * @param urls - the model and Worker URLs, absolute, and the manifest's response when the core prefetched it
+ * @param loadTexts - how the build loads the widget texts of a language other than English
+ * @returns the part, once the texts of the page's language are here when they load
  */
 export function startWidgets(
   core: LikewiseCore,
   deps: LikewiseDeps,
   urls: { model?: string; worker?: string; manifest?: Promise<Response> },
-): WidgetPart {
+  loadTexts?: LoadTexts,
+): WidgetPart | Promise<WidgetPart> {
   const { options, report } = core;
+  // The page's language, when not English and built in, loads beside the
+  // model and the catalogue; widgets start once it is here (see the end).
+  const texts = loadingTexts(
+    options.locale || core.document?.documentElement.lang || globalThis.navigator?.language,
+    loadTexts,
+  );
   /** Learning loads only when the visitor's sessions pair two items: else it learns nothing. */
   const learn = (events: LikewiseEvent[]) => (hasCoViews(events) ? core.load('learn') : undefined);
   if (urls.model && urls.manifest)
@@ -62,8 +72,6 @@ export function startWidgets(
     model: urls.model,
     // The model's manifest, read once for the model and its catalogue.
     manifest: reader.manifest,
-    // In the same file or chunk (src/widgetParts.ts): no request of its own.
-    loadPart: async () => ({ createCatalogPart }),
   });
   // Items the page's JSON-LD named before this part loaded, and those after.
   for (const item of core.found.splice(0)) catalog.add(item);
@@ -190,10 +198,20 @@ export function startWidgets(
     return cleanup;
   };
 
-  return {
+  const part: WidgetPart = {
     catalog,
     recommend: (request) =>
       core.serve(request.type).then((type) => (type ? recommendFor({ ...request, type }) : [])),
     render,
   };
+  // Texts that cannot load leave the widgets in English.
+  return (
+    texts?.then(
+      () => part,
+      (e) => {
+        report(e);
+        return part;
+      },
+    ) ?? part
+  );
 }

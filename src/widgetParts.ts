@@ -4,7 +4,14 @@
  * three (gzip shares no dictionary across files) and needs one request; the
  * parts keep their names (`LikewiseParts`), so the core asks for each as
  * before. The script tag adds widget markup to it (src/scriptTagWidgets.ts).
+ * A page in another language than English loads its texts as a chunk of
+ * their own (src/widgets/loadTexts.ts).
  */
+import { startWidgets as start } from './startWidgets';
+import { loadTexts } from './widgets/loadTexts';
+
 export { createCatalogPart } from './model/createCatalogPart';
 export { trainLocally } from './model/trainLocally';
-export { startWidgets } from './startWidgets';
+
+/** `startWidgets` with the npm build's texts: see src/startWidgets.ts. */
+export const startWidgets: typeof start = (core, deps, urls) => start(core, deps, urls, loadTexts);

@@ -6,7 +6,13 @@
 // IntersectionObserver.
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLikewise, type Likewise, type LikewiseOptions } from '../src/createLikewise';
+import {
+  createLikewise,
+  type Likewise,
+  type LikewiseDeps,
+  type LikewiseOptions,
+  type LikewiseParts,
+} from '../src/createLikewise';
 import type { LikewiseError } from '../src/errors';
 import { encodeCatalog } from '../src/model/encodeCatalog';
 import type { LikewiseEvent, Recommendation } from '../src/types';
@@ -288,6 +294,52 @@ describe('createLikewise: render', () => {
     await reveal();
     expect(itemIds(await rendered(first))).toEqual(['b', 'c', 'd', 'h', 'g']);
     expect(itemIds(await rendered(second))).toEqual(['h', 'g', 'f']);
+  });
+
+  it('speaks the page language, whose texts load beside the widget part; in English when they cannot load', async () => {
+    const { lw, errors } = setup({ locale: 'es-ES' });
+    const el = container();
+    lw.render(el, { type: 'similar', itemId: 'a', limit: 3 });
+    await reveal();
+    await rendered(el);
+    const title = (e: Element) =>
+      e.querySelector('.likewise-host')!.shadowRoot!.querySelector('h2');
+    expect(title(el)?.textContent).toBe('Artículos similares');
+    expect(errors).toEqual([]);
+
+    // A build whose texts file cannot load: the widget still shows, in English.
+    vi.resetModules();
+    const offline = new TypeError('Failed to fetch dynamically imported module');
+    const other = createLikewise(
+      {
+        site: 'shop2',
+        catalog: CATALOG,
+        model: `${M}manifest.json`,
+        locale: 'nl',
+        onError: (e) => errors.push(e),
+      },
+      withExtras({
+        indexedDB: new IDBFactory(),
+        fetch: serve({ [CATALOG]: catalogItems(), [M]: tinyModel() }).fetch,
+        IntersectionObserver: FakeIO,
+        load: ((name: keyof LikewiseParts) =>
+          name === 'widgets'
+            ? import('../src/startWidgets').then((m) => ({
+                ...m,
+                startWidgets: (...[core, deps, urls]: Parameters<typeof m.startWidgets>) =>
+                  m.startWidgets(core, deps, urls, () => Promise.reject(offline)),
+              }))
+            : loadPart(name)) as LikewiseDeps['load'],
+      }),
+    );
+    running.push(other);
+    const el2 = container();
+    other.render(el2, { type: 'similar', itemId: 'a', limit: 3 });
+    await reveal();
+    await rendered(el2);
+    expect(title(el2)?.textContent).toBe('Similar items');
+    // Reported (as the core reports what is not its own error), never thrown.
+    expect(errors).toEqual([expect.objectContaining({ cause: offline })]);
   });
 
   it('misuse of render throws at once', () => {

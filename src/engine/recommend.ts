@@ -82,11 +82,8 @@ const itemAt = (e: LikewiseEvent, x: number): string | undefined =>
  */
 export function visitorState(events: readonly LikewiseEvent[] = []): VisitorState {
   const state: VisitorState = { cart: new Set(), purchased: new Set(), dismissed: new Set() };
-  // Usually in time order already: a copy is sorted only when not.
-  const ordered = events.every((e, i) => !i || events[i - 1].ts <= e.ts)
-    ? events
-    : [...events].sort((a, b) => a.ts - b.ts);
-  for (const e of ordered)
+  // In time order (a stable sort: events of one moment keep theirs).
+  for (const e of [...events].sort((a, b) => a.ts - b.ts))
     for (let x = 0; x <= (e.items?.length ?? 0); x++) {
       const id = itemAt(e, x);
       if (id === undefined) continue;

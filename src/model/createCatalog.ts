@@ -13,6 +13,7 @@ import type { RecommendRules, ScoredItem } from '../engine/recommend';
 import type { LikewiseError } from '../errors';
 import type { CatalogItem } from '../types';
 import { cleanItem } from './cleanItem';
+import { createCatalogPart } from './createCatalogPart';
 
 export { cleanItem };
 
@@ -81,18 +82,11 @@ export interface CatalogDeps {
    * it once. Default: fetched from `model`.
    */
   manifest?: () => Promise<unknown> | undefined;
-  /**
-   * Loads the catalogue part (in `likewise.widgets.mjs` beside the script-tag
-   * build): only pages that recommend load it. Without it, only page items are known.
-   */
-  loadPart?: () => Promise<{
-    createCatalogPart(source: CatalogSource | undefined, core: CatalogCore): CatalogPart;
-  }>;
 }
 
 /**
- * Creates the catalogue of one instance. Its loading part is fetched on the
- * first `load()`, `entries()` or `rank()`, and the catalogue on demand; a
+ * Creates the catalogue of one instance: nothing is fetched before the
+ * first `load()`, `entries()` or `rank()` (see `createCatalogPart`); a
  * failed fetch is reported and leaves the catalogue with what it had (the
  * page's JSON-LD at least).
  *
@@ -102,7 +96,7 @@ export interface CatalogDeps {
  *   None: the shards of the model's catalogue, when `deps.model` has one.
  * @param report - Receives load failures and the count of dropped entries.
  * @param deps - See {@link CatalogDeps}.
- * @example const catalog = createCatalog('/api/products?ids={ids}', console.warn, { loadPart })
+ * @example const catalog = createCatalog('/api/products?ids={ids}', console.warn)
  */
 export function createCatalog(
   source: CatalogSource | undefined,
@@ -110,22 +104,8 @@ export function createCatalog(
   deps: CatalogDeps = {},
 ): Catalog {
   const items = new Map<string, CatalogItem>();
-  let loading: Promise<CatalogPart | undefined> | undefined;
-  const part = () =>
-    (loading ??= Promise.resolve()
-      .then(deps.loadPart)
-      .then((m) => m!.createCatalogPart(source, { items, report, deps }))
-      .catch((e: unknown) => {
-        // A part that failed to load (offline for a moment) is tried again next call.
-        loading = undefined;
-        report(e as LikewiseError);
-        return undefined;
-      }));
   return {
-    load: async () => (await part())?.load() ?? items,
-    entries: async (ids) => (await part())?.entries(ids) ?? items,
-    rank: async (score, rules) =>
-      (await part())?.rank(score, rules) ?? [items, score({ ...rules, catalog: items })],
+    ...createCatalogPart(source, { items, report, deps }),
     add(raw) {
       const item = cleanItem(raw, deps.base);
       // Page data completes an entry but never overrides the shop's catalogue.

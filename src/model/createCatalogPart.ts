@@ -13,6 +13,7 @@ import type { ManifestCatalog } from './catalogFormat';
 import { cleanItem } from './cleanItem';
 import type { CatalogCore, CatalogLookup, CatalogPart, CatalogSource } from './createCatalog';
 import { decodeCatalogShard, validateCatalogSection } from './decodeCatalog';
+import { fetchBytes } from './fetchBytes';
 import { shardOf } from './shardOf';
 
 /** Entries checked per task when a whole catalogue is loaded. */
@@ -120,23 +121,16 @@ function byShards(core: Sink, model: string): Load {
     let p = shards.get(s);
     if (!p) {
       const url = new URL(`${c.dir}${s}.json`, model).href;
-      p = (async () => {
-        let bytes: Uint8Array;
-        try {
-          const response = await (core.deps.fetch ?? fetch)(url);
-          if (!response.ok) throw new Error(`HTTP ${response.status}`);
-          bytes = new Uint8Array(await response.arrayBuffer());
-        } catch (e) {
-          shards.delete(s);
-          core.report(new LikewiseError('MODEL_FETCH', `Cannot fetch catalog file ${url}.`, e));
-          return;
-        }
-        try {
-          core.keep(decodeCatalogShard(bytes, c, s, url), url);
-        } catch (e) {
-          core.report(e as LikewiseError);
-        }
-      })();
+      // A file that cannot be fetched is asked again next time; a broken one is not.
+      p = fetchBytes(url, 'catalog', core.deps.fetch)
+        .then(
+          (bytes) => core.keep(decodeCatalogShard(bytes, c, s, url), url),
+          (e) => {
+            shards.delete(s);
+            throw e;
+          },
+        )
+        .catch(core.report);
       shards.set(s, p);
     }
     return p;

@@ -5,7 +5,7 @@
  * so callers fall back to trending.
  */
 import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
-import { LikewiseError } from '../errors';
+import type { LikewiseError } from '../errors';
 import { baseOf } from './baseOf';
 import {
   type DecodedShard,
@@ -14,6 +14,7 @@ import {
   type ShardLists,
   validateManifest,
 } from './decodeModel';
+import { fetchBytes } from './fetchBytes';
 import { type Manifest, shardFile } from './modelFormat';
 import { shardOf } from './shardOf';
 
@@ -73,19 +74,7 @@ export function createModelLoader(
   const pending = new Map<number, Promise<DecodedShard>>();
   const loaded = new Map<number, { shard: DecodedShard; index: Map<string, number> }>();
 
-  async function bytesOf(url: string): Promise<Uint8Array> {
-    let response: Response | undefined;
-    try {
-      response = await (deps.fetch ?? globalThis.fetch)(url, options.init);
-      if (response.ok) return new Uint8Array(await response.arrayBuffer());
-    } catch (error) {
-      throw new LikewiseError('MODEL_FETCH', `Cannot fetch model file ${url}.`, error);
-    }
-    throw new LikewiseError(
-      'MODEL_FETCH',
-      `Cannot fetch model file ${url}: HTTP ${response.status}.`,
-    );
-  }
+  const bytesOf = (url: string) => fetchBytes(url, 'model', deps.fetch, options.init);
 
   /** Caches a promise, but forgets network failures so a later call retries. */
   function retryable<T>(promise: Promise<T>, forget: () => void): Promise<T> {

@@ -11,7 +11,7 @@ import {
   CATALOG_VERSION,
   type ManifestCatalog,
 } from './catalogFormat';
-import { checkFile, fileError, otherVersion } from './decodeModel';
+import { checkFile, checkFolder, fileError, otherVersion } from './decodeModel';
 import { hex8 } from './modelFormat';
 import { shardOf } from './shardOf';
 
@@ -30,22 +30,17 @@ function invalid(message: string): LikewiseError {
  * @example const section = validateCatalogSection(manifest.catalog, url);
  */
 export function validateCatalogSection(value: unknown, source: string): ManifestCatalog {
-  const bad = (what: string) => invalid(`Invalid model manifest ${source}: catalog ${what}.`);
+  const bad = (field: string, what = '') =>
+    invalid(`Invalid model manifest ${source}: catalog ${field}${what && ` ${what}`}.`);
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw bad('must be an object');
   const c = value as Record<string, unknown>;
-  if (c.format !== CATALOG_FORMAT) throw bad(`format must be '${CATALOG_FORMAT}'`);
+  if (c.format !== CATALOG_FORMAT) throw bad('format', `must be '${CATALOG_FORMAT}'`);
   if (c.version !== CATALOG_VERSION)
     throw invalid(
       `Unsupported catalog version ${String(c.version)} in ${source}: this likewise reads version ${CATALOG_VERSION}.`,
     );
-  if (typeof c.id !== 'string' || !/^[0-9a-f]{8}$/.test(c.id)) throw bad('id must be 8 hex digits');
-  if (c.dir !== `catalog-${c.id}/`) throw bad(`dir must be 'catalog-${c.id}/'`);
-  if (!(Number.isInteger(c.shards) && (c.shards as number) >= 1 && (c.shards as number) <= 2 ** 24))
-    throw bad('shards must be an integer from 1 to 16777216');
-  if (c.hash !== 'fnv1a') throw bad("hash must be 'fnv1a'");
-  if (!(Number.isInteger(c.items) && (c.items as number) >= 0))
-    throw bad('items must be an integer >= 0');
+  checkFolder(c, 'catalog', bad);
   return value as ManifestCatalog;
 }
 

@@ -79,6 +79,26 @@ export function checkFile(
 const isCount = (v: unknown, min = 0): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= min;
 /**
+ * Checks what a model's manifest and its catalogue section share: `items`,
+ * `shards`, `hash`, and an `id` that names the folder `dir`
+ * (`<kind>-<id>/`), throwing `bad(field, what)`.
+ */
+export function checkFolder(
+  m: Record<string, unknown>,
+  kind: string,
+  bad: (field: string, what: string) => LikewiseError,
+): void {
+  if (!isCount(m.items)) throw bad('items', 'must be an integer >= 0');
+  if (!isCount(m.shards, 1) || m.shards > MAX_SHARDS)
+    throw bad('shards', `must be an integer from 1 to ${MAX_SHARDS}`);
+  if (m.hash !== 'fnv1a') throw bad('hash', "must be 'fnv1a'");
+  if (typeof m.id !== 'string' || !/^[0-9a-f]{8}$/.test(m.id))
+    throw bad('id', 'must be 8 hex digits');
+  // Exactly the folder its id names: a manifest never points shards elsewhere.
+  if (m.dir !== `${kind}-${m.id}/`) throw bad('dir', `must be '${kind}-${m.id}/'`);
+}
+
+/**
  * Checks a parsed `manifest.json` and returns it typed. Refuses a foreign
  * file, another version, or missing or inconsistent fields.
  *
@@ -103,16 +123,8 @@ export function validateManifest(value: unknown, source: string): Manifest {
   }
   const bad = (field: string, what: string) =>
     invalid(`Invalid model manifest ${source}: ${field} ${what}.`);
-  if (!isCount(m.items)) throw bad('items', 'must be an integer >= 0');
-  if (!isCount(m.shards, 1) || m.shards > MAX_SHARDS) {
-    throw bad('shards', `must be an integer from 1 to ${MAX_SHARDS}`);
-  }
-  if (m.hash !== 'fnv1a') throw bad('hash', "must be 'fnv1a'");
+  checkFolder(m, 'model', bad);
   if (m.scoreBits !== 8 && m.scoreBits !== 16) throw bad('scoreBits', 'must be 8 or 16');
-  if (typeof m.id !== 'string' || !/^[0-9a-f]{8}$/.test(m.id))
-    throw bad('id', 'must be 8 hex digits');
-  // Exactly the folder its id names: a manifest never points shards elsewhere.
-  if (m.dir !== `model-${m.id}/`) throw bad('dir', `must be 'model-${m.id}/'`);
   const p = m.popularity as Record<string, unknown> | null | undefined;
   if (
     typeof p !== 'object' ||

@@ -1,13 +1,11 @@
 import { LikewiseError } from '../errors';
-import { safeUrl } from '../shared/safeUrl';
 import type { Recommendation, Scenario } from '../types';
 import { checkRender } from './checkRender';
-import { formatPrice } from './formatPrice';
-import { observeImpressions } from './observeImpressions';
-import { adoptSheet } from './styles';
-import { type RenderTranslations, widgetTexts } from './widgetTexts';
+import { loadTexts } from './loadTexts';
+import { renderChecked } from './renderChecked';
+import { type LoadTexts, loadingTexts, type RenderTranslations } from './widgetTexts';
 
-export type { RenderTranslations } from './widgetTexts';
+export type { LoadTexts, RenderTranslations } from './widgetTexts';
 
 /** Names of the widget's elements: keys of `classNames` and `::part()` names. */
 export type RenderPart =
@@ -102,9 +100,13 @@ export interface RenderDeps {
   locale?: string;
   /** Default `globalThis.IntersectionObserver`; without one, rendering is immediate and no impressions are reported. */
   IntersectionObserver?: typeof IntersectionObserver;
+  /**
+   * Loads the built-in texts of a language other than English; the widget
+   * starts once they are here (in English if they cannot load). Default:
+   * the package's own chunk of that language.
+   */
+  loadTexts?: LoadTexts;
 }
-
-const mounted = new WeakMap<Element, () => void>();
 
 /**
  * Renders a recommendation widget into `container`: a heading and an
@@ -112,12 +114,14 @@ const mounted = new WeakMap<Element, () => void>();
  * properties (see `styles`). Space is reserved at once by a skeleton of
  * `limit` cards; the data is fetched when the container nears the viewport.
  * Rendering again into the same container replaces the previous widget.
+ * In a language other than English, the widget starts once that
+ * language's texts have loaded (a small chunk, once per page).
  *
  * @param container - the element to render into (the widget is appended as `div.likewise-host`)
  * @param options - see {@link RenderOptions}
  * @param deps - the data getter and platform objects
  * @returns a cleanup that removes the widget, its listeners and observers (idempotent)
- * @throws LikewiseError `INVALID_OPTION` on a missing container, unknown type, `similar` without `itemId`, a title that is not a string, bad limit, template or rules (see `checkRender`)
+ * @throws LikewiseError `INVALID_OPTION` on a missing container, deps without `getRecommendations`, unknown type, `similar` without `itemId`, a title that is not a string, bad limit, template or rules (see `checkRender`)
  * @example
  * const stop = render(document.querySelector('#recs')!, { type: 'similar', itemId: 'sku-1' }, {
  *   getRecommendations: (req) => lw.recommend(req),
@@ -131,262 +135,22 @@ export function render(
   checkRender(container, options);
   if (typeof deps?.getRecommendations !== 'function')
     throw new LikewiseError('INVALID_OPTION', 'render: deps.getRecommendations must be a function');
-  return renderChecked(container, options, deps);
-}
-
-/**
- * {@link render} for options `checkRender` has passed already (the instance
- * checks in the core, before the widget part loads) and deps the instance
- * made: the widget part does not carry the checks a second time.
- */
-export function renderChecked(
-  container: HTMLElement,
-  options: RenderOptions,
-  deps: RenderDeps,
-): () => void {
-  const { type, itemId, template, showReason, classNames: cn = {}, limit = 8 } = options;
-  const doc = container.ownerDocument;
-  const locale = deps.locale || doc.documentElement.lang || navigator.language;
-  const tr = widgetTexts(locale, doc, options.translations, options.onError);
-
-  mounted.get(container)?.();
-  const classes = container.classList;
-  // li -> [safe recommendation, position]; cleared on cleanup, which silences late clicks and impressions.
-  const recs = new Map<Element, [Recommendation, number]>();
-  const listId = Math.random().toString(36).slice(2, 10);
+  const locale = deps.locale || container.ownerDocument.documentElement.lang || navigator.language;
+  const texts = loadingTexts(locale, deps.loadTexts ?? loadTexts);
+  if (!texts) return renderChecked(container, options, deps);
+  let stop: (() => void) | undefined;
   let alive = true;
-  let lazy: IntersectionObserver | undefined;
-  let stopImpressions: (() => void) | undefined;
-
-  // biome-ignore lint/suspicious/noExplicitAny: a user callback with any arguments
-  const call = (fn: ((...args: any[]) => void) | undefined, ...args: unknown[]) => {
-    try {
-      fn?.(...args);
-    } catch (e) {
-      // An onError that throws has nowhere left to report to.
-      if (fn !== options.onError) call(options.onError, e);
-    }
-  };
-  /** Creates `<tag class="likewise__part" part="part" ...attrs>text</tag>` in `parent`. */
-  const h = (
-    tag: string,
-    part: RenderPart,
-    parent: Node,
-    text?: string,
-    attrs: Record<string, string> = {},
-  ): HTMLElement => {
-    const el = doc.createElement(tag);
-    el.className =
-      (part === 'root' ? 'likewise' : 'likewise__' + part) + (cn[part] ? ' ' + cn[part] : '');
-    attrs.part = part;
-    for (const name in attrs) el.setAttribute(name, attrs[name]);
-    if (text !== undefined) el.textContent = text;
-    parent.appendChild(el);
-    return el;
-  };
-  const host = doc.createElement('div');
-  host.className = 'likewise-host';
-  const root = (options.shadow ?? !template) ? host.attachShadow({ mode: 'open' }) : host;
-  if (root !== host) adoptSheet(root as ShadowRoot);
-  const frame = (attrs?: Record<string, string>) => {
-    const section = h('section', 'root', doc.createDocumentFragment(), undefined, attrs);
-    h('h2', 'title', section, options.title ?? tr[type]);
-    root.replaceChildren(section);
-    return section;
-  };
-  const card = (
-    li: Node,
-    name?: string,
-    url?: string,
-    image?: string,
-    price?: string,
-    reason?: string,
-  ) => {
-    const a = h('a', 'link', li, undefined, url ? { href: url } : {});
-    h(
-      image ? 'img' : 'span',
-      'image',
-      a,
-      undefined,
-      // `loading` before `src`: an image whose src is set first has already started loading.
-      image ? { loading: 'lazy', alt: name!, width: '240', height: '240', src: image } : {},
-    );
-    h('span', 'name', a, name);
-    h('span', 'price', a, price);
-    if (showReason) h('p', 'reason', li, reason);
-  };
-  const empty = () => {
-    classes.remove('likewise--loading');
-    if (options.collapseEmpty === false) h('p', 'empty', frame(), tr.empty);
-    else {
-      root.replaceChildren();
-      host.hidden = true;
-      classes.add('likewise--empty');
-    }
-  };
-  const base = doc.baseURI;
-  // Ids shown or dismissed in this widget: a refill never brings one back.
-  const used = new Set<string>();
-  /** Appends `rec` as a card to `ul` unless it is unusable or already used; the new item, if any. */
-  const add = (ul: Element, rec: Recommendation): HTMLElement | undefined => {
-    const item = rec?.item;
-    const url = typeof item?.title === 'string' && safeUrl(item.url, base);
-    if (!url || typeof rec.id !== 'string' || used.has(rec.id)) return;
-    used.add(rec.id);
-    const image = safeUrl(item.image, base);
-    const safe = { ...rec, item: { ...item, url, image } };
-    const li = h('li', 'item', ul, undefined, { role: 'listitem', 'data-likewise-item': rec.id });
-    const price = formatPrice(item.price, item.currency, locale);
-    const anchor = rec.reason?.itemId;
-    const anchorTitle = showReason && anchor && deps.catalogTitle?.(anchor);
-    // Say what the shopper did with the item the reason names.
-    const via = rec.reason?.via;
-    const line =
-      via === 'purchase' ? tr.reasonBought : via === 'add_to_cart' ? tr.reasonCart : tr.reason;
-    const reason = anchorTitle ? line.replace('{title}', () => anchorTitle) : '';
-    if (typeof template === 'function') li.append(template(safe, recs.size));
-    else if (template) {
-      const clone = doc.importNode(template.content, true);
-      const fields: Record<string, unknown> = { title: item.title, price, reason, url, image };
-      for (const el of clone.querySelectorAll('[data-field]')) {
-        const field = el.getAttribute('data-field') as string;
-        const value = fields[field];
-        const attr = field === 'url' ? 'href' : field === 'image' && 'src';
-        // Slots are filled as text or as a checked URL, never as markup.
-        if (typeof value !== 'string' || !value) el.remove();
-        else if (attr) el.setAttribute(attr, value);
-        else el.textContent = value;
-      }
-      li.append(clone);
-    } else card(li, item.title, url, image, price, reason);
-    if (options.dismissible)
-      h('button', 'dismiss', li, '×', {
-        type: 'button',
-        title: tr.dismiss,
-        'aria-label': tr.dismiss + ': ' + item.title,
-      });
-    recs.set(li, [safe, recs.size]);
-    return li;
-  };
-  const watch = (lis: Iterable<Element>) => {
-    const stop = observeImpressions(
-      lis,
-      (li) => recs.has(li) && call(options.onImpression, ...recs.get(li)!, listId),
-      deps,
-    );
-    const before = stopImpressions;
-    stopImpressions = () => {
-      before?.();
-      stop();
-    };
-  };
-  const paint = (list: Recommendation[]) => {
-    const ul = h('ul', 'list', frame({ 'data-likewise-rec': listId }), undefined, { role: 'list' });
-    // A non-iterable result throws here and ends as onError + empty state.
-    for (const rec of list) {
-      if (recs.size >= limit) break;
-      add(ul, rec);
-    }
-    if (!recs.size) return empty();
-    classes.remove('likewise--loading');
-    watch(recs.keys());
-  };
-  /** After a dismissal: asks again and appends the first recommendation not yet used. */
-  const refill = (ul: Element) =>
-    Promise.resolve()
-      .then(() =>
-        deps.getRecommendations({
-          type,
-          itemId,
-          limit: Math.min(50, used.size + 1),
-          ...(options.rules && { rules: options.rules }),
-        }),
-      )
-      .then((list) => {
-        if (!alive || recs.size >= limit || !ul.isConnected) return;
-        for (const rec of list) {
-          const li = add(ul, rec);
-          if (li) return watch([li]);
-        }
-      })
-      .catch((e) => alive && call(options.onError, e));
-  const onClick = (event: Event) => {
-    const target = event.target as Element;
-    const li = target.closest?.('[data-likewise-item]');
-    const hit = li && recs.get(li);
-    if (!hit) return;
-    if (target.closest('.likewise__dismiss')) {
-      if (event.type !== 'click') return;
-      const next = li.nextElementSibling ?? li.previousElementSibling;
-      const ul = li.parentElement as Element;
-      li.remove();
-      recs.delete(li);
-      call(options.onDismiss, hit[0]);
-      // Keep keyboard users in the list instead of dropping focus to <body>.
-      if (recs.size) {
-        next?.querySelector<HTMLElement>('a,button')?.focus();
-        void refill(ul);
-      } else empty();
-    } else if (
-      target.closest('a[href]') &&
-      // Middle-click opens the link in a new tab without a click event.
-      (event.type === 'click' || (event as MouseEvent).button === 1)
-    )
-      call(options.onClick, ...hit, listId);
-  };
-  const load = () => {
-    lazy?.disconnect();
-    Promise.resolve()
-      .then(
-        (): unknown =>
-          alive &&
-          deps.getRecommendations({
-            type,
-            itemId,
-            limit,
-            ...(options.rules && { rules: options.rules }),
-          }),
-      )
-      .then((list) => alive && paint(list as Recommendation[]))
-      .catch((error) => {
-        if (!alive) return;
-        empty();
-        call(
-          options.onError,
-          error instanceof LikewiseError
-            ? error
-            : new LikewiseError('RENDER', 'render: could not get recommendations', error),
-        );
-      });
-  };
-
-  // Skeleton: the same card markup, empty, so the real cards take the space it reserved.
-  const ul = h('ul', 'list', frame({ 'aria-busy': 'true', 'aria-label': tr.loading }), undefined, {
-    'aria-hidden': 'true',
-  });
-  for (let i = 0; i < limit; i++) card(h('li', 'item', ul));
-  classes.add('likewise--loading');
-  container.append(host);
-  root.addEventListener('click', onClick);
-  root.addEventListener('auxclick', onClick);
-  const IO = deps.IntersectionObserver ?? globalThis.IntersectionObserver;
-  if (options.lazy !== false && IO) {
-    lazy = new IO((entries) => entries.some((e) => e.isIntersecting) && load(), {
-      rootMargin: '200px',
+  texts
+    .catch((e) => {
+      try {
+        options.onError?.(e);
+      } catch {}
+    })
+    .then(() => {
+      if (alive) stop = renderChecked(container, options, deps);
     });
-    lazy.observe(host);
-  } else load();
-
-  const cleanup = () => {
-    if (!alive) return;
+  return () => {
     alive = false;
-    lazy?.disconnect();
-    stopImpressions?.();
-    recs.clear();
-    host.remove();
-    classes.remove('likewise--loading', 'likewise--empty');
-    if (mounted.get(container) === cleanup) mounted.delete(container);
+    stop?.();
   };
-  mounted.set(container, cleanup);
-  return cleanup;
 }

@@ -39,25 +39,57 @@ export const TEXT_KEYS = [
   'loading',
 ] as const;
 
-// One string per language, `|`-separated in TEXT_KEYS order: the whole table
-// costs a few hundred bytes gzipped in the script-tag core, less than the code
-// a per-language download would need.
-const TABLE: Record<string, string> = {
+/**
+ * Loads the built-in texts of a language other than English (`|`-separated
+ * in {@link TEXT_KEYS} order): one small file each, `likewise.texts.<lang>.mjs`
+ * beside the script tag's files, a chunk of its own in the npm build.
+ */
+export type LoadTexts = (language: string) => Promise<string>;
+
+// Built-in texts by language, `|`-separated in TEXT_KEYS order: English is
+// here, each other language is loaded by the pages in it (an English page
+// carries none of them), then kept.
+const TABLE: Record<string, string | Promise<void>> = {
   en: 'Similar items|Recommended for you|Frequently bought together|Recently viewed|Trending now|Because you viewed {title}|Because {title} is in your basket|Because you bought {title}|Not interested|Nothing to show yet|Loading recommendations',
-  de: 'Ähnliche Artikel|Für Sie empfohlen|Wird oft zusammen gekauft|Zuletzt angesehen|Gerade beliebt|Weil Sie {title} angesehen haben|Weil {title} in Ihrem Warenkorb liegt|Weil Sie {title} gekauft haben|Kein Interesse|Noch nichts zu zeigen|Empfehlungen werden geladen',
-  fr: 'Articles similaires|Recommandé pour vous|Souvent achetés ensemble|Vus récemment|Tendances du moment|Parce que vous avez consulté {title}|Parce que {title} est dans votre panier|Parce que vous avez acheté {title}|Pas intéressé|Rien à afficher pour le moment|Chargement des recommandations',
-  it: 'Articoli simili|Consigliati per te|Spesso comprati insieme|Visti di recente|Di tendenza|Perché hai visto {title}|Perché {title} è nel tuo carrello|Perché hai acquistato {title}|Non mi interessa|Ancora niente da mostrare|Caricamento dei consigli',
-  es: 'Artículos similares|Recomendado para ti|Se compran juntos a menudo|Vistos recientemente|Tendencias|Porque viste {title}|Porque {title} está en tu cesta|Porque compraste {title}|No me interesa|Todavía no hay nada que mostrar|Cargando recomendaciones',
-  nl: 'Vergelijkbare artikelen|Aanbevolen voor jou|Vaak samen gekocht|Recent bekeken|Nu populair|Omdat je {title} hebt bekeken|Omdat {title} in je winkelwagen zit|Omdat je {title} hebt gekocht|Niet interessant|Nog niets te tonen|Aanbevelingen laden',
 };
 
 /**
+ * Starts loading the built-in texts of `locale`'s language through `load`
+ * (once per language; a failed load is tried again next time): a promise
+ * that settles once they are here or have failed, or `undefined` when
+ * there is nothing to wait for (English, loaded already, or no `load`).
+ */
+export function loadingTexts(
+  locale: string | undefined,
+  load?: LoadTexts,
+): Promise<void> | undefined {
+  const language = languageOf(locale);
+  const texts = TABLE[language];
+  if (typeof texts === 'string' || !load) return;
+  TABLE[language] =
+    texts ??
+    load(language).then(
+      (t) => {
+        TABLE[language] = t;
+      },
+      (e) => {
+        delete TABLE[language];
+        throw e;
+      },
+    );
+  return TABLE[language] as Promise<void>;
+}
+
+/**
  * Every widget text for `locale` (German, English, French, Italian, Spanish
- * and Dutch are built in; others get English), then the page's
+ * and Dutch are built in; others, and a language whose texts have not
+ * loaded, see {@link loadingTexts}, get English), then the page's
  * `data-likewise-texts` block, then `own` (code) on top. Only string values
  * override.
  *
- * @example widgetTexts('de-DE', document).similar // 'Ähnliche Artikel'
+ * @example
+ * await loadingTexts('de-DE', loadTexts);
+ * widgetTexts('de-DE', document).similar // 'Ähnliche Artikel'
  */
 export function widgetTexts(
   locale: string | undefined,
@@ -65,7 +97,8 @@ export function widgetTexts(
   own?: RenderTranslations,
   onError?: (e: unknown) => void,
 ): Required<Omit<RenderTranslations, 'privacy'>> {
-  const words = TABLE[languageOf(locale)].split('|');
+  const texts = TABLE[languageOf(locale)];
+  const words = (typeof texts === 'string' ? texts : (TABLE.en as string)).split('|');
   const out = {} as Record<string, string>;
   TEXT_KEYS.forEach((k, i) => {
     out[k] = words[i];

@@ -10,7 +10,6 @@ import { decodeCatalogShard } from '../../src/model/decodeCatalog';
 import { recordingIo } from '../support/recordingIo';
 
 /** The catalogue's loading part, as the builds load it on demand. */
-const loadPart = () => import('../../src/model/createCatalogPart');
 
 let dir: string;
 
@@ -95,7 +94,6 @@ describe('likewise catalog', () => {
     const sdk = createCatalog(undefined, () => {}, {
       fetch: files,
       base: 'https://shop.test/',
-      loadPart,
       model: 'https://shop.test/model/manifest.json',
     });
     const items = await sdk.entries(['item-7']);

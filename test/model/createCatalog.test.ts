@@ -10,7 +10,6 @@ import { failOnUnhandled } from '../support/fakeStores';
 import { serve } from './fixtures';
 
 /** The catalogue's loading part, as the builds load it on demand. */
-const loadPart = () => import('../../src/model/createCatalogPart');
 
 failOnUnhandled();
 
@@ -22,7 +21,6 @@ function setup(source: Parameters<typeof createCatalog>[0], routes = {}) {
   const catalog = createCatalog(source, (e) => errors.push(e), {
     fetch: server.fetch,
     base: BASE,
-    loadPart,
   });
   return { catalog, errors, server };
 }
@@ -226,7 +224,6 @@ describe('createCatalog', () => {
       const catalog = createCatalog(undefined, (e) => errors.push(e), {
         fetch: server.fetch,
         base: BASE,
-        loadPart,
         model: `${M}manifest.json`,
       });
       return { catalog, errors, server };
@@ -322,7 +319,6 @@ describe('createCatalog', () => {
       const catalog = createCatalog(undefined, (e) => errors.push(e), {
         fetch: server.fetch,
         base: BASE,
-        loadPart,
         model: `${M}manifest.json`,
       });
       catalog.add(good('a'));
@@ -356,7 +352,6 @@ describe('createCatalog', () => {
       const catalog = createCatalog('/api/products?ids={ids}', (e) => errors.push(e), {
         fetch: server.fetch,
         base: BASE,
-        loadPart,
       });
       const first = known.slice(0, 30);
       const [items] = await Promise.all([
@@ -383,7 +378,6 @@ describe('createCatalog', () => {
       const catalog = createCatalog('https://api.test/p?ids={ids}', (e) => errors.push(e), {
         fetch: server.fetch,
         base: BASE,
-        loadPart,
       });
       catalog.add(good('page'));
       const items = await catalog.entries(['a', 'page']);
@@ -406,7 +400,7 @@ describe('createCatalog', () => {
           return [...ids.map((id) => good(id)), { id: 'evil', title: 'x', url: 'javascript:1' }];
         },
         (e) => errors.push(e),
-        { base: BASE, loadPart },
+        { base: BASE },
       );
       const items = await catalog.entries(['a', 'b', 'a']);
       expect(asked).toEqual([['a', 'b']]);

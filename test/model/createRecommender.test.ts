@@ -14,7 +14,6 @@ import { failOnUnhandled } from '../support/fakeStores';
 import { catalogItems, csr, event, serve, tinyModel } from './fixtures';
 
 /** The catalogue's loading part, as the builds load it on demand. */
-const loadPart = () => import('../../src/model/createCatalogPart');
 
 failOnUnhandled();
 
@@ -32,7 +31,7 @@ function setup(
   const report = (e: unknown) => errors.push(e as LikewiseError);
   const recommend = createRecommender(
     { events: async () => events, report },
-    createCatalog(catalogItems(catalog), report, { loadPart }),
+    createCatalog(catalogItems(catalog), report),
     service,
     options,
   );
@@ -71,7 +70,7 @@ function longShop() {
     const report = (e: unknown) => errors.push(e);
     const recommend = createRecommender(
       { events: async () => events, report },
-      createCatalog(items, report, { loadPart }),
+      createCatalog(items, report),
       service,
     );
     return { recommend, lists, train, errors };
@@ -231,7 +230,7 @@ describe('createRecommender', () => {
     const popularity = service.popularity;
     service.popularity = () => held.then(popularity);
     const lists = vi.spyOn(service, 'lists');
-    const catalog = createCatalog(catalogItems(), () => {}, { loadPart });
+    const catalog = createCatalog(catalogItems(), () => {});
     const load = catalog.load;
     catalog.load = () => held.then(load);
     const recommend = createRecommender(
@@ -296,7 +295,6 @@ describe('createRecommender', () => {
       createCatalog(
         [...catalogItems(), ...names.map((id) => ({ id, title: id, url: `/p/${id}` }))],
         (e) => errors.push(e),
-        { loadPart },
       ),
       {
         lists: (x) => service.lists(x).then((l) => structuredClone(l)),

@@ -3,7 +3,7 @@
 import type { LikewiseParts } from '../../src/createLikewise';
 
 const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
-  widgets: () => import('../../src/startWidgets'),
+  widgets: () => import('../../src/widgetParts'),
   containers: () => import('../../src/observeWidgets'),
   learn: () => import('../../src/model/trainLocally'),
   measure: () => import('../../src/metrics/startMetrics'),

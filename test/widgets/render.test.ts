@@ -2,7 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isLikewiseError, LikewiseError } from '../../src/errors';
 import type { Recommendation } from '../../src/types';
+import { loadTexts } from '../../src/widgets/loadTexts';
 import { type RenderDeps, type RenderOptions, render } from '../../src/widgets/render';
+import { loadingTexts } from '../../src/widgets/widgetTexts';
 import { deferred, FakeIntersectionObserver, FakeIO, flush, rec } from '../support/widgetFakes';
 
 let container: HTMLElement;
@@ -50,6 +52,10 @@ function widget(el = container): ParentNode {
   if (!host) throw new Error('no widget host');
   return host.shadowRoot ?? host;
 }
+/** Loads the built-in texts of `lang` (the first widget in a language waits for them). */
+const speak = async (...langs: string[]) => {
+  for (const lang of langs) await loadingTexts(lang, loadTexts);
+};
 const items = (root = widget()) => [...root.querySelectorAll<HTMLElement>('[role="listitem"]')];
 const text = (el: Element | null | undefined) => el?.textContent ?? null;
 
@@ -92,6 +98,7 @@ describe('render: the default widget', () => {
   });
 
   it('formats prices for the page language', async () => {
+    await speak('de');
     document.documentElement.lang = 'de-DE';
     show([rec('a', { price: 1234.5, currency: 'EUR' })]);
     await flush();
@@ -99,6 +106,7 @@ describe('render: the default widget', () => {
   });
 
   it('falls back to navigator.language without <html lang>, and deps.locale wins', async () => {
+    await speak('fr');
     document.documentElement.removeAttribute('lang');
     show([rec('a', { price: 5, currency: 'USD' })]);
     await flush();
@@ -168,6 +176,7 @@ describe('render: the default widget', () => {
   });
 
   it('speaks the page language: German, French, Italian, Spanish, Dutch built in, English otherwise', async () => {
+    await speak('de', 'fr', 'it', 'es', 'nl');
     const titleIn = async (lang: string) => {
       document.documentElement.lang = lang;
       show([rec('a')], { type: 'recently-viewed', dismissible: true });
@@ -191,6 +200,7 @@ describe('render: the default widget', () => {
   });
 
   it("takes the page's data-likewise-texts block over the built-in texts, and translations over both", async () => {
+    await speak('de');
     document.documentElement.lang = 'de';
     // A fresh document: the block is read once per document.
     const doc = document.implementation.createHTMLDocument('x');
@@ -218,6 +228,70 @@ describe('render: the default widget', () => {
     );
     await flush();
     expect(text(widget(el).querySelector('h2'))).toBe('Top');
+  });
+
+  describe('in a language other than English', () => {
+    // A fresh module graph each: no language loaded yet.
+    const fresh = async () => {
+      vi.resetModules();
+      return (await import('../../src/widgets/render')).render;
+    };
+    const draw = (
+      fresh: typeof render,
+      deps: Partial<RenderDeps>,
+      options: Partial<RenderOptions> = {},
+    ) => {
+      const stop = fresh(
+        container,
+        { type: 'trending', lazy: false, ...options },
+        { getRecommendations: () => Promise.resolve([rec('a')]), ...deps },
+      );
+      cleanups.push(stop);
+      return stop;
+    };
+
+    it('starts the widget once that language has loaded, loading it once per page', async () => {
+      const texts = deferred<string>();
+      const loadTexts = vi.fn(() => texts.promise);
+      const fresher = await fresh();
+      draw(fresher, { locale: 'de-AT', loadTexts });
+      draw(fresher, { locale: 'de-AT', loadTexts }); // replaces the first, same load
+      await flush();
+      expect(container.querySelector('.likewise-host')).toBeNull();
+      texts.resolve((await import('../../src/widgets/texts/de')).texts);
+      await flush();
+      expect(loadTexts).toHaveBeenCalledTimes(1);
+      expect(loadTexts).toHaveBeenCalledWith('de');
+      expect(container.querySelectorAll('.likewise-host')).toHaveLength(1);
+      expect(text(widget().querySelector('h2'))).toBe('Gerade beliebt');
+      // Loaded: the next widget starts at once.
+      draw(fresher, { locale: 'de' });
+      expect(text(widget().querySelector('h2'))).toBe('Gerade beliebt');
+    });
+
+    it('loads the texts from their own chunk by default', async () => {
+      const fresher = await fresh();
+      draw(fresher, { locale: 'nl' });
+      await vi.waitFor(() => expect(text(widget().querySelector('h2'))).toBe('Nu populair'));
+    });
+
+    it('shows the widget in English when the texts cannot load, and reports why', async () => {
+      const onError = vi.fn();
+      const offline = new TypeError('Failed to fetch dynamically imported module');
+      draw(await fresh(), { locale: 'fr', loadTexts: () => Promise.reject(offline) }, { onError });
+      await flush();
+      expect(text(widget().querySelector('h2'))).toBe('Trending now');
+      expect(onError).toHaveBeenCalledWith(offline);
+    });
+
+    it('starts nothing when cleaned up before the texts arrive', async () => {
+      const texts = deferred<string>();
+      const stop = draw(await fresh(), { locale: 'it', loadTexts: () => texts.promise });
+      stop();
+      texts.resolve('x|x|x|x|x|x|x|x|x|x|x');
+      await flush();
+      expect(container.querySelector('.likewise-host')).toBeNull();
+    });
   });
 
   it('passes business rules to the getter', async () => {
