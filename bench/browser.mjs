@@ -197,7 +197,8 @@ async function measure(browser, demo, catalog, history, warm) {
   if (warm) {
     // One untraced view of the same page first, as a shopper's next page
     // view: the renderer, the scripts' compiled code and the Worker's are
-    // warm. (The demo server sends `no-store`, so every file is fetched again.)
+    // warm. (The demo server sends `no-store` for every file but `catalog.json`,
+    // which the browser may keep for a minute: the rest is fetched again.)
     await page.goto(demo.url);
     await page.waitForFunction(() => !!window.__lwFirstWidget, undefined, { timeout: 15_000 });
     await page.waitForTimeout(1000);

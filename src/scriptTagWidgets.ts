@@ -8,7 +8,6 @@
 import { startWidgets as start } from './startWidgets';
 import type { LoadTexts } from './widgets/widgetTexts';
 
-export { createCatalogPart } from './model/createCatalogPart';
 export { trainLocally } from './model/trainLocally';
 export { observeWidgets } from './observeWidgets';
 

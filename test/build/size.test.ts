@@ -30,11 +30,11 @@ describe('JavaScript per page kind, within budget', () => {
     for (const r of tag) expect(r.files.map((f) => f.file).join()).not.toContain('worker');
   });
 
-  it('the widget file every widget page counts holds the catalogue, markup and learning parts', () => {
+  it('the widget file every widget page counts holds the widget, markup and learning parts', () => {
     for (const row of tag.slice(1))
       expect(row.files.map((f) => f.file)).toContain('dist/likewise.widgets.mjs');
     const code = readFileSync(resolve(root, 'dist/likewise.widgets.mjs'), 'utf8');
-    for (const name of ['startWidgets', 'observeWidgets', 'trainLocally', 'createCatalogPart'])
+    for (const name of ['startWidgets', 'observeWidgets', 'trainLocally'])
       expect(code, name).toMatch(new RegExp(`as ${name}\\b|\\b${name}[,}]`));
   });
 
