@@ -34,7 +34,7 @@ export interface DeleteSiteDataDeps extends StoreDeps {
 export function deleteSiteData(site: string, deps: DeleteSiteDataDeps = {}): Promise<void> {
   const base = databaseName(site);
   const factory = deps.indexedDB;
-  const names = [base, base + '.events', base + '.outbox'];
+  const names = [base, base + '.events', base + '.outbox', base + '.session'];
   const ours = (name = '') => name === base || name.startsWith(base + '.');
   for (const c of connections) if (ours(c.name)) c.off();
   try {

@@ -102,9 +102,15 @@ describe('deleteSiteData', () => {
     ]);
   });
 
-  it('without indexedDB.databases(): deletes the known names', async () => {
+  it('without indexedDB.databases(): deletes the known names, the session\u2019s included', async () => {
     const idb = faultyIndexedDB();
     await fill(idb, 's');
+    // Where there are no storage buckets, the session is a database of its own.
+    const session = createStateStore(
+      { site: 's', name: 'session', disposable: true },
+      { indexedDB: idb.factory },
+    );
+    await session.set('session', { id: 's1', last: 1 });
     idb.noDatabases = true;
     await deleteSiteData('s', { indexedDB: idb.factory });
     expect(await databaseNames(idb.real)).toEqual([]);
@@ -139,6 +145,7 @@ describe('deleteSiteData', () => {
       ['STORAGE', 'IndexedDB failed: likewise-s'],
       ['STORAGE', 'IndexedDB failed: likewise-s.events'],
       ['STORAGE', 'IndexedDB failed: likewise-s.outbox'],
+      ['STORAGE', 'IndexedDB failed: likewise-s.session'],
     ]);
     vi.unstubAllGlobals();
   });
