@@ -1,7 +1,7 @@
 // Builds: the library (ESM + CJS + one bundled .d.ts), the script-tag IIFE
 // and the parts it loads on demand, the opt-in Worker, and the Node CLI.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import commonjs from '@rollup/plugin-commonjs';
@@ -38,17 +38,28 @@ const DECLARATIONS = join(
   tmpdir(),
   `likewise-declarations-${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12)}`,
 );
-const declarations = (entry, files) => {
-  const output = files.map((file) => ({ file, format: 'es' }));
-  try {
-    // A folder per entry: the two entries may be declared by two build processes at once.
-    const dir = join(DECLARATIONS, entry.replace(/\W/g, '-'));
-    return { input: writeDeclarations(entry, 'src', dir), output, plugins: [dts()] };
-  } catch (error) {
-    console.warn(`${error.message}\n(building ${files[0]} the slow way meanwhile)`);
-    return { input: entry, output, plugins: [dts()] };
-  }
-};
+const declarations = (entry, files) => ({
+  input: entry,
+  output: files.map((file) => ({ file, format: 'es' })),
+  plugins: [
+    {
+      // Declared when this config is built, not when the file is read:
+      // scripts/build.mjs reads it in every process, and each builds its share.
+      name: 'declare',
+      options(o) {
+        try {
+          // A folder per entry: the two entries may be declared by two build processes at once.
+          const dir = join(DECLARATIONS, entry.replace(/\W/g, '-'));
+          return { ...o, input: writeDeclarations(entry, 'src', dir) };
+        } catch (error) {
+          console.warn(`${error.message}\n(building ${files[0]} the slow way meanwhile)`);
+          return null;
+        }
+      },
+    },
+    dts(),
+  ],
+});
 /**
  * The script tag's parts take `LikewiseError` from the core that loaded
  * them (`window.Likewise`, the one global the tag sets, before any part
@@ -133,7 +144,10 @@ const configs = [
   // loads its own language's only, an English page none.
   {
     input: Object.fromEntries(
-      ['de', 'fr', 'it', 'es', 'nl'].map((l) => [l, `src/widgets/texts/${l}.ts`]),
+      readdirSync('src/widgets/texts').map((f) => [
+        f.replace(/\.ts$/, ''),
+        `src/widgets/texts/${f}`,
+      ]),
     ),
     output: { dir: 'dist', format: 'es', entryFileNames: 'likewise.texts.[name].mjs' },
     plugins: [...browser, min(true)],

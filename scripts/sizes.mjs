@@ -13,7 +13,7 @@
 // Vite storefront renders from code (`lw.render()`). Every dynamic import
 // of a Vite page must be a known part (test/build/size.test.ts), so no chunk
 // a widget page loads goes uncounted.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -69,7 +69,9 @@ const PART_OF = [
   ['workerClient', /createModelClient/],
   ['autoTrack', /autoTrack/],
   // The widget texts of each language but English (src/widgets/texts/).
-  ...['de', 'fr', 'it', 'es', 'nl'].map((l) => [`texts.${l}`, new RegExp(`texts/${l}\\.`)]),
+  ...readdirSync(new URL('../src/widgets/texts/', import.meta.url))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .map((l) => [`texts.${l}`, new RegExp(`texts/${l}\\.`)]),
 ];
 
 /**

@@ -14,7 +14,7 @@ import { CONSENT } from './track/createTracker';
 
 /** An http(s) URL, absolute or relative (the page's base is not known yet: any will do). */
 const isUrl = (v: unknown) => safeUrl(v, 'http://localhost/');
-const URL: Rule = [isUrl, 'a URL'];
+const A_URL: Rule = [isUrl, 'a URL'];
 const POSITIVE: Rule = [(v) => typeof v === 'number' && v > 0 && v < 1 / 0, 'a positive number'];
 /** Checked in this order; `site` is required, the rest only when given. Add new options here. */
 const OPTIONS: Record<string, Rule> = {
@@ -27,10 +27,10 @@ const OPTIONS: Record<string, Rule> = {
     (v) => isUrl(v) || Array.isArray(v) || typeof v === 'function',
     'a URL, an array or a function',
   ],
-  model: URL,
+  model: A_URL,
   worker: [(v) => v === false || isUrl(v), 'a URL or false'],
-  endpoint: URL,
-  profileEndpoint: URL,
+  endpoint: A_URL,
+  profileEndpoint: A_URL,
   experiment: [
     (v: ExperimentOptions) =>
       typeof v?.holdout === 'number' &&

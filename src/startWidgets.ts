@@ -205,13 +205,5 @@ export function startWidgets(
     render,
   };
   // Texts that cannot load leave the widgets in English.
-  return (
-    texts?.then(
-      () => part,
-      (e) => {
-        report(e);
-        return part;
-      },
-    ) ?? part
-  );
+  return texts?.catch(report).then(() => part) ?? part;
 }

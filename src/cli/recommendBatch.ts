@@ -562,11 +562,6 @@ export function batchScorer(
   let longest = 0;
   for (let j = 0; j < C; j++) longest = Math.max(longest, idBytes.at[j + 1] - idBytes.at[j]);
   const viaBytes = EVENT_TYPE_CODES.map((t) => utf8Bytes(`,"via":"${t}"}}`));
-  const kindBytes = utf8Bytes(
-    type === 'similar'
-      ? ',"reason":{"kind":"similar","itemId":'
-      : ',"reason":{"kind":"together","itemId":',
-  );
   const itemBytes = utf8Bytes(`${itemJson}}}`);
   const out = createByteWriter();
 
@@ -577,6 +572,8 @@ export function batchScorer(
   const TRENDING = utf8Bytes(',"reason":{"kind":"trending"}}');
   const HISTORY = utf8Bytes(',"reason":{"kind":"history","itemId":');
   const TOGETHER = utf8Bytes(',"reason":{"kind":"together","itemId":');
+  const kindBytes =
+    type === 'similar' ? utf8Bytes(',"reason":{"kind":"similar","itemId":') : TOGETHER;
   const CLOSE = utf8Bytes('}}');
 
   /** Writes user u's line. */

@@ -51,15 +51,16 @@ export function localNeighbourSource(
   // co-occurrence unit on the device), and the sessions each item is in.
   const sessions = new Map<string, Set<string>>();
   const met = new Map<string, Set<string>[]>();
-  for (const e of events)
-    if (EVENT_TYPE_CODES.includes(e.type))
-      for (const id of [e.itemId, ...(e.items ?? []).map((l) => l.itemId)]) {
-        const items = sessions.get(e.session) ?? new Set<string>();
-        sessions.set(e.session, items);
-        if (id === undefined || items.has(id)) continue;
-        items.add(id);
-        met.get(id)?.push(items) ?? met.set(id, [items]);
-      }
+  for (const e of events) {
+    if (!EVENT_TYPE_CODES.includes(e.type)) continue;
+    const items = sessions.get(e.session) ?? new Set<string>();
+    sessions.set(e.session, items);
+    for (const id of [e.itemId, ...(e.items ?? []).map((l) => l.itemId)]) {
+      if (id === undefined || items.has(id)) continue;
+      items.add(id);
+      met.get(id)?.push(items) ?? met.set(id, [items]);
+    }
+  }
   const lists = new Map<string, RankedList>();
   return {
     neighbours(itemId) {

@@ -9,8 +9,6 @@ import { createCatalog } from '../../src/model/createCatalog';
 import { decodeCatalogShard } from '../../src/model/decodeCatalog';
 import { recordingIo } from '../support/recordingIo';
 
-/** The catalogue's loading part, as the builds load it on demand. */
-
 let dir: string;
 
 const entry = (i: number, price = 10) => ({

@@ -113,7 +113,7 @@ function browser(model: string, events: LikewiseEvent[]) {
   const items = log.itemIds.map((id) => ({ id, title: id, url: `https://shop.test/p/${id}` }));
   const recommend = createRecommender(
     { events: async () => events, report: (e) => errors.push(e) },
-    createCatalog(items, (e) => errors.push(e), {}),
+    createCatalog(items, (e) => errors.push(e)),
     service,
   );
   return { recommend, errors };

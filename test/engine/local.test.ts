@@ -119,7 +119,7 @@ describe('local learning never swamps the model', () => {
     const items = ids.map((id) => ({ id, title: id, url: `https://shop.test/p/${id}` }));
     const recommend = createRecommender(
       { events: async () => events, report: (e) => errors.push(e) },
-      createCatalog(items, (e) => errors.push(e), {}),
+      createCatalog(items, (e) => errors.push(e)),
       service,
     );
     const recs = await recommend({ type: 'similar', itemId, limit: 5 });

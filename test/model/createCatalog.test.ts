@@ -9,8 +9,6 @@ import { shardOf } from '../../src/model/shardOf';
 import { failOnUnhandled } from '../support/fakeStores';
 import { serve } from './fixtures';
 
-/** The catalogue's loading part, as the builds load it on demand. */
-
 failOnUnhandled();
 
 const BASE = 'https://shop.test/category/';

@@ -13,8 +13,6 @@ import type { CatalogItem, LikewiseEvent, Recommendation } from '../../src/types
 import { failOnUnhandled } from '../support/fakeStores';
 import { catalogItems, csr, event, serve, tinyModel } from './fixtures';
 
-/** The catalogue's loading part, as the builds load it on demand. */
-
 failOnUnhandled();
 
 const M = 'https://cdn.test/m/';

@@ -1,32 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { createModelLoader } from '../../src/model/createModelLoader';
 import { modelPreloads } from '../../src/model/modelPreloads';
-import { invalidModel, MODEL_IDS, tinyModel } from './fixtures';
+import { invalidModel, MODEL_IDS, serve, tinyModel } from './fixtures';
 
-/** The tiny model behind a fake fetch under https://cdn.test/m/, with every URL asked. */
+/** The tiny model served under https://cdn.test/m/ (the fixtures' fake server records every URL asked). */
 function served(shards: number) {
   const files = tinyModel(shards);
-  const body = new Map(files.map((f) => [`https://cdn.test/m/${f.name}`, f.bytes]));
-  const asked: string[] = [];
-  const fetch = (async (url: string) => {
-    asked.push(String(url).slice('https://cdn.test/m/'.length));
-    const bytes = body.get(String(url));
-    return bytes ? new Response(bytes.slice()) : new Response('', { status: 404 });
-  }) as unknown as typeof globalThis.fetch;
+  const { fetch, calls } = serve({ 'https://cdn.test/m/': files });
   const manifest = JSON.parse(
     new TextDecoder().decode(files.find((f) => f.name === 'manifest.json')!.bytes),
   );
-  return { fetch, asked, manifest };
+  return { fetch, calls, manifest };
 }
 
 describe('modelPreloads', () => {
   it('names exactly the files the page then fetches for popularity and its items', async () => {
     for (const ids of [[], ['a'], ['a', 'b', 'z'], MODEL_IDS]) {
-      const { fetch, asked, manifest } = served(4);
+      const { fetch, calls, manifest } = served(4);
       const loader = createModelLoader('https://cdn.test/m/manifest.json', {}, { fetch });
       await loader.popularity();
       await loader.neighbours(ids);
-      const fetched = asked.filter((f) => f !== 'manifest.json');
+      const fetched = calls
+        .map((u) => u.slice('https://cdn.test/m/'.length))
+        .filter((f) => f !== 'manifest.json');
       const preloads = modelPreloads(manifest, ids);
       expect(preloads.sort(), ids.join()).toEqual(fetched.sort());
       // A shard named once, however many of the items it holds.

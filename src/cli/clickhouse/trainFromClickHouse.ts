@@ -213,11 +213,12 @@ async function usersOnce(
     `SELECT count() AS nodes, max(replica_num) AS replicas FROM system.clusters WHERE cluster = ${stringLiteral(tables.cluster)}`,
   );
   if (shape.nodes !== clients.length || shape.replicas !== 1) return false;
-  const total = await queryNumbers(clients[0], `SELECT count() AS n FROM ${tables.scan}`);
-  let sum = 0;
-  for (const client of clients)
-    sum += (await queryNumbers(client, `SELECT count() AS n FROM ${tables.local}`)).n;
-  return sum === total.n;
+  // The total and each node's own count, asked at once.
+  const [total, ...locals] = await Promise.all([
+    queryNumbers(clients[0], `SELECT count() AS n FROM ${tables.scan}`),
+    ...clients.map((c) => queryNumbers(c, `SELECT count() AS n FROM ${tables.local}`)),
+  ]);
+  return locals.reduce((s, l) => s + l.n, 0) === total.n;
 }
 
 /**
