@@ -445,8 +445,10 @@ export function buildNeighbourRows(
   // The sequence similarity without shrinkage, its sums all > 0: see accumulateUniform.
   const seq = plan.sequence;
   const fast = seq !== undefined && plan.shrinkage === 0 && seq.positive;
-  // A histogram of the candidates' float32 exponents, and its used span.
-  const span = new Int32Array(EXPONENTS + 2);
+  // The sums of a sequence row's columns that pass its filter, and the
+  // least and greatest bits of its scores.
+  const sums = new Float64Array(fast ? itemCount : 0);
+  const span = new Uint32Array(2);
   let indices = new Uint32Array(Math.min(1 << 16, (end - start) * k) || 1);
   let scores = new Float32Array(indices.length);
   let listed = 0;
@@ -458,13 +460,18 @@ export function buildNeighbourRows(
     if (i < start || i >= end) continue;
     let n: number;
     if (fast && seq) {
-      const nt = seq.uniform
-        ? accumulateUniform(seq, i, acc, touched)
-        : accumulateValued(seq, i, acc, touched);
-      const nc = scoreSequence(plan, i, nt, acc, touched, cand, span);
-      const m = nc > k ? selectByExponent(k, nc, cand, kept, span) : -1;
-      if (m < 0 && nc > 0) span.fill(0, span[EXPONENTS], span[EXPONENTS + 1] + 1);
-      n = selectRow(k, m < 0 ? nc : m, m < 0 ? cand : kept, hist, selScores, selItems, plan);
+      const accumulate = seq.uniform ? accumulateUniform : accumulateValued;
+      let nt = accumulate(seq, i, acc, touched);
+      let nc =
+        nt > SEQUENCE_FILTER * k
+          ? filterSequence(plan, i, nt, k, acc, touched, cand, kept, sums, best, span)
+          : -1;
+      // The guessed threshold kept fewer than K: the row again, in full.
+      if (nc === -2) nt = accumulate(seq, i, acc, touched);
+      if (nc < 0) nc = scoreSequence(plan, i, nt, acc, touched, cand, span);
+      // Buckets sized to the row's scores: at most 2^SEQUENCE_BUCKET_BITS.
+      const shift = Math.max(0, 32 - Math.clz32(span[1] - span[0]) - SEQUENCE_BUCKET_BITS);
+      n = selectRow(k, nc, cand, hist, selScores, selItems, plan, span[0], shift);
     } else {
       const nt = seq
         ? accumulateSequence(seq, i, acc, hits, touched)
@@ -678,16 +685,11 @@ function accumulateValued(
   return nt;
 }
 
-/** Float32 exponents (the bits above the 23 of the mantissa; scores are >= 0). */
-const EXPONENTS = 256;
-
 /**
- * {@link scoreCandidates} for the sequence sums (no counts, no shrinkage),
- * counting each candidate's float32 exponent in `span[0 .. EXPONENTS)`,
- * with the lowest and highest met at `span[EXPONENTS]` and
- * `span[EXPONENTS + 1]`. A sequence row never touches its own item (each
- * item is once in a user's sequence), so every touched column with a
- * similarity is a candidate.
+ * {@link scoreCandidates} for the sequence sums (no counts, no shrinkage).
+ * A sequence row never touches its own item (each item is once in a
+ * user's sequence), so every touched column with a similarity is a
+ * candidate.
  */
 function scoreSequence(
   plan: NeighbourPlan,
@@ -696,12 +698,12 @@ function scoreSequence(
   acc: Float64Array,
   touched: Uint32Array,
   [candScores, candBits, candItems]: Candidates,
-  span: Int32Array,
+  span: Uint32Array,
 ): number {
   const { colL } = plan;
   const ri = plan.rowPow[i];
   let nc = 0;
-  let low = EXPONENTS;
+  let low = 0x7f800000;
   let high = 0;
   for (let t = 0; t < nt; t++) {
     const j = touched[t];
@@ -709,50 +711,100 @@ function scoreSequence(
     acc[j] = 0;
     candScores[nc] = c / (ri * colL[j]);
     candItems[nc] = j;
-    const b = candBits[nc];
-    const e = b >>> 23;
     // Only 0 / 0 is NaN (bits above infinity's): no similarity, not a candidate.
-    const keep = Number(b <= 0x7f800000);
-    span[e] += keep;
-    low = Math.min(low, e);
-    high = Math.max(high, e);
-    nc += keep;
+    const b = candBits[nc];
+    const keep = b <= 0x7f800000;
+    low = Math.min(low, keep ? b : low);
+    high = Math.max(high, keep ? b : 0);
+    nc += Number(keep);
   }
-  span[EXPONENTS] = low;
-  span[EXPONENTS + 1] = high;
+  span[0] = low;
+  span[1] = high;
   return nc;
 }
 
+/** A sequence row's scores go in at most 2 to this power buckets (see {@link selectRow}). */
+const SEQUENCE_BUCKET_BITS = 8;
+
 /**
- * Selects the best K of a sequence row's `nc` candidates into the first
- * slots of `selScores` and `selItems`, best first; returns how many. The
- * exponent histogram of {@link scoreSequence} gives the exponent of the
- * K-th best: candidates below it cannot be among the K, those at it or
- * above (about K to a few K) go on to an exact selection.
+ * Sequence rows with more than this many times K touched columns are
+ * filtered before they are scored (see {@link filterSequence}).
  */
-function selectByExponent(
+const SEQUENCE_FILTER = 4;
+
+/**
+ * A score a little under `t` (relative 2^-20, far above the rounding of a
+ * score to float32 and of the products that test it): a sum `c` whose
+ * float32 score can reach `t` passes `c >= t · (1 - 2^-20) · ri · colL[j]`.
+ */
+const FILTER_SLACK = 1 - 2 ** -20;
+
+/**
+ * Most of a sequence row's touched columns cannot be among its K best: a
+ * threshold guessed from the exact scores of a sample (as
+ * {@link filterCandidates} does) drops them by their sums, a product each
+ * instead of a division, before any is scored. Only the columns that pass
+ * are scored, into `cand` (the least and greatest bits into `span`).
+ * Returns how many, with the accumulators reset;
+ * -1 when the row is too short to gain (nothing done); -2 when fewer than
+ * K reached the threshold (the accumulators are reset: the caller
+ * accumulates the row again and scores it in full).
+ */
+function filterSequence(
+  plan: NeighbourPlan,
+  i: number,
+  nt: number,
   k: number,
-  nc: number,
+  acc: Float64Array,
+  touched: Uint32Array,
   cand: Candidates,
-  kept: Candidates,
-  span: Int32Array,
+  [one, oneBits, keptItems]: Candidates,
+  sums: Float64Array,
+  best: Uint32Array,
+  span: Uint32Array,
 ): number {
-  const low = span[EXPONENTS];
-  const high = span[EXPONENTS + 1];
-  let e = high;
-  let above = span[e];
-  while (above < k && e > low) above += span[--e];
-  if (nc > 0) span.fill(0, low, high + 1);
-  const [, bits, items] = cand;
-  const [, keptBits, keptItems] = kept;
-  let m = 0;
-  for (let t = 0; t < nc; t++) {
-    const b = bits[t];
-    keptBits[m] = b;
-    keptItems[m] = items[t];
-    m += Number(b >>> 23 >= e);
+  const { colL } = plan;
+  const ri = plan.rowPow[i];
+  const [candScores, candBits, candItems] = cand;
+  const size = sampleSize(nt, k);
+  if (size === 0) return -1;
+  const step = nt / size;
+  for (let x = 0; x < size; x++) {
+    const j = touched[Math.floor(x * step)];
+    candScores[x] = acc[j] / (ri * colL[j]);
   }
-  return m;
+  const thr = nthBest(candBits, size, 1, best);
+  // No threshold below infinity (or NaN): nothing to gain.
+  if (thr === 0 || thr >= 0x7f800000) return -1;
+  oneBits[0] = thr;
+  const g = one[0] * FILTER_SLACK * ri;
+  let m = 0;
+  for (let t = 0; t < nt; t++) {
+    const j = touched[t];
+    const c = acc[j];
+    acc[j] = 0;
+    sums[m] = c;
+    keptItems[m] = j;
+    m += Number(c >= g * colL[j]);
+  }
+  let nc = 0;
+  let reach = 0;
+  let low = 0x7f800000;
+  let high = 0;
+  for (let x = 0; x < m; x++) {
+    const j = keptItems[x];
+    candScores[nc] = sums[x] / (ri * colL[j]);
+    candItems[nc] = j;
+    const b = candBits[nc];
+    const keep = b <= 0x7f800000;
+    low = Math.min(low, keep ? b : low);
+    high = Math.max(high, keep ? b : 0);
+    reach += Number(keep && b >= thr);
+    nc += Number(keep);
+  }
+  span[0] = low;
+  span[1] = high;
+  return reach >= k ? nc : -2;
 }
 
 /**
@@ -978,6 +1030,10 @@ function filterCandidates(
  * last. Buckets above the K-th's hold fewer than K pairs, in bucket order:
  * an insertion sort only moves pairs within their bucket. In the K-th's
  * bucket (where ties gather) only the missing best few are selected.
+ *
+ * The buckets are `(bits - base) >>> shift`, no candidate below `base`:
+ * by default a fixed width under 1 % of the score; a caller that knows
+ * the span of its scores sizes the buckets to it (fewer buckets to walk).
  */
 function selectRow(
   k: number,
@@ -987,6 +1043,8 @@ function selectRow(
   selScores: Float64Array,
   selItems: Int32Array,
   { rankL }: NeighbourPlan,
+  base = 0,
+  shift = BUCKET_SHIFT,
 ): number {
   if (nc === 0) return 0;
   if (nc <= k) {
@@ -1002,7 +1060,7 @@ function selectRow(
   let lo = hist.length;
   let hi = 0;
   for (let t = 0; t < nc; t++) {
-    const b = bits[t] >>> BUCKET_SHIFT;
+    const b = (bits[t] - base) >>> shift;
     hist[b]++;
     lo = Math.min(lo, b);
     hi = Math.max(hi, b);
@@ -1017,7 +1075,7 @@ function selectRow(
     b--;
   }
   for (let t = 0; t < nc; t++) {
-    const bucket = bits[t] >>> BUCKET_SHIFT;
+    const bucket = (bits[t] - base) >>> shift;
     if (bucket >= b) {
       const slot = hist[bucket]++;
       selScores[slot] = scores[t];
@@ -1038,9 +1096,21 @@ function selectRow(
  * sample. 0 when the sample would be over half of them (no gain).
  */
 function sampleThreshold(bits: Uint32Array, n: number, k: number, best: Uint32Array): number {
+  const size = sampleSize(n, k);
+  return size === 0 ? 0 : nthBest(bits, size, n / size, best);
+}
+
+/**
+ * How many of `n` candidates to sample for a threshold about
+ * {@link FILTER_MARGIN} · K of them reach; 0 when that is over half of them.
+ */
+function sampleSize(n: number, k: number): number {
   const size = Math.ceil((SAMPLE_RANK * n) / (FILTER_MARGIN * k));
-  if (size > n >> 1) return 0;
-  const step = n / size;
+  return size > n >> 1 ? 0 : size;
+}
+
+/** The {@link SAMPLE_RANK}-th best of `bits[floor(x · step)]` for x < size, using `best`. */
+function nthBest(bits: Uint32Array, size: number, step: number, best: Uint32Array): number {
   // `best` holds the best bits so far, best first.
   let kept = 0;
   for (let x = 0; x < size; x++) {

@@ -38,12 +38,15 @@ export function userSequences(
   const weightOf = typeWeights(options);
   const counted = countedTypesOf(options);
   const cap = options.maxItemsPerUser ?? Number.POSITIVE_INFINITY;
+  // The given grouping, when it counted the same types.
   const reuse =
     rows?.counted.every((c, x) => c === counted[x]) &&
-    rows.byUser.length === rows.rowStart[log.userCount];
+    rows.byUser.length === rows.rowStart[log.userCount]
+      ? rows
+      : undefined;
   // One pass: each user's counted rows, and whether they are in time order
   // already (a log sorted by time, or by user then time).
-  const rowStart = reuse ? rows.rowStart : new Uint32Array(log.userCount + 1);
+  const rowStart = reuse ? reuse.rowStart : new Uint32Array(log.userCount + 1);
   const inOrder = scanUsers(log, counted, rowStart, !reuse);
   // Each user's rows in time order, then line: a counting sort by user of
   // the file order when that is the time order already, else of the rows
@@ -51,7 +54,7 @@ export function userSequences(
   // comparison sort per user).
   const grouped =
     inOrder && reuse
-      ? rows.byUser
+      ? reuse.byUser
       : groupByUser(
           log.users,
           rowStart,
