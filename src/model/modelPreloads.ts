@@ -13,7 +13,7 @@ import { shardOf } from './shardOf';
  * @param manifest - the parsed `manifest.json`
  * @param itemIds - the items the page shows neighbours of, if any
  * @throws LikewiseError `INVALID_MODEL` when `manifest` is no likewise model manifest
- * @example modelPreloads(manifest, ['sku-1']) // ['popularity-2d437563.json', 'model-84b218ba/2.bin']
+ * @example modelPreloads(manifest, ['sku-1']) // ['popularity-2d437563.json', 'model-84b218ba/2.json']
  */
 export function modelPreloads(manifest: unknown, itemIds: readonly string[] = []): string[] {
   const m = validateManifest(manifest, 'manifest');
