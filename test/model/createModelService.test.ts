@@ -19,8 +19,7 @@ describe('createModelService', () => {
     const { service, server } = setup();
     expect(server.calls).toEqual([]);
     const lists = await service.lists(['a', 'b', 'h', 'nope']);
-    // h is in the model without lists: none is answered, as for an unknown item.
-    expect(Object.keys(lists.similar).sort()).toEqual(['a', 'b']);
+    expect(Object.keys(lists.similar).sort()).toEqual(['a', 'b', 'h']);
     expect(round(lists.similar.a)).toEqual([
       ['b', 'z', 'c', 'd'],
       [0.9, 0.85, 0.8, 0.5],
@@ -29,7 +28,7 @@ describe('createModelService', () => {
       ['a', 'c'],
       [0.9, 0.7],
     ]);
-    expect(lists.similar.h).toBeUndefined();
+    expect(lists.similar.h).toEqual([[], []]);
     expect(round(lists.together.a)).toEqual([
       ['e', 'f'],
       [1, 0.5],
