@@ -8,15 +8,24 @@
 // has data-site and data-model only) and, for comparison, with the whole
 // catalogue as one JSON file (data-catalog="catalog.json", as before #11).
 //
-//   npm run build && node bench/bigshop.mjs [--runs 3] [--dist DIR] [--mode shards|whole|both] [--waterfall] [--no-preload | --no-model-preload] [--rtt MS]
+//   npm run build && node bench/bigshop.mjs [--runs 3] [--dist DIR] [--mode shards|whole|both] [--waterfall] [--no-preload | --no-model-preload | --no-catalog-preload] [--rtt MS]
+//   node bench/bigshop.mjs --baseline OTHER_DIST [--baseline-preload all|model|basic|no] ...
+//
+// --baseline measures another build (its dist/) in turns with this one, run
+// by run in the same browser, so both see the same load; its pages carry
+// the preloads --baseline-preload names (default: the same as this build's;
+// `model` is the pages before the catalogue shards were named).
 //
 // BIGSHOP_TRACE=PREFIX writes each page's last DevTools trace to
 // PREFIX-product.json and PREFIX-home.json.
 //
 // The pages carry the preloads the README documents (the manifest, the
-// widget file, popularity and, on the product page, its item's model shard:
-// likewise/node's `modelPreloads`); `--no-model-preload` leaves the model
-// files out, `--no-preload` every preload.
+// widget file, popularity and, on the product page, its item's model shard
+// and the catalogue shards of the items its widget shows first:
+// likewise/node's `modelPreloads` with the model open in the server);
+// `--no-catalog-preload` leaves the catalogue shards out (the pages before
+// they were named), `--no-model-preload` every model file, `--no-preload`
+// every preload.
 //
 // Figures per page, median (worst) of the runs:
 // - bytes: what likewise transfers, uncompressed (its scripts, the model's
@@ -58,12 +67,19 @@ const dist = resolve(arg('dist', 'dist'));
 const mode = arg('mode', 'both');
 const items = Number(arg('items', 100_000));
 const events = Number(arg('events', 2_000_000));
+const PRELOADS = ['all', 'model', 'basic', 'no'];
 const preload = args.includes('--no-preload')
   ? 'no'
   : args.includes('--no-model-preload')
     ? 'basic'
-    : 'all';
+    : args.includes('--no-catalog-preload')
+      ? 'model'
+      : 'all';
 const rtt = Number(arg('rtt', 0));
+const baselineDist = arg('baseline');
+const baselinePreload = arg('baseline-preload', preload);
+if (!PRELOADS.includes(baselinePreload))
+  throw new Error(`--baseline-preload must be one of ${PRELOADS.join(', ')}`);
 const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const TARGETS = { bytes: 300 * 1024, task: 50, widget: 250 };
 
@@ -72,7 +88,9 @@ const isLikewise = (path) => path.startsWith('/dist/') || path.startsWith('/shop
 async function measure(browser, server, kind, whole, catalog, productId, latency = 0) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const tab = await context.newPage();
-  const q = (whole ? '&catalog=whole' : '') + (preload === 'all' ? '' : `&preload=${preload}`);
+  const q =
+    (whole ? '&catalog=whole' : '') +
+    (server.preload === 'all' ? '' : `&preload=${server.preload}`);
   const target =
     kind === 'product'
       ? `${server.url}/product.html?id=${productId}${q}`
@@ -159,6 +177,23 @@ const productId = JSON.parse(
   readFileSync(join(shop.dir, 'model', manifest.popularity.file), 'utf8'),
 ).ids[10];
 const server = await startShopServer(shop.dir, catalog, dist);
+server.preload = preload;
+const baseline =
+  baselineDist &&
+  (await startShopServer(shop.dir, catalog, resolve(baselineDist), { model: server.model }));
+if (baseline) baseline.preload = baselinePreload;
+const builds = baseline
+  ? [
+      [baseline, 'baseline'],
+      [server, 'this build'],
+    ]
+  : [[server, '']];
+const PAGES = {
+  all: 'with the documented preloads',
+  model: 'without the catalogue shard preloads',
+  basic: 'with the manifest and widget preloads only',
+  no: 'without preloads',
+};
 const browser = await chromium.launch({ executablePath, headless: true, args: CHROME_ARGS });
 try {
   console.log(
@@ -167,43 +202,52 @@ try {
   console.log(
     `targets: at most ${TARGETS.bytes / 1024} KB, no task over ${TARGETS.task} ms, first widget within ${TARGETS.widget} ms of navigation start`,
   );
-  console.log(
-    `pages ${{ all: 'with the documented preloads', basic: 'with the manifest and widget preloads only', no: 'without preloads' }[preload]}`,
-  );
+  console.log(`pages ${PAGES[preload]}`);
+  if (baseline)
+    console.log(
+      `baseline: scripts from ${resolve(baselineDist)}, pages ${PAGES[baselinePreload]}, measured in turns with this build`,
+    );
   const modes = mode === 'both' ? ['whole', 'shards'] : [mode];
   for (const m of modes)
     for (const kind of ['product', 'home']) {
-      const results = [];
+      const all = new Map(builds.map(([b]) => [b, []]));
       for (let i = 0; i < runs; i++)
-        results.push(await measure(browser, server, kind, m === 'whole', catalog, productId));
-      const col = (key, unit = '', scale = 1) => {
-        const v = results.map((r) => r[key] / scale);
-        return `${median(v).toFixed(1)}${unit} (${Math.max(...v).toFixed(1)})`;
-      };
-      console.log(
-        `${`${kind} (${m === 'whole' ? 'data-catalog: whole JSON' : 'catalogue shards'})`.padEnd(40)} bytes ${col('bytes', ' KB', 1024)}, gzip ${col('gzip', ' KB', 1024)}, ${results[0].requests} requests; longest task ${col('task', ' ms')}; first widget ${col('widget', ' ms')} (${results[0].shown} items)`,
-      );
-      console.log(
-        `    calibration task ${col('calibration', ' ms')}; longest task / calibration ${median(results.map((r) => r.task / r.calibration)).toFixed(2)}`,
-      );
-      if (rtt) {
-        const slow = [];
-        for (let i = 0; i < runs; i++)
-          slow.push(await measure(browser, server, kind, m === 'whole', catalog, productId, rtt));
-        const at = (list) => median(list.map((r) => r.widget));
-        console.log(
-          `    at ${rtt} ms round-trip time: first widget ${at(slow).toFixed(0)} ms (${Math.min(...slow.map((r) => r.widget)).toFixed(0)}-${Math.max(...slow.map((r) => r.widget)).toFixed(0)}): ${((at(slow) - at(results)) / rtt).toFixed(1)} round trips in a row, the page's included`,
-        );
-      }
-      if (args.includes('--waterfall')) {
-        const last = results[results.length - 1];
-        for (const r of last.waterfall)
-          console.log(
-            `    ${r.start.toFixed(0).padStart(5)} - ${r.end.toFixed(0).padStart(5)} ms ${String(r.bytes).padStart(9)} B  ${r.path}`,
-          );
-      }
+        for (const [b] of builds)
+          all.get(b).push(await measure(browser, b, kind, m === 'whole', catalog, productId));
+      for (const [b, label] of builds) await report(b, label, all.get(b), kind, m);
     }
 } finally {
   await browser.close();
   await server.close();
+  await baseline?.close();
+}
+
+/** Prints one build's figures for one page (and, with --rtt, loads it again at that RTT). */
+async function report(server, label, results, kind, m) {
+  const col = (key, unit = '', scale = 1) => {
+    const v = results.map((r) => r[key] / scale);
+    return `${median(v).toFixed(1)}${unit} (${Math.max(...v).toFixed(1)})`;
+  };
+  console.log(
+    `${`${kind} (${m === 'whole' ? 'data-catalog: whole JSON' : 'catalogue shards'})${label && `, ${label}`}`.padEnd(label ? 54 : 40)} bytes ${col('bytes', ' KB', 1024)}, gzip ${col('gzip', ' KB', 1024)}, ${results[0].requests} requests; longest task ${col('task', ' ms')}; first widget ${col('widget', ' ms')} (${results[0].shown} items)`,
+  );
+  console.log(
+    `    calibration task ${col('calibration', ' ms')}; longest task / calibration ${median(results.map((r) => r.task / r.calibration)).toFixed(2)}`,
+  );
+  if (rtt) {
+    const slow = [];
+    for (let i = 0; i < runs; i++)
+      slow.push(await measure(browser, server, kind, m === 'whole', catalog, productId, rtt));
+    const at = (list) => median(list.map((r) => r.widget));
+    console.log(
+      `    at ${rtt} ms round-trip time: first widget ${at(slow).toFixed(0)} ms (${Math.min(...slow.map((r) => r.widget)).toFixed(0)}-${Math.max(...slow.map((r) => r.widget)).toFixed(0)}): ${((at(slow) - at(results)) / rtt).toFixed(1)} round trips in a row, the page's included`,
+    );
+  }
+  if (args.includes('--waterfall')) {
+    const last = results[results.length - 1];
+    for (const r of last.waterfall)
+      console.log(
+        `    ${r.start.toFixed(0).padStart(5)} - ${r.end.toFixed(0).padStart(5)} ms ${String(r.bytes).padStart(9)} B  ${r.path}`,
+      );
+  }
 }

@@ -15,17 +15,28 @@ const TYPES = {
 /**
  * The product page of item `id`, or the home page, with the likewise tag
  * and, unless `preload` is false, the preloads the README documents: the
- * manifest, the widget file and the model files `model` names (popularity,
- * and on a product page its item's shard: `modelPreloads` of likewise/node).
+ * manifest, the widget file and the `files` likewise/node names (popularity and, on
+ * a product page, its item's model shard and the catalogue shards of the
+ * items its widget shows first: `modelPreloads` of likewise/node).
  */
-function page(kind, id, entry, catalog, preload, model) {
+function page(kind, id, entry, catalog, preload, files) {
+  const link = (f) => `<link rel="preload" href="/shop/model/${f}" as="fetch" crossorigin>`;
+  // The catalogue shards after the script's preload: over HTTP/1.1 (six
+  // connections) they would otherwise queue the script behind them.
+  const after = files
+    .filter((f) => f.startsWith('catalog-'))
+    .map(link)
+    .join('');
   const links = preload
-    ? '<link rel="preload" href="/shop/model/manifest.json" as="fetch" crossorigin>' +
-      model
-        .map((f) => `<link rel="preload" href="/shop/model/${f}" as="fetch" crossorigin>`)
+    ? link('manifest.json') +
+      files
+        .filter((f) => !f.startsWith('catalog-'))
+        .map(link)
         .join('') +
-      '<link rel="modulepreload" href="/dist/likewise.widgets.mjs">'
+      '<link rel="modulepreload" href="/dist/likewise.widgets.mjs">' +
+      (after ? '<link rel="preload" href="/dist/likewise.iife.js" as="script">' + after : '')
     : '';
+
   const tag = `<script src="/dist/likewise.iife.js" data-site="bigshop" data-model="/shop/model/manifest.json"${
     catalog ? ' data-catalog="/shop/catalog.json"' : ''
   }></script>`;
@@ -52,20 +63,23 @@ function page(kind, id, entry, catalog, preload, model) {
  * its JSON-LD and a `similar` widget), `/home.html` (a `for-you` widget),
  * both with the likewise tag (`data-model` only, or also
  * `data-catalog="/shop/catalog.json"` with `&catalog=whole`) and the
- * documented preloads (none with `&preload=no`; the model files from
- * `modelPreloads` unless `&preload=basic`), the build at
+ * documented preloads (none with `&preload=no`; the files from
+ * `modelPreloads` unless `&preload=basic`, only its model files with
+ * `&preload=model`: the pages before the catalogue's were named), the build at
  * `/dist/` and the shop's files at `/shop/`, with `no-store`. Every request
  * is recorded (path, start and end in ms since `mark()`, bytes, body).
  *
  * @param {string} shopDir - generateBigShop's folder
  * @param {{ id: string }[]} catalog - its catalogue entries
  * @param {string} dist - the build's folder
+ * @param {{ model?: object }} [options] - `model`: the shop's model already open (another server's `model`)
  */
-export async function startShopServer(shopDir, catalog, dist) {
+export async function startShopServer(shopDir, catalog, dist, options = {}) {
   const byId = new Map(catalog.map((e) => [e.id, e]));
   // This checkout's build, whatever `dist` the pages load (a baseline's may predate it).
-  const { modelPreloads } = await import('../dist/node.mjs');
-  const manifest = JSON.parse(readFileSync(join(shopDir, 'model', 'manifest.json'), 'utf8'));
+  const { modelPreloads, openModel } = await import('../dist/node.mjs');
+  const model = options.model ?? (await openModel(join(shopDir, 'model')));
+  const { manifest } = model;
   const log = [];
   let t0 = performance.now();
   const server = createServer(async (req, res) => {
@@ -80,7 +94,11 @@ export async function startShopServer(shopDir, catalog, dist) {
       const preload = url.searchParams.get('preload');
       const kind = path === '/product.html' ? 'product' : 'home';
       const files =
-        preload === 'basic' ? [] : modelPreloads(manifest, kind === 'product' ? [id] : []);
+        preload === 'basic'
+          ? []
+          : modelPreloads(manifest, kind === 'product' ? [id] : [], {
+              model: preload === 'model' ? undefined : model,
+            });
       body = Buffer.from(page(kind, id, byId.get(id), whole, preload !== 'no', files));
     } else {
       const [root, rest] = path.startsWith('/dist/')
@@ -108,6 +126,7 @@ export async function startShopServer(shopDir, catalog, dist) {
       ok({
         url: `http://127.0.0.1:${server.address().port}`,
         log,
+        model,
         mark() {
           log.length = 0;
           t0 = performance.now();

@@ -6,7 +6,7 @@
 export { type OpenModel, type OpenModelOptions, openModel } from './cli/openModel';
 export type { RecommendRules, ScoredItem } from './engine/recommend';
 export type { ModelConfig } from './engine/tune';
-export { modelPreloads } from './model/modelPreloads';
+export { type ModelPreloadsOptions, modelPreloads } from './model/modelPreloads';
 export {
   type LoadedModel,
   type ModelRequest,

@@ -25,7 +25,7 @@ const MAX_URL = 2000;
 /** Candidates ranked before their entries are asked for (the most a request returns). */
 const CANDIDATES = 50;
 /** Entries asked for beyond the limit at first, for the few the rules turn away. */
-const SPARE = 4;
+export const SPARE = 4;
 /** The rules that read catalogue entries. */
 const ENTRY_RULES = [
   'category',

@@ -93,6 +93,15 @@ describe('catalogue shards beside the model', () => {
     for (const r of modelFiles) expect(r.start, r.path).toBeLessThanOrEqual(script.start);
     const fetched = server.log.map((r) => r.path).filter((p) => p.includes('/catalog-'));
     expect(server.log.some((r) => r.path.endsWith('/catalog.json'))).toBe(false);
+    // The catalogue shards the widget needs are exactly those the page
+    // preloads (modelPreloads with the model), each requested once: the SDK
+    // took the preloaded answers, and started no download of its own.
+    const html = server.log.find((r) => r.path === '/product.html') as Logged & { body: Buffer };
+    const preloaded = [...html.body.toString().matchAll(/rel="preload" href="([^"]+)"/g)]
+      .map((m) => m[1])
+      .filter((p) => p.includes('/catalog-'));
+    expect(preloaded.length).toBeGreaterThanOrEqual(shown.length);
+    expect([...fetched].sort()).toEqual(preloaded.sort());
     // Each shown item's shard was fetched, once; nothing else but shards of candidates.
     for (const id of shown)
       expect(fetched).toContain(`/shop/model/${catalogShardFile(section, id)}`);
