@@ -197,6 +197,8 @@ export interface SequencePlan {
    * first met, and no count is needed to tell.
    */
   positive: boolean;
+  /** The most positions one occurrence pairs with: the window, both sides unless backward is 0. */
+  reach: number;
 }
 
 /**
@@ -439,8 +441,8 @@ export function buildNeighbourRows(
   const best = new Uint32Array(SAMPLE_RANK);
   const hist = new Uint32Array(2 ** (31 - BUCKET_SHIFT));
   // The selection: the row's list, best first, in its first slots.
-  const selScores = new Float64Array(itemCount);
-  const selItems = new Int32Array(itemCount);
+  const selScores = new Float64Array(itemCount + 1);
+  const selItems = new Int32Array(itemCount + 1);
   const offsets = new Uint32Array(itemCount + 1);
   // The sequence similarity without shrinkage, its sums all > 0: see accumulateUniform.
   const seq = plan.sequence;
@@ -449,7 +451,10 @@ export function buildNeighbourRows(
   // least and greatest bits of its scores.
   const sums = new Float64Array(fast ? itemCount : 0);
   const span = new Uint32Array(2);
-  let indices = new Uint32Array(Math.min(1 << 16, (end - start) * k) || 1);
+  // Room for every list at once when a bound is known (a sequence row has
+  // at most `reach` candidates per occurrence), else grown as it fills.
+  const room = seq ? sequenceRoom(seq, start, end, k) : Math.min(1 << 16, (end - start) * k);
+  let indices = new Uint32Array(room || 1);
   let scores = new Float32Array(indices.length);
   let listed = 0;
   // Each step of a row is a function of its own: each is optimised once it
@@ -498,6 +503,7 @@ export function buildNeighbourRows(
     listed += n;
   }
   offsets[itemCount] = listed;
+  if (listed === indices.length) return { offsets, indices, scores };
   return { offsets, indices: indices.slice(0, listed), scores: scores.slice(0, listed) };
 }
 
@@ -855,7 +861,16 @@ function planSequence(
   }
   const weakest = back > 0 ? Math.min(before[window], forward[window]) : forward[window];
   const positive = uniform ? weakest > 0 : range[0] * range[0] * weakest > 0;
-  return { codes, values, occurs, at, lo, hi, forward, before, uniform, positive };
+  const reach = back > 0 ? 2 * window : window;
+  return { codes, values, occurs, at, lo, hi, forward, before, uniform, positive, reach };
+}
+
+/** How many entries the lists of rows `[start, end)` can hold at most: K each, or `reach` per occurrence. */
+function sequenceRoom(seq: SequencePlan, start: number, end: number, k: number): number {
+  const { occurs, reach } = seq;
+  let room = 0;
+  for (let i = start; i < end; i++) room += Math.min(k, (occurs[i + 1] - occurs[i]) * reach);
+  return room;
 }
 
 /** `codes[q] = label[items[q]]`. */
@@ -1074,13 +1089,17 @@ function selectRow(
     above += h;
     b--;
   }
+  // Branch-free (whether a candidate is placed is as good as random): the
+  // others go to the spare last slot.
+  const spare = selScores.length - 1;
   for (let t = 0; t < nc; t++) {
     const bucket = (bits[t] - base) >>> shift;
-    if (bucket >= b) {
-      const slot = hist[bucket]++;
-      selScores[slot] = scores[t];
-      selItems[slot] = items[t];
-    }
+    const take = Number(bucket >= b);
+    const h = hist[bucket];
+    hist[bucket] = h + take;
+    const slot = take * h + (1 - take) * spare;
+    selScores[slot] = scores[t];
+    selItems[slot] = items[t];
   }
   const survivors = hist[b];
   hist.fill(0, lo, hi + 1);
