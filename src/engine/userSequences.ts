@@ -44,28 +44,40 @@ export function userSequences(
     rows.byUser.length === rows.rowStart[log.userCount]
       ? rows
       : undefined;
-  // One pass: each user's counted rows, and whether they are in time order
-  // already (a log sorted by time, or by user then time).
+  // One pass: each user's counted rows, whether they are in time order
+  // already (a log sorted by time, or by user then time), and whether the
+  // file groups them by user too (sorted by user then time).
   const rowStart = reuse ? reuse.rowStart : new Uint32Array(log.userCount + 1);
-  const inOrder = scanUsers(log, counted, rowStart, !reuse);
-  // Each user's rows in time order, then line: a counting sort by user of
-  // the file order when that is the time order already, else of the rows
-  // sorted by time (a stable radix sort of the whole log instead of a
-  // comparison sort per user).
+  const order = scanUsers(log, counted, rowStart, !reuse);
+  const inOrder = order !== UNORDERED;
+  // Each user's rows in time order, then line: the file order when it is
+  // that already; else a counting sort by user of the file order when that
+  // is the time order, or of the rows sorted by time (a stable radix sort
+  // of the whole log instead of a comparison sort per user).
   const grouped =
     inOrder && reuse
       ? reuse.byUser
-      : groupByUser(
-          log.users,
-          rowStart,
-          inOrder ? countedRows(log, counted, rowStart) : rowsByTime(log, counted, rowStart),
-        );
+      : order === BY_USER
+        ? countedRows(log, counted, rowStart)
+        : groupByUser(
+            log.users,
+            rowStart,
+            inOrder ? countedRows(log, counted, rowStart) : rowsByTime(log, counted, rowStart),
+          );
   return collapseSequences(log, weightOf, cap, rowStart, grouped);
 }
 
+/** What {@link scanUsers} found: some user's rows out of time order, */
+const UNORDERED = 0;
+/** each user's rows in time order, */
+const IN_ORDER = 1;
+/** and the users' rows one after the other, by user. */
+const BY_USER = 2;
+
 /**
  * Counts each user's counted rows into `rowStart` (as starts, the total
- * last) when `count`; returns whether every user's rows are in time order.
+ * last) when `count`; returns how far the file is in order already
+ * ({@link UNORDERED}, {@link IN_ORDER} or {@link BY_USER}).
  * Each hot loop here and below is a function of its own: a loop is
  * optimised while it runs (on-stack replacement), and code after it in the
  * same function, not yet run then, would fall back to the interpreter.
@@ -75,21 +87,26 @@ function scanUsers(
   counted: Uint8Array,
   rowStart: Uint32Array,
   count: boolean,
-): boolean {
+): number {
   const { users, types, times, length, userCount } = log;
   const last = new Float64Array(userCount).fill(Number.NEGATIVE_INFINITY);
   let descents = 0;
+  let userDescents = 0;
+  let previous = 0;
   for (let r = 0; r < length; r++) {
     const c = counted[types[r]];
     if (c === 0) continue;
     const u = users[r];
     const t = times[r];
     descents += Number(t < last[u]);
+    userDescents += Number(u < previous);
+    previous = u;
     last[u] = t;
     if (count) rowStart[u + 1]++;
   }
   if (count) for (let u = 0; u < userCount; u++) rowStart[u + 1] += rowStart[u];
-  return descents === 0;
+  if (descents > 0) return UNORDERED;
+  return userDescents === 0 ? BY_USER : IN_ORDER;
 }
 
 /** The counted rows in file order. */
