@@ -17,13 +17,15 @@
  * three lines:
  *
  * ```
- * ["likewise-catalog",1,{"catalog":"<id>","shard":s,"shards":S,"bytes":B,"checksum":"<fnv1a>"},
+ * [{"format":"likewise-catalog","version":2,"catalog":"<id>","shard":s,"shards":S,"bytes":B,"checksum":"<fnv1a>"},
  * ["","","https://shop.example/p/",...],
  * [["sku-1","Title","sku-1",...],...]]
  * ```
  *
- * The first line is the header; `bytes` and `checksum` (FNV-1a 32, 8 hex
- * digits) cover everything after its newline. The second line gives a
+ * The first line is the header (the container of every file beside the
+ * manifest, `decodeFile.ts`; version 2 since it became an object); `bytes`
+ * and `checksum` (FNV-1a 32, 8 hex digits) cover everything after its
+ * newline. The second line gives a
  * prefix per field (the values' common start, written once), the third the
  * rows: `[id, title, url, image, price, currency, category, brand, inStock]`
  * without the prefixes, `null` for a missing field, trailing nulls left out.
@@ -33,7 +35,7 @@ import { shardOf } from './shardOf';
 /** The `format` of a catalogue section and of its shards. */
 export const CATALOG_FORMAT = 'likewise-catalog';
 /** The catalogue shard version this code writes and reads. */
-export const CATALOG_VERSION = 1;
+export const CATALOG_VERSION = 2;
 /** A row's fields, in order. */
 export const CATALOG_FIELDS = [
   'id',

@@ -16,8 +16,8 @@ export const bodyBytes = (values: string): Uint8Array => new TextEncoder().encod
 export const checksumOf = (body: Uint8Array): string => hex8(fnv1a(body));
 
 /**
- * The file of `body` (see {@link bodyBytes}): `["<format>",<version>,{...header,
- * "bytes":B,"checksum":"<fnv1a>"},\n` and the body.
+ * The file of `body` (see {@link bodyBytes}): `[{"format":"<format>","version":V,
+ * ...header,"bytes":B,"checksum":"<fnv1a>"},\n` and the body.
  *
  * @param checksum - `checksumOf(body)`, when the caller has it already.
  * @example encodeFile('likewise-popularity', 3, { id }, bodyBytes('["a"],[1]'))
@@ -30,7 +30,7 @@ export function encodeFile(
   checksum: string = checksumOf(body),
 ): Uint8Array {
   const head = new TextEncoder().encode(
-    `${JSON.stringify([format, version, { ...header, bytes: body.length, checksum }]).slice(0, -1)},\n`,
+    `${JSON.stringify([{ format, version, ...header, bytes: body.length, checksum }]).slice(0, -1)},\n`,
   );
   const bytes = new Uint8Array(head.length + body.length);
   bytes.set(head);

@@ -20,7 +20,7 @@
  * with `JSON.parse` and a few checks instead of a binary decoder. Version 3:
  *
  * ```
- * ["likewise-model",3,{"id":"<model id>","shard":s,"shards":S,"bytes":B,"checksum":"<fnv1a>"},
+ * [{"format":"likewise-model","version":3,"id":"<model id>","shard":s,"shards":S,"bytes":B,"checksum":"<fnv1a>"},
  * 255,["sku-1","sku-2","sku-7",...],
  * [[0.8,1,255,2,131],0,...],
  * [0,[0.5,2,255],...]]
@@ -34,7 +34,7 @@
  * Q and `max` the row's best score.
  *
  * The popularity file `popularity-<checksum>.json` is
- * `["likewise-popularity",3,{"id":"<model id>",...},\n[ids],[scores]]`,
+ * `[{"format":"likewise-popularity","version":3,"id":"<model id>",...},\n[ids],[scores]]`,
  * the most popular items first.
  */
 import type { ModelConfig } from '../engine/tune';
