@@ -7,7 +7,7 @@
  *
  * An item lives in shard `shardOf(id, shards)` (FNV-1a of the UTF-8 id, as
  * model shards), file `<dir><shard>.json` beside the manifest. `dir` is
- * `catalog-<id>/`, where `<id>` is the FNV-1a of every shard's checksum: a
+ * `catalog-<id>/`, where `<id>` is the FNV-1a of the format, version and every shard's checksum (`folderId`): a
  * new catalogue gets new URLs, so every file can be cached forever. The
  * manifest's `catalog` section has a constant size whatever the shop's size
  * (listing a checksum per shard would grow every page's manifest with the
@@ -58,7 +58,7 @@ export const DEFAULT_ENTRIES_PER_SHARD = 32;
 export interface ManifestCatalog {
   format: typeof CATALOG_FORMAT;
   version: typeof CATALOG_VERSION;
-  /** FNV-1a 32 of the shards' checksums, 8 hex digits. */
+  /** FNV-1a 32 of `likewise-catalog/<version>:` and the shards' checksums, 8 hex digits (`folderId`). */
   id: string;
   /** The shards' folder, relative to the manifest: `catalog-<id>/`. */
   dir: string;

@@ -105,7 +105,7 @@ export function validateManifest(value: unknown, source: string): Manifest {
  *   <name> is not a likewise-model file.`, `... has version <v>, expected
  *   3.`, `... is truncated: <got> of <size> bytes.`, `... is corrupt:
  *   checksum mismatch.`, `... has id <id>, expected <id>.`...) and `File
- *   <name> is corrupt: lists do not match the id table.`
+ *   <name> is corrupt: lists do not match the ids.`
  * @example const lists = decodeShard(new Uint8Array(await res.arrayBuffer()), manifest, 3).get('sku-1');
  */
 export function decodeShard(
@@ -121,36 +121,34 @@ export function decodeShard(
     shard: index,
     shards: manifest.shards,
   }) as [number, string[], ...unknown[][]];
-  const corrupt = () => fileError(name, 'is corrupt: lists do not match the id table');
+  const corrupt = () => fileError(name, 'is corrupt: lists do not match the ids');
   const out = new Map<string, ItemLists>();
   if (
     !(isScore(top) && top > 0) ||
     !Array.isArray(ids) ||
-    !ids.every((id) => typeof id === 'string') ||
     kinds.length !== 2 ||
-    !kinds.every((rows) => Array.isArray(rows) && rows.length === kinds[0].length) ||
-    kinds[0].length > ids.length
+    !kinds.every((rows) => Array.isArray(rows) && rows.length === ids.length)
   )
     throw corrupt();
-  kinds.forEach((rows, k) => {
-    rows.forEach((row, x) => {
-      const lists = out.get(ids[x]) ?? ([] as unknown as ItemLists);
-      out.set(ids[x], lists);
-      // An owned item without neighbours has an empty list, not none.
-      const list: ModelList = { ids: [], scores: [] };
-      lists[k] = list;
-      if (row === 0) return;
-      const r = row as number[];
-      if (!Array.isArray(r) || !(r.length & 1) || !isScore(r[0])) throw corrupt();
-      for (let p = 1; p < r.length; p += 2) {
-        const j = r[p];
-        if (!(typeof j === 'number' && typeof ids[j] === 'string' && isScore(r[p + 1])))
-          throw corrupt();
-        list.ids.push(ids[j]);
-        // As float32, as the batch scorer keeps them: the same answer either way.
-        list.scores.push(Math.fround((r[p + 1] / top) * r[0]));
-      }
-    });
+  ids.forEach((id, x) => {
+    if (typeof id !== 'string') throw corrupt();
+    out.set(
+      id,
+      kinds.map((rows) => {
+        const r = rows[x] as number[] | 0;
+        // An item without neighbours has an empty list, not none.
+        const list: ModelList = { ids: [], scores: [] };
+        if (r !== 0 && !(Array.isArray(r) && r.length & 1 && isScore(r[0]))) throw corrupt();
+        for (let p = 1; r && p < r.length; p += 2) {
+          const j = r[p] as unknown;
+          if (typeof j !== 'string' || !isScore(r[p + 1])) throw corrupt();
+          list.ids.push(j);
+          // As float32, as the batch scorer keeps them: the same answer either way.
+          list.scores.push(Math.fround((r[p + 1] / top) * r[0]));
+        }
+        return list;
+      }) as ItemLists,
+    );
   });
   return out;
 }

@@ -146,17 +146,16 @@ describe('validation', () => {
     );
   });
 
-  it('refuses lists that do not match the id table, even with a right checksum', () => {
+  it('refuses lists that do not match the ids, even with a right checksum', () => {
     const [q, ids, similar, together] = JSON.parse(`[${text.slice(text.indexOf('\n') + 1)}`);
     const bad = [
       [0, ids, similar, together], // no score scale
       [q, ids.map(() => 1), similar, together], // ids that are not strings
       [q, ids, similar], // no together lists
       [q, ids, similar, together.slice(1)], // lists of different lengths
-      [q, ids, similar.map(() => [1, ids.length, 1]), together], // an index past the table
-      [q, ids, similar.map(() => [1, 0, -1]), together], // a negative score
-      [q, ids, similar.map(() => [1, '0', 1]), together], // an index that is not a number
-      [q, ids, similar.map(() => [1, 0]), together], // a neighbour without a score
+      [q, ids, similar.map(() => [1, 'b', -1]), together], // a negative score
+      [q, ids, similar.map(() => [1, 0, 1]), together], // a neighbour that is not an id
+      [q, ids, similar.map(() => [1, 'b']), together], // a neighbour without a score
       [q, ids, similar.map(() => 'x'), together], // a list that is not one
       [q, ['only'], [0, 0], [0, 0]], // more lists than items
     ];
@@ -170,7 +169,7 @@ describe('validation', () => {
           ),
         ).message,
         JSON.stringify(values),
-      ).toBe(`File ${name} is corrupt: lists do not match the id table.`);
+      ).toBe(`File ${name} is corrupt: lists do not match the ids.`);
   });
 
   it('refuses a corrupt, foreign or misplaced popularity file', () => {
