@@ -41,6 +41,14 @@ export const PAGE_KINDS = [
   },
 ];
 
+/**
+ * Parts no page kind above loads, only a rare event in a visitor's life: they
+ * are printed apart (never hidden) and count on the page where they happen.
+ * `erase`: deleting the site's databases (`forget()`, a consent withdrawal,
+ * the recovery of a full origin).
+ */
+export const RARE_PARTS = ['erase'];
+
 const gzip = (code) => gzipSync(code, { level: 9 }).length;
 
 /** @returns {{kind: string, files: {file: string, gzip: number}[], gzip: number, budget: number}[]} */
@@ -68,6 +76,7 @@ const PART_OF = [
   ['extras', /extras/],
   ['workerClient', /createModelClient/],
   ['autoTrack', /autoTrack/],
+  ['erase', /deleteSiteData/],
   // The widget texts of each language but English (src/widgets/texts/).
   ...readdirSync(new URL('../src/widgets/texts/', import.meta.url))
     .map((f) => f.replace(/\.ts$/, ''))
@@ -161,6 +170,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   print('script tag, per page kind (likewise JS loaded, gzip -9):', scriptTagSizes());
   print('npm build in a Vite storefront, per page kind:', await viteSizes());
+  for (const p of RARE_PARTS)
+    console.log(
+      `rare path, loaded only when it happens: dist/likewise.${p}.mjs ${gzip(readFileSync(`dist/likewise.${p}.mjs`))} B gzip`,
+    );
   const worker = gzip(readFileSync('dist/likewise.worker.js'));
   console.log(
     `opt-in Worker (data-worker / options.worker): dist/likewise.worker.js ${worker} B gzip`,

@@ -1,5 +1,5 @@
 import type { Likewise, LikewiseDeps, LikewiseOptions } from './createLikewise';
-import { createPartLoader, type LikewiseParts, type PartLoader } from './createPartLoader';
+import type { LikewiseParts, PartLoader } from './createPartLoader';
 import { createPrefetcher, type Prefetcher } from './createPrefetcher';
 import type * as Extras from './extras';
 import type { Metrics } from './metrics/startMetrics';
@@ -88,6 +88,8 @@ export interface CoreParts {
   now: () => number;
   randomId: () => string;
   report: (error: unknown) => void;
+  /** The instance's part loader (each part once). */
+  load: PartLoader;
   tracker: Tracker;
   /** Stores events again under their keys (measurement's stamped copies). */
   rewrite: (events: LikewiseEvent[]) => void;
@@ -101,8 +103,7 @@ export interface CoreParts {
  * `experiment`). Loads nothing by itself but measurement.
  */
 export function createCore(p: CoreParts): LikewiseCore {
-  const { options, deps, tracker, report } = p;
-  const load = createPartLoader(deps.load);
+  const { options, deps, tracker, report, load } = p;
   const { fetch, prefetch } = createPrefetcher(deps.fetch);
   // Absolute, because a Worker resolves URLs against its own location; as
   // given where the page has no usable base (about:blank).
@@ -165,7 +166,6 @@ export function createCore(p: CoreParts): LikewiseCore {
     cleanups: [],
     starting: measured ? [metrics] : [],
     widgets,
-    load,
     extras: (f, fallback) =>
       load('extras')
         .then(f)

@@ -1,7 +1,7 @@
 import { checkOptions } from './checkOptions';
 import { createCore } from './createCore';
 import { createExtrasMethods } from './createExtrasMethods';
-import type { PartLoader } from './createPartLoader';
+import { createPartLoader, type PartLoader } from './createPartLoader';
 import { createRender } from './createRender';
 import { createReporter, runEach } from './createReporter';
 import { createStoredTracker } from './createStoredTracker';
@@ -230,8 +230,17 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     report: createReporter(options.onError),
   };
   const { report } = platform;
-  const { tracker, rewrite } = createStoredTracker(options, deps, platform);
-  const core = createCore({ ...platform, options, deps, tracker, rewrite, instance: () => lw });
+  const load = createPartLoader(deps.load);
+  const { tracker, rewrite } = createStoredTracker(options, deps, load, platform);
+  const core = createCore({
+    ...platform,
+    options,
+    deps,
+    load,
+    tracker,
+    rewrite,
+    instance: () => lw,
+  });
   let destroyed = false;
   const render = createRender(core, () => destroyed);
   const auto = options.autoTrack;

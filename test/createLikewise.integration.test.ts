@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLikewise, type LikewiseOptions } from '../src/createLikewise';
 import type { LikewiseError } from '../src/errors';
 import { failOnUnhandled } from './support/fakeStores';
+import { loadPart } from './support/parts';
 
 failOnUnhandled();
 // A denial is remembered in localStorage (one per site): each test starts as a new visitor.
@@ -16,7 +17,7 @@ function setup(factory: IDBFactory, options: Partial<LikewiseOptions> = {}) {
   const errors: LikewiseError[] = [];
   const lw = createLikewise(
     { site: 'int', onError: (e) => errors.push(e), ...options },
-    { indexedDB: factory },
+    { indexedDB: factory, load: loadPart },
   );
   return { lw, errors };
 }
@@ -83,5 +84,35 @@ describe('createLikewise with the real store', () => {
     expect(await names(factory)).toEqual([]);
     expect(granted.errors).toEqual([]);
     granted.lw.destroy();
+  });
+
+  it('an erasure whose code cannot load is reported, and the next start does it before anything is stored', async () => {
+    const factory = new IDBFactory();
+    const errors: LikewiseError[] = [];
+    const lw = createLikewise(
+      { site: 'int', onError: (e) => errors.push(e) },
+      {
+        indexedDB: factory,
+        load: (name) => (name === 'erase' ? Promise.reject(Error('offline')) : loadPart(name)),
+      },
+    );
+    await lw.track({ type: 'view', itemId: 'a' });
+    await expect(lw.forget()).resolves.toBeUndefined();
+    expect(errors.map((e) => [e.code, e.message])).toEqual([
+      ['STORAGE', 'Storage failed: offline'],
+    ]);
+    expect(await names(factory)).toEqual(['likewise-int.events', 'likewise-int.session']);
+    lw.destroy();
+
+    // The next page's erasure loads: it runs first, so only its own event stays.
+    const next = setup(factory);
+    await next.lw.track({ type: 'view', itemId: 'b' });
+    expect((await next.lw.events()).map((e) => e.itemId)).toEqual(['b']);
+    expect(next.errors).toEqual([]);
+    next.lw.destroy();
+    // Done once: the page after keeps what it finds.
+    const third = setup(factory);
+    expect((await third.lw.events()).map((e) => e.itemId)).toEqual(['b']);
+    third.lw.destroy();
   });
 });

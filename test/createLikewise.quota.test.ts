@@ -8,6 +8,7 @@ import { createLikewise } from '../src/createLikewise';
 import type { LikewiseError } from '../src/errors';
 import { failOnUnhandled } from './support/fakeStores';
 import { faultyIndexedDB, rawEntries } from './support/faultyIndexedDB';
+import { loadPart } from './support/parts';
 
 failOnUnhandled();
 
@@ -29,7 +30,7 @@ describe('createLikewise on a full origin (RELIABILITY 9)', () => {
       const errors: LikewiseError[] = [];
       const lw = createLikewise(
         { site: 'q', consent: 'pending', onError: (e) => errors.push(e) },
-        { indexedDB: idb.factory },
+        { indexedDB: idb.factory, load: loadPart },
       );
       await lw.setConsent('granted');
       await lw.track({ type: 'view', itemId: 'before' });
@@ -46,4 +47,30 @@ describe('createLikewise on a full origin (RELIABILITY 9)', () => {
       expect(state.get('consent')).toMatchObject({ state: 'granted' });
       lw.destroy();
     });
+
+  it('the recovery code cannot load: reported, the event kept, nothing deleted', async () => {
+    const idb = faultyIndexedDB();
+    const errors: LikewiseError[] = [];
+    const lw = createLikewise(
+      { site: 'q', onError: (e) => errors.push(e) },
+      {
+        indexedDB: idb.factory,
+        load: (name) => (name === 'erase' ? Promise.reject(Error('offline')) : loadPart(name)),
+      },
+    );
+    await lw.track({ type: 'view', itemId: 'before' });
+    idb.fail({ kind: 'abort', error: quota }, 1000, 'likewise-q.events');
+    await expect(lw.track({ type: 'view', itemId: 'full' })).resolves.toBeUndefined();
+    expect((await lw.events()).map((e) => e.itemId)).toContain('full');
+    expect(errors.map((e) => e.code)).toContain('QUOTA');
+    expect(
+      errors.some(
+        (e) =>
+          e.message === 'IndexedDB failed: likewise-q.events' &&
+          (e.cause as Error)?.message === 'offline',
+      ),
+    ).toBe(true);
+    expect(idb.deleted).toEqual([]);
+    lw.destroy();
+  });
 });

@@ -1,12 +1,10 @@
 import { promisifyRequest } from 'idb-keyval';
 import { LikewiseError } from '../errors';
+import { connections, type ErrorReporter, reporter, storageBuckets } from './connections';
 import { bucketName, databaseName } from './databaseName';
-import { deleteDatabase } from './deleteDatabase';
+import type * as Erase from './deleteSiteData';
 import { isQuotaError } from './isQuotaError';
 import type { StorageMode } from './types';
-
-/** Where background storage failures go. */
-export type ErrorReporter = (error: LikewiseError) => void;
 
 /**
  * A lazily opened, self-healing connection to one database: the shared core
@@ -39,51 +37,12 @@ export interface Connection {
   off(): void;
   /**
    * Deletes the database (the whole storage bucket when it has one of its
-   * own): resolves when done or after a bounded wait; never rejects.
+   * own), with the `erase` part, loaded on demand: resolves when done or
+   * after a bounded wait; never rejects (a part that will not load is a
+   * failure of this database).
    */
   drop(): Promise<void>;
 }
-
-/** The part of `navigator.storageBuckets` (Chromium 122+) the stores use. */
-export interface StorageBuckets {
-  open(name: string): Promise<{ indexedDB: IDBFactory }>;
-  delete(name: string): Promise<void>;
-}
-
-/**
- * The browser's storage buckets, where there are any, for stores on the
- * page's own IndexedDB (`factory` undefined or the global one). None where
- * the page has no IndexedDB (missing, or denied: reading it throws), for
- * `null` (no IndexedDB by nature) and for an injected factory, used as given.
- */
-export const storageBuckets = (
-  factory: IDBFactory | null | undefined,
-): StorageBuckets | undefined => {
-  try {
-    if (factory !== null && (factory ?? indexedDB) === indexedDB && indexedDB)
-      return (navigator as { storageBuckets?: StorageBuckets }).storageBuckets;
-  } catch {
-    // No IndexedDB global (Node) or reading it throws (a sandboxed frame).
-  }
-};
-
-/** Every connection created in this page, so erasing a site's data can stop its stores first. */
-export const connections: Set<Connection> = new Set();
-
-/**
- * Wraps a user `onError` so that a throwing callback cannot break storage.
- *
- * @param onError - The user callback, if any.
- */
-export const reporter =
-  (onError?: ErrorReporter): ErrorReporter =>
-  (error) => {
-    try {
-      onError?.(error);
-    } catch {
-      // A failing onError must not turn into a storage failure.
-    }
-  };
 
 /**
  * The reporter of one database's failures: `IndexedDB failed: <name>`, code
@@ -125,16 +84,13 @@ export interface StoreDeps {
   indexedDB?: IDBFactory | null;
   /** Where the event store keeps its unload backup. Default: the global `localStorage`; `null` for none. */
   localStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  /**
+   * Loads the `erase` part (deleting databases and buckets: quota recovery,
+   * `forget()`, withdrawal), which a page loads only when that happens.
+   * Default: none, and such a deletion fails with `onError`.
+   */
+  erase?: () => Promise<typeof Erase>;
 }
-
-/** The injected or global `localStorage`, or `undefined`/`null` where there is none (reading the global can throw). */
-export const webStorage = (deps: StoreDeps): StoreDeps['localStorage'] => {
-  try {
-    return deps.localStorage === undefined ? globalThis.localStorage : deps.localStorage;
-  } catch {
-    return null;
-  }
-};
 
 /** What every store's options have. */
 interface ConnectionOptions {
@@ -169,7 +125,7 @@ interface ConnectionOptions {
  */
 export function createConnection(
   { site, openTimeout = 1000, retryDelay = 5000, onError }: ConnectionOptions,
-  { indexedDB: factory }: StoreDeps,
+  { indexedDB: factory, erase }: StoreDeps,
   part?: string,
   disposable?: boolean,
 ): Connection {
@@ -298,12 +254,10 @@ export function createConnection(
     },
     close,
     drop: () =>
-      buckets && !refused
-        ? // Closed first: a bucket deleted under a live connection is not freed.
-          Promise.resolve(closed)
-            .then(() => buckets.delete(bucket))
-            .catch(c.fail)
-        : deleteDatabase(factory, name, c.fail),
+      Promise.resolve()
+        .then(erase)
+        .then((m) => m!.drop(factory, name, c.fail, !refused && buckets, bucket, closed))
+        .catch(c.fail),
     off() {
       wait = 0;
       c.mode = 'memory';

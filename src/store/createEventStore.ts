@@ -2,12 +2,8 @@ import { promisifyRequest as request } from 'idb-keyval';
 import { LikewiseError } from '../errors';
 import { nextTask } from '../nextTask';
 import type { LikewiseEvent } from '../types';
-import {
-  createConnection,
-  type ErrorReporter,
-  type StoreDeps,
-  webStorage,
-} from './createConnection';
+import { type ErrorReporter, webStorage } from './connections';
+import { createConnection, type StoreDeps } from './createConnection';
 import { isValidAggregate, isValidEvent } from './isValidEvent';
 import type { EventStore } from './types';
 
@@ -70,7 +66,7 @@ const READ_SLICE = 500;
  * because an IndexedDB write begun in `pagehide` on a cold database may never
  * land. The next store of the site takes them back at its first use, under
  * the same keys (so an event that did land is not doubled), and removes the
- * copy once they are in IndexedDB. `clear()` and `deleteSiteData` remove it.
+ * copy once they are in IndexedDB. `deleteSiteData` removes it.
  * The copy holds the newest events that fit in 64 KB of JSON (at most 200):
  * older ones still go to IndexedDB, without the copy's second chance.
  *
@@ -94,7 +90,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   /** Being written: what a read may not see yet. */
   let inflight = new Map<string, LikewiseEvent>();
   let next: Promise<void> | undefined;
-  let tail: Promise<void> = Promise.resolve();
+  let tail: Promise<unknown> = Promise.resolve();
   // Keys of the events appended in this page (the tracker appends the same objects again).
   const known = new WeakMap<LikewiseEvent, string>();
 
@@ -280,18 +276,5 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
     },
     events: () => read(isValidEvent),
     aggregates: () => read(isValidAggregate, AGGREGATES),
-    clear() {
-      shared = undefined;
-      // Appends not yet written are cleared too (their promises still resolve).
-      pending = new Map();
-      next = undefined;
-      backup(() => []);
-      tail = tail.then(() => {
-        c.close();
-        c.mem.clear();
-        return c.drop();
-      });
-      return tail;
-    },
   });
 }

@@ -1,5 +1,6 @@
 import { promisifyRequest as request } from 'idb-keyval';
-import { createConnection, type ErrorReporter, type StoreDeps } from './createConnection';
+import type { ErrorReporter } from './connections';
+import { createConnection, type StoreDeps } from './createConnection';
 import type { StateStore } from './types';
 
 /** Options of {@link createStateStore}. */

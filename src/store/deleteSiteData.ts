@@ -1,20 +1,55 @@
+// Only from modules without run-time imports (see ./connections).
 import {
   connections,
   type ErrorReporter,
-  failure,
   reporter,
-  type StoreDeps,
+  type StorageBuckets,
   storageBuckets,
   webStorage,
-} from './createConnection';
+} from './connections';
+import type { Connection, failure, StoreDeps } from './createConnection';
 import { bucketName, databaseName } from './databaseName';
 import { deleteDatabase } from './deleteDatabase';
+
+// The `erase` part: what deletes databases and buckets, loaded only when that
+// happens (forget(), a withdrawal, quota recovery), so no other page pays for it.
 
 /** Dependencies of {@link deleteSiteData}. */
 export interface DeleteSiteDataDeps extends StoreDeps {
   /** Receives deletion failures (code `STORAGE`); the promise never rejects. */
   onError?: ErrorReporter;
+  /**
+   * The page's connections, to stop the site's first. Default: this module's
+   * (the script tag's core passes its own: this part is a file of its own there).
+   */
+  connections?: Set<Connection>;
+  /**
+   * Makes the reporter of one database's failures: the core's `failure`
+   * (`STORAGE`, `IndexedDB failed: <name>`), passed in so that this part does
+   * not import the error class (which made bundlers split that class into a
+   * chunk of its own on every page). Default: the bare error goes to `onError`.
+   */
+  failure?: typeof failure;
 }
+
+/**
+ * A connection's `drop`: deletes its database, or its storage bucket when it
+ * has one (`buckets` given), once the last connection has closed (`closed`):
+ * a bucket deleted under a live connection is not freed. Never rejects.
+ */
+export const drop = (
+  factory: IDBFactory | null | undefined,
+  name: string,
+  fail: (error: unknown) => void,
+  buckets: StorageBuckets | false | undefined,
+  bucket: string,
+  closed: Promise<void> | undefined,
+): Promise<void> =>
+  buckets
+    ? Promise.resolve(closed)
+        .then(() => buckets.delete(bucket))
+        .catch(fail)
+    : deleteDatabase(factory, name, fail);
 
 /**
  * Erases everything likewise stored for one site: the database
@@ -36,14 +71,15 @@ export function deleteSiteData(site: string, deps: DeleteSiteDataDeps = {}): Pro
   const factory = deps.indexedDB;
   const names = [base, base + '.events', base + '.outbox', base + '.session'];
   const ours = (name = '') => name === base || name.startsWith(base + '.');
-  for (const c of connections) if (ours(c.name)) c.off();
+  for (const c of deps.connections ?? connections) if (ours(c.name)) c.off();
   try {
     // The event store's unload backup is named after its database.
     webStorage(deps)?.removeItem(names[1]);
   } catch {
     // No usable localStorage: then there is no backup either.
   }
-  const fail = (name: string) => failure(reporter(deps.onError), name);
+  const report = reporter(deps.onError) as (e: unknown) => void;
+  const fail = (name: string) => deps.failure?.(report, name) ?? report;
   const bucket = bucketName(site);
   return (async () => {
     try {

@@ -16,8 +16,6 @@ export interface EventStore {
   events(): Promise<LikewiseEvent[]>;
   /** Per-item aggregates of events compacted away by the cap. */
   aggregates(): Promise<ItemAggregate[]>;
-  /** Deletes every event and aggregate, and the events database itself. */
-  clear(): Promise<void>;
   /** Closes the connection (the store reopens lazily on next use). */
   close(): void;
   /**

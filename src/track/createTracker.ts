@@ -1,6 +1,7 @@
 import type { LikewiseError } from '../errors';
 import { checkValue, FUNCTION, type Rule } from '../shared/checkValue';
-import { type StoreDeps, webStorage } from '../store/createConnection';
+import { webStorage } from '../store/connections';
+import type { StoreDeps } from '../store/createConnection';
 import type { EventStore, StateStore, StorageMode } from '../store/types';
 import type { ItemAggregate, LikewiseEvent } from '../types';
 import { createSession } from './createSession';
@@ -37,6 +38,10 @@ export interface TrackerOptions {
     disposable?: boolean;
     onError?: (error: LikewiseError) => void;
   }) => StateStore;
+  /**
+   * Erases the site's data; rejects only when it could not start (its code
+   * did not load): the tracker then erases again at the next start.
+   */
   deleteSiteData: (
     site: string,
     deps?: { onError?: (error: LikewiseError) => void },
@@ -85,7 +90,9 @@ export const CONSENT: Rule = [
  * `forget()` keeps; at start it wins over `o.consent` (the host's default),
  * read synchronously so nothing is stored or sent before. Only an explicit
  * `setConsent('granted')` removes it. Without a usable `localStorage` the
- * denial lasts for the page only.
+ * denial lasts for the page only. An erasure (`forget()`, a denial) is
+ * marked under `likewise-<site>.erase` until it has run, so one whose code
+ * could not load is done at the next start, before anything is stored.
  *
  * @param o - validated options and injected dependencies
  * @example
@@ -94,6 +101,7 @@ export const CONSENT: Rule = [
 export function createTracker(o: TrackerOptions): Tracker {
   const { site, report } = o;
   const KEY = `likewise-${site}.consent`;
+  const ERASE = `likewise-${site}.erase`;
   /** Runs `f` on the denial record's storage; none, or a throwing one, gives undefined. */
   const record = (f: (s: Storage) => unknown) => {
     try {
@@ -237,19 +245,28 @@ export function createTracker(o: TrackerOptions): Tracker {
   };
   listen(true);
 
-  const forget = () => {
-    // Tracked before: never announced. Tracked after: a new batch, flushed after the erasure.
-    queue?.splice(0);
-    queue = undefined;
-    for (const f of onForget) safe(f);
-    return run(() => {
+  // The erasure, in turn with the other steps. Its code loads on demand: until
+  // it has run, `likewise-<site>.erase` says so (no identifier), and a next
+  // start whose erasure could not load does it before anything else.
+  const erase = () =>
+    run(() => {
       memory = [];
       session.state = undefined;
       loaded = false;
       restoring = undefined;
       close();
-      return o.deleteSiteData(site, { onError: report });
+      return o
+        .deleteSiteData(site, { onError: report })
+        .then(() => void record((s) => s.removeItem(ERASE)));
     });
+  if (record((s) => s.getItem(ERASE))) void erase();
+  const forget = () => {
+    // Tracked before: never announced. Tracked after: a new batch, flushed after the erasure.
+    queue?.splice(0);
+    queue = undefined;
+    for (const f of onForget) safe(f);
+    record((s) => s.setItem(ERASE, '1'));
+    return erase();
   };
 
   return {

@@ -15,6 +15,7 @@ import {
   rawEntries,
   rawPut,
 } from '../support/faultyIndexedDB';
+import { erase } from '../support/parts';
 
 // The real check, counted (a long log is checked a slice per task).
 vi.mock('../../src/store/isValidEvent', async (real) => {
@@ -118,19 +119,6 @@ describe('createEventStore: basics', () => {
     expect(ids(list).slice(-2)).toEqual(['ev-1198', 'ev-1199']);
     expect(midway.length).toBeGreaterThan(0);
     expect(seen.map((e) => e.message)).toEqual(['Invalid stored data dropped']);
-  });
-
-  it('clear() deletes the events database; the store keeps working after', async () => {
-    const idb = faultyIndexedDB();
-    const store = createEventStore({ site: 's', maxEvents: 2 }, { indexedDB: idb.factory });
-    await store.append(events(0, 5));
-    expect(await store.aggregates()).not.toEqual([]);
-    await store.clear();
-    expect(await databaseNames(idb.real)).toEqual([]);
-    expect(await store.events()).toEqual([]);
-    await store.append([event(9)]);
-    expect(ids(await store.events())).toEqual(['ev-9']);
-    expect(await store.aggregates()).toEqual([]);
   });
 });
 
@@ -373,9 +361,9 @@ describe('createEventStore: RELIABILITY.md', () => {
   ])('9: %s: append resolves, events database recreated, consent unchanged', async (_, error) => {
     const idb = faultyIndexedDB();
     const { seen, onError } = errors();
-    const state = createStateStore({ site: 's' }, { indexedDB: idb.factory });
+    const state = createStateStore({ site: 's' }, { indexedDB: idb.factory, erase });
     await state.set('consent', 'granted');
-    const store = createEventStore({ site: 's', onError }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's', onError }, { indexedDB: idb.factory, erase });
     await store.append(events(0, 5));
     idb.fail({ kind: 'abort', error }, 1, 'likewise-s.events');
     await expect(store.append(events(5, 8))).resolves.toBeUndefined();
@@ -393,7 +381,7 @@ describe('createEventStore: RELIABILITY.md', () => {
 
   it('9: quota again after recovery: memory mode, events kept', async () => {
     const idb = faultyIndexedDB();
-    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory, erase });
     idb.fail(
       { kind: 'abort', error: () => new DOMException('full', 'QuotaExceededError') },
       Number.POSITIVE_INFINITY,
@@ -410,7 +398,7 @@ describe('createEventStore: RELIABILITY.md', () => {
     const { seen, onError } = errors();
     const store = createEventStore(
       { site: 's', maxEvents: 6, onError },
-      { indexedDB: idb.factory },
+      { indexedDB: idb.factory, erase },
     );
     const html = event(1, {
       query: '<img src=x onerror=alert(1)><script>x</script>',
@@ -733,23 +721,6 @@ describe('createEventStore: unload backup (RELIABILITY 17)', () => {
     expect(saved.length).toBeGreaterThan(40);
     expect(writes.at(-1)).toBeGreaterThan(60_000);
   });
-
-  it('clear() removes the backup with the database', async () => {
-    const idb = faultyIndexedDB();
-    const ls = webStorage();
-    idb.open = 'hang';
-    createEventStore(
-      { site: 'shop', openTimeout: 10 },
-      { indexedDB: idb.factory, localStorage: ls },
-    ).flushNow?.([event(0)]);
-    idb.open = 'ok';
-    ls.m.set('likewise-other.events', 'theirs');
-    const store = createEventStore({ site: 'shop' }, { indexedDB: idb.factory, localStorage: ls });
-    await store.clear();
-    expect(ls.m.has(BACKUP)).toBe(false);
-    expect(ls.m.get('likewise-other.events')).toBe('theirs');
-    expect(await store.events()).toEqual([]);
-  });
 });
 
 describe('createEventStore: a full origin (RELIABILITY 9, 10)', () => {
@@ -761,7 +732,7 @@ describe('createEventStore: a full origin (RELIABILITY 9, 10)', () => {
 
   it('recovers at the first quota error even when an earlier attempt failed otherwise', async () => {
     const idb = faultyIndexedDB();
-    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory, erase });
     await store.append(events(0, 5));
     // Chromium on a full origin: "Backend aborted error" first, then quota.
     idb.fail({
@@ -780,7 +751,7 @@ describe('createEventStore: a full origin (RELIABILITY 9, 10)', () => {
     const { seen, onError } = errors();
     const store = createEventStore(
       { site: 's', maxEvents: 6, retryDelay: 10, onError },
-      { indexedDB: idb.factory },
+      { indexedDB: idb.factory, erase },
     );
     // The operation's 3 attempts, then the first retry's 3: still full.
     idb.fail({ kind: 'abort', error: full }, 6);
@@ -807,12 +778,12 @@ describe('createEventStore: a full origin (RELIABILITY 9, 10)', () => {
 
   it('erasing the site during the backoff: the retry never recreates the database', async () => {
     const idb = faultyIndexedDB();
-    const store = createEventStore({ site: 's', retryDelay: 5 }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's', retryDelay: 5 }, { indexedDB: idb.factory, erase });
     idb.fail({ kind: 'abort', error: full }, 3);
     await store.append(events(0, 3));
     expect(store.mode).toBe('memory');
     const writes = idb.writes.length;
-    await deleteSiteData('s', { indexedDB: idb.factory });
+    await deleteSiteData('s', { indexedDB: idb.factory, erase });
     await new Promise((r) => setTimeout(r, 60));
     await store.append(events(3, 4));
     expect(idb.writes).toHaveLength(writes);
@@ -822,7 +793,7 @@ describe('createEventStore: a full origin (RELIABILITY 9, 10)', () => {
 
   it('other failures still give up IndexedDB for the page (no retry)', async () => {
     const idb = faultyIndexedDB();
-    const store = createEventStore({ site: 's', retryDelay: 5 }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's', retryDelay: 5 }, { indexedDB: idb.factory, erase });
     idb.fail({ kind: 'abort', error: () => new DOMException('x', 'UnknownError') }, 3);
     await store.append(events(0, 3));
     await new Promise((r) => setTimeout(r, 60));

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { LikewiseError } from '../../src/errors';
+import { failure } from '../../src/store/createConnection';
 import { createEventStore } from '../../src/store/createEventStore';
 import { createStateStore } from '../../src/store/createStateStore';
 import { deleteSiteData } from '../../src/store/deleteSiteData';
@@ -140,7 +141,10 @@ describe('deleteSiteData', () => {
   it('never rejects or throws when IndexedDB is missing: reports instead', async () => {
     vi.stubGlobal('indexedDB', undefined);
     const seen: LikewiseError[] = [];
-    await expect(deleteSiteData('s', { onError: (e) => seen.push(e) })).resolves.toBeUndefined();
+    // With the core's failure reporter, as the instance passes it.
+    await expect(
+      deleteSiteData('s', { onError: (e) => seen.push(e), failure }),
+    ).resolves.toBeUndefined();
     expect(seen.map((e) => [e.code, e.message])).toEqual([
       ['STORAGE', 'IndexedDB failed: likewise-s'],
       ['STORAGE', 'IndexedDB failed: likewise-s.events'],

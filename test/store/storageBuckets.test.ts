@@ -19,6 +19,7 @@ import {
   faultyIndexedDB,
   rawEntries,
 } from '../support/faultyIndexedDB';
+import { erase } from '../support/parts';
 
 failOnUnhandledRejections();
 afterEach(() => {
@@ -86,7 +87,7 @@ describe('the events database in a storage bucket of its own', () => {
   it('a quota error deletes the bucket, and the write lands in a fresh one at once', async () => {
     const { main, buckets, deleted } = browserWithBuckets();
     const seen: LikewiseError[] = [];
-    const store = createEventStore({ site: 's', onError: (e) => seen.push(e) });
+    const store = createEventStore({ site: 's', onError: (e) => seen.push(e) }, { erase });
     await store.append(events(0, 3));
     const first = buckets.get('likewise-s')!;
     first.fail({ kind: 'abort', error: () => new DOMException('full', 'QuotaExceededError') });
@@ -102,18 +103,14 @@ describe('the events database in a storage bucket of its own', () => {
     expect(seen.map((e) => e.code)).toEqual(['QUOTA']);
   });
 
-  it('clear() and deleteSiteData delete the bucket, never another site\u2019s', async () => {
+  it('deleteSiteData deletes the bucket, never another site\u2019s', async () => {
     const { buckets, deleted } = browserWithBuckets();
     const mine = createEventStore({ site: 'a' });
     const theirs = createEventStore({ site: 'a-events' });
     await mine.append(events(0, 2));
     await theirs.append(events(0, 2));
-    await mine.clear();
-    expect(deleted).toEqual(['likewise-a']);
-    expect([...buckets.keys()]).toEqual(['likewise-a-events']);
-    await mine.append(events(2, 3));
     await deleteSiteData('a');
-    expect(deleted).toEqual(['likewise-a', 'likewise-a']);
+    expect(deleted).toEqual(['likewise-a']);
     expect([...buckets.keys()]).toEqual(['likewise-a-events']);
     expect(ids(await theirs.events())).toEqual(ids(events(0, 2)));
   });
@@ -130,7 +127,7 @@ describe('the events database in a storage bucket of its own', () => {
   it('after a refused bucket, a quota error deletes the database in the default one', async () => {
     const { main, buckets, deleted } = browserWithBuckets({ refuse: true });
     const seen: LikewiseError[] = [];
-    const store = createEventStore({ site: 's', onError: (e) => seen.push(e) });
+    const store = createEventStore({ site: 's', onError: (e) => seen.push(e) }, { erase });
     await store.append(events(0, 3));
     main.fail({ kind: 'abort', error: () => new DOMException('full', 'QuotaExceededError') }, 1);
     await store.append(events(3, 5));
@@ -141,9 +138,6 @@ describe('the events database in a storage bucket of its own', () => {
     expect(store.mode).toBe('indexeddb');
     expect(await stored(main, 'likewise-s.events')).toEqual(ids(events(3, 5)));
     expect(seen.map((e) => e.code)).toEqual(['QUOTA']);
-    await store.clear();
-    expect(deleted).toEqual([]);
-    expect(main.deleted).toEqual(['likewise-s.events', 'likewise-s.events']);
   });
 
   it('the page\u2019s own indexedDB passed in (as createLikewise does) still gets the bucket', async () => {

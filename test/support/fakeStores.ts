@@ -70,9 +70,6 @@ export function createFakeDisk(): FakeDisk {
       async aggregates() {
         return structuredClone(open(name).aggregates);
       },
-      async clear() {
-        disk.dbs.delete(name);
-      },
       close() {
         disk.closed++;
       },

@@ -10,6 +10,7 @@ const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
   extras: () => import('../../src/extras'),
   autoTrack: () => import('../../src/track/autoTrack'),
   workerClient: () => import('../../src/model/createModelClient'),
+  erase: () => import('../../src/store/deleteSiteData'),
 };
 
 /**
@@ -20,3 +21,6 @@ export const loadPart = <K extends keyof LikewiseParts>(
   name: K,
   held: Partial<Record<keyof LikewiseParts, Promise<unknown>>> = {},
 ): Promise<LikewiseParts[K]> => (held[name] ?? Promise.resolve()).then(PARTS[name]);
+
+/** The `erase` part, as an instance passes it to its stores (`StoreDeps.erase`). */
+export const erase = () => loadPart('erase');
