@@ -9,11 +9,11 @@
 import type { LikewiseCore } from './createCore';
 import type { LikewiseDeps } from './createLikewise';
 import { type Catalog, createCatalog } from './model/createCatalog';
+import { SPARE } from './model/createCatalogPart';
 import { createModelReader } from './model/createModelReader';
 import type { ModelService } from './model/createModelService';
 import { createRecommender, type RecommendRequest } from './model/createRecommender';
 import { hasCoViews } from './model/hasCoViews';
-import { SPARE } from './model/createCatalogPart';
 import { prefetchModel } from './model/prefetchModel';
 import { pageItemId } from './track/pageItemId';
 import type { LikewiseEvent, Recommendation } from './types';
