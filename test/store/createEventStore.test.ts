@@ -75,6 +75,24 @@ describe('createEventStore: basics', () => {
     ]);
   });
 
+  it('keeps the session with the events: the next page reads it, compaction and reads leave it alone', async () => {
+    const idb = faultyIndexedDB();
+    const { seen, onError } = errors();
+    const first = createEventStore(
+      { site: 's', maxEvents: 2, onError },
+      { indexedDB: idb.factory },
+    );
+    expect(await first.session()).toBeUndefined();
+    await first.append(events(0, 2), { id: 'sess-1', last: 5 });
+    await first.append(events(2, 5), { id: 'sess-1', last: 9 });
+    first.close();
+    const next = createEventStore({ site: 's', maxEvents: 2, onError }, { indexedDB: idb.factory });
+    expect(await next.session()).toEqual({ id: 'sess-1', last: 9 });
+    expect(ids(await next.events())).toEqual(['ev-3', 'ev-4']);
+    expect(await databaseNames(idb.real)).toEqual(['likewise-s.events']);
+    expect(seen).toEqual([]);
+  });
+
   it('reads that start while one is on its way share it; one after an append reads again', async () => {
     const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
     const store = createEventStore({ site: 's' }, { indexedDB: faultyIndexedDB().factory });
