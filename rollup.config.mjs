@@ -90,8 +90,8 @@ export const PARTS = {
   extras: 'src/extras.ts',
   // The opt-in Worker's client (`data-worker`): no other page loads it.
   workerClient: 'src/model/createModelClient.ts',
-  // Deleting databases and buckets: forget(), a withdrawal, quota recovery.
-  erase: 'src/store/deleteSiteData.ts',
+  // Deleting stored data: forget(), a withdrawal, quota recovery, compaction.
+  erase: 'src/store/erase.ts',
 };
 
 const configs = [

@@ -2,7 +2,7 @@ import { promisifyRequest } from 'idb-keyval';
 import { LikewiseError } from '../errors';
 import { connections, type ErrorReporter, reporter, storageBuckets } from './connections';
 import { bucketName, databaseName } from './databaseName';
-import type * as Erase from './deleteSiteData';
+import type * as Erase from './erase';
 import { isQuotaError } from './isQuotaError';
 import type { StorageMode } from './types';
 

@@ -166,30 +166,20 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
     return excess(await keys) > 0;
   };
 
-  // Compacts the oldest events into per-item aggregates until the log fits,
-  // in one transaction: atomic even with other tabs.
-  const compact = async (s: IDBObjectStore) => {
-    const raw = await rawKeys(s);
-    const aggs = new Map(
-      list(await request(s.get(AGGREGATES)))
-        .filter(isValidAggregate)
-        .map((a) => [a.itemId, a]),
-    );
-    for (const k of raw.slice(0, excess(raw))) {
-      const e = await request(s.get(k));
-      s.delete(k);
-      if (isValidEvent(e))
-        for (const id of new Set([e.itemId, ...(e.items || []).map((l) => l.itemId)]))
-          if (id) {
-            const a = aggs.get(id) || { itemId: id, counts: {}, lastTs: 0 };
-            aggs.set(id, a);
-            a.counts[e.type] = (a.counts[e.type] || 0) + 1;
-            a.lastTs = Math.max(a.lastTs, e.ts);
-          }
-    }
-    // Aggregates are bounded too: past maxEvents items, forget the stalest.
-    s.put([...aggs.values()].sort((x, y) => y.lastTs - x.lastTs).slice(0, maxEvents), AGGREGATES);
+  // Compaction (a log over its bounds) is in the `erase` part: a log that
+  // cannot load it is reported and stays over its bounds until the next write.
+  const tools = {
+    keys: rawKeys,
+    excess,
+    max: maxEvents,
+    at: AGGREGATES,
+    isEvent: isValidEvent,
+    isAggregate: isValidAggregate,
   };
+  const compact = () =>
+    Promise.resolve()
+      .then(deps.erase)
+      .then((m) => c.run((s) => m!.compactEvents(s, tools)));
 
   const flush = () => {
     const batch = pending;
@@ -209,7 +199,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
             // In IndexedDB now: the backup no longer needs them (in memory mode it keeps them).
             if (backedUp && c.mode !== 'memory')
               backup((saved) => saved.filter(([k]) => !batch.has(k)));
-            return over ? c.run(compact) : undefined;
+            return over ? compact() : undefined;
           })
           .finally(() => {
             if (inflight === batch) inflight = new Map();
