@@ -18,8 +18,16 @@ const ts = (target = 'es2020') =>
   esbuild({ include: /\.ts$/, target, tsconfig: './tsconfig.json' });
 // More passes, `unsafe*` and `hoist_funs` gain under 100 B gzip here, and
 // `hoist_funs` broke the 2,000-event browser test: not worth it.
-const min = (module = false) =>
-  terser({ ecma: 2020, module, compress: { passes: 3 }, format: { comments: false } });
+// `npm`: the npm build's modules, minified one by one (a shop's bundler
+// minifies less: Vite's esbuild neither inlines nor drops as much), their
+// `/* @__PURE__ */` marks kept for that bundler's tree-shaking.
+const min = (module = false, npm = false) =>
+  terser({
+    ecma: 2020,
+    module,
+    compress: { passes: 3 },
+    format: { comments: false, preserve_annotations: npm },
+  });
 const onwarn = (warning, warn) => {
   if (
     warning.code === 'CIRCULAR_DEPENDENCY' &&
@@ -110,6 +118,7 @@ const configs = [
         preserveModulesRoot: 'src',
         entryFileNames: (chunk) =>
           chunk.facadeModuleId?.endsWith('src/index.ts') ? 'likewise.mjs' : 'esm/[name].mjs',
+        plugins: [min(true, true)],
       },
       {
         dir: 'dist',
