@@ -111,20 +111,13 @@ async function decoder() {
 function lists(model, dir) {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   const out = new Map();
-  Array.from({ length: manifest.shards }, (_, s) => `${manifest.dir}${s}.bin`).forEach(
+  Array.from({ length: manifest.shards }, (_, s) => `${manifest.dir}${s}.json`).forEach(
     (file, s) => {
       const shard = model.decodeShard(readFileSync(join(dir, file)), manifest, s);
-      for (const kind of ['similar', 'together']) {
-        const l = shard[kind];
-        for (let i = 0; i < shard.items; i++) {
-          const a = l.offsets[i];
-          const b = l.offsets[i + 1];
-          out.set(`${kind}:${shard.ids[i]}`, {
-            ids: Array.from(l.indices.subarray(a, b), (x) => shard.ids[x]),
-            scores: Array.from(l.scores.subarray(a, b)),
-          });
-        }
-      }
+      for (const [id, lists] of shard)
+        ['similar', 'together'].forEach((kind, k) => {
+          out.set(`${kind}:${id}`, lists[k]);
+        });
     },
   );
   return out;

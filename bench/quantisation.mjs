@@ -51,17 +51,15 @@ function roundTrip(scoreBits) {
   );
   const index = new Map(log.itemIds.map((id, i) => [id, i]));
   const scores = new Float32Array(nb.scores.length);
-  Array.from({ length: manifest.shards }, (_, s) => `${manifest.dir}${s}.bin`).forEach(
+  Array.from({ length: manifest.shards }, (_, s) => `${manifest.dir}${s}.json`).forEach(
     (name, s) => {
       const shard = decodeShard(files.find((f) => f.name === name).bytes, manifest, s);
-      for (let x = 0; x < shard.items; x++) {
-        const i = index.get(shard.ids[x]);
-        const { offsets, indices, scores: q } = shard.similar;
-        for (let p = offsets[x]; p < offsets[x + 1]; p++) {
-          const at = nb.offsets[i] + (p - offsets[x]);
-          if (log.itemIds[nb.indices[at]] !== shard.ids[indices[p]])
-            throw new Error('order changed');
-          scores[at] = q[p];
+      for (const [id, [list]] of shard) {
+        const i = index.get(id);
+        for (let p = 0; p < list.ids.length; p++) {
+          const at = nb.offsets[i] + p;
+          if (log.itemIds[nb.indices[at]] !== list.ids[p]) throw new Error('order changed');
+          scores[at] = list.scores[p];
         }
       }
     },

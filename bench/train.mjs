@@ -90,7 +90,7 @@ const shardBytes = manifest.bytes;
 // What a CDN would send with gzip.
 let gzipBytes = 0;
 for (let s = 0; s < manifest.shards; s++)
-  gzipBytes += gzipSync(await readFile(join(out, `${manifest.dir}${s}.bin`))).length;
+  gzipBytes += gzipSync(await readFile(join(out, `${manifest.dir}${s}.json`))).length;
 console.log(
   `train: ${events} events in ${seconds.toFixed(2)} s (${Math.round(events / seconds)} events/s), ` +
     `peak RSS ${Math.round(maxRssKb / 1024)} MB, ${(shardBytes / manifest.items).toFixed(1)} bytes per item, ` +

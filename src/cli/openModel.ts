@@ -9,9 +9,9 @@ import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
 import type { ScoredItem } from '../engine/recommend';
 import { LikewiseError } from '../errors';
 import {
-  type DecodedShard,
   decodePopularity,
   decodeShard,
+  type ItemLists,
   validateManifest,
 } from '../model/decodeModel';
 import { type Manifest, shardFile } from '../model/modelFormat';
@@ -52,8 +52,8 @@ export async function openModel(
 /** A model's files, read and decoded (see {@link readModel}). */
 export interface ModelFiles {
   manifest: Manifest;
-  /** By shard index. */
-  shards: DecodedShard[];
+  /** Every item's lists, by id, in shard order. */
+  lists: Map<string, ItemLists>;
   popularity: RankedList;
 }
 
@@ -71,49 +71,25 @@ export async function readModel(
     throw new LikewiseError('INVALID_MODEL', `Not a likewise model manifest: ${location}.`);
   }
   const manifest = validateManifest(value, location);
-  const shards: DecodedShard[] = [];
-  // A few at a time: a big model has a thousand shards.
+  const lists = new Map<string, ItemLists>();
+  // A few at a time: a big model has thousands of shards.
   for (let s = 0; s < manifest.shards; s += 32) {
     const batch = Array.from({ length: Math.min(32, manifest.shards - s) }, (_, x) => s + x);
     const decoded = await Promise.all(
       batch.map(async (x) => decodeShard(await read(shardFile(manifest, x)), manifest, x)),
     );
-    shards.push(...decoded);
+    for (const shard of decoded) for (const [id, l] of shard) lists.set(id, l);
   }
   const popularity = decodePopularity(await read(manifest.popularity.file), manifest);
-  return { manifest, shards, popularity };
+  return { manifest, lists, popularity };
 }
 
 /** The {@link OpenModel} of files already read. */
-export function modelOf({ manifest, shards, popularity }: ModelFiles): OpenModel {
-  const where = new Map<string, number>();
-  for (const shard of shards)
-    for (let x = 0; x < shard.items; x++) where.set(shard.ids[x], shard.index * 2 ** 26 + x);
-  const lookup = (kind: 'similar' | 'together'): NeighbourSource => {
-    const cache = new Map<string, RankedList>();
-    return {
-      neighbours(itemId) {
-        const hit = cache.get(itemId);
-        if (hit) return hit;
-        const at = where.get(itemId);
-        if (at === undefined) return undefined;
-        const shard = shards[Math.floor(at / 2 ** 26)];
-        const x = at % 2 ** 26;
-        const lists = shard[kind];
-        const a = lists.offsets[x];
-        const b = lists.offsets[x + 1];
-        const list = {
-          ids: Array.from(lists.indices.subarray(a, b), (j) => shard.ids[j]),
-          scores: lists.scores.subarray(a, b),
-        };
-        cache.set(itemId, list);
-        return list;
-      },
-    };
-  };
+export function modelOf({ manifest, lists, popularity }: ModelFiles): OpenModel {
+  const lookup = (k: 0 | 1): NeighbourSource => ({ neighbours: (id) => lists.get(id)?.[k] });
   const model: LoadedModel = {
-    similar: lookup('similar'),
-    together: lookup('together'),
+    similar: lookup(0),
+    together: lookup(1),
     popularity,
     config: manifest.config,
   };

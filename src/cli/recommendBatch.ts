@@ -131,40 +131,33 @@ export function flattenModel(files: ModelFiles, shared = false): FlatModel {
     }
     return g;
   };
-  // Owned items first, shard by shard: their lists then lie in index order.
-  for (const shard of files.shards) for (let x = 0; x < shard.items; x++) number(shard.ids[x]);
+  // Owned items first: their lists then lie in index order.
+  for (const id of files.lists.keys()) number(id);
   const owned = ids.length;
-  const tables = files.shards.map((shard) => {
-    const table = new Int32Array(shard.ids.length);
-    for (let x = 0; x < table.length; x++) table[x] = number(shard.ids[x]);
-    return table;
-  });
+  for (const l of files.lists.values()) for (const list of l) for (const id of list.ids) number(id);
   for (const id of files.popularity.ids) number(id);
   const make = arrays(shared);
-  const lists = (kind: 'similar' | 'together'): FlatLists => {
+  const lists = (k: 0 | 1): FlatLists => {
     let total = 0;
-    for (const shard of files.shards) total += shard[kind].indices.length;
+    for (const l of files.lists.values()) total += l[k].ids.length;
     const offsets = make.u32(ids.length + 1);
     const indices = make.i32(total);
     const scores = make.f32(total);
     let at = 0;
     let g = 0;
-    files.shards.forEach((shard, s) => {
-      const l = shard[kind];
-      const table = tables[s];
-      for (let x = 0; x < shard.items; x++, g++) {
-        offsets[g] = at;
-        for (let y = l.offsets[x]; y < l.offsets[x + 1]; y++, at++) {
-          indices[at] = table[l.indices[y]];
-          scores[at] = l.scores[y];
-        }
+    for (const l of files.lists.values()) {
+      offsets[g++] = at;
+      const list = l[k];
+      for (let y = 0; y < list.ids.length; y++, at++) {
+        indices[at] = index.get(list.ids[y])!;
+        scores[at] = list.scores[y];
       }
-    });
+    }
     offsets.fill(at, owned);
     return { offsets, indices, scores };
   };
-  const similar = lists('similar');
-  const together = lists('together');
+  const similar = lists(0);
+  const together = lists(1);
   return {
     ids,
     similar,

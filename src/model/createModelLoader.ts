@@ -7,13 +7,7 @@
 import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
 import type { LikewiseError } from '../errors';
 import { baseOf } from './baseOf';
-import {
-  type DecodedShard,
-  decodePopularity,
-  decodeShard,
-  type ShardLists,
-  validateManifest,
-} from './decodeModel';
+import { decodePopularity, decodeShard, type ItemLists, validateManifest } from './decodeModel';
 import { fetchBytes } from './fetchBytes';
 import { type Manifest, shardFile } from './modelFormat';
 import { shardOf } from './shardOf';
@@ -70,9 +64,9 @@ export function createModelLoader(
   const base = baseOf(manifestUrl);
   let manifestPromise: Promise<Manifest> | undefined;
   let popularityPromise: Promise<RankedList> | undefined;
-  let known: Manifest | undefined;
-  const pending = new Map<number, Promise<DecodedShard>>();
-  const loaded = new Map<number, { shard: DecodedShard; index: Map<string, number> }>();
+  const pending = new Map<number, Promise<void>>();
+  // The lists of every item of the shards loaded so far.
+  const lists = new Map<string, ItemLists>();
 
   const bytesOf = (url: string) => fetchBytes(url, 'model', deps.fetch, options.init);
 
@@ -93,8 +87,7 @@ export function createModelLoader(
           value = JSON.parse(new TextDecoder().decode(bytes));
         } catch {}
         // Not JSON: refused as any foreign file (`Not a likewise model manifest`).
-        known = validateManifest(value, manifestUrl);
-        return known;
+        return validateManifest(value, manifestUrl);
       })(),
       () => {
         manifestPromise = undefined;
@@ -103,16 +96,12 @@ export function createModelLoader(
     return manifestPromise;
   }
 
-  function shard(m: Manifest, s: number): Promise<DecodedShard> {
+  function shard(m: Manifest, s: number): Promise<void> {
     let p = pending.get(s);
     if (!p) {
       p = retryable(
         bytesOf(base + shardFile(m, s)).then((bytes) => {
-          const decoded = decodeShard(bytes, m, s);
-          const index = new Map<string, number>();
-          for (let x = 0; x < decoded.items; x++) index.set(decoded.ids[x], x);
-          loaded.set(s, { shard: decoded, index });
-          return decoded;
+          for (const [id, l] of decodeShard(bytes, m, s)) lists.set(id, l);
         }),
         () => pending.delete(s),
       );
@@ -121,25 +110,8 @@ export function createModelLoader(
     return p;
   }
 
-  // Not cached: the model service copies each list out once per request.
-  const lookup = (kind: 'similar' | 'together'): NeighbourSource => ({
-    neighbours(itemId) {
-      if (!known) return;
-      const entry = loaded.get(shardOf(itemId, known.shards));
-      const x = entry?.index.get(itemId);
-      if (x === undefined) return;
-      const { ids } = entry!.shard;
-      const lists: ShardLists = entry!.shard[kind];
-      const a = lists.offsets[x];
-      const b = lists.offsets[x + 1];
-      return {
-        ids: Array.from(lists.indices.subarray(a, b), (j) => ids[j]),
-        scores: lists.scores.subarray(a, b),
-      };
-    },
-  });
-
-  const source: ModelSource = Object.assign(lookup('similar'), { together: lookup('together') });
+  const lookup = (k: 0 | 1): NeighbourSource => ({ neighbours: (id) => lists.get(id)?.[k] });
+  const source: ModelSource = Object.assign(lookup(0), { together: lookup(1) });
 
   return {
     manifest,

@@ -4,15 +4,14 @@
  * `catalogFormat.ts`.
  */
 import { LikewiseError } from '../errors';
-import { fnv1a } from '../shared/fnv1a';
 import {
   CATALOG_FIELDS,
   CATALOG_FORMAT,
   CATALOG_VERSION,
   type ManifestCatalog,
 } from './catalogFormat';
-import { checkFile, checkFolder, fileError, otherVersion } from './decodeModel';
-import { hex8 } from './modelFormat';
+import { decodeFile, fileError } from './decodeFile';
+import { checkFolder } from './decodeModel';
 import { shardOf } from './shardOf';
 
 function invalid(message: string): LikewiseError {
@@ -54,13 +53,12 @@ export function validateCatalogSection(value: unknown, source: string): Manifest
  * @param section - The manifest's catalogue section.
  * @param index - Which shard this should be.
  * @param name - The file's name or URL, for messages.
- * @throws LikewiseError `INVALID_MODEL`:
- *   `Catalog file <name> is not a likewise catalogue shard.`,
- *   `Catalog file <name> has version <v>: this likewise reads version 1.`,
- *   `Catalog file <name> is truncated: <got> of <size> bytes.`,
- *   `Catalog file <name> is corrupt: <why>.` (`checksum mismatch`, `it belongs
- *   to catalogue <id>`, `shard index or count differs from the manifest`,
- *   `<got> bytes, expected <size>`, `not JSON`, `rows are not arrays`).
+ * @throws LikewiseError `INVALID_MODEL`: those of `decodeFile`
+ *   (`Catalog file <name> is not a likewise-catalog file.`, `... has
+ *   version <v>: this likewise reads version 1.`, `... is truncated: <got>
+ *   of <size> bytes.`, `... is corrupt: checksum mismatch.`, `... is
+ *   corrupt: catalog <id>, the manifest says <id>.`...) and `Catalog file
+ *   <name> is corrupt: rows are not arrays.`
  * @example const entries = decodeCatalogShard(bytes, manifest.catalog, 3, url);
  */
 export function decodeCatalogShard(
@@ -69,34 +67,11 @@ export function decodeCatalogShard(
   index: number,
   name: string,
 ): Record<string, unknown>[] {
-  const foreign = () => fileError('Catalog', name, 'is not a likewise catalogue shard');
-  const corrupt = (why: string) => fileError('Catalog', name, `is corrupt: ${why}`);
-  const nl = bytes.indexOf(0x0a);
-  if (nl < 0 || nl > 512) throw foreign();
-  const decoder = new TextDecoder();
-  let head: unknown;
-  try {
-    head = JSON.parse(`${decoder.decode(bytes.subarray(0, nl)).replace(/,$/, '')}]`);
-  } catch {
-    throw foreign();
-  }
-  if (!Array.isArray(head) || head[0] !== CATALOG_FORMAT) throw foreign();
-  if (head[1] !== CATALOG_VERSION)
-    throw fileError('Catalog', name, otherVersion(head[1], CATALOG_VERSION));
-  const h = (head[2] ?? {}) as Record<string, unknown>;
-  const body = bytes.subarray(nl + 1);
-  if (typeof h.bytes !== 'number' || typeof h.checksum !== 'string') throw foreign();
-  checkFile('Catalog', name, body.length, h.bytes, () => hex8(fnv1a(body)) === h.checksum);
-  if (h.catalog !== section.id) throw corrupt(`it belongs to catalogue ${String(h.catalog)}`);
-  if (h.shard !== index || h.shards !== section.shards)
-    throw corrupt('shard index or count differs from the manifest');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(decoder.decode(bytes));
-  } catch {
-    throw corrupt('not JSON');
-  }
-  const [, , , prefixes, rows] = doc as unknown[];
+  const [prefixes, rows] = decodeFile(bytes, 'Catalog', name, CATALOG_FORMAT, CATALOG_VERSION, {
+    catalog: section.id,
+    shard: index,
+    shards: section.shards,
+  }) as [string[], unknown[][]];
   if (
     !Array.isArray(prefixes) ||
     prefixes.length !== CATALOG_FIELDS.length ||
@@ -104,9 +79,9 @@ export function decodeCatalogShard(
     !Array.isArray(rows) ||
     !rows.every(Array.isArray)
   )
-    throw corrupt('rows are not arrays');
+    throw fileError('Catalog', name, 'is corrupt: rows are not arrays');
   const out: Record<string, unknown>[] = [];
-  for (const row of rows as unknown[][]) {
+  for (const row of rows) {
     const entry: Record<string, unknown> = {};
     for (let f = 0; f < CATALOG_FIELDS.length && f < row.length; f++) {
       const v = row[f];

@@ -2,7 +2,6 @@
  * Writes catalogue shards: the format is described in `catalogFormat.ts`.
  */
 import { LikewiseError } from '../errors';
-import { fnv1a } from '../shared/fnv1a';
 import {
   CATALOG_FIELDS,
   CATALOG_FORMAT,
@@ -11,7 +10,8 @@ import {
   type ManifestCatalog,
 } from './catalogFormat';
 import { cleanItem } from './cleanItem';
-import { hex8, type ModelFile } from './modelFormat';
+import { bodyBytes, checksumOf, encodeFile } from './encodeFile';
+import type { ModelFile } from './modelFormat';
 import { shardOf } from './shardOf';
 
 /** Options of {@link encodeCatalog}. */
@@ -91,7 +91,6 @@ export function encodeCatalog(
   const groups: string[][] = Array.from({ length: shards }, () => []);
   for (const id of ids) groups[shardOf(id, shards)].push(id);
 
-  const encoder = new TextEncoder();
   const bodies = groups.map((group) => {
     const columns = CATALOG_FIELDS.map((field, f) =>
       f === 0
@@ -111,23 +110,20 @@ export function encodeCatalog(
       while (row[row.length - 1] === null) row.pop();
       return JSON.stringify(row);
     });
-    return encoder.encode(`${JSON.stringify(columns)},\n[${rows.join(',\n')}]]\n`);
+    return bodyBytes(`${JSON.stringify(columns)},\n[${rows.join(',\n')}]`);
   });
-  const checksums = bodies.map((b) => hex8(fnv1a(b)));
-  const id = hex8(fnv1a(encoder.encode(checksums.join(''))));
+  const sums = bodies.map(checksumOf);
+  const id = checksumOf(new TextEncoder().encode(sums.join('')));
   const dir = `catalog-${id}/`;
   let bytes = 0;
   const files = bodies.map((body, s): ModelFile => {
-    const head = encoder.encode(
-      `${JSON.stringify([
-        CATALOG_FORMAT,
-        CATALOG_VERSION,
-        { catalog: id, shard: s, shards, bytes: body.length, checksum: checksums[s] },
-      ]).slice(0, -1)},\n`,
+    const file = encodeFile(
+      CATALOG_FORMAT,
+      CATALOG_VERSION,
+      { catalog: id, shard: s, shards },
+      body,
+      sums[s],
     );
-    const file = new Uint8Array(head.length + body.length);
-    file.set(head);
-    file.set(body, head.length);
     bytes += file.length;
     return { name: `${dir}${s}.json`, bytes: file };
   });

@@ -5,18 +5,14 @@
  */
 import type { ModelConfig } from '../engine/tune';
 import { LikewiseError } from '../errors';
-import { fnv1a } from '../shared/fnv1a';
+import { bodyBytes, checksumOf, encodeFile } from './encodeFile';
 import {
-  CHECKSUM_AT,
-  hex8,
-  LENGTH_AT,
   MAX_SHARDS,
   type Manifest,
   MODEL_FORMAT,
-  MODEL_ID_AT,
   MODEL_VERSION,
   type ModelFile,
-  SHARD_MAGIC,
+  POPULARITY_FORMAT,
   shardFile,
 } from './modelFormat';
 import { shardOf } from './shardOf';
@@ -86,72 +82,6 @@ export interface EncodedModel {
   files: ModelFile[];
 }
 
-/** A growable byte buffer with varint and float writers. */
-class ByteWriter {
-  bytes = new Uint8Array(1 << 14);
-  length = 0;
-  private view = new DataView(this.bytes.buffer);
-
-  private ensure(extra: number): void {
-    if (this.length + extra <= this.bytes.length) return;
-    const next = new Uint8Array(Math.max(this.bytes.length * 2, this.length + extra));
-    next.set(this.bytes.subarray(0, this.length));
-    this.bytes = next;
-    this.view = new DataView(next.buffer);
-  }
-
-  u8(v: number): void {
-    this.ensure(1);
-    this.bytes[this.length++] = v;
-  }
-
-  u16(v: number): void {
-    this.ensure(2);
-    this.view.setUint16(this.length, v, true);
-    this.length += 2;
-  }
-
-  u32(v: number): void {
-    this.ensure(4);
-    this.view.setUint32(this.length, v, true);
-    this.length += 4;
-  }
-
-  f32(v: number): void {
-    this.ensure(4);
-    this.view.setFloat32(this.length, v, true);
-    this.length += 4;
-  }
-
-  varint(v: number): void {
-    this.ensure(5);
-    while (v >= 0x80) {
-      this.bytes[this.length++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.bytes[this.length++] = v;
-  }
-
-  /** `src[start, end)`, byte by byte: cheaper than a subarray for a few bytes. */
-  copy(src: Uint8Array, start: number, end: number): void {
-    this.ensure(end - start);
-    const bytes = this.bytes;
-    let at = this.length;
-    for (let i = start; i < end; i++) bytes[at++] = src[i];
-    this.length = at;
-  }
-
-  raw(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.bytes.set(b, this.length);
-    this.length += b.length;
-  }
-
-  result(): Uint8Array {
-    return this.bytes.slice(0, this.length);
-  }
-}
-
 /** Items of every shard, in item index order. */
 function groupByShard(itemIds: readonly string[], shards: number): Uint32Array[] {
   const of = new Uint32Array(itemIds.length);
@@ -195,53 +125,96 @@ function sortedById(items: ArrayLike<number>, order: IdOrder): number[] {
   return out;
 }
 
-/** Every id's bytes, back to back (id i is `bytes[starts[i], starts[i + 1])`), when all are ASCII. */
-interface AsciiIds {
+/** Every id as a JSON string in UTF-8, back to back: id i is `bytes[starts[i], starts[i + 1])`. */
+interface JsonIds {
   bytes: Uint8Array;
   starts: Uint32Array;
 }
 
-/** The ids as {@link AsciiIds}, or undefined when one has a code unit above 0x7f. */
-function asciiIds(itemIds: readonly string[]): AsciiIds | undefined {
-  let total = 0;
-  for (const id of itemIds) total += id.length;
-  const bytes = new Uint8Array(total);
+function jsonIds(itemIds: readonly string[]): JsonIds {
+  const encoder = new TextEncoder();
   const starts = new Uint32Array(itemIds.length + 1);
+  let bytes = new Uint8Array(1 << 16);
   let at = 0;
   for (let i = 0; i < itemIds.length; i++) {
-    const id = itemIds[i];
-    starts[i] = at;
-    for (let c = 0; c < id.length; c++) {
-      const code = id.charCodeAt(c);
-      if (code > 0x7f) return undefined;
-      bytes[at++] = code;
+    const json = JSON.stringify(itemIds[i]);
+    // Up to 3 bytes per UTF-16 code unit.
+    if (at + 3 * json.length > bytes.length) {
+      const next = new Uint8Array(Math.max(2 * bytes.length, at + 3 * json.length));
+      next.set(bytes.subarray(0, at));
+      bytes = next;
     }
+    starts[i] = at;
+    at += encoder.encodeInto(json, bytes.subarray(at)).written;
   }
   starts[itemIds.length] = at;
   return { bytes, starts };
 }
 
-/** Encodes one shard; `local` is scratch of length itemIds.length filled with -1. */
+/** A growable byte buffer for JSON text: bytes, ASCII text and integers written as digits. */
+class JsonWriter {
+  bytes = new Uint8Array(1 << 14);
+  length = 0;
+
+  ensure(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    const next = new Uint8Array(Math.max(this.bytes.length * 2, this.length + extra));
+    next.set(this.bytes.subarray(0, this.length));
+    this.bytes = next;
+  }
+
+  /** ASCII text (digits, brackets, commas, numbers printed by JavaScript). */
+  ascii(text: string): void {
+    this.ensure(text.length);
+    for (let c = 0; c < text.length; c++) this.bytes[this.length++] = text.charCodeAt(c);
+  }
+
+  /** A comma, then integer `v` >= 0 in decimal. */
+  commaInt(v: number): void {
+    this.ensure(12);
+    const bytes = this.bytes;
+    bytes[this.length++] = 0x2c;
+    let digits = 1;
+    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+    let at = this.length + digits;
+    this.length = at;
+    do {
+      bytes[--at] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    } while (v > 0);
+  }
+
+  /** `src[start, end)`, byte by byte: cheaper than a subarray for a few bytes. */
+  copy(src: Uint8Array, start: number, end: number): void {
+    this.ensure(end - start);
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = start; i < end; i++) bytes[at++] = src[i];
+    this.length = at;
+  }
+}
+
+/**
+ * Encodes the body of one shard (format: `modelFormat.ts`); `local` is
+ * scratch of length itemIds.length filled with -1.
+ */
 function encodeShard(
-  index: number,
-  shards: number,
   own: Uint32Array,
   input: ModelInput,
   scoreBits: 8 | 16,
   local: Int32Array,
   order: IdOrder,
-  ascii: AsciiIds | undefined,
+  ids: JsonIds,
 ): Uint8Array {
-  const { itemIds } = input.neighbours;
-  const lists = input.together ? [input.neighbours, input.together] : [input.neighbours];
-  // Owned items first, then the ids their lists mention; each part sorted,
-  // so neighbouring ids share prefixes (front coding below).
+  const lists = [input.neighbours, input.together];
+  // Owned items first, then the ids their lists mention; each part sorted
+  // (neighbouring ids share their starts, which compresses well).
   const owned = sortedById(own, order);
   const others: number[] = [];
   for (const i of owned) local[i] = 0;
   for (const nb of lists) {
     for (const i of owned) {
-      for (let p = nb.offsets[i]; p < nb.offsets[i + 1]; p++) {
+      for (let p = nb ? nb.offsets[i] : 0; nb && p < nb.offsets[i + 1]; p++) {
         const j = nb.indices[p];
         if (local[j] < 0) {
           local[j] = 0;
@@ -252,89 +225,40 @@ function encodeShard(
   }
   const table = owned.concat(sortedById(others, order));
   for (let t = 0; t < table.length; t++) local[table[t]] = t;
-  const w = new ByteWriter();
-  for (const b of SHARD_MAGIC) w.u8(b);
-  w.u8(MODEL_VERSION);
-  w.u8(scoreBits);
-  w.u16(0);
-  // The model id, the byte length and the checksum, filled in below and in encodeModel.
-  w.u32(0);
-  w.u32(index);
-  w.u32(shards);
-  w.u32(0);
-  w.u32(0);
-  w.u32(own.length);
-  w.u32(table.length);
-  const blockAt = w.length;
-  w.u32(0);
-  if (ascii) {
-    // ASCII ids: a code unit is a byte, so prefixes are compared and
-    // suffixes copied as bytes, the same output without a string per id.
-    const { bytes, starts } = ascii;
-    const block = new ByteWriter();
-    let prevStart = 0;
-    let prevEnd = 0;
-    for (const t of table) {
-      const start = starts[t];
-      const end = starts[t + 1];
-      const max = Math.min(end - start, prevEnd - prevStart);
-      let p = 0;
-      while (p < max && bytes[start + p] === bytes[prevStart + p]) p++;
-      w.varint(p);
-      w.varint(end - start - p);
-      block.copy(bytes, start + p, end);
-      prevStart = start;
-      prevEnd = end;
-    }
-    new DataView(w.bytes.buffer).setUint32(blockAt, block.length, true);
-    w.raw(block.bytes.subarray(0, block.length));
-  } else {
-    const suffixes: string[] = [];
-    let previous = '';
-    for (const t of table) {
-      const id = itemIds[t];
-      let p = 0;
-      const max = Math.min(id.length, previous.length);
-      while (p < max && id.charCodeAt(p) === previous.charCodeAt(p)) p++;
-      // Never split a surrogate pair: the suffix must be valid UTF-16 on its own.
-      const last = id.charCodeAt(p - 1);
-      if (p > 0 && last >= 0xd800 && last < 0xdc00) p--;
-      w.varint(p);
-      w.varint(id.length - p);
-      suffixes.push(id.slice(p));
-      previous = id;
-    }
-    const block = new TextEncoder().encode(suffixes.join(''));
-    new DataView(w.bytes.buffer).setUint32(blockAt, block.length, true);
-    w.raw(block);
-  }
   const qmax = scoreBits === 8 ? 255 : 65535;
-  for (let l = 0; l < 2; l++) {
-    const nb = lists[l];
-    for (let x = 0; x < own.length; x++) {
-      const i = owned[x];
+  const w = new JsonWriter();
+  w.ascii(`${qmax},[`);
+  table.forEach((t, x) => {
+    if (x) w.ascii(',');
+    w.copy(ids.bytes, ids.starts[t], ids.starts[t + 1]);
+  });
+  w.ascii(']');
+  for (const nb of lists) {
+    w.ascii(',\n[');
+    owned.forEach((i, x) => {
+      if (x) w.ascii(',');
       const a = nb ? nb.offsets[i] : 0;
       const b = nb ? nb.offsets[i + 1] : 0;
-      w.varint(b - a);
-      if (b === a || !nb) continue;
-      let max = 0;
-      for (let p = a; p < b; p++) max = Math.max(max, nb.scores[p]);
-      w.f32(max);
-      for (let p = a; p < b; p++) w.varint(local[nb.indices[p]]);
-      for (let p = a; p < b; p++) {
-        // Never 0: a kept neighbour stays a (weak) recommendation.
-        const q = max > 0 ? Math.max(1, Math.round((nb.scores[p] / max) * qmax)) : qmax;
-        if (scoreBits === 8) w.u8(q);
-        else w.u16(q);
+      if (a === b) {
+        w.ascii('0');
+        return;
       }
-    }
+      let max = 0;
+      for (let p = a; p < b; p++) max = Math.max(max, nb!.scores[p]);
+      // About float32's precision: every score of the row is a fraction of it.
+      w.ascii(`[${Number(max.toPrecision(7))}`);
+      for (let p = a; p < b; p++) {
+        w.commaInt(local[nb!.indices[p]]);
+        // Never 0: a kept neighbour stays a (weak) recommendation.
+        w.commaInt(max > 0 ? Math.max(1, Math.round((nb!.scores[p] / max) * qmax)) : qmax);
+      }
+      w.ascii(']');
+    });
+    w.ascii(']');
   }
+  w.ascii(']\n');
   for (const i of table) local[i] = -1;
-  const out = w.result();
-  const view = new DataView(out.buffer);
-  view.setUint32(LENGTH_AT, out.length, true);
-  view.setUint32(CHECKSUM_AT, fnv1a(out.subarray(CHECKSUM_AT + 4)), true);
-  return out;
+  return w.bytes.slice(0, w.length);
 }
 
 /** The shard count and score width a model will be encoded with. */
@@ -378,7 +302,7 @@ function layoutWith(input: ModelInput, options: EncodeModelOptions, order?: IdOr
   // share fewer ids, so each item costs more in them), then size the
   // shards to the target from it.
   const target = options.targetShardBytes ?? DEFAULT_SHARD_BYTES;
-  const guess = Math.max(1, Math.ceil((itemCount * 400) / target));
+  const guess = Math.max(1, Math.ceil((itemCount * 1500) / target));
   const sample = Math.min(guess, 16);
   const bytes = encodeRange(
     input,
@@ -420,9 +344,9 @@ function encodeRange(
   const groups = groupByShard(input.neighbours.itemIds, shards);
   const local = new Int32Array(input.neighbours.itemIds.length).fill(-1);
   const out: Uint8Array[] = [];
-  const ascii = asciiIds(input.neighbours.itemIds);
+  const ids = jsonIds(input.neighbours.itemIds);
   for (let s = Math.max(0, from); s < Math.min(shards, to); s++)
-    out.push(encodeShard(s, shards, groups[s], input, scoreBits, local, order, ascii));
+    out.push(encodeShard(groups[s], input, scoreBits, local, order, ids));
   return out;
 }
 
@@ -451,18 +375,16 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
       'INVALID_OPTION',
       `shardBytes must hold ${shards} shards, got ${shardBytes.length}`,
     );
-  // The model's id (from the checksums, which skip it) goes into every
-  // shard's header, so a shard of another model is refused.
-  const checksums = shardBytes.map((b) =>
-    hex8(new DataView(b.buffer, b.byteOffset).getUint32(CHECKSUM_AT, true)),
-  );
-  const idNumber = fnv1a(new TextEncoder().encode(checksums.join('')));
-  const id = hex8(idNumber);
+  // The model's id (from the bodies' checksums) goes into every file's
+  // header, so a shard of another model is refused.
+  const ids = input.neighbours.itemIds;
+  const sums = shardBytes.map(checksumOf);
+  const id = checksumOf(new TextEncoder().encode(sums.join('')));
   const dir = `model-${id}/`;
   const files: ModelFile[] = [];
   let shardTotal = 0;
-  shardBytes.forEach((bytes, s) => {
-    new DataView(bytes.buffer, bytes.byteOffset).setUint32(MODEL_ID_AT, idNumber, true);
+  shardBytes.forEach((body, s) => {
+    const bytes = encodeFile(MODEL_FORMAT, MODEL_VERSION, { id, shard: s, shards }, body, sums[s]);
     files.push({ name: shardFile({ dir }, s), bytes });
     shardTotal += bytes.length;
   });
@@ -472,23 +394,22 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
   const order: number[] = [];
   if (pop) {
     for (let i = 0; i < itemCount; i++) if (pop[i] > 0) order.push(i);
-    const ids = input.neighbours.itemIds;
     order.sort((a, b) => pop[b] - pop[a] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
     order.length = Math.min(order.length, topN);
   }
-  const popularityJson = JSON.stringify({
-    format: 'likewise-popularity',
-    version: MODEL_VERSION,
-    ids: order.map((i) => input.neighbours.itemIds[i]),
-    // Four significant digits: the list's order is the ranking, and the
-    // scores, for blending, lose nothing that shows while taking a third
-    // of the bytes of float32 printed in full.
-    scores: order.map((i) => Number(pop![i].toPrecision(4))),
+  const popBody = bodyBytes(
+    `${JSON.stringify(order.map((i) => ids[i]))},${JSON.stringify(
+      // Four significant digits: the list's order is the ranking, and the
+      // scores, for blending, lose nothing that shows while taking a third
+      // of the bytes of float32 printed in full.
+      order.map((i) => Number(pop![i].toPrecision(4))),
+    )}`,
+  );
+  const popName = `popularity-${checksumOf(popBody)}.json`;
+  files.push({
+    name: popName,
+    bytes: encodeFile(POPULARITY_FORMAT, MODEL_VERSION, { id }, popBody),
   });
-  const popBytes = new TextEncoder().encode(popularityJson);
-  const popChecksum = hex8(fnv1a(popBytes));
-  const popName = `popularity-${popChecksum}.json`;
-  files.push({ name: popName, bytes: popBytes });
 
   const manifest: Manifest = {
     format: MODEL_FORMAT,
@@ -509,8 +430,6 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
     },
     popularity: {
       file: popName,
-      checksum: popChecksum,
-      bytes: popBytes.length,
       items: order.length,
       ...(input.popularityHalfLifeDays !== undefined
         ? { halfLifeDays: input.popularityHalfLifeDays }

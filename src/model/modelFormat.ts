@@ -6,7 +6,7 @@
  *
  * Items are hashed into shards (FNV-1a of the UTF-8 id, mod the shard
  * count: `shardOf.ts`), so a page fetches only the shards of the items it
- * shows. Shard `s` is the file `<dir><s>.bin` beside the manifest, where
+ * shows. Shard `s` is the file `<dir><s>.json` beside the manifest, where
  * `dir` is `model-<id>/` and `<id>` the FNV-1a of every shard's checksum: a
  * new model gets new URLs, so every shard can be cached forever. The
  * manifest has the same size whatever the shard count (no list per shard):
@@ -14,52 +14,46 @@
  * shard count can follow the item count and shards stay small (a page pays
  * one shard per item it asks about).
  *
- * Shard layout (little-endian, version 2):
+ * Every file but the manifest is one JSON array in the container of
+ * `decodeFile.ts` (a header line with the file's format, version, size and
+ * checksum, checked before the rest is parsed), so the browser reads it
+ * with `JSON.parse` and a few checks instead of a binary decoder. Version 3:
  *
- * | bytes | field |
- * |---|---|
- * | 4 | magic `LWSH` |
- * | 1 | version (2) |
- * | 1 | score bits (8 or 16) |
- * | 2 | reserved (0) |
- * | 4 | model id (the manifest's `id`) |
- * | 4 | shard index |
- * | 4 | shard count |
- * | 4 | bytes of the whole file |
- * | 4 | FNV-1a 32 of every byte after this field |
- * | 4 | n: items owned by the shard |
- * | 4 | m: ids in the shard's id table (the n owned items first) |
- * | 4 | B: bytes of the UTF-8 id block |
- * | 2 x m varints | per id (owned items first, then the ids their lists use, each part sorted): code units shared with the previous id, then the length of the rest (UTF-16 code units) |
- * | B | the rest of every id, concatenated, UTF-8 (front coding) |
- * | 2 x n lists | `similar` lists of the n items, then `together` lists: varint count c; if c > 0, float32 row max, c varint id-table indexes, c scores as uint8/uint16 fractions of the row max |
+ * ```
+ * ["likewise-model",3,{"id":"<model id>","shard":s,"shards":S,"bytes":B,"checksum":"<fnv1a>"},
+ * 255,["sku-1","sku-2","sku-7",...],
+ * [[0.8,1,255,2,131],0,...],
+ * [0,[0.5,2,255],...]]
+ * ```
+ *
+ * After the header: Q, the scores' scale (255, or 65535 with `scoreBits:
+ * 16`); the shard's id table (the n items it owns first, then the ids
+ * their lists name, each part sorted); the n items' `similar` lists; their
+ * `together` lists. A list is `0` (none) or `[max, j, q, j, q, ...]`, best
+ * first: neighbour `ids[j]` scores `q / Q * max`, `q` an integer from 1 to
+ * Q and `max` the row's best score.
+ *
+ * The popularity file `popularity-<checksum>.json` is
+ * `["likewise-popularity",3,{"id":"<model id>",...},\n[ids],[scores]]`,
+ * the most popular items first.
  */
 import type { ModelConfig } from '../engine/tune';
 import type { ManifestCatalog } from './catalogFormat';
 
-/** The manifest's `format` value. */
+/** The manifest's `format` value, and the model shards'. */
 export const MODEL_FORMAT = 'likewise-model';
 /** The model file version this code writes and reads. */
-export const MODEL_VERSION = 2;
+export const MODEL_VERSION = 3;
+/** The popularity file's `format`. */
+export const POPULARITY_FORMAT = 'likewise-popularity';
 
-/** The first four bytes of every shard. */
-export const SHARD_MAGIC: readonly number[] = [0x4c, 0x57, 0x53, 0x48]; // "LWSH"
-/** Bytes of a shard's fixed header (the table's first twelve rows). */
-export const HEADER_BYTES = 40;
-/** Where a shard's checksum is, and what it covers: every byte after it. */
-export const CHECKSUM_AT = 24;
-/** Where a shard's model id is (written once every shard's checksum is known). */
-export const MODEL_ID_AT = 8;
-/** Where a shard's byte length is. */
-export const LENGTH_AT = 20;
 /** Shards in a model at most. */
 export const MAX_SHARDS: number = 2 ** 24;
 
 /** Where the popularity (trending) list lives. */
 export interface ManifestPopularity {
+  /** `popularity-<checksum>.json`, beside the manifest. */
   file: string;
-  checksum: string;
-  bytes: number;
   /** Items listed (the most popular, best first). */
   items: number;
   /** Decay half-life used, in days; absent for plain distinct-user counts. */
@@ -80,11 +74,11 @@ export interface Manifest {
   /** Neighbours kept per item (similar). */
   k: number;
   similarity: string;
-  /** Bits per stored score: 8 or 16 (fractions of each list's max). */
+  /** Bits per stored score, 8 or 16 (fractions of each list's max): informational, the shards carry their scale. */
   scoreBits: 8 | 16;
   /** The model's id: FNV-1a 32 of every shard's checksum (8 hex digits each, in order), 8 hex digits. */
   id: string;
-  /** The shards' folder, relative to the manifest: `model-<id>/`; shard `s` is `<dir><s>.bin`. */
+  /** The shards' folder, relative to the manifest: `model-<id>/`; shard `s` is `<dir><s>.json`. */
   dir: string;
   /** Bytes of all shards (informational: nothing reads it to load the model). */
   bytes: number;
@@ -110,7 +104,7 @@ export interface ModelFile {
 
 /** The file of shard `s`, relative to the manifest. */
 export function shardFile(manifest: Pick<Manifest, 'dir'>, s: number): string {
-  return `${manifest.dir}${s}.bin`;
+  return `${manifest.dir}${s}.json`;
 }
 
 /** `n` as 8 lowercase hex digits (how checksums are written). */

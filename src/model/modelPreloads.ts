@@ -35,7 +35,7 @@ export interface ModelPreloadsOptions {
  * @param itemIds - the items the page shows neighbours of, if any
  * @param options - see {@link ModelPreloadsOptions}
  * @throws LikewiseError `INVALID_MODEL` when `manifest` is no likewise model manifest
- * @example modelPreloads(manifest, ['sku-1']) // ['popularity-2d437563.json', 'model-84b218ba/2.bin']
+ * @example modelPreloads(manifest, ['sku-1']) // ['popularity-2d437563.json', 'model-84b218ba/2.json']
  * @example modelPreloads(model.manifest, ['sku-1'], { model }) // ... and 'catalog-5be0e1a2/17.json', ...
  */
 export function modelPreloads(

@@ -1,7 +1,7 @@
 import type { LikewiseEvent } from '../types';
 import { anchorIds } from './anchorIds';
 import { baseOf } from './baseOf';
-import type { Manifest } from './modelFormat';
+import { type Manifest, shardFile } from './modelFormat';
 import { shardOf } from './shardOf';
 
 /** What {@link prefetchModel} needs. */
@@ -41,7 +41,7 @@ export function prefetchModel(
         const file = (f: unknown) => typeof f === 'string' && deps.prefetch(dir + f);
         if ((m?.shards as number) > 0) {
           file(m!.popularity?.file);
-          for (const id of ids) file(`${m!.dir}${shardOf(id as string, m!.shards)}.bin`);
+          for (const id of ids) file(shardFile(m!, shardOf(id as string, m!.shards)));
         }
       })
       .catch(() => {});

@@ -83,7 +83,7 @@ describe('catalogue shards beside the model', () => {
     // Popularity and the item's model shard come with the HTML (the page's
     // preloads, from modelPreloads), not after the script: one request each.
     const script = server.log.find((r) => r.path === '/dist/likewise.iife.js')!;
-    const modelFiles = server.log.filter((r) => /\/popularity-|\.bin$/.test(r.path));
+    const modelFiles = server.log.filter((r) => /\/popularity-|\/model-[0-9a-f]{8}\//.test(r.path));
     expect(modelFiles.map((r) => r.path).sort()).toEqual(
       [
         `/shop/model/${manifest.popularity.file}`,

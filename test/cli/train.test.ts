@@ -81,10 +81,10 @@ describe('likewise train', () => {
       [written.dir.slice(0, -1), written.popularity.file, 'manifest.json'].sort(),
     );
     expect((await readdir(join(dir, 'model', written.dir))).sort()).toEqual([
-      '0.bin',
-      '1.bin',
-      '2.bin',
-      '3.bin',
+      '0.json',
+      '1.json',
+      '2.json',
+      '3.json',
     ]);
 
     const calls: string[] = [];

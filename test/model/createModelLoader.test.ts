@@ -105,7 +105,7 @@ describe('createModelLoader', () => {
       loader.popularity(),
     ]);
     expect(calls.filter((c) => c.endsWith('manifest.json')).length).toBe(1);
-    expect(calls.filter((c) => c.endsWith('.bin')).length).toBe(1);
+    expect(calls.filter((c) => c.includes('/model-')).length).toBe(1);
     expect(calls.filter((c) => c.includes('popularity-')).length).toBe(1);
   });
 

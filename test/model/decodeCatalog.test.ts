@@ -22,7 +22,7 @@ describe('decodeCatalogShard', () => {
       expect(() => decode(bytesOf(other))).toThrow(
         expect.objectContaining({
           code: 'INVALID_MODEL',
-          message: `Catalog file ${name} is not a likewise catalogue shard.`,
+          message: `Catalog file ${name} is not a likewise-catalog file.`,
         }),
       );
   });
@@ -51,10 +51,13 @@ describe('decodeCatalogShard', () => {
       `Catalog file ${name} is corrupt: ${body + 1} bytes, expected ${body}.`,
     );
     expect(() => decode(file.bytes, 2)).toThrow(
-      `Catalog file ${name} is corrupt: shard index or count differs from the manifest.`,
+      `Catalog file ${name} is corrupt: shard 1, the manifest says 2.`,
+    );
+    expect(() => decode(file.bytes, 1, { ...section, shards: 9 })).toThrow(
+      `Catalog file ${name} is corrupt: shards ${section.shards}, the manifest says 9.`,
     );
     expect(() => decode(file.bytes, 1, { ...section, id: '00000000' })).toThrow(
-      `Catalog file ${name} is corrupt: it belongs to catalogue ${section.id}.`,
+      `Catalog file ${name} is corrupt: catalog ${section.id}, the manifest says 00000000.`,
     );
   });
 

@@ -7,26 +7,44 @@ import { shardFile } from '../../src/model/modelFormat';
 import { fnv1a } from '../../src/shared/fnv1a';
 import { invalidModel as fails, SAMPLE_INPUT as input } from './fixtures';
 
+/** A file with another body (header fields changed by `header`), its size and checksum made right again. */
+function rewrite(
+  bytes: Uint8Array,
+  body: (values: unknown[]) => unknown[],
+  header: (h: Record<string, unknown>) => void = () => {},
+): Uint8Array {
+  const [format, version, h, ...values] = JSON.parse(new TextDecoder().decode(bytes));
+  const rest = new TextEncoder().encode(`${JSON.stringify(body(values)).slice(1)}\n`);
+  header(h);
+  const head = JSON.stringify([
+    format,
+    version,
+    { ...h, bytes: rest.length, checksum: fnv1a(rest).toString(16).padStart(8, '0') },
+  ]);
+  return new TextEncoder().encode(`${head.slice(0, -1)},\n${new TextDecoder().decode(rest)}`);
+}
+
 describe('validation', () => {
   const model = encodeModel(input, { shards: 2 });
   const { manifest } = model;
   const name = shardFile(manifest, 0);
   const shard0 = model.files.find((f) => f.name === name)!.bytes;
-  /** `bytes` with its checksum made right again (a valid shard with other header fields). */
-  const resum = (bytes: Uint8Array) => {
-    new DataView(bytes.buffer).setUint32(24, fnv1a(bytes, 28), true);
-    return bytes;
-  };
+  const text = new TextDecoder().decode(shard0);
+  const bytesOf = (t: string) => new TextEncoder().encode(t);
 
-  it('refuses foreign and wrong-version manifests with exact messages', () => {
+  it('refuses foreign, old-format and broken manifests with exact messages', () => {
     expect(fails(() => validateManifest('hello', 'm.json')).message).toBe(
       'Not a likewise model manifest: m.json.',
     );
-    expect(fails(() => validateManifest({ format: 'other', version: 2 }, 'm.json')).message).toBe(
+    expect(fails(() => validateManifest(null, 'm.json')).message).toBe(
       'Not a likewise model manifest: m.json.',
     );
-    expect(fails(() => validateManifest({ ...manifest, version: 1 }, 'm.json')).message).toBe(
-      'Unsupported model version 1 in m.json: this likewise reads version 2.',
+    expect(fails(() => validateManifest({ format: 'other', version: 3 }, 'm.json')).message).toBe(
+      'Not a likewise model manifest: m.json.',
+    );
+    // A model built by an earlier likewise (binary shards) says what to do.
+    expect(fails(() => validateManifest({ ...manifest, version: 2 }, 'm.json')).message).toBe(
+      'Unsupported model version 2 in m.json: this likewise reads version 3 (rebuild the model with likewise train).',
     );
     expect(fails(() => validateManifest({ ...manifest, shards: 0 }, 'm.json')).message).toBe(
       'Invalid model manifest m.json: shards must be an integer from 1 to 16777216.',
@@ -39,6 +57,21 @@ describe('validation', () => {
       expect(fails(() => validateManifest({ ...manifest, dir }, 'm.json')).message).toBe(
         `Invalid model manifest m.json: dir must be 'model-${manifest.id}/'.`,
       );
+    for (const file of ['https://elsewhere.test/popularity-00000000.json', '../x.json', 3])
+      expect(
+        fails(() => validateManifest({ ...manifest, popularity: { file, items: 1 } }, 'm.json'))
+          .message,
+      ).toBe(
+        'Invalid model manifest m.json: popularity must name its popularity-<checksum>.json file.',
+      );
+    for (const config of [
+      null,
+      { recencyHalfLife: 0 },
+      { recencyHalfLife: 2, weights: { view: -1 } },
+    ])
+      expect(fails(() => validateManifest({ ...manifest, config }, 'm.json')).message).toBe(
+        'Invalid model manifest m.json: config must give recencyHalfLife > 0 and weights >= 0.',
+      );
   });
 
   it('has the same manifest size whatever the shard count', () => {
@@ -48,95 +81,121 @@ describe('validation', () => {
     expect(Math.abs(size(20_000) - size(2))).toBeLessThan(12);
   });
 
-  it('refuses a foreign shard file', () => {
-    const html = new TextEncoder().encode('<!doctype html><title>404</title>');
-    expect(fails(() => decodeShard(html, manifest, 0)).message).toBe(
-      `Model file ${name} is not a likewise shard.`,
-    );
-  });
-
-  it('refuses a shard of another version', () => {
-    const v1 = shard0.slice();
-    v1[4] = 1;
-    expect(fails(() => decodeShard(v1, manifest, 0)).message).toBe(
-      `Model file ${name} has version 1: this likewise reads version 2.`,
-    );
-  });
-
-  it('refuses a truncated shard', () => {
-    const cut = shard0.slice(0, shard0.length - 3);
-    expect(fails(() => decodeShard(cut, manifest, 0)).message).toBe(
-      `Model file ${name} is truncated: ${shard0.length - 3} of ${shard0.length} bytes.`,
-    );
-    for (const n of [0, 3, 39])
-      expect(fails(() => decodeShard(shard0.slice(0, n), manifest, 0)).message).toBe(
-        `Model file ${name} is truncated: ${n} of 40 bytes.`,
+  it('refuses a foreign shard file, and an old binary one', () => {
+    for (const other of [
+      '<!doctype html><title>404</title>',
+      '{"a":1}\n[]',
+      '',
+      '[1,2]\n',
+      'LWSH\x02\x08',
+    ])
+      expect(fails(() => decodeShard(bytesOf(other), manifest, 0)).message).toBe(
+        `Model file ${name} is not a likewise-model file.`,
       );
   });
 
-  it('refuses a corrupt shard: any byte flipped, a byte too many', () => {
-    // Every byte is covered: the checksum or a header field checked against the manifest.
-    for (let at = 0; at < shard0.length; at++) {
-      const flipped = shard0.slice();
-      flipped[at] ^= 0x10;
-      expect(() => decodeShard(flipped, manifest, 0), `byte ${at}`).toThrow(/^Model file /);
-    }
-    const flipped = shard0.slice();
-    flipped[flipped.length - 1] ^= 0xff;
-    expect(fails(() => decodeShard(flipped, manifest, 0)).message).toBe(
-      `Model file ${name} is corrupt: checksum mismatch.`,
+  it('refuses a shard of another version', () => {
+    const v9 = bytesOf(text.replace('["likewise-model",3,', '["likewise-model",9,'));
+    expect(fails(() => decodeShard(v9, manifest, 0)).message).toBe(
+      `Model file ${name} has version 9: this likewise reads version 3.`,
     );
+  });
+
+  it('refuses a truncated shard with its sizes', () => {
+    const body = shard0.length - shard0.indexOf(10) - 1;
+    expect(fails(() => decodeShard(shard0.slice(0, shard0.length - 3), manifest, 0)).message).toBe(
+      `Model file ${name} is truncated: ${body - 3} of ${body} bytes.`,
+    );
+    // Cut inside the header: not recognisable as a shard any more.
+    expect(fails(() => decodeShard(shard0.slice(0, 20), manifest, 0)).message).toBe(
+      `Model file ${name} is not a likewise-model file.`,
+    );
+  });
+
+  it('refuses a corrupt shard: any byte of the body changed, a byte too many', () => {
+    const start = shard0.indexOf(10) + 1;
+    for (let at = start; at < shard0.length; at++) {
+      const flipped = shard0.slice();
+      flipped[at] ^= 0x01;
+      expect(fails(() => decodeShard(flipped, manifest, 0)).message, `byte ${at}`).toBe(
+        `Model file ${name} is corrupt: checksum mismatch.`,
+      );
+    }
     const longer = new Uint8Array(shard0.length + 1);
     longer.set(shard0);
+    const body = shard0.length - start;
     expect(fails(() => decodeShard(longer, manifest, 0)).message).toBe(
-      `Model file ${name} is corrupt: ${shard0.length + 1} bytes, expected ${shard0.length}.`,
+      `Model file ${name} is corrupt: ${body + 1} bytes, expected ${body}.`,
     );
   });
 
   it('refuses a valid shard of another model, or served under another shard index', () => {
-    const theirs = encodeModel(
-      {
-        ...input,
-        neighbours: {
-          ...input.neighbours,
-          scores: input.neighbours.scores.map((x) => x / 2 + 0.01),
-        },
+    const theirs = rewrite(
+      shard0,
+      (v) => v,
+      (h) => {
+        h.id = '0badf00d';
       },
-      { shards: 2 },
     );
-    expect(theirs.manifest.id).not.toBe(manifest.id);
-    const foreign = theirs.files.find((f) => f.name === shardFile(theirs.manifest, 0))!.bytes;
-    expect(fails(() => decodeShard(foreign, manifest, 0)).message).toBe(
-      `Model file ${name} is corrupt: it belongs to another model.`,
+    expect(fails(() => decodeShard(theirs, manifest, 0)).message).toBe(
+      `Model file ${name} is corrupt: id 0badf00d, the manifest says ${manifest.id}.`,
     );
     expect(fails(() => decodeShard(shard0, manifest, 1)).message).toBe(
-      `Model file ${shardFile(manifest, 1)} is corrupt: shard index or count differs from the manifest.`,
+      `Model file ${shardFile(manifest, 1)} is corrupt: shard 0, the manifest says 1.`,
     );
-    const reserved = shard0.slice();
-    reserved[7] = 1;
-    expect(fails(() => decodeShard(resum(reserved), manifest, 0)).message).toBe(
-      `Model file ${name} is corrupt: score width differs from the manifest.`,
+    expect(fails(() => decodeShard(shard0, { ...manifest, shards: 3 }, 0)).message).toBe(
+      `Model file ${name} is corrupt: shards 2, the manifest says 3.`,
     );
   });
 
-  it('refuses a corrupt or foreign popularity file', () => {
-    const pop = model.files.find((f) => f.name === manifest.popularity.file)!.bytes;
+  it('refuses lists that do not match the id table, even with a right checksum', () => {
+    const [q, ids, similar, together] = JSON.parse(`[${text.slice(text.indexOf('\n') + 1)}`);
+    const bad = [
+      [0, ids, similar, together], // no score scale
+      [q, ids.map(() => 1), similar, together], // ids that are not strings
+      [q, ids, similar], // no together lists
+      [q, ids, similar, together.slice(1)], // lists of different lengths
+      [q, ids, similar.map(() => [1, ids.length, 1]), together], // an index past the table
+      [q, ids, similar.map(() => [1, 0, -1]), together], // a negative score
+      [q, ids, similar.map(() => [1, '0', 1]), together], // an index that is not a number
+      [q, ids, similar.map(() => [1, 0]), together], // a neighbour without a score
+      [q, ids, similar.map(() => 'x'), together], // a list that is not one
+      [q, ['only'], [0, 0], [0, 0]], // more lists than items
+    ];
+    for (const values of bad)
+      expect(
+        fails(() =>
+          decodeShard(
+            rewrite(shard0, () => values),
+            manifest,
+            0,
+          ),
+        ).message,
+        JSON.stringify(values),
+      ).toBe(`Model file ${name} is corrupt: lists do not match the id table.`);
+  });
+
+  it('refuses a corrupt, foreign or misplaced popularity file', () => {
+    const { file } = manifest.popularity;
+    const pop = model.files.find((f) => f.name === file)!.bytes;
     const bad = pop.slice();
-    bad[3] ^= 1;
+    bad[bad.length - 3] ^= 1;
     expect(fails(() => decodePopularity(bad, manifest)).message).toBe(
-      `Model file ${manifest.popularity.file} is corrupt: checksum mismatch.`,
+      `Model file ${file} is corrupt: checksum mismatch.`,
     );
-    const foreign = new TextEncoder().encode('{"format":"x"}');
-    const m2 = {
-      ...manifest,
-      popularity: {
-        ...manifest.popularity,
-        bytes: foreign.length,
-        checksum: fnv1a(foreign).toString(16).padStart(8, '0'),
-      },
-    };
-    expect(fails(() => decodePopularity(foreign, m2)).message).toBe(
-      `Model file ${manifest.popularity.file} is not a likewise popularity file.`,
+    expect(fails(() => decodePopularity(bytesOf('{"format":"x"}\n'), manifest)).message).toBe(
+      `Model file ${file} is not a likewise-popularity file.`,
     );
+    expect(fails(() => decodePopularity(pop, { ...manifest, id: '0badf00d' })).message).toBe(
+      `Model file ${file} is corrupt: id ${manifest.id}, the manifest says 0badf00d.`,
+    );
+    expect(
+      fails(() =>
+        decodePopularity(
+          rewrite(pop, ([ids]) => [ids, [1]]),
+          manifest,
+        ),
+      ).message,
+    ).toBe(`Model file ${file} is corrupt: ids and scores do not match.`);
   });
 });

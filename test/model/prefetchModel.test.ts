@@ -15,7 +15,7 @@ const manifest = {
   ...JSON.parse(new TextDecoder().decode(files.find((f) => f.name === 'manifest.json')!.bytes)),
   shards: 1_000_000,
 };
-const shard = (id: string) => `https://cdn.test/m/${manifest.dir}${shardOf(id, 1_000_000)}.bin`;
+const shard = (id: string) => `https://cdn.test/m/${manifest.dir}${shardOf(id, 1_000_000)}.json`;
 
 function start(events: Promise<LikewiseEvent[]>, onPage: string[] = []) {
   const asked: string[] = [];
@@ -50,7 +50,7 @@ describe('prefetchModel', () => {
       ['v13', 'v12', 'v11', 'v10', 'v9', 'v8', 'v7', 'v6', 'v5', 'v4', 'v3', 'v2'].map(shard),
     );
     expect(wanted.size).toBe(12);
-    expect(new Set(asked.filter((u) => u.endsWith('.bin')))).toEqual(wanted);
+    expect(new Set(asked.filter((u) => u.includes('/model-')))).toEqual(wanted);
     expect(learnt).toEqual([history.length]);
   });
 
@@ -68,6 +68,6 @@ describe('prefetchModel', () => {
     await new Promise((r) => setTimeout(r, 10));
     const wanted = anchorIds('for-you', undefined, history);
     expect(new Set(wanted)).toEqual(new Set(['seen', 'line-1', 'line-2']));
-    expect(new Set(asked.filter((u) => u.endsWith('.bin')))).toEqual(new Set(wanted.map(shard)));
+    expect(new Set(asked.filter((u) => u.includes('/model-')))).toEqual(new Set(wanted.map(shard)));
   });
 });
