@@ -15,7 +15,7 @@ import {
   type UserItemMatrixOptions,
   type UserRows,
 } from './userItemMatrix';
-import { sequenceMatrix, type UserSequences, userSequences } from './userSequences';
+import { type UserSequences, userSequences } from './userSequences';
 
 /** The item-item similarity measures. */
 export type Similarity = 'cosine' | 'jaccard' | 'conditional' | 'sequence';
@@ -191,6 +191,12 @@ export interface SequencePlan {
   forward: Float64Array;
   before: Float64Array;
   uniform: boolean;
+  /**
+   * Every pair adds more than 0 (no product of values and weights
+   * underflows): an accumulator is then 0 exactly until its column is
+   * first met, and no count is needed to tell.
+   */
+  positive: boolean;
 }
 
 /**
@@ -213,18 +219,74 @@ export function planNeighbours(
   checkOptions(options, itemCount);
   if (options.similarity === 'sequence' && !sequences)
     throw new LikewiseError('INVALID_INPUT', "similarity 'sequence' needs the users' sequences");
-  const alloc = (bytes: number) =>
-    shared ? (new SharedArrayBuffer(bytes) as unknown as ArrayBuffer) : new ArrayBuffer(bytes);
+  const alloc = allocator(shared);
   const f64 = (n: number) => new Float64Array(alloc(8 * n));
   const u32 = (n: number) => new Uint32Array(alloc(4 * n));
-  const similarity = options.similarity ?? 'cosine';
-  const alpha = options.alpha ?? (similarity === 'conditional' ? 0 : 0.5);
-  const shrinkage = options.shrinkage ?? 0;
-  const k = options.k ?? DEFAULT_K;
   const { itemOffsets, itemValues, userItems, userValues } = m;
   // Each pass is a function of its own, optimised on its own (see
   // buildNeighbourRows).
   const sq = squaredNorms(itemOffsets, itemValues, f64(itemCount));
+  if (sequences) return planSequenceRows(sequences, itemOffsets, sq, rank, options, shared);
+  const similarity = options.similarity ?? 'cosine';
+  const shrinkage = options.shrinkage ?? 0;
+  const items = planItems(itemOffsets, sq, rank, options, alloc);
+  // One array for the hot loop: each pair's label with its value in the top
+  // byte, when the values allow it (one load per pair instead of two).
+  const packed = packable(m, itemCount, shrinkage);
+  const { itemUsers, userOffsets } = m;
+  let longest = 0;
+  for (let u = 0; u < m.userCount; u++)
+    longest = Math.max(longest, userOffsets[u + 1] - userOffsets[u]);
+  const userStarts = u32(itemUsers.length);
+  const userLengths =
+    longest < 1 << 16 ? new Uint16Array(alloc(2 * itemUsers.length)) : u32(itemUsers.length);
+  userSpans(itemUsers, userOffsets, userStarts, userLengths);
+  const userCodes = codesOf(
+    userItems,
+    items.label,
+    packed ? userValues : null,
+    u32(userItems.length),
+  );
+  return {
+    itemCount,
+    similarity,
+    shrinkage,
+    k: options.k ?? DEFAULT_K,
+    packed,
+    itemOffsets,
+    itemValues,
+    userStarts,
+    userLengths,
+    userCodes,
+    userValues: packed ? null : userValues,
+    ...items,
+  };
+}
+
+/** An allocator of plain or shared memory. */
+function allocator(shared: boolean): (bytes: number) => ArrayBuffer {
+  return (bytes) =>
+    shared ? (new SharedArrayBuffer(bytes) as unknown as ArrayBuffer) : new ArrayBuffer(bytes);
+}
+
+/** The per-item part of a plan: labels, norms, denominator factors and ranks. */
+type ItemPlan = Pick<
+  NeighbourPlan,
+  'label' | 'byLabel' | 'sq' | 'sqL' | 'rowPow' | 'colL' | 'rankL'
+>;
+
+function planItems(
+  itemOffsets: Uint32Array,
+  sq: Float64Array,
+  rank: Uint32Array,
+  options: BuildOptions,
+  alloc: (bytes: number) => ArrayBuffer,
+): ItemPlan {
+  const itemCount = sq.length;
+  const f64 = (n: number) => new Float64Array(alloc(8 * n));
+  const u32 = (n: number) => new Uint32Array(alloc(4 * n));
+  const similarity = options.similarity ?? 'cosine';
+  const alpha = options.alpha ?? (similarity === 'conditional' ? 0 : 0.5);
   // Per-item factor of the denominator, computed once instead of per pair.
   const rowPow = f64(itemCount);
   const colPow = new Float64Array(itemCount);
@@ -238,46 +300,81 @@ export function planNeighbours(
   const colL = byLabelOf(colPow, byLabel, f64(itemCount));
   const sqL = byLabelOf(sq, byLabel, f64(itemCount));
   const rankL = byLabelOf(rank, byLabel, u32(itemCount));
-  // One array for the hot loop: each pair's label with its value in the top
-  // byte, when the values allow it (one load per pair instead of two).
-  const sequence = sequences
-    ? planSequence(sequences, label, itemCount, options, alloc)
-    : undefined;
-  const packed = !sequence && packable(m, itemCount, shrinkage);
-  const { itemUsers, userOffsets } = sequence
-    ? { itemUsers: new Uint32Array(0), userOffsets: m.userOffsets }
-    : m;
-  let longest = 0;
-  for (let u = 0; u < m.userCount; u++)
-    longest = Math.max(longest, userOffsets[u + 1] - userOffsets[u]);
-  const userStarts = u32(itemUsers.length);
-  const userLengths =
-    longest < 1 << 16 ? new Uint16Array(alloc(2 * itemUsers.length)) : u32(itemUsers.length);
-  userSpans(itemUsers, userOffsets, userStarts, userLengths);
-  const userCodes = sequence
-    ? new Uint32Array(0)
-    : codesOf(userItems, label, packed ? userValues : null, u32(userItems.length));
+  return { label, byLabel, sq, sqL, rowPow, colL, rankL };
+}
+
+/**
+ * The plan of a sequence build: the item part from the item side of the
+ * matrix (`itemOffsets`, the norms `sq`) and the sequences for the rows.
+ */
+function planSequenceRows(
+  s: UserSequences,
+  itemOffsets: Uint32Array,
+  sq: Float64Array,
+  rank: Uint32Array,
+  options: BuildOptions,
+  shared: boolean,
+  occurs?: Uint32Array,
+): NeighbourPlan {
+  const itemCount = sq.length;
+  const items = planItems(itemOffsets, sq, rank, options, allocator(shared));
   return {
-    sequence,
+    sequence: planSequence(s, items.label, itemCount, options, shared, occurs),
     itemCount,
-    similarity,
-    shrinkage,
-    k,
-    packed,
+    similarity: 'sequence',
+    shrinkage: options.shrinkage ?? 0,
+    k: options.k ?? DEFAULT_K,
+    packed: false,
     itemOffsets,
-    itemValues,
-    userStarts,
-    userLengths,
-    userCodes,
-    userValues: packed ? null : userValues,
-    label,
-    byLabel,
-    sq,
-    sqL,
-    rowPow,
-    colL,
-    rankL,
+    itemValues: new Float32Array(0),
+    userStarts: new Uint32Array(0),
+    userLengths: new Uint16Array(0),
+    userCodes: new Uint32Array(0),
+    userValues: null,
+    ...items,
   };
+}
+
+/**
+ * The plan of a sequence build from the sequences alone: each item's
+ * occurrences are its users (one per user), so their counts and the norms
+ * come from one pass over the sequences (no user x item matrix).
+ */
+function planFromSequences(
+  s: UserSequences,
+  itemIds: readonly string[],
+  options: BuildOptions,
+): NeighbourPlan {
+  const itemCount = itemIds.length;
+  const occurs = new Uint32Array(itemCount + 1);
+  const sq = new Float64Array(itemCount);
+  occurrenceNorms(s.items, s.values, occurs, sq);
+  prefixSums(occurs);
+  return planSequenceRows(s, occurs, sq, idRanks(itemIds), options, false, occurs);
+}
+
+/**
+ * Counts each item's occurrences into `counts[item + 1]` and sums its
+ * values' squares into `sq[item]`, in sequence order: user by user, as the
+ * matrix's item side sums them (the same norms, bit for bit).
+ */
+function occurrenceNorms(
+  items: Uint32Array,
+  values: Float32Array,
+  counts: Uint32Array,
+  sq: Float64Array,
+): void {
+  for (let q = 0; q < items.length; q++) {
+    const it = items[q];
+    const v = values[q];
+    counts[it + 1]++;
+    sq[it] += v * v;
+  }
+}
+
+/** Turns counts at `a[x + 1]` into starts: `a[x]` becomes the sum of the counts before x. */
+function prefixSums(a: Uint32Array): void {
+  for (let x = 1; x < a.length; x++) a[x] += a[x - 1];
 }
 
 /**
@@ -302,18 +399,10 @@ export function buildNeighbours(
   rows?: UserRows,
 ): Neighbours {
   checkOptions(options, log.itemIds.length);
-  const sequences =
-    options.similarity === 'sequence' ? userSequences(log, options, rows) : undefined;
-  const plan = planNeighbours(
-    sequences
-      ? sequenceMatrix(sequences, log.itemIds.length)
-      : buildUserItemMatrix(log, options, rows),
-    log.itemIds,
-    options,
-    false,
-    undefined,
-    sequences,
-  );
+  const plan =
+    options.similarity === 'sequence'
+      ? planFromSequences(userSequences(log, options, rows), log.itemIds, options)
+      : planNeighbours(buildUserItemMatrix(log, options, rows), log.itemIds, options);
   return { itemIds: log.itemIds, ...buildNeighbourRows(plan, options.rows) };
 }
 
@@ -353,6 +442,13 @@ export function buildNeighbourRows(
   const selScores = new Float64Array(itemCount);
   const selItems = new Int32Array(itemCount);
   const offsets = new Uint32Array(itemCount + 1);
+  // The sequence similarity without shrinkage, its sums all > 0: see accumulateUniform.
+  const seq = plan.sequence;
+  const fast = seq !== undefined && plan.shrinkage === 0 && seq.positive;
+  // The sums of a sequence row's columns that pass its filter, and the
+  // least and greatest bits of its scores.
+  const sums = new Float64Array(fast ? itemCount : 0);
+  const span = new Uint32Array(2);
   let indices = new Uint32Array(Math.min(1 << 16, (end - start) * k) || 1);
   let scores = new Float32Array(indices.length);
   let listed = 0;
@@ -362,14 +458,30 @@ export function buildNeighbourRows(
   for (let i = 0; i < itemCount; i++) {
     offsets[i] = listed;
     if (i < start || i >= end) continue;
-    const nt = plan.sequence
-      ? accumulateSequence(plan.sequence, i, acc, hits, touched, plan.shrinkage > 0)
-      : packed
-        ? accumulateCodes(plan, i, dots, touched)
-        : accumulateValues(plan, i, acc, hits, touched);
-    const nc = scoreCandidates(plan, i, nt, dots, acc, hits, touched, cand);
-    const m = filterCandidates(k, nc, cand, kept, best);
-    const n = selectRow(k, m < 0 ? nc : m, m < 0 ? cand : kept, hist, selScores, selItems, plan);
+    let n: number;
+    if (fast && seq) {
+      const accumulate = seq.uniform ? accumulateUniform : accumulateValued;
+      let nt = accumulate(seq, i, acc, touched);
+      let nc =
+        nt > SEQUENCE_FILTER * k
+          ? filterSequence(plan, i, nt, k, acc, touched, cand, kept, sums, best, span)
+          : -1;
+      // The guessed threshold kept fewer than K: the row again, in full.
+      if (nc === -2) nt = accumulate(seq, i, acc, touched);
+      if (nc < 0) nc = scoreSequence(plan, i, nt, acc, touched, cand, span);
+      // Buckets sized to the row's scores: at most 2^SEQUENCE_BUCKET_BITS.
+      const shift = Math.max(0, 32 - Math.clz32(span[1] - span[0]) - SEQUENCE_BUCKET_BITS);
+      n = selectRow(k, nc, cand, hist, selScores, selItems, plan, span[0], shift);
+    } else {
+      const nt = seq
+        ? accumulateSequence(seq, i, acc, hits, touched)
+        : packed
+          ? accumulateCodes(plan, i, dots, touched)
+          : accumulateValues(plan, i, acc, hits, touched);
+      const nc = scoreCandidates(plan, i, nt, dots, acc, hits, touched, cand);
+      const m = filterCandidates(k, nc, cand, kept, best);
+      n = selectRow(k, m < 0 ? nc : m, m < 0 ? cand : kept, hist, selScores, selItems, plan);
+    }
     if (listed + n > indices.length) {
       const size = Math.max(indices.length * 2, listed + n);
       const ni = new Uint32Array(size);
@@ -458,9 +570,11 @@ function accumulateValues(
 }
 
 /**
- * {@link accumulateValues} for the sequence similarity: for each occurrence
- * of item i, the items within the window after it (forward weights) and
- * before it (backward weights), times both values.
+ * {@link accumulateValues} for the sequence similarity, with counts (for
+ * shrinkage, or when some pair adds 0 and a zero sum does not mean "not
+ * touched"): for each occurrence of item i, the items within the window
+ * after it (forward weights) and before it (backward weights), times both
+ * values (held by the weights already when every value is the same).
  */
 function accumulateSequence(
   seq: SequencePlan,
@@ -468,46 +582,20 @@ function accumulateSequence(
   acc: Float64Array,
   hits: Int32Array,
   touched: Uint32Array,
-  counts: boolean,
 ): number {
-  const { codes, values, at, lo, hi, forward, before } = seq;
+  const { codes, at, lo, hi, forward, before, uniform } = seq;
+  const values = uniform ? null : seq.values;
   let nt = 0;
   const o1 = seq.occurs[i + 1];
-  // Weights are > 0, so an accumulator at 0 is a column not touched yet:
-  // without shrinkage no count is kept (one store less per pair). Number()
-  // of the test, not `? 1 : 0`: the optimiser makes the latter a branch, and
-  // whether a column is new is as good as random.
-  if (!counts && seq.uniform) {
-    for (let o = seq.occurs[i]; o < o1; o++) {
-      const q = at[o];
-      const a = lo[o];
-      for (let x = q - 1; x >= a; x--) {
-        const j = codes[x];
-        const h = acc[j];
-        acc[j] = h + before[q - x];
-        touched[nt] = j;
-        nt += Number(h === 0);
-      }
-      const b = hi[o];
-      for (let x = q + 1; x < b; x++) {
-        const j = codes[x];
-        const h = acc[j];
-        acc[j] = h + forward[x - q];
-        touched[nt] = j;
-        nt += Number(h === 0);
-      }
-    }
-    return nt;
-  }
   for (let o = seq.occurs[i]; o < o1; o++) {
     const q = at[o];
-    const v = values[q];
+    const v = values ? values[q] : 1;
     const a = lo[o];
     for (let x = q - 1; x >= a; x--) {
       const j = codes[x];
       const h = hits[j];
       hits[j] = h + 1;
-      acc[j] += v * values[x] * before[q - x];
+      acc[j] += v * (values ? values[x] : 1) * before[q - x];
       touched[nt] = j;
       nt += (h - 1) >>> 31;
     }
@@ -516,7 +604,7 @@ function accumulateSequence(
       const j = codes[x];
       const h = hits[j];
       hits[j] = h + 1;
-      acc[j] += v * values[x] * forward[x - q];
+      acc[j] += v * (values ? values[x] : 1) * forward[x - q];
       touched[nt] = j;
       nt += (h - 1) >>> 31;
     }
@@ -524,45 +612,240 @@ function accumulateSequence(
   return nt;
 }
 
-/** The {@link SequencePlan} of users' sequences, items relabelled by `label`. */
+/**
+ * Row i's sequence sums into `acc` when every value is the same (the
+ * weights hold its square): for each occurrence of i, the items within the
+ * window before it (backward weights) and after it (forward weights). Every
+ * pair adds more than 0 (`positive`), so an accumulator at 0 is a column
+ * not met yet: it goes on the `touched` list, branch-free (Number() of the
+ * test: the optimiser makes `? 1 : 0` a branch, and whether a column is new
+ * is as good as random). Returns how many columns were touched.
+ */
+function accumulateUniform(
+  seq: SequencePlan,
+  i: number,
+  acc: Float64Array,
+  touched: Uint32Array,
+): number {
+  const { codes, at, lo, hi, forward, before } = seq;
+  let nt = 0;
+  const o1 = seq.occurs[i + 1];
+  for (let o = seq.occurs[i]; o < o1; o++) {
+    const q = at[o];
+    const a = lo[o];
+    for (let x = q - 1; x >= a; x--) {
+      const j = codes[x];
+      const h = acc[j];
+      acc[j] = h + before[q - x];
+      touched[nt] = j;
+      nt += Number(h === 0);
+    }
+    const b = hi[o];
+    for (let x = q + 1; x < b; x++) {
+      const j = codes[x];
+      const h = acc[j];
+      acc[j] = h + forward[x - q];
+      touched[nt] = j;
+      nt += Number(h === 0);
+    }
+  }
+  return nt;
+}
+
+/** {@link accumulateUniform} when values differ: each pair adds both values times its weight. */
+function accumulateValued(
+  seq: SequencePlan,
+  i: number,
+  acc: Float64Array,
+  touched: Uint32Array,
+): number {
+  const { codes, values, at, lo, hi, forward, before } = seq;
+  let nt = 0;
+  const o1 = seq.occurs[i + 1];
+  for (let o = seq.occurs[i]; o < o1; o++) {
+    const q = at[o];
+    const v = values[q];
+    const a = lo[o];
+    for (let x = q - 1; x >= a; x--) {
+      const j = codes[x];
+      const h = acc[j];
+      acc[j] = h + v * values[x] * before[q - x];
+      touched[nt] = j;
+      nt += Number(h === 0);
+    }
+    const b = hi[o];
+    for (let x = q + 1; x < b; x++) {
+      const j = codes[x];
+      const h = acc[j];
+      acc[j] = h + v * values[x] * forward[x - q];
+      touched[nt] = j;
+      nt += Number(h === 0);
+    }
+  }
+  return nt;
+}
+
+/**
+ * {@link scoreCandidates} for the sequence sums (no counts, no shrinkage).
+ * A sequence row never touches its own item (each item is once in a
+ * user's sequence), so every touched column with a similarity is a
+ * candidate.
+ */
+function scoreSequence(
+  plan: NeighbourPlan,
+  i: number,
+  nt: number,
+  acc: Float64Array,
+  touched: Uint32Array,
+  [candScores, candBits, candItems]: Candidates,
+  span: Uint32Array,
+): number {
+  const { colL } = plan;
+  const ri = plan.rowPow[i];
+  let nc = 0;
+  let low = 0x7f800000;
+  let high = 0;
+  for (let t = 0; t < nt; t++) {
+    const j = touched[t];
+    const c = acc[j];
+    acc[j] = 0;
+    candScores[nc] = c / (ri * colL[j]);
+    candItems[nc] = j;
+    // Only 0 / 0 is NaN (bits above infinity's): no similarity, not a candidate.
+    const b = candBits[nc];
+    const keep = b <= 0x7f800000;
+    low = Math.min(low, keep ? b : low);
+    high = Math.max(high, keep ? b : 0);
+    nc += Number(keep);
+  }
+  span[0] = low;
+  span[1] = high;
+  return nc;
+}
+
+/** A sequence row's scores go in at most 2 to this power buckets (see {@link selectRow}). */
+const SEQUENCE_BUCKET_BITS = 8;
+
+/**
+ * Sequence rows with more than this many times K touched columns are
+ * filtered before they are scored (see {@link filterSequence}).
+ */
+const SEQUENCE_FILTER = 4;
+
+/**
+ * A score a little under `t` (relative 2^-20, far above the rounding of a
+ * score to float32 and of the products that test it): a sum `c` whose
+ * float32 score can reach `t` passes `c >= t · (1 - 2^-20) · ri · colL[j]`.
+ */
+const FILTER_SLACK = 1 - 2 ** -20;
+
+/**
+ * Most of a sequence row's touched columns cannot be among its K best: a
+ * threshold guessed from the exact scores of a sample (as
+ * {@link filterCandidates} does) drops them by their sums, a product each
+ * instead of a division, before any is scored. Only the columns that pass
+ * are scored, into `cand` (the least and greatest bits into `span`).
+ * Returns how many, with the accumulators reset;
+ * -1 when the row is too short to gain (nothing done); -2 when fewer than
+ * K reached the threshold (the accumulators are reset: the caller
+ * accumulates the row again and scores it in full).
+ */
+function filterSequence(
+  plan: NeighbourPlan,
+  i: number,
+  nt: number,
+  k: number,
+  acc: Float64Array,
+  touched: Uint32Array,
+  cand: Candidates,
+  [one, oneBits, keptItems]: Candidates,
+  sums: Float64Array,
+  best: Uint32Array,
+  span: Uint32Array,
+): number {
+  const { colL } = plan;
+  const ri = plan.rowPow[i];
+  const [candScores, candBits, candItems] = cand;
+  const size = sampleSize(nt, k);
+  if (size === 0) return -1;
+  const step = nt / size;
+  for (let x = 0; x < size; x++) {
+    const j = touched[Math.floor(x * step)];
+    candScores[x] = acc[j] / (ri * colL[j]);
+  }
+  const thr = nthBest(candBits, size, 1, best);
+  // No threshold below infinity (or NaN): nothing to gain.
+  if (thr === 0 || thr >= 0x7f800000) return -1;
+  oneBits[0] = thr;
+  const g = one[0] * FILTER_SLACK * ri;
+  let m = 0;
+  for (let t = 0; t < nt; t++) {
+    const j = touched[t];
+    const c = acc[j];
+    acc[j] = 0;
+    sums[m] = c;
+    keptItems[m] = j;
+    m += Number(c >= g * colL[j]);
+  }
+  let nc = 0;
+  let reach = 0;
+  let low = 0x7f800000;
+  let high = 0;
+  for (let x = 0; x < m; x++) {
+    const j = keptItems[x];
+    candScores[nc] = sums[x] / (ri * colL[j]);
+    candItems[nc] = j;
+    const b = candBits[nc];
+    const keep = b <= 0x7f800000;
+    low = Math.min(low, keep ? b : low);
+    high = Math.max(high, keep ? b : 0);
+    reach += Number(keep && b >= thr);
+    nc += Number(keep);
+  }
+  span[0] = low;
+  span[1] = high;
+  return reach >= k ? nc : -2;
+}
+
+/**
+ * The {@link SequencePlan} of users' sequences, items relabelled by `label`;
+ * `occurs`: each item's first occurrence, when the caller counted them.
+ */
 function planSequence(
   s: UserSequences,
   label: Uint32Array,
   itemCount: number,
   options: BuildOptions,
-  alloc: (bytes: number) => ArrayBuffer,
+  shared: boolean,
+  given?: Uint32Array,
 ): SequencePlan {
+  const alloc = allocator(shared);
   const window = options.window ?? DEFAULT_WINDOW;
   const back = options.backward ?? DEFAULT_BACKWARD;
   const n = s.items.length;
   const codes =
     itemCount <= 1 << 16 ? new Uint16Array(alloc(2 * n)) : new Uint32Array(alloc(4 * n));
-  const values = new Float32Array(alloc(4 * n));
-  values.set(s.values);
-  const occurs = new Uint32Array(alloc(4 * (itemCount + 1)));
-  for (let q = 0; q < n; q++) {
-    codes[q] = label[s.items[q]];
-    occurs[s.items[q] + 1]++;
+  relabel(s.items, label, codes);
+  // The sequences' own values, unless the plan is for other threads.
+  let values = s.values;
+  if (shared) {
+    values = new Float32Array(alloc(4 * n));
+    values.set(s.values);
   }
-  for (let i = 0; i < itemCount; i++) occurs[i + 1] += occurs[i];
-  const next = occurs.slice(0, itemCount);
+  let occurs = given;
+  if (!occurs) {
+    occurs = new Uint32Array(alloc(4 * (itemCount + 1)));
+    countItems(s.items, occurs);
+    prefixSums(occurs);
+  }
   const at = new Uint32Array(alloc(4 * n));
   const lo = new Uint32Array(alloc(4 * n));
   const hi = new Uint32Array(alloc(4 * n));
-  const users = s.offsets.length - 1;
-  for (let u = 0; u < users; u++) {
-    const q0 = s.offsets[u];
-    const q1 = s.offsets[u + 1];
-    for (let q = q0; q < q1; q++) {
-      const o = next[s.items[q]]++;
-      at[o] = q;
-      // Backward 0: what came before adds nothing, and is not visited.
-      lo[o] = back > 0 ? Math.max(q0, q - window) : q;
-      hi[o] = Math.min(q1, q + window + 1);
-    }
-  }
-  let uniform = true;
-  for (let q = 1; q < n && uniform; q++) uniform = values[q] === values[0];
+  // Backward 0: what came before adds nothing, and is not visited.
+  placeOccurrences(s, occurs.slice(0, itemCount), window, back > 0 ? window : 0, at, lo, hi);
+  const range = new Float64Array(2);
+  valueRange(values, range);
+  const uniform = range[0] === range[1];
   const vv = uniform && n > 0 ? values[0] * values[0] : 1;
   const forward = new Float64Array(window + 1);
   const before = new Float64Array(window + 1);
@@ -570,7 +853,59 @@ function planSequence(
     forward[d] = vv / d;
     before[d] = (vv * back) / d;
   }
-  return { codes, values, occurs, at, lo, hi, forward, before, uniform };
+  const weakest = back > 0 ? Math.min(before[window], forward[window]) : forward[window];
+  const positive = uniform ? weakest > 0 : range[0] * range[0] * weakest > 0;
+  return { codes, values, occurs, at, lo, hi, forward, before, uniform, positive };
+}
+
+/** `codes[q] = label[items[q]]`. */
+function relabel(items: Uint32Array, label: Uint32Array, codes: Uint16Array | Uint32Array): void {
+  for (let q = 0; q < items.length; q++) codes[q] = label[items[q]];
+}
+
+/** Counts each item's occurrences into `counts[item + 1]`. */
+function countItems(items: Uint32Array, counts: Uint32Array): void {
+  for (let q = 0; q < items.length; q++) counts[items[q] + 1]++;
+}
+
+/**
+ * Each item's occurrences (positions, user by user) from its first slot
+ * `next[item]` on, with the first and one-past-last position each pairs
+ * with: `before` steps back and `window` steps on, within its user's sequence.
+ */
+function placeOccurrences(
+  s: UserSequences,
+  next: Uint32Array,
+  window: number,
+  before: number,
+  at: Uint32Array,
+  lo: Uint32Array,
+  hi: Uint32Array,
+): void {
+  const { items, offsets } = s;
+  const users = offsets.length - 1;
+  for (let u = 0; u < users; u++) {
+    const q0 = offsets[u];
+    const q1 = offsets[u + 1];
+    for (let q = q0; q < q1; q++) {
+      const o = next[items[q]]++;
+      at[o] = q;
+      lo[o] = Math.max(q0, q - before);
+      hi[o] = Math.min(q1, q + window + 1);
+    }
+  }
+}
+
+/** The least and the greatest value into `range` (+Infinity and -Infinity when there are none). */
+function valueRange(values: Float32Array, range: Float64Array): void {
+  let least = Number.POSITIVE_INFINITY;
+  let most = Number.NEGATIVE_INFINITY;
+  for (let q = 0; q < values.length; q++) {
+    least = Math.min(least, values[q]);
+    most = Math.max(most, values[q]);
+  }
+  range[0] = least;
+  range[1] = most;
 }
 
 /**
@@ -615,14 +950,12 @@ function scoreCandidates(
     // Sums in doubles without shrinkage (the sequence similarity's case):
     // the same arithmetic as below, with no per-pair test of the options.
     // Branch-free: each column is written, and kept (nc moves on) unless it
-    // is i itself or has no similarity (NaN: 0 / 0). The sequence sums of
-    // uniform values keep no counts here (see accumulateSequence): none to reset.
-    const counts = plan.sequence?.uniform ? null : hits;
+    // is i itself or has no similarity (NaN: 0 / 0).
     for (let t = 0; t < nt; t++) {
       const j = touched[t];
       const c = acc[j];
       acc[j] = 0;
-      if (counts) counts[j] = 0;
+      hits[j] = 0;
       const score = c / (ri * colL[j]);
       candScores[nc] = score;
       candItems[nc] = j;
@@ -697,6 +1030,10 @@ function filterCandidates(
  * last. Buckets above the K-th's hold fewer than K pairs, in bucket order:
  * an insertion sort only moves pairs within their bucket. In the K-th's
  * bucket (where ties gather) only the missing best few are selected.
+ *
+ * The buckets are `(bits - base) >>> shift`, no candidate below `base`:
+ * by default a fixed width under 1 % of the score; a caller that knows
+ * the span of its scores sizes the buckets to it (fewer buckets to walk).
  */
 function selectRow(
   k: number,
@@ -706,6 +1043,8 @@ function selectRow(
   selScores: Float64Array,
   selItems: Int32Array,
   { rankL }: NeighbourPlan,
+  base = 0,
+  shift = BUCKET_SHIFT,
 ): number {
   if (nc === 0) return 0;
   if (nc <= k) {
@@ -721,7 +1060,7 @@ function selectRow(
   let lo = hist.length;
   let hi = 0;
   for (let t = 0; t < nc; t++) {
-    const b = bits[t] >>> BUCKET_SHIFT;
+    const b = (bits[t] - base) >>> shift;
     hist[b]++;
     lo = Math.min(lo, b);
     hi = Math.max(hi, b);
@@ -736,7 +1075,7 @@ function selectRow(
     b--;
   }
   for (let t = 0; t < nc; t++) {
-    const bucket = bits[t] >>> BUCKET_SHIFT;
+    const bucket = (bits[t] - base) >>> shift;
     if (bucket >= b) {
       const slot = hist[bucket]++;
       selScores[slot] = scores[t];
@@ -757,9 +1096,21 @@ function selectRow(
  * sample. 0 when the sample would be over half of them (no gain).
  */
 function sampleThreshold(bits: Uint32Array, n: number, k: number, best: Uint32Array): number {
+  const size = sampleSize(n, k);
+  return size === 0 ? 0 : nthBest(bits, size, n / size, best);
+}
+
+/**
+ * How many of `n` candidates to sample for a threshold about
+ * {@link FILTER_MARGIN} · K of them reach; 0 when that is over half of them.
+ */
+function sampleSize(n: number, k: number): number {
   const size = Math.ceil((SAMPLE_RANK * n) / (FILTER_MARGIN * k));
-  if (size > n >> 1) return 0;
-  const step = n / size;
+  return size > n >> 1 ? 0 : size;
+}
+
+/** The {@link SAMPLE_RANK}-th best of `bits[floor(x · step)]` for x < size, using `best`. */
+function nthBest(bits: Uint32Array, size: number, step: number, best: Uint32Array): number {
   // `best` holds the best bits so far, best first.
   let kept = 0;
   for (let x = 0; x < size; x++) {

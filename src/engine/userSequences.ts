@@ -37,45 +37,116 @@ export function userSequences(
 ): UserSequences {
   const weightOf = typeWeights(options);
   const counted = countedTypesOf(options);
-  const { userCount, users, items: itemOf, types } = log;
   const cap = options.maxItemsPerUser ?? Number.POSITIVE_INFINITY;
-  // Every counted row by time, then line: one stable radix sort of the whole
-  // log instead of a comparison sort per user.
-  const [byTime, spare] = rowsByTime(log, counted);
-  const total = byTime.length;
-  const rowStart =
-    rows?.counted.every((c, x) => c === counted[x]) && rows.rowStart[userCount] === total
-      ? rows.rowStart
-      : userStarts(log, byTime);
-  // Then by user (a counting sort keeps the time order inside a user), with
-  // each row's item and value, read once here.
-  const next = rowStart.slice(0, userCount);
-  const groupedItem = spare;
-  const groupedValue = new Float32Array(total);
-  let longest = 0;
-  for (let u = 0; u < userCount; u++) longest = Math.max(longest, rowStart[u + 1] - rowStart[u]);
-  for (let x = 0; x < total; x++) {
-    const r = byTime[x];
-    const to = next[users[r]]++;
-    groupedItem[to] = itemOf[r];
-    groupedValue[to] = weightOf[types[r]];
+  // The given grouping, when it counted the same types.
+  const reuse =
+    rows?.counted.every((c, x) => c === counted[x]) &&
+    rows.byUser.length === rows.rowStart[log.userCount]
+      ? rows
+      : undefined;
+  // One pass: each user's counted rows, and whether they are in time order
+  // already (a log sorted by time, or by user then time).
+  const rowStart = reuse ? reuse.rowStart : new Uint32Array(log.userCount + 1);
+  const inOrder = scanUsers(log, counted, rowStart, !reuse);
+  // Each user's rows in time order, then line: a counting sort by user of
+  // the file order when that is the time order already, else of the rows
+  // sorted by time (a stable radix sort of the whole log instead of a
+  // comparison sort per user).
+  const grouped =
+    inOrder && reuse
+      ? reuse.byUser
+      : groupByUser(
+          log.users,
+          rowStart,
+          inOrder ? countedRows(log, counted, rowStart) : rowsByTime(log, counted, rowStart),
+        );
+  return collapseSequences(log, weightOf, cap, rowStart, grouped);
+}
+
+/**
+ * Counts each user's counted rows into `rowStart` (as starts, the total
+ * last) when `count`; returns whether every user's rows are in time order.
+ * Each hot loop here and below is a function of its own: a loop is
+ * optimised while it runs (on-stack replacement), and code after it in the
+ * same function, not yet run then, would fall back to the interpreter.
+ */
+function scanUsers(
+  log: InteractionLog,
+  counted: Uint8Array,
+  rowStart: Uint32Array,
+  count: boolean,
+): boolean {
+  const { users, types, times, length, userCount } = log;
+  const last = new Float64Array(userCount).fill(Number.NEGATIVE_INFINITY);
+  let descents = 0;
+  for (let r = 0; r < length; r++) {
+    const c = counted[types[r]];
+    if (c === 0) continue;
+    const u = users[r];
+    const t = times[r];
+    descents += Number(t < last[u]);
+    last[u] = t;
+    if (count) rowStart[u + 1]++;
   }
+  if (count) for (let u = 0; u < userCount; u++) rowStart[u + 1] += rowStart[u];
+  return descents === 0;
+}
+
+/** The counted rows in file order. */
+function countedRows(log: InteractionLog, counted: Uint8Array, rowStart: Uint32Array): Uint32Array {
+  const { types, length } = log;
+  const order = new Uint32Array(rowStart[log.userCount]);
+  let x = 0;
+  for (let r = 0; r < length; r++) {
+    order[x] = r;
+    x += counted[types[r]];
+  }
+  return order;
+}
+
+/** `order`'s rows grouped by user, their order kept inside a user (a counting sort). */
+function groupByUser(users: Uint32Array, rowStart: Uint32Array, order: Uint32Array): Uint32Array {
+  const next = rowStart.slice(0, rowStart.length - 1);
+  const grouped = new Uint32Array(order.length);
+  for (let x = 0; x < order.length; x++) {
+    const r = order[x];
+    grouped[next[users[r]]++] = r;
+  }
+  return grouped;
+}
+
+/**
+ * Each user's distinct items from its rows in time order (`grouped`, user
+ * u's at `[rowStart[u], rowStart[u+1])`): an item's first row met walking
+ * latest first is its latest event, the rest only raise its value; past
+ * the cap no new item is kept.
+ */
+function collapseSequences(
+  log: InteractionLog,
+  weightOf: Float64Array,
+  cap: number,
+  rowStart: Uint32Array,
+  grouped: Uint32Array,
+): UserSequences {
+  const { userCount, items: itemOf, types } = log;
+  const total = grouped.length;
   const offsets = new Uint32Array(userCount + 1);
-  const items = byTime;
+  const items = new Uint32Array(total);
   const values = new Float32Array(total);
   // Per item: its slot in the current user's kept items (-1: none yet).
   const slot = new Int32Array(log.itemIds.length).fill(-1);
   // The user's kept items, latest first.
+  let longest = 0;
+  for (let u = 0; u < userCount; u++) longest = Math.max(longest, rowStart[u + 1] - rowStart[u]);
   const keptItem = new Uint32Array(longest);
   const keptValue = new Float32Array(longest);
   let out = 0;
   for (let u = 0; u < userCount; u++) {
-    // Latest first: an item's first row met is its latest event, the rest
-    // only raise its value; past the cap no new item is kept.
     let n = 0;
     for (let p = rowStart[u + 1]; p-- > rowStart[u]; ) {
-      const it = groupedItem[p];
-      const v = groupedValue[p];
+      const r = grouped[p];
+      const it = itemOf[r];
+      const v = weightOf[types[r]];
       const s = slot[it];
       if (s >= 0) {
         if (v > keptValue[s]) keptValue[s] = v;
@@ -92,146 +163,198 @@ export function userSequences(
     }
     offsets[u + 1] = out;
   }
-  return out === total
-    ? { offsets, items, values }
-    : { offsets, items: items.slice(0, out), values: values.slice(0, out) };
+  return trimmed(offsets, items, values, out);
 }
 
-/** Each user's first row in `byTime` grouped by user, and the total last. */
-function userStarts(log: InteractionLog, byTime: Uint32Array): Uint32Array {
-  const start = new Uint32Array(log.userCount + 1);
-  for (let x = 0; x < byTime.length; x++) start[log.users[byTime[x]] + 1]++;
-  for (let u = 0; u < log.userCount; u++) start[u + 1] += start[u];
-  return start;
+function trimmed(
+  offsets: Uint32Array,
+  items: Uint32Array,
+  values: Float32Array,
+  n: number,
+): UserSequences {
+  if (n === items.length) return { offsets, items, values };
+  return { offsets, items: items.slice(0, n), values: values.slice(0, n) };
 }
 
 /**
- * The counted rows of the log ordered by time, then line, and a spare array
- * of the same length: an LSD radix sort of each time's float64 bits (turned
- * so that they order as the numbers), over the bits that differ between rows
- * only, in digits of at most 16 bits. Not sorted when each user's rows are
- * in time order already.
+ * The counted rows of the log ordered by time, then line: a stable LSD
+ * radix sort of one key per row, over the bits that differ between rows
+ * only. When every time is an integer the key is the time less the
+ * earliest, in seconds when every time is a whole number of seconds (as
+ * most logs' are): fewer bits, so fewer passes, than the float64 bits of
+ * the times, which are the key otherwise.
  */
-function rowsByTime(log: InteractionLog, counted: Uint8Array): [Uint32Array, Uint32Array] {
-  const { types, times, users, length } = log;
+function rowsByTime(log: InteractionLog, counted: Uint8Array, rowStart: Uint32Array): Uint32Array {
+  const order = countedRows(log, counted, rowStart);
+  // [earliest, unit (0: not all integers), first bit, one past the last bit]
+  const range = new Float64Array(4);
+  timeRange(log.times, order, range);
+  // Keys by row number, so the passes move only the rows.
+  const lo = new Uint32Array(log.length);
+  const hi = new Uint32Array(range[3] > 32 ? log.length : 0);
+  if (range[1] > 0) integerKeys(log.times, order, range[0], range[1], lo, hi);
+  else bitKeys(log.times, order, lo, hi, range);
+  return sortByKeys(order, lo, hi, range[2], range[3]);
+}
+
+/** A second in milliseconds. */
+const SECOND_MS = 1000;
+
+/**
+ * Into `out`: the earliest time; the unit of the integer keys (1000 when
+ * every time is a whole number of seconds, 1 when every time is an
+ * integer, 0 when some is not: the float64 bits are the keys then); and
+ * the bits the keys span, `[out[2], out[3])` (for the float64 bits, all 64
+ * until {@link bitKeys} finds which differ).
+ */
+function timeRange(times: Float64Array, order: Uint32Array, out: Float64Array): void {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let integers = 0;
+  let seconds = 0;
+  for (let x = 0; x < order.length; x++) {
+    const t = times[order[x]];
+    const q = t / SECOND_MS;
+    integers += Number(Math.floor(t) === t);
+    seconds += Number(Math.floor(q) === q);
+    min = Math.min(min, t);
+    max = Math.max(max, t);
+  }
+  const n = order.length;
+  const whole = n > 0 && integers === n && max - min < 2 ** 53;
+  const unit = whole ? (seconds === n ? SECOND_MS : 1) : 0;
+  const range = whole ? (max - min) / unit : 0;
+  out[0] = min;
+  out[1] = unit;
+  out[2] = 0;
+  out[3] = whole ? (range < 1 ? 0 : Math.floor(Math.log2(range)) + 1) : 64;
+}
+
+/** Each row's time less `min`, in units of `unit`: its low 32 bits in `lo`, the rest in `hi`. */
+function integerKeys(
+  times: Float64Array,
+  order: Uint32Array,
+  min: number,
+  unit: number,
+  lo: Uint32Array,
+  hi: Uint32Array,
+): void {
+  if (hi.length === 0) {
+    for (let x = 0; x < order.length; x++) {
+      const r = order[x];
+      lo[r] = (times[r] - min) / unit;
+    }
+    return;
+  }
+  for (let x = 0; x < order.length; x++) {
+    const r = order[x];
+    const k = (times[r] - min) / unit;
+    lo[r] = k % 2 ** 32;
+    hi[r] = Math.floor(k / 2 ** 32);
+  }
+}
+
+/**
+ * Each row's time's float64 bits, turned so that as unsigned (high, low)
+ * words they order as the numbers: negative numbers order backwards (all
+ * bits turned), the others above them (sign bit set); -0 counts as +0.
+ * Into `range[2..3]`: the lowest bit that differs between rows, and one
+ * past the highest.
+ */
+function bitKeys(
+  times: Float64Array,
+  order: Uint32Array,
+  lo: Uint32Array,
+  hi: Uint32Array,
+  range: Float64Array,
+): void {
   const bits = new Float64Array(1);
   const word = new Uint32Array(bits.buffer);
   // The low word first on little-endian machines (all that run JavaScript today).
   const low = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
-  // A first pass keeps no key: only which bits differ, and whether each
-  // user's rows' time order is their file order already (a log sorted by
-  // time, or by user then time), when the grouping by user alone sorts.
-  let n = 0;
-  let firstLo = 0;
-  let firstHi = 0;
   let diffLo = 0;
   let diffHi = 0;
-  let inOrder = true;
-  const lastLo = new Uint32Array(log.userCount);
-  const lastHi = new Uint32Array(log.userCount);
-  for (let r = 0; r < length; r++) {
-    if (counted[types[r]] === 0) continue;
-    turnedBits(times[r], bits, word, low);
-    const l = word[low];
-    const h = word[1 - low];
-    if (n++ === 0) {
+  let firstLo = 0;
+  let firstHi = 0;
+  for (let x = 0; x < order.length; x++) {
+    const r = order[x];
+    bits[0] = times[r] + 0;
+    // All bits turned (negative numbers), or the sign bit set.
+    const turn = -(word[1 - low] >>> 31);
+    const l = (word[low] ^ turn) >>> 0;
+    const h = (word[1 - low] ^ (turn | 0x80000000)) >>> 0;
+    lo[r] = l;
+    hi[r] = h;
+    if (x === 0) {
       firstLo = l;
       firstHi = h;
     }
     diffLo |= l ^ firstLo;
     diffHi |= h ^ firstHi;
-    if (inOrder) {
-      const u = users[r];
-      if (h < lastHi[u] || (h === lastHi[u] && l < lastLo[u])) inOrder = false;
-      lastLo[u] = l;
-      lastHi[u] = h;
-    }
   }
-  let order = new Uint32Array(n);
-  let spareOrder = new Uint32Array(n);
-  if (inOrder || n < 2) {
-    for (let r = 0, x = 0; r < length; r++) if (counted[types[r]] !== 0) order[x++] = r;
-    return [order, spareOrder];
-  }
-  // The keys: the differing bits only, shifted down to bit 0 of (hi, lo).
-  const first = diffLo !== 0 ? ctz(diffLo) : 32 + ctz(diffHi);
-  const span = (diffHi !== 0 ? 64 - Math.clz32(diffHi) : 32 - Math.clz32(diffLo)) - first;
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(span > 32 ? n : 0);
-  for (let r = 0, x = 0; r < length; r++) {
-    if (counted[types[r]] === 0) continue;
-    turnedBits(times[r], bits, word, low);
-    const l = word[low];
-    const h = word[1 - low];
-    order[x] = r;
-    if (first >= 32) lo[x] = h >>> (first - 32);
-    else if (first > 0) lo[x] = ((l >>> first) | (h << (32 - first))) >>> 0;
-    else lo[x] = l;
-    if (span > 32) hi[x] = first > 0 ? h >>> first : h;
-    x++;
-  }
-  // Digits of at most `widest` bits, none across the two words: (in the high word, shift, width).
-  const widest = Math.max(8, Math.min(16, Math.ceil(Math.log2(n + 1))));
-  const digits: [boolean, number, number][] = [];
-  for (const [size, ofHi] of [
-    [Math.min(span, 32), false],
-    [span - 32, true],
-  ] as const) {
-    const passes = Math.ceil(size / widest);
-    for (let pass = 0; pass < passes; pass++) {
-      const width = Math.ceil(size / passes);
-      digits.push([ofHi, pass * width, Math.min(width, size - pass * width)]);
-    }
-  }
-  const count = new Uint32Array(1 << widest);
-  // Only the words later digits read move along.
-  const lowDigits = digits.filter(([ofHi]) => !ofHi).length;
-  let spareLo = new Uint32Array(lowDigits > 1 ? n : 0);
-  let spareHi = new Uint32Array(span > 32 ? n : 0);
-  for (let d = 0; d < digits.length; d++) {
-    const [ofHi, shift, width] = digits[d];
-    const keys = ofHi ? hi : lo;
-    const mask = (1 << width) - 1;
-    count.fill(0, 0, mask + 1);
-    for (let y = 0; y < n; y++) count[(keys[y] >>> shift) & mask]++;
-    let sum = 0;
-    for (let c = 0; c <= mask; c++) {
-      const k = count[c];
-      count[c] = sum;
-      sum += k;
-    }
-    const moveLo = d + 1 < lowDigits;
-    const moveHi = d + 1 < digits.length && span > 32;
-    for (let y = 0; y < n; y++) {
-      const to = count[(keys[y] >>> shift) & mask]++;
-      spareOrder[to] = order[y];
-      if (moveLo) spareLo[to] = lo[y];
-      if (moveHi) spareHi[to] = hi[y];
-    }
-    [order, spareOrder] = [spareOrder, order];
-    if (moveLo) [lo, spareLo] = [spareLo, lo];
-    if (moveHi) [hi, spareHi] = [spareHi, hi];
-  }
-  return [order, spareOrder];
-}
-
-/**
- * A time's float64 bits into `word` (through `bits`, which shares its
- * memory), turned so that as unsigned (high, low) words they order as the
- * numbers: negative numbers order backwards (all bits turned), the others
- * above them (sign bit set). -0 counts as +0.
- */
-function turnedBits(t: number, bits: Float64Array, word: Uint32Array, low: number): void {
-  bits[0] = t + 0;
-  if (word[1 - low] >>> 31) {
-    word[0] = ~word[0];
-    word[1] = ~word[1];
-  } else word[1 - low] |= 0x80000000;
+  range[2] = diffLo !== 0 ? ctz(diffLo) : diffHi !== 0 ? 32 + ctz(diffHi) : 0;
+  range[3] = diffHi !== 0 ? 64 - Math.clz32(diffHi) : 32 - Math.clz32(diffLo);
 }
 
 /** The index of the lowest set bit of a nonzero 32-bit word. */
 function ctz(v: number): number {
   return 31 - Math.clz32(v & -v);
+}
+
+/**
+ * `order` sorted (stably) by the bits `[first, end)` of each row's 64-bit
+ * key (`hi[r]`, `lo[r]`): LSD passes over digits of at most 16 bits, none
+ * across the two words.
+ */
+function sortByKeys(
+  order: Uint32Array,
+  lo: Uint32Array,
+  hi: Uint32Array,
+  first: number,
+  end: number,
+): Uint32Array {
+  const n = order.length;
+  const widest = Math.max(8, Math.min(16, Math.ceil(Math.log2(n + 1))));
+  const count = new Uint32Array(1 << widest);
+  let from: Uint32Array = order;
+  let to: Uint32Array = new Uint32Array(end > first ? n : 0);
+  for (const [a, b, keys] of [
+    [first, Math.min(end, 32), lo],
+    [Math.max(first, 32), end, hi],
+  ] as const) {
+    const size = b - a;
+    const passes = Math.ceil(size / widest);
+    const width = Math.ceil(size / passes);
+    for (let pass = 0; pass < passes; pass++) {
+      const shift = (a & 31) + pass * width;
+      radixPass(keys, shift, (1 << Math.min(width, size - pass * width)) - 1, count, from, to);
+      [from, to] = [to, from];
+    }
+  }
+  return from;
+}
+
+/** One stable counting-sort pass of `from` into `to` by the digit `(keys[r] >>> shift) & mask`. */
+function radixPass(
+  keys: Uint32Array,
+  shift: number,
+  mask: number,
+  count: Uint32Array,
+  from: Uint32Array,
+  to: Uint32Array,
+): void {
+  count.fill(0, 0, mask + 1);
+  for (let y = 0; y < from.length; y++) count[(keys[from[y]] >>> shift) & mask]++;
+  let sum = 0;
+  for (let c = 0; c <= mask; c++) {
+    const k = count[c];
+    count[c] = sum;
+    sum += k;
+  }
+  for (let y = 0; y < from.length; y++) {
+    const r = from[y];
+    to[count[(keys[r] >>> shift) & mask]++] = r;
+  }
 }
 
 /**

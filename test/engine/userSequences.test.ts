@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNeighbours } from '../../src/engine/buildNeighbours';
 import { compareIds } from '../../src/engine/compareIds';
+import { EVENT_TYPE_CODES } from '../../src/engine/types';
 import { userSequences, windowedPairs } from '../../src/engine/userSequences';
 import { listsOf, logOf } from './fixtures';
 import { rng, syntheticLog } from './synthetic';
@@ -161,6 +162,28 @@ describe('buildNeighbours sequence', () => {
       const list = got[big.itemIds[i]];
       expect(list.map(([j]) => j)).toEqual(want.map(([j]) => j));
       for (const [x, [, v]] of list.entries()) expect(v).toBeCloseTo(want[x][1], 5);
+    }
+  });
+
+  it('scores a log of purchases only as the same log of views, with shrinkage too', () => {
+    // One weight for every pair cancels out of the normalisation: a shop
+    // logging only purchases (weight 8) gets the same scores as with views.
+    const views = syntheticLog({ users: 80, items: 60, seed: 9 });
+    const purchases = {
+      ...views,
+      types: new Uint8Array(views.length).fill(EVENT_TYPE_CODES.indexOf('purchase')),
+    };
+    for (const shrinkage of [0, 2]) {
+      const options = { similarity: 'sequence' as const, window: 3, backward: 0.25, shrinkage };
+      const want = listsOf(
+        buildNeighbours({ ...views, types: new Uint8Array(views.length) }, options),
+      );
+      const got = listsOf(buildNeighbours(purchases, options));
+      expect(Object.values(got).flat().length).toBeGreaterThan(100);
+      for (const id of views.itemIds) {
+        expect(got[id].map(([j]) => j)).toEqual(want[id].map(([j]) => j));
+        for (const [x, [, v]] of got[id].entries()) expect(v).toBeCloseTo(want[id][x][1], 6);
+      }
     }
   });
 
