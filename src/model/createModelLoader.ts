@@ -52,7 +52,8 @@ function retrying<K, T>(make: (key: K) => Promise<T>): (key?: K) => Promise<T> {
   return (key) => {
     let p = made.get(key);
     if (!p) {
-      made.set(key, (p = make(key as K)));
+      p = make(key as K);
+      made.set(key, p);
       p.catch((e: LikewiseError) => e?.code === 'MODEL_FETCH' && made.delete(key));
     }
     return p;
