@@ -18,8 +18,16 @@ const ts = (target = 'es2020') =>
   esbuild({ include: /\.ts$/, target, tsconfig: './tsconfig.json' });
 // More passes, `unsafe*` and `hoist_funs` gain under 100 B gzip here, and
 // `hoist_funs` broke the 2,000-event browser test: not worth it.
-const min = (module = false) =>
-  terser({ ecma: 2020, module, compress: { passes: 3 }, format: { comments: false } });
+// `npm`: the npm build's modules, minified one by one (a shop's bundler
+// minifies less: Vite's esbuild neither inlines nor drops as much), their
+// `/* @__PURE__ */` marks kept for that bundler's tree-shaking.
+const min = (module = false, npm = false) =>
+  terser({
+    ecma: 2020,
+    module,
+    compress: { passes: 3 },
+    format: { comments: false, preserve_annotations: npm },
+  });
 const onwarn = (warning, warn) => {
   if (
     warning.code === 'CIRCULAR_DEPENDENCY' &&
@@ -90,8 +98,8 @@ export const PARTS = {
   extras: 'src/extras.ts',
   // The opt-in Worker's client (`data-worker`): no other page loads it.
   workerClient: 'src/model/createModelClient.ts',
-  // Deleting databases and buckets: forget(), a withdrawal, quota recovery.
-  erase: 'src/store/deleteSiteData.ts',
+  // Deleting stored data: forget(), a withdrawal, quota recovery, compaction.
+  erase: 'src/store/erase.ts',
 };
 
 const configs = [
@@ -110,6 +118,7 @@ const configs = [
         preserveModulesRoot: 'src',
         entryFileNames: (chunk) =>
           chunk.facadeModuleId?.endsWith('src/index.ts') ? 'likewise.mjs' : 'esm/[name].mjs',
+        plugins: [min(true, true)],
       },
       {
         dir: 'dist',

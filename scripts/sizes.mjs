@@ -44,8 +44,8 @@ export const PAGE_KINDS = [
 /**
  * Parts no page kind above loads, only a rare event in a visitor's life: they
  * are printed apart (never hidden) and count on the page where they happen.
- * `erase`: deleting the site's databases (`forget()`, a consent withdrawal,
- * the recovery of a full origin).
+ * `erase`: deleting stored data (`forget()`, a consent withdrawal, the
+ * recovery of a full origin, compacting a log over its bounds).
  */
 export const RARE_PARTS = ['erase'];
 
@@ -76,7 +76,7 @@ const PART_OF = [
   ['extras', /extras/],
   ['workerClient', /createModelClient/],
   ['autoTrack', /autoTrack/],
-  ['erase', /deleteSiteData/],
+  ['erase', /store\/erase/],
   // The widget texts of each language but English (src/widgets/texts/).
   ...readdirSync(new URL('../src/widgets/texts/', import.meta.url))
     .map((f) => f.replace(/\.ts$/, ''))

@@ -5,7 +5,7 @@ import type * as WorkerClient from './model/createModelClient';
 import type * as Learn from './model/trainLocally';
 import type * as Containers from './observeWidgets';
 import type * as Widgets from './startWidgets';
-import type * as Erase from './store/deleteSiteData';
+import type * as Erase from './store/erase';
 import type * as AutoTrack from './track/autoTrack';
 
 /**
@@ -17,8 +17,8 @@ import type * as AutoTrack from './track/autoTrack';
  * `autoTrack`, which the npm build loads only with the `autoTrack` option
  * (the script tag auto-tracks every page: it is in its core), and
  * `workerClient` (the opt-in Worker's client, only with `worker`), and
- * `erase` (deleting the site's databases: `forget()`, a withdrawal, quota
- * recovery; no page loads it otherwise).
+ * `erase` (deleting stored data: `forget()`, a withdrawal, quota recovery,
+ * compacting a log over its bounds; no page loads it otherwise).
  * The script-tag build loads `likewise.<name>.mjs` beside itself; the npm
  * build imports chunks the shop's bundler splits off.
  */

@@ -18,8 +18,8 @@ const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
   // A storefront that does not auto-track (the default) never loads it.
   autoTrack: () => import('./track/autoTrack'),
   workerClient: () => import('./model/createModelClient'),
-  // Only forget(), a withdrawal or a full origin load it.
-  erase: () => import('./store/deleteSiteData'),
+  // Only forget(), a withdrawal, a full origin or a log over its bounds load it.
+  erase: () => import('./store/erase'),
 };
 const load = <K extends keyof LikewiseParts>(name: K) => PARTS[name]();
 

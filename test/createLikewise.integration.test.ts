@@ -37,11 +37,7 @@ describe('createLikewise with the real store', () => {
 
     await lw.setConsent('granted');
     expect(open).toHaveBeenCalled();
-    expect(await names(factory)).toEqual([
-      'likewise-int',
-      'likewise-int.events',
-      'likewise-int.session',
-    ]);
+    expect(await names(factory)).toEqual(['likewise-int', 'likewise-int.events']);
     expect(lw.storage).toBe('indexeddb');
     lw.destroy();
 
@@ -71,8 +67,8 @@ describe('createLikewise with the real store', () => {
     localStorage.clear(); // another visitor
     const granted = setup(factory);
     await granted.lw.track({ type: 'view', itemId: 'a' });
-    // Consent is the default (granted), so only the log and the session are written.
-    expect(await names(factory)).toEqual(['likewise-int.events', 'likewise-int.session']);
+    // Consent is the default (granted), so only the log (with the session in it) is written.
+    expect(await names(factory)).toEqual(['likewise-int.events']);
     await granted.lw.forget();
     expect(await names(factory)).toEqual([]);
     expect(await granted.lw.events()).toEqual([]);
@@ -101,7 +97,7 @@ describe('createLikewise with the real store', () => {
     expect(errors.map((e) => [e.code, e.message])).toEqual([
       ['STORAGE', 'Storage failed: offline'],
     ]);
-    expect(await names(factory)).toEqual(['likewise-int.events', 'likewise-int.session']);
+    expect(await names(factory)).toEqual(['likewise-int.events']);
     lw.destroy();
 
     // The next page's erasure loads: it runs first, so only its own event stays.

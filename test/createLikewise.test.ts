@@ -91,8 +91,8 @@ describe('createLikewise: options', () => {
     expect(disk.factoryCalls).toBe(0);
     expect(lw.consent).toBe('granted');
     await lw.track(view('a'));
-    // The session lives with the event log (both disposable), apart from consent.
-    expect(disk.created).toEqual(['likewise-shop.session', 'likewise-shop.events']);
+    // The session lives in the event log (disposable), apart from consent.
+    expect(disk.created).toEqual(['likewise-shop.events']);
   });
 });
 
@@ -266,7 +266,7 @@ describe('createLikewise: consent', () => {
   it('withdrawal (granted -> denied) erases stored data and records nothing afterwards', async () => {
     const { lw, disk } = setup();
     await lw.track(view('a'));
-    expect(disk.dbs.size).toBe(2);
+    expect(disk.dbs.size).toBe(1);
     await lw.setConsent('denied');
     expect(disk.dbs.size).toBe(0);
     expect(disk.deleted).toEqual(['shop']);
@@ -302,7 +302,8 @@ describe('createLikewise: forget', () => {
     expect(errors.length).toBeGreaterThan(0);
     await lw.forget();
     expect(disk.dbs.size).toBe(0);
-    expect(disk.closed).toBe(2);
+    // The one store a view opens (the event log, with the session in it).
+    expect(disk.closed).toBe(1);
     expect(await lw.events()).toEqual([]);
     expect(lw.consent).toBe('granted');
   });
@@ -372,10 +373,7 @@ describe('createLikewise: isolation and lifecycle', () => {
     expect((await a.lw.events()).map((e) => e.itemId)).toEqual(['from-a']);
     expect((await b.lw.events()).map((e) => e.itemId)).toEqual(['from-b']);
     await a.lw.forget();
-    expect([...disk.dbs.keys()].sort()).toEqual([
-      'likewise-shop-b.events',
-      'likewise-shop-b.session',
-    ]);
+    expect([...disk.dbs.keys()].sort()).toEqual(['likewise-shop-b.events']);
     expect((await b.lw.events()).map((e) => e.itemId)).toEqual(['from-b']);
   });
 
@@ -402,7 +400,7 @@ describe('createLikewise: isolation and lifecycle', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(stored()).toHaveLength(1);
     expect(seen).toEqual(['a']);
-    expect(disk.closed).toBe(2);
+    expect(disk.closed).toBe(1);
     link.remove();
   });
 });

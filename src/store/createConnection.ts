@@ -2,7 +2,7 @@ import { promisifyRequest } from 'idb-keyval';
 import { LikewiseError } from '../errors';
 import { connections, type ErrorReporter, reporter, storageBuckets } from './connections';
 import { bucketName, databaseName } from './databaseName';
-import type * as Erase from './deleteSiteData';
+import type * as Erase from './erase';
 import { isQuotaError } from './isQuotaError';
 import type { StorageMode } from './types';
 
@@ -113,8 +113,7 @@ interface ConnectionOptions {
  *   written back first); the wait doubles on each failure, up to 16 times;
  *   `onError` receives every failure (`STORAGE`, or `QUOTA`).
  * @param deps - Injected `indexedDB`.
- * @param part - Database name suffix.
- * @param disposable - When true, the first quota error of an operation
+ * @param part - Database name suffix (`events`): a part is disposable. The first quota error of an operation
  *   deletes this whole database and the operation is retried. Where the
  *   browser has storage buckets (and `deps.indexedDB` is the page's own), the
  *   database lives in the site's bucket of disposable data ({@link bucketName})
@@ -127,9 +126,9 @@ export function createConnection(
   { site, openTimeout = 1000, retryDelay = 5000, onError }: ConnectionOptions,
   { indexedDB: factory, erase }: StoreDeps,
   part?: string,
-  disposable?: boolean,
 ): Connection {
   const name = databaseName(site, part);
+  const disposable = !!part;
   const buckets = disposable ? storageBuckets(factory) : undefined;
   const bucket = bucketName(site);
   /** The bucket would not open: the database lives in the default one, and that is what gets deleted. */

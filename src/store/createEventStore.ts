@@ -32,6 +32,8 @@ type Entry = [key: string, event: LikewiseEvent];
 const size = (key: IDBValidKey) => +String(key).split(':')[3] || 0;
 // Aggregates are one value, freshest first: rewritten whole by each compaction (one transaction).
 const AGGREGATES = 'a';
+// The visitor's session, as `[id, last]`: an array, so a read of every value skips it like the aggregates.
+const SESSION = 's';
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const commit = (s: IDBObjectStore) => {
   try {
@@ -78,7 +80,7 @@ const READ_SLICE = 500;
  */
 export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {}): EventStore {
   const { maxEvents = 2000, maxBytes = 1e6 } = options;
-  const c = createConnection(options, deps, 'events', true);
+  const c = createConnection(options, deps, 'events');
   let seq = 1e9;
   let warned = false;
   let started = false;
@@ -90,6 +92,8 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   /** Being written: what a read may not see yet. */
   let inflight = new Map<string, LikewiseEvent>();
   let next: Promise<void> | undefined;
+  /** The session to write with the next batch. */
+  let session: [string, number] | undefined;
   let tail: Promise<unknown> = Promise.resolve();
   // Keys of the events appended in this page (the tracker appends the same objects again).
   const known = new WeakMap<LikewiseEvent, string>();
@@ -148,7 +152,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   };
   // Every other key holds an event (or junk, which compaction clears away).
   const rawKeys = async (s: IDBObjectStore) =>
-    (await request(s.getAllKeys())).filter((k) => k !== AGGREGATES);
+    (await request(s.getAllKeys())).filter((k) => k !== AGGREGATES && k !== SESSION);
 
   // Writes a batch in a transaction that is committed at once, before any
   // result comes back: a page being left may be gone before a transaction
@@ -162,45 +166,40 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
     return excess(await keys) > 0;
   };
 
-  // Compacts the oldest events into per-item aggregates until the log fits,
-  // in one transaction: atomic even with other tabs.
-  const compact = async (s: IDBObjectStore) => {
-    const raw = await rawKeys(s);
-    const aggs = new Map(
-      list(await request(s.get(AGGREGATES)))
-        .filter(isValidAggregate)
-        .map((a) => [a.itemId, a]),
-    );
-    for (const k of raw.slice(0, excess(raw))) {
-      const e = await request(s.get(k));
-      s.delete(k);
-      if (isValidEvent(e))
-        for (const id of new Set([e.itemId, ...(e.items || []).map((l) => l.itemId)]))
-          if (id) {
-            const a = aggs.get(id) || { itemId: id, counts: {}, lastTs: 0 };
-            aggs.set(id, a);
-            a.counts[e.type] = (a.counts[e.type] || 0) + 1;
-            a.lastTs = Math.max(a.lastTs, e.ts);
-          }
-    }
-    // Aggregates are bounded too: past maxEvents items, forget the stalest.
-    s.put([...aggs.values()].sort((x, y) => y.lastTs - x.lastTs).slice(0, maxEvents), AGGREGATES);
+  // Compaction (a log over its bounds) is in the `erase` part: a log that
+  // cannot load it is reported and stays over its bounds until the next write.
+  const tools = {
+    keys: rawKeys,
+    excess,
+    max: maxEvents,
+    at: AGGREGATES,
+    isEvent: isValidEvent,
+    isAggregate: isValidAggregate,
   };
+  const compact = () =>
+    Promise.resolve()
+      .then(deps.erase)
+      .then((m) => c.run((s) => m!.compactEvents(s, tools)));
 
   const flush = () => {
     const batch = pending;
+    const last = session;
     pending = new Map();
     next = undefined;
+    session = undefined;
     inflight = batch;
     // Memory mode, or the batch in flight when IndexedDB is given up: never lost.
     return batch.size
       ? c
-          .run((s) => write(s, batch))
+          .run((s) => {
+            if (last) s.put(last, SESSION);
+            return write(s, batch);
+          })
           .then((over) => {
             // In IndexedDB now: the backup no longer needs them (in memory mode it keeps them).
             if (backedUp && c.mode !== 'memory')
               backup((saved) => saved.filter(([k]) => !batch.has(k)));
-            return over ? c.run(compact) : undefined;
+            return over ? compact() : undefined;
           })
           .finally(() => {
             if (inflight === batch) inflight = new Map();
@@ -246,9 +245,11 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   };
 
   return Object.assign(c, {
-    append(events: LikewiseEvent[]) {
+    append(events: LikewiseEvent[], state?: unknown) {
       start();
       shared = undefined;
+      const st = state as { id: string; last: number } | undefined;
+      if (st) session = [st.id, st.last];
       return schedule(
         events.map((e): Entry => {
           // An event appended again (after flushNow) keeps its key: written once.
@@ -261,11 +262,6 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
         }),
       );
     },
-    open() {
-      start();
-      // A transaction with no request: it only opens the connection.
-      c.run(() => undefined).catch(c.fail);
-    },
     flushNow(events: LikewiseEvent[] = []) {
       if (events.length) void this.append(events);
       const batch = new Map([...inflight, ...pending]);
@@ -273,6 +269,12 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
       backedUp = true;
       backup((saved) => [...saved.filter(([k]) => !batch.has(k)), ...batch]);
       c.run((s) => write(s, batch)).catch(c.fail);
+    },
+    session: () => {
+      start();
+      return c
+        .run((s) => request(s.get(SESSION)))
+        .then((v) => (Array.isArray(v) ? { id: v[0], last: v[1] } : undefined), c.fail);
     },
     events: () => read(isValidEvent),
     aggregates: () => read(isValidAggregate, AGGREGATES),

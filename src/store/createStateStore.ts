@@ -7,13 +7,6 @@ import type { StateStore } from './types';
 export interface StateStoreOptions {
   /** Site id, 1 to 64 characters from `[A-Za-z0-9_-]`. */
   site: string;
-  /** Optional part name (same alphabet): the database becomes `likewise-<site>.<name>` (e.g. `outbox`). */
-  name?: string;
-  /**
-   * Disposable state (the session): kept with the event log (in its storage
-   * bucket where the browser has buckets), and deleted whole at a quota error.
-   */
-  disposable?: boolean;
   /** Milliseconds to wait for IndexedDB to open before using memory. Default 1000. */
   openTimeout?: number;
   /** First wait (ms) before IndexedDB is tried again after a quota failure (doubles, up to 16x). Default 5000. */
@@ -23,9 +16,9 @@ export interface StateStoreOptions {
 }
 
 /**
- * Creates a small key-value store for SDK state (consent, ids, session,
- * outbox) in `likewise-<site>` (or `likewise-<site>.<name>`), apart from the
- * disposable events database so that quota recovery never touches consent.
+ * Creates a small key-value store for SDK state (the consent record,
+ * the customer's hash, the outbox) in `likewise-<site>`, apart from the
+ * disposable events database (which also holds the session) so that quota recovery never touches consent.
  * Same resilience as the event store; in memory mode it serves the last
  * values this page read or wrote.
  *
@@ -36,7 +29,7 @@ export interface StateStoreOptions {
  * await state.set('consent', { granted: true })
  */
 export function createStateStore(options: StateStoreOptions, deps: StoreDeps = {}): StateStore {
-  const c = createConnection(options, deps, options.name, options.disposable);
+  const c = createConnection(options, deps);
   const m = c.mem;
   // Every value read or written is kept in `m` too: memory mode starts from it.
   return Object.assign(c, {

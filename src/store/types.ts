@@ -10,8 +10,17 @@ export type StorageMode = 'indexeddb' | 'memory';
 export interface EventStore {
   /** `'indexeddb'`, or `'memory'` after repeated failure / when IndexedDB is missing or denied. */
   readonly mode: StorageMode;
-  /** Appends events; writes are batched (one transaction per tick). Resolves when durable (or kept in memory). */
-  append(events: LikewiseEvent[]): Promise<void>;
+  /**
+   * Appends events; writes are batched (one transaction per tick). Resolves
+   * when durable (or kept in memory). `session`, when given, is written in the
+   * same transaction: the visitor's session lives with the log it describes.
+   */
+  append(events: LikewiseEvent[], session?: unknown): Promise<void>;
+  /**
+   * The session the last `append` wrote (any page), or `undefined`; opens
+   * the database (the first thing a page does with it). Never rejects for storage faults.
+   */
+  session(): Promise<unknown>;
   /** Raw events, oldest first (by ts, then insertion). */
   events(): Promise<LikewiseEvent[]>;
   /** Per-item aggregates of events compacted away by the cap. */
@@ -24,8 +33,6 @@ export interface EventStore {
    * without compaction: for a page being left. Never throws.
    */
   flushNow?(events?: LikewiseEvent[]): void;
-  /** Opens the database now, ahead of writes that must be quick. Never throws. */
-  open?(): void;
 }
 
 /** A small key-value store for SDK state (consent, anonymous id, session, outbox...). */

@@ -33,9 +33,6 @@ export interface TrackerOptions {
   }) => EventStore;
   createStateStore: (options: {
     site: string;
-    /** A part of its own (`session`), disposable: kept with the event log, not with consent. */
-    name?: string;
-    disposable?: boolean;
     onError?: (error: LikewiseError) => void;
   }) => StateStore;
   /**
@@ -82,8 +79,8 @@ export const CONSENT: Rule = [
  * time, in order) give each event its session, announce it, and store it
  * when consent allows. Stores are created on first use only. Storage faults
  * never reject: they go to `report` and the events stay in memory, to be
- * written with the next batch. State store keys: `session` (see
- * `createSession`) and `consent` (the recorded grant).
+ * written with the next batch. The session (see `createSession`) is written
+ * with the events it describes; the state store keeps `consent` (the recorded grant).
  *
  * A denial lasts: `setConsent('denied')` leaves `denied` (nothing else, no
  * identifier) under the `localStorage` key `likewise-<site>.consent`, which
@@ -115,7 +112,6 @@ export function createTracker(o: TrackerOptions): Tracker {
   let memory: LikewiseEvent[] = [];
   let eventStore: EventStore | undefined;
   let stateStore: StateStore | undefined;
-  let sessionStore: StateStore | undefined;
   let loaded = false;
   let dead = false;
   let scheduled: Promise<unknown> | undefined;
@@ -139,19 +135,6 @@ export function createTracker(o: TrackerOptions): Tracker {
     if (!granted()) return null;
     stateStore ??= o.createStateStore({ site, onError: report });
     return stateStore;
-  };
-  // The session is written with every stored batch: it lives with the event
-  // log (disposable, in the log's storage bucket where there are buckets), so
-  // that freeing the log's space on a full origin frees its writes too.
-  const sessions = () => {
-    if (!granted()) return null;
-    sessionStore ??= o.createStateStore({
-      site,
-      name: 'session',
-      disposable: true,
-      onError: report,
-    });
-    return sessionStore;
   };
   /** Runs `step` after every earlier one; a failure is reported and gives `fallback`. */
   const run = <T>(step: () => T | Promise<T>, fallback?: T): Promise<T> => {
@@ -180,8 +163,7 @@ export function createTracker(o: TrackerOptions): Tracker {
   const close = () => {
     eventStore?.close();
     stateStore?.close();
-    sessionStore?.close();
-    eventStore = stateStore = sessionStore = undefined;
+    eventStore = stateStore = undefined;
   };
   const read = async <K extends 'events' | 'aggregates'>(k: K) =>
     ((granted() && (await events()[k]().catch(report))) || []) as Awaited<
@@ -191,14 +173,15 @@ export function createTracker(o: TrackerOptions): Tracker {
   const persist = async () => {
     if (granted() && memory.length) {
       // On failure the batch stays in memory (events() returns it) and goes with the next write.
+      // The session goes in the same transaction: it lives with the log (disposable, in
+      // the log's storage bucket where there are buckets), so freeing the log's space frees its writes too.
       const sent = memory;
       await events()
-        .append(sent)
+        .append(sent, session.state)
         .then(() => {
           // Events a page hide added meanwhile stay for the next write.
           memory = memory.filter((e) => !sent.includes(e));
         }, report);
-      await sessions()?.set('session', session.state).catch(report);
     }
   };
 
@@ -207,7 +190,7 @@ export function createTracker(o: TrackerOptions): Tracker {
     flushing = batch;
     if (granted() && !loaded) {
       loaded = true;
-      session.restore(await (restoring ?? sessions()?.get('session').catch(report)));
+      session.restore(await (restoring ?? events().session().catch(report)));
     }
     restoring = undefined;
     // A page hide meanwhile has taken (and emptied) the batch.
@@ -218,13 +201,12 @@ export function createTracker(o: TrackerOptions): Tracker {
     await persist();
   };
 
-  // Starts opening storage at the first event, in parallel (session restore
-  // and the events database), rather than one step after the other: a page
-  // left right after track() may not live long enough for both in turn.
+  // Starts opening storage (reading the session) at the first event, rather
+  // than when the chain gets to it: a page left right after track() may not
+  // live long enough for the open and the write in turn.
   const warm = () => {
     if (!granted() || loaded || restoring) return;
-    restoring = sessions()?.get('session').catch(report);
-    events().open?.();
+    restoring = events().session().catch(report);
   };
   // A page being left (a link click right after track()) may be gone before
   // the chain reaches the store: the events not yet written go in one

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createEventStore } from '../../src/store/createEventStore';
 import { event, failOnUnhandledRejections, faultyIndexedDB } from '../support/faultyIndexedDB';
 import { fuzzRuns } from '../support/fuzzRuns';
+import { erase } from '../support/parts';
 
 failOnUnhandledRejections();
 
@@ -22,7 +23,7 @@ describe('createEventStore: interleavings (fast-check)', () => {
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 10 }), async (ops) => {
         const idb = faultyIndexedDB();
         const open = () =>
-          createEventStore({ site: 'p', maxEvents: MAX }, { indexedDB: idb.factory });
+          createEventStore({ site: 'p', maxEvents: MAX }, { indexedDB: idb.factory, erase });
         let store = open();
         let n = 0;
         // One lost connection at a time: three write failures in a row are

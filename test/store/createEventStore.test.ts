@@ -37,7 +37,7 @@ const errors = () => {
 describe('createEventStore: basics', () => {
   it('opens nothing until first use, then keeps events oldest first in likewise-<site>.events', async () => {
     const idb = faultyIndexedDB();
-    const store = createEventStore({ site: 'shop' }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 'shop' }, { indexedDB: idb.factory, erase });
     expect(idb.opened).toEqual([]);
     expect(store.mode).toBe('indexeddb');
     // Same ts: insertion order breaks the tie; older ts first regardless of append order.
@@ -48,7 +48,7 @@ describe('createEventStore: basics', () => {
 
   it('writes every append of one tick in one transaction, one key per event', async () => {
     const idb = faultyIndexedDB();
-    const store = createEventStore({ site: 'shop' }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 'shop' }, { indexedDB: idb.factory, erase });
     await Promise.all(events(0, 50).map((e) => store.append([e])));
     expect(idb.writes).toEqual(['likewise-shop.events']);
     const raw = await rawEntries(idb.real, 'likewise-shop.events');
@@ -57,7 +57,10 @@ describe('createEventStore: basics', () => {
   });
 
   it('events() sees appends that are not written yet', async () => {
-    const store = createEventStore({ site: 'shop' }, { indexedDB: faultyIndexedDB().factory });
+    const store = createEventStore(
+      { site: 'shop' },
+      { indexedDB: faultyIndexedDB().factory, erase },
+    );
     void store.append(events(0, 3));
     expect(ids(await store.events())).toEqual(['ev-0', 'ev-1', 'ev-2']);
   });
@@ -66,7 +69,7 @@ describe('createEventStore: basics', () => {
     const { seen, onError } = errors();
     const store = createEventStore(
       { site: 's', onError },
-      { indexedDB: faultyIndexedDB().factory },
+      { indexedDB: faultyIndexedDB().factory, erase },
     );
     await store.append([event(1), { ...event(2), type: 'hack' } as never]);
     expect(ids(await store.events())).toEqual(['ev-1']);
@@ -75,9 +78,30 @@ describe('createEventStore: basics', () => {
     ]);
   });
 
+  it('keeps the session with the events: the next page reads it, compaction and reads leave it alone', async () => {
+    const idb = faultyIndexedDB();
+    const { seen, onError } = errors();
+    const first = createEventStore(
+      { site: 's', maxEvents: 2, onError },
+      { indexedDB: idb.factory, erase },
+    );
+    expect(await first.session()).toBeUndefined();
+    await first.append(events(0, 2), { id: 'sess-1', last: 5 });
+    await first.append(events(2, 5), { id: 'sess-1', last: 9 });
+    first.close();
+    const next = createEventStore(
+      { site: 's', maxEvents: 2, onError },
+      { indexedDB: idb.factory, erase },
+    );
+    expect(await next.session()).toEqual({ id: 'sess-1', last: 9 });
+    expect(ids(await next.events())).toEqual(['ev-3', 'ev-4']);
+    expect(await databaseNames(idb.real)).toEqual(['likewise-s.events']);
+    expect(seen).toEqual([]);
+  });
+
   it('reads that start while one is on its way share it; one after an append reads again', async () => {
     const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
-    const store = createEventStore({ site: 's' }, { indexedDB: faultyIndexedDB().factory });
+    const store = createEventStore({ site: 's' }, { indexedDB: faultyIndexedDB().factory, erase });
     await store.append(events(0, 3));
     getAll.mockClear();
     const [a, b] = await Promise.all([store.events(), store.events()]);
@@ -98,7 +122,7 @@ describe('createEventStore: basics', () => {
     const { seen, onError } = errors();
     const store = createEventStore(
       { site: 's', onError },
-      { indexedDB: faultyIndexedDB().factory },
+      { indexedDB: faultyIndexedDB().factory, erase },
     );
     await store.append([...events(0, 1200), { ...event(5000), type: 'hack' } as never]);
     const checked = vi.mocked(isValidEvent);
@@ -140,7 +164,7 @@ describe('createEventStore: RELIABILITY.md', () => {
   it.each(['throw', 'error'] as const)('1: open %s: memory mode, events kept', async (mode) => {
     const idb = faultyIndexedDB();
     idb.open = mode;
-    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory, erase });
     await store.append(events(0, 3));
     await store.append(events(3, 5));
     expect(store.mode).toBe('memory');
@@ -153,7 +177,7 @@ describe('createEventStore: RELIABILITY.md', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const idb = faultyIndexedDB();
     idb.open = 'hang';
-    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory, erase });
     let resolved = false;
     void store.append(events(0, 2)).then(() => {
       resolved = true;
@@ -174,7 +198,7 @@ describe('createEventStore: RELIABILITY.md', () => {
     const { seen, onError } = errors();
     const store = createEventStore(
       { site: 's', openTimeout: 20, onError },
-      { indexedDB: idb.factory },
+      { indexedDB: idb.factory, erase },
     );
     await store.append(events(0, 3));
     expect(store.mode).toBe('memory');
@@ -194,11 +218,14 @@ describe('createEventStore: RELIABILITY.md', () => {
     const idb = faultyIndexedDB();
     idb.open = 'slow';
     idb.openDelay = 60;
-    const store = createEventStore({ site: 's', openTimeout: 10 }, { indexedDB: idb.factory });
+    const store = createEventStore(
+      { site: 's', openTimeout: 10 },
+      { indexedDB: idb.factory, erase },
+    );
     await store.append(events(0, 2));
     expect(store.mode).toBe('memory');
     // Resolves only once the late connection has closed (it blocks the deletion until then).
-    await deleteSiteData('s', { indexedDB: idb.factory });
+    await deleteSiteData('s', { indexedDB: idb.factory, erase });
     await new Promise((r) => setTimeout(r, 100));
     expect(store.mode).toBe('memory');
     expect(await store.events()).toEqual([]);
@@ -207,7 +234,7 @@ describe('createEventStore: RELIABILITY.md', () => {
 
   it('3: silent close: one reopen, the next 100 writes succeed, nothing lost', async () => {
     const idb = faultyIndexedDB();
-    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory, erase });
     await store.append(events(0, 10));
     // Safari backgrounding: the connection dies without a close event.
     idb.connections[0].close();
@@ -220,7 +247,7 @@ describe('createEventStore: RELIABILITY.md', () => {
   it('4: forced close mid-write: the failed write is retried, final count = events sent', async () => {
     const idb = faultyIndexedDB();
     const { seen, onError } = errors();
-    const store = createEventStore({ site: 's', onError }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's', onError }, { indexedDB: idb.factory, erase });
     await store.append(events(0, 10));
     idb.fail({ kind: 'close' });
     await store.append(events(10, 20));
@@ -236,7 +263,7 @@ describe('createEventStore: RELIABILITY.md', () => {
   it('5: every write fails with UnknownError: memory after 3 failures, at most 3 attempts per write', async () => {
     const idb = faultyIndexedDB();
     const { seen, onError } = errors();
-    const store = createEventStore({ site: 's', onError }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's', onError }, { indexedDB: idb.factory, erase });
     idb.fail(
       { kind: 'abort', error: () => new DOMException('Internal error', 'UnknownError') },
       Number.POSITIVE_INFINITY,
@@ -255,7 +282,7 @@ describe('createEventStore: RELIABILITY.md', () => {
 
   it('6: another connection opens our database at a higher version: ours closes, theirs succeeds', async () => {
     const idb = faultyIndexedDB();
-    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory, erase });
     await store.append(events(0, 3));
     const outcome = await new Promise<string>((resolve) => {
       const r = idb.real.open('likewise-s.events', 2);
@@ -276,7 +303,7 @@ describe('createEventStore: RELIABILITY.md', () => {
 
   it('6: the other connection succeeds within the 100 ms limit: on the versionchange itself, no timer needed', async () => {
     const idb = faultyIndexedDB();
-    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's' }, { indexedDB: idb.factory, erase });
     await store.append(events(0, 3));
     // Timers and the clock stand still; IndexedDB (setImmediate) still runs.
     // So the upgrade cannot wait on any timeout of ours: it takes 0 ms of timer time.
@@ -300,8 +327,8 @@ describe('createEventStore: RELIABILITY.md', () => {
 
   it('7: two tabs x 1,000 concurrent appends: exactly 2,000 stored, 0 duplicates', async () => {
     const idb = faultyIndexedDB();
-    const tabA = createEventStore({ site: 's' }, { indexedDB: idb.factory });
-    const tabB = createEventStore({ site: 's' }, { indexedDB: idb.factory });
+    const tabA = createEventStore({ site: 's' }, { indexedDB: idb.factory, erase });
+    const tabB = createEventStore({ site: 's' }, { indexedDB: idb.factory, erase });
     const sent: Promise<void>[] = [];
     for (let i = 0; i < 1000; i++) {
       sent.push(tabA.append([event(i, { id: `a-${i}` })]));
@@ -320,9 +347,12 @@ describe('createEventStore: RELIABILITY.md', () => {
 
   it('8: cap 1,000 with 1,500 appended: newest 1,000 kept, the rest compacted, consent untouched', async () => {
     const idb = faultyIndexedDB();
-    const state = createStateStore({ site: 's' }, { indexedDB: idb.factory });
+    const state = createStateStore({ site: 's' }, { indexedDB: idb.factory, erase });
     await state.set('consent', { granted: true, at: 1 });
-    const store = createEventStore({ site: 's', maxEvents: 1000 }, { indexedDB: idb.factory });
+    const store = createEventStore(
+      { site: 's', maxEvents: 1000 },
+      { indexedDB: idb.factory, erase },
+    );
     const types = ['view', 'click', 'add_to_cart', 'purchase'] as const;
     const all = events(0, 1500).map((e, i) => ({ ...e, type: types[i % 4] }));
     for (let i = 0; i < 1500; i += 100) await store.append(all.slice(i, i + 100));
@@ -458,8 +488,8 @@ describe('createEventStore: RELIABILITY.md', () => {
 
   it('15: two sites on one origin: distinct databases, no cross-reads', async () => {
     const idb = faultyIndexedDB();
-    const a = createEventStore({ site: 'shop-a' }, { indexedDB: idb.factory });
-    const b = createEventStore({ site: 'shop_b' }, { indexedDB: idb.factory });
+    const a = createEventStore({ site: 'shop-a' }, { indexedDB: idb.factory, erase });
+    const b = createEventStore({ site: 'shop_b' }, { indexedDB: idb.factory, erase });
     await a.append([event(1)]);
     await b.append([event(2), event(3)]);
     expect(ids(await a.events())).toEqual(['ev-1']);
@@ -480,14 +510,17 @@ describe('createEventStore: bounds', () => {
     const all: LikewiseEvent[] = [];
     for (const [page, days] of jumps.entries()) {
       // A new page (a new store on the same origin) with the clock `days` off.
-      const store = createEventStore({ site: 'k', maxEvents: 20 }, { indexedDB: idb.factory });
+      const store = createEventStore(
+        { site: 'k', maxEvents: 20 },
+        { indexedDB: idb.factory, erase },
+      );
       const batch = Array.from({ length: 6 }, (_, i) =>
         event(n++, { ts: 1_700_000_000_000 + days * DAY + page * 60_000 + i }),
       );
       all.push(...batch);
       await store.append(batch);
     }
-    const store = createEventStore({ site: 'k', maxEvents: 20 }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 'k', maxEvents: 20 }, { indexedDB: idb.factory, erase });
     const kept = await store.events();
     // The newest 20 by time are kept, oldest first; the others are counted in the aggregates.
     const byTime = [...all].sort((a, b) => a.ts - b.ts);
@@ -502,7 +535,7 @@ describe('createEventStore: bounds', () => {
   it('compacts by bytes when events are large', async () => {
     const store = createEventStore(
       { site: 's', maxBytes: 1000 },
-      { indexedDB: faultyIndexedDB().factory },
+      { indexedDB: faultyIndexedDB().factory, erase },
     );
     const big = events(0, 20, { query: 'q'.repeat(150) });
     await store.append(big);
@@ -516,7 +549,7 @@ describe('createEventStore: bounds', () => {
   it('counts purchase line items per item and bounds aggregates to the freshest maxEvents items', async () => {
     const store = createEventStore(
       { site: 's', maxEvents: 3 },
-      { indexedDB: faultyIndexedDB().factory },
+      { indexedDB: faultyIndexedDB().factory, erase },
     );
     const purchase = event(0, {
       type: 'purchase',
@@ -537,11 +570,33 @@ describe('createEventStore: bounds', () => {
   it('memory mode is bounded and compacts too', async () => {
     const idb = faultyIndexedDB();
     idb.open = 'throw';
-    const store = createEventStore({ site: 's', maxEvents: 10 }, { indexedDB: idb.factory });
+    const store = createEventStore({ site: 's', maxEvents: 10 }, { indexedDB: idb.factory, erase });
     await store.append(events(0, 25));
     expect(ids(await store.events())).toEqual(ids(events(15, 25)));
     const aggs = await store.aggregates();
     expect(aggs.reduce((s, a) => s + (a.counts.view ?? 0), 0)).toBe(15);
+  });
+
+  it('compaction whose code cannot load: reported, nothing lost, done at the next write', async () => {
+    const idb = faultyIndexedDB();
+    const { seen, onError } = errors();
+    let offline = true;
+    const store = createEventStore(
+      { site: 's', maxEvents: 10, onError },
+      {
+        indexedDB: idb.factory,
+        erase: () => (offline ? Promise.reject(Error('offline')) : erase()),
+      },
+    );
+    await expect(store.append(events(0, 15))).resolves.toBeUndefined();
+    expect(seen.map((e) => [e.code, e.message, (e.cause as Error).message])).toEqual([
+      ['STORAGE', 'IndexedDB failed: likewise-s.events', 'offline'],
+    ]);
+    expect(ids(await store.events())).toEqual(ids(events(0, 15)));
+    offline = false;
+    await store.append(events(15, 16));
+    expect(ids(await store.events())).toEqual(ids(events(6, 16)));
+    expect((await store.aggregates()).reduce((s, a) => s + (a.counts.view ?? 0), 0)).toBe(6);
   });
 });
 

@@ -14,23 +14,18 @@ afterEach(() => {
 });
 
 describe('createStateStore', () => {
-  it('is a lazy key-value store in likewise-<site>, or likewise-<site>.<name>', async () => {
+  it('is a lazy key-value store in likewise-<site>', async () => {
     const idb = faultyIndexedDB();
     const state = createStateStore({ site: 'shop' }, { indexedDB: idb.factory });
-    const outbox = createStateStore({ site: 'shop', name: 'outbox' }, { indexedDB: idb.factory });
     expect(idb.opened).toEqual([]);
     await state.set('consent', { granted: true });
     await state.set('anon', 'a-1');
-    await outbox.set('batch-1', [1, 2]);
     expect(await state.get('consent')).toEqual({ granted: true });
     expect((await state.keys()).sort()).toEqual(['anon', 'consent']);
     await state.del('anon');
     expect(await state.get('anon')).toBeUndefined();
-    expect(await outbox.keys()).toEqual(['batch-1']);
-    await outbox.del('batch-1');
-    expect(await outbox.keys()).toEqual([]);
     expect(await state.keys()).toEqual(['consent']);
-    expect(await databaseNames(idb.real)).toEqual(['likewise-shop', 'likewise-shop.outbox']);
+    expect(await databaseNames(idb.real)).toEqual(['likewise-shop']);
     expect(state.mode).toBe('indexeddb');
   });
 

@@ -19,11 +19,11 @@ const ids = (list: { id: string }[]) => list.map((e) => e.id);
 const fill = async (idb: ReturnType<typeof faultyIndexedDB>, site: string) => {
   const store = createEventStore({ site }, { indexedDB: idb.factory });
   const state = createStateStore({ site }, { indexedDB: idb.factory });
-  const outbox = createStateStore({ site, name: 'outbox' }, { indexedDB: idb.factory });
   await store.append(events(0, 5));
   await state.set('consent', 'granted');
-  await outbox.set('b1', [1]);
-  return { store, state, outbox };
+  // A database an older version kept (the outbox had one of its own).
+  await rawPut(idb.real, `likewise-${site}.outbox`, [['b1', [1]]]);
+  return { store, state };
 };
 
 describe('deleteSiteData', () => {
@@ -106,12 +106,8 @@ describe('deleteSiteData', () => {
   it('without indexedDB.databases(): deletes the known names, the session\u2019s included', async () => {
     const idb = faultyIndexedDB();
     await fill(idb, 's');
-    // Where there are no storage buckets, the session is a database of its own.
-    const session = createStateStore(
-      { site: 's', name: 'session', disposable: true },
-      { indexedDB: idb.factory },
-    );
-    await session.set('session', { id: 's1', last: 1 });
+    // Older versions kept the session in a database of its own.
+    await rawPut(idb.real, 'likewise-s.session', [['session', { id: 's1', last: 1 }]]);
     idb.noDatabases = true;
     await deleteSiteData('s', { indexedDB: idb.factory });
     expect(await databaseNames(idb.real)).toEqual([]);

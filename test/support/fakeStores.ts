@@ -58,10 +58,14 @@ export function createFakeDisk(): FakeDisk {
     const name = `likewise-${site}.events`;
     return {
       mode: 'indexeddb',
-      async append(events) {
+      async append(events, session) {
         await tick();
         if (disk.failWrites) throw failure();
         open(name).events.push(...structuredClone(events));
+        if (session) open(name).state.set('session', structuredClone(session));
+      },
+      async session() {
+        return structuredClone(open(name).state.get('session'));
       },
       async events() {
         await tick();

@@ -10,7 +10,7 @@ const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
   extras: () => import('../../src/extras'),
   autoTrack: () => import('../../src/track/autoTrack'),
   workerClient: () => import('../../src/model/createModelClient'),
-  erase: () => import('../../src/store/deleteSiteData'),
+  erase: () => import('../../src/store/erase'),
 };
 
 /**

@@ -1,0 +1,43 @@
+import { promisifyRequest as request } from 'idb-keyval';
+import type { ItemAggregate, LikewiseEvent } from '../types';
+
+/** What {@link compactEvents} takes from the event store (passed in: this part imports no core module). */
+export interface CompactTools {
+  /** The raw events' keys, oldest first. */
+  keys(s: IDBObjectStore): Promise<IDBValidKey[]>;
+  /** How many of the oldest keys must go for the log to fit. */
+  excess(raw: IDBValidKey[]): number;
+  /** Most aggregates kept (the store's `maxEvents`). */
+  max: number;
+  /** The key of the aggregates value. */
+  at: string;
+  isEvent(v: unknown): v is LikewiseEvent;
+  isAggregate(v: unknown): v is ItemAggregate;
+}
+
+/**
+ * Compacts the oldest events into per-item aggregates until the log fits,
+ * in one transaction (`s`'s): atomic even with other tabs. Aggregates are
+ * bounded too: past `max` items, the stalest are forgotten. Part of the
+ * `erase` part: only a log over its bounds needs it.
+ */
+export async function compactEvents(s: IDBObjectStore, t: CompactTools): Promise<void> {
+  const raw = await t.keys(s);
+  const old = await request(s.get(t.at));
+  const aggs = new Map(
+    (Array.isArray(old) ? old : []).filter(t.isAggregate).map((a) => [a.itemId, a]),
+  );
+  for (const k of raw.slice(0, t.excess(raw))) {
+    const e = await request(s.get(k));
+    s.delete(k);
+    if (t.isEvent(e))
+      for (const id of new Set([e.itemId, ...(e.items || []).map((l) => l.itemId)]))
+        if (id) {
+          const a = aggs.get(id) || { itemId: id, counts: {}, lastTs: 0 };
+          aggs.set(id, a);
+          a.counts[e.type] = (a.counts[e.type] || 0) + 1;
+          a.lastTs = Math.max(a.lastTs, e.ts);
+        }
+  }
+  s.put([...aggs.values()].sort((x, y) => y.lastTs - x.lastTs).slice(0, t.max), t.at);
+}
