@@ -9,6 +9,7 @@
 import type { LikewiseCore } from './createCore';
 import type { LikewiseDeps } from './createLikewise';
 import { type Catalog, createCatalog } from './model/createCatalog';
+import { SPARE } from './model/createCatalogPart';
 import { createModelReader } from './model/createModelReader';
 import type { ModelService } from './model/createModelService';
 import { createRecommender, type RecommendRequest } from './model/createRecommender';
@@ -16,6 +17,7 @@ import { hasCoViews } from './model/hasCoViews';
 import { prefetchModel } from './model/prefetchModel';
 import { pageItemId } from './track/pageItemId';
 import type { LikewiseEvent, Recommendation } from './types';
+import { formatPrice } from './widgets/formatPrice';
 import type { RenderOptions, RenderRequest } from './widgets/render';
 import { renderChecked } from './widgets/renderChecked';
 import { type LoadTexts, loadingTexts } from './widgets/widgetTexts';
@@ -55,13 +57,16 @@ export function startWidgets(
   );
   /** Learning loads only when the visitor's sessions pair two items: else it learns nothing. */
   const learn = (events: LikewiseEvent[]) => (hasCoViews(events) ? core.load('learn') : undefined);
+  /** The items of the page's widget containers (`data-item-id`) of one type, or of any. */
+  const onPage = (type = '') =>
+    [...(core.document?.querySelectorAll(`[data-likewise${type}][data-item-id]`) ?? [])].map(
+      (el) => el.getAttribute('data-item-id') as string,
+    );
   if (urls.model && urls.manifest)
     prefetchModel(urls.model, urls.manifest, {
       prefetch: core.prefetch,
       events: core.events,
-      onPage: [...(core.document?.querySelectorAll('[data-likewise][data-item-id]') ?? [])].map(
-        (el) => el.getAttribute('data-item-id') as string,
-      ),
+      onPage: onPage(),
       learn: (events) => learn(events)?.catch(() => {}),
     });
   const reader = createModelReader(urls.model, { fetch: core.fetch });
@@ -110,6 +115,21 @@ export function startWidgets(
     excludePurchased: !options.includePurchased,
   });
   recommendFor.warm();
+  // A product page's similar widget ranks its item's list, which needs none
+  // of the visitor's events: the entries of the list's first items (those a
+  // widget shows by default, and the spare the catalogue asks for beside
+  // them) load and are checked while the events are still being read (a new
+  // visitor's storage is being created meanwhile).
+  if (!urls.worker)
+    reader
+      .lists(onPage('=similar'))
+      .then((l) =>
+        catalog.entries(Object.values(l.similar).flatMap((list) => list[0].slice(0, 8 + SPARE))),
+      )
+      .catch(() => {});
+  // The first price a widget shows loads the browser's number formats
+  // (ICU data), a long step: taken now, while the model and events load.
+  setTimeout(formatPrice, 0, 0, undefined, options.locale);
 
   // Page-level dedupe: ids that widgets show now, and which widget shows them.
   const pageSeen = new Set<string>();

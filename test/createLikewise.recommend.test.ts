@@ -14,7 +14,9 @@ import {
   type LikewiseParts,
 } from '../src/createLikewise';
 import type { LikewiseError } from '../src/errors';
+import { catalogShardFile } from '../src/model/catalogFormat';
 import { encodeCatalog } from '../src/model/encodeCatalog';
+import { createEventStore } from '../src/store/createEventStore';
 import type { LikewiseEvent, Recommendation } from '../src/types';
 import { catalogItems, serve, tinyModel } from './model/fixtures';
 import { failOnUnhandled, setHtml } from './support/fakeStores';
@@ -488,17 +490,22 @@ describe('createLikewise: catalogue', () => {
       script.remove();
     }
   });
-  it('a model that carries its catalogue: the model and the catalogue read one manifest request, and a failed one is asked again', async () => {
+  /** The tiny model's files with the catalogue beside it (`likewise train --catalog`), as served routes. */
+  function withCatalog(entriesPerShard: number) {
     const files = tinyModel();
-    const section = encodeCatalog(catalogItems(), { entriesPerShard: 2 });
+    const section = encodeCatalog(catalogItems(), { entriesPerShard });
     const manifest = {
       ...JSON.parse(new TextDecoder().decode(files.find((f) => f.name === 'manifest.json')!.bytes)),
       catalog: section.section,
     };
-    const { lw, errors, server } = setup(
-      { catalog: undefined },
-      { [M]: [...files, ...section.files], [`${M}manifest.json`]: manifest },
-    );
+    return {
+      section: section.section,
+      routes: { [M]: [...files, ...section.files], [`${M}manifest.json`]: manifest },
+    };
+  }
+
+  it('a model that carries its catalogue: the model and the catalogue read one manifest request, and a failed one is asked again', async () => {
+    const { lw, errors, server } = setup({ catalog: undefined }, withCatalog(2).routes);
     const manifests = () => server.calls.filter((u) => u === `${M}manifest.json`).length;
     server.offline.add(`${M}manifest.json`);
     expect(await lw.recommend({ type: 'similar', itemId: 'b' })).toEqual([]);
@@ -508,6 +515,48 @@ describe('createLikewise: catalogue', () => {
     const recs = await lw.recommend({ type: 'similar', itemId: 'b', limit: 2 });
     expect(recs.map((r) => r.item)).toEqual([catalogItems()[0], catalogItems()[2]]);
     expect(manifests()).toBe(failed + 1);
+  });
+
+  it("a product page's similar widget: the entries of its item's list load while the visitor's events are still being read", async () => {
+    // One entry per shard on average: the items' shards are requests of their own.
+    const { section, routes } = withCatalog(1);
+    const server = serve(routes);
+    // A new visitor whose storage takes its time to open.
+    let open = () => {};
+    const opened = new Promise<void>((r) => {
+      open = r;
+    });
+    const store = createEventStore({ site: 'shop' }, { indexedDB: new IDBFactory() });
+    const errors: unknown[] = [];
+    const lw = createLikewise(
+      { site: 'shop', model: `${M}manifest.json`, onError: (e) => errors.push(e) },
+      withExtras({
+        indexedDB: new IDBFactory(),
+        fetch: server.fetch,
+        IntersectionObserver: FakeIO,
+        createEventStore: () => ({ ...store, events: () => opened.then(store.events) }),
+      }),
+    );
+    running.push(lw);
+    setHtml(
+      document.body,
+      '<div id="pdp" data-likewise="similar" data-item-id="a" data-limit="3"></div>',
+    );
+    lw.observe(document);
+    await reveal();
+    // a's list: b, z (no entry), c, d.
+    const shardOf = (id: string) => `${M}${catalogShardFile(section, id)}`;
+    await vi.waitFor(
+      () => expect(server.calls).toEqual(expect.arrayContaining(['b', 'c', 'd'].map(shardOf))),
+      { timeout: 2000, interval: 5 },
+    );
+    const pdp = document.getElementById('pdp')!;
+    expect(
+      pdp.querySelector('.likewise-host')?.shadowRoot?.querySelector('[data-likewise-item]'),
+    ).toBeFalsy();
+    open();
+    expect(itemIds(await rendered(pdp))).toEqual(['b', 'c', 'd']);
+    expect(errors).toEqual([]);
   });
 });
 
