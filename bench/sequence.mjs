@@ -2,7 +2,7 @@
 // build, measured in the same run on the same logs: the data sets in
 // ../shared/data (when present) and a seeded synthetic session log.
 //
-//   node bench/sequence.mjs [--runs 5] [--warmup 1] [--events 2000000] [--data DIR]
+//   node bench/sequence.mjs [--runs 5] [--warmup 1] [--events 2000000] [--data DIR] [--baseline SRC]
 //
 // A pair is what each build visits: for cosine the co-occurring pairs (the
 // sum over users of their item count squared), for sequence the pairs
@@ -23,8 +23,13 @@
 // Both counts are what each build's accumulation does: cosine adds every
 // pair of a user's items (its own pair too, n squared), sequence each pair
 // within the window from both ends (its own slot is not visited).
+//
+// --baseline SRC: another build's src/ (e.g. `git archive main src | tar -x
+// -C /tmp/base`, then /tmp/base/src), whose sequence build alternates with
+// this one's in the same process; the last column is this build's sequence
+// time over the baseline's (medians), as the load hits both alike.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,13 +49,12 @@ const data =
   [join(root, '..', 'shared', 'data'), join(root, '..', '..', 'shared', 'data')].find(existsSync) ??
   join(root, '..', 'shared', 'data');
 
-async function bundle() {
+async function bundle(src = join(root, 'src'), name = 'sequence') {
   const { rollup } = await import('rollup');
   const { default: esbuild } = await import('rollup-plugin-esbuild');
   const { default: resolve } = await import('@rollup/plugin-node-resolve');
-  const entry = join(root, '.bench', 'sequence-entry.ts');
-  const out = join(root, '.bench', 'sequence.mjs');
-  const src = join(root, 'src');
+  const entry = join(root, '.bench', `${name}-entry.ts`);
+  const out = join(root, '.bench', `${name}.mjs`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     entry,
@@ -77,6 +81,9 @@ async function bundle() {
 }
 
 const e = await bundle();
+const base = args.baseline
+  ? await bundle(resolvePath(args.baseline), 'sequence-baseline')
+  : undefined;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A seeded session log: users browse runs of neighbouring items. */
@@ -119,7 +126,7 @@ for (const name of ['ml-100k', 'tafeng', 'diginetica-sample']) {
 logs.push([`synthetic sessions (${events} events)`, sessions(events)]);
 
 console.log(
-  `${'log'.padEnd(36)}${'cosine ns/pair'.padStart(16)}${'sequence ns/pair'.padStart(18)}${'ratio'.padStart(8)}${'cosine ms'.padStart(11)}${'sequence ms'.padStart(13)}${'ratio'.padStart(8)}`,
+  `${'log'.padEnd(36)}${'cosine ns/pair'.padStart(16)}${'sequence ns/pair'.padStart(18)}${'ratio'.padStart(8)}${'cosine ms'.padStart(11)}${'sequence ms'.padStart(13)}${'ratio'.padStart(8)}${base ? 'vs baseline'.padStart(13) : ''}`,
 );
 const cap = { maxItemsPerUser: e.DEFAULT_MAX_ITEMS_PER_USER };
 const sequence = { ...cap, similarity: 'sequence', window: 10, backward: 0.5 };
@@ -128,6 +135,7 @@ for (const [name, log] of logs) {
   const sequencePairs = e.windowedPairs(e.userSequences(log, cap), 10);
   const cos = [];
   const seq = [];
+  const old = [];
   const cpuNs = (t) => {
     const u = process.cpuUsage(t);
     return (u.user + u.system) * 1000;
@@ -135,6 +143,7 @@ for (const [name, log] of logs) {
   for (let r = 0; r < warmup; r++) {
     e.buildNeighbours(log, cap);
     e.buildNeighbours(log, sequence);
+    base?.buildNeighbours(log, sequence);
   }
   for (let r = 0; r < runs; r++) {
     let t = process.cpuUsage();
@@ -143,6 +152,11 @@ for (const [name, log] of logs) {
     t = process.cpuUsage();
     e.buildNeighbours(log, sequence);
     seq.push(cpuNs(t) / sequencePairs);
+    if (base) {
+      t = process.cpuUsage();
+      base.buildNeighbours(log, sequence);
+      old.push(cpuNs(t) / sequencePairs);
+    }
   }
   const c = median(cos);
   const s = median(seq);
@@ -152,7 +166,7 @@ for (const [name, log] of logs) {
   const cMs = (c * cosinePairs) / 1e6;
   const sMs = (s * sequencePairs) / 1e6;
   console.log(
-    `${name.padEnd(36)}${c.toFixed(1).padStart(16)}${s.toFixed(1).padStart(18)}${(s / c).toFixed(2).padStart(8)}${cMs.toFixed(1).padStart(11)}${sMs.toFixed(1).padStart(13)}${(sMs / cMs).toFixed(2).padStart(8)}`,
+    `${name.padEnd(36)}${c.toFixed(1).padStart(16)}${s.toFixed(1).padStart(18)}${(s / c).toFixed(2).padStart(8)}${cMs.toFixed(1).padStart(11)}${sMs.toFixed(1).padStart(13)}${(sMs / cMs).toFixed(2).padStart(8)}${base ? (s / median(old)).toFixed(2).padStart(13) : ''}`,
   );
 }
 console.log(
