@@ -47,6 +47,19 @@ export function localNeighbourSource(
       'INVALID_OPTION',
       `prior must be a finite number > 0, got ${String(prior)}`,
     );
+  return learnLocally(events, k, prior);
+}
+
+/**
+ * {@link localNeighbourSource} without the checks of `k` and `prior`, for
+ * callers that pass the defaults (the widget part learns with them), so the
+ * widget file carries no check that cannot fail.
+ */
+export function learnLocally(
+  events: readonly LikewiseEvent[],
+  k: number = DEFAULT_LOCAL_K,
+  prior: number = LOCAL_PRIOR,
+): NeighbourSource {
   // Each session's distinct items (a session is one shopping intent: the
   // co-occurrence unit on the device), and the sessions each item is in.
   const sessions = new Map<string, Set<string>>();

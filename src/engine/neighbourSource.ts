@@ -78,6 +78,19 @@ export function blendSources(
   weight: number = DEFAULT_LOCAL_WEIGHT,
 ): NeighbourSource {
   checkLocalWeight(weight);
+  return blendUnchecked(shop, local, weight);
+}
+
+/**
+ * {@link blendSources} without the check of `weight`, for callers whose
+ * weight is known good (the widget part blends with the default), so the
+ * widget file carries no check that cannot fail.
+ */
+export function blendUnchecked(
+  shop: NeighbourSource,
+  local: NeighbourSource,
+  weight: number = DEFAULT_LOCAL_WEIGHT,
+): NeighbourSource {
   const blends = new Map<string, [RankedList | undefined, RankedList, RankedList]>();
   return {
     neighbours(itemId) {

@@ -7,7 +7,7 @@
  *
  * An item lives in shard `shardOf(id, shards)` (FNV-1a of the UTF-8 id, as
  * model shards), file `<dir><shard>.json` beside the manifest. `dir` is
- * `catalog-<id>/`, where `<id>` is the FNV-1a of every shard's checksum: a
+ * `catalog-<id>/`, where `<id>` is the FNV-1a of the format, version and every shard's checksum (`folderId`): a
  * new catalogue gets new URLs, so every file can be cached forever. The
  * manifest's `catalog` section has a constant size whatever the shop's size
  * (listing a checksum per shard would grow every page's manifest with the
@@ -17,13 +17,15 @@
  * three lines:
  *
  * ```
- * ["likewise-catalog",1,{"catalog":"<id>","shard":s,"shards":S,"bytes":B,"checksum":"<fnv1a>"},
+ * [{"format":"likewise-catalog","version":2,"catalog":"<id>","shard":s,"shards":S,"bytes":B,"checksum":"<fnv1a>"},
  * ["","","https://shop.example/p/",...],
  * [["sku-1","Title","sku-1",...],...]]
  * ```
  *
- * The first line is the header; `bytes` and `checksum` (FNV-1a 32, 8 hex
- * digits) cover everything after its newline. The second line gives a
+ * The first line is the header (the container of every file beside the
+ * manifest, `decodeFile.ts`; version 2 since it became an object); `bytes`
+ * and `checksum` (FNV-1a 32, 8 hex digits) cover everything after its
+ * newline. The second line gives a
  * prefix per field (the values' common start, written once), the third the
  * rows: `[id, title, url, image, price, currency, category, brand, inStock]`
  * without the prefixes, `null` for a missing field, trailing nulls left out.
@@ -33,7 +35,7 @@ import { shardOf } from './shardOf';
 /** The `format` of a catalogue section and of its shards. */
 export const CATALOG_FORMAT = 'likewise-catalog';
 /** The catalogue shard version this code writes and reads. */
-export const CATALOG_VERSION = 1;
+export const CATALOG_VERSION = 2;
 /** A row's fields, in order. */
 export const CATALOG_FIELDS = [
   'id',
@@ -56,7 +58,7 @@ export const DEFAULT_ENTRIES_PER_SHARD = 32;
 export interface ManifestCatalog {
   format: typeof CATALOG_FORMAT;
   version: typeof CATALOG_VERSION;
-  /** FNV-1a 32 of the shards' checksums, 8 hex digits. */
+  /** FNV-1a 32 of `likewise-catalog/<version>:` and the shards' checksums, 8 hex digits (`folderId`). */
   id: string;
   /** The shards' folder, relative to the manifest: `catalog-<id>/`. */
   dir: string;

@@ -44,6 +44,23 @@ export interface ModelLoader {
 }
 
 /**
+ * `make`'s promise per key, made once; one that failed to fetch
+ * (`MODEL_FETCH`) is forgotten, so a later call tries again.
+ */
+function retrying<K, T>(make: (key: K) => Promise<T>): (key?: K) => Promise<T> {
+  const made = new Map<K | undefined, Promise<T>>();
+  return (key) => {
+    let p = made.get(key);
+    if (!p) {
+      p = make(key as K);
+      made.set(key, p);
+      p.catch((e: LikewiseError) => e?.code === 'MODEL_FETCH' && made.delete(key));
+    }
+    return p;
+  };
+}
+
+/**
  * Creates a loader for the model whose manifest is at `manifestUrl`
  * (absolute or relative; shard files are resolved beside it).
  *
@@ -62,74 +79,41 @@ export function createModelLoader(
   deps: ModelLoaderDeps = {},
 ): ModelLoader {
   const base = baseOf(manifestUrl);
-  let manifestPromise: Promise<Manifest> | undefined;
-  let popularityPromise: Promise<RankedList> | undefined;
-  const pending = new Map<number, Promise<void>>();
   // The lists of every item of the shards loaded so far.
   const lists = new Map<string, ItemLists>();
-
   const bytesOf = (url: string) => fetchBytes(url, 'model', deps.fetch, options.init);
 
-  /** Caches a promise, but forgets network failures so a later call retries. */
-  function retryable<T>(promise: Promise<T>, forget: () => void): Promise<T> {
-    promise.catch((error: unknown) => {
-      if ((error as LikewiseError)?.code === 'MODEL_FETCH') forget();
-    });
-    return promise;
-  }
-
-  function manifest(): Promise<Manifest> {
-    manifestPromise ??= retryable(
-      (async () => {
-        const bytes = await bytesOf(manifestUrl);
-        let value: unknown;
-        try {
-          value = JSON.parse(new TextDecoder().decode(bytes));
-        } catch {}
-        // Not JSON: refused as any foreign file (`Not a likewise model manifest`).
-        return validateManifest(value, manifestUrl);
-      })(),
-      () => {
-        manifestPromise = undefined;
-      },
-    );
-    return manifestPromise;
-  }
-
-  function shard(m: Manifest, s: number): Promise<void> {
-    let p = pending.get(s);
-    if (!p) {
-      p = retryable(
-        bytesOf(base + shardFile(m, s)).then((bytes) => {
-          for (const [id, l] of decodeShard(bytes, m, s)) lists.set(id, l);
-        }),
-        () => pending.delete(s),
-      );
-      pending.set(s, p);
-    }
-    return p;
-  }
+  const manifest = retrying(async () => {
+    const bytes = await bytesOf(manifestUrl);
+    let value: unknown;
+    try {
+      value = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {}
+    // Not JSON: refused as any foreign file (`Not a likewise model manifest`).
+    return validateManifest(value, manifestUrl);
+  });
+  const shard = retrying(async (s: number) => {
+    const m = await manifest();
+    for (const [id, l] of decodeShard(await bytesOf(base + shardFile(m, s)), m, s))
+      lists.set(id, l);
+  });
+  const popularity = retrying(async () => {
+    const m = await manifest();
+    return decodePopularity(await bytesOf(base + m.popularity.file), m);
+  });
 
   const lookup = (k: 0 | 1): NeighbourSource => ({ neighbours: (id) => lists.get(id)?.[k] });
   const source: ModelSource = Object.assign(lookup(0), { together: lookup(1) });
 
   return {
-    manifest,
+    manifest: () => manifest(),
     async neighbours(itemIds) {
       const m = await manifest();
       const wanted = new Set<number>();
       for (const id of itemIds) wanted.add(shardOf(id, m.shards));
-      await Promise.all([...wanted].map((s) => shard(m, s)));
+      await Promise.all([...wanted].map((s) => shard(s)));
       return source;
     },
-    popularity() {
-      popularityPromise ??= retryable(
-        manifest().then(async (m) => decodePopularity(await bytesOf(base + m.popularity.file), m)),
-        () => {
-          popularityPromise = undefined;
-        },
-      );
-      return popularityPromise;
-    },
+    popularity: () => popularity(),
   };
 }

@@ -7,7 +7,7 @@
  * catalogue cannot show.
  */
 import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
-import { blendSources } from '../engine/neighbourSource';
+import { blendUnchecked } from '../engine/neighbourSource';
 import {
   boughtTogether,
   forYou,
@@ -59,8 +59,6 @@ export interface RecommenderHost {
 export interface RecommenderOptions {
   /** Exclude items the visitor bought; default true. */
   excludePurchased?: boolean;
-  /** Weight of neighbours learned on the device against the shop's; default 0.5. */
-  localWeight?: number;
 }
 
 /**
@@ -169,7 +167,7 @@ export function createRecommender(
     sources[type] ??=
       type === 'bought-together'
         ? lists(1)
-        : blendSources(lists(0, type === 'for-you' && anchors), mine, options.localWeight);
+        : blendUnchecked(lists(0, type === 'for-you' && anchors), mine);
     return [anchors, sources[type]] as const;
   };
 

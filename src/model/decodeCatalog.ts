@@ -14,30 +14,29 @@ import { decodeFile, fileError } from './decodeFile';
 import { checkFolder } from './decodeModel';
 import { shardOf } from './shardOf';
 
-function invalid(message: string): LikewiseError {
-  return new LikewiseError('INVALID_MODEL', message);
-}
-
 /**
  * Checks the `catalog` section of a parsed manifest.
  *
  * @param value - The section (`manifest.catalog`).
  * @param source - Where the manifest came from, for messages.
- * @throws LikewiseError `INVALID_MODEL`:
- *   `Unsupported catalog version <v> in <source>: this likewise reads version 1.`,
- *   `Invalid model manifest <source>: catalog <what>.`
+ * @throws LikewiseError `INVALID_MODEL`: `Invalid model manifest <source>:
+ *   catalog <field> <what>.`, among them `catalog version must be 2
+ *   (rebuild the catalogue with likewise catalog).`
  * @example const section = validateCatalogSection(manifest.catalog, url);
  */
 export function validateCatalogSection(value: unknown, source: string): ManifestCatalog {
-  const bad = (field: string, what = '') =>
-    invalid(`Invalid model manifest ${source}: catalog ${field}${what && ` ${what}`}.`);
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw bad('must be an object');
-  const c = value as Record<string, unknown>;
+  const bad = (field: string, what: string) =>
+    new LikewiseError(
+      'INVALID_MODEL',
+      `Invalid model manifest ${source}: catalog ${field} ${what}.`,
+    );
+  // Not an object: no format either.
+  const c = (value ?? {}) as Record<string, unknown>;
   if (c.format !== CATALOG_FORMAT) throw bad('format', `must be '${CATALOG_FORMAT}'`);
   if (c.version !== CATALOG_VERSION)
-    throw invalid(
-      `Unsupported catalog version ${String(c.version)} in ${source}: this likewise reads version ${CATALOG_VERSION}.`,
+    throw bad(
+      'version',
+      `must be ${CATALOG_VERSION} (rebuild the catalogue with likewise catalog)`,
     );
   checkFolder(c, 'catalog', bad);
   return value as ManifestCatalog;
@@ -53,12 +52,11 @@ export function validateCatalogSection(value: unknown, source: string): Manifest
  * @param section - The manifest's catalogue section.
  * @param index - Which shard this should be.
  * @param name - The file's name or URL, for messages.
- * @throws LikewiseError `INVALID_MODEL`: those of `decodeFile`
- *   (`Catalog file <name> is not a likewise-catalog file.`, `... has
- *   version <v>: this likewise reads version 1.`, `... is truncated: <got>
- *   of <size> bytes.`, `... is corrupt: checksum mismatch.`, `... is
- *   corrupt: catalog <id>, the manifest says <id>.`...) and `Catalog file
- *   <name> is corrupt: rows are not arrays.`
+ * @throws LikewiseError `INVALID_MODEL`: those of `decodeFile` (`File
+ *   <name> is not a likewise-catalog file.`, `... has version <v>,
+ *   expected 2.`, `... is truncated: <got> of <size> bytes.`, `... is
+ *   corrupt: checksum mismatch.`, `... has catalog <id>, expected <id>.`...)
+ *   and `File <name> is corrupt: rows are not arrays.`
  * @example const entries = decodeCatalogShard(bytes, manifest.catalog, 3, url);
  */
 export function decodeCatalogShard(
@@ -67,7 +65,9 @@ export function decodeCatalogShard(
   index: number,
   name: string,
 ): Record<string, unknown>[] {
-  const [prefixes, rows] = decodeFile(bytes, 'Catalog', name, CATALOG_FORMAT, CATALOG_VERSION, {
+  const [prefixes, rows] = decodeFile(bytes, name, {
+    format: CATALOG_FORMAT,
+    version: CATALOG_VERSION,
     catalog: section.id,
     shard: index,
     shards: section.shards,
@@ -79,7 +79,7 @@ export function decodeCatalogShard(
     !Array.isArray(rows) ||
     !rows.every(Array.isArray)
   )
-    throw fileError('Catalog', name, 'is corrupt: rows are not arrays');
+    throw fileError(name, 'is corrupt: rows are not arrays');
   const out: Record<string, unknown>[] = [];
   for (const row of rows) {
     const entry: Record<string, unknown> = {};

@@ -69,8 +69,7 @@ export function checkFolder(
  */
 export function validateManifest(value: unknown, source: string): Manifest {
   const m = (value ?? {}) as Record<string, unknown>;
-  if (m.format !== MODEL_FORMAT || Array.isArray(value))
-    throw invalid(`Not a likewise model manifest: ${source}.`);
+  if (m.format !== MODEL_FORMAT) throw invalid(`Not a likewise model manifest: ${source}.`);
   if (m.version !== MODEL_VERSION)
     throw invalid(
       `Unsupported model version ${String(m.version)} in ${source}: this likewise reads version ${MODEL_VERSION} (rebuild the model with likewise train).`,
@@ -102,12 +101,11 @@ export function validateManifest(value: unknown, source: string): Manifest {
  * @param bytes - The file's bytes.
  * @param manifest - The model's manifest (its id and shard count).
  * @param index - Which shard this should be.
- * @throws LikewiseError `INVALID_MODEL`: those of `decodeFile`
- *   (`Model file <name> is not a likewise-model file.`, `... has version
- *   <v>: this likewise reads version 3.`, `... is truncated: <got> of
- *   <size> bytes.`, `... is corrupt: checksum mismatch.`, `... is corrupt:
- *   id <id>, the manifest says <id>.`...) and `Model file <name> is
- *   corrupt: lists do not match the id table.`
+ * @throws LikewiseError `INVALID_MODEL`: those of `decodeFile` (`File
+ *   <name> is not a likewise-model file.`, `... has version <v>, expected
+ *   3.`, `... is truncated: <got> of <size> bytes.`, `... is corrupt:
+ *   checksum mismatch.`, `... has id <id>, expected <id>.`...) and `File
+ *   <name> is corrupt: lists do not match the ids.`
  * @example const lists = decodeShard(new Uint8Array(await res.arrayBuffer()), manifest, 3).get('sku-1');
  */
 export function decodeShard(
@@ -116,41 +114,41 @@ export function decodeShard(
   index: number,
 ): Map<string, ItemLists> {
   const name = shardFile(manifest, index);
-  const [top, ids, ...kinds] = decodeFile(bytes, 'Model', name, MODEL_FORMAT, MODEL_VERSION, {
+  const [top, ids, ...kinds] = decodeFile(bytes, name, {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
     id: manifest.id,
     shard: index,
     shards: manifest.shards,
   }) as [number, string[], ...unknown[][]];
-  const corrupt = () => fileError('Model', name, 'is corrupt: lists do not match the id table');
+  const corrupt = () => fileError(name, 'is corrupt: lists do not match the ids');
   const out = new Map<string, ItemLists>();
   if (
     !(isScore(top) && top > 0) ||
     !Array.isArray(ids) ||
-    !ids.every((id) => typeof id === 'string') ||
     kinds.length !== 2 ||
-    !kinds.every((rows) => Array.isArray(rows) && rows.length === kinds[0].length) ||
-    kinds[0].length > ids.length
+    !kinds.every((rows) => Array.isArray(rows) && rows.length === ids.length)
   )
     throw corrupt();
-  kinds.forEach((rows, k) => {
-    rows.forEach((row, x) => {
-      const lists = out.get(ids[x]) ?? ([] as unknown as ItemLists);
-      out.set(ids[x], lists);
-      // An owned item without neighbours has an empty list, not none.
-      const list: ModelList = { ids: [], scores: [] };
-      lists[k] = list;
-      if (row === 0) return;
-      const r = row as number[];
-      if (!Array.isArray(r) || !(r.length & 1) || !isScore(r[0])) throw corrupt();
-      for (let p = 1; p < r.length; p += 2) {
-        const j = r[p];
-        if (!(typeof j === 'number' && typeof ids[j] === 'string' && isScore(r[p + 1])))
-          throw corrupt();
-        list.ids.push(ids[j]);
-        // As float32, as the batch scorer keeps them: the same answer either way.
-        list.scores.push(Math.fround((r[p + 1] / top) * r[0]));
-      }
-    });
+  ids.forEach((id, x) => {
+    if (typeof id !== 'string') throw corrupt();
+    out.set(
+      id,
+      kinds.map((rows) => {
+        const r = rows[x] as number[] | 0;
+        // An item without neighbours has an empty list, not none.
+        const list: ModelList = { ids: [], scores: [] };
+        if (r !== 0 && !(Array.isArray(r) && r.length & 1 && isScore(r[0]))) throw corrupt();
+        for (let p = 1; r && p < r.length; p += 2) {
+          const j = r[p] as unknown;
+          if (typeof j !== 'string' || !isScore(r[p + 1])) throw corrupt();
+          list.ids.push(j);
+          // As float32, as the batch scorer keeps them: the same answer either way.
+          list.scores.push(Math.fround((r[p + 1] / top) * r[0]));
+        }
+        return list;
+      }) as ItemLists,
+    );
   });
   return out;
 }
@@ -159,13 +157,15 @@ export function decodeShard(
  * Decodes and validates the popularity file of a model: the most popular
  * items, best first.
  *
- * @throws LikewiseError `INVALID_MODEL`: those of `decodeFile` (`Model file
- *   <name> is ...`) and `Model file <name> is corrupt: ids and scores do not match.`
+ * @throws LikewiseError `INVALID_MODEL`: those of `decodeFile` (`File
+ *   <name> is ...`) and `File <name> is corrupt: ids and scores do not match.`
  * @example const trending = decodePopularity(bytes, manifest);
  */
 export function decodePopularity(bytes: Uint8Array, manifest: Manifest): ModelList {
   const { file } = manifest.popularity;
-  const [ids, scores] = decodeFile(bytes, 'Model', file, POPULARITY_FORMAT, MODEL_VERSION, {
+  const [ids, scores] = decodeFile(bytes, file, {
+    format: POPULARITY_FORMAT,
+    version: MODEL_VERSION,
     id: manifest.id,
   }) as [string[], number[]];
   if (
@@ -175,6 +175,6 @@ export function decodePopularity(bytes: Uint8Array, manifest: Manifest): ModelLi
     !ids.every((id) => typeof id === 'string') ||
     !scores.every(isScore)
   )
-    throw fileError('Model', file, 'is corrupt: ids and scores do not match');
+    throw fileError(file, 'is corrupt: ids and scores do not match');
   return { ids, scores };
 }

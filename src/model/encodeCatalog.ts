@@ -10,7 +10,7 @@ import {
   type ManifestCatalog,
 } from './catalogFormat';
 import { cleanItem } from './cleanItem';
-import { bodyBytes, checksumOf, encodeFile } from './encodeFile';
+import { bodyBytes, checksumOf, encodeFile, folderId } from './encodeFile';
 import type { ModelFile } from './modelFormat';
 import { shardOf } from './shardOf';
 
@@ -113,7 +113,7 @@ export function encodeCatalog(
     return bodyBytes(`${JSON.stringify(columns)},\n[${rows.join(',\n')}]`);
   });
   const sums = bodies.map(checksumOf);
-  const id = checksumOf(new TextEncoder().encode(sums.join('')));
+  const id = folderId(CATALOG_FORMAT, CATALOG_VERSION, sums);
   const dir = `catalog-${id}/`;
   let bytes = 0;
   const files = bodies.map((body, s): ModelFile => {

@@ -16,8 +16,17 @@ export const bodyBytes = (values: string): Uint8Array => new TextEncoder().encod
 export const checksumOf = (body: Uint8Array): string => hex8(fnv1a(body));
 
 /**
- * The file of `body` (see {@link bodyBytes}): `["<format>",<version>,{...header,
- * "bytes":B,"checksum":"<fnv1a>"},\n` and the body.
+ * The id of a model or catalogue whose files are in `format` `version` with
+ * these body checksums: FNV-1a 32 of `<format>/<version>:` and the
+ * checksums, so files of another version (the same bodies, another header)
+ * get another folder instead of being taken for these.
+ */
+export const folderId = (format: string, version: number, sums: readonly string[]): string =>
+  checksumOf(new TextEncoder().encode(`${format}/${version}:${sums.join('')}`));
+
+/**
+ * The file of `body` (see {@link bodyBytes}): `[{"format":"<format>","version":V,
+ * ...header,"bytes":B,"checksum":"<fnv1a>"},\n` and the body.
  *
  * @param checksum - `checksumOf(body)`, when the caller has it already.
  * @example encodeFile('likewise-popularity', 3, { id }, bodyBytes('["a"],[1]'))
@@ -30,7 +39,7 @@ export function encodeFile(
   checksum: string = checksumOf(body),
 ): Uint8Array {
   const head = new TextEncoder().encode(
-    `${JSON.stringify([format, version, { ...header, bytes: body.length, checksum }]).slice(0, -1)},\n`,
+    `${JSON.stringify([{ format, version, ...header, bytes: body.length, checksum }]).slice(0, -1)},\n`,
   );
   const bytes = new Uint8Array(head.length + body.length);
   bytes.set(head);

@@ -5,7 +5,7 @@
  */
 import type { ModelConfig } from '../engine/tune';
 import { LikewiseError } from '../errors';
-import { bodyBytes, checksumOf, encodeFile } from './encodeFile';
+import { bodyBytes, checksumOf, encodeFile, folderId } from './encodeFile';
 import {
   MAX_SHARDS,
   type Manifest,
@@ -194,46 +194,26 @@ class JsonWriter {
   }
 }
 
-/**
- * Encodes the body of one shard (format: `modelFormat.ts`); `local` is
- * scratch of length itemIds.length filled with -1.
- */
+/** Encodes the body of one shard (format: `modelFormat.ts`). */
 function encodeShard(
   own: Uint32Array,
   input: ModelInput,
   scoreBits: 8 | 16,
-  local: Int32Array,
   order: IdOrder,
   ids: JsonIds,
 ): Uint8Array {
-  const lists = [input.neighbours, input.together];
-  // Owned items first, then the ids their lists mention; each part sorted
-  // (neighbouring ids share their starts, which compresses well).
+  // Sorted: neighbouring ids share their starts, which compresses well.
   const owned = sortedById(own, order);
-  const others: number[] = [];
-  for (const i of owned) local[i] = 0;
-  for (const nb of lists) {
-    for (const i of owned) {
-      for (let p = nb ? nb.offsets[i] : 0; nb && p < nb.offsets[i + 1]; p++) {
-        const j = nb.indices[p];
-        if (local[j] < 0) {
-          local[j] = 0;
-          others.push(j);
-        }
-      }
-    }
-  }
-  const table = owned.concat(sortedById(others, order));
-  for (let t = 0; t < table.length; t++) local[table[t]] = t;
   const qmax = scoreBits === 8 ? 255 : 65535;
   const w = new JsonWriter();
+  const id = (i: number) => w.copy(ids.bytes, ids.starts[i], ids.starts[i + 1]);
   w.ascii(`${qmax},[`);
-  table.forEach((t, x) => {
+  owned.forEach((i, x) => {
     if (x) w.ascii(',');
-    w.copy(ids.bytes, ids.starts[t], ids.starts[t + 1]);
+    id(i);
   });
   w.ascii(']');
-  for (const nb of lists) {
+  for (const nb of [input.neighbours, input.together]) {
     w.ascii(',\n[');
     owned.forEach((i, x) => {
       if (x) w.ascii(',');
@@ -248,7 +228,8 @@ function encodeShard(
       // About float32's precision: every score of the row is a fraction of it.
       w.ascii(`[${Number(max.toPrecision(7))}`);
       for (let p = a; p < b; p++) {
-        w.commaInt(local[nb!.indices[p]]);
+        w.ascii(',');
+        id(nb!.indices[p]);
         // Never 0: a kept neighbour stays a (weak) recommendation.
         w.commaInt(max > 0 ? Math.max(1, Math.round((nb!.scores[p] / max) * qmax)) : qmax);
       }
@@ -257,7 +238,6 @@ function encodeShard(
     w.ascii(']');
   }
   w.ascii(']\n');
-  for (const i of table) local[i] = -1;
   return w.bytes.slice(0, w.length);
 }
 
@@ -342,11 +322,10 @@ function encodeRange(
   order: IdOrder,
 ): Uint8Array[] {
   const groups = groupByShard(input.neighbours.itemIds, shards);
-  const local = new Int32Array(input.neighbours.itemIds.length).fill(-1);
   const out: Uint8Array[] = [];
   const ids = jsonIds(input.neighbours.itemIds);
   for (let s = Math.max(0, from); s < Math.min(shards, to); s++)
-    out.push(encodeShard(groups[s], input, scoreBits, local, order, ids));
+    out.push(encodeShard(groups[s], input, scoreBits, order, ids));
   return out;
 }
 
@@ -379,7 +358,7 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
   // header, so a shard of another model is refused.
   const ids = input.neighbours.itemIds;
   const sums = shardBytes.map(checksumOf);
-  const id = checksumOf(new TextEncoder().encode(sums.join('')));
+  const id = folderId(MODEL_FORMAT, MODEL_VERSION, sums);
   const dir = `model-${id}/`;
   const files: ModelFile[] = [];
   let shardTotal = 0;

@@ -7,7 +7,7 @@
  * Items are hashed into shards (FNV-1a of the UTF-8 id, mod the shard
  * count: `shardOf.ts`), so a page fetches only the shards of the items it
  * shows. Shard `s` is the file `<dir><s>.json` beside the manifest, where
- * `dir` is `model-<id>/` and `<id>` the FNV-1a of every shard's checksum: a
+ * `dir` is `model-<id>/` and `<id>` the FNV-1a of the format, version and every shard's checksum (`folderId`): a
  * new model gets new URLs, so every shard can be cached forever. The
  * manifest has the same size whatever the shard count (no list per shard):
  * each shard carries its own size, checksum and model id instead, so the
@@ -20,21 +20,22 @@
  * with `JSON.parse` and a few checks instead of a binary decoder. Version 3:
  *
  * ```
- * ["likewise-model",3,{"id":"<model id>","shard":s,"shards":S,"bytes":B,"checksum":"<fnv1a>"},
- * 255,["sku-1","sku-2","sku-7",...],
- * [[0.8,1,255,2,131],0,...],
- * [0,[0.5,2,255],...]]
+ * [{"format":"likewise-model","version":3,"id":"<model id>","shard":s,"shards":S,"bytes":B,"checksum":"<fnv1a>"},
+ * 255,["sku-1","sku-4",...],
+ * [[0.8,"sku-9",255,"sku-2",131],0,...],
+ * [0,[0.5,"sku-2",255],...]]
  * ```
  *
  * After the header: Q, the scores' scale (255, or 65535 with `scoreBits:
- * 16`); the shard's id table (the n items it owns first, then the ids
- * their lists name, each part sorted); the n items' `similar` lists; their
- * `together` lists. A list is `0` (none) or `[max, j, q, j, q, ...]`, best
- * first: neighbour `ids[j]` scores `q / Q * max`, `q` an integer from 1 to
- * Q and `max` the row's best score.
+ * 16`); the ids of the n items the shard owns, sorted; their `similar`
+ * lists; their `together` lists. A list is `0` (none) or `[max, id, q, id,
+ * q, ...]`, best first: neighbour `id` scores `q / Q * max`, `q` an integer
+ * from 1 to Q and `max` the row's best score. Neighbours are named by id,
+ * not through a table of the shard's ids: few are named twice in a shard,
+ * so a table would cost an index beside each id.
  *
  * The popularity file `popularity-<checksum>.json` is
- * `["likewise-popularity",3,{"id":"<model id>",...},\n[ids],[scores]]`,
+ * `[{"format":"likewise-popularity","version":3,"id":"<model id>",...},\n[ids],[scores]]`,
  * the most popular items first.
  */
 import type { ModelConfig } from '../engine/tune';
@@ -76,7 +77,7 @@ export interface Manifest {
   similarity: string;
   /** Bits per stored score, 8 or 16 (fractions of each list's max): informational, the shards carry their scale. */
   scoreBits: 8 | 16;
-  /** The model's id: FNV-1a 32 of every shard's checksum (8 hex digits each, in order), 8 hex digits. */
+  /** The model's id: FNV-1a 32 of `likewise-model/<version>:` and every shard's checksum (8 hex digits each, in order), 8 hex digits (`folderId`). */
   id: string;
   /** The shards' folder, relative to the manifest: `model-<id>/`; shard `s` is `<dir><s>.json`. */
   dir: string;

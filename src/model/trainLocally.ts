@@ -4,7 +4,7 @@
  * (`likewise.widgets.mjs`) and the npm build's widget chunk: only a visitor
  * whose sessions pair two items runs it.
  */
-import { localNeighbourSource } from '../engine/localNeighbourSource';
+import { learnLocally } from '../engine/localNeighbourSource';
 import { LikewiseError } from '../errors';
 import type { LikewiseEvent } from '../types';
 import { type WireLists, wire } from './createModelReader';
@@ -18,7 +18,7 @@ import { type WireLists, wire } from './createModelReader';
 export function trainLocally(events: LikewiseEvent[]): WireLists {
   if (!Array.isArray(events))
     throw new LikewiseError('INVALID_INPUT', 'train needs an array of events.');
-  const local = localNeighbourSource(events);
+  const local = learnLocally(events);
   const ids = new Set<string>();
   for (const e of events) if (e.itemId) ids.add(e.itemId);
   return wire([...ids], (id) => local.neighbours(id));

@@ -128,7 +128,7 @@ describe('createModelLoader', () => {
     const error = await loader.neighbours(['sku-3']).catch((e: unknown) => e);
     expect(isLikewiseError(error, 'INVALID_MODEL')).toBe(true);
     expect((error as Error).message).toBe(
-      `Model file ${shardFile(manifest, shard)} is corrupt: checksum mismatch.`,
+      `File ${shardFile(manifest, shard)} is corrupt: checksum mismatch.`,
     );
     await loader.neighbours(['sku-3']).catch(() => {});
     expect(calls.filter((c) => c === url).length).toBe(1);

@@ -22,42 +22,40 @@ describe('decodeCatalogShard', () => {
       expect(() => decode(bytesOf(other))).toThrow(
         expect.objectContaining({
           code: 'INVALID_MODEL',
-          message: `Catalog file ${name} is not a likewise-catalog file.`,
+          message: `File ${name} is not a likewise-catalog file.`,
         }),
       );
   });
 
   it('refuses another version', () => {
-    expect(() =>
-      decode(bytesOf(text.replace('"likewise-catalog",1,', '"likewise-catalog",2,'))),
-    ).toThrow(`Catalog file ${name} has version 2: this likewise reads version 1.`);
+    expect(() => decode(bytesOf(text.replace('"version":2,', '"version":3,')))).toThrow(
+      `File ${name} has version 3, expected 2.`,
+    );
   });
 
   it('refuses a truncated file with its sizes', () => {
     const body = file.bytes.length - file.bytes.indexOf(10) - 1;
     expect(() => decode(file.bytes.subarray(0, file.bytes.length - 7))).toThrow(
-      `Catalog file ${name} is truncated: ${body - 7} of ${body} bytes.`,
+      `File ${name} is truncated: ${body - 7} of ${body} bytes.`,
     );
   });
 
   it('refuses changed bytes, trailing bytes, a shard of another catalogue or index', () => {
     const flipped = file.bytes.slice();
     flipped[flipped.length - 5] ^= 1;
-    expect(() => decode(flipped)).toThrow(`Catalog file ${name} is corrupt: checksum mismatch.`);
+    expect(() => decode(flipped)).toThrow(`File ${name} is corrupt: checksum mismatch.`);
     const longer = new Uint8Array(file.bytes.length + 1);
     longer.set(file.bytes);
     const body = file.bytes.length - file.bytes.indexOf(0x0a) - 1;
     expect(() => decode(longer)).toThrow(
-      `Catalog file ${name} is corrupt: ${body + 1} bytes, expected ${body}.`,
+      `File ${name} is corrupt: ${body + 1} bytes, expected ${body}.`,
     );
-    expect(() => decode(file.bytes, 2)).toThrow(
-      `Catalog file ${name} is corrupt: shard 1, the manifest says 2.`,
-    );
+    expect(() => decode(file.bytes, 2)).toThrow(`File ${name} has shard 1, expected 2.`);
     expect(() => decode(file.bytes, 1, { ...section, shards: 9 })).toThrow(
-      `Catalog file ${name} is corrupt: shards ${section.shards}, the manifest says 9.`,
+      `File ${name} has shards ${section.shards}, expected 9.`,
     );
     expect(() => decode(file.bytes, 1, { ...section, id: '00000000' })).toThrow(
-      `Catalog file ${name} is corrupt: catalog ${section.id}, the manifest says 00000000.`,
+      `File ${name} has catalog ${section.id}, expected 00000000.`,
     );
   });
 
@@ -72,8 +70,9 @@ describe('validateCatalogSection', () => {
   const { section } = encodeCatalog([entry(1)]);
   it('accepts what encodeCatalog writes and refuses what a page cannot use', () => {
     expect(validateCatalogSection(section, 'm.json')).toBe(section);
-    expect(() => validateCatalogSection({ ...section, version: 9 }, 'm.json')).toThrow(
-      'Unsupported catalog version 9 in m.json: this likewise reads version 1.',
+    // A catalogue built by an earlier likewise says what to do.
+    expect(() => validateCatalogSection({ ...section, version: 1 }, 'm.json')).toThrow(
+      'Invalid model manifest m.json: catalog version must be 2 (rebuild the catalogue with likewise catalog).',
     );
     expect(() => validateCatalogSection({ ...section, dir: '../../x/' }, 'm.json')).toThrow(
       `Invalid model manifest m.json: catalog dir must be 'catalog-${section.id}/'.`,
@@ -81,8 +80,9 @@ describe('validateCatalogSection', () => {
     expect(() => validateCatalogSection({ ...section, shards: 0 }, 'm.json')).toThrow(
       'Invalid model manifest m.json: catalog shards must be an integer from 1 to 16777216.',
     );
-    expect(() => validateCatalogSection([], 'm.json')).toThrow(
-      'Invalid model manifest m.json: catalog must be an object.',
-    );
+    for (const value of [[], null, 'catalog-1/'])
+      expect(() => validateCatalogSection(value, 'm.json')).toThrow(
+        "Invalid model manifest m.json: catalog format must be 'likewise-catalog'.",
+      );
   });
 });

@@ -9,7 +9,7 @@ import { fuzzRuns } from '../support/fuzzRuns';
 import { csr } from './fixtures';
 
 const ids = ['a', 'b', 'c', 'd', 'é-☕', '😀', 'sku-10', 'sku-1'];
-// Every item lists every other one, so each shard's id table holds all ids.
+// Every item lists every other one, so each shard names all ids.
 const all = (n: number) =>
   Object.fromEntries(
     ids.map((id, i) => [
@@ -73,8 +73,8 @@ function resum(bytes: Uint8Array): Uint8Array {
     return bytes;
   }
   const body = bytes.subarray(nl + 1);
-  const h = { ...(head[2] as object), bytes: body.length, checksum: hex8(fnv1a(body)) };
-  const line = new TextEncoder().encode(`${JSON.stringify([head[0], head[1], h])}`.slice(0, -1));
+  const h = { ...(head[0] as object), bytes: body.length, checksum: hex8(fnv1a(body)) };
+  const line = new TextEncoder().encode(`${JSON.stringify([h])}`.slice(0, -1));
   return Uint8Array.from([...line, 0x2c, 0x0a, ...body]);
 }
 

@@ -13,12 +13,10 @@ function rewrite(
   body: (values: unknown[]) => unknown[],
   header: (h: Record<string, unknown>) => void = () => {},
 ): Uint8Array {
-  const [format, version, h, ...values] = JSON.parse(new TextDecoder().decode(bytes));
+  const [h, ...values] = JSON.parse(new TextDecoder().decode(bytes));
   const rest = new TextEncoder().encode(`${JSON.stringify(body(values)).slice(1)}\n`);
   header(h);
   const head = JSON.stringify([
-    format,
-    version,
     { ...h, bytes: rest.length, checksum: fnv1a(rest).toString(16).padStart(8, '0') },
   ]);
   return new TextEncoder().encode(`${head.slice(0, -1)},\n${new TextDecoder().decode(rest)}`);
@@ -90,25 +88,25 @@ describe('validation', () => {
       'LWSH\x02\x08',
     ])
       expect(fails(() => decodeShard(bytesOf(other), manifest, 0)).message).toBe(
-        `Model file ${name} is not a likewise-model file.`,
+        `File ${name} is not a likewise-model file.`,
       );
   });
 
   it('refuses a shard of another version', () => {
-    const v9 = bytesOf(text.replace('["likewise-model",3,', '["likewise-model",9,'));
+    const v9 = bytesOf(text.replace('"version":3,', '"version":9,'));
     expect(fails(() => decodeShard(v9, manifest, 0)).message).toBe(
-      `Model file ${name} has version 9: this likewise reads version 3.`,
+      `File ${name} has version 9, expected 3.`,
     );
   });
 
   it('refuses a truncated shard with its sizes', () => {
     const body = shard0.length - shard0.indexOf(10) - 1;
     expect(fails(() => decodeShard(shard0.slice(0, shard0.length - 3), manifest, 0)).message).toBe(
-      `Model file ${name} is truncated: ${body - 3} of ${body} bytes.`,
+      `File ${name} is truncated: ${body - 3} of ${body} bytes.`,
     );
     // Cut inside the header: not recognisable as a shard any more.
     expect(fails(() => decodeShard(shard0.slice(0, 20), manifest, 0)).message).toBe(
-      `Model file ${name} is not a likewise-model file.`,
+      `File ${name} is not a likewise-model file.`,
     );
   });
 
@@ -118,14 +116,14 @@ describe('validation', () => {
       const flipped = shard0.slice();
       flipped[at] ^= 0x01;
       expect(fails(() => decodeShard(flipped, manifest, 0)).message, `byte ${at}`).toBe(
-        `Model file ${name} is corrupt: checksum mismatch.`,
+        `File ${name} is corrupt: checksum mismatch.`,
       );
     }
     const longer = new Uint8Array(shard0.length + 1);
     longer.set(shard0);
     const body = shard0.length - start;
     expect(fails(() => decodeShard(longer, manifest, 0)).message).toBe(
-      `Model file ${name} is corrupt: ${body + 1} bytes, expected ${body}.`,
+      `File ${name} is corrupt: ${body + 1} bytes, expected ${body}.`,
     );
   });
 
@@ -138,27 +136,26 @@ describe('validation', () => {
       },
     );
     expect(fails(() => decodeShard(theirs, manifest, 0)).message).toBe(
-      `Model file ${name} is corrupt: id 0badf00d, the manifest says ${manifest.id}.`,
+      `File ${name} has id 0badf00d, expected ${manifest.id}.`,
     );
     expect(fails(() => decodeShard(shard0, manifest, 1)).message).toBe(
-      `Model file ${shardFile(manifest, 1)} is corrupt: shard 0, the manifest says 1.`,
+      `File ${shardFile(manifest, 1)} has shard 0, expected 1.`,
     );
     expect(fails(() => decodeShard(shard0, { ...manifest, shards: 3 }, 0)).message).toBe(
-      `Model file ${name} is corrupt: shards 2, the manifest says 3.`,
+      `File ${name} has shards 2, expected 3.`,
     );
   });
 
-  it('refuses lists that do not match the id table, even with a right checksum', () => {
+  it('refuses lists that do not match the ids, even with a right checksum', () => {
     const [q, ids, similar, together] = JSON.parse(`[${text.slice(text.indexOf('\n') + 1)}`);
     const bad = [
       [0, ids, similar, together], // no score scale
       [q, ids.map(() => 1), similar, together], // ids that are not strings
       [q, ids, similar], // no together lists
       [q, ids, similar, together.slice(1)], // lists of different lengths
-      [q, ids, similar.map(() => [1, ids.length, 1]), together], // an index past the table
-      [q, ids, similar.map(() => [1, 0, -1]), together], // a negative score
-      [q, ids, similar.map(() => [1, '0', 1]), together], // an index that is not a number
-      [q, ids, similar.map(() => [1, 0]), together], // a neighbour without a score
+      [q, ids, similar.map(() => [1, 'b', -1]), together], // a negative score
+      [q, ids, similar.map(() => [1, 0, 1]), together], // a neighbour that is not an id
+      [q, ids, similar.map(() => [1, 'b']), together], // a neighbour without a score
       [q, ids, similar.map(() => 'x'), together], // a list that is not one
       [q, ['only'], [0, 0], [0, 0]], // more lists than items
     ];
@@ -172,7 +169,7 @@ describe('validation', () => {
           ),
         ).message,
         JSON.stringify(values),
-      ).toBe(`Model file ${name} is corrupt: lists do not match the id table.`);
+      ).toBe(`File ${name} is corrupt: lists do not match the ids.`);
   });
 
   it('refuses a corrupt, foreign or misplaced popularity file', () => {
@@ -181,13 +178,13 @@ describe('validation', () => {
     const bad = pop.slice();
     bad[bad.length - 3] ^= 1;
     expect(fails(() => decodePopularity(bad, manifest)).message).toBe(
-      `Model file ${file} is corrupt: checksum mismatch.`,
+      `File ${file} is corrupt: checksum mismatch.`,
     );
     expect(fails(() => decodePopularity(bytesOf('{"format":"x"}\n'), manifest)).message).toBe(
-      `Model file ${file} is not a likewise-popularity file.`,
+      `File ${file} is not a likewise-popularity file.`,
     );
     expect(fails(() => decodePopularity(pop, { ...manifest, id: '0badf00d' })).message).toBe(
-      `Model file ${file} is corrupt: id ${manifest.id}, the manifest says 0badf00d.`,
+      `File ${file} has id ${manifest.id}, expected 0badf00d.`,
     );
     expect(
       fails(() =>
@@ -196,6 +193,6 @@ describe('validation', () => {
           manifest,
         ),
       ).message,
-    ).toBe(`Model file ${file} is corrupt: ids and scores do not match.`);
+    ).toBe(`File ${file} is corrupt: ids and scores do not match.`);
   });
 });

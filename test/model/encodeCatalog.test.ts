@@ -24,7 +24,7 @@ describe('encodeCatalog', () => {
     const { section } = encoded;
     expect(section).toMatchObject({
       format: CATALOG_FORMAT,
-      version: 1,
+      version: 2,
       shards: 13,
       hash: 'fnv1a',
       items: 200,
@@ -41,7 +41,9 @@ describe('encodeCatalog', () => {
       for (const e of decodeCatalogShard(f.bytes, section, indexOf(f.name), f.name))
         expect(catalogShardFile(section, e.id as string)).toBe(f.name);
     // One JSON document per file, served as JSON.
-    expect(JSON.parse(new TextDecoder().decode(encoded.files[0].bytes))[0]).toBe(CATALOG_FORMAT);
+    expect(JSON.parse(new TextDecoder().decode(encoded.files[0].bytes))[0].format).toBe(
+      CATALOG_FORMAT,
+    );
   });
 
   it('writes shared starts of links once per shard, and keeps relative links as written', () => {

@@ -85,7 +85,7 @@ describe('encodeModel / decodeShard', () => {
       '</script>',
     ];
     const n = tricky.length;
-    // Every item lists every other one, so each shard's id table holds all ids.
+    // Every item lists every other one, so each shard names all ids.
     const all = tricky.map((_, i) =>
       tricky.map((_, j) => [j, 1] as [number, number]).filter(([j]) => j !== i),
     );
@@ -137,9 +137,10 @@ describe('encodeModel / decodeShard', () => {
     for (const [s, { bytes }] of files.slice(0, 4).entries()) {
       const text = new TextDecoder().decode(bytes);
       const body = bytes.subarray(bytes.indexOf(10) + 1);
-      const [format, version, header] = JSON.parse(text);
-      expect([format, version]).toEqual(['likewise-model', 3]);
+      const [header] = JSON.parse(text);
       expect(header).toEqual({
+        format: 'likewise-model',
+        version: 3,
         id: manifest.id,
         shard: s,
         shards: 4,
@@ -151,7 +152,7 @@ describe('encodeModel / decodeShard', () => {
     }
     expect(manifest.bytes).toBe(total);
     expect(manifest.id).toBe(
-      fnv1a(new TextEncoder().encode(checksums.join('')))
+      fnv1a(new TextEncoder().encode(`likewise-model/3:${checksums.join('')}`))
         .toString(16)
         .padStart(8, '0'),
     );
