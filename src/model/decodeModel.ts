@@ -29,14 +29,12 @@ function invalid(message: string): LikewiseError {
   return new LikewiseError('INVALID_MODEL', message);
 }
 
-const isCount = (v: unknown, min = 0): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min;
 /** A finite number >= 0. */
 const isScore = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v < Infinity;
 
 /**
- * Checks what a model's manifest and its catalogue section share: `items`,
- * `shards`, `hash`, and an `id` that names the folder `dir`
+ * Checks what a model's manifest and its catalogue section share and a
+ * page reads (`items` is informational): `shards`, `hash`, and an `id` that names the folder `dir`
  * (`<kind>-<id>/`), throwing `bad(field, what)`.
  */
 export function checkFolder(
@@ -44,8 +42,7 @@ export function checkFolder(
   kind: string,
   bad: (field: string, what: string) => LikewiseError,
 ): void {
-  if (!isCount(m.items)) throw bad('items', 'must be an integer >= 0');
-  if (!isCount(m.shards, 1) || m.shards > MAX_SHARDS)
+  if (!(Number.isInteger(m.shards) && (m.shards as number) >= 1 && (m.shards as number) <= MAX_SHARDS))
     throw bad('shards', `must be an integer from 1 to ${MAX_SHARDS}`);
   if (m.hash !== 'fnv1a') throw bad('hash', "must be 'fnv1a'");
   if (typeof m.id !== 'string' || !/^[0-9a-f]{8}$/.test(m.id))
