@@ -186,13 +186,20 @@ describe('validation', () => {
     expect(fails(() => decodePopularity(pop, { ...manifest, id: '0badf00d' })).message).toBe(
       `File ${file} has id ${manifest.id}, expected 0badf00d.`,
     );
-    expect(
-      fails(() =>
-        decodePopularity(
-          rewrite(pop, ([ids]) => [ids, [1]]),
-          manifest,
-        ),
-      ).message,
-    ).toBe(`File ${file} is corrupt: ids and scores do not match.`);
+    for (const values of [
+      [1, ['a', 1]], // no max
+      [1, [1, 'a']], // an id without a score
+      [1, [1, 3, 1]], // a score where an id belongs
+      [0, [1, 'a', 1]], // no scale
+    ])
+      expect(
+        fails(() =>
+          decodePopularity(
+            rewrite(pop, () => values),
+            manifest,
+          ),
+        ).message,
+        JSON.stringify(values),
+      ).toBe(`File ${file} is corrupt: not a list.`);
   });
 });
