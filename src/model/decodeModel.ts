@@ -124,7 +124,7 @@ function readList(r: unknown, top: unknown, corrupt: () => LikewiseError): Model
  * @param index - Which shard this should be.
  * @throws LikewiseError `INVALID_MODEL`: those of `decodeFile` (`File
  *   <name> is not a likewise-model file.`, `... has version <v>, expected
- *   3.`, `... is truncated: <got> of <size> bytes.`, `... is corrupt:
+ *   3.`, `... has <got> bytes, expected <size>.`, `... is corrupt:
  *   checksum mismatch.`, `... has id <id>, expected <id>.`...) and `File
  *   <name> is corrupt: lists do not match the ids.`
  * @example const lists = decodeShard(new Uint8Array(await res.arrayBuffer()), manifest, 3).get('sku-1');
