@@ -77,6 +77,8 @@ const PART_OF = [
   ['workerClient', /createModelClient/],
   ['autoTrack', /autoTrack/],
   ['erase', /store\/erase/],
+  // lw.observe() in the npm build (no page kind here calls it).
+  ['observe', /observePage/],
   // The widget texts of each language but English (src/widgets/texts/).
   ...readdirSync(new URL('../src/widgets/texts/', import.meta.url))
     .map((f) => f.replace(/\.ts$/, ''))

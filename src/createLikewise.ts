@@ -11,7 +11,7 @@ import type { Profile } from './metrics/computeProfile';
 import type { Report } from './metrics/computeReport';
 import { checkRequest, type RecommendRequest } from './model/checkRequest';
 import type { CatalogLookup } from './model/createCatalog';
-import { observePage } from './observePage';
+import type { observePage } from './observePage';
 import type { StorageMode } from './store/types';
 import type { AutoTrackOptions, autoTrack } from './track/autoTrack';
 import { randomId } from './track/createSession';
@@ -107,6 +107,12 @@ export interface LikewiseDeps {
   window?: Window;
   /** Auto-tracking, when the build holds it (the script tag); default: the `autoTrack` part, loaded with the option. */
   autoTrack?: typeof autoTrack;
+  /**
+   * `observe()`'s work: the module itself in the script tag (it observes
+   * every page), `observeLater(load)` in the npm entry (a part loaded at the
+   * first `observe()`). Each entry passes one; `observe()` needs it.
+   */
+  observePage?: typeof observePage;
   /** Loads an on-demand part (see {@link LikewiseParts}); default: none (the entry points inject it). */
   load?: PartLoader;
   /** Default `globalThis.fetch`. */
@@ -291,7 +297,7 @@ export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}
     observe(root = doc as Document) {
       // A destroyed instance fills nothing (the script tag observes a task after its start).
       if (destroyed) return () => {};
-      const stop = observePage(core, root, render);
+      const stop = deps.observePage!(core, root, render);
       core.cleanups.push(stop);
       return stop;
     },

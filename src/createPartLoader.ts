@@ -3,6 +3,7 @@ import type * as Extras from './extras';
 import type * as Measure from './metrics/startMetrics';
 import type * as WorkerClient from './model/createModelClient';
 import type * as Learn from './model/trainLocally';
+import type * as Observe from './observePage';
 import type * as Containers from './observeWidgets';
 import type * as Widgets from './startWidgets';
 import type * as Erase from './store/erase';
@@ -17,7 +18,8 @@ import type * as AutoTrack from './track/autoTrack';
  * `autoTrack`, which the npm build loads only with the `autoTrack` option
  * (the script tag auto-tracks every page: it is in its core), and
  * `workerClient` (the opt-in Worker's client, only with `worker`), and
- * `erase` (deleting stored data: `forget()`, a withdrawal, quota recovery,
+ * `observe` (`lw.observe()`'s watch for widget markup, privacy links and
+ * targeted content, in the npm build; the script tag holds it in its core), `erase` (deleting stored data: `forget()`, a withdrawal, quota recovery,
  * compacting a log over its bounds; no page loads it otherwise).
  * The script-tag build loads `likewise.<name>.mjs` beside itself; the npm
  * build imports chunks the shop's bundler splits off.
@@ -31,6 +33,7 @@ export interface LikewiseParts {
   autoTrack: typeof AutoTrack;
   workerClient: typeof WorkerClient;
   erase: typeof Erase;
+  observe: typeof Observe;
 }
 
 /** Loads one on-demand part by name. */

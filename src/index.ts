@@ -5,6 +5,7 @@ import type { LikewiseParts } from './createPartLoader';
 import { type BuildOptions, buildNeighbours as neighbours } from './engine/buildNeighbours';
 import { type PopularityOptions, buildPopularity as popularity } from './engine/buildPopularity';
 import type { InteractionLog, Neighbours } from './engine/types';
+import { observeLater } from './observeLater';
 import type { AutoTrackOptions, Tracks } from './track/autoTrack';
 
 // Each part a chunk of its own that the shop's bundler splits off: a page
@@ -20,6 +21,8 @@ const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
   workerClient: () => import('./model/createModelClient'),
   // Only forget(), a withdrawal, a full origin or a log over its bounds load it.
   erase: () => import('./store/erase'),
+  // Only a storefront that calls lw.observe() loads it.
+  observe: () => import('./observePage'),
 };
 const load = <K extends keyof LikewiseParts>(name: K) => PARTS[name]();
 
@@ -38,7 +41,7 @@ const load = <K extends keyof LikewiseParts>(name: K) => PARTS[name]();
  * if (el) lw.render(el, { type: 'similar', itemId: 'sku-1' }); // returns its cleanup
  */
 export function createLikewise(options: LikewiseOptions): Likewise {
-  return create(options, { load });
+  return create(options, { load, observePage: observeLater(load) });
 }
 
 export type { ConsentState, Likewise, LikewiseOptions } from './createLikewise';

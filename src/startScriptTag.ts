@@ -7,6 +7,7 @@ import {
 import { warn } from './createReporter';
 import { isLikewiseError, LikewiseError } from './errors';
 import { nextTask } from './nextTask';
+import { observePage } from './observePage';
 import { isOff, readScriptConfig } from './readScriptConfig';
 import { autoTrack } from './track/autoTrack';
 import { type CallQueue, type QueuedCall, replayQueue } from './track/replayQueue';
@@ -41,8 +42,8 @@ export interface LikewiseGlobal extends CallQueue {
  * @returns the namespace now at `window.Likewise`
  */
 export function startScriptTag(win: Window, tagDeps?: LikewiseDeps): LikewiseGlobal {
-  // The tag auto-tracks every page: auto-tracking is in its core, not a part.
-  const deps = { autoTrack, ...tagDeps };
+  // The tag auto-tracks and observes every page: both are in its core, not parts.
+  const deps = { autoTrack, observePage, ...tagDeps };
   const w = win as Window & { Likewise?: LikewiseGlobal | QueuedCall[] };
   const old = w.Likewise;
   if (old && 'start' in old) return old;

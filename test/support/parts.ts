@@ -11,6 +11,7 @@ const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
   autoTrack: () => import('../../src/track/autoTrack'),
   workerClient: () => import('../../src/model/createModelClient'),
   erase: () => import('../../src/store/erase'),
+  observe: () => import('../../src/observePage'),
 };
 
 /**
