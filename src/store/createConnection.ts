@@ -86,8 +86,9 @@ export interface StoreDeps {
   localStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
   /**
    * Loads the `erase` part (deleting databases and buckets: quota recovery,
-   * `forget()`, withdrawal), which a page loads only when that happens.
-   * Default: none, and such a deletion fails with `onError`.
+   * `forget()`, withdrawal; compacting the event log), which a page loads
+   * only when that happens. Default: none, and such a deletion or compaction
+   * fails with `onError`.
    */
   erase?: () => Promise<typeof Erase>;
 }

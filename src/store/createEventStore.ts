@@ -61,7 +61,10 @@ const READ_SLICE = 500;
  * recovered by deleting it) through idb-keyval, with a memory fallback.
  * Nothing opens until first use. Events are validated when read back (the
  * tracker validates them before they get here); invalid records are dropped
- * and reported once (`STORAGE`, `Invalid stored data dropped`).
+ * and reported once (`STORAGE`, `Invalid stored data dropped`). The log also
+ * keeps the visitor's session (`session()`), written in the transaction of
+ * the batch whose `append` gave it. Compacting a log over its bounds loads
+ * the `erase` part (`deps.erase`).
  *
  * Unload backup: `flushNow` (a page being left) also copies the events not
  * yet committed to `localStorage` under the database's name, synchronously,
