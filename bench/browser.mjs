@@ -6,7 +6,7 @@
 // training over them); and for the returning visitor's next view of the
 // page. Prints figures; never fails on a slow machine.
 //
-//   npm run build && node bench/browser.mjs [--runs 3] [--rtt 100] [--waterfall]
+//   npm run build && node bench/browser.mjs [--runs 3] [--rtt 100] [--waterfall] [--no-profiler]
 //   LIKEWISE_DEMO_ROOT=/path/to/other/checkout node bench/browser.mjs ...   # that build's dist/ and pages
 //   node bench/browser.mjs --baseline /path/to/other/checkout ...   # both, run by run in turns
 //
@@ -24,11 +24,19 @@
 // in the same browser, test/browser/workload.mjs calibrate): what the
 // machine's load made of a known task during that case.
 //
+// --no-profiler traces without V8's sampling profiler, which slows the
+// page's JavaScript (no shopper runs it): the times are then the page's own,
+// and the columns that need the profiler's samples (likewise tasks and
+// JavaScript) print "-".
+//
 // How it measures, from a DevTools trace of the page load with V8's sampling
 // profiler on:
 // - start: the `EvaluateScript` of dist/likewise.iife.js on the page's main thread;
 // - first widget: the first animation frame in which a [data-likewise] widget
-//   shows items (an in-page probe marks it with console.timeStamp);
+//   shows items (an in-page probe marks it with console.timeStamp); printed
+//   after the script's start, after its arrival (the page's Resource Timing
+//   `responseEnd`: an async script waits there while the shop's own script
+//   holds the main thread) and from navigation start;
 // - a main-thread task (`RunTask`) is "caused by likewise" when, of the
 //   profiler samples in it that run page JavaScript, at least half have a
 //   likewise frame (dist/likewise*, dist/chunks/) on the stack: the SDK's
@@ -52,6 +60,7 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
 const rtt = args.includes('--rtt') ? Number(args[args.indexOf('--rtt') + 1]) : 0;
 const waterfall = args.includes('--waterfall');
+const profiler = !args.includes('--no-profiler');
 const BUDGET_MS = 50;
 const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
@@ -207,13 +216,18 @@ async function measure(browser, demo, catalog, history, warm) {
     categories: [
       'devtools.timeline',
       'disabled-by-default-devtools.timeline',
-      'v8',
-      'disabled-by-default-v8.cpu_profiler',
+      ...(profiler ? ['v8', 'disabled-by-default-v8.cpu_profiler'] : []),
     ],
   });
   await page.goto(demo.url);
   await page.waitForFunction(() => !!window.__lwFirstWidget, undefined, { timeout: 15_000 });
   const first = await page.evaluate(() => window.__lwFirstWidget);
+  const arrived = await page.evaluate(
+    () =>
+      performance
+        .getEntriesByType('resource')
+        .find((r) => /likewise\.iife\.js$/.test(new URL(r.name).pathname))?.responseEnd,
+  );
   await page.waitForTimeout(3000);
   const figures = analyse(await browser.stopTracing());
   const loaf = await page.evaluate(() => window.__lwLoaf);
@@ -225,6 +239,7 @@ async function measure(browser, demo, catalog, history, warm) {
   return {
     ...figures,
     fromNavigationMs: first.at,
+    afterArrivalMs: arrived === undefined ? undefined : first.at - arrived,
     widget: first.widget,
     reasons: [...new Set(recs.map((r) => r.reason?.kind))].join('/'),
     longestLoafLikewiseMs: Math.max(
@@ -311,11 +326,12 @@ try {
     ['returning, next view of the page', 5, fantasy, true],
   ];
   console.log(
-    `demo home page, headless ${executablePath}, ${runs} runs each${rtt ? `, ${rtt} ms emulated RTT` : ''}, median (worst); ms from the script's start`,
+    `demo home page, headless ${executablePath}, ${runs} runs each${rtt ? `, ${rtt} ms emulated RTT` : ''}${profiler ? '' : ', no profiler'}, median (worst); ms from the script's start`,
   );
   console.log(
     'case'.padEnd(48) +
       'first widget (scenario/reasons)'.padEnd(46) +
+      'after arrival'.padEnd(20) +
       'from navigation'.padEnd(20) +
       'longest likewise task'.padEnd(24) +
       'most likewise JS/task'.padEnd(24) +
@@ -339,12 +355,14 @@ try {
         continue;
       }
       const col = (key) => {
+        if (!profiler && (key === 'longestLikewiseTaskMs' || key === 'likewiseJsMs')) return '-';
         const values = results.map((r) => r[key]);
         return `${fmt(median(values))} (${fmt(Math.max(...values))})`;
       };
       console.log(
         label.padEnd(baseline ? 64 : 48) +
           `${col('firstWidgetMs')} ${results[0].widget}/${results[0].reasons}`.padEnd(46) +
+          col('afterArrivalMs').padEnd(20) +
           col('fromNavigationMs').padEnd(20) +
           col('longestLikewiseTaskMs').padEnd(24) +
           col('likewiseJsMs').padEnd(24) +

@@ -127,9 +127,10 @@ export function startWidgets(
         catalog.entries(Object.values(l.similar).flatMap((list) => list[0].slice(0, 8 + SPARE))),
       )
       .catch(() => {});
-  // The first price a widget shows loads the browser's number formats
-  // (ICU data), a long step: taken now, while the model and events load.
-  setTimeout(formatPrice, 0, 0, undefined, options.locale);
+  // The first price a widget shows loads the browser's number formats (ICU
+  // data), a long step: taken in an idle moment while the page waits for
+  // the visitor's storage and the model, not before their requests start.
+  (globalThis.requestIdleCallback ?? setTimeout)(() => formatPrice(0, undefined, options.locale));
 
   // Page-level dedupe: ids that widgets show now, and which widget shows them.
   const pageSeen = new Set<string>();
