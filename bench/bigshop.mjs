@@ -173,10 +173,10 @@ const shop = await generateBigShop({
 const catalog = JSON.parse(readFileSync(join(shop.dir, 'catalog.json'), 'utf8'));
 // A popular item with a full similar list: the first of the popularity file.
 const manifest = JSON.parse(readFileSync(join(shop.dir, 'model', 'manifest.json'), 'utf8'));
-// (The file is `[header, ids, scores]`: modelFormat.ts.)
+// (The file is `[header, 1, [1, id, score, id, score, ...]]`: modelFormat.ts.)
 const productId = JSON.parse(
   readFileSync(join(shop.dir, 'model', manifest.popularity.file), 'utf8'),
-)[1][10];
+)[2][21];
 const server = await startShopServer(shop.dir, catalog, dist);
 server.preload = preload;
 const baseline =

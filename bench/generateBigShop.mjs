@@ -119,7 +119,7 @@ export async function generateBigShop(options) {
   const seed = options.seed ?? 42;
   const dir = resolve(options.out);
   const log = options.log ?? (() => {});
-  const stamp = JSON.stringify({ items, events, users, seed, v: 4 });
+  const stamp = JSON.stringify({ items, events, users, seed, v: 5 });
   const stampFile = join(dir, 'shop.json');
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp)
     return { dir, items, events };

@@ -45,8 +45,8 @@ for (const [path, how] of [
 // similar and bought-together ask about the most popular item, with each
 // user's history for the exclusions (and, for similar, on-device learning).
 const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8'));
-// (The file is `[header, ids, scores]`: modelFormat.ts.)
-const top = JSON.parse(readFileSync(join(model, manifest.popularity.file), 'utf8'))[1][0];
+// (The file is `[header, 1, [1, id, score, id, score, ...]]`: modelFormat.ts.)
+const top = JSON.parse(readFileSync(join(model, manifest.popularity.file), 'utf8'))[2][1];
 const types = String(args.type ?? 'for-you,similar,bought-together').split(',');
 const summary = [];
 const range = (xs) => {

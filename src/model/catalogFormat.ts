@@ -30,24 +30,19 @@
  * rows: `[id, title, url, image, price, currency, category, brand, inStock]`
  * without the prefixes, `null` for a missing field, trailing nulls left out.
  */
+import { ITEM_FIELDS } from './cleanItem';
 import { shardOf } from './shardOf';
 
 /** The `format` of a catalogue section and of its shards. */
 export const CATALOG_FORMAT = 'likewise-catalog';
 /** The catalogue shard version this code writes and reads. */
 export const CATALOG_VERSION = 2;
-/** A row's fields, in order. */
-export const CATALOG_FIELDS = [
-  'id',
-  'title',
-  'url',
-  'image',
-  'price',
-  'currency',
-  'category',
-  'brand',
-  'inStock',
-] as const;
+/**
+ * A row's fields, in order: those a catalogue entry keeps (`cleanItem`),
+ * `[id, title, url, image, price, currency, category, brand, inStock]`
+ * (a test holds the order), named once for the widget file.
+ */
+export const CATALOG_FIELDS: readonly string[] = ITEM_FIELDS;
 /**
  * Entries per shard by default: a widget of 8 items touches about 8 to 16
  * shards, so a shard's size is what each shown item costs.

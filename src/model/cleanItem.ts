@@ -25,6 +25,9 @@ const FIELDS: Record<string, Check> = {
   inStock: (v) => (typeof v === 'boolean' ? v : undefined),
 };
 
+/** The fields an entry keeps, in order (the catalogue shards' columns). */
+export const ITEM_FIELDS: readonly string[] = Object.keys(FIELDS);
+
 /**
  * Checks one untrusted catalogue entry: `id` (1 to 256 characters), `title`
  * (at most 512) and `url` (http, https or relative) are required; `image`
@@ -39,7 +42,7 @@ export function cleanItem(raw: unknown, base?: string): CatalogItem | undefined 
   const item: Record<string, unknown> = {};
   try {
     // Own keys only: a page may have added enumerable properties to Object.prototype.
-    for (const k of Object.keys(FIELDS)) {
+    for (const k of ITEM_FIELDS) {
       const v = FIELDS[k]((raw as Record<string, unknown>)[k], base);
       if (v !== undefined) item[k] = v;
     }

@@ -106,7 +106,7 @@ export function createModelLoader(
   const source: ModelSource = Object.assign(lookup(0), { together: lookup(1) });
 
   return {
-    manifest: () => manifest(),
+    manifest,
     async neighbours(itemIds) {
       const m = await manifest();
       const wanted = new Set<number>();
@@ -114,6 +114,6 @@ export function createModelLoader(
       await Promise.all([...wanted].map((s) => shard(s)));
       return source;
     },
-    popularity: () => popularity(),
+    popularity,
   };
 }

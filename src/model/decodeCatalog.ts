@@ -54,7 +54,7 @@ export function validateCatalogSection(value: unknown, source: string): Manifest
  * @param name - The file's name or URL, for messages.
  * @throws LikewiseError `INVALID_MODEL`: those of `decodeFile` (`File
  *   <name> is not a likewise-catalog file.`, `... has version <v>,
- *   expected 2.`, `... is truncated: <got> of <size> bytes.`, `... is
+ *   expected 2.`, `... has <got> bytes, expected <size>.`, `... is
  *   corrupt: checksum mismatch.`, `... has catalog <id>, expected <id>.`...)
  *   and `File <name> is corrupt: rows are not arrays.`
  * @example const entries = decodeCatalogShard(bytes, manifest.catalog, 3, url);

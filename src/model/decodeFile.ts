@@ -28,8 +28,7 @@ export const fileError = (name: string, what: string): LikewiseError =>
  * @throws LikewiseError `INVALID_MODEL`: `File <name> ...`
  *   `is not a <format> file.`,
  *   `has <field> <value>, expected <value>.` (`version`, `id`, `shard`...),
- *   `is truncated: <got> of <size> bytes.`,
- *   `is corrupt: <got> bytes, expected <size>.`,
+ *   `has <got> bytes, expected <size>.` (truncated, or bytes too many),
  *   `is corrupt: checksum mismatch.`,
  *   `is corrupt: not JSON.`
  * @example const [ids, similar, together] = decodeFile(bytes, name, { format: 'likewise-model', version: 3, shard: 2 });
@@ -52,8 +51,8 @@ export function decodeFile(
   const body = bytes.subarray(bytes.indexOf(10) + 1);
   const got = body.length;
   const size = h!.bytes as number;
-  if (got < size) throw fail(`is truncated: ${got} of ${size} bytes`);
-  if (got > size) throw fail(`is corrupt: ${got} bytes, expected ${size}`);
+  // Cut short (truncated), or with bytes too many.
+  if (got !== size) throw fail(`has ${got} bytes, expected ${size}`);
   if (hex8(fnv1a(body)) !== h!.checksum) throw fail('is corrupt: checksum mismatch');
   try {
     return JSON.parse(text).slice(1);

@@ -29,14 +29,12 @@ function invalid(message: string): LikewiseError {
   return new LikewiseError('INVALID_MODEL', message);
 }
 
-const isCount = (v: unknown, min = 0): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min;
 /** A finite number >= 0. */
 const isScore = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v < Infinity;
 
 /**
- * Checks what a model's manifest and its catalogue section share: `items`,
- * `shards`, `hash`, and an `id` that names the folder `dir`
+ * Checks what a model's manifest and its catalogue section share and a
+ * page reads (`items` is informational): `shards`, `hash`, and an `id` that names the folder `dir`
  * (`<kind>-<id>/`), throwing `bad(field, what)`.
  */
 export function checkFolder(
@@ -44,8 +42,9 @@ export function checkFolder(
   kind: string,
   bad: (field: string, what: string) => LikewiseError,
 ): void {
-  if (!isCount(m.items)) throw bad('items', 'must be an integer >= 0');
-  if (!isCount(m.shards, 1) || m.shards > MAX_SHARDS)
+  if (
+    !(Number.isInteger(m.shards) && (m.shards as number) >= 1 && (m.shards as number) <= MAX_SHARDS)
+  )
     throw bad('shards', `must be an integer from 1 to ${MAX_SHARDS}`);
   if (m.hash !== 'fnv1a') throw bad('hash', "must be 'fnv1a'");
   if (typeof m.id !== 'string' || !/^[0-9a-f]{8}$/.test(m.id))
@@ -95,6 +94,28 @@ export function validateManifest(value: unknown, source: string): Manifest {
 }
 
 /**
+ * List `r` of a file whose scores' scale is `top` (`modelFormat.ts`):
+ * `0` (none) or `[max, id, q, id, q, ...]`; `corrupt()` when it is neither.
+ */
+function readList(r: unknown, top: unknown, corrupt: () => LikewiseError): ModelList {
+  const list: ModelList = { ids: [], scores: [] };
+  if (
+    !(isScore(top) && top > 0) ||
+    (r !== 0 && !(Array.isArray(r) && r.length & 1 && isScore(r[0])))
+  )
+    throw corrupt();
+  const row = r as number[] | 0;
+  for (let p = 1; row && p < row.length; p += 2) {
+    const j = row[p] as unknown;
+    if (typeof j !== 'string' || !isScore(row[p + 1])) throw corrupt();
+    list.ids.push(j);
+    // As float32, as the batch scorer keeps them: the same answer either way.
+    list.scores.push(Math.fround((row[p + 1] / top) * row[0]));
+  }
+  return list;
+}
+
+/**
  * Decodes and validates shard `index` of a model: its owned items' lists,
  * by item id.
  *
@@ -103,7 +124,7 @@ export function validateManifest(value: unknown, source: string): Manifest {
  * @param index - Which shard this should be.
  * @throws LikewiseError `INVALID_MODEL`: those of `decodeFile` (`File
  *   <name> is not a likewise-model file.`, `... has version <v>, expected
- *   3.`, `... is truncated: <got> of <size> bytes.`, `... is corrupt:
+ *   3.`, `... has <got> bytes, expected <size>.`, `... is corrupt:
  *   checksum mismatch.`, `... has id <id>, expected <id>.`...) and `File
  *   <name> is corrupt: lists do not match the ids.`
  * @example const lists = decodeShard(new Uint8Array(await res.arrayBuffer()), manifest, 3).get('sku-1');
@@ -124,7 +145,6 @@ export function decodeShard(
   const corrupt = () => fileError(name, 'is corrupt: lists do not match the ids');
   const out = new Map<string, ItemLists>();
   if (
-    !(isScore(top) && top > 0) ||
     !Array.isArray(ids) ||
     kinds.length !== 2 ||
     !kinds.every((rows) => Array.isArray(rows) && rows.length === ids.length)
@@ -132,23 +152,8 @@ export function decodeShard(
     throw corrupt();
   ids.forEach((id, x) => {
     if (typeof id !== 'string') throw corrupt();
-    out.set(
-      id,
-      kinds.map((rows) => {
-        const r = rows[x] as number[] | 0;
-        // An item without neighbours has an empty list, not none.
-        const list: ModelList = { ids: [], scores: [] };
-        if (r !== 0 && !(Array.isArray(r) && r.length & 1 && isScore(r[0]))) throw corrupt();
-        for (let p = 1; r && p < r.length; p += 2) {
-          const j = r[p] as unknown;
-          if (typeof j !== 'string' || !isScore(r[p + 1])) throw corrupt();
-          list.ids.push(j);
-          // As float32, as the batch scorer keeps them: the same answer either way.
-          list.scores.push(Math.fround((r[p + 1] / top) * r[0]));
-        }
-        return list;
-      }) as ItemLists,
-    );
+    // An item without neighbours has an empty list, not none.
+    out.set(id, kinds.map((rows) => readList(rows[x], top, corrupt)) as ItemLists);
   });
   return out;
 }
@@ -158,23 +163,15 @@ export function decodeShard(
  * items, best first.
  *
  * @throws LikewiseError `INVALID_MODEL`: those of `decodeFile` (`File
- *   <name> is ...`) and `File <name> is corrupt: ids and scores do not match.`
+ *   <name> is ...`) and `File <name> is corrupt: not a list.`
  * @example const trending = decodePopularity(bytes, manifest);
  */
 export function decodePopularity(bytes: Uint8Array, manifest: Manifest): ModelList {
   const { file } = manifest.popularity;
-  const [ids, scores] = decodeFile(bytes, file, {
+  const [top, list] = decodeFile(bytes, file, {
     format: POPULARITY_FORMAT,
     version: MODEL_VERSION,
     id: manifest.id,
-  }) as [string[], number[]];
-  if (
-    !Array.isArray(ids) ||
-    !Array.isArray(scores) ||
-    ids.length !== scores.length ||
-    !ids.every((id) => typeof id === 'string') ||
-    !scores.every(isScore)
-  )
-    throw fileError(file, 'is corrupt: ids and scores do not match');
-  return { ids, scores };
+  });
+  return readList(list, top, () => fileError(file, 'is corrupt: not a list'));
 }

@@ -376,13 +376,12 @@ export function encodeModel(input: ModelInput, options: EncodeModelOptions = {})
     order.sort((a, b) => pop[b] - pop[a] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
     order.length = Math.min(order.length, topN);
   }
+  // A list as in the shards, with Q = 1 and max = 1: each score as it is,
+  // to four significant digits (the list's order is the ranking, and the
+  // scores, for blending, lose nothing that shows while taking a third of
+  // the bytes of float32 printed in full).
   const popBody = bodyBytes(
-    `${JSON.stringify(order.map((i) => ids[i]))},${JSON.stringify(
-      // Four significant digits: the list's order is the ranking, and the
-      // scores, for blending, lose nothing that shows while taking a third
-      // of the bytes of float32 printed in full.
-      order.map((i) => Number(pop![i].toPrecision(4))),
-    )}`,
+    `1,${JSON.stringify([1, ...order.flatMap((i) => [ids[i], Number(pop![i].toPrecision(4))])])}`,
   );
   const popName = `popularity-${checksumOf(popBody)}.json`;
   files.push({

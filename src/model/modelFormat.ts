@@ -35,8 +35,9 @@
  * so a table would cost an index beside each id.
  *
  * The popularity file `popularity-<checksum>.json` is
- * `[{"format":"likewise-popularity","version":3,"id":"<model id>",...},\n[ids],[scores]]`,
- * the most popular items first.
+ * `[{"format":"likewise-popularity","version":3,"id":"<model id>",...},\n1,[1,id,score,id,score,...]]`:
+ * a list as in the shards with Q = 1 and max = 1 (so the scores as they
+ * are, to 4 significant digits), the most popular items first.
  */
 import type { ModelConfig } from '../engine/tune';
 import type { ManifestCatalog } from './catalogFormat';

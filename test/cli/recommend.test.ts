@@ -225,7 +225,7 @@ describe('openModel (the Node API)', () => {
     const shard = files.find((f) => f.name.startsWith('model-'))!;
     const body = shard.bytes.length - shard.bytes.indexOf(10) - 1;
     await expect(openModel(broken)).rejects.toThrow(
-      `File ${shard.name} is truncated: ${body - 5} of ${body} bytes.`,
+      `File ${shard.name} has ${body - 5} bytes, expected ${body}.`,
     );
   });
 });

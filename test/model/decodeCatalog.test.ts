@@ -36,7 +36,7 @@ describe('decodeCatalogShard', () => {
   it('refuses a truncated file with its sizes', () => {
     const body = file.bytes.length - file.bytes.indexOf(10) - 1;
     expect(() => decode(file.bytes.subarray(0, file.bytes.length - 7))).toThrow(
-      `File ${name} is truncated: ${body - 7} of ${body} bytes.`,
+      `File ${name} has ${body - 7} bytes, expected ${body}.`,
     );
   });
 
@@ -47,9 +47,7 @@ describe('decodeCatalogShard', () => {
     const longer = new Uint8Array(file.bytes.length + 1);
     longer.set(file.bytes);
     const body = file.bytes.length - file.bytes.indexOf(0x0a) - 1;
-    expect(() => decode(longer)).toThrow(
-      `File ${name} is corrupt: ${body + 1} bytes, expected ${body}.`,
-    );
+    expect(() => decode(longer)).toThrow(`File ${name} has ${body + 1} bytes, expected ${body}.`);
     expect(() => decode(file.bytes, 2)).toThrow(`File ${name} has shard 1, expected 2.`);
     expect(() => decode(file.bytes, 1, { ...section, shards: 9 })).toThrow(
       `File ${name} has shards ${section.shards}, expected 9.`,

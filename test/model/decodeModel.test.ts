@@ -102,7 +102,7 @@ describe('validation', () => {
   it('refuses a truncated shard with its sizes', () => {
     const body = shard0.length - shard0.indexOf(10) - 1;
     expect(fails(() => decodeShard(shard0.slice(0, shard0.length - 3), manifest, 0)).message).toBe(
-      `File ${name} is truncated: ${body - 3} of ${body} bytes.`,
+      `File ${name} has ${body - 3} bytes, expected ${body}.`,
     );
     // Cut inside the header: not recognisable as a shard any more.
     expect(fails(() => decodeShard(shard0.slice(0, 20), manifest, 0)).message).toBe(
@@ -123,7 +123,7 @@ describe('validation', () => {
     longer.set(shard0);
     const body = shard0.length - start;
     expect(fails(() => decodeShard(longer, manifest, 0)).message).toBe(
-      `File ${name} is corrupt: ${body + 1} bytes, expected ${body}.`,
+      `File ${name} has ${body + 1} bytes, expected ${body}.`,
     );
   });
 
@@ -186,13 +186,20 @@ describe('validation', () => {
     expect(fails(() => decodePopularity(pop, { ...manifest, id: '0badf00d' })).message).toBe(
       `File ${file} has id ${manifest.id}, expected 0badf00d.`,
     );
-    expect(
-      fails(() =>
-        decodePopularity(
-          rewrite(pop, ([ids]) => [ids, [1]]),
-          manifest,
-        ),
-      ).message,
-    ).toBe(`File ${file} is corrupt: ids and scores do not match.`);
+    for (const values of [
+      [1, ['a', 1]], // no max
+      [1, [1, 'a']], // an id without a score
+      [1, [1, 3, 1]], // a score where an id belongs
+      [0, [1, 'a', 1]], // no scale
+    ])
+      expect(
+        fails(() =>
+          decodePopularity(
+            rewrite(pop, () => values),
+            manifest,
+          ),
+        ).message,
+        JSON.stringify(values),
+      ).toBe(`File ${file} is corrupt: not a list.`);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG_FORMAT, catalogShardFile } from '../../src/model/catalogFormat';
+import { CATALOG_FIELDS, CATALOG_FORMAT, catalogShardFile } from '../../src/model/catalogFormat';
 import { decodeCatalogShard } from '../../src/model/decodeCatalog';
 import { encodeCatalog } from '../../src/model/encodeCatalog';
 import { entry } from '../support/catalogEntry';
@@ -16,6 +16,23 @@ function decodeAll(encoded: ReturnType<typeof encodeCatalog>) {
 }
 
 describe('encodeCatalog', () => {
+  it('writes the row fields in the documented order (the format, whatever cleanItem lists)', () => {
+    expect(CATALOG_FIELDS).toEqual([
+      'id',
+      'title',
+      'url',
+      'image',
+      'price',
+      'currency',
+      'category',
+      'brand',
+      'inStock',
+    ]);
+    const { files } = encodeCatalog([entry(1, { brand: 'Acme', inStock: false })]);
+    const row = JSON.parse(new TextDecoder().decode(files[0].bytes))[2][0];
+    expect(row.slice(-2)).toEqual(['Acme', false]);
+  });
+
   it('round-trips every entry, each in the shard its id hashes to', () => {
     const entries = Array.from({ length: 200 }, (_, i) =>
       entry(i, i === 7 ? { inStock: false, brand: 'Acme' } : {}),
