@@ -47,7 +47,7 @@ export function decodeFile(
   } catch {}
   if (h?.format !== expect.format) throw fail(`is not a ${expect.format} file`);
   for (const k in expect)
-    if (h![k] !== expect[k]) throw fail(`has ${k} ${String(h![k])}, expected ${String(expect[k])}`);
+    if (h![k] !== expect[k]) throw fail(`has ${k} ${h![k]}, expected ${expect[k]}`);
   const body = bytes.subarray(bytes.indexOf(10) + 1);
   const got = body.length;
   const size = h!.bytes as number;

@@ -71,7 +71,7 @@ export function validateManifest(value: unknown, source: string): Manifest {
   if (m.format !== MODEL_FORMAT) throw invalid(`Not a likewise model manifest: ${source}.`);
   if (m.version !== MODEL_VERSION)
     throw invalid(
-      `Unsupported model version ${String(m.version)} in ${source}: this likewise reads version ${MODEL_VERSION} (rebuild the model with likewise train).`,
+      `Unsupported model version ${m.version} in ${source}: this likewise reads version ${MODEL_VERSION} (rebuild the model with likewise train).`,
     );
   const bad = (field: string, what: string) =>
     invalid(`Invalid model manifest ${source}: ${field} ${what}.`);
