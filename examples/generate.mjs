@@ -446,6 +446,9 @@ function parseArgs(argv) {
  * @param {string} [options.catalog] A shop's own catalogue JSON to serve instead.
  * @param {string} [options.out] Output folder; default `examples/generated`.
  * @param {boolean} [options.train=true] Run `likewise train` when it is built.
+ * @param {string} [options.repo] The checkout whose CLI trains the model
+ *   (default: this one); another build's demo must be trained by its own CLI,
+ *   in the model format its SDK reads.
  * @param {(line: string) => void} [options.log=console.log]
  * @returns {{ out: string, items: number, events: number | undefined, model: boolean }}
  */
@@ -456,6 +459,7 @@ export function generateShop(options = {}) {
     visitors = 3000,
     out = join(HERE, 'generated'),
     train = true,
+    repo = REPO,
     log = console.log,
   } = options;
   mkdirSync(out, { recursive: true });
@@ -490,8 +494,8 @@ export function generateShop(options = {}) {
   }
   log(`likewise demo data: ${items} items${eventCount ? `, ${eventCount} events` : ''} in ${out}`);
   let model = false;
-  const bin = join(REPO, 'bin', 'likewise.mjs');
-  if (train && existsSync(bin) && existsSync(join(REPO, 'dist', 'cli.mjs'))) {
+  const bin = join(repo, 'bin', 'likewise.mjs');
+  if (train && existsSync(bin) && existsSync(join(repo, 'dist', 'cli.mjs'))) {
     const modelDir = join(out, 'model');
     rmSync(modelDir, { recursive: true, force: true });
     const r = spawnSync(
@@ -499,7 +503,7 @@ export function generateShop(options = {}) {
       [bin, 'train', '--events', eventsFile, '--out', modelDir],
       {
         stdio: 'inherit',
-        cwd: REPO,
+        cwd: repo,
       },
     );
     model = r.status === 0;

@@ -280,6 +280,7 @@ export async function startDemoServer(options = {}) {
   ) {
     generateShop({
       out: generated,
+      repo: root,
       events: options.events,
       catalog: options.catalog,
       log: options.log,

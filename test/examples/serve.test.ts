@@ -1,6 +1,14 @@
 // @vitest-environment node
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +32,31 @@ function demoRoot(): string {
 }
 
 describe('the demo server (examples/serve.mjs)', () => {
+  it("trains another checkout's demo with that checkout's own CLI (its SDK reads its own model format)", async () => {
+    // A checkout whose CLI only records where it ran and what it was asked.
+    const other = mkdtempSync(join(tmp, 'other-'));
+    mkdirSync(join(other, 'bin'));
+    mkdirSync(join(other, 'dist'));
+    writeFileSync(join(other, 'dist', 'cli.mjs'), '');
+    writeFileSync(
+      join(other, 'bin', 'likewise.mjs'),
+      "import { writeFileSync } from 'node:fs';\n" +
+        "writeFileSync(process.argv.at(-1) + '.ran', JSON.stringify([process.cwd(), process.argv.slice(2)]));\n",
+    );
+    const demo = await startDemoServer({ root: other, port: 0, collect: false, log: () => {} });
+    await demo.close();
+    const out = join(other, 'examples', 'generated');
+    const [cwd, argv] = JSON.parse(readFileSync(join(out, 'model.ran'), 'utf8'));
+    expect(cwd).toBe(other);
+    expect(argv).toEqual([
+      'train',
+      '--events',
+      join(out, 'events.csv'),
+      '--out',
+      join(out, 'model'),
+    ]);
+  });
+
   it('puts data from --events or --catalog beside the generated demo data, never over it', () => {
     const examples = join(repo, 'examples');
     expect(dataDir(examples, {})).toBe(join(examples, 'generated'));
