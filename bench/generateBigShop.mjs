@@ -11,7 +11,8 @@
 // Writes <out>/catalog.json (a JSON array, what `data-catalog` loads whole),
 // <out>/events.csv and <out>/model/ (manifest, model shards, catalogue shards).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate as generateEvents, parseArgs, rng } from './synthetic.mjs';
@@ -119,7 +120,20 @@ export async function generateBigShop(options) {
   const seed = options.seed ?? 42;
   const dir = resolve(options.out);
   const log = options.log ?? (() => {});
-  const stamp = JSON.stringify({ items, events, users, seed, v: 5 });
+  // The shop is made again when what makes it changes: the generators, or the
+  // model's file formats (the writers in src/model), so no stale files are served.
+  const model = join(ROOT, 'src', 'model');
+  const makers = [
+    fileURLToPath(import.meta.url),
+    join(ROOT, 'bench', 'synthetic.mjs'),
+    ...readdirSync(model)
+      .filter((f) => /^(encode\w+|\w+Format)\.ts$/.test(f))
+      .sort()
+      .map((f) => join(model, f)),
+  ];
+  const hash = createHash('sha256');
+  for (const f of makers) hash.update(f.slice(ROOT.length)).update(readFileSync(f));
+  const stamp = JSON.stringify({ items, events, users, seed, makers: hash.digest('hex') });
   const stampFile = join(dir, 'shop.json');
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp)
     return { dir, items, events };
