@@ -35,7 +35,7 @@ export interface EventStore {
   flushNow?(events?: LikewiseEvent[]): void;
 }
 
-/** A small key-value store for SDK state (consent, anonymous id, session, outbox...). */
+/** A small key-value store for SDK state (consent, anonymous id, outbox...; the session lives with the event log). */
 export interface StateStore {
   readonly mode: StorageMode;
   get<T>(key: string): Promise<T | undefined>;

@@ -9,7 +9,7 @@ export const DEFAULT_SESSION_TIMEOUT: number = 30 * 60 * 1000;
  */
 export const CLOCK_SET_BACK: number = 12 * 60 * 60 * 1000;
 
-/** What is persisted (state store key `session`) so that a reload continues the session. */
+/** What is persisted (with the event log, written with each batch) so that a reload continues the session. */
 export interface SessionState {
   /** Session id. */
   id: string;
