@@ -19,7 +19,7 @@ const modules = (dir: string): string[] =>
   );
 
 /** Each pure-marked call or `new` whose closing parenthesis is followed by `.` or `[`. */
-export function chainedPureMarks(code: string): string[] {
+function chainedPureMarks(code: string): string[] {
   const found: string[] = [];
   const MARK = '/* @__PURE__ */';
   for (let i = code.indexOf(MARK); i >= 0; i = code.indexOf(MARK, i + 1)) {
