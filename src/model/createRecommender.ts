@@ -8,14 +8,14 @@
  */
 import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
 import { blendUnchecked } from '../engine/neighbourSource';
+// The unchecked scenarios: `checkRequest` checked the request in the core.
 import {
-  boughtTogether,
-  forYou,
+  anchoredUnchecked,
+  forYouUnchecked,
   type RecommendRules,
-  recentlyViewed,
+  recentlyViewedUnchecked,
   type ScoredItem,
-  similar,
-  trending,
+  trendingUnchecked,
 } from '../engine/recommend';
 import type { ModelConfig } from '../engine/tune';
 import type { LikewiseEvent, Recommendation, Scenario } from '../types';
@@ -202,13 +202,15 @@ export function createRecommender(
       currentItemId: request.itemId,
     };
     const score = (rules: RecommendRules): ScoredItem[] => {
-      if (!near) return type === 'trending' ? trending(pop, rules) : recentlyViewed(events, rules);
+      if (!near)
+        return type === 'trending'
+          ? trendingUnchecked(pop, rules)
+          : recentlyViewedUnchecked(events, rules);
       const [anchors, source] = near;
-      return type === 'similar'
-        ? similar(source, itemId!, rules)
-        : type === 'bought-together'
-          ? boughtTogether(source, anchors, rules)
-          : forYou(source, events, { ...config, ...rules });
+      // `similar`'s anchors are its item (anchorIds).
+      return type === 'for-you'
+        ? forYouUnchecked(source, events, { ...config, ...rules })
+        : anchoredUnchecked(type === 'similar' ? type : 'together', source, anchors, rules);
     };
     const [items, scored] = await catalog.rank(score, rules);
     const out: Recommendation[] = [];
