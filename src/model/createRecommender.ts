@@ -36,10 +36,8 @@ const EMPTY: RankedList = { ids: [], scores: [] };
 const KEPT_ITEMS = 256;
 
 /** Item `id`'s list in `lists`: own keys only, so an item may be called `constructor` or `__proto__`. */
-const ranked = (lists: WireLists, id: string): RankedList | undefined => {
-  const l = Object.hasOwn(lists, id) ? lists[id] : undefined;
-  return l && { ids: l[0], scores: l[1] };
-};
+const ranked = (lists: WireLists, id: string): RankedList | undefined =>
+  Object.hasOwn(lists, id) ? lists[id] : undefined;
 
 /** Wire lists as a source that gives one list object per item for good. */
 const sourceOf = (
@@ -100,15 +98,12 @@ export function createRecommender(
     | undefined;
 
   const popular = () => {
-    popularity ??= service.popularity().then(
-      ([ids, scores]): RankedList => ({ ids, scores }),
-      (e: unknown) => {
-        // Not cached: a model that was unreachable for a moment is tried again next time.
-        popularity = undefined;
-        host.report(e);
-        return EMPTY;
-      },
-    );
+    popularity ??= service.popularity().catch((e: unknown) => {
+      // Not cached: a model that was unreachable for a moment is tried again next time.
+      popularity = undefined;
+      host.report(e);
+      return EMPTY;
+    });
     return popularity;
   };
 
