@@ -60,8 +60,9 @@ export interface Connection {
  */
 export const failure =
   (report: ErrorReporter, name: string) =>
-  (error: unknown, quota?: boolean): void =>
+  (error: unknown, quota?: boolean): void => {
     report(new LikewiseError(quota ? 'QUOTA' : 'STORAGE', 'IndexedDB failed: ' + name, error));
+  };
 
 /** Injected platform dependencies of the stores. */
 export interface StoreDeps {
