@@ -136,9 +136,15 @@ export function startWidgets(
   const pageSeen = new Set<string>();
   const releases = new WeakMap<HTMLElement, () => void>();
   let turn: Promise<unknown> = Promise.resolve();
+  // A widget painted before forget() records no impression after it: its
+  // items were seen before the erasure, and would start the new history with
+  // the old one's recommendations. Widgets rendered afterwards record anew.
+  let forgets = 0;
+  core.onForget.push(() => forgets++);
 
   const render = (element: HTMLElement, o: RenderOptions & { widget?: string }): (() => void) => {
     const widget = o?.widget ?? o?.type;
+    const era = forgets;
     const dedupe = options.dedupe !== false;
     let shown: string[] = [];
     let alive = true;
@@ -177,6 +183,7 @@ export function startWidgets(
     const record =
       (type: 'click' | 'impression' | 'dismiss', then?: RenderOptions['onClick']) =>
       (rec: Recommendation, pos?: number, listId?: string) => {
+        if (type === 'impression' && era !== forgets) return;
         try {
           // A dismissal has no position or list: those fields drop out as absent.
           void core.track({ scenario: o.type, widget, type, itemId: rec.id, rec: listId, pos });

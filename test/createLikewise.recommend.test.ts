@@ -105,13 +105,18 @@ function click(target: Element) {
   target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
 }
 
-/** `li` at least half visible for a second: one impression. */
-function see(li: Element) {
+/** `li` comes half into view, on fake timers that the caller advances and ends. */
+function show(li: Element) {
   const io = FakeIntersectionObserver.instances.find(
     (o) => o.options.threshold === 0.5 && o.targets.has(li),
   )!;
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   io.show(li, 1);
+}
+
+/** `li` at least half visible for a second: one impression. */
+function see(li: Element) {
+  show(li);
   vi.advanceTimersByTime(1000);
   vi.useRealTimers();
 }
@@ -215,6 +220,29 @@ describe('createLikewise: render', () => {
       scenario: 'similar',
       widget: 'pdp-similar',
     });
+    expect(errors).toEqual([]);
+  });
+
+  it('forget(): an item in view before the erasure records no impression after it; a widget rendered afterwards does', async () => {
+    const { lw, errors } = setup();
+    const el = container();
+    lw.render(el, { type: 'similar', itemId: 'a', limit: 3 });
+    await reveal();
+    show((await rendered(el))[0]);
+    vi.advanceTimersByTime(500);
+    // The shopper clears the history while the item is half-way to an impression.
+    const forgetting = lw.forget();
+    vi.advanceTimersByTime(1000);
+    vi.useRealTimers();
+    await forgetting;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await eventsOf(lw, 'impression')).toEqual([]);
+
+    const again = container();
+    lw.render(again, { type: 'similar', itemId: 'a', limit: 3 });
+    await reveal();
+    see((await rendered(again))[0]);
+    await waitFor(async () => expect(await eventsOf(lw, 'impression')).toHaveLength(1));
     expect(errors).toEqual([]);
   });
 
