@@ -15,7 +15,7 @@ import {
   type UserItemMatrixOptions,
   type UserRows,
 } from './userItemMatrix';
-import { type UserSequences, userSequences } from './userSequences';
+import { type UserSequences, userSequences, windowedPairs } from './userSequences';
 
 /** The item-item similarity measures. */
 export type Similarity = 'cosine' | 'jaccard' | 'conditional' | 'sequence';
@@ -199,6 +199,14 @@ export interface SequencePlan {
   positive: boolean;
   /** The most positions one occurrence pairs with: the window, both sides unless backward is 0. */
   reach: number;
+  /**
+   * 0, or the window when the sequences are laid out that far apart, the
+   * sentinel label `itemCount` between them (and `values` 0 there, unless
+   * `uniform`, when they are empty): every occurrence then pairs with the
+   * window's positions either side, so the row loop has no bounds to load
+   * or test (`lo` and `hi` are empty), and the sentinel's sum is ignored.
+   */
+  pad: number;
 }
 
 /**
@@ -430,7 +438,10 @@ export function buildNeighbourRows(
   // count is needed. Otherwise doubles, plus counts for the first-touch test
   // and the shrinkage support.
   const dots = new Int32Array(packed ? itemCount : 0);
-  const acc = new Float64Array(packed ? 0 : itemCount);
+  // One more for a padded sequence plan's sentinel: -Infinity, so never a
+  // column first met (its sums are ignored).
+  const acc = new Float64Array(packed ? 0 : itemCount + 1);
+  acc[itemCount] = Number.NEGATIVE_INFINITY;
   const hits = new Int32Array(packed ? 0 : itemCount);
   // Each touched column once (one spare slot: the branch-free loops write one past the last).
   const touched = new Uint32Array(itemCount + 1);
@@ -465,7 +476,13 @@ export function buildNeighbourRows(
     if (i < start || i >= end) continue;
     let n: number;
     if (fast && seq) {
-      const accumulate = seq.uniform ? accumulateUniform : accumulateValued;
+      const accumulate = seq.pad
+        ? seq.uniform
+          ? accumulatePadded
+          : accumulatePaddedValued
+        : seq.uniform
+          ? accumulateUniform
+          : accumulateValued;
       let nt = accumulate(seq, i, acc, touched);
       let nc =
         nt > SEQUENCE_FILTER * k
@@ -692,6 +709,75 @@ function accumulateValued(
 }
 
 /**
+ * {@link accumulateUniform} over a padded layout ({@link SequencePlan.pad}):
+ * the window's positions after each occurrence, and before it unless
+ * backward is 0, with no bounds (the sentinel's sum stays -Infinity).
+ */
+function accumulatePadded(
+  seq: SequencePlan,
+  i: number,
+  acc: Float64Array,
+  touched: Uint32Array,
+): number {
+  const { codes, at, forward, before, pad } = seq;
+  const both = seq.reach > pad;
+  let nt = 0;
+  const o1 = seq.occurs[i + 1];
+  for (let o = seq.occurs[i]; o < o1; o++) {
+    const q = at[o];
+    for (let d = 1; d <= pad; d++) {
+      const j = codes[q + d];
+      const h = acc[j];
+      acc[j] = h + forward[d];
+      touched[nt] = j;
+      nt += Number(h === 0);
+    }
+    if (both)
+      for (let d = 1; d <= pad; d++) {
+        const j = codes[q - d];
+        const h = acc[j];
+        acc[j] = h + before[d];
+        touched[nt] = j;
+        nt += Number(h === 0);
+      }
+  }
+  return nt;
+}
+
+/** {@link accumulatePadded} when values differ (0 at the padding). */
+function accumulatePaddedValued(
+  seq: SequencePlan,
+  i: number,
+  acc: Float64Array,
+  touched: Uint32Array,
+): number {
+  const { codes, values, at, forward, before, pad } = seq;
+  const both = seq.reach > pad;
+  let nt = 0;
+  const o1 = seq.occurs[i + 1];
+  for (let o = seq.occurs[i]; o < o1; o++) {
+    const q = at[o];
+    const v = values[q];
+    for (let d = 1; d <= pad; d++) {
+      const j = codes[q + d];
+      const h = acc[j];
+      acc[j] = h + v * values[q + d] * forward[d];
+      touched[nt] = j;
+      nt += Number(h === 0);
+    }
+    if (both)
+      for (let d = 1; d <= pad; d++) {
+        const j = codes[q - d];
+        const h = acc[j];
+        acc[j] = h + v * values[q - d] * before[d];
+        touched[nt] = j;
+        nt += Number(h === 0);
+      }
+  }
+  return nt;
+}
+
+/**
  * {@link scoreCandidates} for the sequence sums (no counts, no shrinkage).
  * A sequence row never touches its own item (each item is once in a
  * user's sequence), so every touched column with a similarity is a
@@ -829,30 +915,10 @@ function planSequence(
   const window = options.window ?? DEFAULT_WINDOW;
   const back = options.backward ?? DEFAULT_BACKWARD;
   const n = s.items.length;
-  const codes =
-    itemCount <= 1 << 16 ? new Uint16Array(alloc(2 * n)) : new Uint32Array(alloc(4 * n));
-  relabel(s.items, label, codes);
-  // The sequences' own values, unless the plan is for other threads.
-  let values = s.values;
-  if (shared) {
-    values = new Float32Array(alloc(4 * n));
-    values.set(s.values);
-  }
-  let occurs = given;
-  if (!occurs) {
-    occurs = new Uint32Array(alloc(4 * (itemCount + 1)));
-    countItems(s.items, occurs);
-    prefixSums(occurs);
-  }
-  const at = new Uint32Array(alloc(4 * n));
-  const lo = new Uint32Array(alloc(4 * n));
-  const hi = new Uint32Array(alloc(4 * n));
-  // Backward 0: what came before adds nothing, and is not visited.
-  placeOccurrences(s, occurs.slice(0, itemCount), window, back > 0 ? window : 0, at, lo, hi);
   const range = new Float64Array(2);
-  valueRange(values, range);
+  valueRange(s.values, range);
   const uniform = range[0] === range[1];
-  const vv = uniform && n > 0 ? values[0] * values[0] : 1;
+  const vv = uniform && n > 0 ? s.values[0] * s.values[0] : 1;
   const forward = new Float64Array(window + 1);
   const before = new Float64Array(window + 1);
   for (let d = 1; d <= window; d++) {
@@ -862,7 +928,104 @@ function planSequence(
   const weakest = back > 0 ? Math.min(before[window], forward[window]) : forward[window];
   const positive = uniform ? weakest > 0 : range[0] * range[0] * weakest > 0;
   const reach = back > 0 ? 2 * window : window;
-  return { codes, values, occurs, at, lo, hi, forward, before, uniform, positive, reach };
+  let occurs = given;
+  if (!occurs) {
+    occurs = new Uint32Array(alloc(4 * (itemCount + 1)));
+    countItems(s.items, occurs);
+    prefixSums(occurs);
+  }
+  const at = new Uint32Array(alloc(4 * n));
+  const next = occurs.slice(0, itemCount);
+  const pad = padWindow(s, window, reach, positive && !(options.shrinkage ?? 0));
+  if (pad > 0) {
+    // Sequences `pad` apart, the sentinel label (itemCount) between them.
+    const length = n + pad * s.offsets.length;
+    const codes =
+      itemCount < 1 << 16 ? new Uint16Array(alloc(2 * length)) : new Uint32Array(alloc(4 * length));
+    const values = new Float32Array(alloc(4 * (uniform ? 0 : length)));
+    placePadded(s, label, next, pad, codes, values, at);
+    const none = new Uint32Array(0);
+    return {
+      codes,
+      values,
+      occurs,
+      at,
+      lo: none,
+      hi: none,
+      forward,
+      before,
+      uniform,
+      positive,
+      reach,
+      pad,
+    };
+  }
+  const codes =
+    itemCount <= 1 << 16 ? new Uint16Array(alloc(2 * n)) : new Uint32Array(alloc(4 * n));
+  relabel(s.items, label, codes);
+  // The sequences' own values, unless the plan is for other threads.
+  let values = s.values;
+  if (shared) {
+    values = new Float32Array(alloc(4 * n));
+    values.set(s.values);
+  }
+  const lo = new Uint32Array(alloc(4 * n));
+  const hi = new Uint32Array(alloc(4 * n));
+  // Backward 0: what came before adds nothing, and is not visited.
+  placeOccurrences(s, next, window, back > 0 ? window : 0, at, lo, hi);
+  return { codes, values, occurs, at, lo, hi, forward, before, uniform, positive, reach, pad: 0 };
+}
+
+/**
+ * How far apart to lay the sequences out ({@link SequencePlan.pad}): the
+ * window when the fixed-length loops' visits to the padding cost less than
+ * the bounds of each occurrence they save (sequences much longer than the
+ * window), else 0. Only for the sums without counts (`fast`), and labels
+ * that leave room for the sentinel.
+ */
+function padWindow(s: UserSequences, window: number, reach: number, fast: boolean): number {
+  if (!fast) return 0;
+  // Backward 0 visits one side: half the pairs (counted from both ends).
+  const pairs = windowedPairs(s, window) / (reach === window ? 2 : 1);
+  return s.items.length * reach <= PAD_WASTE * pairs ? window : 0;
+}
+
+/**
+ * Padded layouts are taken while they visit at most this many times the
+ * pairs within the window (their loops have no bounds to load and test).
+ */
+const PAD_WASTE = 1.25;
+
+/**
+ * Lays the sequences out `pad` apart (padding before the first and after
+ * each), relabelled, with their values unless none are given, and each
+ * item's occurrences (positions in that layout) from `next[item]` on.
+ */
+function placePadded(
+  s: UserSequences,
+  label: Uint32Array,
+  next: Uint32Array,
+  pad: number,
+  codes: Uint16Array | Uint32Array,
+  values: Float32Array,
+  at: Uint32Array,
+): void {
+  const { items, offsets } = s;
+  const sentinel = label.length;
+  codes.fill(sentinel);
+  const users = offsets.length - 1;
+  const valued = values.length > 0;
+  let p = pad;
+  for (let u = 0; u < users; u++) {
+    const q1 = offsets[u + 1];
+    for (let q = offsets[u]; q < q1; q++) {
+      const it = items[q];
+      codes[p] = label[it];
+      if (valued) values[p] = s.values[q];
+      at[next[it]++] = p++;
+    }
+    p += pad;
+  }
 }
 
 /** How many entries the lists of rows `[start, end)` can hold at most: K each, or `reach` per occurrence. */
