@@ -483,13 +483,20 @@ export function buildNeighbourRows(
         : seq.uniform
           ? accumulateUniform
           : accumulateValued;
-      let nt = accumulate(seq, i, acc, touched);
+      // A row that visits more positions than there are columns: summed
+      // without the touched list, then its columns listed by a scan.
+      const dense =
+        seq.pad > 0 && (seq.occurs[i + 1] - seq.occurs[i]) * seq.reach >= DENSE_ROW * itemCount;
+      let nt = dense
+        ? sumPadded(seq, i, acc, touched, itemCount)
+        : accumulate(seq, i, acc, touched);
       let nc =
         nt > SEQUENCE_FILTER * k
           ? filterSequence(plan, i, nt, k, acc, touched, cand, kept, sums, best, span)
           : -1;
       // The guessed threshold kept fewer than K: the row again, in full.
-      if (nc === -2) nt = accumulate(seq, i, acc, touched);
+      if (nc === -2)
+        nt = dense ? sumPadded(seq, i, acc, touched, itemCount) : accumulate(seq, i, acc, touched);
       if (nc < 0) nc = scoreSequence(plan, i, nt, acc, touched, cand, span);
       // Buckets sized to the row's scores: at most 2^SEQUENCE_BUCKET_BITS.
       const shift = Math.max(0, 32 - Math.clz32(span[1] - span[0]) - SEQUENCE_BUCKET_BITS);
@@ -742,6 +749,61 @@ function accumulatePadded(
       }
   }
   return nt;
+}
+
+/**
+ * A row may visit many more positions than there are columns: summed
+ * then without the touched list (no store and no test per pair), and its
+ * columns listed by a scan of all of them. The ratio of visits to columns
+ * from which a row is summed so.
+ */
+const DENSE_ROW = 1;
+
+/**
+ * Row i's sums over a padded layout into `acc`, with no touched list;
+ * then the columns met (a sum above 0) into `touched`, by a scan of the
+ * first `columns`. Returns how many.
+ */
+function sumPadded(
+  seq: SequencePlan,
+  i: number,
+  acc: Float64Array,
+  touched: Uint32Array,
+  columns: number,
+): number {
+  if (seq.uniform) sumUniform(seq, i, acc);
+  else sumValued(seq, i, acc);
+  let nt = 0;
+  for (let j = 0; j < columns; j++) {
+    touched[nt] = j;
+    nt += Number(acc[j] > 0);
+  }
+  return nt;
+}
+
+/** {@link accumulatePadded} without the touched list. */
+function sumUniform(seq: SequencePlan, i: number, acc: Float64Array): void {
+  const { codes, at, forward, before, pad } = seq;
+  const both = seq.reach > pad;
+  const o1 = seq.occurs[i + 1];
+  for (let o = seq.occurs[i]; o < o1; o++) {
+    const q = at[o];
+    for (let d = 1; d <= pad; d++) acc[codes[q + d]] += forward[d];
+    if (both) for (let d = 1; d <= pad; d++) acc[codes[q - d]] += before[d];
+  }
+}
+
+/** {@link accumulatePaddedValued} without the touched list. */
+function sumValued(seq: SequencePlan, i: number, acc: Float64Array): void {
+  const { codes, values, at, forward, before, pad } = seq;
+  const both = seq.reach > pad;
+  const o1 = seq.occurs[i + 1];
+  for (let o = seq.occurs[i]; o < o1; o++) {
+    const q = at[o];
+    const v = values[q];
+    for (let d = 1; d <= pad; d++) acc[codes[q + d]] += v * values[q + d] * forward[d];
+    if (both) for (let d = 1; d <= pad; d++) acc[codes[q - d]] += v * values[q - d] * before[d];
+  }
 }
 
 /** {@link accumulatePadded} when values differ (0 at the padding). */
