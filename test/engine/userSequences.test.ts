@@ -148,7 +148,13 @@ describe('buildNeighbours sequence', () => {
   it('equals a brute-force count with either layout of the sequences, values or none, backward or not', () => {
     // Long histories are laid out a window apart (no bounds in the row
     // loop); short sessions are not (the padding would be most of the visits).
-    const long = syntheticLog({ users: 60, items: 90, categories: 3, sessionsPerUser: 12, seed: 3 });
+    const long = syntheticLog({
+      users: 60,
+      items: 90,
+      categories: 3,
+      sessionsPerUser: 12,
+      seed: 3,
+    });
     const short = syntheticLog({
       users: 300,
       items: 90,
