@@ -26,6 +26,8 @@ const min = (module = false, npm = false) =>
     ecma: 2020,
     module,
     compress: { passes: 3 },
+    // `__vitePreload` keeps its name in the npm build: see src/importPart.ts.
+    mangle: npm ? { reserved: ['__vitePreload'] } : true,
     format: { comments: false, preserve_annotations: npm },
   });
 const onwarn = (warning, warn) => {

@@ -86,46 +86,70 @@ const PART_OF = [
 ];
 
 /**
- * Builds one tiny storefront page per page kind with Vite (the package as a
- * shop installs it: `likewise` resolves to this repository's `dist/`), and
- * sums per page the chunks its entry imports and the parts it loads.
+ * Builds storefront pages with Vite (the version in devDependencies) in a
+ * fresh temporary folder, `likewise` resolving to this repository's
+ * `dist/likewise.mjs` (the package's "import" export), with Vite's
+ * defaults but for what `build` (and `config`, Vite's top level) override.
+ *
+ * @param pages - page name to its module's code
+ * @returns the output folder, Vite's manifest, and `remove()` for the folder
  */
-export async function viteSizes(root = '.') {
-  const { build } = await import('vite');
-  const budgets = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).sizeBudgets;
+export async function buildWithVite(root, pages, build = {}, config = {}) {
+  const { build: vite } = await import('vite');
   const dir = mkdtempSync(join(tmpdir(), 'likewise-vite-'));
+  const input = {};
+  for (const [name, code] of Object.entries(pages)) {
+    input[name] = join(dir, `${name}.js`);
+    writeFileSync(input[name], code);
+  }
+  const out = join(dir, 'out');
   try {
-    const input = {};
-    for (const [i, { options, render }] of PAGE_KINDS.entries()) {
-      const file = join(dir, `page${i}.js`);
-      writeFileSync(
-        file,
-        [
-          "import { createLikewise } from 'likewise';",
-          `const lw = createLikewise(${JSON.stringify({ site: 'shop', catalog: '/catalog.json', model: '/model/manifest.json', ...options })});`,
-          "lw.track({ type: 'view', itemId: 'sku-1' });",
-          render
-            ? "lw.render(document.querySelector('#recs'), { type: 'similar', itemId: 'sku-1' });"
-            : '',
-        ].join('\n'),
-      );
-      input[`page${i}`] = file;
-    }
-    const out = join(dir, 'out');
-    await build({
+    await vite({
       root: dir,
       logLevel: 'silent',
       configFile: false,
       resolve: { alias: { likewise: resolve(root, 'dist/likewise.mjs') } },
-      build: {
-        outDir: out,
-        manifest: true,
-        minify: true,
-        modulePreload: false,
-        rollupOptions: { input },
-      },
+      ...config,
+      build: { outDir: out, manifest: true, ...build, rollupOptions: { input } },
     });
-    const manifest = JSON.parse(readFileSync(join(out, '.vite/manifest.json'), 'utf8'));
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    out,
+    manifest: JSON.parse(readFileSync(join(out, '.vite/manifest.json'), 'utf8')),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A storefront page's module: creates an instance, tracks a view of
+ * `itemId` and, if asked, renders its `similar` widget into `#recs`.
+ */
+export const storefrontPage = (options, render, itemId = 'sku-1') =>
+  [
+    "import { createLikewise } from 'likewise';",
+    `const lw = createLikewise(${JSON.stringify({ site: 'shop', catalog: '/catalog.json', model: '/model/manifest.json', ...options })});`,
+    `lw.track({ type: 'view', itemId: ${JSON.stringify(itemId)} });`,
+    render
+      ? `lw.render(document.querySelector('#recs'), { type: 'similar', itemId: ${JSON.stringify(itemId)} });`
+      : '',
+  ].join('\n');
+
+/**
+ * Builds one tiny storefront page per page kind with Vite in its default
+ * configuration (`build.modulePreload` on, as a shop has it unless it
+ * turns it off; `build` overrides it), and sums per page the chunks its
+ * entry imports and the parts it loads.
+ */
+export async function viteSizes(root = '.', build = {}) {
+  const budgets = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).sizeBudgets;
+  const pages = Object.fromEntries(
+    PAGE_KINDS.map(({ options, render }, i) => [`page${i}`, storefrontPage(options, render)]),
+  );
+  const { out, manifest, remove } = await buildWithVite(root, pages, build);
+  try {
     const partOf = (key) => PART_OF.find(([, re]) => re.test(key))?.[0];
     return PAGE_KINDS.map(({ kind, vite: parts }, i) => {
       const seen = new Set();
@@ -157,7 +181,7 @@ export async function viteSizes(root = '.') {
       };
     });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }
 
@@ -171,7 +195,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
   };
   print('script tag, per page kind (likewise JS loaded, gzip -9):', scriptTagSizes());
-  print('npm build in a Vite storefront, per page kind:', await viteSizes());
+  print('npm build in a Vite storefront (default config), per page kind:', await viteSizes());
+  // Vite lists a part's chunks for preloading (`__vite__mapDeps`) unless told not to.
+  const off = await viteSizes('.', { modulePreload: false });
+  console.log(
+    `  with build.modulePreload false: ${off.map((r) => `${r.kind} ${r.gzip} B`).join(', ')}`,
+  );
   for (const p of RARE_PARTS)
     console.log(
       `rare path, loaded only when it happens: dist/likewise.${p}.mjs ${gzip(readFileSync(`dist/likewise.${p}.mjs`))} B gzip`,

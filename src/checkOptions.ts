@@ -1,9 +1,9 @@
 import type { LikewiseOptions } from './createLikewise';
-import { LikewiseError } from './errors';
 import type { ExperimentOptions } from './metrics/assignGroup';
 import {
   BOOLEAN,
   checkFields,
+  checkValue,
   FUNCTION,
   OBJECT,
   POSITIVE_INTEGER,
@@ -15,9 +15,17 @@ import { CONSENT } from './track/createTracker';
 /** An http(s) URL, absolute or relative (the page's base is not known yet: any will do). */
 const isUrl = (v: unknown) => safeUrl(v, 'http://localhost/');
 const A_URL: Rule = [isUrl, 'a URL'];
-const POSITIVE: Rule = [(v) => typeof v === 'number' && v > 0 && v < 1 / 0, 'a positive number'];
-/** Checked in this order; `site` is required, the rest only when given. Add new options here. */
-const OPTIONS: Record<string, Rule> = {
+/** A finite number > 0. */
+export const POSITIVE: Rule = [
+  (v) => typeof v === 'number' && v > 0 && v < 1 / 0,
+  'a positive number',
+];
+/**
+ * Checked in this order; `site` is required, the rest only when given. Add
+ * new options here: the script tag reads them from its `data-*` attributes
+ * by this table too (readScriptConfig.ts).
+ */
+export const OPTIONS: Record<string, Rule> = {
   site: [(v) => typeof v === 'string' && /^[\w-]{1,64}$/.test(v), '1 to 64 of A-Z a-z 0-9 _ -'],
   consent: CONSENT,
   sessionTimeout: POSITIVE,
@@ -48,7 +56,7 @@ const OPTIONS: Record<string, Rule> = {
 
 /**
  * Checks the options of `createLikewise` at once. Throws `INVALID_OPTION`
- * with `createLikewise needs an options object with a "site".` or
+ * with `createLikewise: options must be an object, got <v>.` or
  * `createLikewise: <option> must be <what>, got <v>.`, where `<what>` is:
  * `site`: `1 to 64 of A-Z a-z 0-9 _ -`; `consent`: `"granted", "pending" or
  * "denied"`; `sessionTimeout`, `windowDays`: `a positive number`;
@@ -61,10 +69,6 @@ const OPTIONS: Record<string, Rule> = {
  * @example checkOptions({ site: 'my-shop' })
  */
 export function checkOptions(options: LikewiseOptions): void {
-  if (typeof options !== 'object' || !options)
-    throw new LikewiseError(
-      'INVALID_OPTION',
-      'createLikewise needs an options object with a "site".',
-    );
+  checkValue(options, OBJECT, 'createLikewise: options');
   checkFields(options, OPTIONS, 'createLikewise: ', 'site');
 }

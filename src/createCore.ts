@@ -173,10 +173,7 @@ export function createCore(p: CoreParts): LikewiseCore {
           report(e);
           return fallback as never;
         }),
-    serve: async (type) => {
-      const m = await metrics;
-      return m ? m.serve(type) : type;
-    },
+    serve: (type) => metrics.then((m) => (m ? m.serve(type) : type)),
     get lw() {
       return p.instance();
     },
@@ -184,11 +181,12 @@ export function createCore(p: CoreParts): LikewiseCore {
     prefetch,
     metrics,
     remote: [],
-    async history() {
-      const mine = await tracker.events();
-      const { remote } = core;
-      return remote.length ? [...remote, ...mine].sort((a, b) => a.ts - b.ts) : mine;
-    },
+    history: () =>
+      tracker
+        .events()
+        .then((mine) =>
+          core.remote.length ? [...core.remote, ...mine].sort((a, b) => a.ts - b.ts) : mine,
+        ),
     // Until measurement has loaded and read the visitor's id, events are held
     // for it to stamp, send and store again: the page's first view carries the
     // visitor's group like every later event.

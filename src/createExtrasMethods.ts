@@ -1,7 +1,7 @@
 import type { LikewiseCore } from './createCore';
 import type { Likewise } from './createLikewise';
 import { checkValue } from './shared/checkValue';
-import { isText } from './shared/eventSchema';
+import { TEXT } from './shared/eventSchema';
 
 /** The instance methods that run in the `extras` part. */
 export type ExtrasMethods = Pick<Likewise, 'report' | 'profile' | 'rerank' | 'identify'>;
@@ -45,12 +45,7 @@ export function createExtrasMethods(core: LikewiseCore): ExtrasMethods {
     },
     identify(customerId) {
       // Misuse throws at once (not as a rejection); the work after it never rejects.
-      checkValue(
-        customerId,
-        [(v) => isText(v, 256), 'a string of 1 to 256 characters'],
-        'identify: customerId',
-        'INVALID_INPUT',
-      );
+      checkValue(customerId, TEXT, 'identify: customerId', 'INVALID_INPUT');
       const n = forgets;
       return extras((x) => x.identify(core, customerId, () => forgets !== n));
     },

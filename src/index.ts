@@ -5,26 +5,14 @@ import type { LikewiseParts } from './createPartLoader';
 import { type BuildOptions, buildNeighbours as neighbours } from './engine/buildNeighbours';
 import { type PopularityOptions, buildPopularity as popularity } from './engine/buildPopularity';
 import type { InteractionLog, Neighbours } from './engine/types';
+import { importPart } from './importPart';
 import { observeLater } from './observeLater';
+import { noPreload } from './shared/noPreload';
 import type { AutoTrackOptions, Tracks } from './track/autoTrack';
 
-// Each part a chunk of its own that the shop's bundler splits off: a page
-// loads only the parts it uses.
-const PARTS: { [K in keyof LikewiseParts]: () => Promise<LikewiseParts[K]> } = {
-  widgets: () => import('./widgetParts'),
-  containers: () => import('./observeWidgets'),
-  learn: () => import('./widgetParts'),
-  measure: () => import('./metrics/startMetrics'),
-  extras: () => import('./extras'),
-  // A storefront that does not auto-track (the default) never loads it.
-  autoTrack: () => import('./track/autoTrack'),
-  workerClient: () => import('./model/createModelClient'),
-  // Only forget(), a withdrawal, a full origin or a log over its bounds load it.
-  erase: () => import('./store/erase'),
-  // Only a storefront that calls lw.observe() loads it.
-  observe: () => import('./observePage'),
-};
-const load = <K extends keyof LikewiseParts>(name: K) => PARTS[name]();
+// Each part a chunk of its own that the shop's bundler splits off, with no
+// module-preload helper from Vite (src/importPart.ts).
+const load = <K extends keyof LikewiseParts>(name: K) => importPart(name, noPreload);
 
 /**
  * Creates a likewise instance for one site: tracking, storage,
@@ -162,7 +150,7 @@ export function autoTrack(
 ): () => void {
   let stop: (() => void) | undefined;
   let live = true;
-  PARTS.autoTrack().then(
+  load('autoTrack').then(
     (m) => {
       if (live) stop = m.autoTrack(lw, root, options);
     },

@@ -27,24 +27,21 @@ export function observePage(
   // Targeted content and re-ranked grids need the profile (an on-demand part).
   if (root.querySelector?.('[data-likewise-segment],[data-likewise-rerank]'))
     core.extras((x) => x.personalise(core, root)).then(keep);
-  const start = () => {
+  let watcher: MutationObserver | undefined;
+  // True once widget markup is there: then the watch ends and the widgets start.
+  const found = () => {
+    if (!root.querySelector?.(WIDGET)) return;
     watcher?.disconnect();
     // Both at once: the containers' first render would otherwise ask for the widgets after it.
     core.widgets().catch(() => {});
     core
       .load('containers')
-      .then(
-        (c) => keep(alive ? c.observeWidgets(root, render, core.report) : undefined),
-        core.report,
-      );
+      .then((c) => alive && stops.push(c.observeWidgets(root, render, core.report)), core.report);
+    return true;
   };
   const MO = globalThis.MutationObserver;
-  let watcher: MutationObserver | undefined;
-  if (root.querySelector?.(WIDGET)) start();
-  else if (MO) {
-    watcher = new MO(() => {
-      if (root.querySelector(WIDGET)) start();
-    });
+  if (!found() && MO) {
+    watcher = new MO(found);
     watcher.observe(root as Node, {
       childList: true,
       subtree: true,

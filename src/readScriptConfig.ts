@@ -1,15 +1,22 @@
+import { OPTIONS } from './checkOptions';
 import type { LikewiseOptions } from './createLikewise';
 
 /** `"false"`, `"off"` or `"0"` (any case): an attribute value that turns a feature off. */
 export const isOff = (v?: string): boolean => /^(false|off|0)$/i.test(v as string);
 
 /**
- * Reads the options of the script-tag build from its own `<script>` tag:
- * `data-site` (required to start), `data-consent`, `data-session-timeout`
- * (ms), `data-max-events`, `data-auto-track` (`"false"`, `"off"` or `"0"` turns
- * auto-tracking off; default on). Values are passed through as written (numbers
- * converted), so `createLikewise` refuses bad ones with its usual messages;
- * options whose attribute is missing are `undefined`.
+ * Reads the options of the script-tag build from its own `<script>` tag.
+ * Every option of `createLikewise` that an attribute can spell is read from
+ * `data-<option>` (`data-session-timeout` for `sessionTimeout`), by the same
+ * table `createLikewise` checks (`OPTIONS` in checkOptions.ts): numbers
+ * converted, `true or false` options on unless `"false"`, `"off"` or `"0"`,
+ * the rest as written, so `createLikewise` refuses bad values with its usual
+ * messages. Apart from the table: `data-auto-track` (off with `"false"`,
+ * `"off"` or `"0"`; default on), `data-holdout` (`experiment: { holdout }`)
+ * and `data-worker` (the Worker file, relative to the script; `"false"` for
+ * none). Functions and objects (`onError`, `widgets`) are not read: code
+ * passes those (`Likewise.start()`). Options whose attribute is missing are
+ * left out.
  *
  * @param script - the tag (`document.currentScript`), or `null`
  * @returns the options, or `null` when there is no tag or no `data-site`
@@ -19,25 +26,22 @@ export const isOff = (v?: string): boolean => /^(false|off|0)$/i.test(v as strin
  */
 export function readScriptConfig(script: Element | null | undefined): LikewiseOptions | null {
   const d = (script as HTMLElement | null | undefined)?.dataset;
-  const num = (v?: string) => (v == null ? v : Number(v));
-  const src = (script as HTMLScriptElement | null)?.src;
-  const beside = (file: string) => (src ? new URL(file, src).href : undefined);
-  return d?.site == null
-    ? null
-    : {
-        site: d.site,
-        consent: d.consent as LikewiseOptions['consent'],
-        sessionTimeout: num(d.sessionTimeout),
-        maxEvents: num(d.maxEvents),
-        autoTrack: !isOff(d.autoTrack),
-        catalog: d.catalog,
-        model: d.model,
-        endpoint: d.endpoint,
-        profileEndpoint: d.profileEndpoint,
-        locale: d.locale,
-        experiment: d.holdout == null ? undefined : { holdout: Number(d.holdout) },
-        // Opt-in: `data-worker` names the Worker file (relative to the script);
-        // without it, or "false", the main thread does the work in short tasks.
-        worker: d.worker && !isOff(d.worker) ? beside(d.worker) : undefined,
-      };
+  if (d?.site == null) return null;
+  const src = (script as HTMLScriptElement).src;
+  const o: Record<string, unknown> = {
+    autoTrack: !isOff(d.autoTrack),
+    experiment: d.holdout == null ? undefined : { holdout: Number(d.holdout) },
+    // Opt-in: `data-worker` names the Worker file (relative to the script);
+    // without it, or "false", the main thread does the work in short tasks.
+    worker: d.worker && !isOff(d.worker) && src ? new URL(d.worker, src).href : undefined,
+    // From code only (`Likewise.start()`); `data-widgets="false"` is the tag's own switch.
+    onError: undefined,
+    widgets: undefined,
+  };
+  for (const k of Object.keys(OPTIONS)) {
+    const v = d[k];
+    // As written, else as a number, else as a switch: whichever the option's rule takes.
+    if (v != null && !(k in o)) o[k] = [v, Number(v), !isOff(v)].find(OPTIONS[k][0]) ?? v;
+  }
+  return o as unknown as LikewiseOptions;
 }

@@ -7,10 +7,12 @@
  * A page in another language than English loads its texts as a chunk of
  * their own (src/widgets/loadTexts.ts).
  */
+import { noPreload } from './shared/noPreload';
 import { startWidgets as start } from './startWidgets';
 import { loadTexts } from './widgets/loadTexts';
 
 export { trainLocally } from './model/trainLocally';
 
 /** `startWidgets` with the npm build's texts: see src/startWidgets.ts. */
-export const startWidgets: typeof start = (core, deps, urls) => start(core, deps, urls, loadTexts);
+export const startWidgets: typeof start = (core, deps, urls) =>
+  start(core, deps, urls, (language) => loadTexts(language, noPreload));

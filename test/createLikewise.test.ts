@@ -65,7 +65,8 @@ describe('createLikewise: options', () => {
       }
       throw new Error('expected a throw');
     };
-    expect(msg(undefined)).toBe('createLikewise needs an options object with a "site".');
+    expect(msg(undefined)).toBe('createLikewise: options must be an object, got undefined.');
+    expect(msg(null)).toBe('createLikewise: options must be an object, got null.');
     expect(msg({})).toBe('createLikewise: site must be 1 to 64 of A-Z a-z 0-9 _ -, got undefined.');
     expect(msg({ site: 'my shop' })).toBe(
       'createLikewise: site must be 1 to 64 of A-Z a-z 0-9 _ -, got "my shop".',

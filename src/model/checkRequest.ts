@@ -12,7 +12,7 @@ import {
   POSITIVE_INTEGER,
   type Rule,
 } from '../shared/checkValue';
-import { SCENARIOS as SCENARIO_LIST } from '../shared/eventSchema';
+import { SCENARIO, SCENARIOS as SCENARIO_LIST } from '../shared/eventSchema';
 import type { Scenario } from '../types';
 
 /** What `lw.recommend()` takes. */
@@ -48,7 +48,7 @@ const RULES: Record<string, Rule> = {
   maxPerCategory: POSITIVE_INTEGER,
 };
 const REQUEST: Record<string, Rule> = {
-  type: [(v) => SCENARIOS.includes(v), `one of ${SCENARIOS.join(', ')}`],
+  type: SCENARIO,
   limit: [(v) => Number.isInteger(v) && v > 0 && v <= 50, 'an integer from 1 to 50'],
 };
 

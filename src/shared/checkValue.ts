@@ -3,8 +3,10 @@ import { LikewiseError, type LikewiseErrorCode } from '../errors';
 // biome-ignore lint/suspicious/noExplicitAny: the checks take misuse of any shape.
 type Any = any;
 
+import type { Rule } from './eventSchema';
+
 /** A check of a value a page passed in: its test, and what the value must be (as messages word it). */
-export type Rule = [ok: (v: Any) => unknown, what: string];
+export type { Rule };
 
 /**
  * A short, safe rendering of a bad value for an error message: strings quoted

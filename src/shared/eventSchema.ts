@@ -64,45 +64,64 @@ export const isCurrency = (v: unknown): v is string =>
 
 // biome-ignore lint/suspicious/noExplicitAny: the checks take untrusted input of any shape.
 type Any = any;
-type Rule = [ok: (v: Any) => unknown, rule: string];
+/** A check and what the value must be, as messages word it (`<field> must be <rule>`). */
+export type Rule = [ok: (v: Any) => unknown, rule: string, lines?: Record<string, Rule>];
 const text = (max: number): Rule => [(v) => isText(v, max), `a string of 1 to ${max} characters`];
 const int = (min: number, max: number): Rule => [
   (v) => Number.isInteger(v) && v >= min && v <= max,
   `an integer from ${min} to ${max}`,
 ];
 // Pure: a bundle that only needs the lists above leaves the rules out.
-const TEXT = /* @__PURE__ */ text(MAX_TEXT_LENGTH);
-const ID = /* @__PURE__ */ text(MAX_ID_LENGTH);
+/** A string of 1 to {@link MAX_TEXT_LENGTH} characters (an item id, a query, a customer id). */
+export const TEXT: Rule = /* @__PURE__ */ text(MAX_TEXT_LENGTH);
+/** A string of 1 to {@link MAX_ID_LENGTH} characters (an event id, a widget's name). */
+export const ID: Rule = /* @__PURE__ */ text(MAX_ID_LENGTH);
+/** One of {@link SCENARIOS}. */
+export const SCENARIO: Rule = [
+  (v) => SCENARIOS.includes(v),
+  `one of ${/* @__PURE__ */ SCENARIOS.join(', ')}`,
+];
 /** The fields of a line item, in the order they are checked. */
 const LINE: Record<string, Rule> = {
   itemId: TEXT,
   quantity: /* @__PURE__ */ int(1, MAX_QUANTITY),
   price: [isAmount, 'a finite number >= 0'],
 };
-/** The fields of an event a page may give besides `type`, in the order they are checked. */
+const TS: Rule = [
+  (v) => isAmount(v) && v > 0 && v < MAX_TS,
+  'a time in ms since 1970, before 2100',
+];
+/** The fields of an event a page may give, in the order they are checked (and kept). */
 const INPUT: Record<string, Rule> = {
+  type: [(v) => EVENT_TYPES.includes(v), `one of ${/* @__PURE__ */ EVENT_TYPES.join(', ')}`],
   ...LINE,
   currency: [isCurrency, 'an ISO 4217 code'],
   query: TEXT,
   rec: TEXT,
   pos: /* @__PURE__ */ int(0, MAX_POS),
-  ts: [(v) => isAmount(v) && v > 0 && v < MAX_TS, 'a time in ms since 1970, before 2100'],
-  scenario: [(v) => SCENARIOS.includes(v), `one of ${/* @__PURE__ */ SCENARIOS.join(', ')}`],
+  ts: TS,
+  scenario: SCENARIO,
   widget: ID,
   items: [
     (v) => Array.isArray(v) && v.length > 0 && v.length <= MAX_LINES,
     `an array of 1 to ${MAX_LINES} lines`,
+    LINE,
   ],
 };
-/** What the SDK adds when it records an event: required on the wire and in storage. */
-const ENVELOPE: Record<string, Rule> = {
+/**
+ * The stored and sent form: what the SDK adds when it records an event
+ * (`id`, `session` and `ts` required, `visitor` and `group` kept), the
+ * envelope first, as the collector writes it.
+ */
+const WIRE: Record<string, Rule> = {
   id: ID,
+  type: INPUT.type,
+  ts: TS,
   session: ID,
+  ...INPUT,
   visitor: ID,
   group: [(v) => v === 'treatment' || v === 'holdout', 'treatment or holdout'],
 };
-// The envelope's ids first: a record without them is refused for that.
-const WIRE: Record<string, Rule> = { id: ID, session: ID, ...INPUT, ...ENVELOPE };
 
 /**
  * Why {@link checkEvent} refused an event. `field` is the field at fault
@@ -130,28 +149,43 @@ const refuse = (field: string, error: string, value?: unknown, rule?: string): S
 const broken = (field: string, rule: string, value: unknown) =>
   refuse(field, `${field} must be ${rule}`, value, rule);
 
+const isObject = (v: unknown): boolean => !!v && typeof v === 'object' && !Array.isArray(v);
+
 /**
- * Copies the fields of `rules` that `o` has into `out` (null counts as
- * absent, except for the `required` ones), stopping at the first bad one. Own keys of
- * the rules only: a page may have added enumerable properties to
- * `Object.prototype`.
+ * A normalised copy of `o` with the fields of `rules` it has (null counts
+ * as absent, except for the `required` ones), or the first reason to refuse
+ * it. A rule's third element is the rules of each line of a list (`items`,
+ * whose `itemId` is required). Own keys of the rules only: a page may have
+ * added enumerable properties to `Object.prototype`.
  */
 function pick(
   o: Any,
   rules: Record<string, Rule>,
   at: string,
-  out: Record<string, unknown>,
   required: string[],
-): SchemaError | undefined {
+): Any /* the copy, or a SchemaError */ {
+  // `event`, or `items[2]` for a line.
+  if (!isObject(o)) return broken(at.slice(0, -1) || 'event', 'an object', o);
+  const out: Record<string, unknown> = {};
   for (const k of Object.keys(rules)) {
-    const v = o[k];
+    let v = o[k];
+    const [ok, rule, lines] = rules[k];
     if (v == null && !required.includes(k)) continue;
-    if (!rules[k][0](v)) return broken(at + k, rules[k][1], v);
+    if (!ok(v)) return broken(at + k, rule, v);
+    if (lines) {
+      const list: unknown[] = [];
+      // A plain loop visits holes too (`[, line]`), where map would skip them.
+      for (let i = 0; i < v.length; i++) {
+        const line = pick(v[i], lines, `${at}${k}[${i}].`, ['itemId']);
+        if (line.ok === false) return line;
+        list.push(line);
+      }
+      v = list;
+    }
     out[k] = v;
   }
+  return out;
 }
-
-const isObject = (v: unknown): v is object => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * Checks one event against the schema and returns a normalised copy that
@@ -180,31 +214,15 @@ const isObject = (v: unknown): v is object => !!v && typeof v === 'object' && !A
  * checkEvent({ type: 'view', itemId: 'sku-1', email: 'a@b.c' }) // { ok: true, event: { type: 'view', itemId: 'sku-1' } }
  */
 export function checkEvent(value: unknown, wire = false): SchemaResult {
-  if (!isObject(value)) return refuse('event', 'event must be an object', value, 'an object');
-  const o = value as Any;
-  // The envelope first: the collector writes fields in this order.
-  const out: Record<string, unknown> = wire
-    ? { id: o.id, type: o.type, ts: o.ts, session: o.session }
-    : { type: o.type };
-  const bad = wire ? pick(o, WIRE, '', out, ['id', 'ts', 'session']) : pick(o, INPUT, '', out, []);
-  if (bad) return bad;
-  const type = o.type;
-  if (!EVENT_TYPES.includes(type)) return broken('type', `one of ${EVENT_TYPES.join(', ')}`, type);
+  const out: Record<string, unknown> = pick(
+    value,
+    wire ? WIRE : INPUT,
+    '',
+    wire ? ['type', 'id', 'ts', 'session'] : ['type'],
+  );
+  if (out.ok === false) return out as unknown as SchemaError;
+  const type = out.type as string;
   if (out.currency) out.currency = (out.currency as string).toUpperCase();
-  if (out.items) {
-    const lines: object[] = [];
-    // A plain loop visits holes too (`[, line]`), where map would skip them.
-    for (let i = 0; i < (out.items as unknown[]).length; i++) {
-      const l = (out.items as unknown[])[i];
-      const at = `items[${i}]`;
-      if (!isObject(l)) return broken(at, 'an object', l);
-      const line: Record<string, unknown> = {};
-      const badLine = pick(l, LINE, at + '.', line, ['itemId']);
-      if (badLine) return badLine;
-      lines.push(line);
-    }
-    out.items = lines;
-  }
   // Cart events and purchases may name several items instead of one.
   const multi = type === 'purchase' || type.endsWith('_cart');
   if (type === 'search' ? !out.query : !out.itemId && !(multi && out.items))

@@ -19,7 +19,7 @@ export interface Tracks {
 
 const PURCHASE = 'data-likewise-purchase';
 /** The query field of a search form. */
-const SEARCH = 'input[type="search"],input[name="q"],input[name="query"],input[name="s"]';
+const SEARCH = 'input[type=search],input[name=q],input[name=query],input[name=s]';
 
 /** A non-negative finite number (also from a string like `"49.90"`), else `undefined`. */
 const num = (v: unknown): number | undefined => {
@@ -36,8 +36,14 @@ const one = (v: unknown): Json => [v].flat()[0];
 /** `data-likewise-<name>` on `el` or its closest ancestor that has it. */
 const up = (el: Element, name: string): string | undefined => {
   const n = `data-likewise-${name}`;
-  return el.closest?.(`[${n}]`)?.getAttribute(n) ?? undefined;
+  return el.closest?.(`[${n}]`)?.getAttribute(n) as string | undefined;
 };
+/** Price, currency and quantity from `el` or its ancestors, each left out when malformed. */
+const money = (el: Element) => ({
+  price: num(up(el, 'price')),
+  currency: cur(up(el, 'currency')),
+  quantity: int(up(el, 'quantity')) || undefined,
+});
 
 /**
  * Tracks what the page shows by itself, with one delegated `click` listener
@@ -85,10 +91,8 @@ export function autoTrack(
   /** What was sent once already: views as `<page URL> <item id>`, purchases as ` <order id>`. */
   const sent = new Set<string>();
   const send = (input: TrackInput, once?: string) => {
-    if (once) {
-      if (sent.has(once)) return;
-      sent.add(once);
-    }
+    if (sent.has(once as string)) return;
+    if (once) sent.add(once);
     try {
       lw.track(input);
     } catch (e) {
@@ -99,15 +103,17 @@ export function autoTrack(
     send({ type: 'view', itemId, price, currency }, `${doc.URL} ${itemId}`);
 
   const purchase = (el: Element) => {
-    const order = ` ${el.getAttribute(PURCHASE)}`;
-    if (sent.has(order)) return;
+    // A line's currency is the confirmation's (the schema keeps none per line).
     const items = [...el.querySelectorAll('[data-likewise-item]')].map((line) => ({
       itemId: up(line, 'item') as string,
-      price: num(up(line, 'price')),
-      quantity: int(up(line, 'quantity')) || undefined,
+      ...money(line),
     }));
     // An empty confirmation (lines still loading) is read again when they appear.
-    if (items.length) send({ type: 'purchase', items, currency: cur(up(el, 'currency')) }, order);
+    if (items.length)
+      send(
+        { type: 'purchase', items, currency: cur(up(el, 'currency')) },
+        ` ${el.getAttribute(PURCHASE)}`,
+      );
   };
 
   const scan = () => {
@@ -161,13 +167,7 @@ export function autoTrack(
     if (itemId)
       send(
         cart
-          ? {
-              type: a('cart') ? 'add_to_cart' : 'remove_from_cart',
-              itemId,
-              price: num(a('price')),
-              currency: cur(a('currency')),
-              quantity: int(a('quantity')) || undefined,
-            }
+          ? { type: a('cart') ? 'add_to_cart' : 'remove_from_cart', itemId, ...money(t) }
           : { type: 'click', itemId, rec: a('rec'), pos: int(a('pos')) },
       );
   };
@@ -176,7 +176,7 @@ export function autoTrack(
     const form = ev.target as HTMLFormElement;
     const input = form.querySelector?.<HTMLInputElement>(SEARCH);
     const query = input?.value.trim().slice(0, 256);
-    if (query && (input!.type === 'search' || form.closest('search,[role="search"]')))
+    if (query && (input!.type === 'search' || form.closest('search,[role=search]')))
       send({ type: 'search', query });
   };
 

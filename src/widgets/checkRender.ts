@@ -1,6 +1,6 @@
 import { checkRules, checkScenario } from '../model/checkRequest';
 import { checkFields, checkValue, FUNCTION, type Rule } from '../shared/checkValue';
-import { isText } from '../shared/eventSchema';
+import { ID } from '../shared/eventSchema';
 import type { RenderOptions } from './render';
 
 const RENDER: Record<string, Rule> = {
@@ -9,7 +9,7 @@ const RENDER: Record<string, Rule> = {
     (v) => !v || FUNCTION[0](v) || v.nodeName === 'TEMPLATE',
     'a function or a <template>',
   ],
-  widget: [(v) => isText(v, 64), 'a string of 1 to 64 characters'],
+  widget: ID,
 };
 
 /**

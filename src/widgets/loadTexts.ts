@@ -1,19 +1,24 @@
-import type { LoadTexts } from './widgetTexts';
-
-// One chunk per language for the shop's bundler: a page loads its own only.
-const FILES: Record<string, () => Promise<{ texts: string }>> = {
-  de: () => import('./texts/de'),
-  fr: () => import('./texts/fr'),
-  it: () => import('./texts/it'),
-  es: () => import('./texts/es'),
-  nl: () => import('./texts/nl'),
-};
+import type { Preload } from '../shared/noPreload';
 
 /**
- * The npm build's {@link LoadTexts}: the built-in texts of a language other
- * than English, from a chunk of their own (the script tag loads
- * `likewise.texts.<lang>.mjs` instead, see src/scriptTagWidgets.ts).
+ * The built-in texts of a language other than English, from a chunk of
+ * their own for the shop's bundler (a page loads its own language's only);
+ * the npm build's `LoadTexts` is `(language) => loadTexts(language,
+ * noPreload)`. The script tag loads `likewise.texts.<lang>.mjs` instead
+ * (src/scriptTagWidgets.ts). `__vitePreload` is named for Vite, as in
+ * src/importPart.ts: it adds no module-preload helper to the widget chunk.
  *
- * @example await loadTexts('de') // 'Ähnliche Artikel|...'
+ * @param language - `de`, `fr`, `it`, `es` or `nl`
+ * @param __vitePreload - `noPreload` (src/shared/noPreload.ts)
+ * @example await loadTexts('de', noPreload) // 'Ähnliche Artikel|...'
  */
-export const loadTexts: LoadTexts = (language) => FILES[language]().then((m) => m.texts);
+export function loadTexts(language: string, __vitePreload: Preload): Promise<string> {
+  const files: Record<string, () => Promise<{ texts: string }>> = {
+    de: () => import('./texts/de'),
+    fr: () => import('./texts/fr'),
+    it: () => import('./texts/it'),
+    es: () => import('./texts/es'),
+    nl: () => import('./texts/nl'),
+  };
+  return __vitePreload(files[language]).then((m) => m.texts);
+}

@@ -1,4 +1,5 @@
 import { LikewiseError } from '../errors';
+import { noPreload } from '../shared/noPreload';
 import type { Recommendation, Scenario } from '../types';
 import { checkRender } from './checkRender';
 import { loadTexts } from './loadTexts';
@@ -136,7 +137,7 @@ export function render(
   if (typeof deps?.getRecommendations !== 'function')
     throw new LikewiseError('INVALID_OPTION', 'render: deps.getRecommendations must be a function');
   const locale = deps.locale || container.ownerDocument.documentElement.lang || navigator.language;
-  const texts = loadingTexts(locale, deps.loadTexts ?? loadTexts);
+  const texts = loadingTexts(locale, deps.loadTexts ?? ((l) => loadTexts(l, noPreload)));
   if (!texts) return renderChecked(container, options, deps);
   let stop: (() => void) | undefined;
   let alive = true;

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isLikewiseError, LikewiseError } from '../../src/errors';
+import { noPreload } from '../../src/shared/noPreload';
 import type { Recommendation } from '../../src/types';
 import { loadTexts } from '../../src/widgets/loadTexts';
 import { type RenderDeps, type RenderOptions, render } from '../../src/widgets/render';
@@ -54,7 +55,7 @@ function widget(el = container): ParentNode {
 }
 /** Loads the built-in texts of `lang` (the first widget in a language waits for them). */
 const speak = async (...langs: string[]) => {
-  for (const lang of langs) await loadingTexts(lang, loadTexts);
+  for (const lang of langs) await loadingTexts(lang, (l) => loadTexts(l, noPreload));
 };
 const items = (root = widget()) => [...root.querySelectorAll<HTMLElement>('[role="listitem"]')];
 const text = (el: Element | null | undefined) => el?.textContent ?? null;
