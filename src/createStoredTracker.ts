@@ -53,7 +53,8 @@ export function createStoredTracker(
   return {
     tracker,
     rewrite(events) {
-      if (tracker.consent === 'granted' && events.length) void eventStore?.append(events);
+      if (tracker.consent === 'granted' && events.length)
+        eventStore?.append(events).catch(platform.report);
     },
   };
 }

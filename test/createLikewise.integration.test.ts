@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLikewise, type LikewiseOptions } from '../src/createLikewise';
 import type { LikewiseError } from '../src/errors';
 import { failOnUnhandled } from './support/fakeStores';
+import { faultyIndexedDB, rawEntries } from './support/faultyIndexedDB';
 import { loadPart } from './support/parts';
 
 failOnUnhandled();
@@ -110,5 +111,81 @@ describe('createLikewise with the real store', () => {
     const third = setup(factory);
     expect((await third.lw.events()).map((e) => e.itemId)).toEqual(['b']);
     third.lw.destroy();
+  });
+
+  it('writes the track() calls of one tick in one transaction, one key per event', async () => {
+    const idb = faultyIndexedDB();
+    const { lw, errors } = setup(idb.factory);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => lw.track({ type: 'view', itemId: `i${i}` })),
+    );
+    // The session's read, then one write.
+    expect(idb.writes).toEqual(['likewise-int.events', 'likewise-int.events']);
+    const raw = await rawEntries(idb.real, 'likewise-int.events');
+    // The 50 events and the session.
+    expect(raw.filter(([k]) => String(k).startsWith('e:'))).toHaveLength(50);
+    expect(errors).toEqual([]);
+    lw.destroy();
+  });
+
+  it('RELIABILITY 7: two tabs x 1,000 concurrent track() calls: exactly 2,000 stored, 0 duplicates', async () => {
+    const idb = faultyIndexedDB();
+    const a = setup(idb.factory);
+    const b = setup(idb.factory);
+    const sent: Promise<void>[] = [];
+    for (let i = 0; i < 1000; i++) {
+      sent.push(a.lw.track({ type: 'view', itemId: `a-${i}` }));
+      sent.push(b.lw.track({ type: 'view', itemId: `b-${i}` }));
+      // Interleave many transactions of both tabs, not just one batch each.
+      if (i % 50 === 49) await new Promise((r) => setTimeout(r, 0));
+    }
+    await Promise.all(sent);
+    const stored = (await rawEntries(idb.real, 'likewise-int.events'))
+      .filter(([k]) => String(k).startsWith('e:'))
+      .map(([, v]) => (v as { itemId: string }).itemId);
+    expect(stored).toHaveLength(2000);
+    expect(new Set(stored).size).toBe(2000);
+    expect(await a.lw.events()).toHaveLength(2000);
+    expect(idb.writes.length).toBeGreaterThan(2);
+    expect([...a.errors, ...b.errors]).toEqual([]);
+    a.lw.destroy();
+    b.lw.destroy();
+  });
+
+  it('IndexedDB fails and memory mode\u2019s code cannot load: track() resolves, events kept in the page, stored once it loads', async () => {
+    const idb = faultyIndexedDB();
+    let offline = true;
+    const errors: LikewiseError[] = [];
+    const lw = createLikewise(
+      { site: 'int', onError: (e) => errors.push(e) },
+      {
+        indexedDB: idb.factory,
+        load: (name) =>
+          name === 'erase' && offline ? Promise.reject(Error('offline')) : loadPart(name),
+      },
+    );
+    await lw.track({ type: 'view', itemId: 'a' });
+    idb.fail(
+      { kind: 'abort', error: () => new DOMException('x', 'UnknownError') },
+      Number.POSITIVE_INFINITY,
+    );
+    await expect(lw.track({ type: 'view', itemId: 'b' })).resolves.toBeUndefined();
+    // What IndexedDB holds cannot be read in memory mode; what the page tracked since is kept.
+    expect((await lw.events()).map((e) => e.itemId)).toEqual(['b']);
+    // Three attempts, then the write that could not be kept and the read.
+    expect(errors.map((e) => [e.code, e.message, (e.cause as Error).message])).toEqual([
+      ['STORAGE', 'IndexedDB failed: likewise-int.events', 'x'],
+      ['STORAGE', 'IndexedDB failed: likewise-int.events', 'x'],
+      ['STORAGE', 'IndexedDB failed: likewise-int.events', 'x'],
+      ['STORAGE', 'Storage failed: offline', 'offline'],
+      ['STORAGE', 'IndexedDB failed: likewise-int.events', 'offline'],
+    ]);
+    expect(lw.storage).toBe('memory');
+    offline = false;
+    await lw.track({ type: 'view', itemId: 'c' });
+    // In memory mode now: b (kept by the tracker until then) and c, each once.
+    expect((await lw.events()).map((e) => e.itemId)).toEqual(['b', 'c']);
+    expect(errors).toHaveLength(5);
+    lw.destroy();
   });
 });

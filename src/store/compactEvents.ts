@@ -1,14 +1,14 @@
-import { promisifyRequest as request } from 'idb-keyval';
 import type { ItemAggregate, LikewiseEvent } from '../types';
+import { keyBytes, request } from './connections';
 
 /** What {@link compactEvents} takes from the event store (passed in: this part imports no core module). */
 export interface CompactTools {
   /** The raw events' keys, oldest first. */
   keys(s: IDBObjectStore): Promise<IDBValidKey[]>;
-  /** How many of the oldest keys must go for the log to fit. */
-  excess(raw: IDBValidKey[]): number;
-  /** Most aggregates kept (the store's `maxEvents`). */
+  /** Most raw events kept, and most aggregates kept (the store's `maxEvents`). */
   max: number;
+  /** About the most bytes of raw events kept (the store's `maxBytes`). */
+  bytes: number;
   /** The key of the aggregates value. */
   at: string;
   isEvent(v: unknown): v is LikewiseEvent;
@@ -27,7 +27,11 @@ export async function compactEvents(s: IDBObjectStore, t: CompactTools): Promise
   const aggs = new Map(
     (Array.isArray(old) ? old : []).filter(t.isAggregate).map((a) => [a.itemId, a]),
   );
-  for (const k of raw.slice(0, t.excess(raw))) {
+  // How many of the oldest raw keys must go for the log to fit.
+  let bytes = raw.reduce<number>((sum, k) => sum + keyBytes(k), 0);
+  let n = 0;
+  while (raw.length - n > t.max || (bytes > t.bytes && n < raw.length)) bytes -= keyBytes(raw[n++]);
+  for (const k of raw.slice(0, n)) {
     const e = await request(s.get(k));
     s.delete(k);
     if (t.isEvent(e))

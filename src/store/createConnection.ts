@@ -1,6 +1,5 @@
-import { promisifyRequest } from 'idb-keyval';
 import { LikewiseError } from '../errors';
-import { connections, type ErrorReporter, reporter, storageBuckets } from './connections';
+import { connections, type ErrorReporter, reporter, request, storageBuckets } from './connections';
 import { bucketName, databaseName } from './databaseName';
 import type * as Erase from './erase';
 import { isQuotaError } from './isQuotaError';
@@ -11,7 +10,9 @@ import type { StorageMode } from './types';
  * of both stores (each store is a Connection with its methods added). Open
  * timeout, reopen after a dead connection, close on `versionchange`, at most
  * 3 attempts per operation, then memory mode (after a quota failure, only
- * until a retry with backoff finds room).
+ * until a retry with backoff finds room). What happens only after a failure
+ * (memory mode, the retry, taking a late connection) is in the `erase` part,
+ * loaded then: a page whose storage works never loads it.
  */
 export interface Connection {
   /** Database name. */
@@ -22,9 +23,10 @@ export interface Connection {
   readonly mem: Map<string, unknown>;
   /**
    * Runs `op` on the `kv` object store of one readwrite transaction
-   * (resolving once it commits; retried on a fresh connection), or on a
-   * stand-in over `mem` once in memory mode. Rejects only if `op` throws in
-   * memory. Reads use readwrite too: one code path, and reads are rare.
+   * (resolving once it commits; retried on a fresh connection), or, once in
+   * memory mode, on a stand-in over `mem` (the `erase` part). Rejects if `op`
+   * throws in memory, or if memory mode's code cannot load. Reads use
+   * readwrite too: one code path, and reads are rare.
    */
   run<T>(op: (store: IDBObjectStore) => T | Promise<T>): Promise<T>;
   /** The wrapped `onError`: never throws. */
@@ -33,8 +35,6 @@ export interface Connection {
   fail(error: unknown, quota?: boolean): void;
   /** Closes the connection; the next operation reopens it. */
   close(): void;
-  /** Gives up IndexedDB for the page and empties memory (the site's data is being erased). */
-  off(): void;
   /**
    * Deletes the database (the whole storage bucket when it has one of its
    * own), with the `erase` part, loaded on demand: resolves when done or
@@ -42,6 +42,16 @@ export interface Connection {
    * failure of this database).
    */
   drop(): Promise<void>;
+  /** Loads the `erase` part (memory mode, the retry, deletion and compaction). */
+  part(): Promise<typeof Erase>;
+  /** The open connection, or its open on the way. */
+  db?: Promise<IDBDatabase>;
+  /** The next wait (ms) before IndexedDB is tried again after a quota failure; 0 once the site's data is erased (no coming back). */
+  wait: number;
+  /** The longest wait: `retryDelay` × 16. */
+  readonly most: number;
+  /** The retry after a quota failure is set. */
+  timer?: unknown;
 }
 
 /**
@@ -52,27 +62,6 @@ export const failure =
   (report: ErrorReporter, name: string) =>
   (error: unknown, quota?: boolean): void =>
     report(new LikewiseError(quota ? 'QUOTA' : 'STORAGE', 'IndexedDB failed: ' + name, error));
-
-// A request that has already succeeded: idb-keyval's promisifyRequest resolves
-// it at once (it assigns onsuccess, which calls back here).
-const done = (result: unknown) => ({
-  result,
-  set onsuccess(f: () => void) {
-    f();
-  },
-});
-
-// The object store calls the stores make, over a Map, for memory mode.
-const memoryStore = (m: Map<string, unknown>) => {
-  const keys = () => [...m.keys()].sort();
-  return {
-    getAllKeys: () => done(keys()),
-    getAll: () => done(keys().map((k) => m.get(k))),
-    get: (k: string) => done(m.get(k)),
-    put: (v: unknown, k: string) => m.set(k, v),
-    delete: (k: string) => m.delete(k),
-  } as unknown as IDBObjectStore;
-};
 
 /** Injected platform dependencies of the stores. */
 export interface StoreDeps {
@@ -85,10 +74,11 @@ export interface StoreDeps {
   /** Where the event store keeps its unload backup. Default: the global `localStorage`; `null` for none. */
   localStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
   /**
-   * Loads the `erase` part (deleting databases and buckets: quota recovery,
-   * `forget()`, withdrawal; compacting the event log), which a page loads
-   * only when that happens. Default: none, and such a deletion or compaction
-   * fails with `onError`.
+   * Loads the `erase` part (memory mode and the retry after a quota failure;
+   * deleting databases and buckets: quota recovery, `forget()`, withdrawal;
+   * compacting the event log), which a page loads only when that happens.
+   * Default: none, and each of those fails with `onError` (an operation that
+   * needs memory mode rejects; the event store keeps its events for the next write).
    */
   erase?: () => Promise<typeof Erase>;
 }
@@ -113,7 +103,7 @@ interface ConnectionOptions {
  *   lasts this long, then IndexedDB is tried again (what memory holds is
  *   written back first); the wait doubles on each failure, up to 16 times;
  *   `onError` receives every failure (`STORAGE`, or `QUOTA`).
- * @param deps - Injected `indexedDB`.
+ * @param deps - Injected `indexedDB` and the `erase` part's loader.
  * @param part - Database name suffix (`events`): a part is disposable. The first quota error of an operation
  *   deletes this whole database and the operation is retried. Where the
  *   browser has storage buckets (and `deps.indexedDB` is the page's own), the
@@ -129,23 +119,15 @@ export function createConnection(
   part?: string,
 ): Connection {
   const name = databaseName(site, part);
-  const disposable = !!part;
-  const buckets = disposable ? storageBuckets(factory) : undefined;
+  const buckets = part ? storageBuckets(factory) : undefined;
   const bucket = bucketName(site);
   /** The bucket would not open: the database lives in the default one, and that is what gets deleted. */
   let refused = false;
-  let db: Promise<IDBDatabase> | undefined;
-  const mem = new Map<string, unknown>();
-  const report = reporter(onError);
   /** The last close, done once the connection is closed. */
   let closed: Promise<void> | undefined;
-  const close = () => {
-    closed = db?.then(
-      (d) => d.close(),
-      () => {},
-    );
-    db = undefined;
-  };
+  const report = reporter(onError);
+  // No part given: a rejection (a TypeError), reported like a part that would not load.
+  const load = () => new Promise<typeof Erase>((r) => r(erase!()));
   const open = () => {
     let late = false;
     const p = new Promise<IDBDatabase>((resolve, reject) => {
@@ -159,20 +141,21 @@ export function createConnection(
         r.onupgradeneeded = () => r.result.createObjectStore('kv');
         r.onsuccess = () => {
           const d = r.result;
-          // A slow open (a busy disk) that arrives after memory mode began: the
-          // connection is taken and what memory holds is written back, unless
-          // the site was erased meanwhile (or another connection is in use).
+          // A slow open (a busy disk) that arrives after memory mode began is
+          // the `erase` part's to take or let go.
           const q = late ? Promise.resolve(d) : p;
-          // idb-keyval ignores versionchange (blocking other tabs' upgrades and
-          // deletes) and a forced close: let go of the connection on both.
+          // Let go of the connection on another tab's upgrade or delete, and
+          // on a forced close: the next operation reopens.
           d.onclose = d.onversionchange = () => {
             d.close();
-            if (db === q) db = undefined;
+            if (c.db === q) c.db = undefined;
           };
-          if (!late) return resolve(d);
-          if (!wait || db) return d.close();
-          db = q;
-          heal();
+          if (late)
+            load().then(
+              (m) => m.takeLate(c, d, q),
+              () => d.close(),
+            );
+          else resolve(d);
         };
         r.onerror = () => reject(r.error);
       };
@@ -195,75 +178,51 @@ export function createConnection(
     });
     return p;
   };
-  /** Next backoff after a quota failure (ms); 0 once the site's data is erased (no coming back). */
-  let wait = retryDelay;
-  /** Memory mode after quota: the next transaction first writes back what memory holds. */
-  let back = false;
-  let timer: unknown;
-  /** Leaves memory mode: the next transaction first writes back what memory holds. */
-  const heal = () => {
-    c.mode = 'indexeddb';
-    back = true;
-    void c.run(() => 0);
-  };
   const c: Connection = {
     name,
     mode: factory === null ? 'memory' : 'indexeddb',
-    mem,
+    mem: new Map(),
     report,
     fail: failure(report, name),
+    wait: retryDelay,
+    most: retryDelay * 16,
+    part: load,
     async run(op) {
       let quota = false;
       for (let i = 0; i < 3 && c.mode !== 'memory'; i++) {
-        db ||= open();
-        const p = db;
+        c.db ||= open();
+        const p = c.db;
         let s: IDBObjectStore | undefined;
         try {
           s = (await p).transaction('kv', 'readwrite').objectStore('kv');
-          // Back from memory mode: what it holds goes first, under the same keys
-          // (so nothing is doubled and key order is kept), in the same transaction.
-          if (back) mem.forEach((v, k) => void s?.put(v, k));
-          const r = (await Promise.all([op(s), promisifyRequest(s.transaction)]))[0];
-          if (back) mem.clear();
-          back = false;
-          return r;
+          return (await Promise.all([op(s), request(s.transaction)]))[0];
         } catch (e) {
           // A silently closed connection fails forever: reopen on the next attempt.
-          if (db === p) close();
+          if (c.db === p) c.close();
           // An aborted transaction's own error (e.g. quota) says more than a request's AbortError.
           const error = s?.transaction.error || e;
           const full = isQuotaError(error);
-          c.fail(error, disposable && full);
+          c.fail(error, !!part && full);
           // Quota recovery: once per operation, at its first quota error
           // (Chromium may fail the first attempt on a full origin with another error).
-          if (disposable && full && !quota) await c.drop();
+          if (part && full && !quota) await c.drop();
           quota ||= full;
         }
       }
-      // Full: space may come back later in the page's life (another tab or
-      // the browser frees some), so memory mode lasts only until a retry.
-      if (quota && wait && !timer) {
-        timer = setTimeout(() => {
-          timer = 0;
-          if (wait) heal();
-        }, wait);
-        wait = Math.min(wait * 2, retryDelay * 16);
-      }
       c.mode = 'memory';
-      return op(memoryStore(mem));
+      return (await load()).runInMemory(c, op, quota);
     },
-    close,
+    close() {
+      closed = c.db?.then(
+        (d) => d.close(),
+        () => {},
+      );
+      c.db = undefined;
+    },
     drop: () =>
-      Promise.resolve()
-        .then(erase)
-        .then((m) => m!.drop(factory, name, c.fail, !refused && buckets, bucket, closed))
+      load()
+        .then((m) => m.drop(factory, name, c.fail, !refused && buckets, bucket, closed))
         .catch(c.fail),
-    off() {
-      wait = 0;
-      c.mode = 'memory';
-      mem.clear();
-      close();
-    },
   };
   connections.add(c);
   return c;

@@ -1,8 +1,7 @@
-import { promisifyRequest as request } from 'idb-keyval';
 import { LikewiseError } from '../errors';
 import { nextTask } from '../nextTask';
 import type { LikewiseEvent } from '../types';
-import { type ErrorReporter, webStorage } from './connections';
+import { type ErrorReporter, keyBytes, request, webStorage } from './connections';
 import { createConnection, type StoreDeps } from './createConnection';
 import { isValidAggregate, isValidEvent } from './isValidEvent';
 import type { EventStore } from './types';
@@ -29,7 +28,6 @@ export interface EventStoreOptions {
 /** A raw event under its key: `e:<1e15 + ts>:<1e9 + seq>:<bytes>:<id>` (sorts by time, then insertion). */
 type Entry = [key: string, event: LikewiseEvent];
 
-const size = (key: IDBValidKey) => +String(key).split(':')[3] || 0;
 // Aggregates are one value, freshest first: rewritten whole by each compaction (one transaction).
 const AGGREGATES = 'a';
 // The visitor's session, as `[id, last]`: an array, so a read of every value skips it like the aggregates.
@@ -58,25 +56,29 @@ const READ_SLICE = 500;
 /**
  * Creates the bounded, append-only event log of one site, in its own
  * IndexedDB database (`likewise-<site>.events`, disposable: a full origin is
- * recovered by deleting it) through idb-keyval, with a memory fallback.
- * Nothing opens until first use. Events are validated when read back (the
- * tracker validates them before they get here); invalid records are dropped
- * and reported once (`STORAGE`, `Invalid stored data dropped`). The log also
- * keeps the visitor's session (`session()`), written in the transaction of
- * the batch whose `append` gave it. Compacting a log over its bounds loads
- * the `erase` part (`deps.erase`).
+ * recovered by deleting it), with a memory fallback. Nothing opens until
+ * first use. Each `append` is one transaction, committed at once (the
+ * tracker appends one batch per tick); reads are transactions behind it, so
+ * they see it. Events are validated when read back (the tracker validates
+ * them before they get here); invalid records are dropped and reported once
+ * (`STORAGE`, `Invalid stored data dropped`). The log also keeps the
+ * visitor's session (`session()`), written in the transaction of the batch
+ * whose `append` gave it. Compacting a log over its bounds loads the `erase`
+ * part (`deps.erase`), and so does memory mode: an `append` that can be kept
+ * nowhere (that part would not load) rejects, and the caller keeps its
+ * events for the next one (an event appended again keeps its key: stored once).
  *
- * Unload backup: `flushNow` (a page being left) also copies the events not
- * yet committed to `localStorage` under the database's name, synchronously,
- * because an IndexedDB write begun in `pagehide` on a cold database may never
- * land. The next store of the site takes them back at its first use, under
- * the same keys (so an event that did land is not doubled), and removes the
- * copy once they are in IndexedDB. `deleteSiteData` removes it.
- * The copy holds the newest events that fit in 64 KB of JSON (at most 200):
- * older ones still go to IndexedDB, without the copy's second chance.
+ * Unload backup: `flushNow` (a page being left) also copies the events it
+ * is given (those not yet committed) to `localStorage` under the database's
+ * name, synchronously, because an IndexedDB write begun in `pagehide` on a
+ * cold database may never land. The next store of the site takes them back
+ * at its first use, under the same keys (so an event that did land is not
+ * doubled), and removes the copy once they are in IndexedDB. `deleteSiteData`
+ * removes it. The copy holds the newest events that fit in 64 KB of JSON (at
+ * most 200): older ones still go to IndexedDB, without the copy's second chance.
  *
  * @param options - See {@link EventStoreOptions}.
- * @param deps - Injected `indexedDB` and `localStorage` (tests pass broken ones).
+ * @param deps - Injected `indexedDB`, `localStorage` (tests pass broken ones) and the `erase` part.
  * @example
  * const store = createEventStore({ site: 'shop', onError: console.warn })
  * await store.append([{ id: 'e1', type: 'view', ts: Date.now(), session: 's1', itemId: 'sku-1' }])
@@ -88,30 +90,33 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   let warned = false;
   let started = false;
   let backedUp = false;
-  /** The event read on its way, while nothing was appended or cleared since it began. */
+  /** The event read on its way, while nothing was appended since it began. */
   let shared: Promise<unknown[]> | undefined;
-  /** Appended, not yet handed to a write, by key. */
-  let pending = new Map<string, LikewiseEvent>();
-  /** Being written: what a read may not see yet. */
-  let inflight = new Map<string, LikewiseEvent>();
-  let next: Promise<void> | undefined;
-  /** The session to write with the next batch. */
-  let session: [string, number] | undefined;
-  let tail: Promise<unknown> = Promise.resolve();
   // Keys of the events appended in this page (the tracker appends the same objects again).
   const known = new WeakMap<LikewiseEvent, string>();
+  const entries = (events: LikewiseEvent[]) =>
+    new Map(
+      events.map((e): Entry => {
+        let key = known.get(e);
+        if (!key) {
+          key = `e:${1e15 + Math.floor(e.ts)}:${seq++}:${JSON.stringify(e).length}:${e.id}`;
+          known.set(e, key);
+        }
+        return [key, e];
+      }),
+    );
 
   /** Reads the unload backup (valid entries only) and replaces it with `edit(entries)`. */
   const backup = (edit?: (entries: Entry[]) => Entry[]): Entry[] => {
     const ls = webStorage(deps);
     try {
-      const entries = list(JSON.parse(ls?.getItem(c.name) || '[]')).filter((x): x is Entry => {
+      const saved = list(JSON.parse(ls?.getItem(c.name) || '[]')).filter((x): x is Entry => {
         const [k, e] = list(x) as [string, LikewiseEvent];
         // A tampered key could overwrite the aggregates: only event keys, of that event.
         return /^e:\d+:\d+:\d+:/.test(k) && isValidEvent(e) && k.endsWith(':' + e.id);
       });
       if (edit) {
-        let kept = edit(entries).slice(-BACKUP_MAX);
+        let kept = edit(saved).slice(-BACKUP_MAX);
         // Too big: drop the oldest share that is over, until the newest fit.
         const bytes = () => new TextEncoder().encode(JSON.stringify(kept)).length;
         let size = bytes();
@@ -122,17 +127,54 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
         if (kept.length) ls?.setItem(c.name, JSON.stringify(kept));
         else ls?.removeItem(c.name);
       }
-      return entries;
+      return saved;
     } catch {
       // No storage (sandboxed frame), full, or tampered beyond parsing: IndexedDB alone.
       return [];
     }
   };
 
-  const schedule = (entries: Entry[]) => {
-    for (const [k, e] of entries) pending.set(k, e);
-    next ||= tail = tail.then(flush).catch(c.fail);
-    return next;
+  // Every other key holds an event (or junk, which compaction clears away).
+  const rawKeys = async (s: IDBObjectStore) =>
+    (await request(s.getAllKeys())).filter((k) => k !== AGGREGATES && k !== SESSION);
+  // Compaction (a log over its bounds) is in the `erase` part: a log that
+  // cannot load it is reported and stays over its bounds until the next write.
+  const tools = {
+    keys: rawKeys,
+    max: maxEvents,
+    bytes: maxBytes,
+    at: AGGREGATES,
+    isEvent: isValidEvent,
+    isAggregate: isValidAggregate,
+  };
+
+  // Writes a batch (and the session) in a transaction that is committed at
+  // once, before any result comes back: a page being left may be gone before
+  // a transaction that waits on a read could end. Then compacts a log over
+  // its bounds, unless the page is being left.
+  const write = (batch: Map<string, LikewiseEvent>, session?: unknown, leaving?: boolean) => {
+    shared = undefined;
+    return c
+      .run(async (s) => {
+        if (session) s.put(session, SESSION);
+        batch.forEach((v, k) => void s.put(v, k));
+        const keys = rawKeys(s);
+        commit(s);
+        const raw = await keys;
+        return (
+          raw.length > maxEvents || raw.reduce<number>((n, k) => n + keyBytes(k), 0) > maxBytes
+        );
+      })
+      .then((over) => {
+        // In IndexedDB now: the backup no longer needs them (in memory mode it keeps them).
+        if (backedUp && c.mode !== 'memory')
+          backup((saved) => saved.filter(([k]) => !batch.has(k)));
+        if (over && !leaving)
+          return c
+            .part()
+            .then((m) => c.run((s) => m.compactEvents(s, tools)))
+            .catch(c.fail);
+      });
   };
   // At first use: take back what a page left in the backup, ahead of anything new.
   const start = () => {
@@ -141,90 +183,22 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
     const saved = backup();
     if (saved.length) {
       backedUp = true;
-      void schedule(saved);
+      write(new Map(saved)).catch(c.fail);
     }
   };
 
-  // How many of the oldest raw keys must go for the log to fit.
-  const excess = (raw: IDBValidKey[]) => {
-    let bytes = raw.reduce<number>((sum, k) => sum + size(k), 0);
-    let n = 0;
-    while (raw.length - n > maxEvents || (bytes > maxBytes && n < raw.length))
-      bytes -= size(raw[n++]);
-    return n;
-  };
-  // Every other key holds an event (or junk, which compaction clears away).
-  const rawKeys = async (s: IDBObjectStore) =>
-    (await request(s.getAllKeys())).filter((k) => k !== AGGREGATES && k !== SESSION);
-
-  // Writes a batch in a transaction that is committed at once, before any
-  // result comes back: a page being left may be gone before a transaction
-  // that waits on a read could end. Resolves true when the log is over its bounds.
-  const write = async (s: IDBObjectStore, batch: Map<string, LikewiseEvent>) => {
-    batch.forEach((v, k) => {
-      s.put(v, k);
-    });
-    const keys = rawKeys(s);
-    commit(s);
-    return excess(await keys) > 0;
-  };
-
-  // Compaction (a log over its bounds) is in the `erase` part: a log that
-  // cannot load it is reported and stays over its bounds until the next write.
-  const tools = {
-    keys: rawKeys,
-    excess,
-    max: maxEvents,
-    at: AGGREGATES,
-    isEvent: isValidEvent,
-    isAggregate: isValidAggregate,
-  };
-  const compact = () =>
-    Promise.resolve()
-      .then(deps.erase)
-      .then((m) => c.run((s) => m!.compactEvents(s, tools)));
-
-  const flush = () => {
-    const batch = pending;
-    const last = session;
-    pending = new Map();
-    next = undefined;
-    session = undefined;
-    inflight = batch;
-    // Memory mode, or the batch in flight when IndexedDB is given up: never lost.
-    return batch.size
-      ? c
-          .run((s) => {
-            if (last) s.put(last, SESSION);
-            return write(s, batch);
-          })
-          .then((over) => {
-            // In IndexedDB now: the backup no longer needs them (in memory mode it keeps them).
-            if (backedUp && c.mode !== 'memory')
-              backup((saved) => saved.filter(([k]) => !batch.has(k)));
-            return over ? compact() : undefined;
-          })
-          .finally(() => {
-            if (inflight === batch) inflight = new Map();
-          })
-      : undefined;
-  };
-
   // Invalid records are dropped, and reported once; the aggregates value is no event.
-  // Reads do not queue behind writes (a page must never wait for its own
-  // history); events not yet committed are taken from memory instead.
   // Records are checked a slice per task, so a long log never blocks the page
   // for long, and reads that start while one is on its way, with nothing
   // appended meanwhile, share it (each page's widgets ask at once).
   const read = <T>(valid: (v: unknown) => v is T, key?: string): Promise<T[]> => {
     start();
     if (!key && shared) return shared.then((v) => v.slice() as T[]);
-    const unsaved = key ? [] : [...inflight.values(), ...pending.values()];
     const out = c
       .run((s) => request(key ? s.get(key) : s.getAll()))
+      .catch(c.fail)
       .then(async (values) => {
-        const have = new Set(list(values).map((v) => (v as LikewiseEvent)?.id));
-        const all = [...list(values), ...unsaved.filter((e) => !have.has(e.id))];
+        const all = list(values);
         const kept: T[] = [];
         for (let i = 0; i < all.length; i++) {
           if (i && i % READ_SLICE === 0) await nextTask();
@@ -250,28 +224,16 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   return Object.assign(c, {
     append(events: LikewiseEvent[], state?: unknown) {
       start();
-      shared = undefined;
       const st = state as { id: string; last: number } | undefined;
-      if (st) session = [st.id, st.last];
-      return schedule(
-        events.map((e): Entry => {
-          // An event appended again (after flushNow) keeps its key: written once.
-          let key = known.get(e);
-          if (!key) {
-            key = `e:${1e15 + Math.floor(e.ts)}:${seq++}:${JSON.stringify(e).length}:${e.id}`;
-            known.set(e, key);
-          }
-          return [key, e];
-        }),
-      );
+      return write(entries(events), st && [st.id, st.last]);
     },
     flushNow(events: LikewiseEvent[] = []) {
-      if (events.length) void this.append(events);
-      const batch = new Map([...inflight, ...pending]);
-      if (!batch.size) return;
+      if (!events.length) return;
+      start();
+      const batch = entries(events);
       backedUp = true;
       backup((saved) => [...saved.filter(([k]) => !batch.has(k)), ...batch]);
-      c.run((s) => write(s, batch)).catch(c.fail);
+      write(batch, 0, true).catch(c.fail);
     },
     session: () => {
       start();

@@ -1,5 +1,4 @@
-import { promisifyRequest as request } from 'idb-keyval';
-import type { ErrorReporter } from './connections';
+import { type ErrorReporter, request } from './connections';
 import { createConnection, type StoreDeps } from './createConnection';
 import type { StateStore } from './types';
 

@@ -10,6 +10,7 @@ import {
 import type { Connection, failure, StoreDeps } from './createConnection';
 import { bucketName, databaseName } from './databaseName';
 import { deleteDatabase } from './deleteDatabase';
+import { stopConnection } from './runInMemory';
 
 // The `erase` part: what deletes databases and buckets, loaded only when that
 // happens (forget(), a withdrawal, quota recovery), so no other page pays for it.
@@ -71,7 +72,7 @@ export function deleteSiteData(site: string, deps: DeleteSiteDataDeps = {}): Pro
   const factory = deps.indexedDB;
   const names = [base, base + '.events', base + '.outbox', base + '.session'];
   const ours = (name = '') => name === base || name.startsWith(base + '.');
-  for (const c of deps.connections ?? connections) if (ours(c.name)) c.off();
+  for (const c of deps.connections ?? connections) if (ours(c.name)) stopConnection(c);
   try {
     // The event store's unload backup is named after its database.
     webStorage(deps)?.removeItem(names[1]);

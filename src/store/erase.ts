@@ -1,6 +1,9 @@
 // The `erase` part (likewise.erase.mjs; a chunk of its own with npm): what
-// deletes stored data, loaded only when that happens: forget(), a
-// withdrawal, the recovery of a full origin, and the compaction of a log
-// over its bounds. No other page pays for it.
+// storage does only when something rare happens, loaded then: deleting
+// stored data (forget(), a withdrawal, the recovery of a full origin), the
+// compaction of a log over its bounds, and memory mode after IndexedDB
+// failed (with the retry after a quota failure and a late open). No other
+// page pays for it.
 export { compactEvents } from './compactEvents';
 export { deleteSiteData, drop } from './deleteSiteData';
+export { runInMemory, takeLate } from './runInMemory';

@@ -7,6 +7,7 @@ import {
   faultyIndexedDB,
   rawEntries,
 } from '../support/faultyIndexedDB';
+import { erase } from '../support/parts';
 
 failOnUnhandledRejections();
 afterEach(() => {
@@ -16,7 +17,7 @@ afterEach(() => {
 describe('createStateStore', () => {
   it('is a lazy key-value store in likewise-<site>', async () => {
     const idb = faultyIndexedDB();
-    const state = createStateStore({ site: 'shop' }, { indexedDB: idb.factory });
+    const state = createStateStore({ site: 'shop' }, { indexedDB: idb.factory, erase });
     expect(idb.opened).toEqual([]);
     await state.set('consent', { granted: true });
     await state.set('anon', 'a-1');
@@ -31,8 +32,8 @@ describe('createStateStore', () => {
 
   it('shares data between two instances (tabs) of the same site', async () => {
     const idb = faultyIndexedDB();
-    const tabA = createStateStore({ site: 's' }, { indexedDB: idb.factory });
-    const tabB = createStateStore({ site: 's' }, { indexedDB: idb.factory });
+    const tabA = createStateStore({ site: 's' }, { indexedDB: idb.factory, erase });
+    const tabB = createStateStore({ site: 's' }, { indexedDB: idb.factory, erase });
     await tabA.set('consent', 'granted');
     expect(await tabB.get('consent')).toBe('granted');
   });
@@ -40,7 +41,7 @@ describe('createStateStore', () => {
   it('RELIABILITY 1: no IndexedDB: memory mode, values kept, no throw', async () => {
     vi.stubGlobal('indexedDB', undefined);
     const seen: LikewiseError[] = [];
-    const state = createStateStore({ site: 's', onError: (e) => seen.push(e) });
+    const state = createStateStore({ site: 's', onError: (e) => seen.push(e) }, { erase });
     await state.set('consent', 'granted');
     expect(state.mode).toBe('memory');
     expect(await state.get('consent')).toBe('granted');
@@ -52,7 +53,10 @@ describe('createStateStore', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const idb = faultyIndexedDB();
     idb.open = 'hang';
-    const state = createStateStore({ site: 's', openTimeout: 200 }, { indexedDB: idb.factory });
+    const state = createStateStore(
+      { site: 's', openTimeout: 200 },
+      { indexedDB: idb.factory, erase },
+    );
     const got = state.get('consent');
     await vi.advanceTimersByTimeAsync(200);
     expect(await got).toBeUndefined();
@@ -61,7 +65,7 @@ describe('createStateStore', () => {
 
   it('RELIABILITY 3: silent close: reopens once and keeps working', async () => {
     const idb = faultyIndexedDB();
-    const state = createStateStore({ site: 's' }, { indexedDB: idb.factory });
+    const state = createStateStore({ site: 's' }, { indexedDB: idb.factory, erase });
     await state.set('a', 1);
     idb.connections[0].close();
     // Three operations on one dead connection count as one failure, not three.
@@ -73,7 +77,7 @@ describe('createStateStore', () => {
 
   it('RELIABILITY 5: failing writes: memory mode after 3 attempts, last known values still served', async () => {
     const idb = faultyIndexedDB();
-    const state = createStateStore({ site: 's' }, { indexedDB: idb.factory });
+    const state = createStateStore({ site: 's' }, { indexedDB: idb.factory, erase });
     await state.set('consent', 'granted');
     idb.fail(
       { kind: 'abort', error: () => new DOMException('x', 'UnknownError') },
@@ -91,7 +95,7 @@ describe('createStateStore', () => {
     const seen: LikewiseError[] = [];
     const state = createStateStore(
       { site: 's', onError: (e) => seen.push(e) },
-      { indexedDB: idb.factory },
+      { indexedDB: idb.factory, erase },
     );
     await state.set('consent', 'granted');
     idb.fail({ kind: 'abort', error: () => new DOMException('full', 'QuotaExceededError') });
@@ -104,7 +108,10 @@ describe('createStateStore', () => {
 
   it('after quota failures, values set in memory reach IndexedDB once a retry finds room', async () => {
     const idb = faultyIndexedDB();
-    const state = createStateStore({ site: 's', retryDelay: 10 }, { indexedDB: idb.factory });
+    const state = createStateStore(
+      { site: 's', retryDelay: 10 },
+      { indexedDB: idb.factory, erase },
+    );
     await state.set('consent', 'granted');
     idb.fail({ kind: 'abort', error: () => new DOMException('full', 'QuotaExceededError') }, 3);
     await state.set('session', 'z');

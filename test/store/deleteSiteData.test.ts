@@ -11,14 +11,15 @@ import {
   faultyIndexedDB,
   rawPut,
 } from '../support/faultyIndexedDB';
+import { erase } from '../support/parts';
 
 failOnUnhandledRejections();
 
 const ids = (list: { id: string }[]) => list.map((e) => e.id);
 
 const fill = async (idb: ReturnType<typeof faultyIndexedDB>, site: string) => {
-  const store = createEventStore({ site }, { indexedDB: idb.factory });
-  const state = createStateStore({ site }, { indexedDB: idb.factory });
+  const store = createEventStore({ site }, { indexedDB: idb.factory, erase });
+  const state = createStateStore({ site }, { indexedDB: idb.factory, erase });
   await store.append(events(0, 5));
   await state.set('consent', 'granted');
   // A database an older version kept (the outbox had one of its own).
