@@ -462,6 +462,20 @@ export function buildNeighbourRows(
   // least and greatest bits of its scores.
   const sums = new Float64Array(fast ? itemCount : 0);
   const span = new Uint32Array(2);
+  const scratch: RowScratch = {
+    dots,
+    acc,
+    hits,
+    touched,
+    cand,
+    kept,
+    best,
+    hist,
+    selScores,
+    selItems,
+    sums,
+    span,
+  };
   // Room for every list at once when a bound is known (a sequence row has
   // at most `reach` candidates per occurrence), else grown as it fills.
   const room = seq ? sequenceRoom(seq, start, end, k) : Math.min(1 << 16, (end - start) * k);
@@ -474,43 +488,7 @@ export function buildNeighbourRows(
   for (let i = 0; i < itemCount; i++) {
     offsets[i] = listed;
     if (i < start || i >= end) continue;
-    let n: number;
-    if (fast && seq) {
-      const accumulate = seq.pad
-        ? seq.uniform
-          ? accumulatePadded
-          : accumulatePaddedValued
-        : seq.uniform
-          ? accumulateUniform
-          : accumulateValued;
-      // A row that visits more positions than there are columns: summed
-      // without the touched list, then its columns listed by a scan.
-      const dense =
-        seq.pad > 0 && (seq.occurs[i + 1] - seq.occurs[i]) * seq.reach >= DENSE_ROW * itemCount;
-      let nt = dense
-        ? sumPadded(seq, i, acc, touched, itemCount)
-        : accumulate(seq, i, acc, touched);
-      let nc =
-        nt > SEQUENCE_FILTER * k
-          ? filterSequence(plan, i, nt, k, acc, touched, cand, kept, sums, best, span)
-          : -1;
-      // The guessed threshold kept fewer than K: the row again, in full.
-      if (nc === -2)
-        nt = dense ? sumPadded(seq, i, acc, touched, itemCount) : accumulate(seq, i, acc, touched);
-      if (nc < 0) nc = scoreSequence(plan, i, nt, acc, touched, cand, span);
-      // Buckets sized to the row's scores: at most 2^SEQUENCE_BUCKET_BITS.
-      const shift = Math.max(0, 32 - Math.clz32(span[1] - span[0]) - SEQUENCE_BUCKET_BITS);
-      n = selectRow(k, nc, cand, hist, selScores, selItems, plan, span[0], shift);
-    } else {
-      const nt = seq
-        ? accumulateSequence(seq, i, acc, hits, touched)
-        : packed
-          ? accumulateCodes(plan, i, dots, touched)
-          : accumulateValues(plan, i, acc, hits, touched);
-      const nc = scoreCandidates(plan, i, nt, dots, acc, hits, touched, cand);
-      const m = filterCandidates(k, nc, cand, kept, best);
-      n = selectRow(k, m < 0 ? nc : m, m < 0 ? cand : kept, hist, selScores, selItems, plan);
-    }
+    const n = fast && seq ? sequenceRow(plan, seq, i, scratch) : matrixRow(plan, i, scratch);
     if (listed + n > indices.length) {
       const size = Math.max(indices.length * 2, listed + n);
       const ni = new Uint32Array(size);
@@ -529,6 +507,76 @@ export function buildNeighbourRows(
   offsets[itemCount] = listed;
   if (listed === indices.length) return { offsets, indices, scores };
   return { offsets, indices: indices.slice(0, listed), scores: scores.slice(0, listed) };
+}
+
+/** What a row's build works in, allocated once per {@link buildNeighbourRows}. */
+interface RowScratch {
+  dots: Int32Array;
+  acc: Float64Array;
+  hits: Int32Array;
+  touched: Uint32Array;
+  cand: Candidates;
+  kept: Candidates;
+  best: Uint32Array;
+  hist: Uint32Array;
+  selScores: Float64Array;
+  selItems: Int32Array;
+  sums: Float64Array;
+  span: Uint32Array;
+}
+
+/**
+ * A sequence row (sums without counts, all > 0) into the first slots of
+ * `selScores` and `selItems`; returns how many.
+ */
+function sequenceRow(plan: NeighbourPlan, seq: SequencePlan, i: number, w: RowScratch): number {
+  const { k, itemCount } = plan;
+  const { acc, touched, cand, kept, sums, best, span } = w;
+  const accumulate = seq.pad
+    ? seq.uniform
+      ? accumulatePadded
+      : accumulatePaddedValued
+    : seq.uniform
+      ? accumulateUniform
+      : accumulateValued;
+  // A row that visits more positions than there are columns: summed
+  // without the touched list, then its columns listed by a scan.
+  const dense =
+    seq.pad > 0 && (seq.occurs[i + 1] - seq.occurs[i]) * seq.reach >= DENSE_ROW * itemCount;
+  let nt = dense ? sumPadded(seq, i, acc, touched, itemCount) : accumulate(seq, i, acc, touched);
+  let nc =
+    nt > SEQUENCE_FILTER * k
+      ? filterSequence(plan, i, nt, k, acc, touched, cand, kept, sums, best, span)
+      : -1;
+  // The guessed threshold kept fewer than K: the row again, in full.
+  if (nc === -2)
+    nt = dense ? sumPadded(seq, i, acc, touched, itemCount) : accumulate(seq, i, acc, touched);
+  if (nc < 0) nc = scoreSequence(plan, i, nt, acc, touched, cand, span);
+  // Buckets sized to the row's scores: at most 2^SEQUENCE_BUCKET_BITS.
+  const shift = Math.max(0, 32 - Math.clz32(span[1] - span[0]) - SEQUENCE_BUCKET_BITS);
+  return selectRow(k, nc, cand, w.hist, w.selScores, w.selItems, plan, span[0], shift);
+}
+
+/** A row from the user side of the plan (or a sequence row with counts), as {@link sequenceRow}. */
+function matrixRow(plan: NeighbourPlan, i: number, w: RowScratch): number {
+  const { dots, acc, hits, touched, cand, kept } = w;
+  const seq = plan.sequence;
+  const nt = seq
+    ? accumulateSequence(seq, i, acc, hits, touched)
+    : plan.packed
+      ? accumulateCodes(plan, i, dots, touched)
+      : accumulateValues(plan, i, acc, hits, touched);
+  const nc = scoreCandidates(plan, i, nt, dots, acc, hits, touched, cand);
+  const m = filterCandidates(plan.k, nc, cand, kept, w.best);
+  return selectRow(
+    plan.k,
+    m < 0 ? nc : m,
+    m < 0 ? cand : kept,
+    w.hist,
+    w.selScores,
+    w.selItems,
+    plan,
+  );
 }
 
 /** Candidates of a row: scores (float32), their bits, and their columns. */
@@ -732,18 +780,26 @@ function accumulatePadded(
   const o1 = seq.occurs[i + 1];
   for (let o = seq.occurs[i]; o < o1; o++) {
     const q = at[o];
-    for (let d = 1; d <= pad; d++) {
-      const j = codes[q + d];
-      const h = acc[j];
-      acc[j] = h + forward[d];
-      touched[nt] = j;
-      nt += Number(h === 0);
-    }
+    // Both sides in one loop: an occurrence's columns are distinct (the
+    // sentinel's aside), so each sum gets its terms in the same order.
     if (both)
       for (let d = 1; d <= pad; d++) {
-        const j = codes[q - d];
+        const j = codes[q + d];
         const h = acc[j];
-        acc[j] = h + before[d];
+        acc[j] = h + forward[d];
+        touched[nt] = j;
+        nt += Number(h === 0);
+        const b = codes[q - d];
+        const g = acc[b];
+        acc[b] = g + before[d];
+        touched[nt] = b;
+        nt += Number(g === 0);
+      }
+    else
+      for (let d = 1; d <= pad; d++) {
+        const j = codes[q + d];
+        const h = acc[j];
+        acc[j] = h + forward[d];
         touched[nt] = j;
         nt += Number(h === 0);
       }
@@ -788,8 +844,12 @@ function sumUniform(seq: SequencePlan, i: number, acc: Float64Array): void {
   const o1 = seq.occurs[i + 1];
   for (let o = seq.occurs[i]; o < o1; o++) {
     const q = at[o];
-    for (let d = 1; d <= pad; d++) acc[codes[q + d]] += forward[d];
-    if (both) for (let d = 1; d <= pad; d++) acc[codes[q - d]] += before[d];
+    if (both)
+      for (let d = 1; d <= pad; d++) {
+        acc[codes[q + d]] += forward[d];
+        acc[codes[q - d]] += before[d];
+      }
+    else for (let d = 1; d <= pad; d++) acc[codes[q + d]] += forward[d];
   }
 }
 
@@ -801,8 +861,12 @@ function sumValued(seq: SequencePlan, i: number, acc: Float64Array): void {
   for (let o = seq.occurs[i]; o < o1; o++) {
     const q = at[o];
     const v = values[q];
-    for (let d = 1; d <= pad; d++) acc[codes[q + d]] += v * values[q + d] * forward[d];
-    if (both) for (let d = 1; d <= pad; d++) acc[codes[q - d]] += v * values[q - d] * before[d];
+    if (both)
+      for (let d = 1; d <= pad; d++) {
+        acc[codes[q + d]] += v * values[q + d] * forward[d];
+        acc[codes[q - d]] += v * values[q - d] * before[d];
+      }
+    else for (let d = 1; d <= pad; d++) acc[codes[q + d]] += v * values[q + d] * forward[d];
   }
 }
 
@@ -820,18 +884,24 @@ function accumulatePaddedValued(
   for (let o = seq.occurs[i]; o < o1; o++) {
     const q = at[o];
     const v = values[q];
-    for (let d = 1; d <= pad; d++) {
-      const j = codes[q + d];
-      const h = acc[j];
-      acc[j] = h + v * values[q + d] * forward[d];
-      touched[nt] = j;
-      nt += Number(h === 0);
-    }
     if (both)
       for (let d = 1; d <= pad; d++) {
-        const j = codes[q - d];
+        const j = codes[q + d];
         const h = acc[j];
-        acc[j] = h + v * values[q - d] * before[d];
+        acc[j] = h + v * values[q + d] * forward[d];
+        touched[nt] = j;
+        nt += Number(h === 0);
+        const b = codes[q - d];
+        const g = acc[b];
+        acc[b] = g + v * values[q - d] * before[d];
+        touched[nt] = b;
+        nt += Number(g === 0);
+      }
+    else
+      for (let d = 1; d <= pad; d++) {
+        const j = codes[q + d];
+        const h = acc[j];
+        acc[j] = h + v * values[q + d] * forward[d];
         touched[nt] = j;
         nt += Number(h === 0);
       }

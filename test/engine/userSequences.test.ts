@@ -62,6 +62,14 @@ describe('userSequences', () => {
       ['a year apart, to the millisecond', () => 1.7e12 + Math.floor(random() * 2 ** 35)],
       ['zero and minus zero', () => (random() < 0.5 ? -0 : 0)],
       ['in file order', (r) => 1.7e12 + Math.floor(r / 3) * 1000],
+      // Keys in whole seconds are checked as they are made: these are not
+      // all whole seconds, or not within 2^32 seconds of each other.
+      ['half a second past whole seconds', () => 1.7e12 + 500 + Math.floor(random() * 50) * 1000],
+      [
+        'whole seconds but one',
+        (r) => 1.7e12 + Math.floor(random() * 50) * 1000 + Number(r === 0),
+      ],
+      ['whole seconds two centuries apart', () => Math.floor(random() * 2 ** 33) * 1000],
     ];
     for (const [kind, timeOf] of kinds) {
       // Four users, each item met once: the sequence is the user's rows by time.
