@@ -35,7 +35,9 @@
 //   navigation start until 1 s after the first widget (the page runs no
 //   other script);
 // - first widget: ms from navigation start to the first frame showing the
-//   widget's items (test/browser/workload.mjs firstWidgetProbe);
+//   widget's items (test/browser/workload.mjs firstWidgetProbe; waited for
+//   through its console message, so no Playwright script runs in the page
+//   during the load);
 // - the waterfall of the last run: each request's start and end, ms from
 //   navigation start, as the server saw them;
 // - round trips in a row (with --rtt MS): each page is loaded again with
@@ -53,7 +55,12 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { findChromium } from '../test/browser/chromium.mjs';
-import { calibrate, firstWidgetProbe, seedHistory } from '../test/browser/workload.mjs';
+import {
+  calibrate,
+  firstWidgetProbe,
+  seedHistory,
+  waitForFirstWidget,
+} from '../test/browser/workload.mjs';
 import { generateBigShop } from './generateBigShop.mjs';
 import { startShopServer } from './serveBigShop.mjs';
 
@@ -121,9 +128,9 @@ async function measure(browser, server, kind, whole, catalog, productId, latency
     categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
   });
   server.mark();
+  const shown = waitForFirstWidget(tab, 30_000);
   await tab.goto(target);
-  await tab.waitForFunction(() => !!window.__lwFirstWidget, undefined, { timeout: 30_000 });
-  const first = await tab.evaluate(() => window.__lwFirstWidget);
+  const first = await shown;
   await tab.waitForTimeout(1000);
   const trace = JSON.parse((await browser.stopTracing()).toString('utf8')).traceEvents;
   if (process.env.BIGSHOP_TRACE)

@@ -33,7 +33,10 @@
 // profiler on:
 // - start: the `EvaluateScript` of dist/likewise.iife.js on the page's main thread;
 // - first widget: the first animation frame in which a [data-likewise] widget
-//   shows items (an in-page probe marks it with console.timeStamp); printed
+//   shows items (an in-page probe marks it with console.timeStamp, and says
+//   so on the console: the bench waits for that message, not with
+//   page.waitForFunction, whose injected script would run on the page's main
+//   thread during the load it measures); printed
 //   after the script's start, after its arrival (the page's Resource Timing
 //   `responseEnd`: an async script waits there while the shop's own script
 //   holds the main thread) and from navigation start;
@@ -54,7 +57,12 @@ import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { startDemoServer } from '../examples/serve.mjs';
 import { findChromium } from '../test/browser/chromium.mjs';
-import { calibrate, firstWidgetProbe, seedHistory } from '../test/browser/workload.mjs';
+import {
+  calibrate,
+  firstWidgetProbe,
+  seedHistory,
+  waitForFirstWidget,
+} from '../test/browser/workload.mjs';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
@@ -208,8 +216,9 @@ async function measure(browser, demo, catalog, history, warm) {
     // view: the renderer, the scripts' compiled code and the Worker's are
     // warm. (The demo server sends `no-store` for every file but `catalog.json`,
     // which the browser may keep for a minute: the rest is fetched again.)
+    const shown = waitForFirstWidget(page);
     await page.goto(demo.url);
-    await page.waitForFunction(() => !!window.__lwFirstWidget, undefined, { timeout: 15_000 });
+    await shown;
     await page.waitForTimeout(1000);
   }
   await browser.startTracing(page, {
@@ -219,9 +228,9 @@ async function measure(browser, demo, catalog, history, warm) {
       ...(profiler ? ['v8', 'disabled-by-default-v8.cpu_profiler'] : []),
     ],
   });
+  const shown = waitForFirstWidget(page);
   await page.goto(demo.url);
-  await page.waitForFunction(() => !!window.__lwFirstWidget, undefined, { timeout: 15_000 });
-  const first = await page.evaluate(() => window.__lwFirstWidget);
+  const first = await shown;
   const arrived = await page.evaluate(
     () =>
       performance
@@ -257,8 +266,9 @@ async function measure(browser, demo, catalog, history, warm) {
 async function waterfallOf(browser, demo, path) {
   const { context, page } = await openPage(browser);
   await context.addInitScript(firstWidgetProbe);
+  const shown = waitForFirstWidget(page);
   await page.goto(new URL(path, demo.url).href);
-  await page.waitForFunction(() => !!window.__lwFirstWidget, undefined, { timeout: 15_000 });
+  await shown;
   await page.waitForTimeout(1500);
   // The page's own Resource Timing: the product page without an id forwards
   // to its first item, and only the last page's requests are there.

@@ -124,7 +124,7 @@ export function startWidgets(
     reader
       .lists(onPage('=similar'))
       .then((l) =>
-        catalog.entries(Object.values(l.similar).flatMap((list) => list[0].slice(0, 8 + SPARE))),
+        catalog.entries(Object.values(l.similar).flatMap((list) => list.ids.slice(0, 8 + SPARE))),
       )
       .catch(() => {});
   // The first price a widget shows loads the browser's number formats (ICU

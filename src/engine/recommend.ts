@@ -112,11 +112,6 @@ function finish(
   events = rules.events,
 ): ScoredItem[] {
   const limit = rules.limit ?? 10;
-  if (!(Number.isInteger(limit) && limit >= 0))
-    throw new LikewiseError(
-      'INVALID_OPTION',
-      `limit must be an integer >= 0, got ${String(rules.limit)}`,
-    );
   const { cart, dismissed, purchased } = visitorState(events);
   const bought = rules.excludePurchased !== false;
   const banned = new Set([
@@ -366,8 +361,28 @@ function rank(
   return out;
 }
 
-/** Items near the anchors, the reason naming the one that contributed most. */
-function anchored(
+/**
+ * Throws `INVALID_OPTION` (`limit must be an integer >= 0, got <v>`) unless
+ * `rules.limit` is one or absent; returns the rules. The public scenarios
+ * check; the widget part calls the `*Unchecked` ones, its requests checked
+ * in the core (`checkRequest`), so the widget file carries no second check.
+ */
+function checked<R extends RecommendRules>(rules: R): R {
+  const { limit = 10 } = rules;
+  if (!(Number.isInteger(limit) && limit >= 0))
+    throw new LikewiseError(
+      'INVALID_OPTION',
+      `limit must be an integer >= 0, got ${String(limit)}`,
+    );
+  return rules;
+}
+
+/**
+ * Items near the anchors, the reason naming the one that contributed most:
+ * {@link similar} (`kind` `similar`) and {@link boughtTogether} (`together`)
+ * for rules checked already.
+ */
+export function anchoredUnchecked(
   kind: 'similar' | 'together',
   source: NeighbourSource,
   anchors: readonly string[],
@@ -395,7 +410,7 @@ export function similar(
   itemId: string,
   rules: RecommendRules = {},
 ): ScoredItem[] {
-  return anchored('similar', source, [itemId], rules);
+  return anchoredUnchecked('similar', source, [itemId], checked(rules));
 }
 
 /**
@@ -410,7 +425,12 @@ export function boughtTogether(
   itemIds: string | readonly string[],
   rules: RecommendRules = {},
 ): ScoredItem[] {
-  return anchored('together', source, typeof itemIds === 'string' ? [itemIds] : itemIds, rules);
+  return anchoredUnchecked(
+    'together',
+    source,
+    typeof itemIds === 'string' ? [itemIds] : itemIds,
+    checked(rules),
+  );
 }
 
 /** Options of {@link forYou}: the rules plus how the history counts. */
@@ -486,6 +506,15 @@ export function forYou(
   events: readonly LikewiseEvent[],
   options: ForYouOptions = {},
 ): ScoredItem[] {
+  return forYouUnchecked(source, events, checked(options));
+}
+
+/** {@link forYou} for options checked already. */
+export function forYouUnchecked(
+  source: NeighbourSource,
+  events: readonly LikewiseEvent[],
+  options: ForYouOptions,
+): ScoredItem[] {
   const st = take(source);
   const items = history(events, options.weights ?? {}, st).slice(0, options.maxHistory ?? 50);
   const query = st.query;
@@ -519,6 +548,14 @@ export function recentlyViewed(
   events: readonly LikewiseEvent[],
   rules: RecommendRules & { currentItemId?: string } = {},
 ): ScoredItem[] {
+  return recentlyViewedUnchecked(events, checked(rules));
+}
+
+/** {@link recentlyViewed} for rules checked already. */
+export function recentlyViewedUnchecked(
+  events: readonly LikewiseEvent[],
+  rules: RecommendRules & { currentItemId?: string },
+): ScoredItem[] {
   const items = history(events, {}, scratch());
   // The visitor's own history is shown whole: items in the cart, bought or
   // out of stock were still viewed (only dismissals and the page item go).
@@ -549,6 +586,14 @@ export function recentlyViewed(
 export function trending(
   popularity: RankedList,
   rules: RecommendRules & { currentItemId?: string } = {},
+): ScoredItem[] {
+  return trendingUnchecked(popularity, checked(rules));
+}
+
+/** {@link trending} for rules checked already. */
+export function trendingUnchecked(
+  popularity: RankedList,
+  rules: RecommendRules & { currentItemId?: string },
 ): ScoredItem[] {
   return finish(
     popularity.ids,

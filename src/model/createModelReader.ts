@@ -3,19 +3,23 @@
  * the model's files, without on-device learning, so a page that only shows
  * the shop's lists does not download the learning code.
  */
+import type { RankedList } from '../engine/neighbourSource';
 import type { ModelConfig } from '../engine/tune';
 import { createModelLoader } from './createModelLoader';
 import type { Manifest } from './modelFormat';
 
-/** Neighbour lists by item id: `[neighbour ids, scores]`, best first. */
-export type WireLists = Record<string, [string[], number[]]>;
+/**
+ * Neighbour lists by item id, best first: `{ ids, scores }` as the engine
+ * reads them (arrays and typed arrays cross a Worker boundary as they are).
+ */
+export type WireLists = Record<string, RankedList>;
 
 /** What {@link createModelReader} answers. */
 export interface ModelReader {
   /** Similar and bought-together lists of the given items (only those the model has). */
   lists(itemIds: string[]): Promise<{ similar: WireLists; together: WireLists }>;
   /** The model's popularity list, best first. */
-  popularity(): Promise<[string[], number[]]>;
+  popularity(): Promise<RankedList>;
   /** The configuration the model was tuned with (`train --tune`), if any. */
   config(): Promise<ModelConfig | undefined>;
 }
@@ -26,15 +30,19 @@ export interface PageModelReader extends ModelReader {
   manifest(): Promise<Manifest> | undefined;
 }
 
-type List = { ids: readonly string[]; scores: ArrayLike<number> };
-const pair = (list: List): [string[], number[]] => [[...list.ids], Array.from(list.scores)];
-
-/** Lists of `ids` as plain data. Read with `Object.hasOwn`: an item may be called `constructor` or `__proto__`. */
-export const wire = (ids: readonly string[], get: (id: string) => List | undefined): WireLists => {
+/**
+ * Lists of `ids` as plain data: the lists themselves, which no reader
+ * changes. Read with `Object.hasOwn`: an item may be called `constructor`
+ * or `__proto__`.
+ */
+export const wire = (
+  ids: readonly string[],
+  get: (id: string) => RankedList | undefined,
+): WireLists => {
   const out: WireLists = Object.create(null);
   for (const id of ids) {
     const list = get(id);
-    if (list) out[id] = pair(list);
+    if (list) out[id] = list;
   }
   return out;
 };
@@ -58,7 +66,7 @@ export function createModelReader(
         together: wire(itemIds, (id) => source?.together.neighbours(id)),
       };
     },
-    popularity: async () => pair((await loader?.popularity()) ?? { ids: [], scores: [] }),
+    popularity: async () => (await loader?.popularity()) ?? { ids: [], scores: [] },
     manifest: () => loader?.manifest(),
     config: async () => (await loader?.manifest())?.config,
   };

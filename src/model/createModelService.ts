@@ -5,6 +5,7 @@
  * (`createModelReader`) and loads the learning on demand. Either way it
  * answers in plain, transferable data.
  */
+import { LikewiseError } from '../errors';
 import type { LikewiseEvent } from '../types';
 import { createModelReader, type ModelReader, type WireLists } from './createModelReader';
 import { trainLocally } from './trainLocally';
@@ -19,7 +20,9 @@ export interface ModelService extends ModelReader {
 
 /**
  * Creates the service for the model at `modelUrl` (absolute; no model: empty
- * lists, so every scenario falls back to what the device knows).
+ * lists, so every scenario falls back to what the device knows). `train`
+ * rejects with `INVALID_INPUT` (`train needs an array of events.`) on
+ * anything but an array: the Worker takes it from a message.
  *
  * @example const service = createModelService('https://shop.example/model/manifest.json')
  */
@@ -27,5 +30,12 @@ export function createModelService(
   modelUrl?: string,
   deps: { fetch?: typeof fetch } = {},
 ): ModelService {
-  return { ...createModelReader(modelUrl, deps), train: async (events) => trainLocally(events) };
+  return {
+    ...createModelReader(modelUrl, deps),
+    train: async (events) => {
+      if (!Array.isArray(events))
+        throw new LikewiseError('INVALID_INPUT', 'train needs an array of events.');
+      return trainLocally(events);
+    },
+  };
 }

@@ -8,14 +8,14 @@
  */
 import type { NeighbourSource, RankedList } from '../engine/neighbourSource';
 import { blendUnchecked } from '../engine/neighbourSource';
+// The unchecked scenarios: `checkRequest` checked the request in the core.
 import {
-  boughtTogether,
-  forYou,
+  anchoredUnchecked,
+  forYouUnchecked,
   type RecommendRules,
-  recentlyViewed,
+  recentlyViewedUnchecked,
   type ScoredItem,
-  similar,
-  trending,
+  trendingUnchecked,
 } from '../engine/recommend';
 import type { ModelConfig } from '../engine/tune';
 import type { LikewiseEvent, Recommendation, Scenario } from '../types';
@@ -36,10 +36,8 @@ const EMPTY: RankedList = { ids: [], scores: [] };
 const KEPT_ITEMS = 256;
 
 /** Item `id`'s list in `lists`: own keys only, so an item may be called `constructor` or `__proto__`. */
-const ranked = (lists: WireLists, id: string): RankedList | undefined => {
-  const l = Object.hasOwn(lists, id) ? lists[id] : undefined;
-  return l && { ids: l[0], scores: l[1] };
-};
+const ranked = (lists: WireLists, id: string): RankedList | undefined =>
+  Object.hasOwn(lists, id) ? lists[id] : undefined;
 
 /** Wire lists as a source that gives one list object per item for good. */
 const sourceOf = (
@@ -100,15 +98,12 @@ export function createRecommender(
     | undefined;
 
   const popular = () => {
-    popularity ??= service.popularity().then(
-      ([ids, scores]): RankedList => ({ ids, scores }),
-      (e: unknown) => {
-        // Not cached: a model that was unreachable for a moment is tried again next time.
-        popularity = undefined;
-        host.report(e);
-        return EMPTY;
-      },
-    );
+    popularity ??= service.popularity().catch((e: unknown) => {
+      // Not cached: a model that was unreachable for a moment is tried again next time.
+      popularity = undefined;
+      host.report(e);
+      return EMPTY;
+    });
     return popularity;
   };
 
@@ -202,13 +197,15 @@ export function createRecommender(
       currentItemId: request.itemId,
     };
     const score = (rules: RecommendRules): ScoredItem[] => {
-      if (!near) return type === 'trending' ? trending(pop, rules) : recentlyViewed(events, rules);
+      if (!near)
+        return type === 'trending'
+          ? trendingUnchecked(pop, rules)
+          : recentlyViewedUnchecked(events, rules);
       const [anchors, source] = near;
-      return type === 'similar'
-        ? similar(source, itemId!, rules)
-        : type === 'bought-together'
-          ? boughtTogether(source, anchors, rules)
-          : forYou(source, events, { ...config, ...rules });
+      // `similar`'s anchors are its item (anchorIds).
+      return type === 'for-you'
+        ? forYouUnchecked(source, events, { ...config, ...rules })
+        : anchoredUnchecked(type === 'similar' ? type : 'together', source, anchors, rules);
     };
     const [items, scored] = await catalog.rank(score, rules);
     const out: Recommendation[] = [];

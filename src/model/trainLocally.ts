@@ -5,19 +5,16 @@
  * whose sessions pair two items runs it.
  */
 import { learnLocally } from '../engine/localNeighbourSource';
-import { LikewiseError } from '../errors';
 import type { LikewiseEvent } from '../types';
 import { type WireLists, wire } from './createModelReader';
 
 /**
- * Neighbours learned from `events`, by item. Throws `INVALID_INPUT`
- * (`train needs an array of events.`) on anything but an array.
+ * Neighbours learned from `events`, by item (the instance's events: the
+ * Worker's service checks what a message brings, `createModelService`).
  *
  * @example const lists = trainLocally(await lw.events())
  */
 export function trainLocally(events: LikewiseEvent[]): WireLists {
-  if (!Array.isArray(events))
-    throw new LikewiseError('INVALID_INPUT', 'train needs an array of events.');
   const local = learnLocally(events);
   const ids = new Set<string>();
   for (const e of events) if (e.itemId) ids.add(e.itemId);

@@ -12,6 +12,9 @@ export function seedHistory(
 /** Init script: notes the first frame with a filled likewise widget in `window.__lwFirstWidget`. */
 export function firstWidgetProbe(): void;
 
+/** Waits (without polling the page) for what {@link firstWidgetProbe} notes; call before the navigation. */
+export function waitForFirstWidget(page: Page, timeout?: number): Promise<FirstWidget>;
+
 /** What {@link firstWidgetProbe} leaves on `window`. */
 export interface FirstWidget {
   widget: string;

@@ -66,7 +66,8 @@ export function seedHistory(page, { count, items, days = 30 }) {
  * animation frame until one shows items, looks for a `[data-likewise]`
  * container whose widget has items and is no longer loading; then stores
  * `{ widget, at, ids }` in `window.__lwFirstWidget` (`at`: performance.now()
- * of that frame) and marks the trace with `console.timeStamp('likewise:first-widget')`.
+ * of that frame), marks the trace with `console.timeStamp('likewise:first-widget')`
+ * and says so on the console, for {@link waitForFirstWidget}.
  */
 export function firstWidgetProbe() {
   const find = () => {
@@ -93,8 +94,29 @@ export function firstWidgetProbe() {
     }
     window.__lwFirstWidget = { ...hit, at: now };
     console.timeStamp('likewise:first-widget');
+    console.debug('likewise:first-widget');
   };
   requestAnimationFrame(frame);
+}
+
+/**
+ * Waits for the first widget {@link firstWidgetProbe} notes in `page`, and
+ * resolves what it noted. Call it before the navigation it waits for. It
+ * listens for the probe's console message rather than polling the page
+ * (`page.waitForFunction`): Playwright runs its own injected script in the
+ * page to poll, a main-thread task of its own in the middle of the load
+ * being measured, which no shopper's browser runs.
+ *
+ * @param {import('playwright-core').Page} page
+ * @param {number} [timeout] - ms, default 15,000
+ * @returns {Promise<{ widget: string, at: number, ids: string[] }>}
+ */
+export async function waitForFirstWidget(page, timeout = 15_000) {
+  await page.waitForEvent('console', {
+    predicate: (m) => m.text() === 'likewise:first-widget',
+    timeout,
+  });
+  return page.evaluate(() => window.__lwFirstWidget);
 }
 
 /**

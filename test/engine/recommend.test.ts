@@ -266,3 +266,34 @@ describe('recentlyViewed and trending', () => {
     expect(r[0].reason).toEqual({ kind: 'trending' });
   });
 });
+
+describe('the limit rule', () => {
+  const pop: RankedList = { ids: ['b', 'c'], scores: [2, 1] };
+  const calls = (limit: number | undefined) => [
+    () => similar(SOURCE, 'a', { limit }),
+    () => boughtTogether(SOURCE, ['a'], { limit }),
+    () => forYou(SOURCE, [ev('view', 'a', 1)], { limit }),
+    () => recentlyViewed([ev('view', 'a', 1)], { limit }),
+    () => trending(pop, { limit }),
+  ];
+
+  it('every scenario refuses a limit that is not an integer >= 0, with the exact message', () => {
+    for (const [limit, shown] of [
+      [-1, '-1'],
+      [2.5, '2.5'],
+      [Number.NaN, 'NaN'],
+    ] as const)
+      for (const call of calls(limit))
+        expect(call).toThrowError(
+          expect.objectContaining({
+            code: 'INVALID_OPTION',
+            message: `limit must be an integer >= 0, got ${shown}`,
+          }),
+        );
+  });
+
+  it('takes 0 (nothing) and no limit (10 at most)', () => {
+    for (const call of calls(0)) expect(call()).toEqual([]);
+    for (const call of calls(undefined)) expect(call().length).toBeGreaterThan(0);
+  });
+});

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
+import type { RankedList } from '../../src/engine/neighbourSource';
 import { isLikewiseError } from '../../src/errors';
 import { createModelService } from '../../src/model/createModelService';
 import { failOnUnhandled } from '../support/fakeStores';
@@ -12,7 +13,7 @@ const setup = () => {
   const server = serve({ [M]: tinyModel() });
   return { server, service: createModelService(`${M}manifest.json`, { fetch: server.fetch }) };
 };
-const round = ([ids, scores]: [string[], number[]]) => [ids, scores.map((s) => +s.toFixed(3))];
+const round = ({ ids, scores }: RankedList) => [ids, Array.from(scores, (s) => +s.toFixed(3))];
 
 describe('createModelService', () => {
   it('answers the similar and together lists of the items the model knows, as plain data', async () => {
@@ -28,20 +29,19 @@ describe('createModelService', () => {
       ['a', 'c'],
       [0.9, 0.7],
     ]);
-    expect(lists.similar.h).toEqual([[], []]);
+    expect(lists.similar.h).toEqual({ ids: [], scores: [] });
     expect(round(lists.together.a)).toEqual([
       ['e', 'f'],
       [1, 0.5],
     ]);
     expect(lists.together.nope).toBeUndefined();
-    // Plain arrays: they cross a Worker boundary unchanged.
+    // Plain data: it crosses a Worker boundary unchanged.
     expect(structuredClone(lists)).toEqual(lists);
-    expect(Array.isArray(lists.similar.a[1])).toBe(true);
   });
 
   it('answers the popularity list, best first', async () => {
     const { service } = setup();
-    expect(await service.popularity()).toEqual([
+    expect(round(await service.popularity())).toEqual([
       ['z', 'h', 'g', 'f', 'e', 'd', 'c', 'b', 'a'],
       [9, 8, 7, 6, 5, 4, 3, 2, 1],
     ]);
@@ -58,14 +58,14 @@ describe('createModelService', () => {
       event('view', 'lonely', 6, { session: 's3' }),
       event('search', undefined, 7, { session: 's3', query: 'shoes' }),
     ]);
-    expect(lists.x[0]).toContain('y');
-    expect(lists.y[0]).toContain('x');
-    expect(lists.x[0]).not.toContain('lonely');
-    expect(lists.w[0]).toEqual(expect.arrayContaining(['x', 'y']));
-    expect(lists.lonely?.[0] ?? []).toEqual([]);
+    expect(lists.x.ids).toContain('y');
+    expect(lists.y.ids).toContain('x');
+    expect(lists.x.ids).not.toContain('lonely');
+    expect(lists.w.ids).toEqual(expect.arrayContaining(['x', 'y']));
+    expect(lists.lonely?.ids ?? []).toEqual([]);
     // y was with x in two sessions, w in one: y ranks first.
-    expect(lists.x[0][0]).toBe('y');
-    expect(lists.x[1].every((s) => s > 0)).toBe(true);
+    expect(lists.x.ids[0]).toBe('y');
+    expect(Array.from(lists.x.scores).every((s) => s > 0)).toBe(true);
   });
 
   it('keeps items named like Object.prototype properties as lists of their own, across a Worker boundary', async () => {
@@ -79,9 +79,9 @@ describe('createModelService', () => {
     for (const copy of [lists, structuredClone(lists)]) {
       for (const id of names) {
         expect(Object.hasOwn(copy, id), id).toBe(true);
-        expect(copy[id][0], id).toEqual(expect.arrayContaining(['x']));
+        expect(copy[id].ids, id).toEqual(expect.arrayContaining(['x']));
       }
-      expect(copy.x[0].sort()).toEqual([...names].sort());
+      expect([...copy.x.ids].sort()).toEqual([...names].sort());
     }
   });
 
@@ -92,7 +92,7 @@ describe('createModelService', () => {
       },
     });
     expect(await service.lists(['a'])).toEqual({ similar: {}, together: {} });
-    expect(await service.popularity()).toEqual([[], []]);
+    expect(await service.popularity()).toEqual({ ids: [], scores: [] });
   });
 
   it('rejects with the model error (a missing model, a foreign file, bad training input)', async () => {
