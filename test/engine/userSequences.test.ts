@@ -65,10 +65,7 @@ describe('userSequences', () => {
       // Keys in whole seconds are checked as they are made: these are not
       // all whole seconds, or not within 2^32 seconds of each other.
       ['half a second past whole seconds', () => 1.7e12 + 500 + Math.floor(random() * 50) * 1000],
-      [
-        'whole seconds but one',
-        (r) => 1.7e12 + Math.floor(random() * 50) * 1000 + Number(r === 0),
-      ],
+      ['whole seconds but one', (r) => 1.7e12 + Math.floor(random() * 50) * 1000 + Number(r === 0)],
       ['whole seconds two centuries apart', () => Math.floor(random() * 2 ** 33) * 1000],
     ];
     for (const [kind, timeOf] of kinds) {
