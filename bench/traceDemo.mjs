@@ -16,9 +16,9 @@
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { chromium } from 'playwright-core';
-import { startDemoServer } from '../examples/serve.mjs';
 import { findChromium } from '../test/browser/chromium.mjs';
 import { firstWidgetProbe, waitForFirstWidget } from '../test/browser/workload.mjs';
+import { serveDemo } from './serveDemo.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) =>
@@ -48,17 +48,7 @@ function frameName({ url, functionName, lineNumber, columnNumber }) {
   return `${entry.name || functionName || '(anonymous)'}@${source}:${entry.originalLine + 1}`;
 }
 
-const demo = await startDemoServer({
-  port: 0,
-  log: () => {},
-  collect: false,
-  routes: {
-    'POST /collect': (req, res) => {
-      req.resume();
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"accepted":true}');
-    },
-  },
-});
+const demo = await serveDemo();
 const browser = await chromium.launch({
   executablePath,
   headless: true,
