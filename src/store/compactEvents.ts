@@ -12,8 +12,25 @@ export interface CompactTools {
   /** The key of the aggregates value. */
   at: string;
   isEvent(v: unknown): v is LikewiseEvent;
-  isAggregate(v: unknown): v is ItemAggregate;
+  /** The event types (`EVENT_TYPES`): what an aggregate may count. */
+  types: readonly string[];
 }
+
+/**
+ * True when `v` is a well-formed {@link ItemAggregate} counting only `types`.
+ * Never throws. In this part: aggregates exist only after a compaction, and
+ * only `lw.aggregates()` reads them.
+ */
+export const isValidAggregate = (v: unknown, types: readonly string[]): v is ItemAggregate => {
+  // biome-ignore lint/suspicious/noExplicitAny: a shape check of an untrusted record
+  const a = v as any;
+  return (
+    typeof a?.itemId === 'string' &&
+    Number.isFinite(a.lastTs) &&
+    a.counts?.constructor === Object &&
+    Object.entries(a.counts).every(([t, n]) => types.includes(t) && Number.isFinite(n))
+  );
+};
 
 /**
  * Compacts the oldest events into per-item aggregates until the log fits,
@@ -25,7 +42,9 @@ export async function compactEvents(s: IDBObjectStore, t: CompactTools): Promise
   const raw = await t.keys(s);
   const old = await request(s.get(t.at));
   const aggs = new Map(
-    (Array.isArray(old) ? old : []).filter(t.isAggregate).map((a) => [a.itemId, a]),
+    (Array.isArray(old) ? old : [])
+      .filter((a) => isValidAggregate(a, t.types))
+      .map((a) => [a.itemId, a]),
   );
   // How many of the oldest raw keys must go for the log to fit.
   let bytes = raw.reduce<number>((sum, k) => sum + keyBytes(k), 0);

@@ -1,5 +1,5 @@
 import { LikewiseError } from '../errors';
-import { connections, type ErrorReporter, reporter, request, storageBuckets } from './connections';
+import { connections, type ErrorReporter, request, storageBuckets } from './connections';
 import { bucketName, databaseName } from './databaseName';
 import type * as Erase from './erase';
 import { isQuotaError } from './isQuotaError';
@@ -29,7 +29,7 @@ export interface Connection {
    * readwrite too: one code path, and reads are rare.
    */
   run<T>(op: (store: IDBObjectStore) => T | Promise<T>): Promise<T>;
-  /** The wrapped `onError`: never throws. */
+  /** `onError`, or nothing. */
   report: ErrorReporter;
   /** Reports a failure of this database (`QUOTA` when `quota`, else `STORAGE`). */
   fail(error: unknown, quota?: boolean): void;
@@ -60,8 +60,9 @@ export interface Connection {
  */
 export const failure =
   (report: ErrorReporter, name: string) =>
-  (error: unknown, quota?: boolean): void =>
+  (error: unknown, quota?: boolean): void => {
     report(new LikewiseError(quota ? 'QUOTA' : 'STORAGE', 'IndexedDB failed: ' + name, error));
+  };
 
 /** Injected platform dependencies of the stores. */
 export interface StoreDeps {
@@ -102,7 +103,8 @@ interface ConnectionOptions {
  *   `retryDelay` in ms, default 5000: after a quota failure, memory mode
  *   lasts this long, then IndexedDB is tried again (what memory holds is
  *   written back first); the wait doubles on each failure, up to 16 times;
- *   `onError` receives every failure (`STORAGE`, or `QUOTA`).
+ *   `onError` receives every failure (`STORAGE`, or `QUOTA`); it must not
+ *   throw (the tracker passes its reporter, which never does).
  * @param deps - Injected `indexedDB` and the `erase` part's loader.
  * @param part - Database name suffix (`events`): a part is disposable. The first quota error of an operation
  *   deletes this whole database and the operation is retried. Where the
@@ -125,7 +127,7 @@ export function createConnection(
   let refused = false;
   /** The last close, done once the connection is closed. */
   let closed: Promise<void> | undefined;
-  const report = reporter(onError);
+  const report = onError || (() => {});
   // No part given: a rejection (a TypeError), reported like a part that would not load.
   const load = () => new Promise<typeof Erase>((r) => r(erase!()));
   const open = () => {

@@ -1,9 +1,10 @@
 import { LikewiseError } from '../errors';
 import { nextTask } from '../nextTask';
-import type { LikewiseEvent } from '../types';
+import { EVENT_TYPES } from '../shared/eventSchema';
+import type { ItemAggregate, LikewiseEvent } from '../types';
 import { type ErrorReporter, keyBytes, request, webStorage } from './connections';
 import { createConnection, type StoreDeps } from './createConnection';
-import { isValidAggregate, isValidEvent } from './isValidEvent';
+import { isValidEvent } from './isValidEvent';
 import type { EventStore } from './types';
 
 /** Injected platform dependencies of the stores (re-exported for existing importers). */
@@ -90,8 +91,6 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   let warned = false;
   let started = false;
   let backedUp = false;
-  /** The event read on its way, while nothing was appended since it began. */
-  let shared: Promise<unknown[]> | undefined;
   // Keys of the events appended in this page (the tracker appends the same objects again).
   const known = new WeakMap<LikewiseEvent, string>();
   const entries = (events: LikewiseEvent[]) =>
@@ -145,7 +144,7 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
     bytes: maxBytes,
     at: AGGREGATES,
     isEvent: isValidEvent,
-    isAggregate: isValidAggregate,
+    types: EVENT_TYPES,
   };
 
   // Writes a batch (and the session) in a transaction that is committed at
@@ -153,7 +152,6 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
   // a transaction that waits on a read could end. Then compacts a log over
   // its bounds, unless the page is being left.
   const write = (batch: Map<string, LikewiseEvent>, session?: unknown, leaving?: boolean) => {
-    shared = undefined;
     return c
       .run(async (s) => {
         if (session) s.put(session, SESSION);
@@ -189,12 +187,10 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
 
   // Invalid records are dropped, and reported once; the aggregates value is no event.
   // Records are checked a slice per task, so a long log never blocks the page
-  // for long, and reads that start while one is on its way, with nothing
-  // appended meanwhile, share it (each page's widgets ask at once).
+  // for long. (The tracker reads one step at a time: no two reads to share.)
   const read = <T>(valid: (v: unknown) => v is T, key?: string): Promise<T[]> => {
     start();
-    if (!key && shared) return shared.then((v) => v.slice() as T[]);
-    const out = c
+    return c
       .run((s) => request(key ? s.get(key) : s.getAll()))
       .catch(c.fail)
       .then(async (values) => {
@@ -211,14 +207,6 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
         }
         return kept;
       });
-    if (!key) {
-      shared = out;
-      const done = () => {
-        if (shared === out) shared = undefined;
-      };
-      out.then(done, done);
-    }
-    return out;
   };
 
   return Object.assign(c, {
@@ -242,6 +230,15 @@ export function createEventStore(options: EventStoreOptions, deps: StoreDeps = {
         .then((v) => (Array.isArray(v) ? { id: v[0], last: v[1] } : undefined), c.fail);
     },
     events: () => read(isValidEvent),
-    aggregates: () => read(isValidAggregate, AGGREGATES),
+    // Aggregates exist only after a compaction and only `lw.aggregates()`
+    // reads them: their check is in the `erase` part.
+    aggregates: () =>
+      c.part().then(
+        (m) => read((v): v is ItemAggregate => m.isValidAggregate(v, EVENT_TYPES), AGGREGATES),
+        (e) => {
+          c.fail(e);
+          return [];
+        },
+      ),
   });
 }

@@ -4,6 +4,6 @@
 // compaction of a log over its bounds, and memory mode after IndexedDB
 // failed (with the retry after a quota failure and a late open). No other
 // page pays for it.
-export { compactEvents } from './compactEvents';
+export { compactEvents, isValidAggregate } from './compactEvents';
 export { deleteSiteData, drop } from './deleteSiteData';
 export { runInMemory, takeLate } from './runInMemory';

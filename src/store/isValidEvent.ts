@@ -1,11 +1,8 @@
 // The types from the schema itself, not through engine/types: the core importing
 // that engine module made Vite (Rolldown) split the schema into a chunk of its own
 // on every page, 1.3 KB gzip that compresses about 0.3 KB smaller inside the core.
-import { checkEvent, EVENT_TYPES, isStoredShape } from '../shared/eventSchema';
-import type { ItemAggregate, LikewiseEvent } from '../types';
-
-// biome-ignore lint/suspicious/noExplicitAny: shape checks of untrusted records
-type Any = any;
+import { checkEvent, isStoredShape } from '../shared/eventSchema';
+import type { LikewiseEvent } from '../types';
 
 /**
  * True when `value` is a well-formed {@link LikewiseEvent} as read back from
@@ -24,10 +21,3 @@ export const isValidEvent = (value: unknown): value is LikewiseEvent => {
     return false;
   }
 };
-
-/** True when `value` is a well-formed {@link ItemAggregate}. Never throws. */
-export const isValidAggregate = (v: Any): v is ItemAggregate =>
-  typeof v?.itemId === 'string' &&
-  Number.isFinite(v.lastTs) &&
-  v.counts?.constructor === Object &&
-  Object.entries(v.counts).every(([t, n]) => EVENT_TYPES.includes(t as Any) && Number.isFinite(n));
