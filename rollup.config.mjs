@@ -16,8 +16,11 @@ import { writeDeclarations } from './scripts/declarations.mjs';
 // `tsc --noEmit`. The browser bundles keep ES2022, the Node builds ES2020.
 const ts = (target = 'es2020') =>
   esbuild({ include: /\.ts$/, target, tsconfig: './tsconfig.json' });
-// More passes, `unsafe*` and `hoist_funs` gain under 100 B gzip here, and
-// `hoist_funs` broke the 2,000-event browser test: not worth it.
+// More passes, the other `unsafe*` and `hoist_funs` gain under 100 B gzip
+// here, and `hoist_funs` broke the 2,000-event browser test: not worth it.
+// `unsafe_arrows` turns the function expressions terser makes when it
+// inlines (none uses `this`, `arguments` or `new`) into arrows: 5-10 B a
+// page, which the widget pages' budgets need.
 // `npm`: the npm build's modules, minified one by one (a shop's bundler
 // minifies less: Vite's esbuild neither inlines nor drops as much), their
 // `/* @__PURE__ */` marks kept for that bundler's tree-shaking.
@@ -25,7 +28,7 @@ const min = (module = false, npm = false) =>
   terser({
     ecma: 2020,
     module,
-    compress: { passes: 3 },
+    compress: { passes: 3, unsafe_arrows: true },
     // `__vitePreload` keeps its name in the npm build: see src/importPart.ts.
     mangle: npm ? { reserved: ['__vitePreload'] } : true,
     format: { comments: false, preserve_annotations: npm },

@@ -226,7 +226,8 @@ export interface Likewise {
  */
 export function createLikewise(options: LikewiseOptions, deps: LikewiseDeps = {}): Likewise {
   checkOptions(options);
-  const win = deps.window ?? (typeof window === 'undefined' ? undefined : window);
+  // No window where the code runs on a server (rendering a page).
+  const win = deps.window ?? globalThis.window;
   const doc = deps.document ?? win?.document;
   const platform = {
     window: win,

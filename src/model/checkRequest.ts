@@ -12,7 +12,7 @@ import {
   POSITIVE_INTEGER,
   type Rule,
 } from '../shared/checkValue';
-import { SCENARIO, SCENARIOS as SCENARIO_LIST } from '../shared/eventSchema';
+import { SCENARIO } from '../shared/eventSchema';
 import type { Scenario } from '../types';
 
 /** What `lw.recommend()` takes. */
@@ -27,7 +27,7 @@ export interface RecommendRequest {
 }
 
 /** Every scenario `recommend()` accepts, in the order misuse messages list them: the one schema's list. */
-export const SCENARIOS: readonly Scenario[] = SCENARIO_LIST;
+export { SCENARIOS } from '../shared/eventSchema';
 
 const IDS: Rule = [(v) => typeof v === 'object' && v && Symbol.iterator in v, 'an array or a Set'];
 const NUMBER: Rule = [(v) => typeof v === 'number' && !Number.isNaN(v), 'a number'];

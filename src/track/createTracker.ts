@@ -214,7 +214,10 @@ export function createTracker(o: TrackerOptions): Tracker {
   // the same keys, if the page lives on).
   const leave = () => {
     if (!granted() || (!eventStore && !queue?.length && !memory.length)) return;
-    new Set([...(flushing?.splice(0) ?? []), ...(queue?.splice(0) ?? [])]).forEach(admit);
+    // A loop, not `new Set(...).forEach`: the npm build marks `new Set(...)`
+    // pure, and a bundler may read that mark as the whole call's and drop it.
+    for (const e of new Set([...(flushing?.splice(0) ?? []), ...(queue?.splice(0) ?? [])]))
+      admit(e);
     queue = undefined;
     events().flushNow?.(memory);
   };
