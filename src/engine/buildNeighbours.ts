@@ -15,7 +15,7 @@ import {
   type UserItemMatrixOptions,
   type UserRows,
 } from './userItemMatrix';
-import { type UserSequences, userSequences } from './userSequences';
+import { type UserSequences, userSequences, windowedPairs } from './userSequences';
 
 /** The item-item similarity measures. */
 export type Similarity = 'cosine' | 'jaccard' | 'conditional' | 'sequence';
@@ -199,6 +199,14 @@ export interface SequencePlan {
   positive: boolean;
   /** The most positions one occurrence pairs with: the window, both sides unless backward is 0. */
   reach: number;
+  /**
+   * 0, or the window when the sequences are laid out that far apart, the
+   * sentinel label `itemCount` between them (and `values` 0 there, unless
+   * `uniform`, when they are empty): every occurrence then pairs with the
+   * window's positions either side, so the row loop has no bounds to load
+   * or test (`lo` and `hi` are empty), and the sentinel's sum is ignored.
+   */
+  pad: number;
 }
 
 /**
@@ -430,7 +438,10 @@ export function buildNeighbourRows(
   // count is needed. Otherwise doubles, plus counts for the first-touch test
   // and the shrinkage support.
   const dots = new Int32Array(packed ? itemCount : 0);
-  const acc = new Float64Array(packed ? 0 : itemCount);
+  // One more for a padded sequence plan's sentinel: -Infinity, so never a
+  // column first met (its sums are ignored).
+  const acc = new Float64Array(packed ? 0 : itemCount + 1);
+  acc[itemCount] = Number.NEGATIVE_INFINITY;
   const hits = new Int32Array(packed ? 0 : itemCount);
   // Each touched column once (one spare slot: the branch-free loops write one past the last).
   const touched = new Uint32Array(itemCount + 1);
@@ -451,6 +462,20 @@ export function buildNeighbourRows(
   // least and greatest bits of its scores.
   const sums = new Float64Array(fast ? itemCount : 0);
   const span = new Uint32Array(2);
+  const scratch: RowScratch = {
+    dots,
+    acc,
+    hits,
+    touched,
+    cand,
+    kept,
+    best,
+    hist,
+    selScores,
+    selItems,
+    sums,
+    span,
+  };
   // Room for every list at once when a bound is known (a sequence row has
   // at most `reach` candidates per occurrence), else grown as it fills.
   const room = seq ? sequenceRoom(seq, start, end, k) : Math.min(1 << 16, (end - start) * k);
@@ -463,30 +488,7 @@ export function buildNeighbourRows(
   for (let i = 0; i < itemCount; i++) {
     offsets[i] = listed;
     if (i < start || i >= end) continue;
-    let n: number;
-    if (fast && seq) {
-      const accumulate = seq.uniform ? accumulateUniform : accumulateValued;
-      let nt = accumulate(seq, i, acc, touched);
-      let nc =
-        nt > SEQUENCE_FILTER * k
-          ? filterSequence(plan, i, nt, k, acc, touched, cand, kept, sums, best, span)
-          : -1;
-      // The guessed threshold kept fewer than K: the row again, in full.
-      if (nc === -2) nt = accumulate(seq, i, acc, touched);
-      if (nc < 0) nc = scoreSequence(plan, i, nt, acc, touched, cand, span);
-      // Buckets sized to the row's scores: at most 2^SEQUENCE_BUCKET_BITS.
-      const shift = Math.max(0, 32 - Math.clz32(span[1] - span[0]) - SEQUENCE_BUCKET_BITS);
-      n = selectRow(k, nc, cand, hist, selScores, selItems, plan, span[0], shift);
-    } else {
-      const nt = seq
-        ? accumulateSequence(seq, i, acc, hits, touched)
-        : packed
-          ? accumulateCodes(plan, i, dots, touched)
-          : accumulateValues(plan, i, acc, hits, touched);
-      const nc = scoreCandidates(plan, i, nt, dots, acc, hits, touched, cand);
-      const m = filterCandidates(k, nc, cand, kept, best);
-      n = selectRow(k, m < 0 ? nc : m, m < 0 ? cand : kept, hist, selScores, selItems, plan);
-    }
+    const n = fast && seq ? sequenceRow(plan, seq, i, scratch) : matrixRow(plan, i, scratch);
     if (listed + n > indices.length) {
       const size = Math.max(indices.length * 2, listed + n);
       const ni = new Uint32Array(size);
@@ -505,6 +507,76 @@ export function buildNeighbourRows(
   offsets[itemCount] = listed;
   if (listed === indices.length) return { offsets, indices, scores };
   return { offsets, indices: indices.slice(0, listed), scores: scores.slice(0, listed) };
+}
+
+/** What a row's build works in, allocated once per {@link buildNeighbourRows}. */
+interface RowScratch {
+  dots: Int32Array;
+  acc: Float64Array;
+  hits: Int32Array;
+  touched: Uint32Array;
+  cand: Candidates;
+  kept: Candidates;
+  best: Uint32Array;
+  hist: Uint32Array;
+  selScores: Float64Array;
+  selItems: Int32Array;
+  sums: Float64Array;
+  span: Uint32Array;
+}
+
+/**
+ * A sequence row (sums without counts, all > 0) into the first slots of
+ * `selScores` and `selItems`; returns how many.
+ */
+function sequenceRow(plan: NeighbourPlan, seq: SequencePlan, i: number, w: RowScratch): number {
+  const { k, itemCount } = plan;
+  const { acc, touched, cand, kept, sums, best, span } = w;
+  const accumulate = seq.pad
+    ? seq.uniform
+      ? accumulatePadded
+      : accumulatePaddedValued
+    : seq.uniform
+      ? accumulateUniform
+      : accumulateValued;
+  // A row that visits more positions than there are columns: summed
+  // without the touched list, then its columns listed by a scan.
+  const dense =
+    seq.pad > 0 && (seq.occurs[i + 1] - seq.occurs[i]) * seq.reach >= DENSE_ROW * itemCount;
+  let nt = dense ? sumPadded(seq, i, acc, touched, itemCount) : accumulate(seq, i, acc, touched);
+  let nc =
+    nt > SEQUENCE_FILTER * k
+      ? filterSequence(plan, i, nt, k, acc, touched, cand, kept, sums, best, span)
+      : -1;
+  // The guessed threshold kept fewer than K: the row again, in full.
+  if (nc === -2)
+    nt = dense ? sumPadded(seq, i, acc, touched, itemCount) : accumulate(seq, i, acc, touched);
+  if (nc < 0) nc = scoreSequence(plan, i, nt, acc, touched, cand, span);
+  // Buckets sized to the row's scores: at most 2^SEQUENCE_BUCKET_BITS.
+  const shift = Math.max(0, 32 - Math.clz32(span[1] - span[0]) - SEQUENCE_BUCKET_BITS);
+  return selectRow(k, nc, cand, w.hist, w.selScores, w.selItems, plan, span[0], shift);
+}
+
+/** A row from the user side of the plan (or a sequence row with counts), as {@link sequenceRow}. */
+function matrixRow(plan: NeighbourPlan, i: number, w: RowScratch): number {
+  const { dots, acc, hits, touched, cand, kept } = w;
+  const seq = plan.sequence;
+  const nt = seq
+    ? accumulateSequence(seq, i, acc, hits, touched)
+    : plan.packed
+      ? accumulateCodes(plan, i, dots, touched)
+      : accumulateValues(plan, i, acc, hits, touched);
+  const nc = scoreCandidates(plan, i, nt, dots, acc, hits, touched, cand);
+  const m = filterCandidates(plan.k, nc, cand, kept, w.best);
+  return selectRow(
+    plan.k,
+    m < 0 ? nc : m,
+    m < 0 ? cand : kept,
+    w.hist,
+    w.selScores,
+    w.selItems,
+    plan,
+  );
 }
 
 /** Candidates of a row: scores (float32), their bits, and their columns. */
@@ -692,6 +764,152 @@ function accumulateValued(
 }
 
 /**
+ * {@link accumulateUniform} over a padded layout ({@link SequencePlan.pad}):
+ * the window's positions after each occurrence, and before it unless
+ * backward is 0, with no bounds (the sentinel's sum stays -Infinity).
+ */
+function accumulatePadded(
+  seq: SequencePlan,
+  i: number,
+  acc: Float64Array,
+  touched: Uint32Array,
+): number {
+  const { codes, at, forward, before, pad } = seq;
+  const both = seq.reach > pad;
+  let nt = 0;
+  const o1 = seq.occurs[i + 1];
+  for (let o = seq.occurs[i]; o < o1; o++) {
+    const q = at[o];
+    // Both sides in one loop: an occurrence's columns are distinct (the
+    // sentinel's aside), so each sum gets its terms in the same order.
+    if (both)
+      for (let d = 1; d <= pad; d++) {
+        const j = codes[q + d];
+        const h = acc[j];
+        acc[j] = h + forward[d];
+        touched[nt] = j;
+        nt += Number(h === 0);
+        const b = codes[q - d];
+        const g = acc[b];
+        acc[b] = g + before[d];
+        touched[nt] = b;
+        nt += Number(g === 0);
+      }
+    else
+      for (let d = 1; d <= pad; d++) {
+        const j = codes[q + d];
+        const h = acc[j];
+        acc[j] = h + forward[d];
+        touched[nt] = j;
+        nt += Number(h === 0);
+      }
+  }
+  return nt;
+}
+
+/**
+ * A row may visit many more positions than there are columns: summed
+ * then without the touched list (no store and no test per pair), and its
+ * columns listed by a scan of all of them. The ratio of visits to columns
+ * from which a row is summed so.
+ */
+const DENSE_ROW = 1;
+
+/**
+ * Row i's sums over a padded layout into `acc`, with no touched list;
+ * then the columns met (a sum above 0) into `touched`, by a scan of the
+ * first `columns`. Returns how many.
+ */
+function sumPadded(
+  seq: SequencePlan,
+  i: number,
+  acc: Float64Array,
+  touched: Uint32Array,
+  columns: number,
+): number {
+  if (seq.uniform) sumUniform(seq, i, acc);
+  else sumValued(seq, i, acc);
+  let nt = 0;
+  for (let j = 0; j < columns; j++) {
+    touched[nt] = j;
+    nt += Number(acc[j] > 0);
+  }
+  return nt;
+}
+
+/** {@link accumulatePadded} without the touched list. */
+function sumUniform(seq: SequencePlan, i: number, acc: Float64Array): void {
+  const { codes, at, forward, before, pad } = seq;
+  const both = seq.reach > pad;
+  const o1 = seq.occurs[i + 1];
+  for (let o = seq.occurs[i]; o < o1; o++) {
+    const q = at[o];
+    if (both)
+      for (let d = 1; d <= pad; d++) {
+        acc[codes[q + d]] += forward[d];
+        acc[codes[q - d]] += before[d];
+      }
+    else for (let d = 1; d <= pad; d++) acc[codes[q + d]] += forward[d];
+  }
+}
+
+/** {@link accumulatePaddedValued} without the touched list. */
+function sumValued(seq: SequencePlan, i: number, acc: Float64Array): void {
+  const { codes, values, at, forward, before, pad } = seq;
+  const both = seq.reach > pad;
+  const o1 = seq.occurs[i + 1];
+  for (let o = seq.occurs[i]; o < o1; o++) {
+    const q = at[o];
+    const v = values[q];
+    if (both)
+      for (let d = 1; d <= pad; d++) {
+        acc[codes[q + d]] += v * values[q + d] * forward[d];
+        acc[codes[q - d]] += v * values[q - d] * before[d];
+      }
+    else for (let d = 1; d <= pad; d++) acc[codes[q + d]] += v * values[q + d] * forward[d];
+  }
+}
+
+/** {@link accumulatePadded} when values differ (0 at the padding). */
+function accumulatePaddedValued(
+  seq: SequencePlan,
+  i: number,
+  acc: Float64Array,
+  touched: Uint32Array,
+): number {
+  const { codes, values, at, forward, before, pad } = seq;
+  const both = seq.reach > pad;
+  let nt = 0;
+  const o1 = seq.occurs[i + 1];
+  for (let o = seq.occurs[i]; o < o1; o++) {
+    const q = at[o];
+    const v = values[q];
+    if (both)
+      for (let d = 1; d <= pad; d++) {
+        const j = codes[q + d];
+        const h = acc[j];
+        acc[j] = h + v * values[q + d] * forward[d];
+        touched[nt] = j;
+        nt += Number(h === 0);
+        const b = codes[q - d];
+        const g = acc[b];
+        acc[b] = g + v * values[q - d] * before[d];
+        touched[nt] = b;
+        nt += Number(g === 0);
+      }
+    else
+      for (let d = 1; d <= pad; d++) {
+        const j = codes[q + d];
+        const h = acc[j];
+        acc[j] = h + v * values[q + d] * forward[d];
+        touched[nt] = j;
+        nt += Number(h === 0);
+      }
+  }
+  return nt;
+}
+
+/**
  * {@link scoreCandidates} for the sequence sums (no counts, no shrinkage).
  * A sequence row never touches its own item (each item is once in a
  * user's sequence), so every touched column with a similarity is a
@@ -829,30 +1047,10 @@ function planSequence(
   const window = options.window ?? DEFAULT_WINDOW;
   const back = options.backward ?? DEFAULT_BACKWARD;
   const n = s.items.length;
-  const codes =
-    itemCount <= 1 << 16 ? new Uint16Array(alloc(2 * n)) : new Uint32Array(alloc(4 * n));
-  relabel(s.items, label, codes);
-  // The sequences' own values, unless the plan is for other threads.
-  let values = s.values;
-  if (shared) {
-    values = new Float32Array(alloc(4 * n));
-    values.set(s.values);
-  }
-  let occurs = given;
-  if (!occurs) {
-    occurs = new Uint32Array(alloc(4 * (itemCount + 1)));
-    countItems(s.items, occurs);
-    prefixSums(occurs);
-  }
-  const at = new Uint32Array(alloc(4 * n));
-  const lo = new Uint32Array(alloc(4 * n));
-  const hi = new Uint32Array(alloc(4 * n));
-  // Backward 0: what came before adds nothing, and is not visited.
-  placeOccurrences(s, occurs.slice(0, itemCount), window, back > 0 ? window : 0, at, lo, hi);
   const range = new Float64Array(2);
-  valueRange(values, range);
+  valueRange(s.values, range);
   const uniform = range[0] === range[1];
-  const vv = uniform && n > 0 ? values[0] * values[0] : 1;
+  const vv = uniform && n > 0 ? s.values[0] * s.values[0] : 1;
   const forward = new Float64Array(window + 1);
   const before = new Float64Array(window + 1);
   for (let d = 1; d <= window; d++) {
@@ -862,7 +1060,104 @@ function planSequence(
   const weakest = back > 0 ? Math.min(before[window], forward[window]) : forward[window];
   const positive = uniform ? weakest > 0 : range[0] * range[0] * weakest > 0;
   const reach = back > 0 ? 2 * window : window;
-  return { codes, values, occurs, at, lo, hi, forward, before, uniform, positive, reach };
+  let occurs = given;
+  if (!occurs) {
+    occurs = new Uint32Array(alloc(4 * (itemCount + 1)));
+    countItems(s.items, occurs);
+    prefixSums(occurs);
+  }
+  const at = new Uint32Array(alloc(4 * n));
+  const next = occurs.slice(0, itemCount);
+  const pad = padWindow(s, window, reach, positive && !(options.shrinkage ?? 0));
+  if (pad > 0) {
+    // Sequences `pad` apart, the sentinel label (itemCount) between them.
+    const length = n + pad * s.offsets.length;
+    const codes =
+      itemCount < 1 << 16 ? new Uint16Array(alloc(2 * length)) : new Uint32Array(alloc(4 * length));
+    const values = new Float32Array(alloc(4 * (uniform ? 0 : length)));
+    placePadded(s, label, next, pad, codes, values, at);
+    const none = new Uint32Array(0);
+    return {
+      codes,
+      values,
+      occurs,
+      at,
+      lo: none,
+      hi: none,
+      forward,
+      before,
+      uniform,
+      positive,
+      reach,
+      pad,
+    };
+  }
+  const codes =
+    itemCount <= 1 << 16 ? new Uint16Array(alloc(2 * n)) : new Uint32Array(alloc(4 * n));
+  relabel(s.items, label, codes);
+  // The sequences' own values, unless the plan is for other threads.
+  let values = s.values;
+  if (shared) {
+    values = new Float32Array(alloc(4 * n));
+    values.set(s.values);
+  }
+  const lo = new Uint32Array(alloc(4 * n));
+  const hi = new Uint32Array(alloc(4 * n));
+  // Backward 0: what came before adds nothing, and is not visited.
+  placeOccurrences(s, next, window, back > 0 ? window : 0, at, lo, hi);
+  return { codes, values, occurs, at, lo, hi, forward, before, uniform, positive, reach, pad: 0 };
+}
+
+/**
+ * How far apart to lay the sequences out ({@link SequencePlan.pad}): the
+ * window when the fixed-length loops' visits to the padding cost less than
+ * the bounds of each occurrence they save (sequences much longer than the
+ * window), else 0. Only for the sums without counts (`fast`), and labels
+ * that leave room for the sentinel.
+ */
+function padWindow(s: UserSequences, window: number, reach: number, fast: boolean): number {
+  if (!fast) return 0;
+  // Backward 0 visits one side: half the pairs (counted from both ends).
+  const pairs = windowedPairs(s, window) / (reach === window ? 2 : 1);
+  return s.items.length * reach <= PAD_WASTE * pairs ? window : 0;
+}
+
+/**
+ * Padded layouts are taken while they visit at most this many times the
+ * pairs within the window (their loops have no bounds to load and test).
+ */
+const PAD_WASTE = 1.25;
+
+/**
+ * Lays the sequences out `pad` apart (padding before the first and after
+ * each), relabelled, with their values unless none are given, and each
+ * item's occurrences (positions in that layout) from `next[item]` on.
+ */
+function placePadded(
+  s: UserSequences,
+  label: Uint32Array,
+  next: Uint32Array,
+  pad: number,
+  codes: Uint16Array | Uint32Array,
+  values: Float32Array,
+  at: Uint32Array,
+): void {
+  const { items, offsets } = s;
+  const sentinel = label.length;
+  codes.fill(sentinel);
+  const users = offsets.length - 1;
+  const valued = values.length > 0;
+  let p = pad;
+  for (let u = 0; u < users; u++) {
+    const q1 = offsets[u + 1];
+    for (let q = offsets[u]; q < q1; q++) {
+      const it = items[q];
+      codes[p] = label[it];
+      if (valued) values[p] = s.values[q];
+      at[next[it]++] = p++;
+    }
+    p += pad;
+  }
 }
 
 /** How many entries the lists of rows `[start, end)` can hold at most: K each, or `reach` per occurrence. */

@@ -48,7 +48,8 @@ export function userSequences(
   // already (a log sorted by time, or by user then time), and whether the
   // file groups them by user too (sorted by user then time).
   const rowStart = reuse ? reuse.rowStart : new Uint32Array(log.userCount + 1);
-  const order = scanUsers(log, counted, rowStart, !reuse);
+  const bounds = new Float64Array(2);
+  const order = scanUsers(log, counted, rowStart, !reuse, bounds);
   const inOrder = order !== UNORDERED;
   // Each user's rows in time order, then line: the file order when it is
   // that already; else a counting sort by user of the file order when that
@@ -62,7 +63,9 @@ export function userSequences(
         : groupByUser(
             log.users,
             rowStart,
-            inOrder ? countedRows(log, counted, rowStart) : rowsByTime(log, counted, rowStart),
+            inOrder
+              ? countedRows(log, counted, rowStart)
+              : rowsByTime(log, counted, rowStart, bounds),
           );
   return collapseSequences(log, weightOf, cap, rowStart, grouped);
 }
@@ -76,7 +79,7 @@ const BY_USER = 2;
 
 /**
  * Counts each user's counted rows into `rowStart` (as starts, the total
- * last) when `count`; returns how far the file is in order already
+ * last) when `count`, their earliest and latest times into `bounds`; returns how far the file is in order already
  * ({@link UNORDERED}, {@link IN_ORDER} or {@link BY_USER}).
  * Each hot loop here and below is a function of its own: a loop is
  * optimised while it runs (on-stack replacement), and code after it in the
@@ -87,9 +90,12 @@ function scanUsers(
   counted: Uint8Array,
   rowStart: Uint32Array,
   count: boolean,
+  bounds: Float64Array,
 ): number {
   const { users, types, times, length, userCount } = log;
   const last = new Float64Array(userCount).fill(Number.NEGATIVE_INFINITY);
+  let least = Number.POSITIVE_INFINITY;
+  let most = Number.NEGATIVE_INFINITY;
   let descents = 0;
   let userDescents = 0;
   let previous = 0;
@@ -102,8 +108,12 @@ function scanUsers(
     userDescents += Number(u < previous);
     previous = u;
     last[u] = t;
+    least = Math.min(least, t);
+    most = Math.max(most, t);
     if (count) rowStart[u + 1]++;
   }
+  bounds[0] = least;
+  bounds[1] = most;
   if (count) for (let u = 0; u < userCount; u++) rowStart[u + 1] += rowStart[u];
   if (descents > 0) return UNORDERED;
   return userDescents === 0 ? BY_USER : IN_ORDER;
@@ -201,8 +211,21 @@ function trimmed(
  * most logs' are): fewer bits, so fewer passes, than the float64 bits of
  * the times, which are the key otherwise.
  */
-function rowsByTime(log: InteractionLog, counted: Uint8Array, rowStart: Uint32Array): Uint32Array {
+function rowsByTime(
+  log: InteractionLog,
+  counted: Uint8Array,
+  rowStart: Uint32Array,
+  bounds: Float64Array,
+): Uint32Array {
   const order = countedRows(log, counted, rowStart);
+  // Whole seconds within 2^32 of each other (most logs): keys in seconds,
+  // checked as they are made.
+  const span = (bounds[1] - bounds[0]) / SECOND_MS;
+  if (span < 2 ** 32) {
+    const keys = new Uint32Array(order.length);
+    if (secondKeys(log.times, order, bounds[0], keys))
+      return sortByTime(keys, order, span < 1 ? 0 : Math.floor(Math.log2(span)) + 1);
+  }
   // [earliest, unit (0: not all integers), first bit, one past the last bit]
   const range = new Float64Array(4);
   timeRange(log.times, order, range);
@@ -212,6 +235,80 @@ function rowsByTime(log: InteractionLog, counted: Uint8Array, rowStart: Uint32Ar
   if (range[1] > 0) integerKeys(log.times, order, range[0], range[1], lo, hi);
   else bitKeys(log.times, order, lo, hi, range);
   return sortByKeys(order, lo, hi, range[2], range[3]);
+}
+
+/**
+ * Each row of `order`'s time less `min` in whole seconds into `keys`;
+ * true when every key gives its time back exactly (so the keys order the
+ * rows as their times do, ties and all).
+ */
+function secondKeys(
+  times: Float64Array,
+  order: Uint32Array,
+  min: number,
+  keys: Uint32Array,
+): boolean {
+  let exact = 0;
+  for (let x = 0; x < order.length; x++) {
+    const t = times[order[x]];
+    const k = ((t - min) / SECOND_MS) >>> 0;
+    keys[x] = k;
+    exact += Number(k * SECOND_MS + min === t);
+  }
+  return exact === order.length;
+}
+
+/**
+ * `order` sorted (stably) by `keys` (in `order`'s order, `end` bits):
+ * LSD passes that move each key with its row (no key looked up by row),
+ * the last one the rows only.
+ */
+function sortByTime(keys: Uint32Array, order: Uint32Array, end: number): Uint32Array {
+  const n = order.length;
+  let rows: Uint32Array = order;
+  if (end === 0) return rows;
+  const passes = Math.ceil(end / Math.max(8, Math.min(16, Math.ceil(Math.log2(n + 1)))));
+  const width = Math.ceil(end / passes);
+  const count = new Uint32Array(1 << width);
+  let from: Uint32Array = keys;
+  let toKeys: Uint32Array = new Uint32Array(passes > 1 ? n : 0);
+  let toRows: Uint32Array = new Uint32Array(n);
+  for (let pass = 0; pass < passes; pass++) {
+    const shift = pass * width;
+    const mask = (1 << Math.min(width, end - shift)) - 1;
+    keyPass(from, rows, shift, mask, count, toKeys, toRows, pass + 1 < passes);
+    [from, toKeys] = [toKeys, from];
+    [rows, toRows] = [toRows, rows];
+  }
+  return rows;
+}
+
+/**
+ * One stable counting-sort pass by the digit `(key >>> shift) & mask`:
+ * rows (and keys, when `moveKeys`) into `toRows` (and `toKeys`).
+ */
+function keyPass(
+  keys: Uint32Array,
+  rows: Uint32Array,
+  shift: number,
+  mask: number,
+  count: Uint32Array,
+  toKeys: Uint32Array,
+  toRows: Uint32Array,
+  moveKeys: boolean,
+): void {
+  count.fill(0, 0, mask + 1);
+  const n = rows.length;
+  for (let y = 0; y < n; y++) count[(keys[y] >>> shift) & mask]++;
+  countsToStarts(count, mask);
+  if (moveKeys)
+    for (let y = 0; y < n; y++) {
+      const key = keys[y];
+      const to = count[(key >>> shift) & mask]++;
+      toKeys[to] = key;
+      toRows[to] = rows[y];
+    }
+  else for (let y = 0; y < n; y++) toRows[count[(keys[y] >>> shift) & mask]++] = rows[y];
 }
 
 /** A second in milliseconds. */
@@ -351,6 +448,16 @@ function sortByKeys(
   return from;
 }
 
+/** Turns the counts `count[0 ..= last]` into the slots where each digit's rows start. */
+function countsToStarts(count: Uint32Array, last: number): void {
+  let sum = 0;
+  for (let c = 0; c <= last; c++) {
+    const k = count[c];
+    count[c] = sum;
+    sum += k;
+  }
+}
+
 /** One stable counting-sort pass of `from` into `to` by the digit `(keys[r] >>> shift) & mask`. */
 function radixPass(
   keys: Uint32Array,
@@ -362,12 +469,7 @@ function radixPass(
 ): void {
   count.fill(0, 0, mask + 1);
   for (let y = 0; y < from.length; y++) count[(keys[from[y]] >>> shift) & mask]++;
-  let sum = 0;
-  for (let c = 0; c <= mask; c++) {
-    const k = count[c];
-    count[c] = sum;
-    sum += k;
-  }
+  countsToStarts(count, mask);
   for (let y = 0; y < from.length; y++) {
     const r = from[y];
     to[count[(keys[r] >>> shift) & mask]++] = r;

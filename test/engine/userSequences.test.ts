@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildNeighbours } from '../../src/engine/buildNeighbours';
+import {
+  type BuildOptions,
+  buildNeighbours,
+  planNeighbours,
+} from '../../src/engine/buildNeighbours';
 import { compareIds } from '../../src/engine/compareIds';
-import { EVENT_TYPE_CODES } from '../../src/engine/types';
-import { userSequences, windowedPairs } from '../../src/engine/userSequences';
+import { EVENT_TYPE_CODES, type InteractionLog } from '../../src/engine/types';
+import { sequenceMatrix, userSequences, windowedPairs } from '../../src/engine/userSequences';
 import { listsOf, logOf } from './fixtures';
 import { rng, syntheticLog } from './synthetic';
 
@@ -58,6 +62,11 @@ describe('userSequences', () => {
       ['a year apart, to the millisecond', () => 1.7e12 + Math.floor(random() * 2 ** 35)],
       ['zero and minus zero', () => (random() < 0.5 ? -0 : 0)],
       ['in file order', (r) => 1.7e12 + Math.floor(r / 3) * 1000],
+      // Keys in whole seconds are checked as they are made: these are not
+      // all whole seconds, or not within 2^32 seconds of each other.
+      ['half a second past whole seconds', () => 1.7e12 + 500 + Math.floor(random() * 50) * 1000],
+      ['whole seconds but one', (r) => 1.7e12 + Math.floor(random() * 50) * 1000 + Number(r === 0)],
+      ['whole seconds two centuries apart', () => Math.floor(random() * 2 ** 33) * 1000],
     ];
     for (const [kind, timeOf] of kinds) {
       // Four users, each item met once: the sequence is the user's rows by time.
@@ -138,31 +147,46 @@ describe('buildNeighbours sequence', () => {
   it('equals a brute-force count over every pair of a generated log', () => {
     const big = syntheticLog({ users: 80, items: 60, seed: 9 });
     const options = { similarity: 'sequence' as const, window: 3, backward: 0.25, k: 10 };
-    const got = listsOf(buildNeighbours(big, options));
-    const s = userSequences(big);
-    const n = big.itemIds.length;
-    const c = Array.from({ length: n }, () => new Float64Array(n));
-    const sq = new Float64Array(n);
-    for (let u = 0; u + 1 < s.offsets.length; u++)
-      for (let a = s.offsets[u]; a < s.offsets[u + 1]; a++) {
-        sq[s.items[a]] += s.values[a] ** 2;
-        for (let b = s.offsets[u]; b < s.offsets[u + 1]; b++) {
-          const d = Math.abs(b - a);
-          if (d === 0 || d > 3) continue;
-          c[s.items[a]][s.items[b]] += (s.values[a] * s.values[b] * (b > a ? 1 : 0.25)) / d;
-        }
+    expectBruteForce(big, options);
+  });
+
+  it('equals a brute-force count with either layout of the sequences, values or none, backward or not', () => {
+    // Long histories are laid out a window apart (no bounds in the row
+    // loop); short sessions are not (the padding would be most of the visits).
+    const long = syntheticLog({
+      users: 60,
+      items: 90,
+      categories: 3,
+      sessionsPerUser: 12,
+      seed: 3,
+    });
+    const short = syntheticLog({
+      users: 300,
+      items: 90,
+      sessionsPerUser: 1,
+      eventsPerSession: 3,
+      seed: 5,
+    });
+    const layouts = new Set<number>();
+    for (const log of [long, short])
+      for (const options of [
+        { similarity: 'sequence' as const, window: 4, backward: 0.5, k: 7 },
+        { similarity: 'sequence' as const, window: 2, backward: 0, k: 5, binary: true },
+        { similarity: 'sequence' as const, window: 6, backward: 1, k: 12, alpha: 0.75 },
+      ]) {
+        const s = userSequences(log, options);
+        const plan = planNeighbours(
+          sequenceMatrix(s, log.itemIds.length),
+          log.itemIds,
+          options,
+          false,
+          undefined,
+          s,
+        );
+        layouts.add(plan.sequence?.pad ?? -1);
+        expectBruteForce(log, options);
       }
-    for (let i = 0; i < n; i++) {
-      const all: [string, number][] = [];
-      for (let j = 0; j < n; j++)
-        if (j !== i && c[i][j] > 0)
-          all.push([big.itemIds[j], Math.fround(c[i][j] / Math.sqrt(sq[i] * sq[j]))]);
-      all.sort((x, y) => y[1] - x[1] || compareIds(x[0], y[0]));
-      const want = all.slice(0, 10);
-      const list = got[big.itemIds[i]];
-      expect(list.map(([j]) => j)).toEqual(want.map(([j]) => j));
-      for (const [x, [, v]] of list.entries()) expect(v).toBeCloseTo(want[x][1], 5);
-    }
+    expect([...layouts].sort()).toEqual([0, 2, 4, 6]);
   });
 
   it('scores a log of purchases only as the same log of views, with shrinkage too', () => {
@@ -206,3 +230,40 @@ describe('buildNeighbours sequence', () => {
     );
   });
 });
+
+/** Every list of a sequence build equals a brute-force count over all pairs of `log`. */
+function expectBruteForce(
+  log: InteractionLog,
+  options: BuildOptions & { window: number; backward: number; k: number },
+): void {
+  const got = listsOf(buildNeighbours(log, options));
+  const s = userSequences(log, options);
+  const n = log.itemIds.length;
+  const alpha = options.alpha ?? 0.5;
+  const c = Array.from({ length: n }, () => new Float64Array(n));
+  const sq = new Float64Array(n);
+  for (let u = 0; u + 1 < s.offsets.length; u++)
+    for (let a = s.offsets[u]; a < s.offsets[u + 1]; a++) {
+      sq[s.items[a]] += s.values[a] ** 2;
+      for (let b = s.offsets[u]; b < s.offsets[u + 1]; b++) {
+        const d = Math.abs(b - a);
+        if (d === 0 || d > options.window) continue;
+        c[s.items[a]][s.items[b]] +=
+          (s.values[a] * s.values[b] * (b > a ? 1 : options.backward)) / d;
+      }
+    }
+  let listed = 0;
+  for (let i = 0; i < n; i++) {
+    const all: [string, number][] = [];
+    for (let j = 0; j < n; j++)
+      if (j !== i && c[i][j] > 0)
+        all.push([log.itemIds[j], Math.fround(c[i][j] / (sq[i] ** alpha * sq[j] ** (1 - alpha)))]);
+    all.sort((x, y) => y[1] - x[1] || compareIds(x[0], y[0]));
+    const want = all.slice(0, options.k);
+    const list = got[log.itemIds[i]];
+    expect(list.map(([j]) => j)).toEqual(want.map(([j]) => j));
+    for (const [x, [, v]] of list.entries()) expect(v).toBeCloseTo(want[x][1], 5);
+    listed += list.length;
+  }
+  expect(listed).toBeGreaterThan(n);
+}
