@@ -55,7 +55,6 @@
 //   printed too.
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { startDemoServer } from '../examples/serve.mjs';
 import { findChromium } from '../test/browser/chromium.mjs';
 import {
   calibrate,
@@ -63,6 +62,7 @@ import {
   seedHistory,
   waitForFirstWidget,
 } from '../test/browser/workload.mjs';
+import { serveDemo } from './serveDemo.mjs';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
@@ -298,28 +298,11 @@ const median = (values) => {
 };
 const fmt = (v) => (v === undefined ? '-' : `${v.toFixed(1)}`);
 
-// The demo's server answers `POST /collect` itself, so seeded histories never
-// reach the demo's collected log. Not Playwright routing (test/browser's
-// stubCollector): routing turns the browser's HTTP cache off, and a shopper's
-// browser takes the catalogue that shop.js fetched from it.
-const serve = (root) =>
-  startDemoServer({
-    port: 0,
-    root,
-    log: () => {},
-    collect: false,
-    routes: {
-      'POST /collect': (req, res) => {
-        req.resume();
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"accepted":true}');
-      },
-    },
-  });
 // Another build's root (examples/, dist/) in place of this one: as in test/browser.
-const demo = await serve(process.env.LIKEWISE_DEMO_ROOT);
+const demo = await serveDemo(process.env.LIKEWISE_DEMO_ROOT);
 // --baseline DIR: that root's pages and build, measured in turns with this one.
 const baseline = args.includes('--baseline')
-  ? await serve(args[args.indexOf('--baseline') + 1])
+  ? await serveDemo(args[args.indexOf('--baseline') + 1])
   : undefined;
 const browser = await chromium.launch({ executablePath, headless: true, args: CHROME_ARGS });
 try {
