@@ -144,7 +144,6 @@ export function startWidgets(
 
   const render = (element: HTMLElement, o: RenderOptions & { widget?: string }): (() => void) => {
     const widget = o?.widget ?? o?.type;
-    const era = forgets;
     const dedupe = options.dedupe !== false;
     let shown: string[] = [];
     let alive = true;
@@ -180,10 +179,11 @@ export function startWidgets(
     };
     // The instance's widget defaults, then this widget's options (callbacks included).
     const own: RenderOptions = { onError: report, ...options.widgets, ...o };
+    // `era`: the forget() count when the widget was rendered.
     const record =
-      (type: 'click' | 'impression' | 'dismiss', then?: RenderOptions['onClick']) =>
+      (type: 'click' | 'impression' | 'dismiss', then?: RenderOptions['onClick'], era = forgets) =>
       (rec: Recommendation, pos?: number, listId?: string) => {
-        if (type === 'impression' && era !== forgets) return;
+        if (era < forgets && type === 'impression') return;
         try {
           // A dismissal has no position or list: those fields drop out as absent.
           void core.track({ scenario: o.type, widget, type, itemId: rec.id, rec: listId, pos });
