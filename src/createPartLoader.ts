@@ -19,7 +19,8 @@ import type * as AutoTrack from './track/autoTrack';
  * (the script tag auto-tracks every page: it is in its core), and
  * `workerClient` (the opt-in Worker's client, only with `worker`), and
  * `observe` (`lw.observe()`'s watch for widget markup, privacy links and
- * targeted content, in the npm build; the script tag holds it in its core), `erase` (deleting stored data: `forget()`, a withdrawal, quota recovery,
+ * targeted content, in the npm build; the script tag holds it in its core),
+ * `erase` (deleting stored data: `forget()`, a withdrawal, quota recovery,
  * compacting a log over its bounds; no page loads it otherwise).
  * The script-tag build loads `likewise.<name>.mjs` beside itself; the npm
  * build imports chunks the shop's bundler splits off.

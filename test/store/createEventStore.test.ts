@@ -570,22 +570,13 @@ describe('createEventStore: bounds', () => {
   });
 
   it('compaction whose code cannot load: reported, nothing lost, done at the next write', async () => {
-    const idb = faultyIndexedDB();
-    const { seen, onError } = errors();
-    let offline = true;
-    const store = createEventStore(
-      { site: 's', maxEvents: 10, onError },
-      {
-        indexedDB: idb.factory,
-        erase: () => (offline ? Promise.reject(Error('offline')) : erase()),
-      },
-    );
+    const { store, seen, part } = withErasePart(10, true);
     await expect(store.append(events(0, 15))).resolves.toBeUndefined();
     expect(seen.map((e) => [e.code, e.message, (e.cause as Error).message])).toEqual([
       ['STORAGE', 'IndexedDB failed: likewise-s.events', 'offline'],
     ]);
     expect(ids(await store.events())).toEqual(ids(events(0, 15)));
-    offline = false;
+    part.offline = false;
     await store.append(events(15, 16));
     expect(ids(await store.events())).toEqual(ids(events(6, 16)));
     expect((await store.aggregates()).reduce((s, a) => s + (a.counts.view ?? 0), 0)).toBe(6);
@@ -594,27 +585,32 @@ describe('createEventStore: bounds', () => {
 
 describe('createEventStore: aggregates', () => {
   it('their check is in the erase part: one that cannot load gives [] and is reported, the next read works', async () => {
-    const idb = faultyIndexedDB();
-    const { seen, onError } = errors();
-    let offline = false;
-    const store = createEventStore(
-      { site: 's', maxEvents: 2, onError },
-      {
-        indexedDB: idb.factory,
-        erase: () => (offline ? Promise.reject(Error('offline')) : erase()),
-      },
-    );
+    const { store, seen, part } = withErasePart(2, false);
     await store.append(events(0, 5));
-    offline = true;
+    part.offline = true;
     await expect(store.aggregates()).resolves.toEqual([]);
     expect(seen.map((e) => [e.code, e.message, (e.cause as Error).message])).toEqual([
       ['STORAGE', 'IndexedDB failed: likewise-s.events', 'offline'],
     ]);
-    offline = false;
+    part.offline = false;
     // The freshest two (maxEvents) of the three compacted items.
     expect((await store.aggregates()).map((a) => a.itemId).sort()).toEqual(['item-1', 'item-2']);
   });
 });
+
+/** A store of `maxEvents` whose `erase` part fails to load while `part.offline`. */
+function withErasePart(maxEvents: number, offline: boolean) {
+  const { seen, onError } = errors();
+  const part = { offline };
+  const store = createEventStore(
+    { site: 's', maxEvents, onError },
+    {
+      indexedDB: faultyIndexedDB().factory,
+      erase: () => (part.offline ? Promise.reject(Error('offline')) : erase()),
+    },
+  );
+  return { store, seen, part };
+}
 
 /** A Map-backed `localStorage` the test can read, tamper with and break. */
 const webStorage = () => {
