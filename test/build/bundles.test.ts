@@ -121,6 +121,23 @@ describe('built bundles', () => {
     );
   });
 
+  it('the core lends every helper its parts take from it, and the parts carry no copy', async () => {
+    const { FROM_CORE } = await import('../../rollup.config.mjs');
+    const w = window as unknown as { Likewise?: Record<string, unknown> };
+    // The built core, as a page runs it (once per realm: it declares `var Likewise`).
+    if (!w.Likewise) runInThisContext(readFileSync(resolve(dist, 'likewise.iife.js'), 'utf8'));
+    for (const [file, [from, names]] of Object.entries(
+      FROM_CORE as Record<string, [string, string[]]>,
+    )) {
+      const lent = (from ? w.Likewise?.[from.slice(1)] : w.Likewise) as Record<string, unknown>;
+      for (const name of names) expect(typeof lent?.[name], `${file}: ${name}`).toBe('function');
+    }
+    // safeUrl's and nextTask's own code, which the widget file had a copy of.
+    const widgets = readFileSync(resolve(dist, 'likewise.widgets.mjs'), 'utf8');
+    expect(widgets).not.toContain('MessageChannel');
+    expect(widgets).not.toMatch(/["']https:["']/);
+  });
+
   /** Every script the package ships (dist/**, source maps aside); the named ones must exist. */
   const shipped = (): string[] => {
     const required = [
