@@ -138,6 +138,15 @@ describe('built bundles', () => {
     expect(widgets).not.toMatch(/["']https:["']/);
   });
 
+  it("the script tag's files ship their source maps beside them without naming them (bytes every shopper would load)", async () => {
+    const { PARTS } = await import('../../rollup.config.mjs');
+    const files = ['iife.js', 'worker.js', ...Object.keys(PARTS).map((p) => `${p}.mjs`)];
+    for (const f of files.map((f) => resolve(dist, `likewise.${f}`))) {
+      expect(readFileSync(f, 'utf8'), f).not.toContain('sourceMappingURL');
+      expect(JSON.parse(readFileSync(`${f}.map`, 'utf8')).sources.length, f).toBeGreaterThan(0);
+    }
+  });
+
   /** Every script the package ships (dist/**, source maps aside); the named ones must exist. */
   const shipped = (): string[] => {
     const required = [
