@@ -122,7 +122,9 @@ describe('built bundles', () => {
   });
 
   it('the core lends every helper its parts take from it, and the parts carry no copy', async () => {
-    const { FROM_CORE } = await import('../../rollup.config.mjs');
+    const { FROM_CORE } = await import(
+      pathToFileURL(resolve(__dirname, '../../rollup.config.mjs')).href
+    );
     const w = window as unknown as { Likewise?: Record<string, unknown> };
     // The built core, as a page runs it (once per realm: it declares `var Likewise`).
     if (!w.Likewise) runInThisContext(readFileSync(resolve(dist, 'likewise.iife.js'), 'utf8'));
@@ -139,7 +141,9 @@ describe('built bundles', () => {
   });
 
   it("the script tag's files ship their source maps beside them without naming them (bytes every shopper would load)", async () => {
-    const { PARTS } = await import('../../rollup.config.mjs');
+    const { PARTS } = await import(
+      pathToFileURL(resolve(__dirname, '../../rollup.config.mjs')).href
+    );
     const files = ['iife.js', 'worker.js', ...Object.keys(PARTS).map((p) => `${p}.mjs`)];
     for (const f of files.map((f) => resolve(dist, `likewise.${f}`))) {
       expect(readFileSync(f, 'utf8'), f).not.toContain('sourceMappingURL');
