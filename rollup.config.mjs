@@ -127,22 +127,34 @@ const declarations = (entry, files) => ({
   ],
 });
 /**
- * The script tag's parts take `LikewiseError` from the core that loaded
- * them (`window.Likewise`, the one global the tag sets, before any part
- * loads) instead of a copy each: one class on the page, so `instanceof
- * Likewise.LikewiseError` holds for every error, and fewer bytes per part.
+ * The script tag's parts take what the core that loaded them already holds
+ * (`window.Likewise`, the one global the tag sets, before any part loads)
+ * instead of a copy each: `LikewiseError`, so that there is one class on the
+ * page and `instanceof Likewise.LikewiseError` holds for every error, and
+ * the small shared modules below, from `Likewise.shared` (src/startScriptTag.ts
+ * lends them). Fewer bytes on every page with a part: gzip shares nothing
+ * across files. A name listed here that the core does not lend fails
+ * test/build/bundles.test.ts; one a part imports that is not listed fails
+ * the build.
  */
-const coreErrors = {
-  name: 'core-errors',
+export const FROM_CORE = {
+  'src/errors.ts': ['', ['LikewiseError', 'isLikewiseError']],
+  'src/shared/safeUrl.ts': ['.shared', ['safeUrl']],
+  'src/nextTask.ts': ['.shared', ['nextTask']],
+};
+const fromCore = {
+  name: 'from-core',
   async resolveId(id, importer) {
-    if (!importer || !/\/errors$/.test(id)) return null;
+    if (!importer || id.startsWith('\0')) return null;
     const r = await this.resolve(id, importer, { skipSelf: true });
-    return r?.id.endsWith('/src/errors.ts') ? '\0likewise-errors' : null;
+    const file = r && Object.keys(FROM_CORE).find((f) => r.id.endsWith(`/${f}`));
+    return file ? `\0likewise-core:${file}` : null;
   },
-  load: (id) =>
-    id === '\0likewise-errors'
-      ? 'export const { LikewiseError, isLikewiseError } = globalThis.Likewise;'
-      : null,
+  load(id) {
+    if (!id.startsWith('\0likewise-core:')) return null;
+    const [from, names] = FROM_CORE[id.slice('\0likewise-core:'.length)];
+    return `export const { ${names.join(', ')} } = globalThis.Likewise${from};`;
+  },
 };
 // The browser bundles keep ES2022 syntax (`??=`, class fields) as written: the
 // code already needs ES2022 (`Object.hasOwn`), and the downlevelled forms are longer.
@@ -193,10 +205,20 @@ const configs = [
   // The same declarations twice: TypeScript reads a `.d.ts` beside an ESM
   // package as ESM, so `require` consumers (module node16) need a `.d.cts`.
   declarations('src/index.ts', ['dist/likewise.d.ts', 'dist/likewise.d.cts']),
-  // The script-tag core, and beside it what it loads on demand.
+  // The script-tag core, and beside it what it loads on demand. Their source
+  // maps are shipped beside them (`<file>.map`) but not named in them
+  // (`hidden`): the `//# sourceMappingURL=` line is about 34 B gzip that
+  // every shopper downloads with every file for a developer tool; a
+  // developer adds the map in the browser's devtools, and bench/traceDemo.mjs
+  // reads it by name.
   {
     input: 'src/iife.ts',
-    output: { file: 'dist/likewise.iife.js', format: 'iife', name: 'Likewise', sourcemap: true },
+    output: {
+      file: 'dist/likewise.iife.js',
+      format: 'iife',
+      name: 'Likewise',
+      sourcemap: 'hidden',
+    },
     plugins: [...browser, tagNames, min()],
     onwarn,
   },
@@ -204,8 +226,8 @@ const configs = [
   // that imported a shared chunk would cost the page another round trip.
   ...Object.entries(PARTS).map(([name, input]) => ({
     input,
-    output: { file: `dist/likewise.${name}.mjs`, format: 'es', sourcemap: true },
-    plugins: [coreErrors, ...browser, tagNames, min(true)],
+    output: { file: `dist/likewise.${name}.mjs`, format: 'es', sourcemap: 'hidden' },
+    plugins: [fromCore, ...browser, tagNames, min(true)],
     onwarn,
   })),
   // The widget texts of each built-in language but English, a file each
@@ -224,7 +246,7 @@ const configs = [
   },
   {
     input: 'src/worker.ts',
-    output: { file: 'dist/likewise.worker.js', format: 'iife', sourcemap: true },
+    output: { file: 'dist/likewise.worker.js', format: 'iife', sourcemap: 'hidden' },
     plugins: [...browser, tagNames, min()],
     onwarn,
   },

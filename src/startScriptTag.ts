@@ -9,6 +9,7 @@ import { isLikewiseError, LikewiseError } from './errors';
 import { nextTask } from './nextTask';
 import { observePage } from './observePage';
 import { isOff, readScriptConfig } from './readScriptConfig';
+import { safeUrl } from './shared/safeUrl';
 import { autoTrack } from './track/autoTrack';
 import { type CallQueue, type QueuedCall, replayQueue } from './track/replayQueue';
 
@@ -19,6 +20,11 @@ export interface LikewiseGlobal extends CallQueue {
   LikewiseError: typeof LikewiseError;
   /** The instance started from the tag's `data-site` (or by `start()`); `undefined` before. */
   instance?: Likewise;
+  /**
+   * Not API: the core's helpers that the tag's on-demand parts use instead
+   * of a copy of their own (`FROM_CORE` in rollup.config.mjs).
+   */
+  shared: Record<string, unknown>;
   /**
    * Starts the page's instance from code when the tag has no `data-site`, and
    * replays the queued calls into it. Returns the running instance if there
@@ -54,6 +60,7 @@ export function startScriptTag(win: Window, tagDeps?: LikewiseDeps): LikewiseGlo
     createLikewise: (options, more) => createLikewise(options, { ...deps, ...more }),
     isLikewiseError,
     LikewiseError,
+    shared: { safeUrl, nextTask },
     push: (...calls) => queue.push(...calls),
     start(options) {
       if (!ns.instance) {

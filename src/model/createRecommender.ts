@@ -24,7 +24,7 @@ import type { RecommendRequest } from './checkRequest';
 import type { Catalog } from './createCatalog';
 import type { ModelService, WireLists } from './createModelService';
 
-export { checkRequest, type RecommendRequest, SCENARIOS } from './checkRequest';
+export type { RecommendRequest } from './checkRequest';
 
 const EMPTY: RankedList = { ids: [], scores: [] };
 

@@ -121,6 +121,36 @@ describe('built bundles', () => {
     );
   });
 
+  it('the core lends every helper its parts take from it, and the parts carry no copy', async () => {
+    const { FROM_CORE } = await import(
+      pathToFileURL(resolve(__dirname, '../../rollup.config.mjs')).href
+    );
+    const w = window as unknown as { Likewise?: Record<string, unknown> };
+    // The built core, as a page runs it (once per realm: it declares `var Likewise`).
+    if (!w.Likewise) runInThisContext(readFileSync(resolve(dist, 'likewise.iife.js'), 'utf8'));
+    for (const [file, [from, names]] of Object.entries(
+      FROM_CORE as Record<string, [string, string[]]>,
+    )) {
+      const lent = (from ? w.Likewise?.[from.slice(1)] : w.Likewise) as Record<string, unknown>;
+      for (const name of names) expect(typeof lent?.[name], `${file}: ${name}`).toBe('function');
+    }
+    // safeUrl's and nextTask's own code, which the widget file had a copy of.
+    const widgets = readFileSync(resolve(dist, 'likewise.widgets.mjs'), 'utf8');
+    expect(widgets).not.toContain('MessageChannel');
+    expect(widgets).not.toMatch(/["']https:["']/);
+  });
+
+  it("the script tag's files ship their source maps beside them without naming them (bytes every shopper would load)", async () => {
+    const { PARTS } = await import(
+      pathToFileURL(resolve(__dirname, '../../rollup.config.mjs')).href
+    );
+    const files = ['iife.js', 'worker.js', ...Object.keys(PARTS).map((p) => `${p}.mjs`)];
+    for (const f of files.map((f) => resolve(dist, `likewise.${f}`))) {
+      expect(readFileSync(f, 'utf8'), f).not.toContain('sourceMappingURL');
+      expect(JSON.parse(readFileSync(`${f}.map`, 'utf8')).sources.length, f).toBeGreaterThan(0);
+    }
+  });
+
   it("the script tag's core and parts shorten the internal property names alike; none is API", async () => {
     // @ts-expect-error: plain ESM script without types
     const { TAG_PROPS } = await import('../../rollup.config.mjs');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPE_CODES } from '../../src/engine/types';
 import { validateEvent } from '../../src/metrics/validateEvent';
-import { SCENARIOS } from '../../src/model/createRecommender';
+import { SCENARIOS } from '../../src/shared/eventSchema';
 
 const base = { id: 'e1', type: 'view', ts: 1_700_000_000_000, session: 's1', itemId: 'a' };
 
