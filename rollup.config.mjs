@@ -110,7 +110,7 @@ export const PARTS = {
 const configs = [
   {
     input: 'src/index.ts',
-    external: ['idb-keyval', 'ml-matrix'],
+    external: ['ml-matrix'],
     // The ES build keeps one file per module, so the shop's bundler sees
     // which modules only the on-demand parts use and splits them off with
     // those parts (a pre-built shared chunk would be loaded whole by every page).

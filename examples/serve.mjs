@@ -165,7 +165,6 @@ const MIME = {
 
 /** Packages the import map of npm.html points at (dist/likewise.mjs keeps them external). */
 const SERVED_PACKAGES = [
-  'idb-keyval',
   'ml-matrix',
   'is-any-array',
   'ml-array-rescale',

@@ -65,10 +65,12 @@ export interface LikewiseCore extends LikewiseContext {
   readonly prefetch: Prefetcher['prefetch'];
   /** Measurement, once started (`undefined` without `experiment` and `endpoint`). */
   readonly metrics: Promise<Metrics | undefined>;
-  /** The visitor's events plus those of their other devices (`identify`), oldest first. */
-  history(): Promise<LikewiseEvent[]>;
-  /** Events from the customer's other devices (`identify` + `profileEndpoint`), this page only. */
-  remote: LikewiseEvent[];
+  /**
+   * The visitor's events, oldest first: the tracker's, until `identify()`
+   * with a `profileEndpoint` (the `extras` part) has it merge those of the
+   * customer's other devices, for this page and until a `forget()`.
+   */
+  history: () => Promise<LikewiseEvent[]>;
   /**
    * Events announced before measurement took over (it loads on demand): it
    * stamps them (`group`, `visitor`), hands them to the outbox and has them
@@ -180,13 +182,7 @@ export function createCore(p: CoreParts): LikewiseCore {
     fetch,
     prefetch,
     metrics,
-    remote: [],
-    history: () =>
-      tracker
-        .events()
-        .then((mine) =>
-          core.remote.length ? [...core.remote, ...mine].sort((a, b) => a.ts - b.ts) : mine,
-        ),
+    history: tracker.events,
     // Until measurement has loaded and read the visitor's id, events are held
     // for it to stamp, send and store again: the page's first view carries the
     // visitor's group like every later event.
@@ -198,9 +194,6 @@ export function createCore(p: CoreParts): LikewiseCore {
       core.held &&= [];
     });
   }
-  core.onForget.push(() => {
-    core.remote = [];
-  });
   return core;
 }
 

@@ -53,7 +53,8 @@ export async function rerankOf(core: LikewiseCore, itemIds: string[]): Promise<s
  * hash (after consent), sends the collector the link between this visitor
  * and that hash (after consent, with an `endpoint`) and, with
  * `profileEndpoint`, keeps the history of
- * their other devices in memory for this page (`core.remote`).
+ * their other devices in memory for this page (`core.history` merges them
+ * until a `forget()`).
  * Rejects with `NETWORK` when the endpoint fails (the instance reports it).
  *
  * A `forget()` (or a withdrawal) after this started ends it: nothing is
@@ -93,7 +94,12 @@ export async function identify(
   if (forgotten()) return;
   const local = new Set(mine.map((e) => e.id));
   // Kept in memory for this page only: another device's events are never stored here.
-  core.remote = mergeRemoteHistory(mine, body).events.filter((e) => !local.has(e.id));
+  const remote = mergeRemoteHistory(mine, body).events.filter((e) => !local.has(e.id));
+  // A later identify() (another customer) replaces it.
+  core.history = () => core.events().then((own) => [...remote, ...own].sort((a, b) => a.ts - b.ts));
+  core.onForget.push(() => {
+    core.history = core.events;
+  });
 }
 
 /** Opens the privacy panel for a clicked `[data-likewise-privacy]` link. */

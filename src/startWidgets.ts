@@ -111,7 +111,7 @@ export function startWidgets(
         train: (events) => viaWorker().then((c) => c.train(events)),
       }
     : { ...reader, train };
-  const recommendFor = createRecommender({ events: core.history, report }, catalog, model, {
+  const recommendFor = createRecommender({ events: () => core.history(), report }, catalog, model, {
     excludePurchased: !options.includePurchased,
   });
   recommendFor.warm();

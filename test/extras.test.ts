@@ -102,6 +102,16 @@ describe('identify() and forget()', () => {
     expect(await categories(lw)).toEqual(['hats']);
   });
 
+  it('a forget() after identify() has brought the other device in lets it go', async () => {
+    const fetch = vi.fn(async () => Response.json(REMOTE));
+    const { lw, errors } = setup({ profileEndpoint: PROFILE }, fetch);
+    await lw.identify('customer-42');
+    expect(await categories(lw)).toEqual(['hats']);
+    await lw.forget();
+    expect(await categories(lw)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('does nothing when the instance saw a forget() since the call', async () => {
     const set = vi.fn(async () => {});
     const fetch = vi.fn();
@@ -111,12 +121,12 @@ describe('identify() and forget()', () => {
       onForget: [],
       state: () => ({ set }),
       fetch,
-      remote: [],
     } as unknown as LikewiseCore;
+    const { history } = core;
     await identify(core, 'customer-42', () => true);
     expect(set).not.toHaveBeenCalled();
     expect(fetch).not.toHaveBeenCalled();
-    expect(core.remote).toEqual([]);
+    expect(core.history).toBe(history);
     expect(core.onForget).toEqual([]);
   });
 });

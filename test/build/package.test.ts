@@ -134,6 +134,21 @@ describe('the packed package', () => {
     expect(pkg.license).toBe('MIT');
   });
 
+  it('depends at run time only on packages its builds import', () => {
+    // A dependency no build imports is one every shop installs for nothing.
+    const built = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => /^package\/dist\/.*\.(mjs|cjs|js)$/.test(f))
+      .map((f) => readFileSync(join(installed, f.slice('package/'.length)), 'utf8'))
+      .join('\n');
+    const imported = (dep: string) =>
+      new RegExp(`(from|import\\(|require\\()\\s*["']${dep}["']`).test(built);
+    const deps = Object.keys(pkg.dependencies ?? {});
+    expect(deps.filter((dep) => !imported(dep))).toEqual([]);
+    // The check can fail: a package no build imports is caught.
+    expect(imported('idb-keyval')).toBe(false);
+  });
+
   it('type-checks a strict TypeScript consumer under node16 (ESM and CommonJS) and bundler', () => {
     const example = readmeExample(readFileSync(join(root, 'README.md'), 'utf8'));
     const node16 = { module: 'Node16', moduleResolution: 'Node16' };
