@@ -71,7 +71,10 @@ const tagNames = {
     return null;
   },
 };
-const min = (module = false, npm = false) =>
+// `shared`: the script tag's core or one of its parts, which share objects
+// (TAG_PROPS); the texts and the Worker share none (property mangling costs
+// the Worker a few bytes for nothing).
+const min = (module = false, npm = false, shared = !npm) =>
   terser({
     ecma: 2020,
     module,
@@ -79,11 +82,13 @@ const min = (module = false, npm = false) =>
     // `__vitePreload` keeps its name in the npm build: see src/importPart.ts.
     mangle: npm
       ? { reserved: ['__vitePreload'] }
-      : { properties: { regex: new RegExp(`^(?:${TAG_PROPS.join('|')})$`) } },
+      : shared
+        ? { properties: { regex: new RegExp(`^(?:${TAG_PROPS.join('|')})$`) } }
+        : true,
     // A fresh copy each time: terser adds to it.
-    nameCache: npm
-      ? undefined
-      : { props: { props: Object.fromEntries(TAG_PROPS.map((n, i) => [`$${n}`, SHORT[i]])) } },
+    nameCache: shared
+      ? { props: { props: Object.fromEntries(TAG_PROPS.map((n, i) => [`$${n}`, SHORT[i]])) } }
+      : undefined,
     format: { comments: false, preserve_annotations: npm },
   });
 const onwarn = (warning, warn) => {
@@ -241,13 +246,13 @@ const configs = [
       ]),
     ),
     output: { dir: 'dist', format: 'es', entryFileNames: 'likewise.texts.[name].mjs' },
-    plugins: [...browser, tagNames, min(true)],
+    plugins: [...browser, min(true, false, false)],
     onwarn,
   },
   {
     input: 'src/worker.ts',
     output: { file: 'dist/likewise.worker.js', format: 'iife', sourcemap: 'hidden' },
-    plugins: [...browser, tagNames, min()],
+    plugins: [...browser, min(false, false, false)],
     onwarn,
   },
 ];
