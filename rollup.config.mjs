@@ -24,13 +24,71 @@ const ts = (target = 'es2020') =>
 // `npm`: the npm build's modules, minified one by one (a shop's bundler
 // minifies less: Vite's esbuild neither inlines nor drops as much), their
 // `/* @__PURE__ */` marks kept for that bundler's tree-shaking.
-const min = (module = false, npm = false) =>
+/**
+ * Property names internal to the script tag's files: the instance's shared
+ * state that its parts read (`LikewiseCore`), the tracker, the stores and
+ * their connections. Terser shortens them in the tag's core and in every
+ * part alike, to the capital letter of their place here: one fixed table,
+ * because each file is minified alone and a part reads what the core wrote.
+ * Each use costs a letter instead of a word, on every tag page. None may be
+ * a name that a page, the DOM, an option, an event or a file format uses,
+ * nor `.d.ts` API (test/build/bundles.test.ts); the build fails when the
+ * code already has a property named with one of the letters (`tagNames`).
+ * Terser leaves names the DOM has alone whatever this says (`restore`,
+ * `wait`): those cannot be listed.
+ * The npm build keeps its names: the shop's bundler minifies it.
+ */
+export const TAG_PROPS = [
+  'cleanups',
+  'enrich',
+  'extras',
+  'flushNow',
+  'found',
+  'hasIndexedDB',
+  'held',
+  'mem',
+  'most',
+  'onForget',
+  'prefetch',
+  'rewrite',
+  'serve',
+  'starting',
+  'timer',
+  'touch',
+];
+const SHORT = TAG_PROPS.map((_, i) => String.fromCharCode(65 + i));
+/** Fails the build on a property the code names with one of the short names (before minifying). */
+const tagNames = {
+  name: 'tag-names',
+  renderChunk(code, chunk) {
+    // `x.A` or `{ A: ...}`; not a spread (`...A`).
+    const taken = new RegExp(
+      `(?<!\\.\\.)\\.(${SHORT.join('|')})\\b|[{,]\\s*(${SHORT.join('|')})\\s*:`,
+    );
+    const m = taken.exec(code);
+    if (m)
+      this.error(`${chunk.fileName}: the property ${m[1] ?? m[2]} is a short name of TAG_PROPS`);
+    return null;
+  },
+};
+// `shared`: the script tag's core or one of its parts, which share objects
+// (TAG_PROPS); the texts and the Worker share none (property mangling costs
+// the Worker a few bytes for nothing).
+const min = (module = false, npm = false, shared = !npm) =>
   terser({
     ecma: 2020,
     module,
     compress: { passes: 3, unsafe_arrows: true },
     // `__vitePreload` keeps its name in the npm build: see src/importPart.ts.
-    mangle: npm ? { reserved: ['__vitePreload'] } : true,
+    mangle: npm
+      ? { reserved: ['__vitePreload'] }
+      : shared
+        ? { properties: { regex: new RegExp(`^(?:${TAG_PROPS.join('|')})$`) } }
+        : true,
+    // A fresh copy each time: terser adds to it.
+    nameCache: shared
+      ? { props: { props: Object.fromEntries(TAG_PROPS.map((n, i) => [`$${n}`, SHORT[i]])) } }
+      : undefined,
     format: { comments: false, preserve_annotations: npm },
   });
 const onwarn = (warning, warn) => {
@@ -144,7 +202,7 @@ const configs = [
   {
     input: 'src/iife.ts',
     output: { file: 'dist/likewise.iife.js', format: 'iife', name: 'Likewise', sourcemap: true },
-    plugins: [...browser, min()],
+    plugins: [...browser, tagNames, min()],
     onwarn,
   },
   // Each part self-contained (a few small modules repeated in them): a part
@@ -152,7 +210,7 @@ const configs = [
   ...Object.entries(PARTS).map(([name, input]) => ({
     input,
     output: { file: `dist/likewise.${name}.mjs`, format: 'es', sourcemap: true },
-    plugins: [coreErrors, ...browser, min(true)],
+    plugins: [coreErrors, ...browser, tagNames, min(true)],
     onwarn,
   })),
   // The widget texts of each built-in language but English, a file each
@@ -166,13 +224,13 @@ const configs = [
       ]),
     ),
     output: { dir: 'dist', format: 'es', entryFileNames: 'likewise.texts.[name].mjs' },
-    plugins: [...browser, min(true)],
+    plugins: [...browser, min(true, false, false)],
     onwarn,
   },
   {
     input: 'src/worker.ts',
     output: { file: 'dist/likewise.worker.js', format: 'iife', sourcemap: true },
-    plugins: [...browser, min()],
+    plugins: [...browser, min(false, false, false)],
     onwarn,
   },
 ];

@@ -13,7 +13,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import { rollup } from 'rollup';
 import esbuild from 'rollup-plugin-esbuild';
 import { minify } from 'terser';
-import { PARTS as BUILT_PARTS } from '../rollup.config.mjs';
+import { PARTS as BUILT_PARTS, TAG_PROPS } from '../rollup.config.mjs';
 
 /**
  * What the script-tag build ships, by file: the core and each part it loads
@@ -54,6 +54,10 @@ async function measure(files) {
       module: !iife,
       ecma: 2020,
       compress: { passes: 3 },
+      // The internal property names shortened, as in the script tag's core and parts (not the Worker).
+      mangle: /src\/worker\.ts$/.test(input)
+        ? true
+        : { properties: { regex: new RegExp(`^(?:${TAG_PROPS.join('|')})$`) } },
       format: { comments: false },
     });
     const rows = [];

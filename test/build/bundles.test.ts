@@ -121,6 +121,25 @@ describe('built bundles', () => {
     );
   });
 
+  it("the script tag's core and parts shorten the internal property names alike; none is API", async () => {
+    // @ts-expect-error: plain ESM script without types
+    const { TAG_PROPS } = await import('../../rollup.config.mjs');
+    const tag = readdirSync(dist).filter((f) => /^likewise\.(iife\.js|(?!texts)\w+\.mjs)$/.test(f));
+    expect(tag).toEqual(expect.arrayContaining(['likewise.iife.js', 'likewise.widgets.mjs']));
+    const types = readFileSync(resolve(dist, 'likewise.d.ts'), 'utf8');
+    // Without the source-map comment, which names the file (`likewise.extras.mjs.map`).
+    const code = (f: string) =>
+      readFileSync(resolve(dist, f), 'utf8').replace(/\/\/# sourceMappingURL=.*/, '');
+    const named = (name: string) => new RegExp(`\\.${name}\\b|[{,]${name}:`);
+    for (const name of TAG_PROPS as string[]) {
+      for (const f of tag) expect(code(f), `${f}: ${name}`).not.toMatch(named(name));
+      // Declared in the published types, a name would be API that the tag renames.
+      expect(types, name).not.toMatch(new RegExp(`^\\s*(readonly\\s+)?${name}\\??[:(]`, 'm'));
+    }
+    // The npm build keeps the names (the check above can fail).
+    expect(readFileSync(resolve(dist, 'esm/createCore.mjs'), 'utf8')).toMatch(named('onForget'));
+  });
+
   /** Every script the package ships (dist/**, source maps aside); the named ones must exist. */
   const shipped = (): string[] => {
     const required = [
