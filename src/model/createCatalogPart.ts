@@ -17,6 +17,8 @@ import { shardOf } from './shardOf';
 
 /** Entries of a whole catalogue checked per idle task, when every entry is asked for. */
 const SLICE = 200;
+/** The longest wait for an idle moment, in ms. */
+const IDLE_WAIT = 200;
 /** Ids per lookup request, at most. */
 const BATCH = 50;
 /** A lookup URL stays under this length (older proxies refuse longer ones). */
@@ -216,8 +218,7 @@ function byLookup(core: Sink, source: string | CatalogLookup): Load {
 /**
  * A whole catalogue (an array, or the URL of one), fetched once: its
  * entries wait in `unchecked`, by the id they claim (duplicates in order,
- * merged as they come), and each is checked when first asked for (its list
- * is emptied then).
+ * merged as they come), and each is checked when first asked for.
  */
 function byWhole(
   core: Sink,
@@ -287,7 +288,12 @@ export function createCatalogPart(
       // The rest, a slice per idle moment: whoever asks for every entry (a
       // profile) never holds up a widget's first paint, nor runs a long task.
       for (const ids = [...unchecked.keys()] as string[]; ids.length; ) {
-        await new Promise((resolve) => (globalThis.requestIdleCallback ?? setTimeout)(resolve));
+        // At most IDLE_WAIT ms for an idle moment: a page that is never idle
+        // (a busy loop, an animation) still gets its profile.
+        // (Without requestIdleCallback, setTimeout reads the options as a delay of 0.)
+        await new Promise((resolve) =>
+          (globalThis.requestIdleCallback ?? setTimeout)(resolve, { timeout: IDLE_WAIT } as never),
+        );
         await load(ids.splice(0, SLICE));
       }
       return items;
