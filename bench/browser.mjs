@@ -9,6 +9,7 @@
 //   npm run build && node bench/browser.mjs [--runs 3] [--rtt 100] [--waterfall] [--no-profiler]
 //   LIKEWISE_DEMO_ROOT=/path/to/other/checkout node bench/browser.mjs ...   # that build's dist/ and pages
 //   node bench/browser.mjs --baseline /path/to/other/checkout ...   # both, run by run in turns
+//   node bench/browser.mjs --case new ...   # only the cases whose name starts so (here: new visitor)
 //
 // --rtt MS emulates that round-trip time on the page's requests (CDP
 // Network.emulateNetworkConditions, no bandwidth limit); --waterfall prints,
@@ -40,6 +41,10 @@
 //   after the script's start, after its arrival (the page's Resource Timing
 //   `responseEnd`: an async script waits there while the shop's own script
 //   holds the main thread) and from navigation start;
+// - main-thread CPU: the thread time (`tdur`, time on a core, which a
+//   loaded machine's waits do not inflate) of the main thread's tasks from
+//   the script's start to the first widget, whoever's they are: the work
+//   the page does on the way, the figure to compare on a busy machine;
 // - a main-thread task (`RunTask`) is "caused by likewise" when, of the
 //   profiler samples in it that run page JavaScript, at least half have a
 //   likewise frame (dist/likewise*, dist/chunks/) on the stack: the SDK's
@@ -69,6 +74,7 @@ const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
 const rtt = args.includes('--rtt') ? Number(args[args.indexOf('--rtt') + 1]) : 0;
 const waterfall = args.includes('--waterfall');
 const profiler = !args.includes('--no-profiler');
+const only = args.includes('--case') ? args[args.indexOf('--case') + 1] : '';
 const BUDGET_MS = 50;
 const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
@@ -159,8 +165,16 @@ function analyse(trace) {
   const workers = [...threads]
     .filter(([, name]) => /Worker/i.test(name))
     .map(([key]) => byThread(key).filter((e) => e.name === 'RunTask' && e.ph === 'X'));
+  let cpu = 0;
+  for (const t of tasks)
+    if (t.ts < painted.ts && t.dur) {
+      // A task that straddles either end counts for its share inside.
+      const inside = Math.min(t.ts + t.dur, painted.ts) - Math.max(t.ts, start.ts);
+      cpu += ((t.tdur ?? 0) * Math.max(0, inside)) / t.dur;
+    }
   return {
     firstWidgetMs: (painted.ts - start.ts) / 1000,
+    cpuMs: cpu / 1000,
     longestLikewiseTaskMs: longest(ours),
     likewiseTasks: ours.length,
     likewiseJsMs: likewiseJs / 1000,
@@ -326,13 +340,14 @@ try {
       'first widget (scenario/reasons)'.padEnd(46) +
       'after arrival'.padEnd(20) +
       'from navigation'.padEnd(20) +
+      'main-thread CPU'.padEnd(18) +
       'longest likewise task'.padEnd(24) +
       'most likewise JS/task'.padEnd(24) +
       'longest task (any)'.padEnd(22) +
       'worker task'.padEnd(14) +
       'LoAF>50ms likewise',
   );
-  for (const [name, history, items, warm] of cases) {
+  for (const [name, history, items, warm] of cases.filter(([name]) => name.startsWith(only))) {
     const servers = baseline ? [baseline, demo] : [demo];
     const all = servers.map(() => []);
     const calibration = await calibrate(browser);
@@ -357,6 +372,7 @@ try {
           `${col('firstWidgetMs')} ${results[0].widget}/${results[0].reasons}`.padEnd(46) +
           col('afterArrivalMs').padEnd(20) +
           col('fromNavigationMs').padEnd(20) +
+          col('cpuMs').padEnd(18) +
           col('longestLikewiseTaskMs').padEnd(24) +
           col('likewiseJsMs').padEnd(24) +
           col('longestTaskMs').padEnd(22) +

@@ -6,14 +6,18 @@
 //   the rest (style, layout, paint, garbage collection, compiling) and idle;
 // - likewise's functions by sampled time (inclusive), named through the
 //   build's source maps (file and line in src/);
+// - the main thread's trace events in between by total duration (style,
+//   layout, paint, compiling, garbage collection...: what "the rest" is made of);
 // - the opening of IndexedDB databases and storage buckets on the way.
 // One load says little on a loaded machine: run it a few times.
 //
-//   npm run build && node bench/traceDemo.mjs [--path product.html?id=bk-0007] [--consent granted]
+//   npm run build && node bench/traceDemo.mjs [--path product.html?id=bk-0007] [--consent granted] [--save trace.json]
+//
+// `--save FILE` writes the trace too, for Chromium's DevTools (Performance, Load profile).
 //
 // `--consent granted` answers the demo's consent banner first (as a visitor
 // who accepted it, with nothing stored yet): the page then stores.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { chromium } from 'playwright-core';
 import { findChromium } from '../test/browser/chromium.mjs';
@@ -48,7 +52,8 @@ function frameName({ url, functionName, lineNumber, columnNumber }) {
   return `${entry.name || functionName || '(anonymous)'}@${source}:${entry.originalLine + 1}`;
 }
 
-const demo = await serveDemo();
+// Another build's root (examples/, dist/) in place of this one, as in bench/browser.mjs.
+const demo = await serveDemo(process.env.LIKEWISE_DEMO_ROOT);
 const browser = await chromium.launch({
   executablePath,
   headless: true,
@@ -99,7 +104,9 @@ try {
   await page.goto(new URL(path, demo.url).href);
   const first = await shown;
   await page.waitForTimeout(500);
-  const events = JSON.parse((await browser.stopTracing()).toString('utf8')).traceEvents;
+  const trace = await browser.stopTracing();
+  if (arg('save')) writeFileSync(arg('save'), trace);
+  const events = JSON.parse(trace.toString('utf8')).traceEvents;
   const opens = await page.evaluate(() => window.__lwOpens);
   await context.close();
 
@@ -150,8 +157,40 @@ try {
   console.log(
     `main thread in between, sampled: likewise JavaScript ${ms(time.likewise)}, the page's JavaScript ${ms(time.page)}, the rest (style, layout, paint, GC, compiling) ${ms(time.other)}, idle ${ms(time.idle)}`,
   );
+  // Thread time (`tdur`): the main thread's time on a core, which waits on a loaded machine do not inflate.
+  let cpu = 0;
+  for (const e of events)
+    if (
+      e.name === 'RunTask' &&
+      e.ph === 'X' &&
+      e.pid === start.pid &&
+      e.tid === start.tid &&
+      e.dur &&
+      e.ts < painted.ts &&
+      e.ts + e.dur > start.ts
+    )
+      cpu +=
+        ((e.tdur ?? 0) * (Math.min(e.ts + e.dur, painted.ts) - Math.max(e.ts, start.ts))) / e.dur;
+  console.log(`main thread's CPU (thread time) in between: ${ms(cpu / 1000)}`);
   console.log('likewise functions by sampled time (inclusive), the first 15:');
   for (const [name, v] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 15))
+    console.log(`  ${ms(v).padStart(9)}  ${name}`);
+  // Trace events nest (a Layout inside a FunctionCall): the totals overlap.
+  const byEvent = new Map();
+  for (const e of events)
+    if (
+      e.ph === 'X' &&
+      e.pid === start.pid &&
+      e.tid === start.tid &&
+      e.ts >= start.ts &&
+      e.ts < painted.ts &&
+      !/RunTask|RunNormalPriorityTask|ThreadController/.test(e.name)
+    )
+      byEvent.set(e.name, (byEvent.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+  console.log(
+    'main-thread trace events in between by total duration (nested ones overlap), the first 12:',
+  );
+  for (const [name, v] of [...byEvent].sort((a, b) => b[1] - a[1]).slice(0, 12))
     console.log(`  ${ms(v).padStart(9)}  ${name}`);
   console.log(
     opens.length

@@ -3,7 +3,8 @@
  * sequence-aware similarity reads, where the order of a visit says which
  * item leads to which (the user x item matrix keeps no order).
  */
-import type { InteractionLog } from './types';
+import { LikewiseError } from '../errors';
+import { EVENT_TYPE_CODES, type InteractionLog } from './types';
 import {
   countedTypesOf,
   typeWeights,
@@ -38,7 +39,12 @@ export function userSequences(
   const weightOf = typeWeights(options);
   const counted = countedTypesOf(options);
   const cap = options.maxItemsPerUser ?? Number.POSITIVE_INFINITY;
-  // The given grouping, when it counted the same types.
+  if (log.itemIds.length > MAX_ITEMS)
+    throw new LikewiseError(
+      'INVALID_INPUT',
+      `userSequences reads at most ${MAX_ITEMS} items, got ${log.itemIds.length}`,
+    );
+  // The given grouping's counts, when it counted the same types.
   const reuse =
     rows?.counted.every((c, x) => c === counted[x]) &&
     rows.byUser.length === rows.rowStart[log.userCount]
@@ -51,23 +57,55 @@ export function userSequences(
   const bounds = new Float64Array(2);
   const order = scanUsers(log, counted, rowStart, !reuse, bounds);
   const inOrder = order !== UNORDERED;
-  // Each user's rows in time order, then line: the file order when it is
-  // that already; else a counting sort by user of the file order when that
-  // is the time order, or of the rows sorted by time (a stable radix sort
-  // of the whole log instead of a comparison sort per user).
+  // Each user's rows (as codes) in time order, then line: the file order
+  // when it is that already; else a counting sort by user of the file
+  // order when that is the time order, or of the rows sorted by time (a
+  // stable radix sort of the whole log instead of a comparison sort per
+  // user).
   const grouped =
-    inOrder && reuse
-      ? reuse.byUser
-      : order === BY_USER
-        ? countedRows(log, counted, rowStart)
-        : groupByUser(
-            log.users,
-            rowStart,
-            inOrder
-              ? countedRows(log, counted, rowStart)
-              : rowsByTime(log, counted, rowStart, bounds),
-          );
+    order === BY_USER
+      ? fileCodes(log, counted, rowStart[log.userCount])
+      : inOrder
+        ? groupCodes(log, counted, rowStart)
+        : groupRows(log, rowStart, rowsByTime(log, counted, rowStart, bounds));
   return collapseSequences(log, weightOf, cap, rowStart, grouped);
+}
+
+/**
+ * A counted row as the grouping writes it: its item and event type in one
+ * word (`item << TYPE_BITS | type`) instead of the row's number, so the
+ * collapse reads each user's rows in order, not at random through the
+ * log's columns (a cache miss each on a large log).
+ */
+const TYPE_BITS = 32 - Math.clz32(EVENT_TYPE_CODES.length - 1);
+const TYPE_MASK = (1 << TYPE_BITS) - 1;
+/** The most items whose indexes fit beside a type code in one word. */
+const MAX_ITEMS = 2 ** (32 - TYPE_BITS);
+
+/** The counted rows' codes in file order (`n` of them). */
+function fileCodes(log: InteractionLog, counted: Uint8Array, n: number): Uint32Array {
+  const { items, types, length } = log;
+  const codes = new Uint32Array(n);
+  let x = 0;
+  for (let r = 0; r < length; r++) {
+    const t = types[r];
+    codes[x] = (items[r] << TYPE_BITS) | t;
+    x += counted[t];
+  }
+  return codes;
+}
+
+/** The counted rows' codes grouped by user, file order kept inside a user (a counting sort). */
+function groupCodes(log: InteractionLog, counted: Uint8Array, rowStart: Uint32Array): Uint32Array {
+  const { users, items, types, length } = log;
+  const next = rowStart.slice(0, log.userCount);
+  const grouped = new Uint32Array(rowStart[log.userCount]);
+  for (let r = 0; r < length; r++) {
+    const t = types[r];
+    if (counted[t] === 0) continue;
+    grouped[next[users[r]]++] = (items[r] << TYPE_BITS) | t;
+  }
+  return grouped;
 }
 
 /** What {@link scanUsers} found: some user's rows out of time order, */
@@ -131,20 +169,21 @@ function countedRows(log: InteractionLog, counted: Uint8Array, rowStart: Uint32A
   return order;
 }
 
-/** `order`'s rows grouped by user, their order kept inside a user (a counting sort). */
-function groupByUser(users: Uint32Array, rowStart: Uint32Array, order: Uint32Array): Uint32Array {
+/** The codes of `order`'s rows grouped by user, their order kept inside a user. */
+function groupRows(log: InteractionLog, rowStart: Uint32Array, order: Uint32Array): Uint32Array {
+  const { users, items, types } = log;
   const next = rowStart.slice(0, rowStart.length - 1);
   const grouped = new Uint32Array(order.length);
   for (let x = 0; x < order.length; x++) {
     const r = order[x];
-    grouped[next[users[r]]++] = r;
+    grouped[next[users[r]]++] = (items[r] << TYPE_BITS) | types[r];
   }
   return grouped;
 }
 
 /**
- * Each user's distinct items from its rows in time order (`grouped`, user
- * u's at `[rowStart[u], rowStart[u+1])`): an item's first row met walking
+ * Each user's distinct items from its rows' codes in time order
+ * (`grouped`, user u's at `[rowStart[u], rowStart[u+1])`): an item's first row met walking
  * latest first is its latest event, the rest only raise its value; past
  * the cap no new item is kept.
  */
@@ -155,7 +194,7 @@ function collapseSequences(
   rowStart: Uint32Array,
   grouped: Uint32Array,
 ): UserSequences {
-  const { userCount, items: itemOf, types } = log;
+  const { userCount } = log;
   const total = grouped.length;
   const offsets = new Uint32Array(userCount + 1);
   const items = new Uint32Array(total);
@@ -171,9 +210,9 @@ function collapseSequences(
   for (let u = 0; u < userCount; u++) {
     let n = 0;
     for (let p = rowStart[u + 1]; p-- > rowStart[u]; ) {
-      const r = grouped[p];
-      const it = itemOf[r];
-      const v = weightOf[types[r]];
+      const c = grouped[p];
+      const it = c >>> TYPE_BITS;
+      const v = weightOf[c & TYPE_MASK];
       const s = slot[it];
       if (s >= 0) {
         if (v > keptValue[s]) keptValue[s] = v;

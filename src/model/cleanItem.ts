@@ -38,16 +38,16 @@ export const ITEM_FIELDS: readonly string[] = Object.keys(FIELDS);
  * @returns the clean entry, or `undefined` when it cannot be shown.
  */
 export function cleanItem(raw: unknown, base?: string): CatalogItem | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
   const item: Record<string, unknown> = {};
   try {
-    // Own keys only: a page may have added enumerable properties to Object.prototype.
+    // The known fields only: a page may have added enumerable properties to
+    // Object.prototype. A primitive has none of them (and null throws): dropped.
     for (const k of ITEM_FIELDS) {
       const v = FIELDS[k]((raw as Record<string, unknown>)[k], base);
       if (v !== undefined) item[k] = v;
     }
   } catch {
-    // A getter or a proxy that throws: an entry that cannot be read is dropped.
+    // A getter or a proxy that throws, or null: an entry that cannot be read is dropped.
     return undefined;
   }
   return item.id && item.title && item.url ? (item as unknown as CatalogItem) : undefined;

@@ -33,18 +33,20 @@ export type ScoreCandidates = (rules: RecommendRules) => ScoredItem[];
 export interface Catalog {
   /**
    * Every entry of a whole catalogue (an array or the URL of one), once
-   * loaded; for shards and lookups, the entries loaded so far (and their
-   * part and manifest start loading). Never rejects.
+   * loaded and checked (the entries no page asked for yet are checked in
+   * idle moments); for shards and lookups, the entries loaded so far (and
+   * their part and manifest start loading). Never rejects.
    */
   load(): Promise<ReadonlyMap<string, CatalogItem>>;
   /**
-   * Loads the entries of `ids` where they come by id (shards, lookups) and
-   * resolves to every entry known so far. Never rejects.
+   * Loads the entries of `ids` (a whole catalogue: loads it, and checks
+   * those entries) and resolves to every entry known so far. Never rejects.
    */
   entries(ids: readonly string[]): Promise<ReadonlyMap<string, CatalogItem>>;
   /**
    * Scores with the catalogue's entries as `rules.catalog`: a whole
-   * catalogue once loaded; one served by id ranks the candidates first, then
+   * catalogue once loaded, each entry checked when scoring first reads it;
+   * one served by id ranks the candidates first, then
    * loads the entries of the best and scores again (more only when too few
    * pass the rules). Resolves to the entries and the scored items.
    */
@@ -54,7 +56,7 @@ export interface Catalog {
   ): Promise<[ReadonlyMap<string, CatalogItem>, ScoredItem[]]>;
   /** Adds or completes an entry (e.g. from JSON-LD); invalid entries are ignored. */
   add(item: unknown): void;
-  /** The entry, if loaded. */
+  /** The entry, if loaded and checked (a whole catalogue's: once a rank, `entries` or `load` asked for it). */
   get(id: string): CatalogItem | undefined;
 }
 

@@ -8,7 +8,6 @@
  */
 import type { RecommendRules, ScoredItem } from '../engine/recommend';
 import { LikewiseError } from '../errors';
-import { nextTask } from '../nextTask';
 import type { ManifestCatalog } from './catalogFormat';
 import { cleanItem } from './cleanItem';
 import type { CatalogCore, CatalogLookup, CatalogPart, CatalogSource } from './createCatalog';
@@ -16,8 +15,10 @@ import { decodeCatalogShard, validateCatalogSection } from './decodeCatalog';
 import { fetchBytes } from './fetchBytes';
 import { shardOf } from './shardOf';
 
-/** Entries checked per task when a whole catalogue is loaded. */
-const SLICE = 2000;
+/** Entries of a whole catalogue checked per idle task, when every entry is asked for. */
+const SLICE = 200;
+/** The longest wait for an idle moment, in ms. */
+const IDLE_WAIT = 200;
 /** Ids per lookup request, at most. */
 const BATCH = 50;
 /** A lookup URL stays under this length (older proxies refuse longer ones). */
@@ -45,23 +46,26 @@ type Load = (ids?: readonly string[]) => Promise<void>;
 interface Sink extends CatalogCore {
   /** Ids the shop's own data answered for (page data never overrides them). */
   fromShop: Set<string>;
-  /** Checks and keeps the shop's entries; the count dropped. */
-  keepSome(list: readonly unknown[]): number;
-  /** Reports entries dropped from `from`. */
-  dropped(n: number, from: string): void;
-  /** Checks and keeps entries from `from`, reporting a list that is none and the count dropped. */
+  /**
+   * Checks and keeps the shop's entries from `from`, reporting a list that
+   * is none, and the count dropped.
+   */
   keep(list: unknown, from: string): void;
   /** Fetches JSON (rejects on an HTTP error). */
   json(url: string): Promise<unknown>;
+  /** Reports that the catalogue `from` could not load. */
+  failed(from: string, e: unknown): void;
 }
 
 function tools(core: CatalogCore): Sink {
   const { items, deps, report } = core;
   const fromShop = new Set<string>();
-  const sink: Sink = {
+  return {
     ...core,
     fromShop,
-    keepSome(list) {
+    keep(list, from) {
+      if (!Array.isArray(list))
+        return report(new LikewiseError('INVALID_INPUT', `Catalog ${from} is not a JSON array.`));
       let n = 0;
       for (const raw of list) {
         const item = cleanItem(raw, deps.base);
@@ -71,9 +75,6 @@ function tools(core: CatalogCore): Sink {
           fromShop.add(item.id);
         }
       }
-      return n;
-    },
-    dropped(n, from) {
       if (n)
         report(
           new LikewiseError(
@@ -82,17 +83,17 @@ function tools(core: CatalogCore): Sink {
           ),
         );
     },
-    keep(list, from) {
-      if (Array.isArray(list)) sink.dropped(sink.keepSome(list), from);
-      else report(new LikewiseError('INVALID_INPUT', `Catalog ${from} is not a JSON array.`));
-    },
     async json(url) {
       const response = await (deps.fetch ?? fetch)(url);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return response.json();
     },
+    failed(from, e) {
+      report(
+        new LikewiseError('NETWORK', `Cannot load catalog ${from}: ${(e as Error)?.message}`, e),
+      );
+    },
   };
-  return sink;
 }
 
 /** The model's catalogue shards: each fetched once, when an id in it is asked for. */
@@ -163,9 +164,9 @@ function byLookup(core: Sink, source: string | CatalogLookup): Load {
         );
   const what = template ?? 'lookup';
   const missing = new Set<string>();
-  const asking = new Map<string, Promise<void>>();
+  const asking = new Map<string, Promise<unknown>>();
   let queue: string[] = [];
-  let round: Promise<void> | undefined;
+  let round: Promise<unknown> | undefined;
   const flush = () => {
     round = undefined;
     const batches: string[][] = [];
@@ -190,21 +191,15 @@ function byLookup(core: Sink, source: string | CatalogLookup): Load {
           for (const id of ids) if (!fromShop.has(id)) missing.add(id);
         } catch (e) {
           // Not kept as missing: asked again next time.
-          core.report(
-            new LikewiseError(
-              'NETWORK',
-              `Cannot load catalog ${what}: ${(e as Error)?.message}`,
-              e,
-            ),
-          );
+          core.failed(what, e);
         } finally {
           for (const id of ids) asking.delete(id);
         }
       }),
-    ).then(() => undefined);
+    );
   };
   return async (ids) => {
-    const waits = new Set<Promise<void>>();
+    const waits = new Set<Promise<unknown>>();
     for (const id of ids ?? []) {
       if (fromShop.has(id) || missing.has(id)) continue;
       let p = asking.get(id);
@@ -221,9 +216,53 @@ function byLookup(core: Sink, source: string | CatalogLookup): Load {
 }
 
 /**
+ * A whole catalogue (an array, or the URL of one), fetched once: its
+ * entries wait in `unchecked`, by the id they claim (duplicates in order,
+ * merged as they come), and each is checked when first asked for.
+ */
+function byWhole(
+  core: Sink,
+  source: string | readonly unknown[] | undefined,
+  unchecked: Map<unknown, unknown[]>,
+): Load {
+  const from = typeof source === 'string' ? source : 'option';
+  let loaded: Promise<unknown> | undefined;
+  return async (ids = []) => {
+    loaded ??= (async () => {
+      if (!source) return;
+      try {
+        const list = typeof source === 'string' ? await core.json(source) : source;
+        if (!Array.isArray(list)) return core.keep(list, from);
+        for (const raw of list) {
+          let id: unknown;
+          try {
+            id = (raw as { id?: unknown } | null)?.id;
+          } catch {
+            // A throwing getter: the entry is checked (and dropped) with the rest.
+          }
+          unchecked.get(id)?.push(raw) ?? unchecked.set(id, [raw]);
+        }
+      } catch (e) {
+        core.failed(from, e);
+      }
+    })();
+    await loaded;
+    // Taken out of their list, so each is checked once.
+    core.keep(
+      ids.flatMap((id) => unchecked.get(id)?.splice(0) ?? []),
+      from,
+    );
+  };
+}
+
+/**
  * Creates the loading part of a catalogue (see `createCatalog`): a whole
  * catalogue (an array, or the URL of one), a product API (a URL template
  * or a function), or the shards of the model at `core.deps.model`.
+ *
+ * A whole catalogue's entries are checked when first asked for (`rank`,
+ * `entries`), so a page waits for the check of the few it shows, not of
+ * every entry; `load()` checks the rest in idle moments.
  *
  * @param source - The catalogue option; none: the model's shards.
  * @param core - The page catalogue's entries, report and dependencies.
@@ -233,53 +272,36 @@ export function createCatalogPart(
   source: CatalogSource | undefined,
   core: CatalogCore,
 ): CatalogPart {
-  const { items, deps, report } = core;
-  const whole =
-    typeof source === 'string'
-      ? !source.includes('{ids}')
-      : source
-        ? typeof source !== 'function'
-        : !deps.model;
+  const { items, deps } = core;
   const sink = tools(core);
-  let loaded: Promise<unknown> | undefined;
-  const load: Load = whole
-    ? async () => {
-        loaded ??= (async () => {
-          if (!source) return;
-          const from = typeof source === 'string' ? source : 'option';
-          try {
-            const list = typeof source === 'string' ? await sink.json(source) : source;
-            if (!Array.isArray(list)) return sink.keep(list, from);
-            // Checked in slices, so no task runs long.
-            let dropped = 0;
-            for (let i = 0; i < list.length; i += SLICE) {
-              if (i) await nextTask();
-              dropped += sink.keepSome(list.slice(i, i + SLICE));
-            }
-            sink.dropped(dropped, from);
-          } catch (e) {
-            report(
-              new LikewiseError(
-                'NETWORK',
-                `Cannot load catalog ${from}: ${(e as Error)?.message}`,
-                e,
-              ),
-            );
-          }
-        })();
-        await loaded;
-      }
-    : typeof source === 'string' || typeof source === 'function'
+  /** A whole catalogue's entries not checked yet, by the id they claim. */
+  const unchecked = new Map<unknown, unknown[]>();
+  const load: Load =
+    typeof source === 'function' || (typeof source === 'string' && source.includes('{ids}'))
       ? byLookup(sink, source)
-      : byShards(sink, deps.model!);
+      : source || !deps.model
+        ? byWhole(sink, source, unchecked)
+        : byShards(sink, deps.model);
   const part: CatalogPart = {
-    load: () => load().then(() => items),
-    entries: (ids) => load(ids).then(() => items),
-    async rank(score, rules) {
-      if (whole) {
-        await load();
-        return [items, score({ ...rules, catalog: items })];
+    async load() {
+      await load();
+      // The rest, a slice per idle moment: whoever asks for every entry (a
+      // profile) never holds up a widget's first paint, nor runs a long task.
+      for (const ids = [...unchecked.keys()] as string[]; ids.length; ) {
+        // At most IDLE_WAIT ms for an idle moment: a page that is never idle
+        // (a busy loop, an animation) still gets its profile.
+        // (Without requestIdleCallback, setTimeout reads the options as a delay of 0.)
+        await new Promise((resolve) =>
+          (globalThis.requestIdleCallback ?? setTimeout)(resolve, { timeout: IDLE_WAIT } as never),
+        );
+        await load(ids.splice(0, SLICE));
       }
+      return items;
+    },
+    entries: (ids) => load(ids).then(() => items),
+    // Every source ranks the candidates first and loads (a whole catalogue:
+    // checks) the entries of the best only.
+    async rank(score, rules) {
       const limit = rules.limit ?? 8;
       // The candidates in order, ranked without their entries.
       const loose = score({ ...rules, ...WITHOUT_ENTRIES, limit: CANDIDATES });

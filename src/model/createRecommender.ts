@@ -174,7 +174,7 @@ export function createRecommender(
     const read = host.events();
     const [, events, pop, near, config] = await Promise.all([
       // A whole catalogue loads beside the rest; one served by id starts its part and manifest.
-      catalog.load(),
+      catalog.entries([]),
       read,
       popular(),
       type !== 'trending' && type !== 'recently-viewed'
@@ -220,6 +220,6 @@ export function createRecommender(
   // `lw.render`): the check stays in the core, not in each part too.
   const recommend = run as Recommender;
   // Neither rejects: failures are reported, and the next request tries again.
-  recommend.warm = () => void Promise.all([catalog.load(), popular()]).catch(host.report);
+  recommend.warm = () => void Promise.all([catalog.entries([]), popular()]).catch(host.report);
   return recommend;
 }

@@ -6,6 +6,7 @@ import {
 } from '../../src/engine/buildNeighbours';
 import { compareIds } from '../../src/engine/compareIds';
 import { EVENT_TYPE_CODES, type InteractionLog } from '../../src/engine/types';
+import { typeWeights } from '../../src/engine/userItemMatrix';
 import { sequenceMatrix, userSequences, windowedPairs } from '../../src/engine/userSequences';
 import { listsOf, logOf } from './fixtures';
 import { rng, syntheticLog } from './synthetic';
@@ -86,6 +87,67 @@ describe('userSequences', () => {
       );
       expect([...userSequences(log).items], kind).toEqual(want);
     }
+  });
+
+  it('keeps each item’s latest place and strongest type whatever the file order: by user, by time, or neither', () => {
+    // Each order takes another path (read as it is, grouped by user, sorted
+    // by time): all must give what a sort of the rows by user, time and
+    // line gives, every event type met, repeats and uncounted types too.
+    const random = rng(21);
+    const rows = Array.from({ length: 3000 }, () => ({
+      user: Math.floor(random() * 40),
+      item: Math.floor(random() * 150),
+      type: Math.floor(random() * EVENT_TYPE_CODES.length),
+      time: 1.7e12 + Math.floor(random() * 500) * 1000,
+    }));
+    const options = { weights: { click: 3, purchase: 5 } };
+    const weightOf = typeWeights(options);
+    const orders: [string, (a: Row, b: Row) => number][] = [
+      ['by user, then time', (a, b) => a.user - b.user || a.time - b.time],
+      ['by time', (a, b) => a.time - b.time],
+      ['neither', () => 0],
+    ];
+    type Row = (typeof rows)[number];
+    for (const [order, compare] of orders) {
+      const file = [...rows].sort(compare);
+      const log = {
+        itemIds: Array.from({ length: 150 }, (_, i) => `i${i}`),
+        userCount: 40,
+        users: Uint32Array.from(file, (r) => r.user),
+        items: Uint32Array.from(file, (r) => r.item),
+        types: Uint8Array.from(file, (r) => r.type),
+        times: Float64Array.from(file, (r) => r.time),
+        length: file.length,
+      };
+      const want: [number, number][] = [];
+      for (let u = 0; u < 40; u++) {
+        const mine = file
+          .map((r, line) => ({ ...r, line }))
+          .filter((r) => r.user === u && weightOf[r.type] > 0)
+          .sort((a, b) => a.time - b.time || a.line - b.line);
+        const last = new Map<number, number>();
+        const value = new Map<number, number>();
+        for (const [x, r] of mine.entries()) {
+          last.set(r.item, x);
+          value.set(r.item, Math.max(value.get(r.item) ?? 0, weightOf[r.type]));
+        }
+        for (const item of [...last.keys()].sort((a, b) => (last.get(a) ?? 0) - (last.get(b) ?? 0)))
+          want.push([item, value.get(item) ?? 0]);
+      }
+      const s = userSequences(log, options);
+      expect(
+        Array.from(s.items, (item, q) => [item, s.values[q]]),
+        order,
+      ).toEqual(want);
+    }
+  });
+
+  it('refuses more items than its row codes hold, with an exact message', () => {
+    const log = logOf([['u', 'a']]);
+    const huge = { ...log, itemIds: { length: 2 ** 29 + 1 } as unknown as string[] };
+    expect(() => userSequences(huge)).toThrow(
+      'userSequences reads at most 536870912 items, got 536870913',
+    );
   });
 
   it('counts the pairs a window visits', () => {

@@ -201,6 +201,91 @@ describe('createCatalog', () => {
     expect(errors).toEqual([]);
   });
 
+  describe('a whole catalogue, checked on demand', () => {
+    /** 300 entries whose `url` counts its reads: an entry is checked when its url is read. */
+    const counted = (bad: Record<string, string> = {}) => {
+      const reads = new Map<string, number>();
+      const list = Array.from({ length: 300 }, (_, i) => {
+        const id = `sku-${i}`;
+        return {
+          id,
+          title: `Item ${id}`,
+          get url() {
+            reads.set(id, (reads.get(id) ?? 0) + 1);
+            return bad[id] ?? `/p/${id}`;
+          },
+        };
+      });
+      return { list, checked: () => [...reads.keys()].sort(), reads };
+    };
+    /** Scores like the engine: candidates in order, those the catalogue does not know left out. */
+    const scoreOf = (candidates: string[]) => (rules: { catalog?: unknown; limit?: number }) =>
+      candidates
+        .filter((id) => !(rules.catalog instanceof Map) || rules.catalog.has(id))
+        .slice(0, rules.limit)
+        .map((id, i) => ({ id, score: 1 / (i + 1), reason: { kind: 'trending' as const } }));
+
+    it('checks only the entries a ranking asks for before it answers, the rest when every entry is asked for', async () => {
+      const { list, checked, reads } = counted();
+      const { catalog, errors } = setup(list);
+      const picks = ['sku-7', 'sku-120', 'sku-299'];
+      const [items, scored] = await catalog.rank(scoreOf(picks), { limit: 3 });
+      expect(scored.map((s) => s.id)).toEqual(picks);
+      expect(checked()).toEqual([...picks].sort());
+      expect(items.get('sku-120')?.url).toBe('https://shop.test/p/sku-120');
+      // Not checked, so not known yet: the page reads only checked entries.
+      expect(catalog.get('sku-8')).toBeUndefined();
+      expect((await catalog.entries(['sku-8'])).get('sku-8')?.title).toBe('Item sku-8');
+      expect(checked()).toHaveLength(4);
+      // Every entry, each checked once.
+      const all = await catalog.load();
+      expect(all.size).toBe(300);
+      expect([...reads.values()].every((n) => n === 1)).toBe(true);
+      expect(errors).toEqual([]);
+    });
+
+    it('a bad entry asked for is dropped and reported then; the rest are reported when checked', async () => {
+      const { list } = counted({
+        'sku-1': 'javascript:alert(1)',
+        'sku-200': 'data:,x',
+        'sku-201': '',
+      });
+      const { catalog, errors } = setup(list);
+      // The bad candidate is left out and the next one takes its place.
+      const [, scored] = await catalog.rank(scoreOf(['sku-0', 'sku-1', 'sku-2']), { limit: 2 });
+      expect(scored.map((s) => s.id)).toEqual(['sku-0', 'sku-2']);
+      expect(errors.map((e) => [e.code, e.message])).toEqual([
+        [
+          'INVALID_INPUT',
+          'Catalog option: dropped 1 entries without a valid id, title or http(s) url.',
+        ],
+      ]);
+      // Asked for again: dropped already, not reported twice.
+      await catalog.entries(['sku-1']);
+      expect(errors).toHaveLength(1);
+      const all = await catalog.load();
+      expect(all.size).toBe(297);
+      expect(all.has('sku-1') || all.has('sku-200') || all.has('sku-201')).toBe(false);
+      expect(errors.map((e) => e.message)).toEqual([
+        'Catalog option: dropped 1 entries without a valid id, title or http(s) url.',
+        'Catalog option: dropped 2 entries without a valid id, title or http(s) url.',
+      ]);
+    });
+
+    it('entries with the same id merge in order, as when the whole catalogue was checked at once', async () => {
+      const { catalog, errors } = setup([
+        good('a', { price: 1, category: 'x' }),
+        good('a', { price: 2 }),
+        { ...good('a'), url: 'javascript:void 0', price: 3 },
+      ]);
+      const items = await catalog.entries(['a']);
+      expect(items.get('a')).toEqual(good('a', { price: 2, category: 'x' }));
+      expect(errors.map((e) => e.message)).toEqual([
+        'Catalog option: dropped 1 entries without a valid id, title or http(s) url.',
+      ]);
+    });
+  });
+
   describe('shards beside the model', () => {
     const M = 'https://shop.test/model/';
     const entries = Array.from({ length: 100 }, (_, i) => good(`sku-${i}`, { price: i }));

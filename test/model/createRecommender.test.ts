@@ -229,8 +229,8 @@ describe('createRecommender', () => {
     service.popularity = () => held.then(popularity);
     const lists = vi.spyOn(service, 'lists');
     const catalog = createCatalog(catalogItems(), () => {});
-    const load = catalog.load;
-    catalog.load = () => held.then(load);
+    const entries = catalog.entries;
+    catalog.entries = (list) => held.then(() => entries(list));
     const recommend = createRecommender(
       { events: async () => [event('view', 'c', 1)], report: () => {} },
       catalog,
