@@ -97,10 +97,16 @@ export async function identify(
   const remote = mergeRemoteHistory(mine, body).events.filter((e) => !local.has(e.id));
   // A later identify() (another customer) replaces it.
   core.history = () => core.events().then((own) => [...remote, ...own].sort((a, b) => a.ts - b.ts));
+  // One reset per instance, however often a page identifies (the listeners stay).
+  if (resettable.has(core)) return;
+  resettable.add(core);
   core.onForget.push(() => {
     core.history = core.events;
   });
 }
+
+/** Instances whose `forget()` already puts the plain history back. */
+const resettable = new WeakSet<LikewiseCore>();
 
 /** Opens the privacy panel for a clicked `[data-likewise-privacy]` link. */
 export function openPrivacy(core: LikewiseCore, link: HTMLElement): void {

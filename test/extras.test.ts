@@ -112,6 +112,24 @@ describe('identify() and forget()', () => {
     expect(errors).toEqual([]);
   });
 
+  it('identify() again adds no second reset: one forget() listener, which puts the plain history back', async () => {
+    const own = [{ id: 'e1', type: 'view', itemId: 'a', ts: 2, session: 's' }];
+    const core = {
+      site: 'shop',
+      options: { profileEndpoint: PROFILE },
+      onForget: [] as (() => void)[],
+      state: () => null,
+      metrics: Promise.resolve(undefined),
+      events: async () => own,
+      fetch: vi.fn(async () => Response.json(REMOTE)),
+    } as unknown as LikewiseCore;
+    for (const id of ['customer-1', 'customer-2', 'customer-3']) await identify(core, id);
+    expect(core.onForget).toHaveLength(1);
+    expect((await core.history()).length).toBeGreaterThan(own.length);
+    core.onForget[0]();
+    expect(await core.history()).toBe(own);
+  });
+
   it('does nothing when the instance saw a forget() since the call', async () => {
     const set = vi.fn(async () => {});
     const fetch = vi.fn();
