@@ -247,9 +247,14 @@ function byWhole(
       }
     })();
     await loaded;
-    // Taken out of their list, so each is checked once.
+    // Taken out of the map, so each is checked once and a later load() has
+    // only the ids never asked for left to check.
     core.keep(
-      ids.flatMap((id) => unchecked.get(id)?.splice(0) ?? []),
+      ids.flatMap((id) => {
+        const raws = unchecked.get(id) ?? [];
+        unchecked.delete(id);
+        return raws;
+      }),
       from,
     );
   };
