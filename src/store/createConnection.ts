@@ -88,6 +88,7 @@ export interface StoreDeps {
 interface ConnectionOptions {
   site: string;
   openTimeout?: number;
+  stallTimeout?: number;
   retryDelay?: number;
   onError?: ErrorReporter;
 }
@@ -100,6 +101,11 @@ interface ConnectionOptions {
  *   forever), default 1000: past it the store works in memory, and if the
  *   open still succeeds later (a busy disk can take longer than the
  *   timeout) that connection is taken and memory written back;
+ *   `stallTimeout` in ms, default 5000: a transaction that has neither
+ *   completed nor failed by then is given up (its connection closed) and
+ *   the operation retried on a new connection (Chromium, on a loaded machine, can leave a transaction
+ *   of a storage bucket's database hanging for good, while a new connection
+ *   works: measured in headless Chromium 156, see README);
  *   `retryDelay` in ms, default 5000: after a quota failure, memory mode
  *   lasts this long, then IndexedDB is tried again (what memory holds is
  *   written back first); the wait doubles on each failure, up to 16 times;
@@ -116,7 +122,7 @@ interface ConnectionOptions {
  *   default one.
  */
 export function createConnection(
-  { site, openTimeout = 1000, retryDelay = 5000, onError }: ConnectionOptions,
+  { site, openTimeout = 1000, stallTimeout = 5000, retryDelay = 5000, onError }: ConnectionOptions,
   { indexedDB: factory, erase }: StoreDeps,
   part?: string,
 ): Connection {
@@ -197,7 +203,14 @@ export function createConnection(
         let s: IDBObjectStore | undefined;
         try {
           s = (await p).transaction('kv', 'readwrite').objectStore('kv');
-          return (await Promise.all([op(s), request(s.transaction)]))[0];
+          return (
+            await Promise.race([
+              Promise.all([op(s), request(s.transaction)]),
+              // A transaction that hangs is given up with its connection, and the
+              // operation retried on a new one. (The timer stays: past the race it does nothing.)
+              new Promise<never>((_, reject) => setTimeout(reject, stallTimeout, Error('timeout'))),
+            ])
+          )[0];
         } catch (e) {
           // A silently closed connection fails forever: reopen on the next attempt.
           if (c.db === p) c.close();

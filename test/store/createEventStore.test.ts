@@ -250,6 +250,48 @@ describe('createEventStore: RELIABILITY.md', () => {
     expect(ids(await store.events())).toEqual(ids(events(0, 30)));
   });
 
+  it('4b: a transaction that hangs (no event, ever) is aborted after stallTimeout and the write retried on a new connection: nothing lost', async () => {
+    const idb = faultyIndexedDB();
+    const { seen, onError } = errors();
+    const store = createEventStore(
+      { site: 's', stallTimeout: 50, onError },
+      { indexedDB: idb.factory, erase },
+    );
+    await store.append(events(0, 10));
+    idb.fail({ kind: 'stall' });
+    let done = false;
+    const write = store.append(events(10, 20)).then(() => {
+      done = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(done).toBe(false);
+    await write;
+    expect(store.mode).toBe('indexeddb');
+    expect(idb.opened).toHaveLength(2);
+    expect(seen.map((e) => e.code)).toEqual(['STORAGE']);
+    expect((seen[0].cause as Error).message).toBe('timeout');
+    // A read hangs the same way and is retried the same way.
+    idb.fail({ kind: 'stall' });
+    expect(ids(await store.events())).toEqual(ids(events(0, 20)));
+    expect(idb.opened).toHaveLength(3);
+    expect(await rawEntries(idb.real, 'likewise-s.events')).toHaveLength(20);
+  });
+
+  it('4c: every transaction hangs: memory after 3 attempts, the events kept, the next write answered from memory', async () => {
+    const idb = faultyIndexedDB();
+    const { seen, onError } = errors();
+    const store = createEventStore(
+      { site: 's', stallTimeout: 20, onError },
+      { indexedDB: idb.factory, erase },
+    );
+    idb.fail({ kind: 'stall' }, Number.POSITIVE_INFINITY);
+    await store.append(events(0, 5));
+    expect(idb.writes).toHaveLength(3);
+    expect(store.mode).toBe('memory');
+    expect(seen.map((e) => e.code)).toEqual(['STORAGE', 'STORAGE', 'STORAGE']);
+    expect(ids(await store.events())).toEqual(ids(events(0, 5)));
+  });
+
   it('5: every write fails with UnknownError: memory after 3 failures, at most 3 attempts per write', async () => {
     const idb = faultyIndexedDB();
     const { seen, onError } = errors();

@@ -13,7 +13,13 @@ export type Fault =
   /** The transaction aborts at commit with `tx.error = error()` (quota, UnknownError...). */
   | { kind: 'abort'; error: () => unknown }
   /** The connection is lost mid-write: the transaction aborts and the connection closes (`close` event). */
-  | { kind: 'close' };
+  | { kind: 'close' }
+  /**
+   * The transaction hangs: no request succeeds or fails, no complete, error or
+   * abort event (Chromium's storage buckets on a loaded machine, seen in
+   * headless Chromium 156). Nothing it was given is written.
+   */
+  | { kind: 'stall' };
 
 /** A factory with knobs and counters; pass `factory` to the stores. */
 export interface FaultyIndexedDB {
@@ -80,6 +86,28 @@ const closeMidWrite = (tx: IDBTransaction, db: IDBDatabase) => {
   };
 };
 
+const silent = (target: object, names: string[]) => {
+  for (const name of names)
+    Object.defineProperty(target, name, { configurable: true, get: () => null, set() {} });
+};
+
+const stall = (tx: IDBTransaction) => {
+  silent(tx, ['oncomplete', 'onabort', 'onerror']);
+  tx.commit = () => {};
+  // Each call on the store returns a request that never settles, and does nothing.
+  tx.objectStore = () =>
+    new Proxy({} as IDBObjectStore, {
+      get: (_, key) =>
+        key === 'transaction'
+          ? tx
+          : () => {
+              const request = {};
+              silent(request, ['onsuccess', 'onerror']);
+              return request;
+            },
+    });
+};
+
 /** Creates a fresh fault-injecting factory (a new, empty origin). */
 export function faultyIndexedDB(): FaultyIndexedDB {
   const real = new IDBFactory();
@@ -95,6 +123,7 @@ export function faultyIndexedDB(): FaultyIndexedDB {
         if (entry) {
           entry.count--;
           if (entry.fault.kind === 'abort') abortAtCommit(tx, entry.fault.error());
+          else if (entry.fault.kind === 'stall') stall(tx);
           else closeMidWrite(tx, db);
         }
       }
