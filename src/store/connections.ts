@@ -7,16 +7,20 @@ import type { Connection, StoreDeps } from './createConnection';
 
 /**
  * Resolves with a request's result, or once a transaction commits; rejects
- * with its error (an abort included). The one IndexedDB helper the stores need.
+ * with its error (an abort included), or, given `ms`, with `'timeout'` when
+ * nothing has answered by then (a hanging transaction). The one IndexedDB
+ * helper the stores need.
  *
  * @example const keys = await request(store.getAllKeys())
  */
-export const request = <T = unknown>(r: IDBRequest<T> | IDBTransaction): Promise<T> =>
+export const request = <T = unknown>(r: IDBRequest<T> | IDBTransaction, ms?: number): Promise<T> =>
   new Promise((resolve, reject) => {
     // biome-ignore lint/suspicious/noExplicitAny: a request and a transaction, one shape
     const x = r as any;
     x.oncomplete = x.onsuccess = () => resolve(x.result);
     x.onabort = x.onerror = () => reject(x.error);
+    // Past an answer the timer does nothing: a settled promise stays settled.
+    if (ms) setTimeout(reject, ms, 'timeout');
   });
 
 /** The bytes an event key says its event takes (`e:<ts>:<seq>:<bytes>:<id>`; 0 for another key). */

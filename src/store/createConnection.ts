@@ -203,14 +203,9 @@ export function createConnection(
         let s: IDBObjectStore | undefined;
         try {
           s = (await p).transaction('kv', 'readwrite').objectStore('kv');
-          return (
-            await Promise.race([
-              Promise.all([op(s), request(s.transaction)]),
-              // A transaction that hangs is given up with its connection, and the
-              // operation retried on a new one. (The timer stays: past the race it does nothing.)
-              new Promise<never>((_, reject) => setTimeout(reject, stallTimeout, Error('timeout'))),
-            ])
-          )[0];
+          // A transaction that hangs is given up with its connection (`stallTimeout`),
+          // and the operation retried on a new one.
+          return (await Promise.all([op(s), request(s.transaction, stallTimeout)]))[0];
         } catch (e) {
           // A silently closed connection fails forever: reopen on the next attempt.
           if (c.db === p) c.close();
