@@ -103,9 +103,9 @@ interface ConnectionOptions {
  *   timeout) that connection is taken and memory written back;
  *   `stallTimeout` in ms, default 5000: a transaction that has neither
  *   completed nor failed by then is given up (its connection closed) and
- *   the operation retried on a new connection (Chromium, on a loaded machine, can leave a transaction
- *   of a storage bucket's database hanging for good, while a new connection
- *   works: measured in headless Chromium 156, see README);
+ *   the operation retried on a new connection (on a loaded machine,
+ *   Chromium 156 left a transaction of a storage bucket's database hanging
+ *   for good while a new connection worked; see README, Reliability);
  *   `retryDelay` in ms, default 5000: after a quota failure, memory mode
  *   lasts this long, then IndexedDB is tried again (what memory holds is
  *   written back first); the wait doubles on each failure, up to 16 times;

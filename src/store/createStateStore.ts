@@ -8,7 +8,10 @@ export interface StateStoreOptions {
   site: string;
   /** Milliseconds to wait for IndexedDB to open before using memory. Default 1000. */
   openTimeout?: number;
-  /** Milliseconds a transaction may hang (neither complete nor fail) before it is aborted and retried on a new connection. Default 5000. */
+  /**
+   * Milliseconds a transaction may hang (neither complete nor fail) before
+   * it is given up with its connection and retried on a new one. Default 5000.
+   */
   stallTimeout?: number;
   /** First wait (ms) before IndexedDB is tried again after a quota failure (doubles, up to 16x). Default 5000. */
   retryDelay?: number;

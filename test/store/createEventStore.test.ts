@@ -250,7 +250,7 @@ describe('createEventStore: RELIABILITY.md', () => {
     expect(ids(await store.events())).toEqual(ids(events(0, 30)));
   });
 
-  it('4b: a transaction that hangs (no event, ever) is aborted after stallTimeout and the write retried on a new connection: nothing lost', async () => {
+  it('4b: a transaction that hangs (no event, ever) is given up after stallTimeout and the write retried on a new connection: nothing lost', async () => {
     const idb = faultyIndexedDB();
     const { seen, onError } = errors();
     const store = createEventStore(
