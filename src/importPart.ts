@@ -23,10 +23,13 @@ export function importPart<K extends keyof LikewiseParts>(
   name: K,
   __vitePreload: Preload,
 ): Promise<LikewiseParts[K]> {
+  // One import of the widget file for both parts that live in it (one
+  // `import()` and its list of preloads in the chunk, not two).
+  const widgets = () => import('./widgetParts');
   const parts: { [P in keyof LikewiseParts]: () => Promise<LikewiseParts[P]> } = {
-    widgets: () => import('./widgetParts'),
+    widgets,
     containers: () => import('./observeWidgets'),
-    learn: () => import('./widgetParts'),
+    learn: widgets,
     measure: () => import('./metrics/startMetrics'),
     extras: () => import('./extras'),
     // A storefront that does not auto-track (the default) never loads it.

@@ -1,5 +1,6 @@
 import { LikewiseError } from '../errors';
 import { utf8Length } from '../shared/utf8Length';
+import { batchedState } from '../store/batchedState';
 import type { StateStore } from '../store/types';
 import type { LikewiseEvent } from '../types';
 import type { IdentifyLink } from './identifyLink';
@@ -121,6 +122,8 @@ const noop = () => {};
  * - Every event is stored under its own key (`outbox:<id>`) before sending,
  *   so nothing is lost across reloads: a new outbox over the same store
  *   resends what was pending. The event id makes delivery idempotent.
+ *   The store calls of one tick (the events added, the deletes of a sent
+ *   batch, the reads at start) share one transaction of a state store.
  * - Requests are JSON arrays sent as `text/plain` (no CORS preflight) by
  *   `fetch(..., { keepalive: true })`, one at a time, each body at most
  *   `maxBodyBytes` (batches are split; an event bigger than that alone is dropped).
@@ -148,13 +151,15 @@ const noop = () => {};
  */
 export function createOutbox(options: OutboxOptions, deps: OutboxDeps = {}): Outbox {
   const endpoint = checkEndpoint(options.endpoint);
-  const store = options.store;
-  if (!store || typeof store.get !== 'function') {
+  if (!options.store || typeof options.store.get !== 'function') {
     throw new LikewiseError(
       'INVALID_OPTION',
       'createOutbox needs a store with get, set, del and keys.',
     );
   }
+  // The store calls of one tick (a burst of events, the deletes of a sent
+  // batch, the reads at start) in one transaction of the state store.
+  const store = batchedState(options.store);
   const maxAttempts = options.maxAttempts ?? 10;
   const base = options.baseDelayMs ?? 1000;
   const cap = options.maxDelayMs ?? 60_000;
@@ -243,17 +248,21 @@ export function createOutbox(options: OutboxOptions, deps: OutboxDeps = {}): Out
         (k) => typeof k === 'string' && k.startsWith(prefix),
       );
       const found: Entry[] = [];
-      for (const key of keys) {
-        const stored = await store.get<Stored>(key);
+      // Every read asked for at once (one transaction), and every delete.
+      const values = await Promise.all(keys.map((key) => store.get<Stored>(key)));
+      const drops: Promise<void>[] = [];
+      keys.forEach((key, i) => {
+        const stored = values[i];
         const e = stored?.event;
         if (!e || typeof e.id !== 'string' || prefix + e.id !== key || typeof e.ts !== 'number') {
-          await store.del(key);
-          continue;
+          drops.push(store.del(key));
+          return;
         }
         const entry = makeEntry(e, typeof stored.tries === 'number' ? stored.tries : 0);
         if (entry) found.push(entry);
-        else await store.del(key);
-      }
+        else drops.push(store.del(key));
+      });
+      await Promise.all(drops);
       found.sort((a, b) => a.event.ts - b.event.ts);
       for (const entry of found) if (!queue.has(entry.event.id)) queue.set(entry.event.id, entry);
     } catch (e) {

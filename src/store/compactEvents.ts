@@ -50,9 +50,18 @@ export async function compactEvents(s: IDBObjectStore, t: CompactTools): Promise
   let bytes = raw.reduce<number>((sum, k) => sum + keyBytes(k), 0);
   let n = 0;
   while (raw.length - n > t.max || (bytes > t.bytes && n < raw.length)) bytes -= keyBytes(raw[n++]);
-  for (const k of raw.slice(0, n)) {
-    const e = await request(s.get(k));
-    s.delete(k);
+  // Every read and delete asked for at once, then one wait: one round of
+  // requests, not one per event (a log far over its bound, after `maxEvents`
+  // was lowered, would otherwise outlast the transaction watchdog on a slow
+  // device). A request runs after those before it: each read sees its event.
+  const gone = await Promise.all(
+    raw.slice(0, n).map((k) => {
+      const e = request(s.get(k));
+      s.delete(k);
+      return e;
+    }),
+  );
+  for (const e of gone) {
     if (t.isEvent(e))
       for (const id of new Set([e.itemId, ...(e.items || []).map((l) => l.itemId)]))
         if (id) {

@@ -6,7 +6,10 @@ import {
   type OutboxKv,
   type OutboxResponse,
 } from '../../src/metrics/createOutbox';
+import { createStateStore } from '../../src/store/createStateStore';
 import type { LikewiseEvent } from '../../src/types';
+import { faultyIndexedDB } from '../support/faultyIndexedDB';
+import { erase } from '../support/parts';
 
 /** In-memory stand-in for the IndexedDB StateStore. */
 function memoryKv(): OutboxKv & { data: Map<string, unknown>; failSets: boolean } {
@@ -260,6 +263,26 @@ describe('createOutbox', () => {
     await third.clock.tick();
     expect(third.net.bodies).toHaveLength(0);
     third.outbox.close();
+  });
+
+  it('on the state store: a burst is stored in one transaction, its reads after a reload in one, its deletes in one', async () => {
+    const idb = faultyIndexedDB();
+    const state = () => createStateStore({ site: 'shop' }, { indexedDB: idb.factory, erase });
+    const events = Array.from({ length: 400 }, () => event());
+    const first = setup(() => new TypeError('Failed to fetch'), {}, state() as never);
+    // One event per call, as the tracker hands them over, in one tick.
+    await Promise.all(events.map((e) => first.outbox.add([e])));
+    // The keys read at start, then the 400 events (was a transaction each).
+    expect(idb.writes).toHaveLength(2);
+    first.outbox.close();
+
+    // The next page: the keys, then every pending event in one read, sent, deleted in one.
+    const second = setup(ok, {}, state() as never);
+    await second.outbox.flush();
+    expect(second.net.ids()).toEqual(events.map((e) => e.id));
+    expect(idb.writes).toHaveLength(5);
+    expect(await state().keys()).toEqual([]);
+    second.outbox.close();
   });
 
   it('sends no further request after close() (consent withdrawn in the middle of a flush)', async () => {
