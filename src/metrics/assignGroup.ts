@@ -1,5 +1,5 @@
 import { LikewiseError } from '../errors';
-import { fnv1aUtf16 } from '../shared/fnv1a';
+import { fnv1aUtf16 } from '../shared/fnv1aUtf16';
 import type { Scenario } from '../types';
 
 /** A visitor's experiment group. */

@@ -1,6 +1,7 @@
 /**
  * FNV-1a, 32 bits: the one hash for shard placement, checksums, group
- * assignment and the id tables of `train`. Dependency-free, like the schema.
+ * assignment (its UTF-16 form in ./fnv1aUtf16) and the id tables of
+ * `train`. Dependency-free, like the schema.
  * Hot parsing loops that hash while they scan use {@link FNV_OFFSET} and
  * {@link FNV_PRIME} with `Math.imul(h ^ byte, FNV_PRIME)`, the same steps.
  */
@@ -57,14 +58,4 @@ export function fnv1aUtf8(text: string): number {
     h = Math.imul(h ^ (0x80 | (c & 0x3f)), FNV_PRIME);
   }
   return h >>> 0;
-}
-
-/**
- * FNV-1a 32 over the UTF-16 code units of `text` (one step per unit), as a
- * signed int32: cheaper than UTF-8 where only this code reads the hash.
- */
-export function fnv1aUtf16(text: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
-  return h;
 }

@@ -2,9 +2,9 @@
 // "sizeBudgets", bytes gzip) is part of the test suite: a page kind that
 // grows past its budget fails `npm test`. `node scripts/sizes.mjs` prints
 // the files behind each figure.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { dirname, join, normalize, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM script without types
 import { PAGE_KINDS, scriptTagSizes, viteSizes } from '../../scripts/sizes.mjs';
@@ -17,6 +17,26 @@ type Row = {
   unknown?: string[];
 };
 const root = resolve(__dirname, '../..');
+
+/** The npm build's modules (dist/esm) that `entry` reaches by static imports, itself included. */
+function staticReach(entry: string): Set<string> {
+  const esm = resolve(root, 'dist/esm');
+  const seen = new Set<string>();
+  const todo = [entry];
+  while (todo.length) {
+    const file = todo.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(join(esm, file), 'utf8');
+    for (const m of code.matchAll(
+      /(?:import|export)\s*(?:[^'"`;()]*?from\s*)?["']([^"']+\.mjs)["']/g,
+    )) {
+      const next = normalize(join(dirname(file), m[1]));
+      if (existsSync(join(esm, next))) todo.push(next);
+    }
+  }
+  return seen;
+}
 
 describe('JavaScript per page kind, within budget', () => {
   const tag = scriptTagSizes(root) as Row[];
@@ -43,6 +63,24 @@ describe('JavaScript per page kind, within budget', () => {
     const require = createRequire(resolve(root, 'package.json'));
     for (const file of ['likewise.worker.js', 'likewise.iife.js', 'likewise.widgets.mjs'])
       expect(require.resolve(`likewise/dist/${file}`)).toBe(resolve(root, 'dist', file));
+  });
+
+  it('npm build: the measurement and widget parts share no module outside the core', () => {
+    // A module two parts import becomes a chunk of its own in a shop's
+    // bundler: a request and 60-140 B more on every page with widgets (the
+    // byte hash of the model files and the UTF-16 hash of the experiment's
+    // groups were one module: a 177 B chunk). The error class is the core's.
+    const core = new Set(
+      ['createLikewise.mjs', 'importPart.mjs', 'observeLater.mjs'].flatMap((f) => [
+        ...staticReach(f),
+      ]),
+    );
+    const widgets = staticReach('widgetParts.mjs');
+    const shared = [...staticReach('metrics/startMetrics.mjs')].filter(
+      (f) => widgets.has(f) && !core.has(f),
+    );
+    expect(core.has('errors.mjs')).toBe(true);
+    expect(shared).toEqual([]);
   });
 
   it('npm build in Vite: each page kind within budget, no extras on a widget page', async () => {
