@@ -6,13 +6,26 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLikewise, type LikewiseOptions } from '../src/createLikewise';
 import type { LikewiseError } from '../src/errors';
+import { fakeLocks } from './support/fakeLocks';
 import { failOnUnhandled } from './support/fakeStores';
 import { faultyIndexedDB, rawEntries } from './support/faultyIndexedDB';
 import { loadPart } from './support/parts';
 
 failOnUnhandled();
 // A denial is remembered in localStorage (one per site): each test starts as a new visitor.
-afterEach(() => localStorage.clear());
+afterEach(() => {
+  localStorage.clear();
+  vi.unstubAllGlobals();
+});
+
+/** A promise and what settles it: an `erase` part that loads when the test says. */
+function gate() {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((r) => {
+    open = r;
+  });
+  return { open, opened };
+}
 
 function setup(factory: IDBFactory, options: Partial<LikewiseOptions> = {}) {
   const errors: LikewiseError[] = [];
@@ -111,6 +124,81 @@ describe('createLikewise with the real store', () => {
     const third = setup(factory);
     expect((await third.lw.events()).map((e) => e.itemId)).toEqual(['b']);
     third.lw.destroy();
+  });
+
+  it("multi-tab: a tab that starts during another tab's forget() waits for it and does not erase what that tab records after", async () => {
+    const locks = fakeLocks();
+    vi.stubGlobal('navigator', { ...navigator, locks });
+    const factory = new IDBFactory();
+    // Each tab's erase part loads when its gate opens: tab B's after tab A's erasure and its next event.
+    const tab = (g: ReturnType<typeof gate>) => {
+      const errors: LikewiseError[] = [];
+      const lw = createLikewise(
+        { site: 'int', onError: (e) => errors.push(e) },
+        {
+          indexedDB: factory,
+          load: (name) => (name === 'erase' ? g.opened.then(() => loadPart(name)) : loadPart(name)),
+        },
+      );
+      return { lw, errors };
+    };
+    const gateA = gate();
+    const gateB = gate();
+    const a = tab(gateA);
+    await a.lw.track({ type: 'view', itemId: 'before' });
+    const forgot = a.lw.forget();
+    // Tab B opens while A's erasure runs (its mark is in localStorage): it waits for A's lock.
+    await new Promise((r) => setTimeout(r, 10));
+    const b = tab(gateB);
+    gateA.open();
+    await forgot;
+    await a.lw.track({ type: 'view', itemId: 'after' });
+    gateB.open();
+    await b.lw.track({ type: 'view', itemId: 'from-b' });
+    // B erased nothing: A's event after its forget() is kept, and B's own.
+    expect((await a.lw.events()).map((e) => e.itemId).sort()).toEqual(['after', 'from-b']);
+    expect((await b.lw.events()).map((e) => e.itemId).sort()).toEqual(['after', 'from-b']);
+    expect(localStorage.getItem('likewise-int.erase')).toBeNull();
+    expect([...a.errors, ...b.errors]).toEqual([]);
+    expect(locks.held.size).toBe(0);
+    a.lw.destroy();
+    b.lw.destroy();
+  });
+
+  it('multi-tab: an erasure left undone (its tab could not load it) is done by the next tab under the lock', async () => {
+    const locks = fakeLocks();
+    vi.stubGlobal('navigator', { ...navigator, locks });
+    const factory = new IDBFactory();
+    const a = createLikewise(
+      { site: 'int', onError: () => {} },
+      {
+        indexedDB: factory,
+        load: (name) => (name === 'erase' ? Promise.reject(Error('offline')) : loadPart(name)),
+      },
+    );
+    await a.track({ type: 'view', itemId: 'a' });
+    await a.forget();
+    expect(localStorage.getItem('likewise-int.erase')).toBe('1');
+    a.destroy();
+    const next = setup(factory);
+    await next.lw.track({ type: 'view', itemId: 'b' });
+    expect((await next.lw.events()).map((e) => e.itemId)).toEqual(['b']);
+    expect(localStorage.getItem('likewise-int.erase')).toBeNull();
+    expect(locks.held.size).toBe(0);
+    next.lw.destroy();
+  });
+
+  it('a frame denied the lock (cross-site, sandboxed) still erases, and reports nothing', async () => {
+    vi.stubGlobal('navigator', { ...navigator, locks: fakeLocks(true) });
+    const factory = new IDBFactory();
+    const { lw, errors } = setup(factory);
+    await lw.track({ type: 'view', itemId: 'a' });
+    expect(await names(factory)).toEqual(['likewise-int.events']);
+    await lw.forget();
+    expect(await names(factory)).toEqual([]);
+    expect(localStorage.getItem('likewise-int.erase')).toBeNull();
+    expect(errors).toEqual([]);
+    lw.destroy();
   });
 
   it('writes the track() calls of one tick in one transaction, one key per event', async () => {

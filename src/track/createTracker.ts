@@ -232,19 +232,33 @@ export function createTracker(o: TrackerOptions): Tracker {
 
   // The erasure, in turn with the other steps. Its code loads on demand: until
   // it has run, `likewise-<site>.erase` says so (no identifier), and a next
-  // start whose erasure could not load does it before anything else.
-  const erase = () =>
-    run(() => {
+  // start whose erasure could not load does it before anything else. It runs
+  // under the site's lock (Web Locks, where the page has them): a tab that
+  // starts while another erases waits for it, then erases only if the mark is
+  // still there (that tab closed or failed), never the events that tab
+  // records once its erasure is done.
+  const erase = (start?: boolean) =>
+    run<void>(() => {
       memory = [];
       session.state = undefined;
       loaded = false;
       restoring = undefined;
       close();
-      return o
-        .deleteSiteData(site, { onError: report })
-        .then(() => void record((s) => s.removeItem(ERASE)));
+      let erased: Promise<void> | undefined;
+      const done = () => {
+        if (!start || record((s) => s.getItem(ERASE)))
+          erased = o
+            .deleteSiteData(site, { onError: report })
+            .then(() => void record((s) => s.removeItem(ERASE)));
+        return erased;
+      };
+      const locks = globalThis.navigator?.locks;
+      // A frame denied the lock (cross-site or sandboxed: SecurityError) erases without it.
+      return (locks ? locks.request(ERASE, done).catch(() => erased ?? done()) : done()) as
+        | Promise<void>
+        | undefined;
     });
-  if (record((s) => s.getItem(ERASE))) void erase();
+  if (record((s) => s.getItem(ERASE))) void erase(true);
   const forget = () => {
     // Tracked before: never announced. Tracked after: a new batch, flushed after the erasure.
     queue?.splice(0);

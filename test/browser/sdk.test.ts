@@ -388,7 +388,22 @@ describe('storage in a real browser', () => {
       ((await (window as W).Likewise?.instance?.events()) ?? []).map((e) => e.type),
     );
     expect(types).toContain('add_to_cart');
+    // The frame is denied Web Locks too (SecurityError): forget() erases without the lock.
+    const warnings: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
+    expect(
+      await frame.evaluate(() =>
+        navigator.locks.request('probe', () => 1).then(String, (e) => e.name),
+      ),
+    ).toBe('SecurityError');
+    await frame.evaluate(() => (window as W).Likewise?.instance?.forget());
+    expect(
+      await frame.evaluate(async () => (await (window as W).Likewise?.instance?.events())?.length),
+    ).toBe(0);
     await page.waitForTimeout(500);
+    expect(warnings.filter((w) => /SecurityError|denied/i.test(w))).toEqual([]);
     expectClean(problems);
     await context.close();
   });
