@@ -36,6 +36,19 @@ function setup(factory: IDBFactory, options: Partial<LikewiseOptions> = {}) {
   return { lw, errors };
 }
 
+/** An instance (a tab) whose `erase` part loads once `erase()` resolves: late, never, or not at all. */
+function tabLoadingErase(factory: IDBFactory, erase: () => Promise<unknown>) {
+  const errors: LikewiseError[] = [];
+  const lw = createLikewise(
+    { site: 'int', onError: (e) => errors.push(e) },
+    {
+      indexedDB: factory,
+      load: (name) => (name === 'erase' ? erase().then(() => loadPart(name)) : loadPart(name)),
+    },
+  );
+  return { lw, errors };
+}
+
 const names = async (factory: IDBFactory) => (await factory.databases()).map((d) => d.name).sort();
 
 describe('createLikewise with the real store', () => {
@@ -98,14 +111,7 @@ describe('createLikewise with the real store', () => {
 
   it('an erasure whose code cannot load is reported, and the next start does it before anything is stored', async () => {
     const factory = new IDBFactory();
-    const errors: LikewiseError[] = [];
-    const lw = createLikewise(
-      { site: 'int', onError: (e) => errors.push(e) },
-      {
-        indexedDB: factory,
-        load: (name) => (name === 'erase' ? Promise.reject(Error('offline')) : loadPart(name)),
-      },
-    );
+    const { lw, errors } = tabLoadingErase(factory, () => Promise.reject(Error('offline')));
     await lw.track({ type: 'view', itemId: 'a' });
     await expect(lw.forget()).resolves.toBeUndefined();
     expect(errors.map((e) => [e.code, e.message])).toEqual([
@@ -131,17 +137,7 @@ describe('createLikewise with the real store', () => {
     vi.stubGlobal('navigator', { ...navigator, locks });
     const factory = new IDBFactory();
     // Each tab's erase part loads when its gate opens: tab B's after tab A's erasure and its next event.
-    const tab = (g: ReturnType<typeof gate>) => {
-      const errors: LikewiseError[] = [];
-      const lw = createLikewise(
-        { site: 'int', onError: (e) => errors.push(e) },
-        {
-          indexedDB: factory,
-          load: (name) => (name === 'erase' ? g.opened.then(() => loadPart(name)) : loadPart(name)),
-        },
-      );
-      return { lw, errors };
-    };
+    const tab = (g: ReturnType<typeof gate>) => tabLoadingErase(factory, () => g.opened);
     const gateA = gate();
     const gateB = gate();
     const a = tab(gateA);
@@ -169,13 +165,7 @@ describe('createLikewise with the real store', () => {
     const locks = fakeLocks();
     vi.stubGlobal('navigator', { ...navigator, locks });
     const factory = new IDBFactory();
-    const a = createLikewise(
-      { site: 'int', onError: () => {} },
-      {
-        indexedDB: factory,
-        load: (name) => (name === 'erase' ? Promise.reject(Error('offline')) : loadPart(name)),
-      },
-    );
+    const a = tabLoadingErase(factory, () => Promise.reject(Error('offline'))).lw;
     await a.track({ type: 'view', itemId: 'a' });
     await a.forget();
     expect(localStorage.getItem('likewise-int.erase')).toBe('1');
@@ -187,6 +177,25 @@ describe('createLikewise with the real store', () => {
     expect(locks.held.size).toBe(0);
     next.lw.destroy();
   });
+
+  it("multi-tab: a tab waits at most 3 s for another tab's erasure that hangs, then erases itself", async () => {
+    const locks = fakeLocks();
+    vi.stubGlobal('navigator', { ...navigator, locks });
+    const factory = new IDBFactory();
+    const hung = tabLoadingErase(factory, () => new Promise<never>(() => {})).lw;
+    await hung.track({ type: 'view', itemId: 'a' });
+    void hung.forget();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(locks.held.has('likewise-int.erase')).toBe(true);
+    const started = Date.now();
+    const next = setup(factory);
+    await next.lw.track({ type: 'view', itemId: 'b' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+    expect((await next.lw.events()).map((e) => e.itemId)).toEqual(['b']);
+    expect(next.errors).toEqual([]);
+    next.lw.destroy();
+    hung.destroy();
+  }, 10_000);
 
   it('a frame denied the lock (cross-site, sandboxed) still erases, and reports nothing', async () => {
     vi.stubGlobal('navigator', { ...navigator, locks: fakeLocks(true) });

@@ -253,10 +253,16 @@ export function createTracker(o: TrackerOptions): Tracker {
         return erased;
       };
       const locks = globalThis.navigator?.locks;
-      // A frame denied the lock (cross-site or sandboxed: SecurityError) erases without it.
-      return (locks ? locks.request(ERASE, done).catch(() => erased ?? done()) : done()) as
-        | Promise<void>
-        | undefined;
+      // Without the lock when it is denied (a cross-site or sandboxed frame:
+      // SecurityError) or still held after 3 s (an erasure that hangs in
+      // another tab must not hold this one's tracking for good).
+      return (
+        locks
+          ? locks
+              .request(ERASE, { signal: AbortSignal.timeout?.(3000) }, done)
+              .catch(() => erased ?? done())
+          : done()
+      ) as Promise<void> | undefined;
     });
   if (record((s) => s.getItem(ERASE))) void erase(true);
   const forget = () => {
