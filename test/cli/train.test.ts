@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -120,6 +120,22 @@ describe('likewise train', () => {
     expect(files.filter((f) => f.startsWith('model-'))).toHaveLength(2);
     expect(files.some((f) => f.includes('.tmp-'))).toBe(false);
     expect(third.shards).toBe(5);
+  });
+
+  it('a retraining that gives the same shards keeps their folder as it is (not a file rewritten)', async () => {
+    const out = join(dir, 'same');
+    await run(['--events', 'events.csv', '--out', 'same', '--shards', '3'], io());
+    const first = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    const shard = join(out, first.dir, '1.json');
+    const before = (await stat(shard)).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    await run(['--events', 'events.csv', '--out', 'same', '--shards', '3'], io());
+    const second = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(second.dir).toBe(first.dir);
+    expect((await stat(shard)).mtimeMs).toBe(before);
+    const files = await readdir(out);
+    expect(files.filter((f) => f.startsWith('model-'))).toEqual([first.dir.slice(0, -1)]);
+    expect(files.some((f) => f.includes('.tmp-'))).toBe(false);
   });
 
   it("never deletes or overwrites files that are not a likewise model's", async () => {

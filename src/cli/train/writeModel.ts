@@ -61,11 +61,14 @@ export async function writeModel(dir: string, files: { name: string; bytes: Uint
   // file then costs its system calls only, not a round trip through libuv's
   // thread pool per call, which costs more than writing a small file.
   const folders = new Set<string>();
+  // Whether each folder is there already, asked once per folder (not per file).
+  const there = new Map<string, boolean>();
   for (const file of files) {
     const slash = file.name.indexOf('/');
     if (slash < 0) continue;
     const folder = file.name.slice(0, slash);
-    if (existsSync(join(dir, folder))) continue;
+    if (!there.has(folder)) there.set(folder, existsSync(join(dir, folder)));
+    if (there.get(folder)) continue;
     const target = join(dir, folder + tag, file.name.slice(slash + 1));
     if (!folders.has(folder)) mkdirSync(dirname(target), { recursive: true });
     folders.add(folder);
