@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LikewiseError } from '../../src/errors';
-import { createEventStore } from '../../src/store/createEventStore';
+import { createEventStore, type EventStoreOptions } from '../../src/store/createEventStore';
 import { createStateStore } from '../../src/store/createStateStore';
 import { deleteSiteData } from '../../src/store/deleteSiteData';
 import { isValidEvent } from '../../src/store/isValidEvent';
@@ -31,6 +31,16 @@ const ids = (list: LikewiseEvent[]) => list.map((e) => e.id);
 const errors = () => {
   const seen: LikewiseError[] = [];
   return { seen, onError: (e: LikewiseError) => seen.push(e) };
+};
+/** A store of site `s` (with `options`) on a fresh fault-injecting factory, and the errors it reports. */
+const faultyStore = (options: Omit<EventStoreOptions, 'site' | 'onError'> = {}) => {
+  const idb = faultyIndexedDB();
+  const { seen, onError } = errors();
+  const store = createEventStore(
+    { site: 's', ...options, onError },
+    { indexedDB: idb.factory, erase },
+  );
+  return { idb, seen, onError, store };
 };
 
 describe('createEventStore: basics', () => {
@@ -78,12 +88,7 @@ describe('createEventStore: basics', () => {
   });
 
   it('keeps the session with the events: the next page reads it, compaction and reads leave it alone', async () => {
-    const idb = faultyIndexedDB();
-    const { seen, onError } = errors();
-    const first = createEventStore(
-      { site: 's', maxEvents: 2, onError },
-      { indexedDB: idb.factory, erase },
-    );
+    const { idb, seen, onError, store: first } = faultyStore({ maxEvents: 2 });
     expect(await first.session()).toBeUndefined();
     await first.append(events(0, 2), { id: 'sess-1', last: 5 });
     await first.append(events(2, 5), { id: 'sess-1', last: 9 });
@@ -235,9 +240,7 @@ describe('createEventStore: RELIABILITY.md', () => {
   });
 
   it('4: forced close mid-write: the failed write is retried, final count = events sent', async () => {
-    const idb = faultyIndexedDB();
-    const { seen, onError } = errors();
-    const store = createEventStore({ site: 's', onError }, { indexedDB: idb.factory, erase });
+    const { idb, seen, store } = faultyStore();
     await store.append(events(0, 10));
     idb.fail({ kind: 'close' });
     await store.append(events(10, 20));
@@ -251,12 +254,7 @@ describe('createEventStore: RELIABILITY.md', () => {
   });
 
   it('4b: a transaction that hangs (no event, ever) is given up after stallTimeout and the write retried on a new connection: nothing lost', async () => {
-    const idb = faultyIndexedDB();
-    const { seen, onError } = errors();
-    const store = createEventStore(
-      { site: 's', stallTimeout: 50, onError },
-      { indexedDB: idb.factory, erase },
-    );
+    const { idb, seen, store } = faultyStore({ stallTimeout: 50 });
     await store.append(events(0, 10));
     idb.fail({ kind: 'stall' });
     let done = false;
@@ -278,12 +276,7 @@ describe('createEventStore: RELIABILITY.md', () => {
   });
 
   it('4c: every transaction hangs: memory after 3 attempts, the events kept, the next write answered from memory', async () => {
-    const idb = faultyIndexedDB();
-    const { seen, onError } = errors();
-    const store = createEventStore(
-      { site: 's', stallTimeout: 20, onError },
-      { indexedDB: idb.factory, erase },
-    );
+    const { idb, seen, store } = faultyStore({ stallTimeout: 20 });
     idb.fail({ kind: 'stall' }, Number.POSITIVE_INFINITY);
     await store.append(events(0, 5));
     expect(idb.writes).toHaveLength(3);
@@ -293,9 +286,7 @@ describe('createEventStore: RELIABILITY.md', () => {
   });
 
   it('5: every write fails with UnknownError: memory after 3 failures, at most 3 attempts per write', async () => {
-    const idb = faultyIndexedDB();
-    const { seen, onError } = errors();
-    const store = createEventStore({ site: 's', onError }, { indexedDB: idb.factory, erase });
+    const { idb, seen, store } = faultyStore();
     idb.fail(
       { kind: 'abort', error: () => new DOMException('Internal error', 'UnknownError') },
       Number.POSITIVE_INFINITY,
@@ -458,12 +449,7 @@ describe('createEventStore: RELIABILITY.md', () => {
   });
 
   it('14: tampered stored records are dropped, reported once, the rest read back as data', async () => {
-    const idb = faultyIndexedDB();
-    const { seen, onError } = errors();
-    const store = createEventStore(
-      { site: 's', maxEvents: 6, onError },
-      { indexedDB: idb.factory, erase },
-    );
+    const { idb, seen, store } = faultyStore({ maxEvents: 6 });
     const html = event(1, {
       query: '<img src=x onerror=alert(1)><script>x</script>',
       type: 'search',
@@ -858,12 +844,7 @@ describe('createEventStore: a full origin (RELIABILITY 9, 10)', () => {
   });
 
   it('after a failed recovery, memory mode lasts until a retry finds room; held events are written once, in order', async () => {
-    const idb = faultyIndexedDB();
-    const { seen, onError } = errors();
-    const store = createEventStore(
-      { site: 's', maxEvents: 6, retryDelay: 10, onError },
-      { indexedDB: idb.factory, erase },
-    );
+    const { idb, seen, store } = faultyStore({ maxEvents: 6, retryDelay: 10 });
     // The operation's 3 attempts, then the first retry's 3: still full.
     idb.fail({ kind: 'abort', error: full }, 6);
     await store.append(events(0, 3));
