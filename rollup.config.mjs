@@ -1,5 +1,5 @@
 // Builds: the library (ESM + CJS + one bundled .d.ts), the script-tag IIFE
-// and the parts it loads on demand, the opt-in Worker, and the Node CLI.
+// and the parts it loads on demand, and the Node CLI.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,8 +72,7 @@ const tagNames = {
   },
 };
 // `shared`: the script tag's core or one of its parts, which share objects
-// (TAG_PROPS); the texts and the Worker share none (property mangling costs
-// the Worker a few bytes for nothing).
+// (TAG_PROPS); the texts share none.
 const min = (module = false, npm = false, shared = !npm) =>
   terser({
     ecma: 2020,
@@ -171,8 +170,6 @@ export const PARTS = {
   widgets: 'src/scriptTagWidgets.ts',
   measure: 'src/metrics/startMetrics.ts',
   extras: 'src/extras.ts',
-  // The opt-in Worker's client (`data-worker`): no other page loads it.
-  workerClient: 'src/model/createModelClient.ts',
   // Deleting stored data: forget(), a withdrawal, quota recovery, compaction.
   erase: 'src/store/erase.ts',
 };
@@ -249,12 +246,6 @@ const configs = [
     plugins: [...browser, min(true, false, false)],
     onwarn,
   },
-  {
-    input: 'src/worker.ts',
-    output: { file: 'dist/likewise.worker.js', format: 'iife', sourcemap: 'hidden' },
-    plugins: [...browser, min(false, false, false)],
-    onwarn,
-  },
 ];
 if (existsSync('src/cli/main.ts')) {
   configs.push({
@@ -294,7 +285,6 @@ const COST = {
   'src/cli/main.ts': 4,
   'src/metrics/startMetrics.ts': 3.5,
   'src/index.ts': 2,
-  'src/worker.ts': 2,
 };
 const group = /^(\d+)\/(\d+)$/.exec(process.env.LIKEWISE_BUILD_GROUP ?? '');
 const share = (all, k, n) => {

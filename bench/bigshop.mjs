@@ -3,7 +3,8 @@
 // model and catalogue shards) served on localhost, measured in headless
 // Chromium (issue #11 targets) on two pages:
 // - product: a product page (JSON-LD of its item) with one `similar` widget;
-// - home: a home page with `for-you`, for a visitor with 200 stored events.
+// - home: a home page with `for-you`, for a visitor with 200 stored events
+//   whose page before had for-you too (a returning visitor's usual path).
 // Each page is measured with the catalogue shards beside the model (the tag
 // has data-site and data-model only) and, for comparison, with the whole
 // catalogue as one JSON file (data-catalog="catalog.json", as before #11).
@@ -110,6 +111,12 @@ async function measure(browser, server, kind, whole, catalog, productId, latency
     const shelf = catalog.filter((e) => /Range (1|2|3)\d?$/.test(e.category)).slice(0, 400);
     const held = await seedHistory(tab, { count: 200, items: shelf });
     if (held < 200) throw new Error(`seeded ${held} of 200 events`);
+    // Then one more page with for-you, as a returning visitor had before:
+    // its widget part read the history at its start (and left the prefetch
+    // hint, likewise-<site>.recent, in a build that keeps one).
+    await tab.goto(`${server.url}/home.html?x=0${q}`);
+    await tab.waitForFunction(() => !!window.Likewise?.instance, undefined, { timeout: 30_000 });
+    await tab.evaluate(() => window.Likewise.instance.recommend({ type: 'for-you' }));
     await tab.goto('about:blank');
   }
   const calibration = await calibrate(browser);

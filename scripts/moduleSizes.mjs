@@ -23,7 +23,6 @@ import { PARTS as BUILT_PARTS, TAG_PROPS } from '../rollup.config.mjs';
 const PARTS = [
   ['likewise.iife.js (the core)', ['src/iife.ts']],
   ...Object.entries(BUILT_PARTS).map(([name, file]) => [`likewise.${name}.mjs`, [file]]),
-  ['likewise.worker.js (opt-in)', ['src/worker.ts']],
 ];
 
 /** Bundles `files` (their exports) and minifies: sizes of the whole and, per module, unmangled. */
@@ -47,17 +46,15 @@ async function measure(files) {
       ],
       onwarn: () => {},
     });
-    // As rollup.config.mjs builds them: the core and the Worker as IIFEs, the parts as modules.
-    const iife = /src\/(iife|worker)\.ts$/.test(input);
+    // As rollup.config.mjs builds them: the core as an IIFE, the parts as modules.
+    const iife = /src\/iife\.ts$/.test(input);
     const { output } = await bundle.generate({ format: iife ? 'iife' : 'es', name: 'Likewise' });
     const whole = await minify(output[0].code, {
       module: !iife,
       ecma: 2020,
       compress: { passes: 3 },
-      // The internal property names shortened, as in the script tag's core and parts (not the Worker).
-      mangle: /src\/worker\.ts$/.test(input)
-        ? true
-        : { properties: { regex: new RegExp(`^(?:${TAG_PROPS.join('|')})$`) } },
+      // The internal property names shortened, as in the script tag's core and parts.
+      mangle: { properties: { regex: new RegExp(`^(?:${TAG_PROPS.join('|')})$`) } },
       format: { comments: false },
     });
     const rows = [];

@@ -74,7 +74,6 @@ const PART_OF = [
   ['containers', /observeWidgets/],
   ['measure', /startMetrics/],
   ['extras', /extras/],
-  ['workerClient', /createModelClient/],
   ['autoTrack', /autoTrack/],
   ['erase', /store\/erase/],
   // lw.observe() in the npm build (no page kind here calls it).
@@ -205,8 +204,4 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(
       `rare path, loaded only when it happens: dist/likewise.${p}.mjs ${gzip(readFileSync(`dist/likewise.${p}.mjs`))} B gzip`,
     );
-  const worker = gzip(readFileSync('dist/likewise.worker.js'));
-  console.log(
-    `opt-in Worker (data-worker / options.worker): dist/likewise.worker.js ${worker} B gzip`,
-  );
 }

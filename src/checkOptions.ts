@@ -36,7 +36,6 @@ export const OPTIONS: Record<string, Rule> = {
     'a URL, an array or a function',
   ],
   model: A_URL,
-  worker: [(v) => v === false || isUrl(v), 'a URL or false'],
   endpoint: A_URL,
   profileEndpoint: A_URL,
   experiment: [
@@ -62,8 +61,7 @@ export const OPTIONS: Record<string, Rule> = {
  * "denied"`; `sessionTimeout`, `windowDays`: `a positive number`;
  * `maxEvents`: `a positive integer`; `onError`: `a function`; `catalog`: `a
  * URL, an array or a function`; `model`, `endpoint`, `profileEndpoint`: `a
- * URL` (http(s), absolute or relative); `worker`: `a URL or false`;
- * `experiment`: `{ holdout: 0 to 1 }`; `includePurchased`, `dedupe`: `true
+ * URL` (http(s), absolute or relative); `experiment`: `{ holdout: 0 to 1 }`; `includePurchased`, `dedupe`: `true
  * or false`; `locale`: `a language tag`; `widgets`: `an object`.
  *
  * @example checkOptions({ site: 'my-shop' })

@@ -107,9 +107,9 @@ export interface CoreParts {
 export function createCore(p: CoreParts): LikewiseCore {
   const { options, deps, tracker, report, load } = p;
   const { fetch, prefetch } = createPrefetcher(deps.fetch);
-  // Absolute, because a Worker resolves URLs against its own location; as
-  // given where the page has no usable base (about:blank).
-  const abs = (url: string | false | undefined) =>
+  // Absolute, so the parts resolve them alike wherever they run; as given
+  // where the page has no usable base (about:blank).
+  const abs = (url: string | undefined) =>
     url ? (safeUrl(url, p.document?.baseURI) ?? url) : undefined;
   const model = abs(options.model);
 
@@ -117,11 +117,10 @@ export function createCore(p: CoreParts): LikewiseCore {
   // The manifest and the catalogue start now, in parallel with the part's code.
   const widgets = () => {
     if (!widgetPart) {
-      // A Worker fetches the model itself.
-      const manifest = options.worker ? undefined : prefetch(model);
+      const manifest = prefetch(model);
       prefetch(options.catalog);
       widgetPart = load('widgets')
-        .then((w) => w.startWidgets(core, deps, { model, worker: abs(options.worker), manifest }))
+        .then((w) => w.startWidgets(core, deps, { model, manifest }))
         .catch((e) => {
           widgetPart = undefined;
           throw e;

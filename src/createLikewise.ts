@@ -62,13 +62,6 @@ export interface LikewiseOptions {
   catalog?: string | CatalogItem[] | CatalogLookup;
   /** URL of the model manifest written by `likewise train`. Without one, scenarios use what the device knows. */
   model?: string;
-  /**
-   * URL of `likewise.worker.js` (`likewise/dist/likewise.worker.js` in the package) to decode
-   * shards and learn on the device off the main thread; default none: the
-   * main thread does it in short tasks. Opt-in: a Worker costs a request and
-   * its script, and under Trusted Types `new Worker(url)` needs a policy.
-   */
-  worker?: string | false;
   /** The shop's collector: consented events are sent there in batches (see `likewise collect`). */
   endpoint?: string;
   /** A holdout experiment, e.g. `{ holdout: 0.1 }`: a stable 10 % of visitors see trending (or nothing) instead. */
@@ -117,8 +110,6 @@ export interface LikewiseDeps {
   load?: PartLoader;
   /** Default `globalThis.fetch`. */
   fetch?: typeof fetch;
-  /** Default `globalThis.Worker`. */
-  Worker?: typeof Worker;
   /** Lazy rendering and impressions of widgets; default `globalThis.IntersectionObserver`. */
   IntersectionObserver?: typeof IntersectionObserver;
 }

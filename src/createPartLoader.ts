@@ -1,7 +1,6 @@
 import { LikewiseError } from './errors';
 import type * as Extras from './extras';
 import type * as Measure from './metrics/startMetrics';
-import type * as WorkerClient from './model/createModelClient';
 import type * as Learn from './model/trainLocally';
 import type * as Observe from './observePage';
 import type * as Containers from './observeWidgets';
@@ -16,8 +15,7 @@ import type * as AutoTrack from './track/autoTrack';
  * learning), `measure` (measurement and the collector outbox) and `extras`
  * (report, profile, rerank, identify, the privacy panel, targeted content),
  * `autoTrack`, which the npm build loads only with the `autoTrack` option
- * (the script tag auto-tracks every page: it is in its core), and
- * `workerClient` (the opt-in Worker's client, only with `worker`), and
+ * (the script tag auto-tracks every page: it is in its core),
  * `observe` (`lw.observe()`'s watch for widget markup, privacy links and
  * targeted content, in the npm build; the script tag holds it in its core),
  * `erase` (deleting stored data: `forget()`, a withdrawal, quota recovery,
@@ -32,7 +30,6 @@ export interface LikewiseParts {
   measure: typeof Measure;
   extras: typeof Extras;
   autoTrack: typeof AutoTrack;
-  workerClient: typeof WorkerClient;
   erase: typeof Erase;
   observe: typeof Observe;
 }

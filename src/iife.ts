@@ -2,7 +2,7 @@
 // acts on load: that is what a <script> tag is for. Its one global is
 // `window.Likewise` (rollup assigns the default export to it as well).
 // On-demand parts load from `likewise.<part>.mjs` beside this script with
-// `import()`, which Trusted Types does not police (a Worker URL it does).
+// `import()`, which Trusted Types does not police.
 import type { LikewiseParts } from './createPartLoader';
 import { startScriptTag } from './startScriptTag';
 

@@ -34,7 +34,6 @@ export function importPart<K extends keyof LikewiseParts>(
     extras: () => import('./extras'),
     // A storefront that does not auto-track (the default) never loads it.
     autoTrack: () => import('./track/autoTrack'),
-    workerClient: () => import('./model/createModelClient'),
     // Only forget(), a withdrawal, a full origin or a log over its bounds load it.
     erase: () => import('./store/erase'),
     // Only a storefront that calls lw.observe() loads it.

@@ -12,9 +12,8 @@ export const isOff = (v?: string): boolean => /^(false|off|0)$/i.test(v as strin
  * converted, `true or false` options on unless `"false"`, `"off"` or `"0"`,
  * the rest as written, so `createLikewise` refuses bad values with its usual
  * messages. Apart from the table: `data-auto-track` (off with `"false"`,
- * `"off"` or `"0"`; default on), `data-holdout` (`experiment: { holdout }`)
- * and `data-worker` (the Worker file, relative to the script; `"false"` for
- * none). Functions and objects (`onError`, `widgets`) are not read: code
+ * `"off"` or `"0"`; default on) and `data-holdout` (`experiment: { holdout }`).
+ * Functions and objects (`onError`, `widgets`) are not read: code
  * passes those (`Likewise.start()`). Options whose attribute is missing are
  * left out.
  *
@@ -27,13 +26,9 @@ export const isOff = (v?: string): boolean => /^(false|off|0)$/i.test(v as strin
 export function readScriptConfig(script: Element | null | undefined): LikewiseOptions | null {
   const d = (script as HTMLElement | null | undefined)?.dataset;
   if (d?.site == null) return null;
-  const src = (script as HTMLScriptElement).src;
   const o: Record<string, unknown> = {
     autoTrack: !isOff(d.autoTrack),
     experiment: d.holdout == null ? undefined : { holdout: Number(d.holdout) },
-    // Opt-in: `data-worker` names the Worker file (relative to the script);
-    // without it, or "false", the main thread does the work in short tasks.
-    worker: d.worker && !isOff(d.worker) && src ? new URL(d.worker, src).href : undefined,
     // From code only (`Likewise.start()`); `data-widgets="false"` is the tag's own switch.
     onError: undefined,
     widgets: undefined,

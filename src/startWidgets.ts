@@ -3,15 +3,14 @@
  * the script-tag core (`likewise.widgets.mjs`; a chunk of the npm build):
  * the catalogue, the model reader, scoring and the renderer. On-device
  * learning and the catalogue's loading part come in the same file
- * (src/widgetParts.ts) and run only when needed; the Worker only when the
- * shop opts in (`worker`).
+ * (src/widgetParts.ts) and run only when needed. All of it runs on the main
+ * thread, in short tasks.
  */
 import type { LikewiseCore } from './createCore';
 import type { LikewiseDeps } from './createLikewise';
 import { type Catalog, createCatalog } from './model/createCatalog';
 import { SPARE } from './model/createCatalogPart';
-import { createModelReader } from './model/createModelReader';
-import type { ModelService } from './model/createModelService';
+import { createModelReader, type ModelService } from './model/createModelReader';
 import { createRecommender, type RecommendRequest } from './model/createRecommender';
 import { hasCoViews } from './model/hasCoViews';
 import { prefetchModel } from './model/prefetchModel';
@@ -37,15 +36,15 @@ export interface WidgetPart {
  * catalogue already, see `prefetch` in `createLikewise`).
  *
  * @param core - the instance's shared state
- * @param deps - the instance's injected platform pieces (`fetch`, `Worker`, `IntersectionObserver`)
- * @param urls - the model and Worker URLs, absolute, and the manifest's response when the core prefetched it
+ * @param deps - the instance's injected platform pieces (`fetch`, `IntersectionObserver`)
+ * @param urls - the model's URL, absolute, and the manifest's response when the core prefetched it
  * @param loadTexts - how the build loads the widget texts of a language other than English
  * @returns the part, once the texts of the page's language are here when they load
  */
 export function startWidgets(
   core: LikewiseCore,
   deps: LikewiseDeps,
-  urls: { model?: string; worker?: string; manifest?: Promise<Response> },
+  urls: { model?: string; manifest?: Promise<Response> },
   loadTexts?: LoadTexts,
 ): WidgetPart | Promise<WidgetPart> {
   const { options, report } = core;
@@ -62,11 +61,27 @@ export function startWidgets(
     [...(core.document?.querySelectorAll(`[data-likewise${type}][data-item-id]`) ?? [])].map(
       (el) => el.getAttribute('data-item-id') as string,
     );
+  // forget() calls so far: what the erased history started ends with it
+  // (the hint below, and impressions: see `record`).
+  let forgets = 0;
+  core.onForget.push(() => forgets++);
+  // For-you's anchors as the last widget page read them, under
+  // `likewise-<site>.recent` (deleteSiteData erases it): read and kept with
+  // consent only, and never after a forget() in this page. A hint for
+  // prefetching, read loosely: anything else there costs a few requests at most.
+  const key = `likewise-${core.site}.recent`;
+  const hint = (f: (s: Storage) => unknown) => {
+    try {
+      if (core.consent() === 'granted' && !forgets) return f(localStorage);
+    } catch {}
+  };
   if (urls.model && urls.manifest)
     prefetchModel(urls.model, urls.manifest, {
       prefetch: core.prefetch,
       events: core.events,
       onPage: onPage(),
+      recent: (hint((s) => [...JSON.parse(s.getItem(key) || '[]')].slice(0, 12)) || []) as string[],
+      remember: (ids) => hint((s) => s.setItem(key, JSON.stringify(ids))),
       learn: (events) => learn(events)?.catch(() => {}),
     });
   const reader = createModelReader(urls.model, { fetch: core.fetch });
@@ -82,35 +97,10 @@ export function startWidgets(
   for (const item of core.found.splice(0)) catalog.add(item);
   core.onItem[0] = catalog.add;
 
-  const train: ModelService['train'] = async (events) =>
-    (await learn(events))?.trainLocally(events) ?? {};
-  let client: Promise<ModelService> | undefined;
-  /** The Worker's client, an on-demand part: only a shop that opts in (`worker`) loads it. */
-  const viaWorker = () =>
-    (client ??= core
-      .load('workerClient')
-      .then((m) =>
-        m.createModelClient({
-          model: urls.model,
-          worker: urls.worker,
-          loadService: async () => () => ({ ...reader, train }),
-          Worker: deps.Worker,
-        }),
-      )
-      .catch((e) => {
-        // A part that failed to load is tried again on the next call.
-        client = undefined;
-        throw e;
-      }));
-  if (urls.worker) viaWorker().catch(() => {});
-  const model: ModelService = urls.worker
-    ? {
-        lists: (ids) => viaWorker().then((c) => c.lists(ids)),
-        popularity: () => viaWorker().then((c) => c.popularity()),
-        config: () => viaWorker().then((c) => c.config()),
-        train: (events) => viaWorker().then((c) => c.train(events)),
-      }
-    : { ...reader, train };
+  const model: ModelService = {
+    ...reader,
+    train: async (events) => (await learn(events))?.trainLocally(events) ?? {},
+  };
   const recommendFor = createRecommender({ events: () => core.history(), report }, catalog, model, {
     excludePurchased: !options.includePurchased,
   });
@@ -120,13 +110,12 @@ export function startWidgets(
   // widget shows by default, and the spare the catalogue asks for beside
   // them) load and are checked while the events are still being read (a new
   // visitor's storage is being created meanwhile).
-  if (!urls.worker)
-    reader
-      .lists(onPage('=similar'))
-      .then((l) =>
-        catalog.entries(Object.values(l.similar).flatMap((list) => list.ids.slice(0, 8 + SPARE))),
-      )
-      .catch(() => {});
+  reader
+    .lists(onPage('=similar'))
+    .then((l) =>
+      catalog.entries(Object.values(l.similar).flatMap((list) => list.ids.slice(0, 8 + SPARE))),
+    )
+    .catch(() => {});
   // The first price a widget shows loads the browser's number formats (ICU
   // data), a long step: taken in an idle moment while the page waits for
   // the visitor's storage and the model, not before their requests start.
@@ -136,11 +125,6 @@ export function startWidgets(
   const pageSeen = new Set<string>();
   const releases = new WeakMap<HTMLElement, () => void>();
   let turn: Promise<unknown> = Promise.resolve();
-  // A widget painted before forget() records no impression after it: its
-  // items were seen before the erasure, and would start the new history with
-  // the old one's recommendations. Widgets rendered afterwards record anew.
-  let forgets = 0;
-  core.onForget.push(() => forgets++);
 
   const render = (element: HTMLElement, o: RenderOptions & { widget?: string }): (() => void) => {
     const widget = o?.widget ?? o?.type;
@@ -179,7 +163,10 @@ export function startWidgets(
     };
     // The instance's widget defaults, then this widget's options (callbacks included).
     const own: RenderOptions = { onError: report, ...options.widgets, ...o };
-    // `era`: the forget() count when the widget was rendered.
+    // `era`: the forget() count when the widget was rendered. A widget
+    // painted before forget() records no impression after it: its items were
+    // seen before the erasure, and would start the new history with the old
+    // one's recommendations. Widgets rendered afterwards record anew.
     const record =
       (type: 'click' | 'impression' | 'dismiss', then?: RenderOptions['onClick'], era = forgets) =>
       (rec: Recommendation, pos?: number, listId?: string) => {

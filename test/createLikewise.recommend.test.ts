@@ -16,6 +16,8 @@ import {
 import type { LikewiseError } from '../src/errors';
 import { catalogShardFile } from '../src/model/catalogFormat';
 import { encodeCatalog } from '../src/model/encodeCatalog';
+import { type Manifest, shardFile } from '../src/model/modelFormat';
+import { shardOf } from '../src/model/shardOf';
 import { createEventStore } from '../src/store/createEventStore';
 import type { LikewiseEvent, Recommendation } from '../src/types';
 import { catalogItems, serve, tinyModel } from './model/fixtures';
@@ -33,12 +35,18 @@ const PROFILE = 'https://shop.test/api/history';
 const running: Likewise[] = [];
 afterEach(() => {
   for (const lw of running.splice(0)) lw.destroy();
+  // The widgets' prefetch hint (likewise-<site>.recent) is the page's localStorage.
+  localStorage.clear();
   document.body.replaceChildren();
   FakeIntersectionObserver.reset();
   vi.useRealTimers();
 });
 
-function setup(options: Partial<LikewiseOptions> = {}, routes: Record<string, unknown> = {}) {
+function setup(
+  options: Partial<LikewiseOptions> = {},
+  routes: Record<string, unknown> = {},
+  deps: LikewiseDeps = {},
+) {
   const factory = new IDBFactory();
   const server = serve({ [CATALOG]: catalogItems(), [M]: tinyModel(), ...routes });
   const errors: LikewiseError[] = [];
@@ -57,6 +65,7 @@ function setup(options: Partial<LikewiseOptions> = {}, routes: Record<string, un
       IntersectionObserver: FakeIO,
       // One second between events: one session, and a strict time order.
       now: () => (clock += 1000),
+      ...deps,
     }),
   );
   running.push(lw);
@@ -588,6 +597,107 @@ describe('createLikewise: catalogue', () => {
   });
 });
 
+describe('createLikewise: the prefetch hint', () => {
+  const HINT = 'likewise-shop.recent';
+  const model = tinyModel(64);
+  const manifest: Manifest = JSON.parse(
+    new TextDecoder().decode(model.find((f) => f.name === 'manifest.json')!.bytes),
+  );
+  const shardUrl = (id: string) => M + shardFile(manifest, shardOf(id, manifest.shards));
+
+  /** A page whose event store answers only once `open()` is called. */
+  function page(options: Partial<LikewiseOptions> = {}) {
+    let open = () => {};
+    const opened = new Promise<void>((r) => {
+      open = r;
+    });
+    const store = createEventStore({ site: 'shop' }, { indexedDB: new IDBFactory() });
+    const { lw, server, errors } = setup(
+      options,
+      { [M]: model },
+      {
+        createEventStore: () => ({ ...store, events: () => opened.then(store.events) }),
+      },
+    );
+    return { lw, server, open, errors };
+  }
+
+  it("keeps for-you's anchors once the events are read, and a returning visitor's page starts their shards before reading its own", async () => {
+    const first = page();
+    first.open();
+    await first.lw.track({ type: 'view', itemId: 'a' });
+    await first.lw.track({ type: 'view', itemId: 'c' });
+    await first.lw.recommend({ type: 'for-you', limit: 3 });
+    await waitFor(() => expect(JSON.parse(localStorage.getItem(HINT)!)).toEqual(['c', 'a']));
+
+    // The next page: its storage has not answered yet.
+    const next = page();
+    const recs = next.lw.recommend({ type: 'for-you', limit: 3 });
+    await waitFor(() =>
+      expect(next.server.calls).toEqual(expect.arrayContaining([shardUrl('c'), shardUrl('a')])),
+    );
+    // What it read is its own: no shard of another item was asked for.
+    const others = ['b', 'd', 'e', 'f', 'g', 'h']
+      .map(shardUrl)
+      .filter((u) => u !== shardUrl('a') && u !== shardUrl('c'));
+    expect(next.server.calls.filter((u) => others.includes(u))).toEqual([]);
+    next.open();
+    await recs;
+    // Then it keeps what it read itself (this page's storage is a new one: nothing).
+    await waitFor(() => expect(localStorage.getItem(HINT)).toBe('[]'));
+    expect(first.errors).toEqual([]);
+    expect(next.errors).toEqual([]);
+  });
+
+  it('without consent, nothing is kept or read; forget() erases it, and a forget() while reading keeps nothing', async () => {
+    const pending = page({ consent: 'pending' });
+    pending.open();
+    await pending.lw.track({ type: 'view', itemId: 'a' });
+    await pending.lw.recommend({ type: 'for-you', limit: 3 });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(localStorage.getItem(HINT)).toBeNull();
+
+    // A hint left by an earlier page is not read before consent.
+    localStorage.setItem(HINT, JSON.stringify(['c']));
+    const later = page({ consent: 'pending' });
+    await later.lw.recommend({ type: 'for-you', limit: 3 });
+    expect(later.server.calls).not.toContain(shardUrl('c'));
+
+    // forget() erases it.
+    const granted = page();
+    granted.open();
+    await granted.lw.recommend({ type: 'for-you', limit: 3 });
+    await waitFor(() => expect(localStorage.getItem(HINT)).not.toBeNull());
+    await granted.lw.forget();
+    expect(localStorage.getItem(HINT)).toBeNull();
+
+    // A forget() while the widget part reads the events: nothing of the
+    // erased history is kept afterwards.
+    const racing = page();
+    await racing.lw.track({ type: 'view', itemId: 'a' });
+    const recs = racing.lw.recommend({ type: 'for-you', limit: 3 });
+    await waitFor(() => expect(racing.server.calls.join()).toContain('popularity'));
+    const erased = racing.lw.forget();
+    racing.open();
+    await Promise.all([recs, erased]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(JSON.parse(localStorage.getItem(HINT) ?? '[]')).not.toContain('a');
+    expect((await racing.lw.events()).length).toBe(0);
+  });
+
+  it('a hint of any other shape costs nothing but a few requests', async () => {
+    for (const junk of ['{"a":1}', '42', 'not json', JSON.stringify(Array(500).fill('a'))]) {
+      localStorage.setItem(HINT, junk);
+      const p = page();
+      p.open();
+      expect((await p.lw.recommend({ type: 'trending', limit: 2 })).length).toBe(2);
+      expect(p.errors).toEqual([]);
+      expect(p.server.calls.filter((u) => u.includes('/model-')).length).toBeLessThanOrEqual(12);
+      p.lw.destroy();
+    }
+  });
+});
+
 describe('createLikewise: experiment', () => {
   it('holdout visitors get trending for for-you, and their events carry group "holdout"', async () => {
     const { lw, errors } = setup({ experiment: { holdout: 1 } });
@@ -647,14 +757,7 @@ describe('createLikewise: experiment', () => {
   });
 
   it('loads the catalogue and starts the model while measurement is still loading', async () => {
-    const server = serve({ [CATALOG]: catalogItems() });
-    const posted: string[] = [];
-    class RecordingWorker {
-      postMessage([, method]: [number, string]) {
-        posted.push(method);
-      }
-      terminate() {}
-    }
+    const server = serve({ [CATALOG]: catalogItems(), [M]: tinyModel() });
     let arrive = () => {};
     const arrived = new Promise<void>((r) => {
       arrive = r;
@@ -664,20 +767,23 @@ describe('createLikewise: experiment', () => {
         site: 'shop',
         catalog: CATALOG,
         model: `${M}manifest.json`,
-        worker: 'https://shop.test/likewise.worker.js',
         experiment: { holdout: 0 },
       },
       withExtras({
         indexedDB: new IDBFactory(),
         fetch: server.fetch,
-        Worker: RecordingWorker as unknown as typeof Worker,
         load: (name) => loadPart(name, { measure: arrived }),
       }),
     );
     running.push(lw);
     void lw.recommend({ type: 'trending' });
-    await waitFor(() => expect(posted).toEqual(['init', 'popularity']));
-    expect(server.calls).toEqual([CATALOG]);
+    // The manifest, the catalogue and popularity, before measurement is here.
+    await waitFor(() =>
+      expect(
+        [CATALOG, `${M}manifest.json`].every((u) => server.calls.includes(u)) &&
+          server.calls.some((u) => u.includes('popularity-')),
+      ).toBe(true),
+    );
     arrive();
     await lw.ready;
   });
@@ -824,7 +930,6 @@ describe('createLikewise: options', () => {
         { catalog: {} as never },
         'createLikewise: catalog must be a URL, an array or a function, got object.',
       ],
-      [{ worker: true as never }, 'createLikewise: worker must be a URL or false, got true.'],
       [{ endpoint: 'ftp://x' }, 'createLikewise: endpoint must be a URL, got "ftp://x".'],
       [{ profileEndpoint: 7 as never }, 'createLikewise: profileEndpoint must be a URL, got 7.'],
       [

@@ -75,6 +75,7 @@ describe('readScriptConfig', () => {
           'data-include-purchased': 'true',
           'data-dedupe': 'off',
           'data-holdout': '0.1',
+          // The Worker option of earlier versions: no option now, ignored.
           'data-worker': 'likewise.worker.js',
         }),
       ),
@@ -90,7 +91,6 @@ describe('readScriptConfig', () => {
       includePurchased: true,
       dedupe: false,
       experiment: { holdout: 0.1 },
-      worker: 'https://cdn.example/lw/likewise.worker.js',
     });
   });
 
@@ -100,12 +100,10 @@ describe('readScriptConfig', () => {
         'data-site': 's',
         'data-widgets': 'false',
         'data-on-error': 'alert',
-        'data-worker': 'false',
       }),
     );
     expect(o?.widgets).toBeUndefined();
     expect(o?.onError).toBeUndefined();
-    expect(o?.worker).toBeUndefined();
     expect(() => checkOptions(o as LikewiseOptions)).not.toThrow();
   });
 });

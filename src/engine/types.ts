@@ -1,6 +1,6 @@
 /**
  * The engine's data contract. The engine is pure: no DOM, no storage, no
- * globals; the same code runs on the main thread, in a Worker and in Node.
+ * globals; the same code runs in the browser, in Node and on its worker threads.
  */
 import { EVENT_TYPES } from '../shared/eventSchema';
 import type { EventType } from '../types';

@@ -1,17 +1,16 @@
 /**
- * The read half of the model service: the shop's lists and popularity from
- * the model's files, without on-device learning, so a page that only shows
- * the shop's lists does not download the learning code.
+ * The model as the page reads it: the shop's lists and popularity from the
+ * model's files, without on-device learning, so a page that only shows the
+ * shop's lists does not download the learning code (the widget part adds
+ * it on demand: {@link ModelService}).
  */
 import type { RankedList } from '../engine/neighbourSource';
 import type { ModelConfig } from '../engine/tune';
+import type { LikewiseEvent } from '../types';
 import { createModelLoader } from './createModelLoader';
 import type { Manifest } from './modelFormat';
 
-/**
- * Neighbour lists by item id, best first: `{ ids, scores }` as the engine
- * reads them (arrays and typed arrays cross a Worker boundary as they are).
- */
+/** Neighbour lists by item id, best first: `{ ids, scores }` as the engine reads them. */
 export type WireLists = Record<string, RankedList>;
 
 /** What {@link createModelReader} answers. */
@@ -22,6 +21,12 @@ export interface ModelReader {
   popularity(): Promise<RankedList>;
   /** The configuration the model was tuned with (`train --tune`), if any. */
   config(): Promise<ModelConfig | undefined>;
+}
+
+/** What the recommender scores with: the model's lists, and what the visitor's own sessions teach. */
+export interface ModelService extends ModelReader {
+  /** Neighbours learned from the visitor's own sessions, for every item in them (`trainLocally`). */
+  train(events: LikewiseEvent[]): Promise<WireLists>;
 }
 
 /** The reader on the page: also the model's manifest, which the catalogue reads too. */

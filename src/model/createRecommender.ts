@@ -22,7 +22,7 @@ import type { LikewiseEvent, Recommendation, Scenario } from '../types';
 import { anchorIds } from './anchorIds';
 import type { RecommendRequest } from './checkRequest';
 import type { Catalog } from './createCatalog';
-import type { ModelService, WireLists } from './createModelService';
+import type { ModelService, WireLists } from './createModelReader';
 
 export type { RecommendRequest } from './checkRequest';
 
@@ -63,7 +63,7 @@ export interface RecommenderOptions {
  * `recommend(request, exclude?)` of one instance (`exclude`: ids other
  * widgets of the page already show, for page-level dedupe), and `warm()`,
  * which starts loading what every request needs (the catalogue, and the
- * model's popularity, which starts the Worker), so a widget does not fetch
+ * model's popularity), so a widget does not fetch
  * them one after another once it is due.
  */
 export type Recommender = ((

@@ -14,13 +14,22 @@ export interface PrefetchModelDeps {
   onPage: string[];
   /** Called when the visitor's events can teach the device something (see `hasCoViews`). */
   learn(events: LikewiseEvent[]): void;
+  /**
+   * The items for-you started from on an earlier page (see `remember`), or
+   * none: their shards start with the page's, before the events are read.
+   */
+  recent: string[];
+  /** Keeps the items for-you starts from, once the events are read, for the next page's `recent`. */
+  remember(ids: string[]): void;
 }
 
 /**
  * Once the manifest is here, starts the popularity list and the shards of
- * the page's items, and once the events are read too, those of the
- * visitor's latest 12 distinct items (those for-you starts from), before
- * the reader asks for them: the first widget waits one round trip less.
+ * the page's items and of `recent` (for-you's items on an earlier page),
+ * and once the events are read too, those of the visitor's latest 12
+ * distinct items (those for-you starts from, handed to `remember`), before
+ * the reader asks for them: the first widget waits one round trip less, and
+ * a returning visitor's for-you does not wait for the storage to open.
  * The manifest is read loosely here (the loader checks it and refuses it,
  * so a broken one costs a wasted request at most): a popularity file name
  * that is not a string is left alone. Never rejects, never throws.
@@ -45,14 +54,17 @@ export function prefetchModel(
         }
       })
       .catch(() => {});
-  // Popularity and the page's items' shards as soon as the manifest is here,
-  // without waiting for the events.
-  shards(deps.onPage);
+  // Popularity, the page's items' shards and those for-you started from on
+  // the page before as soon as the manifest is here, without waiting for
+  // the events (reading them takes a storage open).
+  shards([...deps.onPage, ...deps.recent]);
   deps
     .events()
     .then((events) => {
       // The items for-you starts from, exactly those it will ask for.
-      shards(anchorIds('for-you', undefined, events));
+      const ids = anchorIds('for-you', undefined, events);
+      shards(ids);
+      deps.remember(ids);
       deps.learn(events);
     })
     .catch(() => {});

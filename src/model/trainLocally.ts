@@ -9,8 +9,7 @@ import type { LikewiseEvent } from '../types';
 import { type WireLists, wire } from './createModelReader';
 
 /**
- * Neighbours learned from `events`, by item (the instance's events: the
- * Worker's service checks what a message brings, `createModelService`).
+ * Neighbours learned from `events` (the instance's, already checked), by item.
  *
  * @example const lists = trainLocally(await lw.events())
  */

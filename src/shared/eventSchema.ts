@@ -2,8 +2,8 @@
  * The one event schema: event types, scenarios, field limits and the one
  * validator every part applies (the tracker before it stores, the store when
  * it reads back, the collector on every batch, `report` on every line).
- * Dependency-free on purpose: the lowest layer, importable from the browser,
- * the Worker and Node alike.
+ * Dependency-free on purpose: the lowest layer, importable from the browser
+ * and Node alike.
  */
 
 /**

@@ -56,8 +56,9 @@ export const drop = (
  * Erases everything likewise stored for one site: the database
  * `likewise-<site>` and every `likewise-<site>.<part>` (never another site's,
  * such as `likewise-<site>-2`), the site's storage bucket (event log and
- * session) where the browser has buckets, and the event store's unload
- * backup in `localStorage`. Stores of that site in this page are closed
+ * session) where the browser has buckets, and in `localStorage` the event
+ * store's unload backup and the widgets' prefetch hint
+ * (`likewise-<site>.recent`, src/startWidgets.ts). Stores of that site in this page are closed
  * first and keep working in memory for the rest of the page, so a failing or
  * retrying write cannot recreate what was erased. Resolves when done, or
  * after a bounded wait when another tab's connection blocks deletion (it
@@ -76,6 +77,7 @@ export function deleteSiteData(site: string, deps: DeleteSiteDataDeps = {}): Pro
   try {
     // The event store's unload backup is named after its database.
     webStorage(deps)?.removeItem(names[1]);
+    webStorage(deps)?.removeItem(base + '.recent');
   } catch {
     // No usable localStorage: then there is no backup either.
   }

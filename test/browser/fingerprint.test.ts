@@ -1,10 +1,9 @@
 // RELIABILITY 24 at runtime, in Chromium: no part of likewise reads a
 // fingerprinting surface. Watchers wrap navigator, screen, canvas, WebGL,
-// audio, font and similar APIs before any page script runs (and inside the
-// Worker, before its code), and record each read whose stack has a frame of
-// a likewise file (anything under /dist/). Then every part is exercised: the
-// core and auto-tracking, the five widgets and `<likewise-recs>`, the
-// recommender, on-device learning, the opt-in Worker, measurement and the
+// audio, font and similar APIs before any page script runs, and record each
+// read whose stack has a frame of a likewise file (anything under /dist/).
+// Then every part is exercised: the core and auto-tracking, the five
+// widgets and `<likewise-recs>`, the recommender, on-device learning, measurement and the
 // outbox (a send, and the beacon on leaving), extras (report, profile,
 // rerank, identify, targeted content) and the privacy panel, and the npm
 // build. `test/build/bundles.test.ts` is the static half.
@@ -31,20 +30,14 @@ interface Hit {
 }
 
 /**
- * Installs the watchers and reports each read to `report`. Runs before any
- * page script (as an init script) and, as source text, at the top of the
- * Worker. `all`: count every read (the Worker runs nothing but likewise, and
- * the watcher itself lives in its file); else only reads with a /dist/ frame.
+ * Installs the watchers and reports each read with a /dist/ frame to
+ * `report`. Runs before any page script (as an init script).
  */
-function watchers(report: (hit: { what: string; file: string }) => void, all: boolean) {
+function watchers(report: (hit: { what: string; file: string }) => void) {
   const g = globalThis as unknown as Record<string, unknown>;
   const note = (what: string) => {
     const stack = new Error().stack ?? '';
-    const file = all
-      ? g.__probe
-        ? 'likewise.probe.js'
-        : 'likewise.worker.js'
-      : /\/(dist|node_modules\/idb-keyval)\/[^\s):]+/.exec(stack)?.[0];
+    const file = /\/(dist|node_modules\/idb-keyval)\/[^\s):]+/.exec(stack)?.[0];
     if (file) report({ what, file });
   };
   /** Wraps a getter or a method (calls and `new`) of `obj[key]` so that each use is noted. */
@@ -79,7 +72,7 @@ function watchers(report: (hit: { what: string; file: string }) => void, all: bo
     }
   };
   const proto = (name: string) => (g[name] as { prototype?: object } | undefined)?.prototype;
-  for (const nav of ['Navigator', 'WorkerNavigator'])
+  for (const nav of ['Navigator'])
     for (const key of [
       'plugins',
       'mimeTypes',
@@ -162,13 +155,8 @@ function watchers(report: (hit: { what: string; file: string }) => void, all: bo
     };
 }
 
-/** The watcher, as a prefix of the Worker's script: reports by a request of its own. */
-const WORKER_PREFIX = `(${watchers.toString()})((hit) => { fetch('/__fingerprint', { method: 'POST', body: JSON.stringify(hit) }); }, true);
-self.__probe = true; void self.navigator.hardwareConcurrency; self.__probe = false;
-`;
-
 /** Every part of likewise at once: containers, element, panel link, targeted content, a product. */
-const PAGE = (itemId: string, others: string[], worker: boolean) => `
+const PAGE = (itemId: string, others: string[]) => `
 <script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org', '@type': 'Product', sku: itemId, name: 'Book', offers: { price: 9.99, priceCurrency: 'EUR' } })}</script>
 <button data-likewise-cart="${itemId}" data-likewise-price="9.99" data-likewise-currency="EUR">Add</button>
 <a href="#privacy" data-likewise-privacy>Your recommendations</a>
@@ -181,31 +169,20 @@ ${['similar', 'bought-together', 'for-you', 'recently-viewed', 'trending']
   )
   .join('\n')}
 <likewise-recs type="trending" limit="4"></likewise-recs>
-<script src="/dist/likewise.iife.js" data-site="shop" data-catalog="/catalog.json" data-model="/model/manifest.json" data-endpoint="/collect" data-holdout="0.5"${worker ? ' data-worker="likewise.worker.js"' : ''} async></script>`;
+<script src="/dist/likewise.iife.js" data-site="shop" data-catalog="/catalog.json" data-model="/model/manifest.json" data-endpoint="/collect" data-holdout="0.5" async></script>`;
 
 /** A control: a file under /dist/ that reads surfaces on purpose, so the watchers are shown to work. */
 const PROBE = `void navigator.hardwareConcurrency; void screen.width; void devicePixelRatio;
 document.createElement('canvas').getContext('2d'); void new OfflineAudioContext(1, 1, 44100); void document.fonts;`;
 
-async function watched(context: BrowserContext): Promise<{ hits: Hit[]; workerHits: Hit[] }> {
+async function watched(context: BrowserContext): Promise<Hit[]> {
   const hits: Hit[] = [];
-  const workerHits: Hit[] = [];
   await context.exposeBinding('__fingerprintHit', (_source, hit: Hit) => hits.push(hit));
-  await context.addInitScript(
-    `(${watchers.toString()})((hit) => window.__fingerprintHit(hit), false);`,
-  );
-  await context.route('**/dist/likewise.worker.js', async (route: Route) => {
-    const original = await route.fetch();
-    await route.fulfill({ response: original, body: WORKER_PREFIX + (await original.text()) });
-  });
-  await context.route('**/__fingerprint', async (route: Route) => {
-    workerHits.push(JSON.parse(route.request().postData() ?? '{}') as Hit);
-    await route.fulfill({ status: 204 });
-  });
+  await context.addInitScript(`(${watchers.toString()})((hit) => window.__fingerprintHit(hit));`);
   await context.route('**/dist/likewise.probe.js', (route: Route) =>
     route.fulfill({ status: 200, contentType: 'text/javascript', body: PROBE }),
   );
-  return { hits, workerHits };
+  return hits;
 }
 
 const widgetsShown = (page: Page, types: string[]) =>
@@ -224,14 +201,13 @@ const widgetsShown = (page: Page, types: string[]) =>
     .toBe(true);
 
 describe('no fingerprinting surface read at runtime (RELIABILITY 24)', () => {
-  it('every part of likewise, exercised in Chromium and in its Worker: 0 reads; the watchers catch a probe that reads them', async () => {
+  it('every part of likewise, exercised in Chromium: 0 reads; the watchers catch a probe that reads them', async () => {
     const context = await shop.browser.newContext({ viewport: VIEWPORT });
     await agreeToConsent(context);
     const problems = await watchProblems(context);
-    const { hits, workerHits } = await watched(context);
+    const hits = await watched(context);
     const [book, ...others] = shop.catalog.slice(0, 6).map((b) => b.id);
-    await servePage(context, '/everything.html', PAGE(book, others, true));
-    await servePage(context, '/main-thread.html', PAGE(book, others, false));
+    await servePage(context, '/everything.html', PAGE(book, others));
     const page = await context.newPage();
     const dist = new Set<string>();
     context.on('request', (r) => {
@@ -275,14 +251,12 @@ describe('no fingerprinting surface read at runtime (RELIABILITY 24)', () => {
       .toBeGreaterThan(0);
     await page.keyboard.press('Escape');
 
-    await expect.poll(() => workerHits.length, { timeout: 10_000 }).toBeGreaterThan(0);
-
     // Leaving (pagehide: the outbox's beacon, the store's unload copy), then
-    // a returning visitor without the Worker: on-device learning on the main thread.
+    // a returning visitor: on-device learning, and the prefetch hint.
     await page.evaluate(() =>
       (window as W).Likewise?.instance?.track({ type: 'view', itemId: 'bk-0009' }),
     );
-    await page.goto(shop.url('main-thread.html'));
+    await page.goto(shop.url('everything.html'));
     await widgetsShown(page, ['similar', 'for-you', 'recently-viewed', 'trending']);
     // Learning lives in the widget file, which this page (not only the first) loaded.
     await expect
@@ -331,18 +305,11 @@ describe('no fingerprinting surface read at runtime (RELIABILITY 24)', () => {
         'document.fonts',
       ]),
     );
-    // Each start of the Worker (one a visit) caught its own probe read.
-    const workerProbes = workerHits.filter((h) => h.file === 'likewise.probe.js');
-    expect(workerProbes.length).toBeGreaterThan(0);
-    expect(workerProbes.every((h) => h.what === 'navigator.hardwareConcurrency')).toBe(true);
-
-    // And likewise itself read nothing, in the page or in its Worker.
+    // And likewise itself read nothing.
     const ours = hits.filter((h) => !h.file.endsWith('likewise.probe.js'));
     expect(ours, JSON.stringify(ours.slice(0, 10))).toEqual([]);
-    const inWorker = workerHits.filter((h) => h.file !== 'likewise.probe.js');
-    expect(inWorker, JSON.stringify(inWorker.slice(0, 10))).toEqual([]);
     // Every part was loaded.
-    for (const part of ['iife.js', 'widgets', 'measure', 'extras', 'workerClient', 'worker.js'])
+    for (const part of ['iife.js', 'widgets', 'measure', 'extras', 'erase'])
       expect([...dist].join(), part).toContain(`/dist/likewise.${part}`);
     expect([...dist].join(), 'the npm build').toContain('/dist/esm/');
     expectClean(problems);

@@ -1,6 +1,6 @@
 // Issue #4 budgets, the behaviour half: on the demo home page the first
 // widget paints with items backed by the loaded model, also with 2,000
-// stored events (on-device training), and that training runs in the Worker.
+// stored events (on-device training), which runs on the main thread: no Worker.
 // No wall-clock assertions: bench/browser.mjs prints the times.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,14 +76,14 @@ describe('first widget on the home page (issue #4 budgets, behaviour)', () => {
     await context.close();
   });
 
-  it('2,000 stored events: the first widget still paints model-backed items, learnt on the main thread (no Worker by default)', async () => {
+  it('2,000 stored events: the first widget still paints model-backed items, learnt on the main thread (no Worker)', async () => {
     const { context, page, problems, first, workers } = await loadHome(2000, catalog);
     expect(first.widget).toBe('for-you');
     expect((await instanceEvents(page)).length).toBeGreaterThanOrEqual(2000);
     // With most of the shop seen, the list ends in trending fill-ins; it leads with the model's picks.
     const backed = await modelBacked(page, 'for-you');
     expect(backed, `first frame: ${first.ids.join(', ')}`).toContain(first.ids[0]);
-    expect(workers, 'the Worker is opt-in (data-worker)').toEqual([]);
+    expect(workers, 'likewise starts no Worker').toEqual([]);
     expectClean(problems);
     await context.close();
   });

@@ -112,12 +112,9 @@ describe('built bundles', () => {
       expect(code, part).toContain('globalThis.Likewise');
       expect(code, part).not.toMatch(/["']LikewiseError["']/);
     }
-    // The core defines it, and the Worker (no core there) keeps its own.
+    // The core defines it.
     expect(readFileSync(resolve(dist, 'likewise.iife.js'), 'utf8')).toMatch(
       /["']LikewiseError["']/,
-    );
-    expect(readFileSync(resolve(dist, 'likewise.worker.js'), 'utf8')).not.toContain(
-      'globalThis.Likewise',
     );
   });
 
@@ -144,7 +141,7 @@ describe('built bundles', () => {
     const { PARTS } = await import(
       pathToFileURL(resolve(__dirname, '../../rollup.config.mjs')).href
     );
-    const files = ['iife.js', 'worker.js', ...Object.keys(PARTS).map((p) => `${p}.mjs`)];
+    const files = ['iife.js', ...Object.keys(PARTS).map((p) => `${p}.mjs`)];
     for (const f of files.map((f) => resolve(dist, `likewise.${f}`))) {
       expect(readFileSync(f, 'utf8'), f).not.toContain('sourceMappingURL');
       expect(JSON.parse(readFileSync(`${f}.map`, 'utf8')).sources.length, f).toBeGreaterThan(0);
@@ -176,7 +173,6 @@ describe('built bundles', () => {
       'likewise.mjs',
       'likewise.cjs',
       'likewise.iife.js',
-      'likewise.worker.js',
       'likewise.extras.mjs',
       'cli.mjs',
     ];

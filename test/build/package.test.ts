@@ -126,7 +126,7 @@ describe('the packed package', () => {
       'dist/likewise.d.ts',
       'dist/likewise.d.cts',
       'dist/likewise.iife.js',
-      'dist/likewise.worker.js',
+      'dist/likewise.widgets.mjs',
       'dist/cli.mjs',
     ])
       expect(files).toContain(`package/${f}`);

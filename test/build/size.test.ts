@@ -45,9 +45,8 @@ describe('JavaScript per page kind, within budget', () => {
     expect(r.gzip).toBeLessThanOrEqual(r.budget);
   });
 
-  it('a page without widgets loads the core alone, a widget page no Worker', () => {
+  it('a page without widgets loads the core alone', () => {
     expect(tag[0].files.map((f) => f.file)).toEqual(['dist/likewise.iife.js']);
-    for (const r of tag) expect(r.files.map((f) => f.file).join()).not.toContain('worker');
   });
 
   it('the widget file every widget page counts holds the widget, markup and learning parts', () => {
@@ -58,10 +57,10 @@ describe('JavaScript per page kind, within budget', () => {
       expect(code, name).toMatch(new RegExp(`as ${name}\\b|\\b${name}[,}]`));
   });
 
-  it('the Worker and the parts the script tag loads are exported by the package', () => {
+  it('the files the script tag loads are exported by the package', () => {
     // The package resolves itself by name through its own "exports".
     const require = createRequire(resolve(root, 'package.json'));
-    for (const file of ['likewise.worker.js', 'likewise.iife.js', 'likewise.widgets.mjs'])
+    for (const file of ['likewise.iife.js', 'likewise.widgets.mjs', 'likewise.erase.mjs'])
       expect(require.resolve(`likewise/dist/${file}`)).toBe(resolve(root, 'dist', file));
   });
 

@@ -123,7 +123,6 @@ describe('browser -> collector -> model -> browser', () => {
       {
         site: 'shop',
         model: 'https://cdn.shop.example/model/manifest.json',
-        worker: false,
         catalog,
         onError: (e) => errors.push(e),
       },

@@ -20,7 +20,6 @@ import { run } from '../../src/cli/recommend';
 import { run as train } from '../../src/cli/train';
 import { EVENT_TYPE_CODES } from '../../src/engine/types';
 import { createCatalog } from '../../src/model/createCatalog';
-import { createModelService } from '../../src/model/createModelService';
 import { createRecommender } from '../../src/model/createRecommender';
 import { encodeModel } from '../../src/model/encodeModel';
 import { hasCoViews } from '../../src/model/hasCoViews';
@@ -28,6 +27,7 @@ import type { Manifest } from '../../src/model/modelFormat';
 import type { LikewiseEvent, Recommendation } from '../../src/types';
 import { syntheticLog } from '../engine/synthetic';
 import { serve } from '../model/fixtures';
+import { modelService } from '../support/modelService';
 
 const dir = mkdtempSync(join(tmpdir(), 'likewise-recommend-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -108,7 +108,7 @@ function browser(model: string, events: LikewiseEvent[]) {
       return { name: path.slice(model.length + 1), bytes: new Uint8Array(readFileSync(path)) };
     });
   const M = 'https://cdn.test/model/';
-  const service = createModelService(`${M}manifest.json`, { fetch: serve({ [M]: files }).fetch });
+  const service = modelService(`${M}manifest.json`, { fetch: serve({ [M]: files }).fetch });
   const errors: unknown[] = [];
   const items = log.itemIds.map((id) => ({ id, title: id, url: `https://shop.test/p/${id}` }));
   const recommend = createRecommender(

@@ -5,12 +5,12 @@ import { eventsToLog } from '../../src/engine/eventsToLog';
 import { localNeighbourSource } from '../../src/engine/localNeighbourSource';
 import { blendSources, type NeighbourSource } from '../../src/engine/neighbourSource';
 import { createCatalog } from '../../src/model/createCatalog';
-import { createModelService } from '../../src/model/createModelService';
 import { createRecommender } from '../../src/model/createRecommender';
 import { encodeModel } from '../../src/model/encodeModel';
 import { hasCoViews } from '../../src/model/hasCoViews';
 import type { LikewiseEvent } from '../../src/types';
 import { csr, serve } from '../model/fixtures';
+import { modelService } from '../support/modelService';
 import { logOf } from './fixtures';
 import { rng } from './synthetic';
 
@@ -114,7 +114,7 @@ describe('local learning never swamps the model', () => {
   const M = 'https://cdn.test/m/';
   const similarTo = async (events: LikewiseEvent[], itemId: string) => {
     const server = serve({ [M]: model.files });
-    const service = createModelService(`${M}manifest.json`, { fetch: server.fetch });
+    const service = modelService(`${M}manifest.json`, { fetch: server.fetch });
     const errors: unknown[] = [];
     const items = ids.map((id) => ({ id, title: id, url: `https://shop.test/p/${id}` }));
     const recommend = createRecommender(

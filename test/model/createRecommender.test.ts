@@ -6,11 +6,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { isLikewiseError, type LikewiseError } from '../../src/errors';
 import { createCatalog } from '../../src/model/createCatalog';
-import { createModelService } from '../../src/model/createModelService';
 import { createRecommender, type RecommenderOptions } from '../../src/model/createRecommender';
 import { encodeModel } from '../../src/model/encodeModel';
 import type { CatalogItem, LikewiseEvent, Recommendation } from '../../src/types';
 import { failOnUnhandled } from '../support/fakeStores';
+import { modelService } from '../support/modelService';
 import { catalogItems, csr, event, serve, tinyModel } from './fixtures';
 
 failOnUnhandled();
@@ -24,7 +24,7 @@ function setup(
 ) {
   const errors: LikewiseError[] = [];
   const server = serve({ [M]: tinyModel() });
-  const service = createModelService(`${M}manifest.json`, { fetch: server.fetch });
+  const service = modelService(`${M}manifest.json`, { fetch: server.fetch });
   const train = vi.spyOn(service, 'train');
   const report = (e: unknown) => errors.push(e as LikewiseError);
   const recommend = createRecommender(
@@ -62,7 +62,7 @@ function longShop() {
   // Each call a new recommender over the same files: what a fresh page answers.
   const create = (events: LikewiseEvent[]) => {
     const errors: unknown[] = [];
-    const service = createModelService(`${M}manifest.json`, { fetch: server.fetch });
+    const service = modelService(`${M}manifest.json`, { fetch: server.fetch });
     const lists = vi.spyOn(service, 'lists');
     const train = vi.spyOn(service, 'train');
     const report = (e: unknown) => errors.push(e);
@@ -284,10 +284,10 @@ describe('createRecommender', () => {
     const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty'];
     const events = [...names, 'a'].map((id, i) => event('view', id, i + 1));
     const errors: unknown[] = [];
-    const service = createModelService(`${M}manifest.json`, {
+    const service = modelService(`${M}manifest.json`, {
       fetch: serve({ [M]: tinyModel() }).fetch,
     });
-    // Through a Worker, lists arrive as structured clones (plain objects again).
+    // Lists that arrive as copies (structured clones: plain objects again).
     const recommend = createRecommender(
       { events: async () => events, report: (e) => errors.push(e) },
       createCatalog(
@@ -328,7 +328,7 @@ describe('createRecommender', () => {
         add() {},
         get: () => undefined,
       },
-      createModelService(`${M}manifest.json`, { fetch: server.fetch }),
+      modelService(`${M}manifest.json`, { fetch: server.fetch }),
     );
     recommend.warm();
     await vi.waitFor(() => expect(errors).toEqual([boom]));

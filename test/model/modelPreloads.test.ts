@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { openModel } from '../../src/cli/openModel';
 import { createCatalog } from '../../src/model/createCatalog';
 import { createModelLoader } from '../../src/model/createModelLoader';
-import { createModelService } from '../../src/model/createModelService';
 import { createRecommender } from '../../src/model/createRecommender';
 import { encodeCatalog } from '../../src/model/encodeCatalog';
 import { encodeModel } from '../../src/model/encodeModel';
 import { modelPreloads } from '../../src/model/modelPreloads';
+import { modelService } from '../support/modelService';
 import { csr, invalidModel, MODEL_IDS, serve, tinyModel } from './fixtures';
 
 const M = 'https://cdn.test/m/';
@@ -96,7 +96,7 @@ describe('modelPreloads', () => {
         const recommend = createRecommender(
           { events: async () => [], report },
           catalog,
-          createModelService(`${M}manifest.json`, { fetch }),
+          modelService(`${M}manifest.json`, { fetch }),
         );
         const recs = await recommend({ type: 'similar', itemId, limit });
         expect(recs.length, itemId).toBe(limit);

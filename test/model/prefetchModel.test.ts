@@ -1,6 +1,7 @@
 // What the widget part starts before the reader asks: popularity and the
-// page's shards as soon as the manifest is here, then the shards of the
-// items for-you starts from, never those of impressions or dismissals.
+// page's shards (and those of an earlier page's for-you items, the hint) as
+// soon as the manifest is here, then the shards of the items for-you starts
+// from, never those of impressions or dismissals, which it remembers.
 import { describe, expect, it } from 'vitest';
 import { anchorIds } from '../../src/model/anchorIds';
 import { prefetchModel } from '../../src/model/prefetchModel';
@@ -17,16 +18,19 @@ const manifest = {
 };
 const shard = (id: string) => `https://cdn.test/m/${manifest.dir}${shardOf(id, 1_000_000)}.json`;
 
-function start(events: Promise<LikewiseEvent[]>, onPage: string[] = []) {
+function start(events: Promise<LikewiseEvent[]>, onPage: string[] = [], recent: string[] = []) {
   const asked: string[] = [];
   const learnt: number[] = [];
+  const remembered: string[][] = [];
   prefetchModel(URL, Promise.resolve(new Response(JSON.stringify(manifest))), {
     prefetch: (url) => asked.push(url),
     events: () => events,
     onPage,
+    recent,
+    remember: (ids) => remembered.push(ids),
     learn: (e) => learnt.push(e.length),
   });
-  return { asked, learnt };
+  return { asked, learnt, remembered };
 }
 
 describe('prefetchModel', () => {
@@ -34,6 +38,25 @@ describe('prefetchModel', () => {
     const { asked } = start(new Promise(() => {}), ['a']);
     await new Promise((r) => setTimeout(r, 10));
     expect(asked).toEqual([`https://cdn.test/m/${manifest.popularity.file}`, shard('a')]);
+  });
+
+  it("starts the hint's shards (an earlier page's for-you items) with the page's, before the events are read", async () => {
+    const { asked, remembered } = start(new Promise(() => {}), ['a'], ['r1', 'r2']);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(asked).toEqual([
+      `https://cdn.test/m/${manifest.popularity.file}`,
+      shard('a'),
+      shard('r1'),
+      shard('r2'),
+    ]);
+    expect(remembered).toEqual([]);
+  });
+
+  it('remembers the anchors it read, for the next page', async () => {
+    const history = [event('view', 'x', 1), event('view', 'y', 2)];
+    const { remembered } = start(Promise.resolve(history), [], ['old']);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(remembered).toEqual([['y', 'x']]);
   });
 
   it('then the shards of the 12 latest distinct items with a weight, not impressions or dismissals', async () => {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RankedList } from '../../src/engine/neighbourSource';
 import { isLikewiseError } from '../../src/errors';
-import { createModelService } from '../../src/model/createModelService';
+import { createModelReader } from '../../src/model/createModelReader';
+import { trainLocally } from '../../src/model/trainLocally';
 import { failOnUnhandled } from '../support/fakeStores';
 import { event, serve, tinyModel } from './fixtures';
 
@@ -11,11 +12,11 @@ failOnUnhandled();
 const M = 'https://cdn.test/m/';
 const setup = () => {
   const server = serve({ [M]: tinyModel() });
-  return { server, service: createModelService(`${M}manifest.json`, { fetch: server.fetch }) };
+  return { server, service: createModelReader(`${M}manifest.json`, { fetch: server.fetch }) };
 };
 const round = ({ ids, scores }: RankedList) => [ids, Array.from(scores, (s) => +s.toFixed(3))];
 
-describe('createModelService', () => {
+describe('createModelReader', () => {
   it('answers the similar and together lists of the items the model knows, as plain data', async () => {
     const { service, server } = setup();
     expect(server.calls).toEqual([]);
@@ -35,7 +36,7 @@ describe('createModelService', () => {
       [1, 0.5],
     ]);
     expect(lists.together.nope).toBeUndefined();
-    // Plain data: it crosses a Worker boundary unchanged.
+    // Plain data: a copy is the same lists.
     expect(structuredClone(lists)).toEqual(lists);
   });
 
@@ -47,9 +48,32 @@ describe('createModelService', () => {
     ]);
   });
 
-  it('learns neighbours from the visitor sessions: co-viewed items are neighbours', async () => {
-    const service = createModelService();
-    const lists = await service.train([
+  it('without a model every list is empty and nothing is fetched', async () => {
+    const service = createModelReader(undefined, {
+      fetch: () => {
+        throw new Error('no fetch expected');
+      },
+    });
+    expect(await service.lists(['a'])).toEqual({ similar: {}, together: {} });
+    expect(await service.popularity()).toEqual({ ids: [], scores: [] });
+  });
+
+  it('rejects with the model error (a missing model, a foreign file)', async () => {
+    const missing = createModelReader('https://cdn.test/none/manifest.json', {
+      fetch: serve({}).fetch,
+    });
+    const e1 = await missing.lists(['a']).catch((e) => e);
+    expect(isLikewiseError(e1, 'MODEL_FETCH')).toBe(true);
+    const foreign = createModelReader(`${M}manifest.json`, {
+      fetch: serve({ [`${M}manifest.json`]: { hello: 'world' } }).fetch,
+    });
+    expect(isLikewiseError(await foreign.popularity().catch((e) => e), 'INVALID_MODEL')).toBe(true);
+  });
+});
+
+describe('trainLocally', () => {
+  it('learns neighbours from the visitor sessions: co-viewed items are neighbours', () => {
+    const lists = trainLocally([
       event('view', 'x', 1, { session: 's1' }),
       event('view', 'y', 2, { session: 's1' }),
       event('view', 'x', 3, { session: 's2' }),
@@ -68,10 +92,9 @@ describe('createModelService', () => {
     expect(Array.from(lists.x.scores).every((s) => s > 0)).toBe(true);
   });
 
-  it('keeps items named like Object.prototype properties as lists of their own, across a Worker boundary', async () => {
-    const service = createModelService();
+  it('keeps items named like Object.prototype properties as lists of their own, in a copy too', () => {
     const names = ['__proto__', 'constructor', 'toString'];
-    const lists = await service.train(
+    const lists = trainLocally(
       ['s1', 's2'].flatMap((session, s) =>
         [...names, 'x'].map((id, i) => event('view', id, 10 * s + i, { session })),
       ),
@@ -83,32 +106,5 @@ describe('createModelService', () => {
       }
       expect([...copy.x.ids].sort()).toEqual([...names].sort());
     }
-  });
-
-  it('without a model every list is empty and nothing is fetched', async () => {
-    const service = createModelService(undefined, {
-      fetch: () => {
-        throw new Error('no fetch expected');
-      },
-    });
-    expect(await service.lists(['a'])).toEqual({ similar: {}, together: {} });
-    expect(await service.popularity()).toEqual({ ids: [], scores: [] });
-  });
-
-  it('rejects with the model error (a missing model, a foreign file, bad training input)', async () => {
-    const missing = createModelService('https://cdn.test/none/manifest.json', {
-      fetch: serve({}).fetch,
-    });
-    const e1 = await missing.lists(['a']).catch((e) => e);
-    expect(isLikewiseError(e1, 'MODEL_FETCH')).toBe(true);
-    const foreign = createModelService(`${M}manifest.json`, {
-      fetch: serve({ [`${M}manifest.json`]: { hello: 'world' } }).fetch,
-    });
-    expect(isLikewiseError(await foreign.popularity().catch((e) => e), 'INVALID_MODEL')).toBe(true);
-    const e3 = await createModelService()
-      .train('nope' as never)
-      .catch((e) => e);
-    expect(isLikewiseError(e3, 'INVALID_INPUT')).toBe(true);
-    expect(e3.message).toBe('train needs an array of events.');
   });
 });
