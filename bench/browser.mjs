@@ -54,7 +54,6 @@
 //   is reported, with the longest task of any origin for comparison, and the
 //   most likewise JavaScript time found in any one task (the shop's own
 //   tasks included, where the SDK's promise callbacks often run at the end).
-//   Work in the likewise Worker is reported apart: it does not block the page.
 // - The Long Animation Frames API (`long-animation-frame`, frames over 50 ms)
 //   attributes script time per entry point: its longest likewise entry is
 //   printed too.
@@ -130,12 +129,9 @@ function samplesOf(events, pid, tid) {
   return out.map(([ts, id]) => [ts, kindOf(id)]);
 }
 
-/** Main-thread and worker figures from a trace, in ms. */
+/** Main-thread figures from a trace, in ms. */
 function analyse(trace) {
   const events = JSON.parse(trace.toString('utf8')).traceEvents;
-  const threads = new Map();
-  for (const e of events)
-    if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
   const start = events.find(
     (e) => e.name === 'EvaluateScript' && /likewise\.iife\.js/.test(e.args?.data?.url ?? ''),
   );
@@ -162,9 +158,6 @@ function analyse(trace) {
     return time.likewise > 0 && time.likewise >= time.page;
   });
   const longest = (list) => Math.max(0, ...list.map((t) => (t.dur ?? 0) / 1000));
-  const workers = [...threads]
-    .filter(([, name]) => /Worker/i.test(name))
-    .map(([key]) => byThread(key).filter((e) => e.name === 'RunTask' && e.ph === 'X'));
   let cpu = 0;
   for (const t of tasks)
     if (t.ts < painted.ts && t.dur) {
@@ -179,7 +172,6 @@ function analyse(trace) {
     likewiseTasks: ours.length,
     likewiseJsMs: likewiseJs / 1000,
     longestTaskMs: longest(tasks),
-    longestWorkerTaskMs: longest(workers.flat()),
   };
 }
 
@@ -344,7 +336,6 @@ try {
       'longest likewise task'.padEnd(24) +
       'most likewise JS/task'.padEnd(24) +
       'longest task (any)'.padEnd(22) +
-      'worker task'.padEnd(14) +
       'LoAF>50ms likewise',
   );
   for (const [name, history, items, warm] of cases.filter(([name]) => name.startsWith(only))) {
@@ -376,7 +367,6 @@ try {
           col('longestLikewiseTaskMs').padEnd(24) +
           col('likewiseJsMs').padEnd(24) +
           col('longestTaskMs').padEnd(22) +
-          col('longestWorkerTaskMs').padEnd(14) +
           col('longestLoafLikewiseMs') +
           `   calibration task ${fmt(calibration)} ms`,
       );
