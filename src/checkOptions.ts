@@ -61,8 +61,9 @@ export const OPTIONS: Record<string, Rule> = {
  * "denied"`; `sessionTimeout`, `windowDays`: `a positive number`;
  * `maxEvents`: `a positive integer`; `onError`: `a function`; `catalog`: `a
  * URL, an array or a function`; `model`, `endpoint`, `profileEndpoint`: `a
- * URL` (http(s), absolute or relative); `experiment`: `{ holdout: 0 to 1 }`; `includePurchased`, `dedupe`: `true
- * or false`; `locale`: `a language tag`; `widgets`: `an object`.
+ * URL` (http(s), absolute or relative); `experiment`: `{ holdout: 0 to 1
+ * }`; `includePurchased`, `dedupe`: `true or false`; `locale`: `a language
+ * tag`; `widgets`: `an object`.
  *
  * @example checkOptions({ site: 'my-shop' })
  */

@@ -58,11 +58,11 @@ export const drop = (
  * such as `likewise-<site>-2`), the site's storage bucket (event log and
  * session) where the browser has buckets, and in `localStorage` the event
  * store's unload backup and the widgets' prefetch hint
- * (`likewise-<site>.recent`, src/startWidgets.ts). Stores of that site in this page are closed
- * first and keep working in memory for the rest of the page, so a failing or
- * retrying write cannot recreate what was erased. Resolves when done, or
- * after a bounded wait when another tab's connection blocks deletion (it
- * completes when that closes); never rejects.
+ * (`likewise-<site>.recent`, src/startWidgets.ts). Stores of that site in
+ * this page are closed first and keep working in memory for the rest of
+ * the page, so a failing or retrying write cannot recreate what was erased.
+ * Resolves when done, or after a bounded wait when another tab's connection
+ * blocks deletion (it completes when that closes); never rejects.
  *
  * @param site - The site id.
  * @param deps - Injected `indexedDB` and `onError`.

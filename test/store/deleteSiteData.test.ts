@@ -56,7 +56,7 @@ describe('deleteSiteData', () => {
     expect(seen).toEqual([]);
   });
 
-  it("removes the site's unload backup from localStorage, and no other site's", async () => {
+  it("removes the site's unload backup and prefetch hint from localStorage, and no other site's", async () => {
     const idb = faultyIndexedDB();
     const m = new Map<string, string>();
     const localStorage = {
@@ -71,8 +71,10 @@ describe('deleteSiteData', () => {
         { indexedDB: idb.factory, localStorage },
       ).flushNow?.(events(0, 2));
     expect([...m.keys()]).toEqual(['likewise-shop.events', 'likewise-shop-2.events']);
+    // The widgets' prefetch hints (src/startWidgets.ts).
+    for (const site of ['shop', 'shop-2']) localStorage.setItem(`likewise-${site}.recent`, '["a"]');
     await deleteSiteData('shop', { indexedDB: idb.real, localStorage });
-    expect([...m.keys()]).toEqual(['likewise-shop-2.events']);
+    expect([...m.keys()]).toEqual(['likewise-shop-2.events', 'likewise-shop-2.recent']);
   });
 
   it('forgetting site shop leaves site shop-2 intact, in this page and on disk', async () => {
