@@ -154,6 +154,23 @@ async function dumpIndexedDB(factory: IDBFactory): Promise<string> {
 }
 
 describe('createLikewise: recommend', () => {
+  it('a widget that shows reasons names the item each comes from (its entry is asked for then only)', async () => {
+    // The whole catalogue's entries are checked when asked for: the reason
+    // line has a title only because the widget asked for the item it names.
+    const { lw, errors } = setup();
+    await lw.track({ type: 'view', itemId: 'c' });
+    await lw.track({ type: 'view', itemId: 'd' });
+    const el = container();
+    lw.render(el, { type: 'for-you', limit: 2, showReason: true });
+    await reveal();
+    const lis = await rendered(el);
+    expect(lis.map((li) => li.querySelector('.likewise__reason')?.textContent)).toEqual([
+      'Because you viewed Item D',
+      'Because you viewed Item C',
+    ]);
+    expect(errors).toEqual([]);
+  });
+
   it('for-you reflects the views tracked on this device', async () => {
     const { lw, errors } = setup();
     expect(ids(await lw.recommend({ type: 'for-you', limit: 4 }))).toEqual(['h', 'g', 'f', 'e']);

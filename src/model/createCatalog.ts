@@ -48,11 +48,14 @@ export interface Catalog {
    * catalogue once loaded, each entry checked when scoring first reads it;
    * one served by id ranks the candidates first, then
    * loads the entries of the best and scores again (more only when too few
-   * pass the rules). Resolves to the entries and the scored items.
+   * pass the rules), and with `reasons` those of the items their reasons
+   * name (a widget that shows "because you viewed X" needs X's title).
+   * Resolves to the entries and the scored items.
    */
   rank(
     score: ScoreCandidates,
     rules: RecommendRules,
+    reasons?: boolean,
   ): Promise<[ReadonlyMap<string, CatalogItem>, ScoredItem[]]>;
   /** Adds or completes an entry (e.g. from JSON-LD); invalid entries are ignored. */
   add(item: unknown): void;

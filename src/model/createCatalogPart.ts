@@ -306,7 +306,7 @@ export function createCatalogPart(
     entries: (ids) => load(ids).then(() => items),
     // Every source ranks the candidates first and loads (a whole catalogue:
     // checks) the entries of the best only.
-    async rank(score, rules) {
+    async rank(score, rules, reasons) {
       const limit = rules.limit ?? 8;
       // The candidates in order, ranked without their entries.
       const loose = score({ ...rules, ...WITHOUT_ENTRIES, limit: CANDIDATES });
@@ -317,10 +317,11 @@ export function createCatalogPart(
         for (const s of loose.slice(0, n)) {
           ids.push(s.id);
           // The item a reason names ("because you viewed X") is shown by
-          // title only: an entry the page gave (JSON-LD) will do, with no
-          // request. (No reason item: the candidate again, which is free.)
+          // title only, and only by a widget that shows reasons: an entry
+          // the page gave (JSON-LD) will do, with no request. (No reason
+          // item: the candidate again, which is free.)
           const named = s.reason.itemId ?? s.id;
-          if (!items.has(named)) ids.push(named);
+          if (reasons && !items.has(named)) ids.push(named);
         }
         await load(ids);
         const scored: ScoredItem[] = score({ ...rules, catalog: items } as RecommendRules);

@@ -67,7 +67,7 @@ export interface RecommenderOptions {
  * them one after another once it is due.
  */
 export type Recommender = ((
-  request: RecommendRequest,
+  request: RecommendRequest & { reasons?: boolean },
   exclude?: Iterable<string>,
 ) => Promise<Recommendation[]>) & { warm(): void };
 
@@ -167,7 +167,7 @@ export function createRecommender(
   };
 
   const run = async (
-    request: RecommendRequest,
+    request: RecommendRequest & { reasons?: boolean },
     exclude?: Iterable<string>,
   ): Promise<Recommendation[]> => {
     const { type, itemId } = request;
@@ -207,7 +207,8 @@ export function createRecommender(
         ? forYouUnchecked(source, events, { ...config, ...rules })
         : anchoredUnchecked(type === 'similar' ? type : 'together', source, anchors, rules);
     };
-    const [items, scored] = await catalog.rank(score, rules);
+    // The items reasons name load only for a widget that shows reasons.
+    const [items, scored] = await catalog.rank(score, rules, request.reasons);
     const out: Recommendation[] = [];
     // A custom `isKnown` rule could admit an id the catalogue cannot show: never return it.
     for (const s of scored) {

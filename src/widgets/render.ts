@@ -89,6 +89,8 @@ export interface RenderRequest {
     /** `true` (from markup): only items whose catalogue entry is not `inStock: false`. */
     inStock?: ((id: string) => boolean) | true;
   };
+  /** `true` when the widget shows reasons (`showReason`): the titles of the items they name are needed too. */
+  reasons?: true;
 }
 
 /** Where {@link render} gets its data and platform from (injected; fakes in tests). */

@@ -177,6 +177,7 @@ export function renderChecked(
           itemId,
           limit: Math.min(50, used.size + 1),
           ...(options.rules && { rules: options.rules }),
+          ...(showReason && { reasons: true }),
         }),
       )
       .then((list) => {
@@ -222,6 +223,7 @@ export function renderChecked(
             itemId,
             limit,
             ...(options.rules && { rules: options.rules }),
+            ...(showReason && { reasons: true }),
           }),
       )
       .then((list) => alive && paint(list as Recommendation[]))

@@ -358,7 +358,7 @@ describe('createCatalog', () => {
       expect((await catalog.entries(['sku-5'])).get('sku-5')?.title).toBe('Item sku-5');
     });
 
-    it("rank: loads the candidates' shards and the reason item's, unless the page gave the reason item", async () => {
+    it("rank: loads the candidates' shards, and the reason item's for a widget that shows reasons, unless the page gave it", async () => {
       // Candidates in shards of their own, none shared with the reason item.
       const section = catalogFiles.section;
       const reasonId = 'sku-0';
@@ -381,8 +381,15 @@ describe('createCatalog', () => {
       const wanted = (ids: string[]) =>
         ids.map((id) => `${M}${catalogShardFile(section, id)}`).sort();
 
+      // Reasons not shown (the default): the candidates' shards alone.
+      const plain = setupShards();
+      const [shown, ranked] = await plain.catalog.rank(score, { limit: 3 });
+      expect(ranked.map((s) => s.id)).toEqual(picks);
+      expect(shown.has(reasonId)).toBe(false);
+      expect(shardsAsked(plain.server.calls)).toEqual(wanted(picks));
+
       const cold = setupShards();
-      const [items, scored] = await cold.catalog.rank(score, { limit: 3 });
+      const [items, scored] = await cold.catalog.rank(score, { limit: 3 }, true);
       expect(scored.map((s) => s.id)).toEqual(picks);
       expect(items.get(reasonId)?.title).toBe('Item sku-0');
       expect(shardsAsked(cold.server.calls)).toEqual(wanted([...picks, reasonId]));
@@ -390,10 +397,10 @@ describe('createCatalog', () => {
       // The product page's own item, from its JSON-LD: its title will do for the reason line.
       const page = setupShards();
       page.catalog.add(good(reasonId, { title: 'From the page' }));
-      await page.catalog.rank(score, { limit: 3 });
+      await page.catalog.rank(score, { limit: 3 }, true);
       expect(shardsAsked(page.server.calls)).toEqual(wanted(picks));
       expect(page.catalog.get(reasonId)?.title).toBe('From the page');
-      expect([...cold.errors, ...page.errors]).toEqual([]);
+      expect([...plain.errors, ...cold.errors, ...page.errors]).toEqual([]);
     });
 
     it('a model without a catalogue leaves the page items only, silently', async () => {
