@@ -81,7 +81,11 @@ export function startWidgets(
       events: core.events,
       onPage: onPage(),
       recent: (hint((s) => [...JSON.parse(s.getItem(key) || '[]')].slice(0, 12)) || []) as string[],
-      remember: (ids) => hint((s) => s.setItem(key, JSON.stringify(ids))),
+      // Written only when it changed: a synchronous write on every page start otherwise.
+      remember: (ids) => {
+        const v = JSON.stringify(ids);
+        hint((s) => s.getItem(key) !== v && s.setItem(key, v));
+      },
       learn: (events) => learn(events)?.catch(() => {}),
     });
   const reader = createModelReader(urls.model, { fetch: core.fetch });

@@ -318,10 +318,9 @@ export function createCatalogPart(
           ids.push(s.id);
           // The item a reason names ("because you viewed X") is shown by
           // title only, and only by a widget that shows reasons: an entry
-          // the page gave (JSON-LD) will do, with no request. (No reason
-          // item: the candidate again, which is free.)
-          const named = s.reason.itemId ?? s.id;
-          if (reasons && !items.has(named)) ids.push(named);
+          // the page gave (JSON-LD) will do, with no request.
+          const named = reasons && s.reason.itemId;
+          if (named && !items.has(named)) ids.push(named);
         }
         await load(ids);
         const scored: ScoredItem[] = score({ ...rules, catalog: items } as RecommendRules);

@@ -59,15 +59,18 @@ export interface RecommenderOptions {
   excludePurchased?: boolean;
 }
 
+/** A request to the {@link Recommender}: `reasons` from a widget that shows them (`RenderRequest`). */
+type RecommenderRequest = RecommendRequest & { reasons?: boolean };
+
 /**
  * `recommend(request, exclude?)` of one instance (`exclude`: ids other
  * widgets of the page already show, for page-level dedupe), and `warm()`,
  * which starts loading what every request needs (the catalogue, and the
- * model's popularity), so a widget does not fetch
- * them one after another once it is due.
+ * model's popularity), so a widget does not fetch them one after another
+ * once it is due.
  */
 export type Recommender = ((
-  request: RecommendRequest & { reasons?: boolean },
+  request: RecommenderRequest,
   exclude?: Iterable<string>,
 ) => Promise<Recommendation[]>) & { warm(): void };
 
@@ -167,7 +170,7 @@ export function createRecommender(
   };
 
   const run = async (
-    request: RecommendRequest & { reasons?: boolean },
+    request: RecommenderRequest,
     exclude?: Iterable<string>,
   ): Promise<Recommendation[]> => {
     const { type, itemId } = request;

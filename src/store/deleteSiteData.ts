@@ -76,8 +76,9 @@ export function deleteSiteData(site: string, deps: DeleteSiteDataDeps = {}): Pro
   for (const c of deps.connections ?? connections) if (ours(c.name)) stopConnection(c);
   try {
     // The event store's unload backup is named after its database.
-    webStorage(deps)?.removeItem(names[1]);
-    webStorage(deps)?.removeItem(base + '.recent');
+    const ls = webStorage(deps);
+    ls?.removeItem(names[1]);
+    ls?.removeItem(base + '.recent');
   } catch {
     // No usable localStorage: then there is no backup either.
   }

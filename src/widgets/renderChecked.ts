@@ -168,18 +168,19 @@ export function renderChecked(
     classes.remove('likewise--loading');
     watch(recs.keys());
   };
+  /** The widget's request to its getter, for `n` items. */
+  const ask = (n: number) =>
+    deps.getRecommendations({
+      type,
+      itemId,
+      limit: n,
+      ...(options.rules && { rules: options.rules }),
+      ...(showReason && { reasons: true }),
+    });
   /** After a dismissal: asks again and appends the first recommendation not yet used. */
   const refill = (ul: Element) =>
     Promise.resolve()
-      .then(() =>
-        deps.getRecommendations({
-          type,
-          itemId,
-          limit: Math.min(50, used.size + 1),
-          ...(options.rules && { rules: options.rules }),
-          ...(showReason && { reasons: true }),
-        }),
-      )
+      .then(() => ask(Math.min(50, used.size + 1)))
       .then((list) => {
         if (!alive || recs.size >= limit || !ul.isConnected) return;
         for (const rec of list) {
@@ -215,17 +216,7 @@ export function renderChecked(
   const load = () => {
     lazy?.disconnect();
     Promise.resolve()
-      .then(
-        (): unknown =>
-          alive &&
-          deps.getRecommendations({
-            type,
-            itemId,
-            limit,
-            ...(options.rules && { rules: options.rules }),
-            ...(showReason && { reasons: true }),
-          }),
-      )
+      .then((): unknown => alive && ask(limit))
       .then((list) => alive && paint(list as Recommendation[]))
       .catch((error) => {
         if (!alive) return;
