@@ -8,9 +8,21 @@
 // Prints events/s, seconds, peak RSS (the whole process, worker threads
 // included), bytes per item, and for-you p50/p99 for a visitor with 200
 // history events once the shards are loaded. The log is cached under .bench/.
+//
+// Each run trains into a new, empty folder, which replaces
+// .bench/model-<events> at the end (bench/forYou.mjs and bench/recommend.mjs
+// read it there): a folder
+// that already holds the same model gets no shard written (`likewise train`
+// keeps a shard folder of the same id), so a second run into it would time
+// no file writing at all. Writing the shard files is the file system's
+// work, and on a shared virtual disk its speed swings tenfold: creating
+// 15,000 small files took 0.4 s or 3-7 s on one machine, the slow runs
+// within seconds of a large deletion. So the bench then writes the same
+// number of files of the same sizes with a plain loop (the control) and
+// prints both, with the time of the run less its file writing.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -29,8 +41,11 @@ const queries = Number(args.queries ?? 2000);
 const bench = join(root, '.bench');
 mkdirSync(bench, { recursive: true });
 const log = join(bench, `events-${events}.csv`);
-// --out keeps a private model directory (e.g. when comparing two builds).
-const out = resolve(args.out ?? join(bench, `model-${events}`));
+// --out trains into that folder (a folder that holds this model already
+// gets no shard written: see above).
+const kept = join(bench, `model-${events}`);
+const out = resolve(args.out ?? join(bench, `train-${process.pid}`));
+if (!args.out) await rm(out, { recursive: true, force: true });
 
 // Another build of the CLI (e.g. a private bundle) can be measured with --cli.
 const cli = resolve(args.cli ?? join(root, 'dist/cli.mjs'));
@@ -101,6 +116,23 @@ console.log(
   `train CPU: ${(userUs / 1e6).toFixed(2)} s user + ${(systemUs / 1e6).toFixed(2)} s system ` +
     `(${((userUs + systemUs) / 1e6 / seconds).toFixed(2)} cores busy on average)`,
 );
+// The CLI's `write` (its files, encoded already), then the control: as many
+// files of the same sizes, written by a plain loop into a new folder.
+const seconds_ = (m) => (m ? Number(m[1]) / (m[2] === 'ms' ? 1000 : 1) : Number.NaN);
+const written = seconds_(/write ([\d.]+) (m?s)\)/.exec(stdout));
+const files = await listFiles(out);
+const control = join(bench, `control-${process.pid}`);
+mkdirSync(control);
+const bodies = files.map((size) => Buffer.alloc(size, 7));
+const tc = performance.now();
+for (let i = 0; i < bodies.length; i++) writeFileSync(join(control, `${i}.json`), bodies[i]);
+const controlSeconds = (performance.now() - tc) / 1000;
+await rm(control, { recursive: true, force: true });
+console.log(
+  `files: train wrote ${files.length} files in ${written.toFixed(2)} s; a plain loop writing as many ` +
+    `of the same sizes right after: ${controlSeconds.toFixed(2)} s. ` +
+    `The run less its file writing: ${(seconds - written).toFixed(2)} s`,
+);
 
 // Query latency: bundle the loader and the for-you scenario from the sources.
 const entry = join(bench, 'query-entry.ts');
@@ -166,3 +198,16 @@ console.log(
     `p50 ${at(0.5).toFixed(3)} ms, p99 ${at(0.99).toFixed(3)} ms over ${queries} queries`,
 );
 await rm(bundle, { force: true });
+if (!args.out) {
+  await rm(kept, { recursive: true, force: true });
+  await rename(out, kept);
+}
+
+/** The size of every file under `dir`, in any order. */
+async function listFiles(dir) {
+  const { readdir, stat } = await import('node:fs/promises');
+  const sizes = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) sizes.push((await stat(join(e.parentPath ?? e.path, e.name))).size);
+  return sizes;
+}

@@ -140,6 +140,9 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
   show('writing model files', 0.9);
   let encoded: ReturnType<typeof encodeModel>;
   let catalogBuilt: EncodedCatalog | undefined;
+  // Encoding is CPU; writing is the file system's, whose speed swings on a
+  // shared disk (creating thousands of files after a large deletion): apart.
+  let tEncoded = t2;
   const outDir = resolve(io.cwd, args.out);
   try {
     const input = modelInput({ neighbours, together, popularity }, args, facts);
@@ -148,6 +151,7 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
       ...layout,
       shardBytes: await encodeShards(input, layout, entry),
     });
+    tEncoded = performance.now();
     // Catalogue shards first, so the manifest never names a folder that is
     // not there yet; without --catalog the catalogue of the model this
     // replaces stays.
@@ -174,7 +178,7 @@ async function train(given: TrainArgs, io: CliIo): Promise<number> {
       `likewise train: ${facts.events} events (${facts.skipped} skipped), ${facts.users} users, ${m.items} items`,
       `  pairs: ${neighbours.indices.length} similar (k ${args.k}, ${args.similarity}), ${together?.indices.length ?? 0} bought together`,
       `  files: ${encoded.files.length} in ${args.out} (${m.shards} shards, ${formatBytes(allBytes)}; ${(shardBytes / Math.max(1, m.items)).toFixed(1)} bytes per item, ${formatBytes(shardBytes / m.shards)} per shard)`,
-      `  time: ${d(t3 - t0)} (read ${d(t1 - t0)}, build ${d(t2 - t1)}, write ${d(t3 - t2)})`,
+      `  time: ${d(t3 - t0)} (read ${d(t1 - t0)}, build ${d(t2 - t1)}, encode ${d(tEncoded - t2)}, write ${d(t3 - tEncoded)})`,
       // The cost per pair only means something once the pairs outweigh the fixed costs.
       `  similar build: ${pairs} ${args.similarity === 'sequence' ? `pairs within the window (${args.window} steps, both ways)` : 'co-occurring pairs (sum over users of items squared, after the cap)'} in ${d(similarMs)}${pairs >= PER_PAIR_MIN ? `, ${((similarMs * 1e6) / pairs).toFixed(1)} ns per pair` : ''}`,
       ...(args.config

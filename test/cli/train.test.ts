@@ -69,7 +69,7 @@ describe('likewise train', () => {
       /files: 6 in model \(4 shards, [\d.]+ (bytes|KB); [\d.]+ bytes per item/,
     );
     expect(summary).toMatch(
-      /time: [\d.]+ m?s \(read [\d.]+ m?s, build [\d.]+ m?s, write [\d.]+ m?s\)/,
+      /time: [\d.]+ m?s \(read [\d.]+ m?s, build [\d.]+ m?s, encode [\d.]+ m?s, write [\d.]+ m?s\)/,
     );
     // A tiny build's cost per pair would be its fixed costs divided by a few pairs.
     expect(summary).toMatch(/similar build: \d+ co-occurring pairs .* in [\d.]+ m?s\n/);
