@@ -388,7 +388,13 @@
   let catalogPromise;
   function loadCatalog() {
     if (!catalogPromise) {
-      catalogPromise = fetch('/catalog.json', { credentials: 'same-origin' })
+      // Under a URL of the shop's own: the page's `<link rel=preload>` of
+      // /catalog.json is likewise's, and a fetch of that URL here (this
+      // script runs first) took the preloaded response, so likewise's own
+      // request went out again after its script started, on the first
+      // widget's path. A real shop renders its grid on the server and never
+      // asks for likewise's file.
+      catalogPromise = fetch('/catalog.json?for=shop', { credentials: 'same-origin' })
         .then((r) =>
           r.ok ? r.json() : Promise.reject(new Error(`catalog.json: HTTP ${r.status}`)),
         )
