@@ -4,8 +4,7 @@ import { startDemoServer } from '../examples/serve.mjs';
  * The demo shop for a benchmark, on a free port, quiet: its server answers
  * `POST /collect` itself, so seeded histories never reach the demo's
  * collected log. Not Playwright routing (test/browser's stubCollector):
- * routing turns the browser's HTTP cache off, and a shopper's browser takes
- * the catalogue that shop.js fetched from it.
+ * routing turns the browser's HTTP cache off, which a shopper's browser has.
  *
  * @param {string} [root] - another checkout's root (examples/, dist/), default this one
  */

@@ -347,8 +347,8 @@ export async function startDemoServer(options = {}) {
         'x-content-type-options': 'nosniff',
         // The demo changes under you (rebuilds, retrains): never serve stale
         // files. But the catalogue, which only a restart with new data changes,
-        // is cached for a minute, as a shop's CDN would: shop.js and the SDK
-        // both fetch it, and the page's preload answers one, the cache the other.
+        // is cached for a minute, as a shop's CDN would (shop.js fetches its
+        // own copy, `?for=shop`, and leaves the page's preload to the SDK).
         'cache-control': url.pathname === '/catalog.json' ? 'max-age=60' : 'no-store',
       };
       if (url.pathname === '/csp.html') headers['content-security-policy'] = STRICT_CSP;
