@@ -11,10 +11,9 @@
 //
 // Each run trains into a new, empty folder, which replaces
 // .bench/model-<events> at the end (bench/forYou.mjs and bench/recommend.mjs
-// read it there): a folder
-// that already holds the same model gets no shard written (`likewise train`
-// keeps a shard folder of the same id), so a second run into it would time
-// no file writing at all. Writing the shard files is the file system's
+// read it there): a folder that already holds the same model gets no shard
+// written (`likewise train` keeps a shard folder of the same id), so a
+// second run into it would time no file writing at all. Writing the shard files is the file system's
 // work, and on a shared virtual disk its speed swings tenfold: creating
 // 15,000 small files took 0.4 s or 3-7 s on one machine, the slow runs
 // within seconds of a large deletion. So the bench then writes the same
@@ -22,7 +21,7 @@
 // prints both, with the time of the run less its file writing.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -118,8 +117,8 @@ console.log(
 );
 // The CLI's `write` (its files, encoded already), then the control: as many
 // files of the same sizes, written by a plain loop into a new folder.
-const seconds_ = (m) => (m ? Number(m[1]) / (m[2] === 'ms' ? 1000 : 1) : Number.NaN);
-const written = seconds_(/write ([\d.]+) (m?s)\)/.exec(stdout));
+const secondsOf = (m) => (m ? Number(m[1]) / (m[2] === 'ms' ? 1000 : 1) : Number.NaN);
+const written = secondsOf(/write ([\d.]+) (m?s)\)/.exec(stdout));
 const files = await listFiles(out);
 const control = join(bench, `control-${process.pid}`);
 mkdirSync(control);
@@ -205,7 +204,6 @@ if (!args.out) {
 
 /** The size of every file under `dir`, in any order. */
 async function listFiles(dir) {
-  const { readdir, stat } = await import('node:fs/promises');
   const sizes = [];
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
     if (e.isFile()) sizes.push((await stat(join(e.parentPath ?? e.path, e.name))).size);
