@@ -2,9 +2,9 @@
 // Query latency of the engine's scenarios on an already-trained model, without
 // retraining: the same for-you visitor as the second half of bench/train.mjs
 // (200 history events over popular-ish items), plus similar, bought-together
-// for a cart, and the whole public path (createRecommender over an in-process
-// model service, catalogue and local neighbours included; and the same with
-// answers structured-cloned as a Worker's arrive). `--cpu 1` adds CPU-time
+// for a cart, and the whole public path (createRecommender over the model
+// service and the catalogue the widget part builds, a product API as the
+// catalogue, local neighbours included). `--cpu 1` adds CPU-time
 // percentiles.
 //
 //   node bench/forYou.mjs [--model .bench/model-10000000] [--queries 2000] [--only TEXT] [--verbose 1] [--cpu 1] [--dump out.json]
@@ -46,7 +46,9 @@ const bundle = join(root, '.bench', `forYou-entry-${process.pid}.mjs`);
 writeFileSync(
   entry,
   `export { createModelLoader } from ${src('model/createModelLoader.ts')};\n` +
-    `export { createModelService } from ${src('model/createModelService.ts')};\n` +
+    `export { createModelReader } from ${src('model/createModelReader.ts')};\n` +
+    `export { trainLocally } from ${src('model/trainLocally.ts')};\n` +
+    `export { createCatalog } from ${src('model/createCatalog.ts')};\n` +
     `export { createRecommender } from ${src('model/createRecommender.ts')};\n` +
     `export { forYou, similar, boughtTogether } from ${src('engine/recommend.ts')};\n` +
     `export { blendSources } from ${src('engine/neighbourSource.ts')};\n`,
@@ -61,9 +63,11 @@ const lib = await import(pathToFileURL(bundle).href);
 if (!process.env.KEEP_BUNDLE) await rm(bundle, { force: true });
 const {
   blendSources,
+  createCatalog,
   createModelLoader,
-  createModelService,
+  createModelReader,
   createRecommender,
+  trainLocally,
   forYou,
   similar,
   boughtTogether,
@@ -165,44 +169,29 @@ timeSync('forYou (engine, loaded shards)', () => forYou(source, history));
 timeSync('similar (engine)', () => similar(source, item));
 timeSync('boughtTogether (engine, cart of 5)', () => boughtTogether(source.together, cart));
 
-// The public path: recommend() as an instance runs it, over an in-process
-// service, on the main thread; and the same with each answer structured-cloned,
-// as a Worker's answers arrive (fresh arrays every call).
-const items = new Map();
-const catalogue = {
-  get: (id) => {
-    if (!items.has(id)) items.set(id, { id, title: id, url: `/p/${id}` });
-    return items.get(id);
-  },
-};
-const catalog = { load: async () => catalogue, add() {}, get: catalogue.get };
+// The public path: recommend() as an instance runs it, on the main thread,
+// over the model service the widget part builds (src/startWidgets.ts: the
+// model's reader and on-device learning) and a catalogue served by a product
+// API (an entry for any id, checked as the SDK checks every entry).
+const modelService = () => ({
+  ...createModelReader('model/manifest.json', { fetch: fileFetch }),
+  train: async (events) => trainLocally(events),
+});
+const entryOf = (id) => ({ id, title: `Item ${id}`, url: `/p/${id}` });
+const catalog = createCatalog((ids) => ids.map(entryOf), (e) => console.error(e), {
+  base: 'https://shop.example/',
+});
+const catalogue = { get: (id) => catalog.get(id) ?? entryOf(id) };
 const host = { events: async () => history, report: (e) => console.error(e) };
-const recommend = createRecommender(
-  host,
-  catalog,
-  createModelService('model/manifest.json', { fetch: fileFetch }),
-);
-const inner = createModelService('model/manifest.json', { fetch: fileFetch });
-const cloned = Object.fromEntries(
-  ['lists', 'popularity', 'train'].map((m) => [
-    m,
-    async (...a) => structuredClone(await inner[m](...a)),
-  ]),
-);
-const recommendCloned = createRecommender(host, catalog, cloned);
+const recommend = createRecommender(host, catalog, modelService());
 // The engine alone on sources kept across requests: the shop's lists of the
 // 12 latest items and the device's, each list one object for good, blended
 // once (the floor under the public for-you).
-const service = createModelService('model/manifest.json', { fetch: fileFetch });
-const stable = (wire) => {
-  const lists = new Map();
-  return {
-    neighbours: (id) => {
-      if (!lists.has(id)) lists.set(id, wire[id] && { ids: wire[id][0], scores: wire[id][1] });
-      return lists.get(id);
-    },
-  };
-};
+const service = modelService();
+// Each list is one object already (`{ ids, scores }` by item id).
+const stable = (wire) => ({
+  neighbours: (id) => (Object.hasOwn(wire, id) ? wire[id] : undefined),
+});
 const shopWire = await service.lists(recent.slice(0, 12));
 const blended = blendSources(stable(shopWire.similar), stable(await service.train(history)));
 const pageRules = { limit: 8, catalog: catalogue, trending: pop, exclude: [] };
@@ -211,9 +200,6 @@ timeSync('forYou (blended shop + local, stable sources)', () =>
 );
 await time('recommend({type: "for-you"}) (public path)', () =>
   recommend({ type: 'for-you', limit: 10 }),
-);
-await time('recommend for-you (public, cloned answers)', () =>
-  recommendCloned({ type: 'for-you', limit: 10 }),
 );
 await time('recommend({type: "similar"}) (public path)', () =>
   recommend({ type: 'similar', itemId: item, limit: 10 }),
@@ -232,7 +218,6 @@ if (args.dump) {
     publicForYou: await recommend({ type: 'for-you', limit: 50 }),
     publicSimilar: await recommend({ type: 'similar', itemId: item, limit: 50 }),
     publicTogether: await recommend({ type: 'bought-together', limit: 50 }),
-    publicClonedForYou: await recommendCloned({ type: 'for-you', limit: 50 }),
   };
   writeFileSync(args.dump, JSON.stringify(out, null, 1));
   console.log(`wrote ${args.dump}`);
