@@ -178,9 +178,13 @@ const modelService = () => ({
   train: async (events) => trainLocally(events),
 });
 const entryOf = (id) => ({ id, title: `Item ${id}`, url: `/p/${id}` });
-const catalog = createCatalog((ids) => ids.map(entryOf), (e) => console.error(e), {
-  base: 'https://shop.example/',
-});
+const catalog = createCatalog(
+  (ids) => ids.map(entryOf),
+  (e) => console.error(e),
+  {
+    base: 'https://shop.example/',
+  },
+);
 const catalogue = { get: (id) => catalog.get(id) ?? entryOf(id) };
 const host = { events: async () => history, report: (e) => console.error(e) };
 const recommend = createRecommender(host, catalog, modelService());
