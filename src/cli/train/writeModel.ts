@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { type Manifest, MODEL_FORMAT } from '../../model/modelFormat';
 
 /**
@@ -60,21 +60,23 @@ export async function writeModel(dir: string, files: { name: string; bytes: Uint
   // there yet. Synchronous calls: nothing else runs meanwhile, and each
   // file then costs its system calls only, not a round trip through libuv's
   // thread pool per call, which costs more than writing a small file.
-  const folders = new Set<string>();
-  // Whether each folder is there already, asked once per folder (not per file).
+  // Whether each folder is there already (the same shards: kept), asked
+  // once per folder, not per file; the others are written under `tag`.
   const there = new Map<string, boolean>();
   for (const file of files) {
     const slash = file.name.indexOf('/');
     if (slash < 0) continue;
     const folder = file.name.slice(0, slash);
-    if (!there.has(folder)) there.set(folder, existsSync(join(dir, folder)));
-    if (there.get(folder)) continue;
-    const target = join(dir, folder + tag, file.name.slice(slash + 1));
-    if (!folders.has(folder)) mkdirSync(dirname(target), { recursive: true });
-    folders.add(folder);
-    writeFileSync(target, file.bytes);
+    let kept = there.get(folder);
+    if (kept === undefined) {
+      kept = existsSync(join(dir, folder));
+      there.set(folder, kept);
+      if (!kept) mkdirSync(join(dir, folder + tag), { recursive: true });
+    }
+    if (!kept) writeFileSync(join(dir, folder + tag, file.name.slice(slash + 1)), file.bytes);
   }
-  for (const folder of folders) renameSync(join(dir, folder + tag), join(dir, folder));
+  for (const [folder, kept] of there)
+    if (!kept) renameSync(join(dir, folder + tag), join(dir, folder));
   for (const file of files) {
     if (file.name.includes('/')) continue;
     const target = join(dir, file.name);
