@@ -224,6 +224,18 @@ const configs = [
     plugins: [...browser, tagNames, min()],
     onwarn,
   },
+  // The same core with the widget file inside it, for pages with widgets.
+  {
+    input: 'src/iifeFull.ts',
+    output: {
+      file: 'dist/likewise.full.js',
+      format: 'iife',
+      name: 'Likewise',
+      sourcemap: 'hidden',
+    },
+    plugins: [...browser, tagNames, min()],
+    onwarn,
+  },
   // Each part self-contained (a few small modules repeated in them): a part
   // that imported a shared chunk would cost the page another round trip.
   ...Object.entries(PARTS).map(([name, input]) => ({
@@ -281,6 +293,7 @@ if (existsSync('src/node.ts')) {
 const COST = {
   'src/scriptTagWidgets.ts': 12,
   'src/iife.ts': 9,
+  'src/iifeFull.ts': 20,
   'src/extras.ts': 6.5,
   'src/cli/main.ts': 4,
   'src/metrics/startMetrics.ts': 3.5,

@@ -10,7 +10,8 @@
 // catalogue as one JSON file (data-catalog="catalog.json", as before #11).
 //
 //   npm run build && node bench/bigshop.mjs [--runs 3] [--dist DIR] [--mode shards|whole|both] [--waterfall] [--no-preload | --no-model-preload | --no-catalog-preload] [--rtt MS]
-//   node bench/bigshop.mjs --baseline OTHER_DIST [--baseline-preload all|model|basic|no] ...
+//   node bench/bigshop.mjs --baseline OTHER_DIST [--baseline-preload all|model|basic|no] [--baseline-file iife|full] ...
+//   node bench/bigshop.mjs --file full --baseline dist --baseline-file iife   # likewise.full.js against the core and its widget file
 //
 // --baseline measures another build (its dist/) in turns with this one, run
 // by run in the same browser, so both see the same load; its pages carry
@@ -98,7 +99,8 @@ async function measure(browser, server, kind, whole, catalog, productId, latency
   const tab = await context.newPage();
   const q =
     (whole ? '&catalog=whole' : '') +
-    (server.preload === 'all' ? '' : `&preload=${server.preload}`);
+    (server.preload === 'all' ? '' : `&preload=${server.preload}`) +
+    (server.file === 'full' ? '&file=full' : '');
   const target =
     kind === 'product'
       ? `${server.url}/product.html?id=${productId}${q}`
@@ -144,7 +146,7 @@ async function measure(browser, server, kind, whole, catalog, productId, latency
     writeFileSync(`${process.env.BIGSHOP_TRACE}-${kind}.json`, JSON.stringify(trace));
   const nav = trace.find((e) => e.name === 'navigationStart' || e.name === 'NavigationStartToEnd');
   const main = trace.find(
-    (e) => e.name === 'EvaluateScript' && /likewise\.iife\.js/.test(e.args?.data?.url ?? ''),
+    (e) => e.name === 'EvaluateScript' && /likewise\.(iife|full)\.js/.test(e.args?.data?.url ?? ''),
   );
   const begin = nav?.ts ?? main?.ts ?? 0;
   const until = begin + (first.at + 1000) * 1000;
@@ -193,10 +195,14 @@ const productId = JSON.parse(
 )[2][21];
 const server = await startShopServer(shop.dir, catalog, dist);
 server.preload = preload;
+server.file = arg('file', 'iife');
 const baseline =
   baselineDist &&
   (await startShopServer(shop.dir, catalog, resolve(baselineDist), { model: server.model }));
-if (baseline) baseline.preload = baselinePreload;
+if (baseline) {
+  baseline.preload = baselinePreload;
+  baseline.file = arg('baseline-file', server.file);
+}
 const builds = baseline
   ? [
       [baseline, 'baseline'],

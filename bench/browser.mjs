@@ -32,7 +32,7 @@
 //
 // How it measures, from a DevTools trace of the page load with V8's sampling
 // profiler on:
-// - start: the `EvaluateScript` of dist/likewise.iife.js on the page's main thread;
+// - start: the `EvaluateScript` of dist/likewise.iife.js (or likewise.full.js) on the page's main thread;
 // - first widget: the first animation frame in which a [data-likewise] widget
 //   shows items (an in-page probe marks it with console.timeStamp, and says
 //   so on the console: the bench waits for that message, not with
@@ -133,7 +133,7 @@ function samplesOf(events, pid, tid) {
 function analyse(trace) {
   const events = JSON.parse(trace.toString('utf8')).traceEvents;
   const start = events.find(
-    (e) => e.name === 'EvaluateScript' && /likewise\.iife\.js/.test(e.args?.data?.url ?? ''),
+    (e) => e.name === 'EvaluateScript' && /likewise\.(iife|full)\.js/.test(e.args?.data?.url ?? ''),
   );
   const painted = events.find(
     (e) => e.name === 'TimeStamp' && e.args?.data?.message === 'likewise:first-widget',
@@ -241,7 +241,7 @@ async function measure(browser, demo, catalog, history, warm) {
     () =>
       performance
         .getEntriesByType('resource')
-        .find((r) => /likewise\.iife\.js$/.test(new URL(r.name).pathname))?.responseEnd,
+        .find((r) => /likewise\.(iife|full)\.js$/.test(new URL(r.name).pathname))?.responseEnd,
   );
   await page.waitForTimeout(3000);
   const figures = analyse(await browser.stopTracing());
@@ -287,7 +287,7 @@ async function waterfallOf(browser, demo, path) {
     })),
   }));
   await context.close();
-  const script = timed.find((r) => /likewise\.iife\.js$/.test(r.url));
+  const script = timed.find((r) => /likewise\.(iife|full)\.js$/.test(r.url));
   if (!script) return;
   console.log(`\n${path} waterfall${rtt ? ` at ${rtt} ms RTT` : ''}, ms from navigation start:`);
   for (const r of timed.sort((a, b) => a.start - b.start))

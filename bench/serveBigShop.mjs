@@ -19,7 +19,7 @@ const TYPES = {
  * a product page, its item's model shard and the catalogue shards of the
  * items its widget shows first: `modelPreloads` of likewise/node).
  */
-function page(kind, id, entry, catalog, preload, files) {
+function page(kind, id, entry, catalog, preload, files, file = 'likewise.iife.js') {
   const link = (f) => `<link rel="preload" href="/shop/model/${f}" as="fetch" crossorigin>`;
   // The catalogue shards after the script's preload: over HTTP/1.1 (six
   // connections) they would otherwise queue the script behind them.
@@ -33,11 +33,14 @@ function page(kind, id, entry, catalog, preload, files) {
         .filter((f) => !f.startsWith('catalog-'))
         .map(link)
         .join('') +
-      '<link rel="modulepreload" href="/dist/likewise.widgets.mjs">' +
-      (after ? '<link rel="preload" href="/dist/likewise.iife.js" as="script">' + after : '')
+      // likewise.full.js holds the widget file.
+      (file === 'likewise.iife.js'
+        ? '<link rel="modulepreload" href="/dist/likewise.widgets.mjs">'
+        : '') +
+      (after ? `<link rel="preload" href="/dist/${file}" as="script">` + after : '')
     : '';
 
-  const tag = `<script src="/dist/likewise.iife.js" data-site="bigshop" data-model="/shop/model/manifest.json"${
+  const tag = `<script src="/dist/${file}" data-site="bigshop" data-model="/shop/model/manifest.json"${
     catalog ? ' data-catalog="/shop/catalog.json"' : ''
   }></script>`;
   const ld = entry
@@ -65,7 +68,8 @@ function page(kind, id, entry, catalog, preload, files) {
  * `data-catalog="/shop/catalog.json"` with `&catalog=whole`) and the
  * documented preloads (none with `&preload=no`; the files from
  * `modelPreloads` unless `&preload=basic`, only its model files with
- * `&preload=model`: the pages before the catalogue's were named), the build at
+ * `&preload=model`: the pages before the catalogue's were named; the tag
+ * `likewise.full.js` instead of `likewise.iife.js` with `&file=full`), the build at
  * `/dist/` and the shop's files at `/shop/`, with `no-store`. Every request
  * is recorded (path, start and end in ms since `mark()`, bytes, body).
  *
@@ -99,7 +103,8 @@ export async function startShopServer(shopDir, catalog, dist, options = {}) {
           : modelPreloads(manifest, kind === 'product' ? [id] : [], {
               model: preload === 'model' ? undefined : model,
             });
-      body = Buffer.from(page(kind, id, byId.get(id), whole, preload !== 'no', files));
+      const file = url.searchParams.get('file') === 'full' ? 'likewise.full.js' : undefined;
+      body = Buffer.from(page(kind, id, byId.get(id), whole, preload !== 'no', files, file));
     } else {
       const [root, rest] = path.startsWith('/dist/')
         ? [dist, path.slice(6)]

@@ -111,7 +111,7 @@ try {
   await context.close();
 
   const start = events.find(
-    (e) => e.name === 'EvaluateScript' && /likewise\.iife\.js/.test(e.args?.data?.url ?? ''),
+    (e) => e.name === 'EvaluateScript' && /likewise\.(iife|full)\.js/.test(e.args?.data?.url ?? ''),
   );
   const painted = events.find(
     (e) => e.name === 'TimeStamp' && e.args?.data?.message === 'likewise:first-widget',

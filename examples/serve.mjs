@@ -195,13 +195,20 @@ function inside(base, urlPath) {
  * partial's text: the parts of <head> every page shares live in one file.
  * Only files under examples/partials/ are included; an unknown one is an error.
  * A `<!--#popularity ...-->` line becomes the preload of the model's popularity file.
+ * A page that loads `likewise.full.js` loses the widget file's `modulepreload`.
  */
 async function expandIncludes(examples, html, generated) {
   const pattern = /^[ \t]*<!--#include (partials\/[\w-]+\.html)[^>]*-->[ \t]*\n/gm;
   const names = [...new Set([...html.matchAll(pattern)].map((m) => m[1]))];
   const texts = new Map();
   for (const name of names) texts.set(name, await readFile(join(examples, name), 'utf8'));
-  const expanded = html.replace(pattern, (_, name) => texts.get(name));
+  let expanded = html.replace(pattern, (_, name) => texts.get(name));
+  // A page on likewise.full.js has the widget file inside its script: no preload of it.
+  if (expanded.includes('/dist/likewise.full.js'))
+    expanded = expanded.replace(
+      /^[ \t]*<link rel="modulepreload" href="\/dist\/likewise\.widgets\.mjs">\n/m,
+      '',
+    );
   const marker = /^([ \t]*)<!--#popularity[^>]*-->[ \t]*\n/m;
   if (!marker.test(expanded)) return expanded;
   const link = await popularityPreload(generated);

@@ -51,21 +51,37 @@ export const RARE_PARTS = ['erase'];
 
 const gzip = (code) => gzipSync(code, { level: 9 }).length;
 
-/** @returns {{kind: string, files: {file: string, gzip: number}[], gzip: number, budget: number}[]} */
+/** The script tag's one file for pages with widgets: the core with the widget file inside (src/iifeFull.ts). */
+export const FULL = 'likewise.full.js';
+
+/**
+ * The script tag's page kinds, each with the core (`likewise.iife.js`) and
+ * the parts it loads; then each widget page kind again with `likewise.full.js`
+ * (kind `<kind>, likewise.full.js`), which holds the widget file.
+ *
+ * @returns {{kind: string, files: {file: string, gzip: number}[], gzip: number, budget: number}[]}
+ */
 export function scriptTagSizes(root = '.') {
   const budgets = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).sizeBudgets;
-  return PAGE_KINDS.map(({ kind, tag }) => {
-    const files = ['likewise.iife.js', ...tag.map((p) => `likewise.${p}.mjs`)].map((f) => ({
+  const row = (kind, files) => {
+    const sized = files.map((f) => ({
       file: `dist/${f}`,
       gzip: gzip(readFileSync(join(root, 'dist', f))),
     }));
     return {
       kind,
-      files,
-      gzip: files.reduce((n, f) => n + f.gzip, 0),
+      files: sized,
+      gzip: sized.reduce((n, f) => n + f.gzip, 0),
       budget: budgets[`script tag: ${kind}`],
     };
-  });
+  };
+  const part = (p) => `likewise.${p}.mjs`;
+  return [
+    ...PAGE_KINDS.map(({ kind, tag }) => row(kind, ['likewise.iife.js', ...tag.map(part)])),
+    ...PAGE_KINDS.filter(({ tag }) => tag.includes('widgets')).map(({ kind, tag }) =>
+      row(`${kind}, ${FULL}`, [FULL, ...tag.filter((p) => p !== 'widgets').map(part)]),
+    ),
+  ];
 }
 
 /** Which likewise part a built chunk holds, from its source module, if any. */

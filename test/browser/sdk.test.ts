@@ -230,62 +230,80 @@ describe('strict CSP and Trusted Types (RELIABILITY 20)', () => {
 });
 
 describe('strict Trusted Types with the plain tag (issue #11)', () => {
-  it('the tag with only data-site, data-catalog and data-model: 0 violations, 0 console errors, widgets rendered', async () => {
-    const { context, page, problems } = await openShop();
-    // Exactly the policy of the issue, on a page with nothing but the plain tag.
-    const policy =
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-      "require-trusted-types-for 'script'; trusted-types 'none'";
-    await context.route(
-      (u) => u.pathname === '/tt.html',
-      (route) =>
-        route.fulfill({
-          status: 200,
-          headers: {
-            'content-type': 'text/html; charset=utf-8',
-            'content-security-policy': policy,
-          },
-          body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>TT</title></head><body>
+  // The core with its widget file, and the one file with both (likewise.full.js).
+  it.each(['likewise.iife.js', 'likewise.full.js'])(
+    '%s with only data-site, data-catalog and data-model: 0 violations, 0 console errors, widgets rendered',
+    async (file) => {
+      const { context, page, problems } = await openShop();
+      const full = file === 'likewise.full.js';
+      // The full file on a German page: its texts load from beside it.
+      const lang = full ? 'de' : 'en';
+      const asked: string[] = [];
+      page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      // Exactly the policy of the issue, on a page with nothing but the plain tag.
+      const policy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+        "require-trusted-types-for 'script'; trusted-types 'none'";
+      await context.route(
+        (u) => u.pathname === '/tt.html',
+        (route) =>
+          route.fulfill({
+            status: 200,
+            headers: {
+              'content-type': 'text/html; charset=utf-8',
+              'content-security-policy': policy,
+            },
+            body: `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>TT</title></head><body>
 <div data-likewise="similar" data-item-id="${catalog[0].id}" data-lazy="false"></div>
 <div data-likewise="trending" data-lazy="false"></div>
-<script src="/dist/likewise.iife.js" data-site="shop" data-catalog="/catalog.json" data-model="/model/manifest.json" async></script>
+<script src="/dist/${file}" data-site="shop" data-catalog="/catalog.json" data-model="/model/manifest.json" async></script>
 </body></html>`,
-        }),
-    );
-    await page.goto(url('tt.html'));
-    await sdkReady(page);
-    expect((await widgetIds(page, '[data-likewise="similar"]')).length).toBeGreaterThan(0);
-    expect((await widgetIds(page, '[data-likewise="trending"]')).length).toBeGreaterThan(0);
-    await page.waitForTimeout(300);
-    expect(problems.cspViolations(), describeProblems(problems.cspViolations())).toEqual([]);
-    expect(problems.consoleErrors(), describeProblems(problems.consoleErrors())).toEqual([]);
+          }),
+      );
+      await page.goto(url('tt.html'));
+      await sdkReady(page);
+      expect((await widgetIds(page, '[data-likewise="similar"]')).length).toBeGreaterThan(0);
+      expect((await widgetIds(page, '[data-likewise="trending"]')).length).toBeGreaterThan(0);
+      await page.waitForTimeout(300);
+      expect(problems.cspViolations(), describeProblems(problems.cspViolations())).toEqual([]);
+      expect(problems.consoleErrors(), describeProblems(problems.consoleErrors())).toEqual([]);
 
-    // Another instance from the namespace loads its parts beside the script
-    // too, and an error raised in a part is the core's own LikewiseError.
-    const seen = await page.evaluate(async () => {
-      type L = {
-        createLikewise(o: object): { recommend(r: object): Promise<unknown[]> };
-        LikewiseError: new (...a: never[]) => Error;
-      };
-      const ns = (window as unknown as { Likewise: L }).Likewise;
-      const errors: Error[] = [];
-      const lw = ns.createLikewise({
-        site: 'other',
-        model: '/no-such-model/manifest.json',
-        catalog: '/catalog.json',
-        onError: (e: Error) => errors.push(e),
+      // Another instance from the namespace loads its parts beside the script
+      // too, and an error raised in a part is the core's own LikewiseError.
+      const seen = await page.evaluate(async () => {
+        type L = {
+          createLikewise(o: object): { recommend(r: object): Promise<unknown[]> };
+          LikewiseError: new (...a: never[]) => Error;
+        };
+        const ns = (window as unknown as { Likewise: L }).Likewise;
+        const errors: Error[] = [];
+        const lw = ns.createLikewise({
+          site: 'other',
+          model: '/no-such-model/manifest.json',
+          catalog: '/catalog.json',
+          onError: (e: Error) => errors.push(e),
+        });
+        await lw.recommend({ type: 'trending' });
+        return errors.map((e) => [
+          (e as Error & { code: string }).code,
+          e instanceof ns.LikewiseError,
+        ]);
       });
-      await lw.recommend({ type: 'trending' });
-      return errors.map((e) => [
-        (e as Error & { code: string }).code,
-        e instanceof ns.LikewiseError,
-      ]);
-    });
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen.every(([code, same]) => code === 'MODEL_FETCH' && same)).toBe(true);
-    expectClean(problems);
-    await context.close();
-  });
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every(([code, same]) => code === 'MODEL_FETCH' && same)).toBe(true);
+      // The full file holds the widget file: it never asks for it.
+      expect(asked.includes('/dist/likewise.widgets.mjs')).toBe(!full);
+      expect(asked.includes('/dist/likewise.texts.de.mjs')).toBe(full);
+      if (full)
+        expect(
+          await page.$eval('[data-likewise="trending"]', (el) =>
+            [el, ...el.querySelectorAll('*')].map((n) => n.shadowRoot?.textContent ?? '').join(''),
+          ),
+        ).toContain('Gerade beliebt');
+      expectClean(problems);
+      await context.close();
+    },
+  );
 });
 
 describe('storage in a real browser', () => {

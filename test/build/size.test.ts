@@ -50,17 +50,42 @@ describe('JavaScript per page kind, within budget', () => {
   });
 
   it('the widget file every widget page counts holds the widget, markup and learning parts', () => {
-    for (const row of tag.slice(1))
+    for (const row of tag.slice(1, PAGE_KINDS.length))
       expect(row.files.map((f) => f.file)).toContain('dist/likewise.widgets.mjs');
     const code = readFileSync(resolve(root, 'dist/likewise.widgets.mjs'), 'utf8');
     for (const name of ['startWidgets', 'observeWidgets', 'trainLocally'])
       expect(code, name).toMatch(new RegExp(`as ${name}\\b|\\b${name}[,}]`));
   });
 
+  it('likewise.full.js counts for each widget page kind instead of the core and the widget file', () => {
+    const full = tag.slice(PAGE_KINDS.length);
+    expect(full.map((r) => r.kind)).toEqual(
+      tag.slice(1, PAGE_KINDS.length).map((r) => `${r.kind}, likewise.full.js`),
+    );
+    for (const row of full) {
+      const files = row.files.map((f) => f.file);
+      expect(files[0]).toBe('dist/likewise.full.js');
+      expect(files).not.toContain('dist/likewise.iife.js');
+      expect(files).not.toContain('dist/likewise.widgets.mjs');
+    }
+    // It holds the widget file's code (the renderer's list attribute), and
+    // neither the widget file's name nor `import.meta` (an IIFE has none):
+    // test/browser/sdk.test.ts has it load German texts from beside itself.
+    const code = readFileSync(resolve(root, 'dist/likewise.full.js'), 'utf8');
+    expect(code).toContain('data-likewise-rec');
+    expect(code).not.toContain('likewise.widgets');
+    expect(code).not.toContain('import.meta');
+  });
+
   it('the files the script tag loads are exported by the package', () => {
     // The package resolves itself by name through its own "exports".
     const require = createRequire(resolve(root, 'package.json'));
-    for (const file of ['likewise.iife.js', 'likewise.widgets.mjs', 'likewise.erase.mjs'])
+    for (const file of [
+      'likewise.iife.js',
+      'likewise.full.js',
+      'likewise.widgets.mjs',
+      'likewise.erase.mjs',
+    ])
       expect(require.resolve(`likewise/dist/${file}`)).toBe(resolve(root, 'dist', file));
   });
 
