@@ -119,6 +119,13 @@ export function createCore(p: CoreParts): LikewiseCore {
     if (!widgetPart) {
       const manifest = prefetch(model);
       prefetch(options.catalog);
+      // The model's files the page preloads (its popularity list, shards):
+      // now, beside the manifest, not once the manifest has named them.
+      // Two requests in a row even when both are preloaded: 40-70 ms on the
+      // demo home page while the page is still busy (bench/traceDemo.mjs).
+      if (model)
+        for (const l of p.document?.querySelectorAll<HTMLLinkElement>('link[as=fetch]') ?? [])
+          if (l.href.startsWith(model.replace(/[^/]*$/, ''))) prefetch(l.href);
       widgetPart = load('widgets')
         .then((w) => w.startWidgets(core, deps, { model, manifest }))
         .catch((e) => {

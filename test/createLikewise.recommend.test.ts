@@ -487,6 +487,30 @@ describe('createLikewise: what a page loads', () => {
     expect(itemIds(await rendered(later))).toEqual(['h', 'g']);
   });
 
+  it("starts the model's files the page preloads with the manifest, before the widget part is here, and no other preload", async () => {
+    const server = serve({ [CATALOG]: catalogItems(), [M]: tinyModel() });
+    const popularity = `${M}popularity-0123.json`;
+    setHtml(
+      document.body,
+      `<link rel="preload" href="${popularity}" as="fetch" crossorigin>` +
+        // The page's own file, and a model file preloaded as something else: not likewise's to take.
+        '<link rel="preload" href="https://shop.test/own.json" as="fetch" crossorigin>' +
+        `<link rel="preload" href="${M}other.css" as="style">` +
+        '<div data-likewise="trending"></div>',
+    );
+    const lw = createLikewise(
+      { site: 'shop', catalog: CATALOG, model: `${M}manifest.json` },
+      // The widget part never arrives: what starts, starts in the core.
+      withExtras({
+        indexedDB: new IDBFactory(),
+        fetch: server.fetch,
+        load: () => new Promise(() => {}),
+      }),
+    );
+    running.push(lw);
+    expect(server.calls.sort()).toEqual([CATALOG, `${M}manifest.json`, popularity].sort());
+  });
+
   it('the learning part loads only once a session pairs two items', async () => {
     const { lw, loaded } = counted();
     await lw.track({ type: 'view', itemId: 'a' });

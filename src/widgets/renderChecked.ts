@@ -215,6 +215,7 @@ export function renderChecked(
   };
   const load = () => {
     lazy?.disconnect();
+    lazy = undefined;
     Promise.resolve()
       .then((): unknown => alive && ask(limit))
       .then((list) => alive && paint(list as Recommendation[]))
@@ -245,6 +246,16 @@ export function renderChecked(
       rootMargin: '200px',
     });
     lazy.observe(host);
+    // In view (or within the margin, or above it) already: load now. The observer's first
+    // report comes with a rendering update, 20-60 ms later on a page still
+    // busy loading (bench/traceDemo.mjs). One microtask later, so the
+    // widgets a page renders in one go share one layout. No box yet
+    // (hidden, or laid out later): the observer decides.
+    // (After a cleanup `load` asks nothing.)
+    queueMicrotask(() => {
+      const r = host.getBoundingClientRect();
+      if (lazy && r.height && r.top < innerHeight + 200) load();
+    });
   } else load();
 
   const cleanup = () => {

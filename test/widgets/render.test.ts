@@ -684,6 +684,51 @@ describe('render: lazy rendering', () => {
     expect(items()).toHaveLength(1);
   });
 
+  it('asks at once for a widget already within 200 px of the viewport (or above it), and leaves one further down or without a box to the observer', async () => {
+    // happy-dom lays nothing out: the boxes a browser would give.
+    const box = (top: number, height = 300) =>
+      vi
+        .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
+        .mockReturnValue({ top, bottom: top + height, height } as DOMRect);
+    const near = vi.fn(async () => [rec('a')]);
+    box(window.innerHeight + 150);
+    cleanups.push(
+      render(
+        container,
+        { type: 'trending' },
+        { getRecommendations: near, IntersectionObserver: FakeIO },
+      ),
+    );
+    await flush();
+    expect(near).toHaveBeenCalledTimes(1);
+    expect(FakeIntersectionObserver.lazy()?.disconnected).toBe(true);
+    expect(items()).toHaveLength(1);
+
+    for (const [top, height] of [
+      [window.innerHeight + 250, 300],
+      [0, 0],
+    ]) {
+      vi.restoreAllMocks();
+      FakeIntersectionObserver.reset();
+      box(top, height);
+      const other = document.body.appendChild(document.createElement('div'));
+      const later = vi.fn(async () => [rec('b')]);
+      cleanups.push(
+        render(
+          other,
+          { type: 'trending' },
+          { getRecommendations: later, IntersectionObserver: FakeIO },
+        ),
+      );
+      await flush();
+      expect(later, `top ${top}, height ${height}`).not.toHaveBeenCalled();
+      FakeIntersectionObserver.lazy()?.show(other.querySelector('.likewise-host') as Element, 0.01);
+      await flush();
+      expect(later).toHaveBeenCalledTimes(1);
+    }
+    vi.restoreAllMocks();
+  });
+
   it('renders at once where IntersectionObserver is missing', async () => {
     vi.stubGlobal('IntersectionObserver', undefined);
     const getRecommendations = vi.fn(async () => [rec('a')]);
