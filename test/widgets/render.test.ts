@@ -690,16 +690,19 @@ describe('render: lazy rendering', () => {
       vi
         .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
         .mockReturnValue({ top, bottom: top + height, height } as DOMRect);
-    const near = vi.fn(async () => [rec('a')]);
-    box(window.innerHeight + 150);
-    cleanups.push(
-      render(
-        container,
-        { type: 'trending' },
-        { getRecommendations: near, IntersectionObserver: FakeIO },
-      ),
-    );
-    await flush();
+    /** A lazy trending widget in `el` whose box starts at `top`; its getter. */
+    const mount = async (el: HTMLElement, top: number, height = 300) => {
+      vi.restoreAllMocks();
+      FakeIntersectionObserver.reset();
+      box(top, height);
+      const get = vi.fn(async () => [rec(el === container ? 'a' : 'b')]);
+      cleanups.push(
+        render(el, { type: 'trending' }, { getRecommendations: get, IntersectionObserver: FakeIO }),
+      );
+      await flush();
+      return get;
+    };
+    const near = await mount(container, window.innerHeight + 150);
     expect(near).toHaveBeenCalledTimes(1);
     expect(FakeIntersectionObserver.lazy()?.disconnected).toBe(true);
     expect(items()).toHaveLength(1);
@@ -708,19 +711,8 @@ describe('render: lazy rendering', () => {
       [window.innerHeight + 250, 300],
       [0, 0],
     ]) {
-      vi.restoreAllMocks();
-      FakeIntersectionObserver.reset();
-      box(top, height);
       const other = document.body.appendChild(document.createElement('div'));
-      const later = vi.fn(async () => [rec('b')]);
-      cleanups.push(
-        render(
-          other,
-          { type: 'trending' },
-          { getRecommendations: later, IntersectionObserver: FakeIO },
-        ),
-      );
-      await flush();
+      const later = await mount(other, top, height);
       expect(later, `top ${top}, height ${height}`).not.toHaveBeenCalled();
       FakeIntersectionObserver.lazy()?.show(other.querySelector('.likewise-host') as Element, 0.01);
       await flush();
