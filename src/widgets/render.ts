@@ -53,7 +53,7 @@ export interface RenderOptions {
   rules?: RenderRequest['rules'];
   /** Hide the widget when there is nothing to show (or the getter failed). Default true. */
   collapseEmpty?: boolean;
-  /** Fetch only when the widget is within 200px of the viewport. Default true. */
+  /** Fetch only when the widget is within 200px of the viewport (or above it): at once when it is so at render, else when it comes near. Default true. */
   lazy?: boolean;
   /** Show why an item is there ("Because you viewed X", "... is in your basket", "Because you bought X") under items whose reason names an item. Default false. */
   showReason?: boolean;
