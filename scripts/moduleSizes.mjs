@@ -22,6 +22,7 @@ import { PARTS as BUILT_PARTS, TAG_PROPS } from '../rollup.config.mjs';
  */
 const PARTS = [
   ['likewise.iife.js (the core)', ['src/iife.ts']],
+  ['likewise.full.js (the core with the widget file, for pages with widgets)', ['src/iifeFull.ts']],
   ...Object.entries(BUILT_PARTS).map(([name, file]) => [`likewise.${name}.mjs`, [file]]),
 ];
 
