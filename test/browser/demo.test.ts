@@ -62,12 +62,23 @@ describe('demo shop', () => {
       title: string;
     }[];
     const book = catalog[4];
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
     await page.goto(new URL(`product.html?id=${book.id}`, demo.url).href);
     await expect
       .poll(() => page.locator('[data-shop="title"]').textContent(), POLL)
       .toBe(book.title);
     expect(await page.getAttribute('[data-shop="product"]', 'data-likewise-view')).toBe(book.id);
     expect(await page.getAttribute('[data-likewise="similar"]', 'data-item-id')).toBe(book.id);
+    // The product page loads likewise.full.js, which holds the widget file:
+    // no preload of that file, and no request for it.
+    await page.waitForSelector('[data-likewise="similar"] .likewise-host', { state: 'attached' });
+    expect(asked).toContain('/dist/likewise.full.js');
+    expect(asked).not.toContain('/dist/likewise.iife.js');
+    expect(asked).not.toContain('/dist/likewise.widgets.mjs');
+    expect(
+      await page.$$eval('link[rel=modulepreload]', (l) => l.map((x) => x.getAttribute('href'))),
+    ).toEqual(['/dist/likewise.measure.mjs']);
     await imagesSettled(page);
     await saveScreenshot(page, 'demo-product');
     expect(problems.errors(), describeProblems(problems.errors())).toEqual([]);
