@@ -5,16 +5,14 @@
 // `import()`, which Trusted Types does not police.
 import type { LikewiseParts } from './createPartLoader';
 import { startScriptTag } from './startScriptTag';
-
-/** Parts that a widget page loads together, in one file: `likewise.widgets.mjs` (src/scriptTagWidgets.ts). */
-const IN_WIDGETS = { containers: 0, learn: 0 };
+import { WITH_WIDGETS } from './widgetFileParts';
 
 const start = () => {
   const src = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
   return startScriptTag(window, {
     load: <K extends keyof LikewiseParts>(name: K) =>
       import(
-        /* @vite-ignore */ new URL(`likewise.${name in IN_WIDGETS ? 'widgets' : name}.mjs`, src)
+        /* @vite-ignore */ new URL(`likewise.${name in WITH_WIDGETS ? 'widgets' : name}.mjs`, src)
           .href
       ) as Promise<LikewiseParts[K]>,
   });

@@ -9,6 +9,7 @@ import { trainLocally } from './model/trainLocally';
 import { observeWidgets } from './observeWidgets';
 import { startScriptTag } from './startScriptTag';
 import { startWidgets } from './startWidgets';
+import { WITH_WIDGETS } from './widgetFileParts';
 
 const start = () => {
   const src = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
@@ -24,7 +25,7 @@ const start = () => {
   };
   return startScriptTag(window, {
     load: <K extends keyof LikewiseParts>(name: K) =>
-      (name === 'widgets' || name === 'containers' || name === 'learn'
+      (name === 'widgets' || name in WITH_WIDGETS
         ? Promise.resolve(widgets)
         : load(name)) as Promise<LikewiseParts[K]>,
   });
