@@ -119,16 +119,16 @@ console.log(
 // files of the same sizes, written by a plain loop into a new folder.
 const secondsOf = (m) => (m ? Number(m[1]) / (m[2] === 'ms' ? 1000 : 1) : Number.NaN);
 const written = secondsOf(/write ([\d.]+) (m?s)\)/.exec(stdout));
-const files = await listFiles(out);
+const sizes = await fileSizes(out);
 const control = join(bench, `control-${process.pid}`);
 mkdirSync(control);
-const bodies = files.map((size) => Buffer.alloc(size, 7));
+const bodies = sizes.map((size) => Buffer.alloc(size, 7));
 const tc = performance.now();
 for (let i = 0; i < bodies.length; i++) writeFileSync(join(control, `${i}.json`), bodies[i]);
 const controlSeconds = (performance.now() - tc) / 1000;
 await rm(control, { recursive: true, force: true });
 console.log(
-  `files: train wrote ${files.length} files in ${written.toFixed(2)} s; a plain loop writing as many ` +
+  `files: train wrote ${sizes.length} files in ${written.toFixed(2)} s; a plain loop writing as many ` +
     `of the same sizes right after: ${controlSeconds.toFixed(2)} s. ` +
     `The run less its file writing: ${(seconds - written).toFixed(2)} s`,
 );
@@ -203,7 +203,7 @@ if (!args.out) {
 }
 
 /** The size of every file under `dir`, in any order. */
-async function listFiles(dir) {
+async function fileSizes(dir) {
   const sizes = [];
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
     if (e.isFile()) sizes.push((await stat(join(e.parentPath ?? e.path, e.name))).size);

@@ -15,6 +15,9 @@ const start = () => {
   const src = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
   const load = (name: string) =>
     import(/* @vite-ignore */ new URL(`likewise.${name}.mjs`, src).href);
+  // The widget texts as src/scriptTagWidgets.ts loads them, from beside
+  // this file: a function shared by both costs 13-15 B on every widget page
+  // and, in this IIFE, rollup's `import.meta.url` stand-in (80 B).
   const widgets = {
     startWidgets: ((core, deps, urls) =>
       startWidgets(core, deps, urls, (language) =>
